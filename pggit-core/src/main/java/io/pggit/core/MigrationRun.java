@@ -1,0 +1,205 @@
+package io.pggit.core;
+
+import io.pggit.core.model.Change;
+import io.pggit.core.model.InstallResult;
+import io.pggit.core.model.MigrationRecord;
+import io.pggit.core.model.RecordedMigration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One run of a migration tool, as pggit records it: the shared core behind the Flyway callback
+ * and the Liquibase listener, so that both only map their lifecycle onto these calls.
+ *
+ * <ol>
+ *   <li>{@link #open}: checks (or installs) pggit and opens a deployment, on a short-lived
+ *       connection of its own (auto-commit, closed at once: no pggit transaction stays open while
+ *       migrations run, which {@code CREATE INDEX CONCURRENTLY} would wait for);</li>
+ *   <li>{@link #migrationSucceeded}: inside the migration's own transaction when it has one, under a
+ *       savepoint, commits what the migration changed and links it;</li>
+ *   <li>{@link #migrationFailed}: a failed link, written on a connection of its own because the
+ *       migration's transaction is aborted;</li>
+ *   <li>{@link #close}: closes the deployment, scans the whole catalog once and reports drift.</li>
+ * </ol>
+ *
+ * <p>Fail-open: unless {@link PggitConfig#failOnError()}, an error inside pggit while recording a
+ * migration is logged and recorded in {@code pggit.capture_failure}, and the migration goes on.
+ */
+public final class MigrationRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger("pggit");
+
+    private final DataSource dataSource;
+    private final PggitConfig config;
+    private final String tool;
+    private final long deploymentId;
+    private int commits;
+    private int linked;
+    private int failures;
+
+    private MigrationRun(DataSource dataSource, PggitConfig config, String tool, long deploymentId) {
+        this.dataSource = dataSource;
+        this.config = config;
+        this.tool = tool;
+        this.deploymentId = deploymentId;
+    }
+
+    /**
+     * Makes sure pggit is installed at the version this library needs (installing or upgrading it
+     * when {@link PggitConfig#install()} is AUTO and the role may), then opens a deployment.
+     *
+     * @param tool   {@code flyway} or {@code liquibase}
+     * @param name   the deployment's name, e.g. {@code flyway migrate}
+     * @param target the tool's target (version, tag), or null
+     * @throws PggitException.NotInstalled when pggit is missing and cannot be installed
+     */
+    public static MigrationRun open(DataSource dataSource, PggitConfig config, String tool, String name, String target) {
+        requireNonNull(dataSource, "dataSource");
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            PggitSession s = Pggit.on(c);
+            if (config.install() == PggitConfig.Install.AUTO) {
+                InstallResult r = s.install();
+                if (r.changed()) {
+                    LOG.info("pggit {} installed{}{}", r.version(),
+                            r.previousVersion().map(v -> " (upgraded from " + v + ")").orElse(""),
+                            r.baselineCommit().map(id -> ", baseline commit " + id.substring(0, 7) + " records the existing schema").orElse(""));
+                }
+            } else {
+                s.requireInstalled();
+            }
+            long id = s.openDeployment(name, tool, target);
+            LOG.info("pggit: deployment {} opened ({})", id, name);
+            return new MigrationRun(dataSource, config, tool, id);
+        } catch (SQLException e) {
+            throw PggitSession.failure("connect to open a deployment", e);
+        }
+    }
+
+    public long deploymentId() {
+        return deploymentId;
+    }
+
+    /**
+     * Records a migration that succeeded, on the migration's connection (inside its transaction
+     * when it is not in auto-commit mode, under a savepoint).
+     *
+     * @return what was recorded, empty when pggit failed and {@code failOnError} is false
+     * @throws PggitException when pggit failed and {@code failOnError} is true
+     */
+    public Optional<RecordedMigration> migrationSucceeded(Connection migrationConnection, MigrationRecord m) {
+        Savepoint sp = null;
+        try {
+            boolean inTransaction = !migrationConnection.getAutoCommit();
+            if (inTransaction) {
+                sp = migrationConnection.setSavepoint("pggit_capture");
+            }
+            RecordedMigration r = Pggit.on(migrationConnection).recordMigration(deploymentId, m, true, null);
+            if (sp != null) {
+                migrationConnection.releaseSavepoint(sp);
+            }
+            linked++;
+            if (r.newCommit()) {
+                commits++;
+            }
+            LOG.info("{} -> commit {}: {}", m.label(), r.commitId().map(id -> id.substring(0, 7)).orElse("(none)"), r.summary());
+            return Optional.of(r);
+        } catch (SQLException | RuntimeException e) {
+            if (sp != null) {
+                try {
+                    migrationConnection.rollback(sp);
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+            }
+            return captureFailed(m, e);
+        }
+    }
+
+    /** Records a migration that failed: a link without a commit, on a connection of its own. */
+    public void migrationFailed(MigrationRecord m, String error) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            Pggit.on(c).recordMigration(deploymentId, m, false, error);
+            linked++;
+            LOG.warn("{} failed: recorded as a failed link, no commit", m.label());
+        } catch (SQLException | RuntimeException e) {
+            captureFailed(m, e);
+        }
+    }
+
+    private Optional<RecordedMigration> captureFailed(MigrationRecord m, Exception e) {
+        failures++;
+        String sqlState = e instanceof SQLException se ? se.getSQLState()
+                : e.getCause() instanceof SQLException se2 ? se2.getSQLState() : null;
+        if (config.failOnError()) {
+            throw e instanceof PggitException pe ? pe : new PggitException("pggit could not record " + m.label() + ": " + e.getMessage(), e);
+        }
+        LOG.error("pggit could not record {} (the migration goes on; {}.pggit.failOnError=true would stop it): {}",
+                m.label(), tool, e.getMessage());
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            Pggit.on(c).recordCaptureFailure(deploymentId, m.label(), sqlState, e.getMessage());
+        } catch (SQLException | RuntimeException again) {
+            LOG.error("pggit could not record the capture failure either: {}", again.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Copies installed rank and execution time from Flyway's history table into this
+     * deployment's links (Flyway writes its row after the migration's callback).
+     */
+    public void backfillFlywayHistory(String historySchema, String historyTable) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            Pggit.on(c).backfillFlywayLinks(deploymentId, historySchema, historyTable);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("pggit could not copy Flyway's history into the links: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Closes the deployment and, when {@link PggitConfig#driftScan()}, compares the whole catalog
+     * with HEAD once and logs the drift.
+     *
+     * @return the drift found (empty when none, or when the scan is off)
+     */
+    public List<Change> close(boolean success) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            PggitSession s = Pggit.on(c);
+            s.closeDeployment(deploymentId, success ? "success" : "failed");
+            LOG.info("pggit: deployment {} closed ({}): {} migration(s) linked, {} new commit(s){}", deploymentId,
+                    success ? "success" : "failed", linked, commits,
+                    failures == 0 ? "" : ", " + failures + " capture failure(s) (see pggit.capture_failure)");
+            if (!config.driftScan()) {
+                return List.of();
+            }
+            List<Change> drift = s.drift();
+            if (drift.isEmpty()) {
+                LOG.info("pggit: no drift: the live catalog equals HEAD {}", s.head().map(h -> h.substring(0, 7)).orElse("(empty)"));
+            } else {
+                LOG.warn("pggit: drift: {} object(s) differ from HEAD and no commit explains them:\n  {}", drift.size(),
+                        drift.stream().map(Change::toString).collect(Collectors.joining("\n  ")));
+            }
+            return drift;
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("pggit could not close deployment {}: {}", deploymentId, e.getMessage());
+            if (config.failOnError()) {
+                throw e instanceof PggitException pe ? pe : new PggitException("pggit could not close deployment " + deploymentId, e);
+            }
+            return List.of();
+        }
+    }
+}

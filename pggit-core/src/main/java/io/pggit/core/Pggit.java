@@ -1,0 +1,121 @@
+package io.pggit.core;
+
+import io.pggit.core.internal.install.Installer;
+import io.pggit.core.model.Change;
+import io.pggit.core.model.Commit;
+import io.pggit.core.model.InstallResult;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * pggit over a {@link DataSource}: install, commit, log, show, diff, status, drift.
+ *
+ * <p>Each method borrows one connection for one call of the SQL API in schema {@code pggit} and
+ * gives it back; no transaction stays open between calls. To work on a connection you own (inside
+ * a migration's transaction), use {@link #on(Connection)}. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * Pggit pggit = Pggit.builder(dataSource).build();
+ * pggit.install();
+ * pggit.log(10).forEach(c -> System.out.println(c.shortId() + " " + c.message()));
+ * }</pre>
+ */
+public final class Pggit {
+
+    /** The SQL layer version this library needs. */
+    public static final String SQL_VERSION = Installer.CURRENT;
+
+    private final DataSource dataSource;
+
+    private Pggit(Builder b) {
+        this.dataSource = b.dataSource;
+    }
+
+    /** Starts configuring pggit over {@code dataSource}. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /** Operations on a connection the caller owns; nothing is committed or closed for you. */
+    public static PggitSession on(Connection connection) {
+        return new PggitSession(requireNonNull(connection, "connection"));
+    }
+
+    /**
+     * Installs pggit, or upgrades it, under an advisory lock; a no-op when already current. A
+     * fresh install into a database with objects records a baseline commit of them.
+     *
+     * @throws PggitException.NotInstalled when the role is not a superuser
+     */
+    public InstallResult install() {
+        return with(PggitSession::install);
+    }
+
+    /** The installed SQL layer version, empty when pggit is not installed. */
+    public Optional<String> installedVersion() {
+        return with(PggitSession::installedVersion);
+    }
+
+    /** Commits journaled changes; empty when nothing tracked changed. */
+    public Optional<String> commit(String message) {
+        return with(s -> s.commit(message));
+    }
+
+    /** The commit HEAD points at, empty before the first commit. */
+    public Optional<String> head() {
+        return with(PggitSession::head);
+    }
+
+    /** The history of HEAD, newest first, at most {@code maxCount} commits. */
+    public List<Commit> log(int maxCount) {
+        return with(s -> s.log(maxCount));
+    }
+
+    /** What one commit changed; {@code rev} as in {@link PggitSession#resolve(String)}. */
+    public List<Change> show(String rev) {
+        return with(s -> s.show(rev));
+    }
+
+    /** Differences between the trees of two revisions. */
+    public List<Change> diff(String fromRev, String toRev) {
+        return with(s -> s.diff(fromRev, toRev));
+    }
+
+    /** Journaled but uncommitted changes. */
+    public List<Change> status() {
+        return with(PggitSession::status);
+    }
+
+    /** The whole live catalog compared with HEAD; empty when equal. */
+    public List<Change> drift() {
+        return with(PggitSession::drift);
+    }
+
+    private <T> T with(Function<PggitSession, T> call) {
+        try (Connection c = dataSource.getConnection()) {
+            return call.apply(new PggitSession(c));
+        } catch (SQLException e) {
+            throw PggitSession.failure("connect", e);
+        }
+    }
+
+    /** Options for {@link Pggit}; {@link #build()} gives an immutable instance. */
+    public static final class Builder {
+        private final DataSource dataSource;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = requireNonNull(dataSource, "dataSource");
+        }
+
+        public Pggit build() {
+            return new Pggit(this);
+        }
+    }
+}

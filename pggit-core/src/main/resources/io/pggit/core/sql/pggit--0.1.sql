@@ -1,0 +1,1050 @@
+-- pggit 0.1: the in-database layer.
+--
+-- Installed by io.pggit.core.internal.install.Installer under an advisory lock, inside one
+-- transaction, into schema "pggit". Frozen once released: later versions ship as
+-- pggit--0.1--0.2.sql and so on. Do not run this file by hand.
+--
+-- Layout (git's words):
+--   journal         what the event triggers append while DDL runs (the working tree status)
+--   blob            content-addressed definitions (SHA-256 of the canonical JSON)
+--   tree            content-addressed tree nodes: root -> schema -> kind -> bucket -> object key
+--   commit, change  commits (tree + parents + metadata) and what each changed, per object
+--   ref, head       branches and the symbolic HEAD
+--   object_map      the index: every tracked object at HEAD with its live (classid, objid)
+--   deployment, migration_link, capture_failure
+--                   migration-tool runs and what each migration produced
+
+CREATE SCHEMA pggit;
+COMMENT ON SCHEMA pggit IS 'pggit: git for this database''s schema. See pggit.log(), pggit.status(), pggit.show(), pggit.diff().';
+GRANT USAGE ON SCHEMA pggit TO PUBLIC;
+
+CREATE TABLE pggit.schema_version (
+    version      text PRIMARY KEY,
+    installed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    installed_by name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE pggit.schema_version IS 'Versions of the pggit SQL layer applied to this database, one row per install or upgrade step.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Journal and event triggers
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE pggit.journal (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event           text NOT NULL,        -- 'ddl' (ddl_command_end) or 'drop' (sql_drop)
+    command_tag     text NOT NULL,
+    object_type     text,
+    schema_name     text,
+    object_identity text,
+    classid         oid,
+    objid           oid,
+    objsubid        integer,
+    flag            boolean,              -- ddl: in_extension; drop: original
+    recorded_at     timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE pggit.journal IS
+    'Rows appended by the event triggers, one per object a DDL command touched (pg_event_trigger_ddl_commands / pg_event_trigger_dropped_objects). Consumed (deleted) by the commit that explains them.';
+
+-- The trigger functions only append: no definitions, no rules, no EXCEPTION block (each would
+-- cost a subtransaction per DDL). SECURITY DEFINER so that any role''s DDL can journal.
+CREATE FUNCTION pggit.journal_ddl() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO pggit.journal (event, command_tag, object_type, schema_name, object_identity, classid, objid, objsubid, flag)
+    SELECT 'ddl', c.command_tag, c.object_type, c.schema_name, c.object_identity, c.classid, c.objid, c.objsubid, c.in_extension
+      FROM pg_event_trigger_ddl_commands() c;
+END
+$$;
+COMMENT ON FUNCTION pggit.journal_ddl() IS 'ddl_command_end event trigger: appends pg_event_trigger_ddl_commands() to pggit.journal.';
+
+CREATE FUNCTION pggit.journal_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO pggit.journal (event, command_tag, object_type, schema_name, object_identity, classid, objid, objsubid, flag)
+    SELECT 'drop', tg_tag, d.object_type, d.schema_name, d.object_identity, d.classid, d.objid, d.objsubid, d.original
+      FROM pg_event_trigger_dropped_objects() d;
+END
+$$;
+COMMENT ON FUNCTION pggit.journal_drop() IS 'sql_drop event trigger: appends pg_event_trigger_dropped_objects() to pggit.journal.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Object store
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE pggit.blob (
+    hash       text PRIMARY KEY,          -- hex SHA-256 of definition::text
+    definition jsonb NOT NULL
+);
+COMMENT ON TABLE pggit.blob IS 'Content-addressed object definitions; hash = hex SHA-256 of the canonical JSON text.';
+
+CREATE TABLE pggit.tree (
+    hash    text PRIMARY KEY,             -- hex SHA-256 of entries::text
+    entries jsonb NOT NULL                -- name -> child tree hash, or object key -> blob hash in buckets
+);
+COMMENT ON TABLE pggit.tree IS
+    'Content-addressed tree nodes. Depth 4: root (schema names) -> schema (kinds) -> kind (bucket = first two hex digits of SHA-256(object key)) -> bucket (object key -> blob hash).';
+
+CREATE TABLE pggit.deployment (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        text NOT NULL,
+    tool        text NOT NULL,            -- flyway, liquibase, manual
+    target      text,
+    db_user     name NOT NULL DEFAULT session_user,
+    started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    ended_at    timestamptz,
+    outcome     text NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'success', 'failed', 'abandoned')),
+    head_before text,
+    head_after  text
+);
+COMMENT ON TABLE pggit.deployment IS 'A named group of commits: one migrate run, one release.';
+
+CREATE TABLE pggit.commit (
+    id            text PRIMARY KEY,       -- hex SHA-256 over tree, parents, author, time, origin, message
+    seq           bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    tree          text NOT NULL REFERENCES pggit.tree,
+    parents       text[] NOT NULL,
+    author        text NOT NULL,
+    committed_at  timestamptz NOT NULL,
+    origin        text NOT NULL CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback')),
+    message       text NOT NULL,
+    deployment_id bigint REFERENCES pggit.deployment
+);
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic).';
+
+CREATE TABLE pggit.change (
+    commit_id  text NOT NULL REFERENCES pggit.commit ON DELETE CASCADE,
+    object_key text NOT NULL,
+    identity   text NOT NULL,             -- object_key without its kind prefix
+    kind       text NOT NULL,
+    change     text NOT NULL CHECK (change IN ('A', 'M', 'D', 'R')),
+    old_key    text,                      -- for renames
+    old_hash   text,
+    new_hash   text,
+    PRIMARY KEY (commit_id, object_key)
+);
+CREATE INDEX change_identity_idx ON pggit.change (identity);
+CREATE INDEX change_key_idx ON pggit.change (object_key);
+COMMENT ON TABLE pggit.change IS 'Per commit, the objects it added (A), modified (M), deleted (D) or renamed (R) relative to its first parent.';
+
+CREATE TABLE pggit.ref (
+    name      text PRIMARY KEY,
+    commit_id text NOT NULL REFERENCES pggit.commit
+);
+COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit.';
+
+CREATE TABLE pggit.head (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    branch    text NOT NULL
+);
+INSERT INTO pggit.head (branch) VALUES ('main');
+COMMENT ON TABLE pggit.head IS 'The symbolic HEAD: the branch that commits advance.';
+
+CREATE TABLE pggit.object_map (
+    object_key text PRIMARY KEY,
+    kind       text NOT NULL,
+    schema_name text NOT NULL,
+    parent_key text,
+    classid    oid NOT NULL,
+    objid      oid NOT NULL,
+    hash       text NOT NULL,
+    UNIQUE (classid, objid)
+);
+CREATE INDEX object_map_parent_idx ON pggit.object_map (parent_key);
+COMMENT ON TABLE pggit.object_map IS
+    'The index: every object of the tree at HEAD with its live catalog address (classid, objid). Follows renames; names dropped children.';
+
+CREATE TABLE pggit.migration_link (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    deployment_id     bigint REFERENCES pggit.deployment,
+    tool              text NOT NULL CHECK (tool IN ('flyway', 'liquibase', 'manual')),
+    migration_id      text,               -- Flyway version (null for repeatables); Liquibase changeset id
+    migration_type    text,
+    description       text,
+    script            text,
+    checksum          text,
+    installed_rank    integer,
+    execution_time_ms integer,
+    outcome           text NOT NULL CHECK (outcome IN ('success', 'failed')),
+    commit_id         text REFERENCES pggit.commit,
+    new_commit        boolean NOT NULL DEFAULT false,  -- true when commit_id was produced by this migration
+    error             text,
+    recorded_at       timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX migration_link_commit_idx ON pggit.migration_link (commit_id);
+COMMENT ON TABLE pggit.migration_link IS 'One applied migration or changeset and the commit it produced (or HEAD when it changed nothing tracked).';
+
+CREATE TABLE pggit.capture_failure (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    deployment_id bigint REFERENCES pggit.deployment,
+    migration     text,
+    sqlstate      text,
+    error         text NOT NULL,
+    recorded_at   timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+COMMENT ON TABLE pggit.capture_failure IS 'Errors inside pggit while capturing a migration (fail-open mode): the migration went on, the end-of-run drift scan reports what was missed.';
+
+CREATE TABLE pggit.tool_table (
+    relname text PRIMARY KEY
+);
+INSERT INTO pggit.tool_table VALUES ('flyway_schema_history'), ('databasechangelog'), ('databasechangeloglock');
+COMMENT ON TABLE pggit.tool_table IS 'Migration tools'' own tables, never tracked (matched by table name in any schema).';
+
+-- ---------------------------------------------------------------------------------------------
+-- Hashing and helpers
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.sha256_hex(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN encode(sha256(convert_to(t, 'UTF8')), 'hex');
+COMMENT ON FUNCTION pggit.sha256_hex(text) IS 'Hex SHA-256 of the UTF-8 bytes of t: the hash of every blob, tree and commit.';
+
+CREATE FUNCTION pggit.key_identity(object_key text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN substr(object_key, strpos(object_key, ':') + 1);
+COMMENT ON FUNCTION pggit.key_identity(text) IS 'The identity part of an object key: ''table:command.tb_meter'' -> ''command.tb_meter''.';
+
+CREATE FUNCTION pggit.key_kind(object_key text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN split_part(object_key, ':', 1);
+
+-- ---------------------------------------------------------------------------------------------
+-- The catalog reader: the one place that reads pg_catalog for definitions.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.read_catalog(classids oid[] DEFAULT NULL, objids oid[] DEFAULT NULL)
+    RETURNS TABLE (classid oid, objid oid, kind text, schema_name text, object_key text, parent_key text,
+                   definition jsonb, hash text)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+WITH want AS (
+    SELECT w.classid, w.objid FROM unnest(classids, objids) AS w(classid, objid)
+),
+nsp AS (
+    SELECT n.oid, n.nspname
+      FROM pg_namespace n
+     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'pggit')
+       AND n.nspname NOT LIKE 'pg_temp\_%' AND n.nspname NOT LIKE 'pg_toast_temp\_%'
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
+),
+rel AS (   -- tracked relations (tables, views, sequences, indexes, composite types' relations)
+    SELECT c.*, n.nspname, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qname
+      FROM pg_class c JOIN nsp n ON n.oid = c.relnamespace
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+       AND c.relname NOT IN (SELECT t.relname FROM pggit.tool_table t)
+),
+tab AS (
+    SELECT r.*, CASE r.relkind WHEN 'm' THEN 'materialized_view' WHEN 'v' THEN 'view' ELSE 'table' END AS rkind
+      FROM rel r WHERE r.relkind IN ('r', 'p', 'v', 'm')
+),
+objs AS (
+    -- schemas
+    SELECT 'pg_namespace'::regclass::oid AS classid, n.oid AS objid, 'schema' AS kind, n.nspname AS schema_name,
+           'schema:' || quote_ident(n.nspname) AS object_key, NULL::text AS parent_key,
+           jsonb_build_object('name', n.nspname,
+                              'owner', pg_get_userbyid(pn.nspowner),
+                              'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(pn.nspacl) a),
+                              'comment', obj_description(n.oid, 'pg_namespace')) AS definition
+      FROM nsp n JOIN pg_namespace pn ON pn.oid = n.oid
+     WHERE classids IS NULL OR n.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_namespace'::regclass)
+
+    UNION ALL
+    -- tables, partitioned tables, views, materialized views
+    SELECT 'pg_class'::regclass::oid, t.oid, t.rkind, t.nspname, t.rkind || ':' || t.qname, NULL,
+           jsonb_build_object(
+               'schema', t.nspname, 'name', t.relname,
+               'partitioned', CASE WHEN t.relkind = 'p' THEN true END,
+               'unlogged', CASE WHEN t.relpersistence = 'u' THEN true END,
+               'columns', (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                                      'name', a.attname,
+                                      'type', format_type(a.atttypid, a.atttypmod),
+                                      'not_null', CASE WHEN a.attnotnull AND t.relkind IN ('r', 'p') THEN true END,
+                                      'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
+                                      'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
+                                      'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
+                                      'collation', CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation
+                                                        THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+                                                                FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
+                                                               WHERE co.oid = a.attcollation) END,
+                                      'comment', col_description(t.oid, a.attnum)))
+                                  ORDER BY a.attnum)
+                            FROM pg_attribute a
+                            JOIN pg_type ty ON ty.oid = a.atttypid
+                            LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+                           WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               'query', CASE WHEN t.relkind IN ('v', 'm') THEN pg_get_viewdef(t.oid) END,
+               'partition_key', CASE WHEN t.relkind = 'p' THEN pg_get_partkeydef(t.oid) END,
+               'partition_of', CASE WHEN t.relispartition THEN
+                                   (SELECT quote_ident(pn.nspname) || '.' || quote_ident(pc.relname)
+                                      FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+                                      JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = t.oid) END,
+               'partition_bound', CASE WHEN t.relispartition THEN pg_get_expr(t.relpartbound, t.oid) END,
+               'inherits', CASE WHEN NOT t.relispartition THEN
+                               (SELECT jsonb_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) ORDER BY i.inhseqno)
+                                  FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+                                  JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = t.oid) END,
+               'options', (SELECT array_agg(o ORDER BY o) FROM unnest(t.reloptions) o),
+               'row_security', CASE WHEN t.relrowsecurity THEN true END,
+               'force_row_security', CASE WHEN t.relforcerowsecurity THEN true END,
+               'owner', pg_get_userbyid(t.relowner),
+               'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(t.relacl) a),
+               'comment', obj_description(t.oid, 'pg_class'))
+      FROM tab t
+     WHERE classids IS NULL OR t.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_class'::regclass)
+
+    UNION ALL
+    -- sequences (identity sequences belong to their column)
+    SELECT 'pg_class'::regclass::oid, r.oid, 'sequence', r.nspname, 'sequence:' || r.qname, NULL,
+           jsonb_build_object(
+               'schema', r.nspname, 'name', r.relname,
+               'type', format_type(s.seqtypid, NULL), 'start', s.seqstart, 'increment', s.seqincrement,
+               'min', s.seqmin, 'max', s.seqmax, 'cache', s.seqcache, 'cycle', s.seqcycle,
+               'owned_by', (SELECT quote_ident(on_.nspname) || '.' || quote_ident(oc.relname) || '.' || quote_ident(oa.attname)
+                              FROM pg_depend d JOIN pg_class oc ON oc.oid = d.refobjid
+                              JOIN pg_namespace on_ ON on_.oid = oc.relnamespace
+                              JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
+                             WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.deptype = 'a'
+                               AND d.refclassid = 'pg_class'::regclass),
+               'unlogged', CASE WHEN r.relpersistence = 'u' THEN true END,
+               'owner', pg_get_userbyid(r.relowner),
+               'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(r.relacl) a),
+               'comment', obj_description(r.oid, 'pg_class'))
+      FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
+     WHERE r.relkind = 'S'
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.deptype = 'i')
+       AND (classids IS NULL OR r.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_class'::regclass))
+
+    UNION ALL
+    -- indexes that no constraint owns (constraint indexes are part of their constraint),
+    -- and not partitions of a partitioned index (they follow their parent)
+    SELECT 'pg_class'::regclass::oid, ic.oid, 'index', t.nspname,
+           'index:' || t.qname || '.' || quote_ident(ic.relname), t.rkind || ':' || t.qname,
+           jsonb_build_object('table', t.qname, 'name', ic.relname,
+                              'definition', pg_get_indexdef(ic.oid),
+                              'comment', obj_description(ic.oid, 'pg_class'))
+      FROM pg_index i
+      JOIN pg_class ic ON ic.oid = i.indexrelid
+      JOIN tab t ON t.oid = i.indrelid
+     WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k
+                        WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
+       AND NOT ic.relispartition
+       AND (classids IS NULL OR ic.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_class'::regclass))
+
+    UNION ALL
+    -- table constraints (not-null constraints are part of the column; constraint triggers are triggers;
+    -- constraints inherited by partitions follow their parent)
+    SELECT 'pg_constraint'::regclass::oid, k.oid, 'constraint', t.nspname,
+           'constraint:' || t.qname || '.' || quote_ident(k.conname), t.rkind || ':' || t.qname,
+           jsonb_build_object('table', t.qname, 'name', k.conname,
+                              'type', CASE k.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique'
+                                                     WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check'
+                                                     WHEN 'x' THEN 'exclusion' END,
+                              'definition', pg_get_constraintdef(k.oid),
+                              'comment', obj_description(k.oid, 'pg_constraint'))
+      FROM pg_constraint k JOIN tab t ON t.oid = k.conrelid
+     WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0
+       AND (classids IS NULL OR k.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_constraint'::regclass))
+
+    UNION ALL
+    -- triggers written by users (not FK internals, not clones on partitions)
+    SELECT 'pg_trigger'::regclass::oid, g.oid, 'trigger', t.nspname,
+           'trigger:' || t.qname || '.' || quote_ident(g.tgname), t.rkind || ':' || t.qname,
+           jsonb_build_object('table', t.qname, 'name', g.tgname,
+                              'definition', pg_get_triggerdef(g.oid),
+                              'enabled', CASE g.tgenabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled'
+                                                          WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,
+                              'comment', obj_description(g.oid, 'pg_trigger'))
+      FROM pg_trigger g JOIN tab t ON t.oid = g.tgrelid
+     WHERE NOT g.tgisinternal AND g.tgparentid = 0
+       AND (classids IS NULL OR g.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_trigger'::regclass))
+
+    UNION ALL
+    -- functions and procedures, keyed by identity arguments (overloads are distinct objects)
+    SELECT 'pg_proc'::regclass::oid, p.oid,
+           CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, n.nspname,
+           CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END
+               || ':' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')', NULL,
+           jsonb_build_object('schema', n.nspname, 'name', p.proname,
+                              'arguments', pg_get_function_identity_arguments(p.oid),
+                              'definition', CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END,
+                              'aggregate', CASE WHEN p.prokind = 'a' THEN
+                                   (SELECT jsonb_strip_nulls(jsonb_build_object(
+                                        'sfunc', ag.aggtransfn::regproc::text, 'stype', format_type(ag.aggtranstype, NULL),
+                                        'finalfunc', nullif(ag.aggfinalfn, 0)::regproc::text,
+                                        'combinefunc', nullif(ag.aggcombinefn, 0)::regproc::text,
+                                        'initcond', ag.agginitval, 'kind', ag.aggkind::text))
+                                      FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid) END,
+                              'owner', pg_get_userbyid(p.proowner),
+                              'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(p.proacl) a),
+                              'comment', obj_description(p.oid, 'pg_proc'))
+      FROM pg_proc p JOIN nsp n ON n.oid = p.pronamespace
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+       AND (classids IS NULL OR p.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_proc'::regclass))
+
+    UNION ALL
+    -- enum, composite, domain and range types
+    SELECT 'pg_type'::regclass::oid, ty.oid, CASE ty.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.nspname,
+           CASE ty.typtype WHEN 'd' THEN 'domain' ELSE 'type' END || ':' || quote_ident(n.nspname) || '.' || quote_ident(ty.typname),
+           NULL,
+           jsonb_build_object(
+               'schema', n.nspname, 'name', ty.typname,
+               'type', CASE ty.typtype WHEN 'e' THEN 'enum' WHEN 'c' THEN 'composite' WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range' END,
+               'labels', CASE WHEN ty.typtype = 'e' THEN
+                              (SELECT jsonb_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = ty.oid) END,
+               'attributes', CASE WHEN ty.typtype = 'c' THEN
+                              (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                                          'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+                                          'comment', col_description(ty.typrelid, a.attnum))) ORDER BY a.attnum)
+                                 FROM pg_attribute a WHERE a.attrelid = ty.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END,
+               'base_type', CASE WHEN ty.typtype = 'd' THEN format_type(ty.typbasetype, ty.typtypmod) END,
+               'not_null', CASE WHEN ty.typtype = 'd' AND ty.typnotnull THEN true END,
+               'default', ty.typdefault,
+               'constraints', CASE WHEN ty.typtype = 'd' THEN
+                              (SELECT jsonb_agg(jsonb_build_object('name', k.conname, 'definition', pg_get_constraintdef(k.oid)) ORDER BY k.conname)
+                                 FROM pg_constraint k WHERE k.contypid = ty.oid AND k.contype = 'c') END,
+               'subtype', CASE WHEN ty.typtype = 'r' THEN
+                              (SELECT format_type(rg.rngsubtype, NULL) FROM pg_range rg WHERE rg.rngtypid = ty.oid) END,
+               'owner', pg_get_userbyid(ty.typowner),
+               'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(ty.typacl) a),
+               'comment', obj_description(ty.oid, 'pg_type'))
+      FROM pg_type ty JOIN nsp n ON n.oid = ty.typnamespace
+     WHERE (ty.typtype IN ('e', 'd', 'r')
+            OR (ty.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = ty.typrelid AND c.relkind = 'c')))
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = ty.oid AND d.deptype = 'e')
+       AND (classids IS NULL OR ty.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_type'::regclass))
+
+    UNION ALL
+    -- extensions: tracked as the extension, never member by member
+    SELECT 'pg_extension'::regclass::oid, x.oid, 'extension', n.nspname, 'extension:' || quote_ident(x.extname), NULL,
+           jsonb_build_object('name', x.extname, 'version', x.extversion, 'schema', n.nspname,
+                              'comment', obj_description(x.oid, 'pg_extension'))
+      FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
+     WHERE x.extname <> 'plpgsql'
+       AND (classids IS NULL OR x.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_extension'::regclass))
+)
+SELECT o.classid, o.objid, o.kind, o.schema_name, o.object_key, o.parent_key,
+       jsonb_strip_nulls(o.definition) AS definition,
+       pggit.sha256_hex(jsonb_strip_nulls(o.definition)::text) AS hash
+  FROM objs o
+$$;
+COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
+    'The catalog reader: canonical definitions (JSON, nulls stripped, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension and pg_depend (extension members, deptype e, are never tracked). hash = hex SHA-256 of definition::text.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Trees
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TYPE pggit.tree_edit AS (path text[], hash text);
+COMMENT ON TYPE pggit.tree_edit IS 'One edit of a tree: path = {schema, kind, bucket, object key} (or a prefix of it while writing), hash = new child hash or null to remove.';
+
+CREATE FUNCTION pggit.tree_path(schema_name text, kind text, object_key text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY[schema_name, kind, left(pggit.sha256_hex(object_key), 2), object_key];
+COMMENT ON FUNCTION pggit.tree_path(text, text, text) IS 'Where an object lives in a tree: schema / kind / bucket (first two hex digits of SHA-256 of the key) / key.';
+
+CREATE FUNCTION pggit.put_tree(entries jsonb) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    h text := pggit.sha256_hex(entries::text);
+BEGIN
+    INSERT INTO pggit.tree (hash, entries) VALUES (h, entries) ON CONFLICT (hash) DO NOTHING;
+    RETURN h;
+END
+$$;
+
+CREATE FUNCTION pggit.tree_lookup(root text, path text[]) RETURNS text
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    h text := root;
+    p text;
+BEGIN
+    FOREACH p IN ARRAY path LOOP
+        EXIT WHEN h IS NULL;
+        SELECT t.entries ->> p INTO h FROM pggit.tree t WHERE t.hash = h;
+    END LOOP;
+    RETURN h;
+END
+$$;
+COMMENT ON FUNCTION pggit.tree_lookup(text, text[]) IS 'The hash at path below tree root (a subtree, or a blob at full depth); null when absent.';
+
+CREATE FUNCTION pggit.write_tree(base text, edits pggit.tree_edit[]) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- Applies edits to tree base and returns the new root hash. Writes only the nodes on the changed
+-- paths, one per changed directory, level by level from the buckets up: cost follows the edits,
+-- not the tree's size. An emptied node disappears from its parent; the root always exists.
+DECLARE
+    cur pggit.tree_edit[] := edits;
+    lvl int;
+BEGIN
+    IF coalesce(cardinality(edits), 0) = 0 THEN
+        RETURN coalesce(base, pggit.put_tree('{}'::jsonb));
+    END IF;
+    FOR lvl IN REVERSE 4..1 LOOP
+        SELECT array_agg(ROW(g.prefix,
+                   CASE WHEN g.merged = '{}'::jsonb AND lvl > 1 THEN NULL ELSE pggit.put_tree(g.merged) END)::pggit.tree_edit)
+          INTO cur
+          FROM (SELECT x.prefix,
+                       (coalesce((SELECT t.entries FROM pggit.tree t WHERE t.hash = pggit.tree_lookup(base, x.prefix)), '{}'::jsonb)
+                          - x.dels) || x.adds AS merged
+                  FROM (SELECT e.path[1:lvl - 1] AS prefix,
+                               coalesce(array_agg(e.path[lvl]) FILTER (WHERE e.hash IS NULL), '{}') AS dels,
+                               coalesce(jsonb_object_agg(e.path[lvl], e.hash) FILTER (WHERE e.hash IS NOT NULL), '{}') AS adds
+                          FROM unnest(cur) e
+                         GROUP BY 1) x) g;
+    END LOOP;
+    RETURN cur[1].hash;
+END
+$$;
+COMMENT ON FUNCTION pggit.write_tree(text, pggit.tree_edit[]) IS 'Plumbing: applies edits (full paths from pggit.tree_path, hash null = remove) to tree base (null = empty) and returns the new root tree hash.';
+
+CREATE FUNCTION pggit.tree_objects(root text)
+    RETURNS TABLE (schema_name text, kind text, object_key text, hash text)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+WITH RECURSIVE walk(path, hash, lvl) AS (
+    SELECT '{}'::text[], root, 0 WHERE root IS NOT NULL
+    UNION ALL
+    SELECT w.path || e.key, e.value, w.lvl + 1
+      FROM walk w JOIN pggit.tree t ON t.hash = w.hash, jsonb_each_text(t.entries) e
+     WHERE w.lvl < 4
+)
+SELECT path[1], path[2], path[4], hash FROM walk WHERE lvl = 4
+$$;
+COMMENT ON FUNCTION pggit.tree_objects(text) IS 'Plumbing (ls-tree -r): every object of a tree with its schema, kind and blob hash.';
+
+CREATE FUNCTION pggit.diff_trees(a text, b text)
+    RETURNS TABLE (object_key text, kind text, change text, old_hash text, new_hash text)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Walks both trees at once and descends only where subtree hashes differ (as git does), so the
+-- cost follows the difference, not the trees' size.
+WITH RECURSIVE d(path, ha, hb, lvl) AS (
+    SELECT '{}'::text[], a, b, 0 WHERE a IS DISTINCT FROM b
+    UNION ALL
+    SELECT d.path || s.k, s.va, s.vb, d.lvl + 1
+      FROM d, LATERAL (
+               SELECT coalesce(x.key, y.key) AS k, x.value AS va, y.value AS vb
+                 FROM jsonb_each_text(coalesce((SELECT t.entries FROM pggit.tree t WHERE t.hash = d.ha), '{}'::jsonb)) x
+                 FULL JOIN jsonb_each_text(coalesce((SELECT t.entries FROM pggit.tree t WHERE t.hash = d.hb), '{}'::jsonb)) y
+                   ON x.key = y.key
+                WHERE x.value IS DISTINCT FROM y.value) s
+     WHERE d.lvl < 4
+)
+SELECT path[4], path[2], CASE WHEN ha IS NULL THEN 'A' WHEN hb IS NULL THEN 'D' ELSE 'M' END, ha, hb
+  FROM d WHERE lvl = 4
+$$;
+COMMENT ON FUNCTION pggit.diff_trees(text, text) IS 'Plumbing (diff-tree): objects added (A), deleted (D) or modified (M) from tree a to tree b.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Refs and revisions
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.head_commit() RETURNS text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    RETURN (SELECT r.commit_id FROM pggit.ref r JOIN pggit.head h ON h.branch = r.name);
+COMMENT ON FUNCTION pggit.head_commit() IS 'The commit HEAD points at (through its branch); null before the first commit.';
+
+CREATE FUNCTION pggit.resolve(rev text) RETURNS text
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Accepts: a full commit id, a unique prefix of at least 4 hex digits, a branch name, HEAD,
+-- and any of those followed by ~N (N-th first parent).
+DECLARE
+    base text := rev;
+    steps int := 0;
+    id text;
+    n int;
+BEGIN
+    IF rev IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF rev ~ '~\d*$' THEN
+        base := substring(rev FROM '^(.*)~\d*$');
+        steps := coalesce(nullif(substring(rev FROM '~(\d*)$'), '')::int, 1);
+    END IF;
+    IF upper(base) = 'HEAD' THEN
+        id := pggit.head_commit();
+    ELSE
+        SELECT r.commit_id INTO id FROM pggit.ref r WHERE r.name = base;
+        IF id IS NULL THEN
+            IF base !~ '^[0-9a-f]{4,64}$' THEN
+                RAISE EXCEPTION 'pggit: unknown revision "%"', rev
+                    USING ERRCODE = 'undefined_object', HINT = 'Use a commit id (at least 4 hex digits), a branch name or HEAD, optionally followed by ~N.';
+            END IF;
+            SELECT count(*), min(c.id) INTO n, id FROM pggit.commit c WHERE c.id LIKE base || '%';
+            IF n = 0 THEN
+                RAISE EXCEPTION 'pggit: no commit matches "%"', rev USING ERRCODE = 'undefined_object';
+            ELSIF n > 1 THEN
+                RAISE EXCEPTION 'pggit: commit prefix "%" is ambiguous (% commits)', base, n
+                    USING ERRCODE = 'ambiguous_parameter', HINT = 'Give more hex digits.';
+            END IF;
+        END IF;
+    END IF;
+    FOR i IN 1..steps LOOP
+        SELECT c.parents[1] INTO id FROM pggit.commit c WHERE c.id = id;
+        IF id IS NULL THEN
+            RAISE EXCEPTION 'pggit: revision "%" goes past the first commit', rev USING ERRCODE = 'undefined_object';
+        END IF;
+    END LOOP;
+    IF id IS NULL THEN
+        RAISE EXCEPTION 'pggit: "%" points at no commit yet', rev USING ERRCODE = 'undefined_object';
+    END IF;
+    RETURN id;
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve(text) IS 'Resolves a revision (commit id, unique prefix >= 4 hex digits, branch, HEAD, with optional ~N) to a full commit id; raises undefined_object when nothing matches.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Computing changes: journal -> objects to re-read -> differences from the index
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.affected_objects(upto bigint)
+    RETURNS TABLE (classid oid, objid oid)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- The journal under-reports, so it is widened here (ARCHITECTURE.md):
+--   * each journaled relation brings its indexes, constraints, triggers, owned sequences, its
+--     row type, and its pg_depend dependents (views through pg_rewrite, foreign keys elsewhere);
+--   * an index brings its table (and so the table's other children);
+--   * a schema brings every object in it (a rename re-keys them all);
+--   * a type brings the relations and routines that use it;
+--   * GRANT/REVOKE rows carry no object id, so they rescan every object of their kind.
+WITH j AS (
+    SELECT * FROM pggit.journal WHERE id <= upto
+       AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
+       AND coalesce(schema_name, '') <> 'pggit'
+),
+seed AS (
+    SELECT j.classid, j.objid FROM j WHERE j.objid IS NOT NULL AND j.objid <> 0
+    UNION
+    -- privileges without object ids: every object of the kind they name
+    SELECT 'pg_class'::regclass, c.oid FROM pg_class c, j
+     WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+       AND upper(j.object_type) IN ('TABLE', 'SEQUENCE', 'VIEW', 'MATERIALIZED VIEW') AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+    UNION
+    SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p, j
+     WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+       AND upper(j.object_type) IN ('FUNCTION', 'PROCEDURE', 'ROUTINE')
+    UNION
+    SELECT 'pg_namespace'::regclass, n.oid FROM pg_namespace n, j
+     WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0) AND upper(j.object_type) = 'SCHEMA'
+    UNION
+    SELECT 'pg_type'::regclass, t.oid FROM pg_type t, j
+     WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+       AND upper(j.object_type) IN ('TYPE', 'DOMAIN') AND t.typtype IN ('e', 'c', 'd', 'r')
+),
+lvl1 AS (
+    SELECT s.classid, s.objid FROM seed s
+    UNION  -- schema members
+    SELECT 'pg_class'::regclass, c.oid FROM seed s JOIN pg_class c ON c.relnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_proc'::regclass, p.oid FROM seed s JOIN pg_proc p ON p.pronamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_type'::regclass, t.oid FROM seed s JOIN pg_type t ON t.typnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION  -- an index's table; a composite type relation's type
+    SELECT 'pg_class'::regclass, i.indrelid FROM seed s JOIN pg_index i ON i.indexrelid = s.objid
+     WHERE s.classid = 'pg_class'::regclass
+    UNION
+    SELECT 'pg_type'::regclass, c.reltype FROM seed s JOIN pg_class c ON c.oid = s.objid
+     WHERE s.classid = 'pg_class'::regclass AND c.relkind = 'c'
+    UNION  -- a constraint's or trigger's table
+    SELECT 'pg_class'::regclass, k.conrelid FROM seed s JOIN pg_constraint k ON k.oid = s.objid
+     WHERE s.classid = 'pg_constraint'::regclass AND k.conrelid <> 0
+    UNION
+    SELECT 'pg_type'::regclass, k.contypid FROM seed s JOIN pg_constraint k ON k.oid = s.objid
+     WHERE s.classid = 'pg_constraint'::regclass AND k.contypid <> 0
+    UNION
+    SELECT 'pg_class'::regclass, g.tgrelid FROM seed s JOIN pg_trigger g ON g.oid = s.objid
+     WHERE s.classid = 'pg_trigger'::regclass
+),
+lvl2 AS (
+    SELECT l.classid, l.objid FROM lvl1 l
+    UNION  -- dependents: views (through their rewrite rule), foreign keys, sequences, routines, types
+    SELECT CASE WHEN d.classid = 'pg_rewrite'::regclass THEN 'pg_class'::regclass ELSE d.classid END,
+           CASE WHEN d.classid = 'pg_rewrite'::regclass THEN rw.ev_class ELSE d.objid END
+      FROM lvl1 l
+      JOIN pg_depend d ON d.refclassid = l.classid AND d.refobjid = l.objid
+      LEFT JOIN pg_rewrite rw ON d.classid = 'pg_rewrite'::regclass AND rw.oid = d.objid
+     WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_constraint'::regclass, 'pg_class'::regclass,
+                         'pg_proc'::regclass, 'pg_type'::regclass, 'pg_trigger'::regclass)
+       AND d.deptype IN ('n', 'a', 'i')
+),
+rels AS (
+    SELECT l.objid AS oid FROM lvl2 l WHERE l.classid = 'pg_class'::regclass
+),
+lvl3 AS (   -- every relation read is read with all its children, so none looks deleted
+    SELECT l.classid, l.objid FROM lvl2 l
+    UNION
+    SELECT 'pg_class'::regclass, i.indexrelid FROM rels r JOIN pg_index i ON i.indrelid = r.oid
+    UNION
+    SELECT 'pg_constraint'::regclass, k.oid FROM rels r JOIN pg_constraint k ON k.conrelid = r.oid
+    UNION
+    SELECT 'pg_trigger'::regclass, g.oid FROM rels r JOIN pg_trigger g ON g.tgrelid = r.oid
+)
+SELECT l.classid, l.objid FROM lvl3 l WHERE l.objid IS NOT NULL AND l.objid <> 0
+$$;
+COMMENT ON FUNCTION pggit.affected_objects(bigint) IS
+    'The (classid, objid) of every object the journal rows up to id upto may have changed, widened with children and pg_depend dependents. Includes objects that no longer exist (dropped).';
+
+CREATE FUNCTION pggit.compute_changes(full_scan boolean, upto bigint)
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
+                   classid oid, objid oid, old_hash text, new_hash text, definition jsonb)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- The differences between the index (object_map, the tree at HEAD) and the live catalog:
+--   full_scan = false: only within the objects the journal rows with id <= upto imply;
+--   full_scan = true:  the whole catalog (drift scan, baseline).
+-- Renames are recognised by an unchanged (classid, objid) under a new key.
+WITH w AS (
+    SELECT DISTINCT a.classid, a.objid FROM pggit.affected_objects(upto) a WHERE NOT full_scan
+),
+l AS (
+    SELECT * FROM pggit.read_catalog(
+        CASE WHEN full_scan THEN NULL ELSE coalesce((SELECT array_agg(w.classid ORDER BY w.classid, w.objid) FROM w), '{}') END,
+        CASE WHEN full_scan THEN NULL ELSE coalesce((SELECT array_agg(w.objid ORDER BY w.classid, w.objid) FROM w), '{}') END)
+),
+s AS (
+    SELECT m.* FROM pggit.object_map m WHERE full_scan
+    UNION ALL
+    SELECT m.* FROM pggit.object_map m
+     WHERE NOT full_scan
+       AND (EXISTS (SELECT 1 FROM w WHERE w.classid = m.classid AND w.objid = m.objid)
+            OR m.parent_key IN (SELECT p.object_key FROM pggit.object_map p JOIN w ON w.classid = p.classid AND w.objid = p.objid)
+            OR m.parent_key IN (SELECT l.object_key FROM l))
+)
+-- same key: modified when the definition (or the live address) differs
+SELECT 'M', l.object_key, NULL, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, s.hash, l.hash, l.definition
+  FROM l JOIN s ON s.object_key = l.object_key
+ WHERE s.hash <> l.hash OR s.classid <> l.classid OR s.objid <> l.objid OR s.parent_key IS DISTINCT FROM l.parent_key
+UNION ALL
+-- a known address under a new key, the old key gone: renamed
+SELECT 'R', l.object_key, s.object_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, s.hash, l.hash, l.definition
+  FROM l JOIN s ON s.classid = l.classid AND s.objid = l.objid
+ WHERE s.object_key <> l.object_key
+   AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key)
+   AND NOT EXISTS (SELECT 1 FROM l l2 WHERE l2.object_key = s.object_key)
+UNION ALL
+-- a new key that is not a rename: added
+SELECT 'A', l.object_key, NULL, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, NULL, l.hash, l.definition
+  FROM l
+ WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.object_key = l.object_key)
+   AND NOT EXISTS (SELECT 1 FROM s WHERE s.classid = l.classid AND s.objid = l.objid
+                      AND NOT EXISTS (SELECT 1 FROM l l2 WHERE l2.object_key = s.object_key))
+UNION ALL
+-- a key in scope that the catalog no longer has and that was not renamed: deleted
+SELECT 'D', s.object_key, NULL, s.kind, s.schema_name, s.parent_key, s.classid, s.objid, s.hash, NULL, NULL
+  FROM s
+ WHERE NOT EXISTS (SELECT 1 FROM l WHERE l.object_key = s.object_key)
+   AND NOT EXISTS (SELECT 1 FROM l WHERE l.classid = s.classid AND l.objid = s.objid
+                      AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key))
+$$;
+COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint) IS
+    'Plumbing: differences between the index (tree at HEAD) and the live catalog, as A/M/D/R rows with the new definitions; journal-scoped, or the whole catalog when full_scan.';
+
+CREATE TYPE pggit.change_row AS (
+    change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
+    classid oid, objid oid, old_hash text, new_hash text, definition jsonb
+);
+
+-- ---------------------------------------------------------------------------------------------
+-- Writing commits
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.commit_changes(message text, origin text, author text DEFAULT NULL,
+                                     deployment_id bigint DEFAULT NULL, full_scan boolean DEFAULT false)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Turns the journal (or, with full_scan, the whole catalog) into one commit on HEAD's branch.
+-- Returns the new commit id, or null when no tracked object changed (no empty commits).
+-- Consumes the journal rows it explained. Serialised by a transaction-level advisory lock.
+DECLARE
+    upto     bigint;
+    changes  pggit.change_row[];
+    head     text;
+    head_tree text;
+    new_tree text;
+    cid      text;
+    ts       timestamptz := clock_timestamp();
+    who      text := coalesce(author, session_user::text);
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    SELECT coalesce(max(j.id), 0) INTO upto FROM pggit.journal j;
+    SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, upto) c;
+    DELETE FROM pggit.journal j WHERE j.id <= upto;
+    IF changes IS NULL THEN
+        RETURN NULL;
+    END IF;
+
+    head := pggit.head_commit();
+    SELECT c.tree INTO head_tree FROM pggit.commit c WHERE c.id = head;
+
+    INSERT INTO pggit.blob (hash, definition)
+    SELECT DISTINCT ON (c.new_hash) c.new_hash, c.definition FROM unnest(changes) c WHERE c.new_hash IS NOT NULL
+    ON CONFLICT (hash) DO NOTHING;
+
+    new_tree := pggit.write_tree(head_tree, ARRAY(
+        SELECT ROW(pggit.tree_path(m.schema_name, m.kind, m.object_key), NULL)::pggit.tree_edit
+          FROM unnest(changes) c JOIN pggit.object_map m ON m.object_key = coalesce(c.old_key, c.object_key)
+         WHERE c.change <> 'A'
+        UNION ALL
+        SELECT ROW(pggit.tree_path(c.schema_name, c.kind, c.object_key), c.new_hash)::pggit.tree_edit
+          FROM unnest(changes) c WHERE c.change <> 'D'));
+
+    -- the index follows the catalog, including address-only changes (an index rebuilt under a new oid)
+    DELETE FROM pggit.object_map m
+     USING unnest(changes) c
+     WHERE m.object_key = coalesce(c.old_key, c.object_key) AND c.change IN ('D', 'R');
+    DELETE FROM pggit.object_map m
+     USING unnest(changes) c
+     WHERE c.change <> 'D' AND m.classid = c.classid AND m.objid = c.objid AND m.object_key <> c.object_key;
+    INSERT INTO pggit.object_map (object_key, kind, schema_name, parent_key, classid, objid, hash)
+    SELECT c.object_key, c.kind, c.schema_name, c.parent_key, c.classid, c.objid, c.new_hash
+      FROM unnest(changes) c WHERE c.change <> 'D'
+    ON CONFLICT (object_key) DO UPDATE
+       SET kind = excluded.kind, schema_name = excluded.schema_name, parent_key = excluded.parent_key,
+           classid = excluded.classid, objid = excluded.objid, hash = excluded.hash;
+
+    IF new_tree IS NOT DISTINCT FROM head_tree THEN
+        RETURN NULL;
+    END IF;
+
+    cid := pggit.sha256_hex(format(E'tree %s\nparents %s\nauthor %s\ntime %s\norigin %s\n\n%s',
+                                   new_tree, coalesce(head, ''), who,
+                                   to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), origin, message));
+    INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message, deployment_id)
+    VALUES (cid, new_tree, CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END, who, ts, origin, message, deployment_id);
+    INSERT INTO pggit.change (commit_id, object_key, identity, kind, change, old_key, old_hash, new_hash)
+    SELECT cid, c.object_key, pggit.key_identity(c.object_key), c.kind, c.change, c.old_key, c.old_hash, c.new_hash
+      FROM unnest(changes) c
+     WHERE c.change <> 'M' OR c.old_hash <> c.new_hash;
+    INSERT INTO pggit.ref (name, commit_id) SELECT h.branch, cid FROM pggit.head h
+    ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean) IS
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes (or of all drift when full_scan) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
+
+CREATE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- '+2 tables, ~1 function, >1 index, -1 view': added, modified, renamed, deleted, by kind.
+SELECT coalesce(string_agg(format('%s%s %s', sym, n,
+                    CASE WHEN n = 1 THEN replace(kind, '_', ' ')
+                         WHEN kind LIKE '%x' THEN replace(kind, '_', ' ') || 'es'
+                         ELSE replace(kind, '_', ' ') || 's' END), ', ' ORDER BY ord, kind), 'no changes')
+  FROM (SELECT ch.kind,
+               CASE ch.change WHEN 'A' THEN '+' WHEN 'M' THEN '~' WHEN 'R' THEN '>' ELSE '-' END AS sym,
+               CASE ch.change WHEN 'A' THEN 1 WHEN 'M' THEN 2 WHEN 'R' THEN 3 ELSE 4 END AS ord,
+               count(*) AS n
+          FROM pggit.change ch WHERE ch.commit_id = commit_summary.commit_id
+         GROUP BY 1, 2, 3) s
+$$;
+COMMENT ON FUNCTION pggit.commit_summary(text) IS 'One line per commit: counts by kind of objects added (+), modified (~), renamed (>) and deleted (-).';
+
+-- ---------------------------------------------------------------------------------------------
+-- Deployments and migration links
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+INSERT INTO pggit.deployment (name, tool, target, head_before)
+VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit())
+RETURNING id
+$$;
+COMMENT ON FUNCTION pggit.open_deployment(text, text, text) IS 'Opens a deployment (outcome running) and returns its id.';
+
+CREATE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF outcome NOT IN ('success', 'failed', 'abandoned') THEN
+        RAISE EXCEPTION 'pggit: deployment outcome must be success, failed or abandoned, not "%"', outcome
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE pggit.deployment d
+       SET ended_at = clock_timestamp(), outcome = close_deployment.outcome, head_after = pggit.head_commit()
+     WHERE d.id = close_deployment.deployment_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no deployment with id %', deployment_id USING ERRCODE = 'undefined_object';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.close_deployment(bigint, text) IS 'Closes a deployment with outcome success, failed or abandoned, recording HEAD after it.';
+
+CREATE FUNCTION pggit.record_migration(deployment_id bigint, tool text, migration_id text, migration_type text,
+                                       description text, script text, checksum text, outcome text,
+                                       error text DEFAULT NULL)
+    RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- A successful migration: commits its journaled changes (origin migration) and links it to that
+-- commit, or to HEAD when it changed nothing tracked. A failed one: a link without a commit.
+DECLARE
+    cid text;
+    lid bigint;
+    label text := concat_ws(' ', CASE WHEN tool <> 'flyway' THEN migration_id WHEN migration_id IS NULL THEN 'R' ELSE 'V' || migration_id END, description);
+BEGIN
+    IF outcome = 'success' THEN
+        cid := pggit.commit_changes(tool || ' ' || label, 'migration', NULL, deployment_id, false);
+        new_commit := cid IS NOT NULL;
+        cid := coalesce(cid, pggit.head_commit());
+    ELSE
+        new_commit := false;
+    END IF;
+    INSERT INTO pggit.migration_link (deployment_id, tool, migration_id, migration_type, description, script, checksum,
+                                      outcome, commit_id, new_commit, error)
+    VALUES (record_migration.deployment_id, record_migration.tool, record_migration.migration_id,
+            record_migration.migration_type, record_migration.description, record_migration.script,
+            record_migration.checksum, record_migration.outcome, cid, new_commit, record_migration.error)
+    RETURNING id INTO lid;
+    link_id := lid;
+    commit_id := cid;
+    summary := CASE WHEN new_commit THEN pggit.commit_summary(cid) ELSE 'no tracked changes' END;
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION pggit.record_migration(bigint, text, text, text, text, text, text, text, text) IS
+    'Links one applied migration (tool flyway or liquibase; outcome success or failed) to the commit it produced, committing its journaled changes first; a migration that changed nothing tracked is linked to HEAD.';
+
+CREATE FUNCTION pggit.record_capture_failure(deployment_id bigint, migration text, sqlstate text, error text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+INSERT INTO pggit.capture_failure (deployment_id, migration, sqlstate, error)
+VALUES (record_capture_failure.deployment_id, record_capture_failure.migration,
+        record_capture_failure.sqlstate, record_capture_failure.error)
+$$;
+COMMENT ON FUNCTION pggit.record_capture_failure(bigint, text, text, text) IS 'Records an error inside pggit during a migration (fail-open mode).';
+
+CREATE FUNCTION pggit.backfill_flyway_links(deployment_id bigint, history_schema text, history_table text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Flyway writes its history row after AFTER_EACH_MIGRATE, so installed_rank and execution_time
+-- are copied from its history table at the end of the run: versioned migrations by version,
+-- repeatable ones by script and checksum (latest rank). history_schema null = current_schema().
+DECLARE
+    n integer;
+    tbl regclass := to_regclass(format('%I.%I', coalesce(history_schema, current_schema()), history_table));
+BEGIN
+    IF tbl IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format($q$
+        UPDATE pggit.migration_link l
+           SET installed_rank = h.installed_rank, execution_time_ms = h.execution_time
+          FROM (SELECT DISTINCT ON (coalesce(version, ''), script, checksum) installed_rank, version, script, checksum, execution_time
+                  FROM %s ORDER BY coalesce(version, ''), script, checksum, installed_rank DESC) h
+         WHERE l.deployment_id = $1 AND l.tool = 'flyway' AND l.installed_rank IS NULL
+           AND l.script = h.script AND l.checksum IS NOT DISTINCT FROM h.checksum::text
+           AND l.migration_id IS NOT DISTINCT FROM h.version
+    $q$, tbl) USING deployment_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION pggit.backfill_flyway_links(bigint, text, text) IS
+    'Copies installed_rank and execution_time (ms) from Flyway''s history table (schema null = current schema) into the deployment''s links; returns the rows updated, 0 when the table does not exist.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Porcelain: what psql users call
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.version() RETURNS text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    RETURN (SELECT v.version FROM pggit.schema_version v ORDER BY v.installed_at DESC, v.version DESC LIMIT 1);
+COMMENT ON FUNCTION pggit.version() IS 'The installed version of the pggit SQL layer.';
+
+CREATE FUNCTION pggit.commit(message text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    cid text;
+BEGIN
+    IF message IS NULL OR btrim(message) = '' THEN
+        RAISE EXCEPTION 'pggit: a commit needs a message' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    cid := pggit.commit_changes(message, 'manual', NULL, NULL, false);
+    IF cid IS NULL THEN
+        RAISE NOTICE 'pggit: nothing to commit (no journaled change to a tracked object)';
+    END IF;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.commit(text) IS
+    'Commits journaled changes (DDL since the last commit) on HEAD with the given message; returns the commit id (hex SHA-256), or null with a notice when nothing tracked changed.';
+
+CREATE FUNCTION pggit.status()
+    RETURNS TABLE (change text, object_key text, old_key text, kind text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT c.change, c.object_key, c.old_key, c.kind
+  FROM pggit.compute_changes(false, (SELECT coalesce(max(j.id), 0) FROM pggit.journal j)) c
+ WHERE c.change <> 'M' OR c.old_hash <> c.new_hash
+ ORDER BY c.object_key
+$$;
+COMMENT ON FUNCTION pggit.status() IS
+    'Journaled but uncommitted changes: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key).';
+
+CREATE FUNCTION pggit.drift()
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT c.change, c.object_key, c.old_key, c.kind, c.old_hash, c.new_hash
+  FROM pggit.compute_changes(true, 0) c
+ WHERE c.change <> 'M' OR c.old_hash <> c.new_hash
+ ORDER BY c.object_key
+$$;
+COMMENT ON FUNCTION pggit.drift() IS
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not), one row per object; empty when the database is exactly HEAD.';
+
+CREATE FUNCTION pggit.log(max_count integer DEFAULT 100)
+    RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
+                   deployment_id bigint, migration text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+WITH RECURSIVE anc(id) AS (
+    SELECT pggit.head_commit()
+    UNION
+    SELECT unnest(c.parents) FROM anc JOIN pggit.commit c ON c.id = anc.id
+)
+SELECT c.id, c.committed_at, c.author, c.origin, c.message, pggit.commit_summary(c.id), c.deployment_id,
+       (SELECT string_agg(l.tool || ' ' || coalesce(l.migration_id, l.script), ', ' ORDER BY l.id)
+          FROM pggit.migration_link l WHERE l.commit_id = c.id AND l.new_commit)
+  FROM anc JOIN pggit.commit c ON c.id = anc.id
+ ORDER BY c.seq DESC
+ LIMIT max_count
+$$;
+COMMENT ON FUNCTION pggit.log(integer) IS 'The history of HEAD, newest first, at most max_count commits, with a change summary and the migrations linked to each commit.';
+
+CREATE FUNCTION pggit.show(rev text DEFAULT 'HEAD')
+    RETURNS TABLE (commit_id text, change text, object_key text, old_key text, kind text,
+                   old_definition jsonb, new_definition jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT ch.commit_id, ch.change, ch.object_key, ch.old_key, ch.kind, ob.definition, nb.definition
+  FROM pggit.change ch
+  LEFT JOIN pggit.blob ob ON ob.hash = ch.old_hash
+  LEFT JOIN pggit.blob nb ON nb.hash = ch.new_hash
+ WHERE ch.commit_id = pggit.resolve(rev)
+ ORDER BY ch.object_key
+$$;
+COMMENT ON FUNCTION pggit.show(text) IS 'What one commit changed (rev: id, unique prefix, branch or HEAD~N), per object, with definitions before and after.';
+
+CREATE FUNCTION pggit.diff(from_rev text, to_rev text DEFAULT 'HEAD')
+    RETURNS TABLE (change text, object_key text, kind text, old_definition jsonb, new_definition jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT d.change, d.object_key, d.kind, ob.definition, nb.definition
+  FROM pggit.diff_trees((SELECT c.tree FROM pggit.commit c WHERE c.id = pggit.resolve(from_rev)),
+                        (SELECT c.tree FROM pggit.commit c WHERE c.id = pggit.resolve(to_rev))) d
+  LEFT JOIN pggit.blob ob ON ob.hash = d.old_hash
+  LEFT JOIN pggit.blob nb ON nb.hash = d.new_hash
+ ORDER BY d.object_key
+$$;
+COMMENT ON FUNCTION pggit.diff(text, text) IS 'Objects added (A), deleted (D) or modified (M) between the trees of two revisions, with both definitions.';
+
+CREATE FUNCTION pggit.object_history(object_name text)
+    RETURNS TABLE (commit_id text, committed_at timestamptz, change text, object_key text, old_key text,
+                   message text, definition jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- object_name: a full key ('table:command.tb_meter') or an identity ('command.tb_meter').
+SELECT c.id, c.committed_at, ch.change, ch.object_key, ch.old_key, c.message, b.definition
+  FROM pggit.change ch
+  JOIN pggit.commit c ON c.id = ch.commit_id
+  LEFT JOIN pggit.blob b ON b.hash = ch.new_hash
+ WHERE ch.object_key = object_name OR ch.identity = object_name
+    OR ch.old_key = object_name OR pggit.key_identity(ch.old_key) = object_name
+ ORDER BY c.seq
+$$;
+COMMENT ON FUNCTION pggit.object_history(text) IS 'Every commit that added, modified, renamed or deleted the object, oldest first; object_name is a key (kind:identity) or an identity such as command.tb_meter.';
+
+-- Event triggers last, so that installing pggit journals nothing of itself.
+CREATE EVENT TRIGGER pggit_ddl_command_end ON ddl_command_end EXECUTE FUNCTION pggit.journal_ddl();
+CREATE EVENT TRIGGER pggit_sql_drop ON sql_drop EXECUTE FUNCTION pggit.journal_drop();
+
+INSERT INTO pggit.schema_version (version) VALUES ('0.1');

@@ -1,0 +1,94 @@
+package io.pggit.core.testing;
+
+import io.pggit.core.Pggit;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A fresh database on the test server, with small helpers to run SQL in it. */
+public final class TestDb {
+    private final String name;
+    private final DataSource dataSource;
+
+    private TestDb(String name) {
+        this.name = name;
+        this.dataSource = TestPostgres.get().dataSource(name);
+    }
+
+    /** A new empty database. */
+    public static TestDb create(String owner) {
+        return new TestDb(TestPostgres.get().createDatabase(owner));
+    }
+
+    /** A new database with pggit installed. */
+    public static TestDb withPggit(String owner) {
+        TestDb db = create(owner);
+        Pggit.builder(db.dataSource).build().install();
+        return db;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String jdbcUrl() {
+        return TestPostgres.get().jdbcUrl(name);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Pggit pggit() {
+        return Pggit.builder(dataSource).build();
+    }
+
+    /** Runs each statement in auto-commit mode. */
+    public void exec(String... statements) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Rows of a query, each column rendered with {@code getString}. */
+    public List<List<String>> rows(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<List<String>> out = new ArrayList<>();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                out.add(row);
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** The first column of each row. */
+    public List<String> column(String sql) {
+        return rows(sql).stream().map(r -> r.get(0)).toList();
+    }
+
+    /** The single value of a query. */
+    public String value(String sql) {
+        List<List<String>> r = rows(sql);
+        if (r.size() != 1) {
+            throw new IllegalStateException("expected one row from " + sql + " but got " + r.size());
+        }
+        return r.get(0).get(0);
+    }
+}
