@@ -163,7 +163,8 @@ public final class MigrationRun {
     public void backfillFlywayHistory(String historySchema, String historyTable) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            Pggit.on(c).backfillFlywayLinks(deploymentId, historySchema, historyTable);
+            // Flyway's default schema, when none is configured, is the connection's current schema
+            Pggit.on(c).backfillFlywayLinks(deploymentId, historySchema != null ? historySchema : c.getSchema(), historyTable);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("pggit could not copy Flyway's history into the links: {}", e.getMessage());
         }

@@ -1,5 +1,7 @@
 package io.pggit.flyway;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pggit.core.PggitConfig;
 import org.flywaydb.core.extensibility.ConfigurationExtension;
 
@@ -66,10 +68,22 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
         return PggitConfig.from(m, PREFIX);
     }
 
+    /**
+     * Whether Flyway uses this plugin at all: always. (Flyway binds settings with Jackson, and
+     * {@code Plugin.isEnabled()} would otherwise claim the {@code enabled} key.)
+     */
+    @Override
+    @JsonIgnore
+    public boolean isEnabled() {
+        return true;
+    }
+
+    @JsonProperty("enabled")
     public String getEnabled() {
         return enabled;
     }
 
+    @JsonProperty("enabled")
     public void setEnabled(String enabled) {
         this.enabled = enabled;
     }

