@@ -61,15 +61,17 @@ public final class MigrationRun {
      * @param tool   {@code flyway} or {@code liquibase}
      * @param name   the deployment's name, e.g. {@code flyway migrate}
      * @param target the tool's target (version, tag), or null
+     * @param toolTables the tool's own tables (its history table's configured name), never tracked
      * @throws PggitException.NotInstalled when pggit is missing and cannot be installed
      */
-    public static MigrationRun open(DataSource dataSource, PggitConfig config, String tool, String name, String target) {
+    public static MigrationRun open(DataSource dataSource, PggitConfig config, String tool, String name, String target,
+                                    List<String> toolTables) {
         requireNonNull(dataSource, "dataSource");
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             PggitSession s = Pggit.on(c);
             if (config.install() == PggitConfig.Install.AUTO) {
-                InstallResult r = s.install();
+                InstallResult r = s.install(toolTables);
                 if (r.changed()) {
                     LOG.info("pggit {} installed{}{}", r.version(),
                             r.previousVersion().map(v -> " (upgraded from " + v + ")").orElse(""),
@@ -77,6 +79,7 @@ public final class MigrationRun {
                 }
             } else {
                 s.requireInstalled();
+                s.registerToolTables(toolTables);
             }
             long id = s.openDeployment(name, tool, target);
             LOG.info("pggit: deployment {} opened ({})", id, name);

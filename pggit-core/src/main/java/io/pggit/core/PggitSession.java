@@ -48,8 +48,18 @@ public final class PggitSession {
      * @throws PggitException.NotInstalled when the role may not install it
      */
     public InstallResult install() {
+        return install(List.of());
+    }
+
+    /**
+     * Installs or upgrades pggit, registering {@code toolTables} (a migration tool's history table
+     * under a configured name) as never tracked, before a baseline is taken.
+     *
+     * @throws PggitException.NotInstalled when the role may not install it
+     */
+    public InstallResult install(List<String> toolTables) {
         try {
-            return Installer.install(connection);
+            return Installer.install(connection, toolTables);
         } catch (SQLException e) {
             throw failure("install pggit", e);
         }
@@ -75,6 +85,18 @@ public final class PggitSession {
             throw new PggitException.NotInstalled(v.map(x -> "pggit " + x + " is installed in schema \"pggit\", this library needs "
                     + Installer.CURRENT).orElse("pggit is not installed in this database")
                     + ": run mvn pggit:install, or Pggit.install() with a superuser");
+        }
+    }
+
+    /** Never tracks tables of these names ({@code pggit.register_tool_table}). */
+    public void registerToolTables(List<String> names) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.register_tool_table(?)")) {
+            for (String n : names) {
+                ps.setString(1, n);
+                ps.execute();
+            }
+        } catch (SQLException e) {
+            throw failure("register tool tables " + names, e);
         }
     }
 

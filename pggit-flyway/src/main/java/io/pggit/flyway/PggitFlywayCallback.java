@@ -9,6 +9,7 @@ import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.configuration.Configuration;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -57,7 +58,7 @@ public class PggitFlywayCallback implements Callback {
         switch (event) {
             case BEFORE_MIGRATE:
                 run = MigrationRun.open(conf.getDataSource(), config(conf), "flyway", "flyway migrate",
-                        conf.getTarget() == null ? null : conf.getTarget().toString());
+                        conf.getTarget() == null ? null : conf.getTarget().toString(), List.of(conf.getTable()));
                 break;
             case AFTER_EACH_MIGRATE:
                 if (run != null) {

@@ -152,6 +152,15 @@ class FlywayCallbackTest {
     }
 
     @Test
+    void aHistoryTableUnderAnotherNameIsNotTracked() throws IOException {
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        flyway(Map.of("flyway.table", "my_history")).load().migrate();
+        assertEquals("1", db.value("SELECT count(*) FROM public.my_history WHERE version = '1'"));
+        assertEquals(List.of("schema:public", "table:public.t"), db.column("SELECT object_key FROM pggit.object_map ORDER BY 1"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
+    }
+
+    @Test
     void disabledRecordsNothing() throws IOException {
         write("V1__t.sql", "CREATE TABLE public.t (a int);");
         flyway(Map.of("flyway.pggit.enabled", "false")).load().migrate();

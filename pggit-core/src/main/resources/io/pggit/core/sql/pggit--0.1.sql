@@ -189,6 +189,12 @@ CREATE TABLE pggit.tool_table (
 INSERT INTO pggit.tool_table VALUES ('flyway_schema_history'), ('databasechangelog'), ('databasechangeloglock');
 COMMENT ON TABLE pggit.tool_table IS 'Migration tools'' own tables, never tracked (matched by table name in any schema).';
 
+CREATE FUNCTION pggit.register_tool_table(relname text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+INSERT INTO pggit.tool_table (relname) VALUES (register_tool_table.relname) ON CONFLICT DO NOTHING
+$$;
+COMMENT ON FUNCTION pggit.register_tool_table(text) IS 'Never tracks tables of this name (a migration tool''s history table under a configured name, e.g. flyway.table).';
+
 -- ---------------------------------------------------------------------------------------------
 -- Hashing and helpers
 -- ---------------------------------------------------------------------------------------------

@@ -54,6 +54,14 @@ public final class Installer {
      * @throws PggitException.NotInstalled when the role is not a superuser (event triggers need one)
      */
     public static InstallResult install(Connection c) throws SQLException {
+        return install(c, List.of());
+    }
+
+    /**
+     * As {@link #install(Connection)}, registering {@code toolTables} (history tables under names
+     * other than the defaults) as never tracked before the baseline is taken.
+     */
+    public static InstallResult install(Connection c, List<String> toolTables) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -63,6 +71,7 @@ public final class Installer {
             }
             Optional<String> before = installedVersion(c);
             if (before.isPresent() && before.get().equals(CURRENT)) {
+                registerToolTables(c, toolTables);
                 c.commit();
                 return new InstallResult(before, CURRENT, Optional.empty());
             }
@@ -79,6 +88,7 @@ public final class Installer {
                 run(c, "pggit--" + VERSIONS.get(i) + "--" + VERSIONS.get(i + 1) + ".sql");
             }
             Optional<String> baseline = Optional.empty();
+            registerToolTables(c, toolTables);
             if (before.isEmpty()) {
                 try (Statement s = c.createStatement();
                      ResultSet rs = s.executeQuery(
@@ -94,6 +104,15 @@ public final class Installer {
             throw e;
         } finally {
             c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static void registerToolTables(Connection c, List<String> toolTables) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pggit.register_tool_table(?)")) {
+            for (String t : toolTables) {
+                ps.setString(1, t);
+                ps.execute();
+            }
         }
     }
 
