@@ -39,16 +39,17 @@ public final class MigrationRun {
 
     private static final Logger LOG = LoggerFactory.getLogger("pggit");
 
-    private final DataSource dataSource;
+    private final SideConnection side;
     private final PggitConfig config;
     private final String tool;
     private final long deploymentId;
     private int commits;
     private int linked;
     private int failures;
+    private boolean toolDeploymentIdSet;
 
-    private MigrationRun(DataSource dataSource, PggitConfig config, String tool, long deploymentId) {
-        this.dataSource = dataSource;
+    private MigrationRun(SideConnection side, PggitConfig config, String tool, long deploymentId) {
+        this.side = side;
         this.config = config;
         this.tool = tool;
         this.deploymentId = deploymentId;
@@ -66,27 +67,33 @@ public final class MigrationRun {
      */
     public static MigrationRun open(DataSource dataSource, PggitConfig config, String tool, String name, String target,
                                     List<String> toolTables) {
-        requireNonNull(dataSource, "dataSource");
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
+        return open(SideConnection.of(requireNonNull(dataSource, "dataSource")), config, tool, name, target, toolTables);
+    }
+
+    /**
+     * As {@link #open(DataSource, PggitConfig, String, String, String, List)}, with pggit's own
+     * writes going through {@code side} (for tools that hand out one connection and no
+     * credentials, such as Liquibase).
+     */
+    public static MigrationRun open(SideConnection side, PggitConfig config, String tool, String name, String target,
+                                    List<String> toolTables) {
+        long id = side.call(c -> {
             PggitSession s = Pggit.on(c);
             if (config.install() == PggitConfig.Install.AUTO) {
                 InstallResult r = s.install(toolTables);
                 if (r.changed()) {
                     LOG.info("pggit {} installed{}{}", r.version(),
                             r.previousVersion().map(v -> " (upgraded from " + v + ")").orElse(""),
-                            r.baselineCommit().map(id -> ", baseline commit " + id.substring(0, 7) + " records the existing schema").orElse(""));
+                            r.baselineCommit().map(h -> ", baseline commit " + h.substring(0, 7) + " records the existing schema").orElse(""));
                 }
             } else {
                 s.requireInstalled();
                 s.registerToolTables(toolTables);
             }
-            long id = s.openDeployment(name, tool, target);
-            LOG.info("pggit: deployment {} opened ({})", id, name);
-            return new MigrationRun(dataSource, config, tool, id);
-        } catch (SQLException e) {
-            throw PggitSession.failure("connect to open a deployment", e);
-        }
+            return s.openDeployment(name, tool, target);
+        });
+        LOG.info("pggit: deployment {} opened ({})", id, name);
+        return new MigrationRun(side, config, tool, id);
     }
 
     public long deploymentId() {
@@ -101,13 +108,26 @@ public final class MigrationRun {
      * @throws PggitException when pggit failed and {@code failOnError} is true
      */
     public Optional<RecordedMigration> migrationSucceeded(Connection migrationConnection, MigrationRecord m) {
+        return capture(migrationConnection, m, false);
+    }
+
+    /**
+     * Records a rolled-back changeset, as {@link #migrationSucceeded}: a commit of origin
+     * {@code rollback} holding what the rollback did, linked to the changeset it undid.
+     */
+    public Optional<RecordedMigration> migrationRolledBack(Connection migrationConnection, MigrationRecord m) {
+        return capture(migrationConnection, m, true);
+    }
+
+    private Optional<RecordedMigration> capture(Connection migrationConnection, MigrationRecord m, boolean rollback) {
         Savepoint sp = null;
         try {
             boolean inTransaction = !migrationConnection.getAutoCommit();
             if (inTransaction) {
                 sp = migrationConnection.setSavepoint("pggit_capture");
             }
-            RecordedMigration r = Pggit.on(migrationConnection).recordMigration(deploymentId, m, true, null);
+            PggitSession s = Pggit.on(migrationConnection);
+            RecordedMigration r = rollback ? s.recordRollback(deploymentId, m) : s.recordMigration(deploymentId, m, true, null);
             if (sp != null) {
                 migrationConnection.releaseSavepoint(sp);
             }
@@ -115,7 +135,8 @@ public final class MigrationRun {
             if (r.newCommit()) {
                 commits++;
             }
-            LOG.info("{} -> commit {}: {}", m.label(), r.commitId().map(id -> id.substring(0, 7)).orElse("(none)"), r.summary());
+            LOG.info("{}{} -> commit {}: {}", rollback ? "rollback of " : "", m.label(),
+                    r.commitId().map(id -> id.substring(0, 7)).orElse("(none)"), r.summary());
             return Optional.of(r);
         } catch (SQLException | RuntimeException e) {
             if (sp != null) {
@@ -125,23 +146,43 @@ public final class MigrationRun {
                     e.addSuppressed(rollbackFailure);
                 }
             }
-            return captureFailed(m, e);
+            return captureFailed(m, e, migrationConnection);
+        }
+    }
+
+    /** Records the tool's own id of this run (Liquibase's deployment_id), once known. */
+    public void toolDeploymentId(String toolDeploymentId) {
+        if (toolDeploymentId == null || toolDeploymentIdSet) {
+            return;
+        }
+        toolDeploymentIdSet = true;
+        try {
+            side.call(c -> {
+                Pggit.on(c).setToolDeploymentId(deploymentId, toolDeploymentId);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("pggit could not record the tool's deployment id: {}", e.getMessage());
         }
     }
 
     /** Records a migration that failed: a link without a commit, on a connection of its own. */
     public void migrationFailed(MigrationRecord m, String error) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            Pggit.on(c).recordMigration(deploymentId, m, false, error);
+        try {
+            side.call(c -> Pggit.on(c).recordMigration(deploymentId, m, false, error));
             linked++;
             LOG.warn("{} failed: recorded as a failed link, no commit", m.label());
-        } catch (SQLException | RuntimeException e) {
-            captureFailed(m, e);
+        } catch (RuntimeException e) {
+            captureFailed(m, e, null);
         }
     }
 
-    private Optional<RecordedMigration> captureFailed(MigrationRecord m, Exception e) {
+    /**
+     * Fail-open: logs the error and records it in {@code pggit.capture_failure}, on the migration's
+     * connection when there is one (inside its transaction, which the tool commits: the side
+     * connection must not commit or roll back a migration's work), else on the side connection.
+     */
+    private Optional<RecordedMigration> captureFailed(MigrationRecord m, Exception e, Connection migrationConnection) {
         failures++;
         String sqlState = e instanceof SQLException se ? se.getSQLState()
                 : e.getCause() instanceof SQLException se2 ? se2.getSQLState() : null;
@@ -150,10 +191,13 @@ public final class MigrationRun {
         }
         LOG.error("pggit could not record {} (the migration goes on; {}.pggit.failOnError=true would stop it): {}",
                 m.label(), tool, e.getMessage());
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            Pggit.on(c).recordCaptureFailure(deploymentId, m.label(), sqlState, e.getMessage());
-        } catch (SQLException | RuntimeException again) {
+        SideConnection where = migrationConnection != null ? SideConnection.within(migrationConnection) : side;
+        try {
+            where.call(c -> {
+                Pggit.on(c).recordCaptureFailure(deploymentId, m.label(), sqlState, e.getMessage());
+                return null;
+            });
+        } catch (RuntimeException again) {
             LOG.error("pggit could not record the capture failure either: {}", again.getMessage());
         }
         return Optional.empty();
@@ -164,11 +208,11 @@ public final class MigrationRun {
      * deployment's links (Flyway writes its row after the migration's callback).
      */
     public void backfillFlywayHistory(String historySchema, String historyTable) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            // Flyway's default schema, when none is configured, is the connection's current schema
-            Pggit.on(c).backfillFlywayLinks(deploymentId, historySchema != null ? historySchema : c.getSchema(), historyTable);
-        } catch (SQLException | RuntimeException e) {
+        try {
+            side.call(c -> Pggit.on(c).backfillFlywayLinks(deploymentId,
+                    // Flyway's default schema, when none is configured, is the connection's current schema
+                    historySchema != null ? historySchema : c.getSchema(), historyTable));
+        } catch (RuntimeException e) {
             LOG.warn("pggit could not copy Flyway's history into the links: {}", e.getMessage());
         }
     }
@@ -180,25 +224,26 @@ public final class MigrationRun {
      * @return the drift found (empty when none, or when the scan is off)
      */
     public List<Change> close(boolean success) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            PggitSession s = Pggit.on(c);
-            s.closeDeployment(deploymentId, success ? "success" : "failed");
-            LOG.info("pggit: deployment {} closed ({}): {} migration(s) linked, {} new commit(s){}", deploymentId,
-                    success ? "success" : "failed", linked, commits,
-                    failures == 0 ? "" : ", " + failures + " capture failure(s) (see pggit.capture_failure)");
-            if (!config.driftScan()) {
-                return List.of();
-            }
-            List<Change> drift = s.drift();
-            if (drift.isEmpty()) {
-                LOG.info("pggit: no drift: the live catalog equals HEAD {}", s.head().map(h -> h.substring(0, 7)).orElse("(empty)"));
-            } else {
-                LOG.warn("pggit: drift: {} object(s) differ from HEAD and no commit explains them:\n  {}", drift.size(),
-                        drift.stream().map(Change::toString).collect(Collectors.joining("\n  ")));
-            }
-            return drift;
-        } catch (SQLException | RuntimeException e) {
+        try {
+            return side.call(c -> {
+                PggitSession s = Pggit.on(c);
+                s.closeDeployment(deploymentId, success ? "success" : "failed");
+                LOG.info("pggit: deployment {} closed ({}): {} migration(s) linked, {} new commit(s){}", deploymentId,
+                        success ? "success" : "failed", linked, commits,
+                        failures == 0 ? "" : ", " + failures + " capture failure(s) (see pggit.capture_failure)");
+                if (!config.driftScan()) {
+                    return List.<Change>of();
+                }
+                List<Change> drift = s.drift();
+                if (drift.isEmpty()) {
+                    LOG.info("pggit: no drift: the live catalog equals HEAD {}", s.head().map(h -> h.substring(0, 7)).orElse("(empty)"));
+                } else {
+                    LOG.warn("pggit: drift: {} object(s) differ from HEAD and no commit explains them:\n  {}", drift.size(),
+                            drift.stream().map(Change::toString).collect(Collectors.joining("\n  ")));
+                }
+                return drift;
+            });
+        } catch (RuntimeException e) {
             LOG.error("pggit could not close deployment {}: {}", deploymentId, e.getMessage());
             if (config.failOnError()) {
                 throw e instanceof PggitException pe ? pe : new PggitException("pggit could not close deployment " + deploymentId, e);

@@ -1,5 +1,7 @@
 package io.pggit.core;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pggit.core.internal.install.Installer;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.ChangeType;
@@ -30,6 +32,8 @@ import java.util.Optional;
  * {@link PggitException} with the {@link SQLException} as cause.
  */
 public final class PggitSession {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Connection connection;
 
@@ -140,27 +144,61 @@ public final class PggitSession {
      * @param error        the failure's message, or null
      */
     public RecordedMigration recordMigration(Long deploymentId, MigrationRecord m, boolean success, String error) {
+        return record(deploymentId, m, success, error, "migration");
+    }
+
+    /**
+     * Records a rolled-back changeset: commits what the rollback did (origin {@code rollback}) and
+     * links it to the changeset it undid.
+     */
+    public RecordedMigration recordRollback(Long deploymentId, MigrationRecord m) {
+        return record(deploymentId, m, true, null, "rollback");
+    }
+
+    private RecordedMigration record(Long deploymentId, MigrationRecord m, boolean success, String error, String origin) {
         try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT link_id, commit_id, new_commit, summary FROM pggit.record_migration(?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                "SELECT link_id, commit_id, new_commit, summary FROM pggit.record_migration(?, ?::jsonb, ?, ?, ?)")) {
             if (deploymentId == null) {
                 ps.setNull(1, Types.BIGINT);
             } else {
                 ps.setLong(1, deploymentId);
             }
-            ps.setString(2, m.tool());
-            ps.setString(3, m.migrationId().orElse(null));
-            ps.setString(4, m.type());
-            ps.setString(5, m.description());
-            ps.setString(6, m.script());
-            ps.setString(7, m.checksum().orElse(null));
-            ps.setString(8, success ? "success" : "failed");
-            ps.setString(9, error);
+            ps.setString(2, toJson(m));
+            ps.setString(3, success ? "success" : "failed");
+            ps.setString(4, error);
+            ps.setString(5, origin);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new RecordedMigration(rs.getLong(1), Optional.ofNullable(rs.getString(2)), rs.getBoolean(3), rs.getString(4));
             }
         } catch (SQLException e) {
             throw failure("record migration " + m.label(), e);
+        }
+    }
+
+    private static String toJson(MigrationRecord m) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("tool", m.tool());
+        m.migrationId().ifPresent(v -> o.put("id", v));
+        o.put("type", m.type());
+        o.put("description", m.description());
+        o.put("script", m.script());
+        m.checksum().ifPresent(v -> o.put("checksum", v));
+        m.author().ifPresent(v -> o.put("author", v));
+        m.contexts().ifPresent(v -> o.put("contexts", v));
+        m.labels().ifPresent(v -> o.put("labels", v));
+        m.execType().ifPresent(v -> o.put("exec_type", v));
+        return o.toString();
+    }
+
+    /** Records the tool's own id of this run (Liquibase's deployment_id) on the deployment. */
+    public void setToolDeploymentId(long deploymentId, String toolDeploymentId) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.set_tool_deployment_id(?, ?)")) {
+            ps.setLong(1, deploymentId);
+            ps.setString(2, toolDeploymentId);
+            ps.execute();
+        } catch (SQLException e) {
+            throw failure("record the tool's deployment id", e);
         }
     }
 

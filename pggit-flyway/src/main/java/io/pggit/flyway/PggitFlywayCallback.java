@@ -101,7 +101,7 @@ public class PggitFlywayCallback implements Callback {
     }
 
     static MigrationRecord record(MigrationInfo info) {
-        return new MigrationRecord("flyway",
+        return MigrationRecord.flyway(
                 Optional.ofNullable(info.getVersion()).map(Object::toString),
                 info.getType() == null ? null : info.getType().name(),
                 info.getDescription(),

@@ -94,7 +94,8 @@ CREATE TABLE pggit.deployment (
     ended_at    timestamptz,
     outcome     text NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'success', 'failed', 'abandoned')),
     head_before text,
-    head_after  text
+    head_after  text,
+    tool_deployment_id text               -- the tool's own id of the run (Liquibase deployment_id)
 );
 COMMENT ON TABLE pggit.deployment IS 'A named group of commits: one migrate run, one release.';
 
@@ -160,8 +161,12 @@ CREATE TABLE pggit.migration_link (
     migration_id      text,               -- Flyway version (null for repeatables); Liquibase changeset id
     migration_type    text,
     description       text,
-    script            text,
-    checksum          text,
+    script            text,               -- Flyway script; Liquibase changelog file path
+    checksum          text,               -- as the tool stores it (flyway_schema_history.checksum, databasechangelog.md5sum)
+    author            text,               -- Liquibase changeset author
+    contexts          text,
+    labels            text,
+    exec_type         text,               -- Liquibase EXECUTED, RERAN, MARK_RAN, FAILED, ROLLED_BACK
     installed_rank    integer,
     execution_time_ms integer,
     outcome           text NOT NULL CHECK (outcome IN ('success', 'failed')),
@@ -612,6 +617,7 @@ CREATE FUNCTION pggit.affected_objects(upto bigint)
 WITH j AS (
     SELECT * FROM pggit.journal WHERE id <= upto
        AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
+       AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
        AND coalesce(schema_name, '') <> 'pggit'
 ),
 seed AS (
@@ -872,30 +878,41 @@ END
 $$;
 COMMENT ON FUNCTION pggit.close_deployment(bigint, text) IS 'Closes a deployment with outcome success, failed or abandoned, recording HEAD after it.';
 
-CREATE FUNCTION pggit.record_migration(deployment_id bigint, tool text, migration_id text, migration_type text,
-                                       description text, script text, checksum text, outcome text,
-                                       error text DEFAULT NULL)
+CREATE FUNCTION pggit.record_migration(deployment_id bigint, migration jsonb, outcome text, error text DEFAULT NULL,
+                                       origin text DEFAULT 'migration')
     RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- A successful migration: commits its journaled changes (origin migration) and links it to that
--- commit, or to HEAD when it changed nothing tracked. A failed one: a link without a commit.
+-- migration: {"tool": "flyway"|"liquibase", "id", "type", "description", "script", "checksum",
+--             "author", "contexts", "labels", "exec_type"} (absent keys = null).
+-- A success commits its journaled changes (origin migration, or rollback for an undone changeset)
+-- and links it to that commit, or to HEAD when it changed nothing tracked. A failure: a link
+-- without a commit.
 DECLARE
     cid text;
     lid bigint;
-    label text := concat_ws(' ', CASE WHEN tool <> 'flyway' THEN migration_id WHEN migration_id IS NULL THEN 'R' ELSE 'V' || migration_id END, description);
+    tool text := migration ->> 'tool';
+    label text := concat_ws(' ',
+        CASE WHEN migration ->> 'tool' <> 'flyway' THEN migration ->> 'id'
+             WHEN migration ->> 'id' IS NULL THEN 'R' ELSE 'V' || (migration ->> 'id') END,
+        migration ->> 'description');
 BEGIN
+    IF outcome NOT IN ('success', 'failed') THEN
+        RAISE EXCEPTION 'pggit: migration outcome must be success or failed, not "%"', outcome
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     IF outcome = 'success' THEN
-        cid := pggit.commit_changes(tool || ' ' || label, 'migration', NULL, deployment_id, false);
+        cid := pggit.commit_changes(CASE WHEN origin = 'rollback' THEN tool || ' rollback ' ELSE tool || ' ' END || label,
+                                    origin, migration ->> 'author', deployment_id, false);
         new_commit := cid IS NOT NULL;
         cid := coalesce(cid, pggit.head_commit());
     ELSE
         new_commit := false;
     END IF;
     INSERT INTO pggit.migration_link (deployment_id, tool, migration_id, migration_type, description, script, checksum,
-                                      outcome, commit_id, new_commit, error)
-    VALUES (record_migration.deployment_id, record_migration.tool, record_migration.migration_id,
-            record_migration.migration_type, record_migration.description, record_migration.script,
-            record_migration.checksum, record_migration.outcome, cid, new_commit, record_migration.error)
+                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error)
+    VALUES (record_migration.deployment_id, tool, migration ->> 'id', migration ->> 'type', migration ->> 'description',
+            migration ->> 'script', migration ->> 'checksum', migration ->> 'author', migration ->> 'contexts',
+            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error)
     RETURNING id INTO lid;
     link_id := lid;
     commit_id := cid;
@@ -903,8 +920,15 @@ BEGIN
     RETURN NEXT;
 END
 $$;
-COMMENT ON FUNCTION pggit.record_migration(bigint, text, text, text, text, text, text, text, text) IS
-    'Links one applied migration (tool flyway or liquibase; outcome success or failed) to the commit it produced, committing its journaled changes first; a migration that changed nothing tracked is linked to HEAD.';
+COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text) IS
+    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
+
+CREATE FUNCTION pggit.set_tool_deployment_id(deployment_id bigint, tool_deployment_id text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+UPDATE pggit.deployment d SET tool_deployment_id = set_tool_deployment_id.tool_deployment_id
+ WHERE d.id = set_tool_deployment_id.deployment_id AND d.tool_deployment_id IS NULL
+$$;
+COMMENT ON FUNCTION pggit.set_tool_deployment_id(bigint, text) IS 'Records the tool''s own id of a run (Liquibase deployment_id) on a deployment, once.';
 
 CREATE FUNCTION pggit.record_capture_failure(deployment_id bigint, migration text, sqlstate text, error text) RETURNS void
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
