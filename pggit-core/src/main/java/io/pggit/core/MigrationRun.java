@@ -47,6 +47,7 @@ public final class MigrationRun {
     private int linked;
     private int failures;
     private boolean toolDeploymentIdSet;
+    private int failedMigrations;
 
     private MigrationRun(SideConnection side, PggitConfig config, String tool, long deploymentId) {
         this.side = side;
@@ -150,6 +151,11 @@ public final class MigrationRun {
         }
     }
 
+    /** Whether {@link #migrationFailed} was called in this run. */
+    public boolean anyMigrationFailed() {
+        return failedMigrations > 0;
+    }
+
     /** Records the tool's own id of this run (Liquibase's deployment_id), once known. */
     public void toolDeploymentId(String toolDeploymentId) {
         if (toolDeploymentId == null || toolDeploymentIdSet) {
@@ -169,6 +175,7 @@ public final class MigrationRun {
     /** Records a migration that failed: a link without a commit, on a connection of its own. */
     public void migrationFailed(MigrationRecord m, String error) {
         try {
+            failedMigrations++;
             side.call(c -> Pggit.on(c).recordMigration(deploymentId, m, false, error));
             linked++;
             LOG.warn("{} failed: recorded as a failed link, no commit", m.label());

@@ -892,7 +892,7 @@ DECLARE
     lid bigint;
     tool text := migration ->> 'tool';
     label text := concat_ws(' ',
-        CASE WHEN migration ->> 'tool' <> 'flyway' THEN migration ->> 'id'
+        CASE WHEN migration ->> 'tool' <> 'flyway' THEN concat_ws('::', migration ->> 'id', migration ->> 'author')
              WHEN migration ->> 'id' IS NULL THEN 'R' ELSE 'V' || (migration ->> 'id') END,
         migration ->> 'description');
 BEGIN

@@ -1,0 +1,90 @@
+package io.pggit.liquibase;
+
+import io.pggit.core.MigrationRun;
+import io.pggit.core.model.MigrationRecord;
+import liquibase.Scope;
+import liquibase.changelog.ChangeSet;
+import liquibase.changelog.DatabaseChangeLog;
+import liquibase.changelog.visitor.AbstractChangeExecListener;
+import liquibase.changelog.visitor.ChangeExecListener;
+import liquibase.ChecksumVersion;
+import liquibase.database.Database;
+import liquibase.database.jvm.JdbcConnection;
+
+import java.sql.Connection;
+
+/**
+ * Records each changeset Liquibase runs as a pggit commit. Attached by {@link PggitCommandStep}
+ * beside any listener the user has; naming it explicitly
+ * ({@code --change-exec-listener-class=io.pggit.liquibase.PggitChangeExecListener}) attaches the
+ * same listener, never a second one.
+ *
+ * <p>Where Liquibase calls it: {@code ran()} after the changeset's own transaction committed, in
+ * the transaction that writes its {@code databasechangelog} row (pggit commits and links there);
+ * {@code runFailed()} after the changeset's rollback (the failed link goes in a transaction of its
+ * own); {@code rolledBack()} after a rollback's statements ran, before Liquibase commits.
+ * Each event is one call of {@link MigrationRun}: this class holds no logic of its own.
+ */
+public class PggitChangeExecListener extends AbstractChangeExecListener implements ChangeExecListener {
+
+    private MigrationRun run;
+
+    /** For Liquibase's {@code --change-exec-listener-class}; bound to a run by {@link PggitCommandStep}. */
+    public PggitChangeExecListener() {
+    }
+
+    void bind(MigrationRun run) {
+        this.run = run;
+    }
+
+    MigrationRun run() {
+        return run;
+    }
+
+    @Override
+    public void ran(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database, ChangeSet.ExecType execType) {
+        if (run == null) {
+            return;
+        }
+        run.toolDeploymentId(Scope.getCurrentScope().getDeploymentId());
+        MigrationRecord m = record(changeSet, execType.name());
+        if (execType == ChangeSet.ExecType.FAILED) {
+            run.migrationFailed(m, "changeset failed with failOnError=false");
+        } else if (execType != ChangeSet.ExecType.SKIPPED) {
+            run.migrationSucceeded(connection(database), m);
+        }
+    }
+
+    @Override
+    public void runFailed(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database, Exception exception) {
+        if (run != null) {
+            run.migrationFailed(record(changeSet, "FAILED"), exception == null ? null : exception.getMessage());
+        }
+    }
+
+    @Override
+    public void rolledBack(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database) {
+        if (run != null) {
+            run.migrationRolledBack(connection(database), record(changeSet, "ROLLED_BACK"));
+        }
+    }
+
+    @Override
+    public void rollbackFailed(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database, Exception exception) {
+        if (run != null) {
+            run.migrationFailed(record(changeSet, "ROLLBACK_FAILED"), exception == null ? null : exception.getMessage());
+        }
+    }
+
+    static Connection connection(Database database) {
+        return ((JdbcConnection) database.getConnection()).getUnderlyingConnection();
+    }
+
+    static MigrationRecord record(ChangeSet cs, String execType) {
+        String contexts = cs.getContextFilter() == null || cs.getContextFilter().isEmpty() ? null : cs.getContextFilter().toString();
+        String labels = cs.getLabels() == null || cs.getLabels().isEmpty() ? null : cs.getLabels().toString();
+        String description = cs.getComments() != null && !cs.getComments().isBlank() ? cs.getComments() : cs.getDescription();
+        return MigrationRecord.liquibase(cs.getId(), cs.getAuthor(), cs.getFilePath(), description,
+                cs.generateCheckSum(ChecksumVersion.latest()).toString(), contexts, labels, execType);
+    }
+}

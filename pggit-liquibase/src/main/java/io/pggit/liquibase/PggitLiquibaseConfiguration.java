@@ -1,0 +1,49 @@
+package io.pggit.liquibase;
+
+import io.pggit.core.PggitConfig;
+import liquibase.configuration.AutoloadedConfigurations;
+import liquibase.configuration.ConfigurationDefinition;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * pggit's settings in Liquibase's own parameter system: {@code liquibase.pggit.enabled},
+ * {@code liquibase.pggit.failOnError}, {@code liquibase.pggit.driftScan},
+ * {@code liquibase.pggit.install} — in {@code liquibase.properties}, as CLI global arguments
+ * ({@code --pggit-enabled=false}), as environment variables ({@code LIQUIBASE_PGGIT_ENABLED}) or as
+ * Java system properties ({@code -Dliquibase.pggit.enabled=false}, also for the Maven plugin).
+ * Values are read as text and validated by {@link PggitConfig#from}, which names the bad key.
+ */
+public class PggitLiquibaseConfiguration implements AutoloadedConfigurations {
+
+    static final String PREFIX = "liquibase.pggit.";
+
+    public static final ConfigurationDefinition<String> ENABLED;
+    public static final ConfigurationDefinition<String> FAIL_ON_ERROR;
+    public static final ConfigurationDefinition<String> DRIFT_SCAN;
+    public static final ConfigurationDefinition<String> INSTALL;
+
+    static {
+        ConfigurationDefinition.Builder b = new ConfigurationDefinition.Builder("liquibase.pggit");
+        ENABLED = b.define("enabled", String.class)
+                .setDescription("pggit: record each changeset as a commit (true or false; default true)").build();
+        FAIL_ON_ERROR = b.define("failOnError", String.class)
+                .setDescription("pggit: an error inside pggit fails the changeset (true or false; default false: logged and recorded, the update goes on)")
+                .build();
+        DRIFT_SCAN = b.define("driftScan", String.class)
+                .setDescription("pggit: compare the whole catalog with HEAD at the end of the run (true or false; default true)").build();
+        INSTALL = b.define("install", String.class)
+                .setDescription("pggit: install or upgrade pggit when the role may (auto) or only check it (never); default auto").build();
+    }
+
+    /** The current, validated settings. */
+    public static PggitConfig current() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("enabled", ENABLED.getCurrentValue());
+        m.put("failOnError", FAIL_ON_ERROR.getCurrentValue());
+        m.put("driftScan", DRIFT_SCAN.getCurrentValue());
+        m.put("install", INSTALL.getCurrentValue());
+        return PggitConfig.from(m, PREFIX);
+    }
+}

@@ -1,0 +1,219 @@
+package io.pggit.liquibase;
+
+import io.pggit.core.testing.TestDb;
+import io.pggit.core.testing.TestPostgres;
+import io.pggit.flyway.PggitFlywayCallback;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real Liquibase, with pggit on the classpath and no listener named, against a real PostgreSQL. */
+class LiquibaseListenerTest {
+
+    @TempDir
+    Path dir;
+    TestDb db;
+
+    @BeforeEach
+    void freshDatabase(TestInfo info) {
+        db = TestDb.create(info.getTestMethod().orElseThrow().getName());
+    }
+
+    void changelog(String changeSets) throws IOException {
+        Files.writeString(dir.resolve("changelog.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog"
+                    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                    xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.20.xsd">
+                """ + changeSets + "\n</databaseChangeLog>\n", StandardCharsets.UTF_8);
+    }
+
+    String run(String command, Map<String, Object> args) throws Exception {
+        return LiquibaseRunner.run(db, dir, "changelog.xml", command, args, Map.of());
+    }
+
+    static final String METERS = """
+            <changeSet id="1" author="alice" context="prod" labels="meters">
+              <sql>CREATE SCHEMA command</sql>
+              <createTable schemaName="command" tableName="tb_meter">
+                <column name="id" type="uuid"><constraints primaryKey="true"/></column>
+                <column name="serial" type="text"/>
+              </createTable>
+            </changeSet>
+            <changeSet id="2" author="bob">
+              <insert schemaName="command" tableName="tb_meter">
+                <column name="id" value="7f1c0d2e-0000-0000-0000-000000000001"/>
+                <column name="serial" value="A-1"/>
+              </insert>
+            </changeSet>
+            <changeSet id="3" author="alice">
+              <addColumn schemaName="command" tableName="tb_meter"><column name="kind" type="text"/></addColumn>
+              <rollback><dropColumn schemaName="command" tableName="tb_meter" columnName="kind"/></rollback>
+            </changeSet>
+            """;
+
+    @Test
+    void updateRecordsADeploymentACommitPerChangesetAndALinkForEach() throws Exception {
+        changelog(METERS);
+        run("update", Map.of());
+
+        assertEquals(List.of(List.of("liquibase", "success", "t")),
+                db.rows("SELECT tool, outcome, tool_deployment_id = (SELECT max(deployment_id) FROM databasechangelog) "
+                        + "FROM pggit.deployment"));
+        assertEquals(List.of(
+                        Arrays.asList("1", "alice", "changelog.xml", "prod", "meters", "EXECUTED", "true", "true"),
+                        Arrays.asList("2", "bob", "changelog.xml", null, null, "EXECUTED", "false", "true"),
+                        Arrays.asList("3", "alice", "changelog.xml", null, null, "EXECUTED", "true", "true")),
+                db.rows("SELECT l.migration_id, l.author, l.script, l.contexts, l.labels, l.exec_type, l.new_commit::text, "
+                        + "(l.checksum = h.md5sum)::text FROM pggit.migration_link l "
+                        + "JOIN databasechangelog h ON h.id = l.migration_id AND h.author = l.author ORDER BY l.id"));
+        assertEquals(db.value("SELECT commit_id FROM pggit.migration_link WHERE migration_id = '1'"),
+                db.value("SELECT commit_id FROM pggit.migration_link WHERE migration_id = '2'"), "data only: linked to HEAD");
+        assertEquals(List.of("A constraint:command.tb_meter.tb_meter_pkey", "A schema:command", "A table:command.tb_meter"),
+                db.column("SELECT change || ' ' || object_key FROM pggit.show((SELECT commit_id FROM pggit.migration_link "
+                        + "WHERE migration_id = '1')) ORDER BY 1"));
+        assertEquals("alice", db.value("SELECT author FROM pggit.commit WHERE id = pggit.head_commit()"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
+    }
+
+    @Test
+    void anExactRollbackRestoresTheEarlierTree() throws Exception {
+        changelog(METERS);
+        run("update", Map.of());
+        String before = db.value("SELECT tree FROM pggit.commit WHERE id = (SELECT parents[1] FROM pggit.commit WHERE id = pggit.head_commit())");
+        run("rollbackCount", Map.of("count", 1));
+        assertEquals(before, db.value("SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()"));
+        assertEquals(List.of(List.of("rollback", "liquibase rollback 3::alice addColumn tableName=tb_meter")),
+                db.rows("SELECT origin, message FROM pggit.commit WHERE id = pggit.head_commit()"));
+        assertEquals(List.of(List.of("3", "ROLLED_BACK", "true")), db.rows(
+                "SELECT migration_id, exec_type, new_commit::text FROM pggit.migration_link WHERE exec_type = 'ROLLED_BACK'"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
+    }
+
+    @Test
+    void aRollbackThatDoesNotRestoreExactlyShowsTheDifference() throws Exception {
+        changelog("""
+                <changeSet id="1" author="a">
+                  <sql>CREATE TABLE public.t (a int, b int, c int)</sql>
+                </changeSet>
+                <changeSet id="2" author="a">
+                  <dropColumn tableName="t" columnName="b"/>
+                  <rollback><addColumn tableName="t"><column name="b" type="int"/></addColumn></rollback>
+                </changeSet>
+                """);
+        run("update", Map.of());
+        String beforeDrop = db.value("SELECT c.tree FROM pggit.commit c JOIN pggit.migration_link l ON l.commit_id = c.id "
+                + "WHERE l.migration_id = '1'");
+        run("rollbackCount", Map.of("count", 1));
+        String after = db.value("SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()");
+        assertTrue(!beforeDrop.equals(after), "the re-added column lands last");
+        assertEquals(List.of("M table:public.t"), db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD')"));
+        assertTrue(db.value("SELECT new_definition::text FROM pggit.show('HEAD')").matches(".*\"a\".*\"c\".*\"b\".*"));
+    }
+
+    @Test
+    void sqlCommandsWriteNothing() throws Exception {
+        changelog(METERS);
+        String sql = run("updateSql", Map.of());
+        assertTrue(sql.contains("CREATE TABLE command.tb_meter"), sql);
+        assertNull(db.value("SELECT to_regclass('pggit.commit')"), "update-sql did not even install pggit");
+        run("update", Map.of());
+        String commits = db.value("SELECT count(*) FROM pggit.commit");
+        run("rollbackCountSql", Map.of("count", 1));
+        assertEquals(commits, db.value("SELECT count(*) FROM pggit.commit"));
+        assertEquals("1", db.value("SELECT count(*) FROM pggit.deployment"));
+    }
+
+    @Test
+    void failedChangesetLeavesAFailedLinkAndNoCommit() throws Exception {
+        changelog("""
+                <changeSet id="1" author="a"><sql>CREATE TABLE public.ok (a int)</sql></changeSet>
+                <changeSet id="2" author="a"><sql>CREATE TABLE public.half (a int); SELECT 1/0</sql></changeSet>
+                """);
+        assertThrows(Exception.class, () -> run("update", Map.of()));
+        assertEquals(List.of(List.of("1", "success", "true"), List.of("2", "failed", "false")),
+                db.rows("SELECT migration_id, outcome, (commit_id IS NOT NULL)::text FROM pggit.migration_link ORDER BY id"));
+        assertEquals("failed", db.value("SELECT outcome FROM pggit.deployment"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
+    }
+
+    @Test
+    void failOnErrorFalseChangesetsArriveAsFailedLinks() throws Exception {
+        changelog("""
+                <changeSet id="1" author="a" failOnError="false"><sql>SELECT 1/0</sql></changeSet>
+                <changeSet id="2" author="a"><sql>CREATE TABLE public.ok (a int)</sql></changeSet>
+                """);
+        run("update", Map.of());
+        assertEquals(List.of(List.of("1", "failed", "FAILED"), List.of("2", "success", "EXECUTED")),
+                db.rows("SELECT migration_id, outcome, exec_type FROM pggit.migration_link ORDER BY id"));
+    }
+
+    @Test
+    void changesetsOutsideATransactionAreRecorded() throws Exception {
+        changelog("""
+                <changeSet id="1" author="a"><sql>CREATE TABLE public.big (a int, b text)</sql></changeSet>
+                <changeSet id="2" author="a" runInTransaction="false">
+                  <sql>CREATE INDEX CONCURRENTLY big_b ON public.big (b)</sql>
+                </changeSet>
+                """);
+        run("update", Map.of());
+        assertEquals(List.of("A index:public.big.big_b"), db.column("SELECT change || ' ' || object_key FROM pggit.show("
+                + "(SELECT commit_id FROM pggit.migration_link WHERE migration_id = '2'))"));
+    }
+
+    @Test
+    void namingTheListenerExplicitlyRecordsOnce() throws Exception {
+        changelog(METERS);
+        run("update", Map.of("changeExecListenerClass", PggitChangeExecListener.class.getName()));
+        assertEquals("3", db.value("SELECT count(*) FROM pggit.migration_link"));
+    }
+
+    @Test
+    void aBadSettingNamesTheKeyAndTheAllowedValues() throws Exception {
+        changelog(METERS);
+        Exception e = assertThrows(Exception.class, () -> LiquibaseRunner.run(db, dir, "changelog.xml", "update", Map.of(),
+                Map.of("liquibase.pggit.failOnError", "yes")));
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        assertTrue(all.toString().contains("liquibase.pggit.failOnError must be true or false, but was \"yes\""), all.toString());
+    }
+
+    @Test
+    void disabledRecordsNothing() throws Exception {
+        changelog(METERS);
+        LiquibaseRunner.run(db, dir, "changelog.xml", "update", Map.of(), Map.of("liquibase.pggit.enabled", "false"));
+        assertNull(db.value("SELECT to_regclass('pggit.commit')"));
+    }
+
+    @Test
+    void flywayForSomeSchemasAndLiquibaseForOthersKeepOneHistory(@TempDir Path flywayDir) throws Exception {
+        Files.writeString(flywayDir.resolve("V1__billing.sql"), "CREATE SCHEMA billing; CREATE TABLE billing.invoice (id int);");
+        Flyway.configure().dataSource(db.jdbcUrl(), TestPostgres.get().user(), TestPostgres.get().password())
+                .locations("filesystem:" + flywayDir).callbacks(new PggitFlywayCallback()).load().migrate();
+        changelog(METERS);
+        run("update", Map.of());
+        assertEquals(List.of("liquibase 3::alice addColumn tableName=tb_meter",
+                        "liquibase 1::alice sql; createTable tableName=tb_meter", "flyway V1 billing",
+                        "baseline: adopt the existing schema"),
+                db.column("SELECT message FROM pggit.log()"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
+        assertEquals(List.of("flyway", "liquibase"), db.column("SELECT tool FROM pggit.deployment ORDER BY id"));
+    }
+}
