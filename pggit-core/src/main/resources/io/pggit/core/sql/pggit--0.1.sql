@@ -225,9 +225,35 @@ CREATE FUNCTION pggit.key_kind(object_key text) RETURNS text
 CREATE FUNCTION pggit.read_catalog(classids oid[] DEFAULT NULL, objids oid[] DEFAULT NULL)
     RETURNS TABLE (classid oid, objid oid, kind text, schema_name text, object_key text, parent_key text,
                    definition jsonb, hash text)
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
+#variable_conflict use_column
+-- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
+-- The query is driven by the wanted addresses (joins on oid), so reading a few objects costs a
+-- few index probes whatever the catalog's size; a full read first lists every candidate address.
+DECLARE
+    want_classids oid[] := classids;
+    want_objids oid[] := objids;
+BEGIN
+IF want_classids IS NULL THEN
+    SELECT array_agg(a.classid), array_agg(a.objid) INTO want_classids, want_objids
+      FROM (SELECT 'pg_namespace'::regclass::oid AS classid, n.oid AS objid FROM pg_namespace n
+            UNION ALL
+            SELECT 'pg_class'::regclass, c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I')
+            UNION ALL
+            SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p WHERE p.pronamespace <> 'pg_catalog'::regnamespace
+            UNION ALL
+            SELECT 'pg_type'::regclass, t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c')
+            UNION ALL
+            SELECT 'pg_constraint'::regclass, k.oid FROM pg_constraint k WHERE k.conrelid <> 0
+            UNION ALL
+            SELECT 'pg_trigger'::regclass, g.oid FROM pg_trigger g WHERE NOT g.tgisinternal
+            UNION ALL
+            SELECT 'pg_extension'::regclass, x.oid FROM pg_extension x) a;
+END IF;
+RETURN QUERY
 WITH want AS (
-    SELECT w.classid, w.objid FROM unnest(classids, objids) AS w(classid, objid)
+    SELECT w.classid, w.objid FROM unnest(want_classids, want_objids) AS w(classid, objid)
 ),
 nsp AS (
     SELECT n.oid, n.nspname
@@ -236,9 +262,18 @@ nsp AS (
        AND n.nspname NOT LIKE 'pg_temp\_%' AND n.nspname NOT LIKE 'pg_toast_temp\_%'
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
 ),
-rel AS (   -- tracked relations (tables, views, sequences, indexes, composite types' relations)
+rel_oids AS (   -- wanted relations, and the tables of wanted indexes, constraints and triggers
+    SELECT w.objid AS oid FROM want w WHERE w.classid = 'pg_class'::regclass
+    UNION
+    SELECT i.indrelid FROM want w JOIN pg_index i ON i.indexrelid = w.objid WHERE w.classid = 'pg_class'::regclass
+    UNION
+    SELECT k.conrelid FROM want w JOIN pg_constraint k ON k.oid = w.objid WHERE w.classid = 'pg_constraint'::regclass
+    UNION
+    SELECT g.tgrelid FROM want w JOIN pg_trigger g ON g.oid = w.objid WHERE w.classid = 'pg_trigger'::regclass
+),
+rel AS (   -- tracked relations among them
     SELECT c.*, n.nspname, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qname
-      FROM pg_class c JOIN nsp n ON n.oid = c.relnamespace
+      FROM rel_oids ro JOIN pg_class c ON c.oid = ro.oid JOIN nsp n ON n.oid = c.relnamespace
      WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
        AND c.relname NOT IN (SELECT t.relname FROM pggit.tool_table t)
 ),
@@ -255,7 +290,7 @@ objs AS (
                               'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(pn.nspacl) a),
                               'comment', obj_description(n.oid, 'pg_namespace')) AS definition
       FROM nsp n JOIN pg_namespace pn ON pn.oid = n.oid
-     WHERE classids IS NULL OR n.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_namespace'::regclass)
+     WHERE n.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_namespace'::regclass)
 
     UNION ALL
     -- tables, partitioned tables, views, materialized views
@@ -299,7 +334,7 @@ objs AS (
                'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(t.relacl) a),
                'comment', obj_description(t.oid, 'pg_class'))
       FROM tab t
-     WHERE classids IS NULL OR t.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_class'::regclass)
+     WHERE t.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_class'::regclass)
 
     UNION ALL
     -- sequences (identity sequences belong to their column)
@@ -321,7 +356,7 @@ objs AS (
       FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
      WHERE r.relkind = 'S'
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.deptype = 'i')
-       AND (classids IS NULL OR r.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_class'::regclass))
+       AND r.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_class'::regclass)
 
     UNION ALL
     -- indexes that no constraint owns (constraint indexes are part of their constraint),
@@ -331,13 +366,13 @@ objs AS (
            jsonb_build_object('table', t.qname, 'name', ic.relname,
                               'definition', pg_get_indexdef(ic.oid),
                               'comment', obj_description(ic.oid, 'pg_class'))
-      FROM pg_index i
+      FROM want w
+      JOIN pg_index i ON i.indexrelid = w.objid AND w.classid = 'pg_class'::regclass
       JOIN pg_class ic ON ic.oid = i.indexrelid
       JOIN tab t ON t.oid = i.indrelid
      WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k
                         WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
        AND NOT ic.relispartition
-       AND (classids IS NULL OR ic.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_class'::regclass))
 
     UNION ALL
     -- table constraints (not-null constraints are part of the column; constraint triggers are triggers;
@@ -350,9 +385,10 @@ objs AS (
                                                      WHEN 'x' THEN 'exclusion' END,
                               'definition', pg_get_constraintdef(k.oid),
                               'comment', obj_description(k.oid, 'pg_constraint'))
-      FROM pg_constraint k JOIN tab t ON t.oid = k.conrelid
+      FROM want w
+      JOIN pg_constraint k ON k.oid = w.objid AND w.classid = 'pg_constraint'::regclass
+      JOIN tab t ON t.oid = k.conrelid
      WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0
-       AND (classids IS NULL OR k.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_constraint'::regclass))
 
     UNION ALL
     -- triggers written by users (not FK internals, not clones on partitions)
@@ -363,9 +399,10 @@ objs AS (
                               'enabled', CASE g.tgenabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled'
                                                           WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,
                               'comment', obj_description(g.oid, 'pg_trigger'))
-      FROM pg_trigger g JOIN tab t ON t.oid = g.tgrelid
+      FROM want w
+      JOIN pg_trigger g ON g.oid = w.objid AND w.classid = 'pg_trigger'::regclass
+      JOIN tab t ON t.oid = g.tgrelid
      WHERE NOT g.tgisinternal AND g.tgparentid = 0
-       AND (classids IS NULL OR g.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_trigger'::regclass))
 
     UNION ALL
     -- functions and procedures, keyed by identity arguments (overloads are distinct objects)
@@ -386,9 +423,10 @@ objs AS (
                               'owner', pg_get_userbyid(p.proowner),
                               'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(p.proacl) a),
                               'comment', obj_description(p.oid, 'pg_proc'))
-      FROM pg_proc p JOIN nsp n ON n.oid = p.pronamespace
+      FROM want w
+      JOIN pg_proc p ON p.oid = w.objid AND w.classid = 'pg_proc'::regclass
+      JOIN nsp n ON n.oid = p.pronamespace
      WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
-       AND (classids IS NULL OR p.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_proc'::regclass))
 
     UNION ALL
     -- enum, composite, domain and range types
@@ -416,25 +454,28 @@ objs AS (
                'owner', pg_get_userbyid(ty.typowner),
                'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(ty.typacl) a),
                'comment', obj_description(ty.oid, 'pg_type'))
-      FROM pg_type ty JOIN nsp n ON n.oid = ty.typnamespace
+      FROM want w
+      JOIN pg_type ty ON ty.oid = w.objid AND w.classid = 'pg_type'::regclass
+      JOIN nsp n ON n.oid = ty.typnamespace
      WHERE (ty.typtype IN ('e', 'd', 'r')
             OR (ty.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = ty.typrelid AND c.relkind = 'c')))
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = ty.oid AND d.deptype = 'e')
-       AND (classids IS NULL OR ty.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_type'::regclass))
 
     UNION ALL
     -- extensions: tracked as the extension, never member by member
     SELECT 'pg_extension'::regclass::oid, x.oid, 'extension', n.nspname, 'extension:' || quote_ident(x.extname), NULL,
            jsonb_build_object('name', x.extname, 'version', x.extversion, 'schema', n.nspname,
                               'comment', obj_description(x.oid, 'pg_extension'))
-      FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
+      FROM want w
+      JOIN pg_extension x ON x.oid = w.objid AND w.classid = 'pg_extension'::regclass
+      JOIN pg_namespace n ON n.oid = x.extnamespace
      WHERE x.extname <> 'plpgsql'
-       AND (classids IS NULL OR x.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_extension'::regclass))
 )
-SELECT o.classid, o.objid, o.kind, o.schema_name, o.object_key, o.parent_key,
+SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_key,
        jsonb_strip_nulls(o.definition) AS definition,
        pggit.sha256_hex(jsonb_strip_nulls(o.definition)::text) AS hash
-  FROM objs o
+  FROM objs o;
+END
 $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
     'The catalog reader: canonical definitions (JSON, nulls stripped, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension and pg_depend (extension members, deptype e, are never tracked). hash = hex SHA-256 of definition::text.';
@@ -606,7 +647,9 @@ COMMENT ON FUNCTION pggit.resolve(text) IS 'Resolves a revision (commit id, uniq
 
 CREATE FUNCTION pggit.affected_objects(upto bigint)
     RETURNS TABLE (classid oid, objid oid)
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+#variable_conflict use_column
 -- The journal under-reports, so it is widened here (ARCHITECTURE.md):
 --   * each journaled relation brings its indexes, constraints, triggers, owned sequences, its
 --     row type, and its pg_depend dependents (views through pg_rewrite, foreign keys elsewhere);
@@ -614,6 +657,9 @@ CREATE FUNCTION pggit.affected_objects(upto bigint)
 --   * a schema brings every object in it (a rename re-keys them all);
 --   * a type brings the relations and routines that use it;
 --   * GRANT/REVOKE rows carry no object id, so they rescan every object of their kind.
+-- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
+BEGIN
+RETURN QUERY
 WITH j AS (
     SELECT * FROM pggit.journal WHERE id <= upto
        AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
@@ -624,20 +670,23 @@ seed AS (
     SELECT j.classid, j.objid FROM j WHERE j.objid IS NOT NULL AND j.objid <> 0
     UNION
     -- privileges without object ids: every object of the kind they name
-    SELECT 'pg_class'::regclass, c.oid FROM pg_class c, j
-     WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
-       AND upper(j.object_type) IN ('TABLE', 'SEQUENCE', 'VIEW', 'MATERIALIZED VIEW') AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+    SELECT 'pg_class'::regclass, c.oid FROM pg_class c
+     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')
+       AND EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('TABLE', 'SEQUENCE', 'VIEW', 'MATERIALIZED VIEW'))
     UNION
-    SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p, j
-     WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
-       AND upper(j.object_type) IN ('FUNCTION', 'PROCEDURE', 'ROUTINE')
+    SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('FUNCTION', 'PROCEDURE', 'ROUTINE'))
     UNION
-    SELECT 'pg_namespace'::regclass, n.oid FROM pg_namespace n, j
-     WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0) AND upper(j.object_type) = 'SCHEMA'
+    SELECT 'pg_namespace'::regclass, n.oid FROM pg_namespace n
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) = 'SCHEMA')
     UNION
-    SELECT 'pg_type'::regclass, t.oid FROM pg_type t, j
-     WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
-       AND upper(j.object_type) IN ('TYPE', 'DOMAIN') AND t.typtype IN ('e', 'c', 'd', 'r')
+    SELECT 'pg_type'::regclass, t.oid FROM pg_type t
+     WHERE t.typtype IN ('e', 'c', 'd', 'r')
+       AND EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('TYPE', 'DOMAIN'))
 ),
 lvl1 AS (
     SELECT s.classid, s.objid FROM seed s
@@ -690,7 +739,8 @@ lvl3 AS (   -- every relation read is read with all its children, so none looks 
     UNION
     SELECT 'pg_trigger'::regclass, g.oid FROM rels r JOIN pg_trigger g ON g.tgrelid = r.oid
 )
-SELECT l.classid, l.objid FROM lvl3 l WHERE l.objid IS NOT NULL AND l.objid <> 0
+SELECT l.classid, l.objid FROM lvl3 l WHERE l.objid IS NOT NULL AND l.objid <> 0;
+END
 $$;
 COMMENT ON FUNCTION pggit.affected_objects(bigint) IS
     'The (classid, objid) of every object the journal rows up to id upto may have changed, widened with children and pg_depend dependents. Includes objects that no longer exist (dropped).';
@@ -698,11 +748,16 @@ COMMENT ON FUNCTION pggit.affected_objects(bigint) IS
 CREATE FUNCTION pggit.compute_changes(full_scan boolean, upto bigint)
     RETURNS TABLE (change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
                    classid oid, objid oid, old_hash text, new_hash text, definition jsonb)
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
+#variable_conflict use_column
 -- The differences between the index (object_map, the tree at HEAD) and the live catalog:
 --   full_scan = false: only within the objects the journal rows with id <= upto imply;
 --   full_scan = true:  the whole catalog (drift scan, baseline).
 -- Renames are recognised by an unchanged (classid, objid) under a new key.
+-- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
+BEGIN
+RETURN QUERY
 WITH w AS (
     SELECT DISTINCT a.classid, a.objid FROM pggit.affected_objects(upto) a WHERE NOT full_scan
 ),
@@ -711,14 +766,15 @@ l AS (
         CASE WHEN full_scan THEN NULL ELSE coalesce((SELECT array_agg(w.classid ORDER BY w.classid, w.objid) FROM w), '{}') END,
         CASE WHEN full_scan THEN NULL ELSE coalesce((SELECT array_agg(w.objid ORDER BY w.classid, w.objid) FROM w), '{}') END)
 ),
-s AS (
+s AS (   -- the index entries in scope: the addresses read, and the children of what was read
     SELECT m.* FROM pggit.object_map m WHERE full_scan
-    UNION ALL
-    SELECT m.* FROM pggit.object_map m
-     WHERE NOT full_scan
-       AND (EXISTS (SELECT 1 FROM w WHERE w.classid = m.classid AND w.objid = m.objid)
-            OR m.parent_key IN (SELECT p.object_key FROM pggit.object_map p JOIN w ON w.classid = p.classid AND w.objid = p.objid)
-            OR m.parent_key IN (SELECT l.object_key FROM l))
+    UNION
+    SELECT m.* FROM w JOIN pggit.object_map m ON m.classid = w.classid AND m.objid = w.objid
+    UNION
+    SELECT c.* FROM w JOIN pggit.object_map p ON p.classid = w.classid AND p.objid = w.objid
+                      JOIN pggit.object_map c ON c.parent_key = p.object_key
+    UNION
+    SELECT c.* FROM l JOIN pggit.object_map c ON c.parent_key = l.object_key WHERE NOT full_scan
 )
 -- same key: modified when the definition (or the live address) differs
 SELECT 'M', l.object_key, NULL, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, s.hash, l.hash, l.definition
@@ -744,7 +800,8 @@ SELECT 'D', s.object_key, NULL, s.kind, s.schema_name, s.parent_key, s.classid, 
   FROM s
  WHERE NOT EXISTS (SELECT 1 FROM l WHERE l.object_key = s.object_key)
    AND NOT EXISTS (SELECT 1 FROM l WHERE l.classid = s.classid AND l.objid = s.objid
-                      AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key))
+                      AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key));
+END
 $$;
 COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint) IS
     'Plumbing: differences between the index (tree at HEAD) and the live catalog, as A/M/D/R rows with the new definitions; journal-scoped, or the whole catalog when full_scan.';
