@@ -27,10 +27,34 @@ import java.sql.Connection;
  */
 public class PggitChangeExecListener extends AbstractChangeExecListener implements ChangeExecListener {
 
+    /** The instance Liquibase created on this thread from {@code --change-exec-listener-class}. */
+    private static final ThreadLocal<PggitChangeExecListener> CREATED_BY_NAME = new ThreadLocal<>();
+
     private MigrationRun run;
 
-    /** For Liquibase's {@code --change-exec-listener-class}; bound to a run by {@link PggitCommandStep}. */
-    public PggitChangeExecListener() {
+    /** Used by {@link PggitCommandStep}. */
+    PggitChangeExecListener() {
+    }
+
+    /**
+     * For Liquibase's {@code --change-exec-listener-class} (it prefers this constructor); the
+     * instance is bound to the run by {@link PggitCommandStep}, so it records once.
+     */
+    public PggitChangeExecListener(Database database) {
+        CREATED_BY_NAME.set(this);
+    }
+
+    /**
+     * The listener the user named, when it is pggit's: the instance given as an argument, or the
+     * one Liquibase created from the class name.
+     */
+    static PggitChangeExecListener namedByUser(ChangeExecListener instance, String className) {
+        if (instance instanceof PggitChangeExecListener p) {
+            return p;
+        }
+        PggitChangeExecListener created = CREATED_BY_NAME.get();
+        CREATED_BY_NAME.remove();
+        return PggitChangeExecListener.class.getName().equals(className) ? created : null;
     }
 
     void bind(MigrationRun run) {
