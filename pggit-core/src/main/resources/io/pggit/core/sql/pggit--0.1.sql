@@ -46,13 +46,16 @@ COMMENT ON TABLE pggit.journal IS
     'Rows appended by the event triggers, one per object a DDL command touched (pg_event_trigger_ddl_commands / pg_event_trigger_dropped_objects). Consumed (deleted) by the commit that explains them.';
 
 -- The trigger functions only append: no definitions, no rules, no EXCEPTION block (each would
--- cost a subtransaction per DDL). SECURITY DEFINER so that any role''s DDL can journal.
+-- cost a subtransaction per DDL). SECURITY DEFINER so that any role's DDL can journal. The two
+-- commands that never change a definition (REFRESH MATERIALIZED VIEW, REINDEX) are not journaled,
+-- so a refresh every minute does not fill the journal between commits.
 CREATE FUNCTION pggit.journal_ddl() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     INSERT INTO pggit.journal (event, command_tag, object_type, schema_name, object_identity, classid, objid, objsubid, flag)
     SELECT 'ddl', c.command_tag, c.object_type, c.schema_name, c.object_identity, c.classid, c.objid, c.objsubid, c.in_extension
-      FROM pg_event_trigger_ddl_commands() c;
+      FROM pg_event_trigger_ddl_commands() c
+     WHERE c.command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX');   -- never change a definition
 END
 $$;
 COMMENT ON FUNCTION pggit.journal_ddl() IS 'ddl_command_end event trigger: appends pg_event_trigger_ddl_commands() to pggit.journal.';
@@ -95,7 +98,11 @@ CREATE TABLE pggit.deployment (
     outcome     text NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'success', 'failed', 'abandoned')),
     head_before text,
     head_after  text,
-    tool_deployment_id text               -- the tool's own id of the run (Liquibase deployment_id)
+    tool_deployment_id text,              -- the tool's own id of the run (Liquibase deployment_id)
+    auto_commit boolean NOT NULL DEFAULT false,
+    backend_pid integer NOT NULL DEFAULT pg_backend_pid(),
+    message     text,
+    tags        text[]
 );
 COMMENT ON TABLE pggit.deployment IS 'A named group of commits: one migrate run, one release.';
 
@@ -133,6 +140,14 @@ CREATE TABLE pggit.ref (
 );
 COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit.';
 
+CREATE TABLE pggit.tag (
+    name       text PRIMARY KEY,
+    commit_id  text NOT NULL REFERENCES pggit.commit,
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    created_by name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE pggit.tag IS 'Tags: a fixed name for a commit (end_deployment(tags => ...)).';
+
 CREATE TABLE pggit.head (
     singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     branch    text NOT NULL
@@ -157,7 +172,7 @@ COMMENT ON TABLE pggit.object_map IS
 CREATE TABLE pggit.migration_link (
     id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     deployment_id     bigint REFERENCES pggit.deployment,
-    tool              text NOT NULL CHECK (tool IN ('flyway', 'liquibase', 'manual')),
+    tool              text NOT NULL CHECK (tool <> ''),   -- flyway, liquibase, or any tool named in link_migration
     migration_id      text,               -- Flyway version (null for repeatables); Liquibase changeset id
     migration_type    text,
     description       text,
@@ -194,6 +209,65 @@ CREATE TABLE pggit.tool_table (
 INSERT INTO pggit.tool_table VALUES ('flyway_schema_history'), ('databasechangelog'), ('databasechangeloglock');
 COMMENT ON TABLE pggit.tool_table IS 'Migration tools'' own tables, never tracked (matched by table name in any schema).';
 
+-- ---------------------------------------------------------------------------------------------
+-- Tracking rules (applied when journal rows become commits and in the drift scan, never in the
+-- trigger). Precedence: object directive, ignore patterns, operation filters, schema include/exclude.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE pggit.tracking_config (
+    singleton         boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    track_schemas     text[],             -- LIKE patterns; null = every user schema
+    ignore_schemas    text[],             -- LIKE patterns
+    track_operations  text[],             -- command-tag prefixes (CREATE, ALTER, DROP, CREATE INDEX ...); null = all
+    ignore_operations text[],
+    updated_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+    updated_by        name NOT NULL DEFAULT session_user
+);
+INSERT INTO pggit.tracking_config DEFAULT VALUES;
+COMMENT ON TABLE pggit.tracking_config IS 'Schema and operation filters (pggit.configure_tracking). Defaults track every user schema and operation.';
+
+CREATE TABLE pggit.ignore_pattern (
+    pattern    text PRIMARY KEY,          -- LIKE pattern over '<command tag> <object identity>'
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    created_by name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE pggit.ignore_pattern IS 'LIKE patterns matched against the command tag followed by the object identity, e.g. ''REFRESH MATERIALIZED VIEW query.%''.';
+
+CREATE TABLE pggit.object_directive (
+    object_key text PRIMARY KEY,
+    directive  text NOT NULL CHECK (directive IN ('track', 'ignore')),
+    seen_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+COMMENT ON TABLE pggit.object_directive IS 'Directives seen in object comments (@pggit-track, @pggit-ignore), kept per object key until removed, since DROP + CREATE loses the comment.';
+
+CREATE TABLE pggit.rule_change (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    changed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    changed_by name NOT NULL DEFAULT session_user,
+    rule       text NOT NULL,             -- configure_tracking, ignore_pattern, directive
+    old_value  jsonb,
+    new_value  jsonb
+);
+CREATE TABLE pggit.tracking_window (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind       text NOT NULL CHECK (kind IN ('pause', 'emergency')),
+    started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    ends_at    timestamptz NOT NULL,      -- when it ends by itself (checked at the next pggit call)
+    ended_at   timestamptz,               -- when it did end
+    started_by name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE pggit.tracking_window IS 'Windows when tracking was paused (the trigger journals, commits skip the window) or disabled (emergency: the event triggers were disabled). The drift scan names them.';
+
+CREATE TABLE pggit.untracked_change (
+    window_id       bigint NOT NULL REFERENCES pggit.tracking_window,
+    command_tag     text NOT NULL,
+    object_identity text,
+    recorded_at     timestamptz NOT NULL
+);
+COMMENT ON TABLE pggit.untracked_change IS 'Journal rows that fell in a pause window: not committed, kept so the drift scan can say the object changed while tracking was off.';
+
+COMMENT ON TABLE pggit.rule_change IS 'The history of tracking rules: every change of configuration, pattern or directive.';
+
 CREATE FUNCTION pggit.register_tool_table(relname text) RETURNS void
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 INSERT INTO pggit.tool_table (relname) VALUES (register_tool_table.relname) ON CONFLICT DO NOTHING
@@ -218,13 +292,29 @@ CREATE FUNCTION pggit.key_kind(object_key text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN split_part(object_key, ':', 1);
 
+CREATE FUNCTION pggit.directive_of(comment text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN comment ~ '@pggit[-:]ignore\M' THEN 'ignore' WHEN comment ~ '@pggit[-:]track\M' THEN 'track' END;
+COMMENT ON FUNCTION pggit.directive_of(text) IS 'The tracking directive in an object comment: ignore for @pggit-ignore or @pggit:ignore, track for @pggit-track or @pggit:track, else null.';
+
+CREATE FUNCTION pggit.without_directives(definition jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE
+        WHEN NOT coalesce(definition ->> 'comment' ~ '@pggit[-:](ignore|track)\M', false) THEN definition
+        WHEN nullif(btrim(regexp_replace(definition ->> 'comment', '@pggit[-:](ignore|track)\M', '', 'g')), '') IS NULL
+            THEN definition - 'comment'
+        ELSE jsonb_set(definition, '{comment}',
+                       to_jsonb(btrim(regexp_replace(definition ->> 'comment', '@pggit[-:](ignore|track)\M', '', 'g'))))
+    END;
+COMMENT ON FUNCTION pggit.without_directives(jsonb) IS 'A definition with tracking directives removed from its comment: directives are not part of an object''s content hash.';
+
 -- ---------------------------------------------------------------------------------------------
 -- The catalog reader: the one place that reads pg_catalog for definitions.
 -- ---------------------------------------------------------------------------------------------
 
 CREATE FUNCTION pggit.read_catalog(classids oid[] DEFAULT NULL, objids oid[] DEFAULT NULL)
     RETURNS TABLE (classid oid, objid oid, kind text, schema_name text, object_key text, parent_key text,
-                   definition jsonb, hash text)
+                   definition jsonb, hash text, directive text)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
     SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
@@ -472,13 +562,12 @@ objs AS (
      WHERE x.extname <> 'plpgsql'
 )
 SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_key,
-       jsonb_strip_nulls(o.definition) AS definition,
-       pggit.sha256_hex(jsonb_strip_nulls(o.definition)::text) AS hash
-  FROM objs o;
+       d.def, pggit.sha256_hex(d.def::text), pggit.directive_of(o.definition ->> 'comment')
+  FROM objs o, LATERAL (SELECT pggit.without_directives(jsonb_strip_nulls(o.definition)) AS def) d;
 END
 $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
-    'The catalog reader: canonical definitions (JSON, nulls stripped, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension and pg_depend (extension members, deptype e, are never tracked). hash = hex SHA-256 of definition::text.';
+    'The catalog reader: canonical definitions (JSON, nulls stripped, tracking directives removed from comments, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given, with the directive their comment carries. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension and pg_depend (extension members, deptype e, are never tracked). hash = hex SHA-256 of definition::text.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Trees
@@ -664,6 +753,14 @@ WITH j AS (
     SELECT * FROM pggit.journal WHERE id <= upto
        AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
        AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
+       -- ignore patterns and ignored operations drop journal rows before they widen
+       AND NOT EXISTS (SELECT 1 FROM pggit.ignore_pattern p
+                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE p.pattern)
+       AND NOT EXISTS (SELECT 1 FROM pggit.tracking_config c, unnest(c.ignore_operations) op
+                        WHERE starts_with(journal.command_tag || ' ', upper(op) || ' '))
+       AND NOT EXISTS (SELECT 1 FROM pggit.tracking_window w      -- paused: left to the drift scan
+                        WHERE w.kind = 'pause' AND journal.recorded_at >= w.started_at
+                          AND journal.recorded_at < coalesce(w.ended_at, w.ends_at))
        AND coalesce(schema_name, '') <> 'pggit'
 ),
 seed AS (
@@ -745,9 +842,52 @@ $$;
 COMMENT ON FUNCTION pggit.affected_objects(bigint) IS
     'The (classid, objid) of every object the journal rows up to id upto may have changed, widened with children and pg_depend dependents. Includes objects that no longer exist (dropped).';
 
+CREATE FUNCTION pggit.is_tracked(change text, object_key text, kind text, schema_name text, directive text)
+    RETURNS boolean
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- The tracking rules for one change, in order of precedence:
+--   1. the object's directive (in its comment now, or seen before and kept): ignore or track;
+--   2. ignore patterns, LIKE-matched against '<command tag> <identity>', where the command tag is
+--      the one the change implies: CREATE <KIND> (added), DROP <KIND> (deleted), ALTER <KIND> or
+--      CREATE <KIND> (modified, renamed), e.g. 'CREATE INDEX query.%';
+--   3. operation filters: ignore_operations, then track_operations, as prefixes of that tag;
+--   4. schemas: track_schemas (when set), then ignore_schemas, as LIKE patterns.
+DECLARE
+    d text := coalesce(directive, (SELECT o.directive FROM pggit.object_directive o WHERE o.object_key = is_tracked.object_key));
+    cfg pggit.tracking_config;
+    cmds text[];
+BEGIN
+    IF d = 'ignore' THEN
+        RETURN false;
+    ELSIF d = 'track' THEN
+        RETURN true;
+    END IF;
+    cmds := ARRAY(SELECT v || ' ' || upper(replace(kind, '_', ' ')) || ' ' || pggit.key_identity(object_key)
+                    FROM unnest(CASE change WHEN 'A' THEN ARRAY['CREATE'] WHEN 'D' THEN ARRAY['DROP']
+                                            ELSE ARRAY['ALTER', 'CREATE'] END) v);
+    IF EXISTS (SELECT 1 FROM pggit.ignore_pattern p, unnest(cmds) c WHERE c LIKE p.pattern) THEN
+        RETURN false;
+    END IF;
+    SELECT * INTO cfg FROM pggit.tracking_config;
+    IF EXISTS (SELECT 1 FROM unnest(cfg.ignore_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')) THEN
+        RETURN false;
+    END IF;
+    IF cfg.track_operations IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')) THEN
+        RETURN false;
+    END IF;
+    IF cfg.track_schemas IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_schemas) p WHERE schema_name LIKE p) THEN
+        RETURN false;
+    END IF;
+    RETURN NOT EXISTS (SELECT 1 FROM unnest(cfg.ignore_schemas) p WHERE schema_name LIKE p);
+END
+$$;
+COMMENT ON FUNCTION pggit.is_tracked(text, text, text, text, text) IS
+    'Whether the tracking rules keep one change (A, M, D, R) of an object: directive, then ignore patterns, then operation filters, then schema include/exclude.';
+
 CREATE FUNCTION pggit.compute_changes(full_scan boolean, upto bigint)
     RETURNS TABLE (change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
-                   classid oid, objid oid, old_hash text, new_hash text, definition jsonb)
+                   classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text, tracked boolean)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
     SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
@@ -776,31 +916,35 @@ s AS (   -- the index entries in scope: the addresses read, and the children of 
     UNION
     SELECT c.* FROM l JOIN pggit.object_map c ON c.parent_key = l.object_key WHERE NOT full_scan
 )
+SELECT x.*, pggit.is_tracked(x.change, x.object_key, x.kind, x.schema_name, x.directive)
+  FROM (
 -- same key: modified when the definition (or the live address) differs
-SELECT 'M', l.object_key, NULL, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, s.hash, l.hash, l.definition
+SELECT 'M' AS change, l.object_key, NULL::text AS old_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid,
+       s.hash AS old_hash, l.hash AS new_hash, l.definition, l.directive
   FROM l JOIN s ON s.object_key = l.object_key
  WHERE s.hash <> l.hash OR s.classid <> l.classid OR s.objid <> l.objid OR s.parent_key IS DISTINCT FROM l.parent_key
 UNION ALL
 -- a known address under a new key, the old key gone: renamed
-SELECT 'R', l.object_key, s.object_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, s.hash, l.hash, l.definition
+SELECT 'R', l.object_key, s.object_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, s.hash, l.hash, l.definition, l.directive
   FROM l JOIN s ON s.classid = l.classid AND s.objid = l.objid
  WHERE s.object_key <> l.object_key
    AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key)
    AND NOT EXISTS (SELECT 1 FROM l l2 WHERE l2.object_key = s.object_key)
 UNION ALL
 -- a new key that is not a rename: added
-SELECT 'A', l.object_key, NULL, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, NULL, l.hash, l.definition
+SELECT 'A', l.object_key, NULL, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, NULL, l.hash, l.definition, l.directive
   FROM l
  WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.object_key = l.object_key)
    AND NOT EXISTS (SELECT 1 FROM s WHERE s.classid = l.classid AND s.objid = l.objid
                       AND NOT EXISTS (SELECT 1 FROM l l2 WHERE l2.object_key = s.object_key))
 UNION ALL
 -- a key in scope that the catalog no longer has and that was not renamed: deleted
-SELECT 'D', s.object_key, NULL, s.kind, s.schema_name, s.parent_key, s.classid, s.objid, s.hash, NULL, NULL
+SELECT 'D', s.object_key, NULL, s.kind, s.schema_name, s.parent_key, s.classid, s.objid, s.hash, NULL, NULL, NULL
   FROM s
  WHERE NOT EXISTS (SELECT 1 FROM l WHERE l.object_key = s.object_key)
    AND NOT EXISTS (SELECT 1 FROM l WHERE l.classid = s.classid AND l.objid = s.objid
-                      AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key));
+                      AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key))
+) x;
 END
 $$;
 COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint) IS
@@ -808,7 +952,7 @@ COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint) IS
 
 CREATE TYPE pggit.change_row AS (
     change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
-    classid oid, objid oid, old_hash text, new_hash text, definition jsonb
+    classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text, tracked boolean
 );
 
 -- ---------------------------------------------------------------------------------------------
@@ -833,10 +977,26 @@ DECLARE
     who      text := coalesce(author, session_user::text);
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    PERFORM pggit.refresh_tracking_windows();
     SELECT coalesce(max(j.id), 0) INTO upto FROM pggit.journal j;
+    INSERT INTO pggit.untracked_change (window_id, command_tag, object_identity, recorded_at)
+    SELECT w.id, j.command_tag, j.object_identity, j.recorded_at
+      FROM pggit.journal j JOIN pggit.tracking_window w
+        ON w.kind = 'pause' AND j.recorded_at >= w.started_at AND j.recorded_at < coalesce(w.ended_at, w.ends_at)
+     WHERE j.id <= upto;
     SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, upto) c;
     DELETE FROM pggit.journal j WHERE j.id <= upto;
-    IF changes IS NULL THEN
+    -- a directive, once seen, stays a rule for its object key (DROP + CREATE loses the comment)
+    WITH seen AS (
+        INSERT INTO pggit.object_directive AS o (object_key, directive)
+        SELECT DISTINCT ON (c.object_key) c.object_key, c.directive FROM unnest(changes) c WHERE c.directive IS NOT NULL
+        ON CONFLICT (object_key) DO UPDATE SET directive = excluded.directive, seen_at = clock_timestamp()
+         WHERE o.directive <> excluded.directive
+        RETURNING o.object_key, o.directive)
+    INSERT INTO pggit.rule_change (rule, new_value)
+    SELECT 'directive', jsonb_build_object('object_key', seen.object_key, 'directive', seen.directive) FROM seen;
+    changes := ARRAY(SELECT c FROM unnest(changes) c WHERE c.tracked);
+    IF cardinality(changes) = 0 THEN
         RETURN NULL;
     END IF;
 
@@ -1040,6 +1200,12 @@ BEGIN
     IF message IS NULL OR btrim(message) = '' THEN
         RAISE EXCEPTION 'pggit: a commit needs a message' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF EXISTS (SELECT 1 FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' AND NOT d.auto_commit) THEN
+        RAISE EXCEPTION 'pggit: deployment "%" is open: its changes become one commit at pggit.end_deployment()',
+              (SELECT d.name FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1)
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'End it with pggit.end_deployment(commit_message), or begin it with auto_commit => true to allow commits inside it.';
+    END IF;
     cid := pggit.commit_changes(message, 'manual', NULL, NULL, false);
     IF cid IS NULL THEN
         RAISE NOTICE 'pggit: nothing to commit (no journaled change to a tracked object)';
@@ -1052,25 +1218,48 @@ COMMENT ON FUNCTION pggit.commit(text) IS
 
 CREATE FUNCTION pggit.status()
     RETURNS TABLE (change text, object_key text, old_key text, kind text)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-SELECT c.change, c.object_key, c.old_key, c.kind
-  FROM pggit.compute_changes(false, (SELECT coalesce(max(j.id), 0) FROM pggit.journal j)) c
- WHERE c.change <> 'M' OR c.old_hash <> c.new_hash
- ORDER BY c.object_key
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pggit.refresh_tracking_windows();
+    RETURN QUERY
+    SELECT c.change, c.object_key, c.old_key, c.kind
+      FROM pggit.compute_changes(false, (SELECT coalesce(max(j.id), 0) FROM pggit.journal j)) c
+     WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+     ORDER BY c.object_key;
+END
 $$;
 COMMENT ON FUNCTION pggit.status() IS
-    'Journaled but uncommitted changes: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key).';
+    'Journaled but uncommitted changes that the tracking rules keep: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key).';
 
 CREATE FUNCTION pggit.drift()
-    RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-SELECT c.change, c.object_key, c.old_key, c.kind, c.old_hash, c.new_hash
-  FROM pggit.compute_changes(true, 0) c
- WHERE c.change <> 'M' OR c.old_hash <> c.new_hash
- ORDER BY c.object_key
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- note names a window when tracking was off that explains the change: a pause during which the
+-- object was changed, or an emergency disable since the object was last committed.
+BEGIN
+    PERFORM pggit.refresh_tracking_windows();
+    RETURN QUERY
+    SELECT c.change, c.object_key, c.old_key, c.kind, c.old_hash, c.new_hash,
+           coalesce(
+               (SELECT format('changed while tracking was paused (%s to %s)', w.started_at, coalesce(w.ended_at, w.ends_at))
+                  FROM pggit.untracked_change u JOIN pggit.tracking_window w ON w.id = u.window_id
+                 WHERE u.object_identity IN (pggit.key_identity(c.object_key), pggit.key_identity(c.old_key))
+                 ORDER BY u.recorded_at DESC LIMIT 1),
+               (SELECT format('tracking was disabled from %s to %s: the change may come from then', w.started_at,
+                              coalesce(w.ended_at::text, 'now'))
+                  FROM pggit.tracking_window w
+                 WHERE w.kind = 'emergency'
+                   AND coalesce(w.ended_at, 'infinity') > coalesce((SELECT max(cm.committed_at) FROM pggit.change ch
+                                                                     JOIN pggit.commit cm ON cm.id = ch.commit_id
+                                                                    WHERE ch.object_key = c.object_key), '-infinity')
+                 ORDER BY w.started_at DESC LIMIT 1))
+      FROM pggit.compute_changes(true, 0) c
+     WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+     ORDER BY c.object_key;
+END
 $$;
 COMMENT ON FUNCTION pggit.drift() IS
-    'Differences between the whole live catalog and the tree at HEAD (journaled or not), one row per object; empty when the database is exactly HEAD.';
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object; note says when tracking was off for it. Empty when the database is exactly HEAD.';
 
 CREATE FUNCTION pggit.log(max_count integer DEFAULT 100)
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
@@ -1129,6 +1318,357 @@ SELECT c.id, c.committed_at, ch.change, ch.object_key, ch.old_key, c.message, b.
  ORDER BY c.seq
 $$;
 COMMENT ON FUNCTION pggit.object_history(text) IS 'Every commit that added, modified, renamed or deleted the object, oldest first; object_name is a key (kind:identity) or an identity such as command.tb_meter.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Tracking rules API
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.check_patterns(setting text, patterns text[], schemas boolean) RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p text;
+    verbs constant text[] := ARRAY['CREATE', 'ALTER', 'DROP', 'COMMENT', 'GRANT', 'REVOKE', 'REFRESH', 'REINDEX',
+                                   'SECURITY', 'IMPORT'];
+BEGIN
+    FOREACH p IN ARRAY coalesce(patterns, '{}') LOOP
+        IF p IS NULL OR btrim(p) = '' THEN
+            RAISE EXCEPTION 'pggit: % contains an empty pattern', setting USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF schemas AND p !~ '[%_]' AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = p) THEN
+            RAISE EXCEPTION 'pggit: % names schema "%", which does not exist', setting, p
+                USING ERRCODE = 'invalid_schema_name',
+                      HINT = 'Create it first, or write a LIKE pattern (e.g. ''' || p || '%'') to match schemas created later.';
+        END IF;
+        IF NOT schemas AND NOT upper(split_part(btrim(p), ' ', 1)) = ANY (verbs) THEN
+            RAISE EXCEPTION 'pggit: % contains "%", which is not an operation', setting, p
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Operations are command tags or their leading words: CREATE, ALTER TABLE, DROP, REFRESH MATERIALIZED VIEW, REINDEX ...';
+        END IF;
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION pggit.configure_tracking(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
+                                         track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- An argument left null keeps its setting; an empty array clears it. Schemas are LIKE patterns
+-- ('pg_temp%'); operations are command tags or their leading words ('CREATE', 'ALTER TABLE').
+DECLARE
+    before jsonb := (SELECT to_jsonb(c) - 'singleton' - 'updated_at' - 'updated_by' FROM pggit.tracking_config c);
+BEGIN
+    PERFORM pggit.check_patterns('track_schemas', track_schemas, true);
+    PERFORM pggit.check_patterns('ignore_schemas', ignore_schemas, NULL);  -- ignoring a schema that does not exist yet is fine
+    PERFORM pggit.check_patterns('track_operations', track_operations, false);
+    PERFORM pggit.check_patterns('ignore_operations', ignore_operations, false);
+    UPDATE pggit.tracking_config c
+       SET track_schemas = CASE WHEN configure_tracking.track_schemas IS NULL THEN c.track_schemas
+                                ELSE nullif(configure_tracking.track_schemas, '{}') END,
+           ignore_schemas = CASE WHEN configure_tracking.ignore_schemas IS NULL THEN c.ignore_schemas
+                                 ELSE nullif(configure_tracking.ignore_schemas, '{}') END,
+           track_operations = CASE WHEN configure_tracking.track_operations IS NULL THEN c.track_operations
+                                   ELSE nullif(configure_tracking.track_operations, '{}') END,
+           ignore_operations = CASE WHEN configure_tracking.ignore_operations IS NULL THEN c.ignore_operations
+                                    ELSE nullif(configure_tracking.ignore_operations, '{}') END,
+           updated_at = clock_timestamp(), updated_by = session_user;
+    INSERT INTO pggit.rule_change (rule, old_value, new_value)
+    SELECT 'configure_tracking', before, to_jsonb(c) - 'singleton' - 'updated_at' - 'updated_by' FROM pggit.tracking_config c;
+END
+$$;
+COMMENT ON FUNCTION pggit.configure_tracking(text[], text[], text[], text[]) IS
+    'Sets which schemas (LIKE patterns) and operations (command tags or their leading words) are tracked; null keeps a setting, ''{}'' clears it. Rules apply when journal rows become commits and in the drift scan, with precedence: object directive, ignore patterns, operations, schemas. Errors: empty pattern, a schema name without wildcard that does not exist, an operation that is no command. Every change is recorded in pggit.rule_change.';
+
+CREATE FUNCTION pggit.configure(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
+                                track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    RETURN pggit.configure_tracking(track_schemas, ignore_schemas, track_operations, ignore_operations);
+COMMENT ON FUNCTION pggit.configure(text[], text[], text[], text[]) IS 'Alias of pggit.configure_tracking (the spelling of the PrintOptim requirements).';
+
+CREATE FUNCTION pggit.add_ignore_pattern(pattern text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pggit.check_patterns('pattern', ARRAY[pattern], false);
+    INSERT INTO pggit.ignore_pattern (pattern) VALUES (btrim(add_ignore_pattern.pattern)) ON CONFLICT DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, new_value) VALUES ('ignore_pattern', to_jsonb(btrim(pattern)));
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.add_ignore_pattern(text) IS
+    'Ignores changes whose command tag followed by object identity matches a LIKE pattern, e.g. ''REFRESH MATERIALIZED VIEW query.%'' or ''CREATE TABLE pg_temp%'' (an event trigger cannot see one command''s text, so the pattern matches the tag and the identity, not the statement). Returns false when the pattern was already there.';
+
+CREATE FUNCTION pggit.remove_ignore_pattern(pattern text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM pggit.ignore_pattern p WHERE p.pattern = btrim(remove_ignore_pattern.pattern);
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, old_value) VALUES ('ignore_pattern', to_jsonb(btrim(pattern)));
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.remove_ignore_pattern(text) IS 'Removes an ignore pattern; false when there was none.';
+
+CREATE FUNCTION pggit.list_ignore_patterns() RETURNS TABLE (pattern text, created_at timestamptz, created_by name)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT p.pattern, p.created_at, p.created_by FROM pggit.ignore_pattern p ORDER BY p.pattern
+$$;
+COMMENT ON FUNCTION pggit.list_ignore_patterns() IS 'The ignore patterns, in order.';
+
+CREATE FUNCTION pggit.remove_directive(object_key text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM pggit.object_directive d
+     WHERE d.object_key = remove_directive.object_key OR pggit.key_identity(d.object_key) = remove_directive.object_key;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, old_value) VALUES ('directive', jsonb_build_object('object_key', object_key));
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.remove_directive(text) IS 'Forgets a @pggit-track / @pggit-ignore directive kept for an object (key or identity); false when there was none.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Deployment mode
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.begin_deployment(deployment_name text, auto_commit boolean DEFAULT false) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Until end_deployment, journaled changes wait to become one commit. Changes journaled before it
+-- are committed first, so the deployment holds only its own. auto_commit allows pggit.commit()
+-- inside the deployment; without it, commit() refuses.
+DECLARE
+    open_one pggit.deployment;
+    id bigint;
+BEGIN
+    IF deployment_name IS NULL OR btrim(deployment_name) = '' THEN
+        RAISE EXCEPTION 'pggit: a deployment needs a name' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT * INTO open_one FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'pggit: deployment % "%" is already open (since %, session pid %)', open_one.id, open_one.name,
+              open_one.started_at, open_one.backend_pid
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('End it with pggit.end_deployment(), or abandon it with pggit.abandon_deployment(%s).', open_one.id);
+    END IF;
+    IF pggit.commit_changes('changes before deployment ' || deployment_name, 'manual', NULL, NULL, false) IS NOT NULL THEN
+        RAISE NOTICE 'pggit: committed the changes journaled before deployment "%"', deployment_name;
+    END IF;
+    INSERT INTO pggit.deployment (name, tool, head_before, auto_commit)
+    VALUES (deployment_name, 'manual', pggit.head_commit(), begin_deployment.auto_commit)
+    RETURNING deployment.id INTO id;
+    RETURN id;
+END
+$$;
+COMMENT ON FUNCTION pggit.begin_deployment(text, boolean) IS
+    'Opens a deployment (a release): the changes until pggit.end_deployment() become one commit. Returns the deployment id. Errors when one is already open (end or abandon it first). auto_commit => true allows pggit.commit() inside it.';
+
+CREATE FUNCTION pggit.end_deployment(commit_message text DEFAULT NULL, tags text[] DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    dep pggit.deployment;
+    cid text;
+    t text;
+BEGIN
+    SELECT * INTO dep FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no deployment is open' USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = 'Begin one with pggit.begin_deployment(name).';
+    END IF;
+    cid := pggit.commit_changes(coalesce(commit_message, 'deployment ' || dep.name), 'deployment', NULL, dep.id, false);
+    IF cid IS NULL THEN
+        RAISE NOTICE 'pggit: deployment "%" changed no tracked object: no commit', dep.name;
+    END IF;
+    FOREACH t IN ARRAY coalesce(tags, '{}') LOOP
+        INSERT INTO pggit.tag (name, commit_id) VALUES (t, coalesce(cid, pggit.head_commit()))
+        ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id, created_at = clock_timestamp();
+    END LOOP;
+    UPDATE pggit.deployment d
+       SET ended_at = clock_timestamp(), outcome = 'success', head_after = pggit.head_commit(),
+           message = commit_message, tags = end_deployment.tags
+     WHERE d.id = dep.id;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.end_deployment(text, text[]) IS
+    'Closes the open deployment: its changes become one commit (origin deployment) with commit_message (default ''deployment <name>'') and tags; returns the commit id, or null when nothing tracked changed. Errors when no deployment is open.';
+
+CREATE FUNCTION pggit.abandon_deployment(deployment_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE pggit.deployment d SET ended_at = clock_timestamp(), outcome = 'abandoned', head_after = pggit.head_commit()
+     WHERE d.id = abandon_deployment.deployment_id AND d.outcome = 'running';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no open deployment with id %', deployment_id USING ERRCODE = 'undefined_object',
+              HINT = 'See pggit.open_deployments.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.abandon_deployment(bigint) IS
+    'Closes an open deployment (e.g. one a crashed session left) as abandoned, without a commit; its changes stay journaled for the next commit.';
+
+CREATE VIEW pggit.open_deployments AS
+SELECT d.id, d.name, d.tool, d.started_at, d.db_user, d.backend_pid,
+       EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = d.backend_pid) AS session_alive
+  FROM pggit.deployment d
+ WHERE d.outcome = 'running';
+COMMENT ON VIEW pggit.open_deployments IS 'Deployments still running; session_alive = false means the session that opened it is gone (close or abandon it).';
+
+-- ---------------------------------------------------------------------------------------------
+-- Pause and emergency
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.check_duration(duration interval) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF duration IS NULL OR duration <= interval '0' THEN
+        RAISE EXCEPTION 'pggit: duration must be a positive interval such as ''1 hour'', not %', coalesce(duration::text, 'null')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+
+CREATE FUNCTION pggit.refresh_tracking_windows() RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Nothing wakes up by itself inside PostgreSQL: every pggit call that writes (and each
+-- integration run) ends the windows whose time is up, re-enabling the event triggers.
+DECLARE
+    w pggit.tracking_window;
+BEGIN
+    FOR w IN SELECT * FROM pggit.tracking_window t WHERE t.ended_at IS NULL AND t.ends_at <= clock_timestamp() LOOP
+        IF w.kind = 'emergency' THEN
+            ALTER EVENT TRIGGER pggit_ddl_command_end ENABLE;
+            ALTER EVENT TRIGGER pggit_sql_drop ENABLE;
+        END IF;
+        UPDATE pggit.tracking_window t SET ended_at = w.ends_at WHERE t.id = w.id;
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION pggit.pause_tracking(duration interval) RETURNS timestamptz
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    until timestamptz;
+BEGIN
+    PERFORM pggit.check_duration(duration);
+    PERFORM pggit.refresh_tracking_windows();
+    IF EXISTS (SELECT 1 FROM pggit.tracking_window t WHERE t.ended_at IS NULL) THEN
+        RAISE EXCEPTION 'pggit: tracking is already off (see pggit.tracking_status())' USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    INSERT INTO pggit.tracking_window (kind, ends_at) VALUES ('pause', clock_timestamp() + duration) RETURNING ends_at INTO until;
+    RETURN until;
+END
+$$;
+COMMENT ON FUNCTION pggit.pause_tracking(interval) IS
+    'Pauses tracking for duration (returns when it ends): the event triggers still journal, but changes made in the window are not committed; the drift scan reports them as changed while tracking was paused. Ends at pggit.resume_tracking() or at the next pggit call after duration.';
+
+CREATE FUNCTION pggit.resume_tracking() RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE pggit.tracking_window t SET ended_at = clock_timestamp() WHERE t.kind = 'pause' AND t.ended_at IS NULL;
+    RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION pggit.resume_tracking() IS 'Ends a pause; false when tracking was not paused.';
+
+CREATE FUNCTION pggit.emergency_disable(duration interval DEFAULT '1 hour') RETURNS timestamptz
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    until timestamptz;
+BEGIN
+    PERFORM pggit.check_duration(duration);
+    PERFORM pggit.refresh_tracking_windows();
+    IF EXISTS (SELECT 1 FROM pggit.tracking_window t WHERE t.kind = 'emergency' AND t.ended_at IS NULL) THEN
+        RAISE EXCEPTION 'pggit: the event triggers are already disabled (see pggit.tracking_status())'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    ALTER EVENT TRIGGER pggit_ddl_command_end DISABLE;
+    ALTER EVENT TRIGGER pggit_sql_drop DISABLE;
+    INSERT INTO pggit.tracking_window (kind, ends_at) VALUES ('emergency', clock_timestamp() + duration) RETURNING ends_at INTO until;
+    RETURN until;
+END
+$$;
+COMMENT ON FUNCTION pggit.emergency_disable(interval) IS
+    'For when the trigger itself is the problem: disables pggit''s event triggers (ALTER EVENT TRIGGER ... DISABLE) for duration and returns when that ends. Nothing inside PostgreSQL wakes up by itself, so they are re-enabled by pggit.emergency_enable() or by the next pggit call or integration run after duration. The drift scan names the window.';
+
+CREATE FUNCTION pggit.emergency_enable() RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    ALTER EVENT TRIGGER pggit_ddl_command_end ENABLE;
+    ALTER EVENT TRIGGER pggit_sql_drop ENABLE;
+    UPDATE pggit.tracking_window t SET ended_at = clock_timestamp() WHERE t.kind = 'emergency' AND t.ended_at IS NULL;
+    RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION pggit.emergency_enable() IS 'Re-enables pggit''s event triggers; false when they were not disabled by emergency_disable.';
+
+CREATE FUNCTION pggit.tracking_status()
+    RETURNS TABLE (state text, since timestamptz, until timestamptz, triggers_enabled boolean, note text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pggit.refresh_tracking_windows();
+    RETURN QUERY
+    SELECT coalesce((SELECT CASE t.kind WHEN 'pause' THEN 'paused' ELSE 'disabled' END
+                       FROM pggit.tracking_window t WHERE t.ended_at IS NULL ORDER BY t.id DESC LIMIT 1), 'tracking'),
+           (SELECT t.started_at FROM pggit.tracking_window t WHERE t.ended_at IS NULL ORDER BY t.id DESC LIMIT 1),
+           (SELECT t.ends_at FROM pggit.tracking_window t WHERE t.ended_at IS NULL ORDER BY t.id DESC LIMIT 1),
+           (SELECT bool_and(e.evtenabled <> 'D') FROM pg_event_trigger e WHERE e.evtname LIKE 'pggit\_%'),
+           (SELECT CASE t.kind
+                       WHEN 'pause' THEN 'the triggers journal, but changes made until then are left to the drift scan; ends at pggit.resume_tracking() or at the next pggit call after that'
+                       ELSE 'the event triggers are disabled; pggit.emergency_enable() or the next pggit call after that re-enables them'
+                   END
+              FROM pggit.tracking_window t WHERE t.ended_at IS NULL ORDER BY t.id DESC LIMIT 1);
+END
+$$;
+COMMENT ON FUNCTION pggit.tracking_status() IS 'Whether pggit is tracking, paused or disabled, since and until when, and whether its event triggers are enabled.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Migration links from SQL (for tools without a pggit integration)
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION pggit.link_migration(migration_id text, tool_name text DEFAULT 'flyway', description text DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    lid bigint;
+BEGIN
+    IF migration_id IS NULL OR btrim(migration_id) = '' THEN
+        RAISE EXCEPTION 'pggit: link_migration needs a migration id' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF tool_name IS NULL OR btrim(tool_name) = '' THEN
+        RAISE EXCEPTION 'pggit: link_migration needs a tool name' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT r.link_id INTO lid
+      FROM pggit.record_migration(NULL, jsonb_build_object('tool', tool_name, 'id', migration_id, 'description', description),
+                                  'success') r;
+    RETURN lid;
+END
+$$;
+COMMENT ON FUNCTION pggit.link_migration(text, text, text) IS
+    'Links a migration applied by any tool to the commit of its journaled changes (committing them now), or to HEAD when it changed nothing tracked; returns the link id. See pggit.migration_tracking.';
+
+CREATE FUNCTION pggit.link_migration(migration_id bigint, tool_name text DEFAULT 'flyway', description text DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    RETURN pggit.link_migration(migration_id::text, tool_name, description);
+COMMENT ON FUNCTION pggit.link_migration(bigint, text, text) IS 'pggit.link_migration with a numeric migration id (e.g. 20250620001).';
+
+CREATE VIEW pggit.migration_tracking AS
+SELECT l.migration_id, l.tool AS tool_name, l.description,
+       CASE WHEN l.new_commit THEN c.parents[1] ELSE l.commit_id END AS pggit_version_start,
+       l.commit_id AS pggit_version_end, l.recorded_at AS applied_at, l.outcome
+  FROM pggit.migration_link l LEFT JOIN pggit.commit c ON c.id = l.commit_id;
+COMMENT ON VIEW pggit.migration_tracking IS 'Each linked migration with the commit before it (pggit_version_start) and after it (pggit_version_end).';
+
+CREATE VIEW pggit.external_migrations AS
+SELECT l.migration_id, l.commit_id AS pggit_commit_id, l.tool AS tool_name, l.recorded_at AS applied_at
+  FROM pggit.migration_link l;
+COMMENT ON VIEW pggit.external_migrations IS 'Migration links in the shape of the pgGit team''s proposal: migration id, commit, tool, time.';
 
 -- Event triggers last, so that installing pggit journals nothing of itself.
 CREATE EVENT TRIGGER pggit_ddl_command_end ON ddl_command_end EXECUTE FUNCTION pggit.journal_ddl();

@@ -1,0 +1,213 @@
+package io.pggit.core;
+
+import io.pggit.core.testing.TestDb;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The SQL API of the PrintOptim requirements (seeds 000-002), against a real PostgreSQL. */
+class TrackingApiTest {
+
+    TestDb db;
+
+    @BeforeEach
+    void freshDatabase(TestInfo info) {
+        db = TestDb.withPggit(info.getTestMethod().orElseThrow().getName());
+    }
+
+    List<String> status() {
+        return db.column("SELECT change || ' ' || object_key FROM pggit.status()");
+    }
+
+    /** Runs one statement and returns the error PostgreSQL raised. */
+    SQLException error(String sql) {
+        return assertThrows(SQLException.class, () -> {
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute(sql);
+            }
+        });
+    }
+
+    @Test
+    void schemaFiltersTrackOnlyTheIncludedSchemasAndSkipTheIgnoredOnes() {
+        db.exec("CREATE SCHEMA command", "CREATE SCHEMA query", "CREATE SCHEMA \"Größen\"",
+                "SELECT pggit.configure(track_schemas => ARRAY['command', 'Grö%'], ignore_schemas => ARRAY['query', 'pg_temp%'])",
+                "CREATE TABLE command.tb_machine (id int)", "CREATE TABLE query.tv_machine (id int)",
+                "CREATE TABLE \"Größen\".\"Maß\" (id int)", "CREATE TABLE public.other (id int)");
+        assertEquals(List.of("A schema:\"Größen\"", "A schema:command", "A table:\"Größen\".\"Maß\"", "A table:command.tb_machine"),
+                status().stream().sorted().toList());
+        db.pggit().commit("only command");
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"), "what a rule ignores is not drift either");
+    }
+
+    @Test
+    void aDirectiveBeatsEveryOtherRuleAndSurvivesDropAndCreate() {
+        db.exec("CREATE SCHEMA query", "SELECT pggit.configure_tracking(ignore_schemas => ARRAY['query'])",
+                "CREATE TABLE query.tv_keep (id int)", "COMMENT ON TABLE query.tv_keep IS '@pggit:track'",
+                "CREATE TABLE public.t_skip (id int)", "COMMENT ON TABLE public.t_skip IS 'scratch @pggit-ignore'");
+        assertEquals(List.of("A table:query.tv_keep"), status());
+        db.pggit().commit("directives");
+        assertEquals(List.of("table:public.t_skip ignore", "table:query.tv_keep track"),
+                db.column("SELECT object_key || ' ' || directive FROM pggit.object_directive ORDER BY 1"));
+        // DROP + CREATE loses the comment; the directive stays a rule for the key
+        db.exec("DROP TABLE public.t_skip", "CREATE TABLE public.t_skip (id int, b int)");
+        assertEquals(List.of(), status());
+        assertTrue(db.value("SELECT pggit.remove_directive('public.t_skip')").equals("t"));
+        assertEquals(List.of("A table:public.t_skip"), status());
+    }
+
+    @Test
+    void directiveTokensAreNotPartOfTheContentHash() {
+        db.exec("CREATE TABLE public.t (id int)", "COMMENT ON TABLE public.t IS 'meters'");
+        db.pggit().commit("t");
+        db.exec("COMMENT ON TABLE public.t IS 'meters @pggit-track'");
+        assertEquals(List.of(), status(), "adding a directive does not change the definition");
+    }
+
+    @Test
+    void ignorePatternsMatchTheCommandTagAndTheIdentity() {
+        db.exec("CREATE SCHEMA query", "CREATE TABLE query.t (a int)");
+        db.pggit().commit("t");
+        assertEquals("t", db.value("SELECT pggit.add_ignore_pattern('CREATE INDEX query.%')"));
+        assertEquals("f", db.value("SELECT pggit.add_ignore_pattern('CREATE INDEX query.%')"), "already there");
+        db.exec("CREATE INDEX t_a ON query.t (a)", "CREATE TABLE query.t2 (a int)");
+        assertEquals(List.of("A table:query.t2"), status());
+        assertEquals(List.of("CREATE INDEX query.%"), db.column("SELECT pattern FROM pggit.list_ignore_patterns()"));
+        assertEquals("t", db.value("SELECT pggit.remove_ignore_pattern('CREATE INDEX query.%')"));
+        assertEquals(List.of("A index:query.t.t_a", "A table:query.t2"), status().stream().sorted().toList());
+    }
+
+    @Test
+    void operationFiltersKeepOnlyTheListedOperations() {
+        db.exec("CREATE TABLE public.t (a int)");
+        db.pggit().commit("t");
+        db.exec("SELECT pggit.configure_tracking(track_operations => ARRAY['CREATE', 'ALTER'])", "DROP TABLE public.t",
+                "CREATE TABLE public.u (a int)");
+        assertEquals(List.of("A table:public.u"), status());
+    }
+
+    @Test
+    void refreshAndReindexNeverBumpAVersionNorFillTheJournal() {
+        db.exec("CREATE TABLE public.t (a int)", "CREATE MATERIALIZED VIEW public.mv AS SELECT a FROM public.t",
+                "CREATE INDEX mv_a ON public.mv (a)");
+        db.pggit().commit("mv");
+        db.exec("REFRESH MATERIALIZED VIEW public.mv", "REFRESH MATERIALIZED VIEW public.mv", "REINDEX TABLE public.t");
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.journal"));
+        assertEquals(List.of(), status());
+    }
+
+    @Test
+    void rulesAreThemselvesVersioned() {
+        db.exec("SELECT pggit.configure(ignore_operations => ARRAY['REINDEX'])", "SELECT pggit.add_ignore_pattern('DROP TABLE tmp%')",
+                "SELECT pggit.remove_ignore_pattern('DROP TABLE tmp%')");
+        assertEquals(List.of("configure_tracking", "ignore_pattern", "ignore_pattern"),
+                db.column("SELECT rule FROM pggit.rule_change ORDER BY id"));
+        assertEquals("[\"REINDEX\"]", db.value("SELECT new_value -> 'ignore_operations' FROM pggit.rule_change WHERE id = 1"));
+    }
+
+    @Test
+    void badRulesAreRefusedWithTheSettingNamed() {
+        assertTrue(error("SELECT pggit.configure_tracking(track_schemas => ARRAY['nosuch'])").getMessage()
+                .contains("track_schemas names schema \"nosuch\", which does not exist"));
+        assertTrue(error("SELECT pggit.configure_tracking(track_operations => ARRAY['CREAT'])").getMessage()
+                .contains("track_operations contains \"CREAT\", which is not an operation"));
+        assertTrue(error("SELECT pggit.add_ignore_pattern('')").getMessage().contains("empty pattern"));
+    }
+
+    @Test
+    void aDeploymentBecomesOneCommitWithItsTags() {
+        db.exec("CREATE SCHEMA command", "CREATE TABLE command.tb_meter (reading_value int)");
+        db.pggit().commit("before");
+        db.exec("SELECT pggit.begin_deployment('v2.1.0-add-meter-validation')",
+                "ALTER TABLE command.tb_meter ADD CONSTRAINT check_reading_positive CHECK (reading_value > 0)",
+                "CREATE FUNCTION command.validate_meter_with_log(input jsonb) RETURNS jsonb LANGUAGE sql AS 'SELECT input'");
+        assertTrue(error("SELECT pggit.commit('inside')").getMessage().contains("is open"));
+        assertTrue(error("SELECT pggit.begin_deployment('nested')").getMessage().contains("already open"));
+        db.exec("SELECT pggit.end_deployment(commit_message => 'Add positive value validation', tags => ARRAY['validation', 'meter'])");
+        assertEquals(List.of(List.of("deployment", "Add positive value validation", "+1 constraint, +1 function")),
+                db.rows("SELECT origin, message, summary FROM pggit.log(1)"));
+        assertEquals(List.of("meter", "validation"), db.column("SELECT name FROM pggit.tag WHERE commit_id = pggit.head_commit() ORDER BY 1"));
+        assertTrue(error("SELECT pggit.end_deployment()").getMessage().contains("no deployment is open"));
+    }
+
+    @Test
+    void aDeploymentLeftOpenByACrashedSessionCanBeAbandoned() throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT pggit.begin_deployment('crashing')");
+        } // the session ends without end_deployment
+        assertEquals(List.of(List.of("crashing", "f")), db.rows("SELECT name, session_alive FROM pggit.open_deployments"));
+        db.exec("SELECT pggit.abandon_deployment((SELECT id FROM pggit.open_deployments))");
+        assertEquals("abandoned", db.value("SELECT outcome FROM pggit.deployment"));
+        assertTrue(error("SELECT pggit.abandon_deployment(42)").getMessage().contains("no open deployment with id 42"));
+    }
+
+    @Test
+    void aPauseLeavesItsChangesToTheDriftScanWhichSaysSo() {
+        db.exec("SELECT pggit.pause_tracking('1 hour')", "CREATE TABLE public.during_pause (a int)", "SELECT pggit.resume_tracking()",
+                "CREATE TABLE public.after_pause (a int)");
+        db.pggit().commit("after");
+        List<List<String>> drift = db.rows("SELECT object_key, note FROM pggit.drift()");
+        assertEquals(1, drift.size());
+        assertEquals("table:public.during_pause", drift.get(0).get(0));
+        assertTrue(drift.get(0).get(1).startsWith("changed while tracking was paused"), drift.toString());
+        assertTrue(error("SELECT pggit.pause_tracking('-5 minutes')").getMessage().contains("positive interval"));
+    }
+
+    @Test
+    void emergencyDisableReallyDisablesTheTriggersAndTheNextCallAfterItsTimeEnablesThem() {
+        db.exec("SELECT pggit.emergency_disable('1 hour')");
+        assertEquals(List.of("D", "D"), db.column("SELECT evtenabled::text FROM pg_event_trigger WHERE evtname LIKE 'pggit%'"));
+        assertEquals(List.of(List.of("disabled", "f")), db.rows("SELECT state, triggers_enabled FROM pggit.tracking_status()"));
+        db.exec("CREATE TABLE public.while_disabled (a int)");
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.journal"));
+        assertTrue(db.value("SELECT note FROM pggit.drift()").startsWith("tracking was disabled"));
+        // time is up: the next pggit call re-enables the triggers
+        db.exec("UPDATE pggit.tracking_window SET ends_at = now() - interval '1 second'");
+        assertEquals(List.of(List.of("tracking", "t")), db.rows("SELECT state, triggers_enabled FROM pggit.tracking_status()"));
+        db.exec("CREATE TABLE public.after (a int)");
+        assertEquals("1", db.value("SELECT count(*) FROM pggit.journal"));
+    }
+
+    @Test
+    void migrationsFromToolsWithoutAnIntegrationAreLinked() {
+        db.exec("CREATE TABLE public.staging (a int)", "SELECT pggit.link_migration(20250620001, description => 'Add ETL staging tables')",
+                "INSERT INTO public.staging VALUES (1)", "SELECT pggit.link_migration('V2', 'sqitch')");
+        assertEquals(List.of(List.of("20250620001", "flyway", "true"), List.of("V2", "sqitch", "true")),
+                db.rows("SELECT migration_id, tool_name, (pggit_version_end = pggit.head_commit())::text FROM pggit.migration_tracking ORDER BY 1"));
+        assertEquals("2", db.value("SELECT count(*) FROM pggit.external_migrations"));
+        assertTrue(error("SELECT pggit.link_migration('', 'x')").getMessage().contains("needs a migration id"));
+    }
+
+    @Test
+    void thePrintOptimUseCaseRunsEndToEnd() {
+        db.exec("CREATE SCHEMA command", "CREATE SCHEMA command_staging", "CREATE SCHEMA query", "CREATE SCHEMA query_cache",
+                "CREATE SCHEMA reference", "CREATE SCHEMA app",
+                "SELECT pggit.configure(track_schemas => ARRAY['command', 'reference', 'app'], ignore_schemas => ARRAY['query', 'query_cache', 'pg_temp%'])",
+                "SELECT pggit.configure(track_operations => ARRAY['CREATE', 'ALTER', 'DROP'], ignore_operations => ARRAY['REFRESH MATERIALIZED VIEW', 'REINDEX'])",
+                "SELECT pggit.add_ignore_pattern('REFRESH MATERIALIZED VIEW query.%')",
+                "SELECT pggit.add_ignore_pattern('CREATE TABLE pg_temp%')",
+                "CREATE TABLE command.tb_meter (id int PRIMARY KEY, reading_value numeric)");
+        db.pggit().commit("meters");
+        db.exec("SELECT pggit.begin_deployment('v2.1.0-add-meter-validation')",
+                "ALTER TABLE command.tb_meter ADD CONSTRAINT check_reading_positive CHECK (reading_value > 0)",
+                "CREATE OR REPLACE FUNCTION app.validate_meter_with_log(input jsonb) RETURNS jsonb AS $$ SELECT input $$ LANGUAGE sql",
+                "DROP MATERIALIZED VIEW IF EXISTS query.mv_meter_summary",
+                "CREATE MATERIALIZED VIEW query.mv_meter_summary AS SELECT count(*) FROM command.tb_meter",
+                "CREATE TEMP TABLE scratch (a int)",
+                "REFRESH MATERIALIZED VIEW query.mv_meter_summary",
+                "SELECT pggit.end_deployment(commit_message => 'Add positive value validation to meter readings', tags => ARRAY['validation', 'meter'])");
+        // the query side, the temporary table and the refresh are ignored; the constraint and the function are the release
+        assertEquals(List.of("A constraint:command.tb_meter.check_reading_positive", "A function:app.validate_meter_with_log(jsonb)"),
+                db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD') ORDER BY object_key"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
+    }
+}
