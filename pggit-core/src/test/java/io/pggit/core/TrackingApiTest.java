@@ -210,4 +210,47 @@ class TrackingApiTest {
                 db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD') ORDER BY object_key"));
         assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
     }
+
+    @Test
+    void eachOverloadHasItsOwnSemanticVersionHistory() {
+        db.exec("CREATE SCHEMA app",
+                "CREATE FUNCTION app.process_meter(meter_id uuid, readings jsonb) RETURNS int LANGUAGE sql AS 'SELECT 1'",
+                "CREATE FUNCTION app.process_meter(meter_id uuid) RETURNS int LANGUAGE sql AS 'SELECT 1'");
+        db.pggit().commit("created");
+        db.exec("CREATE OR REPLACE FUNCTION app.process_meter(meter_id uuid, readings jsonb) RETURNS int LANGUAGE sql AS 'SELECT 2'");
+        db.pggit().commit("body");
+        db.exec("CREATE OR REPLACE FUNCTION app.process_meter(meter_id uuid, readings jsonb) RETURNS int LANGUAGE sql STABLE AS 'SELECT 2'");
+        db.pggit().commit("volatility");
+        db.exec("DROP FUNCTION app.process_meter(uuid, jsonb)",
+                "CREATE FUNCTION app.process_meter(meter_id uuid, readings jsonb) RETURNS bigint LANGUAGE sql STABLE AS 'SELECT 2'");
+        db.pggit().commit("return type");
+        assertEquals(List.of(List.of("1.0.0", "created"), List.of("1.0.1", "patch"), List.of("1.1.0", "minor"), List.of("2.0.0", "major")),
+                db.rows("SELECT version, bump FROM pggit.list_function_versions('app.process_meter(meter_id uuid, readings JSONB)')"));
+        assertEquals("1.0.0", db.value("SELECT pggit.get_function_version('app.process_meter(uuid)')"), "the other overload is untouched");
+        assertEquals("3.0.0", db.value("SELECT pggit.track_function('app.process_meter(uuid, jsonb)', '3.0.0', '{\"owner\": \"billing\"}')"));
+        db.exec("COMMENT ON FUNCTION app.process_meter(uuid, jsonb) IS 'validates readings @pggit-version: 4.1.0'");
+        db.pggit().commit("annotated");
+        assertEquals("4.1.0", db.value("SELECT pggit.get_function_version('app.process_meter(uuid, jsonb)')"));
+        assertEquals("function:app.f(integer, character varying)", db.value("SELECT pggit.function_key('app.f(int, varchar)')"));
+        assertTrue(error("SELECT pggit.get_function_version('process_meter(uuid)')").getMessage().contains("must be schema-qualified"));
+        assertTrue(error("SELECT pggit.track_function('app.process_meter(uuid)', 'one')").getMessage().contains("must look like 1.2.3"));
+    }
+
+    @Test
+    void aCqrsChangeIsOneCommitWithBothSidesOrNothing() {
+        db.exec("CREATE SCHEMA command", "CREATE SCHEMA query");
+        db.pggit().commit("schemas");
+        db.exec("SELECT pggit.track_cqrs_change(command_sql => 'CREATE TABLE command.tb_machine (id int); "
+                + "ALTER TABLE command.tb_machine ADD COLUMN status text', query_sql => 'CREATE MATERIALIZED VIEW query.mv_machine AS "
+                + "SELECT id, status FROM command.tb_machine', version => '2.1.0', description => 'Add machine status field')");
+        assertEquals(List.of(List.of("Add machine status field (2.1.0) [cqrs: command + query]", "+1 materialized view, +1 table")),
+                db.rows("SELECT message, summary FROM pggit.log(1)"));
+        assertEquals("2.1.0", db.value("SELECT version FROM pggit.cqrs_commit WHERE commit_id = pggit.head_commit()"));
+        String head = db.value("SELECT pggit.head_commit()");
+        assertTrue(error("SELECT pggit.track_cqrs_change(ROW(ARRAY['CREATE TABLE command.t2 (a int)'], "
+                + "ARRAY['CREATE VIEW query.v2 AS SELECT nosuch FROM command.t2'], 'fails')::pggit.cqrs_change)").getMessage()
+                .contains("nosuch"));
+        assertEquals("0", db.value("SELECT count(*) FROM pg_class WHERE relname = 't2'"), "the command side was rolled back too");
+        assertEquals(head, db.value("SELECT pggit.head_commit()"), "nothing recorded");
+    }
 }
