@@ -93,6 +93,16 @@ public final class Pggit {
         return with(PggitSession::status);
     }
 
+    /** Resolves a revision (id, unique prefix, branch, HEAD, optional ~N) to a full commit id. */
+    public String resolve(String rev) {
+        return with(s -> s.resolve(rev));
+    }
+
+    /** Records all current drift as one commit of origin drift ({@code pggit.adopt}); empty when there is none. */
+    public Optional<String> adopt(String message) {
+        return with(s -> s.adopt(message));
+    }
+
     /** The whole live catalog compared with HEAD; empty when equal. */
     public List<Change> drift() {
         return with(PggitSession::drift);

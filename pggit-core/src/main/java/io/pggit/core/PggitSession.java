@@ -258,6 +258,19 @@ public final class PggitSession {
         }
     }
 
+    /** Records all current drift as one commit of origin drift ({@code pggit.adopt}); empty when there is none. */
+    public Optional<String> adopt(String message) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.adopt(?)")) {
+            ps.setString(1, message);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Optional.ofNullable(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw failure("adopt drift", e);
+        }
+    }
+
     /** The commit HEAD points at, empty before the first commit. */
     public Optional<String> head() {
         return queryOne("SELECT pggit.head_commit()", "read HEAD");

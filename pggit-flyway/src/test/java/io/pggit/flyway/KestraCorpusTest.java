@@ -72,6 +72,13 @@ class KestraCorpusTest {
     }
 
     @Test
+    void aCleanMigrateHasNoFindings() throws Exception {
+        try (java.sql.Connection c = db.dataSource().getConnection()) {
+            assertEquals(List.of(), io.pggit.core.check.ConsistencyCheck.run(c, List.of(corpus().resolve("migrations")), false, false));
+        }
+    }
+
+    @Test
     void droppingAPrimaryKeyAndAddingAHashIndex() {
         // V1_4: ALTER TABLE queues DROP CONSTRAINT queues_pkey; CREATE INDEX queues_offset ... USING hash
         assertEquals(List.of("A index:public.queues.queues_offset", "D constraint:public.queues.queues_pkey"), changesOf("1.4"));

@@ -69,6 +69,22 @@ class TolgeeCorpusTest {
     }
 
     @Test
+    void aCleanUpdateHasNoFindings() {
+        assertEquals(List.of(), db.column("SELECT kind || ' ' || subject FROM pggit.verify_consistency()"));
+    }
+
+    @Test
+    void aChecksumLiquibaseUpgradedFromVersion8To9IsNotAGap() {
+        String id = "1782996347000-1";
+        db.exec("UPDATE pggit.migration_link SET checksum = '8:0123456789abcdef0123456789abcdef' WHERE migration_id = '" + id + "'");
+        assertEquals(List.of(), db.column("SELECT kind || ' ' || subject FROM pggit.verify_consistency()"));
+        db.exec("UPDATE pggit.migration_link SET checksum = '9:0123456789abcdef0123456789abcdef' WHERE migration_id = '" + id + "'");
+        assertEquals(List.of("checksum_mismatch " + id + "::jirikuchynka (generated) (schema.xml)"),
+                db.column("SELECT kind || ' ' || subject FROM pggit.verify_consistency()"));
+        db.exec("UPDATE pggit.migration_link l SET checksum = h.md5sum FROM databasechangelog h WHERE l.migration_id = h.id AND h.id = '" + id + "'");
+    }
+
+    @Test
     void createTableWithACompositePrimaryKey() {
         assertEquals(List.of("A constraint:public.permission_suggest_manage_languages.\"permission_suggest_manage_languagesPK\"",
                 "A table:public.permission_suggest_manage_languages"), changesOf("1782996347000-1"));

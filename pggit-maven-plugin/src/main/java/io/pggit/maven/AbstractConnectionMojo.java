@@ -3,6 +3,8 @@ package io.pggit.maven;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Server;
+import org.apache.maven.settings.Settings;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
@@ -20,10 +22,29 @@ abstract class AbstractConnectionMojo extends AbstractMojo {
     @Parameter(property = "pggit.password")
     protected String password;
 
+    /** The id of a {@code <server>} in settings.xml whose username and password to use, as the Flyway plugin's serverId. */
+    @Parameter(property = "pggit.serverId")
+    protected String serverId;
+
+    @Parameter(defaultValue = "${settings}", readonly = true)
+    protected Settings settings;
+
     protected DataSource dataSource() throws MojoExecutionException {
         if (url == null || url.isBlank() || url.startsWith("${")) {
             throw new MojoExecutionException("no database: set <url> (or -Dpggit.url=jdbc:postgresql://host/db), "
                     + "or run pggit:start-postgres earlier in the build");
+        }
+        if (serverId != null && !serverId.isBlank()) {
+            Server server = settings == null ? null : settings.getServer(serverId);
+            if (server == null) {
+                throw new MojoExecutionException("no <server> with id \"" + serverId + "\" in settings.xml (pggit.serverId)");
+            }
+            if (user == null || user.isBlank()) {
+                user = server.getUsername();
+            }
+            if (password == null) {
+                password = server.getPassword();
+            }
         }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(url);
@@ -34,5 +55,10 @@ abstract class AbstractConnectionMojo extends AbstractMojo {
             ds.setPassword(password);
         }
         return ds;
+    }
+
+    /** The URL without user or password parameters, for reports. */
+    protected String target() {
+        return url == null ? "" : url.replaceAll("(?i)([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", "");
     }
 }

@@ -1,0 +1,129 @@
+package io.pggit.core.check;
+
+import io.pggit.core.PggitException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+/**
+ * The consistency checks: everything {@code pggit.verify_consistency} finds in the database
+ * (drift, history-table gaps, tracking state), plus what needs files on disk: Flyway migration
+ * files whose checksum differs from what was applied.
+ */
+public final class ConsistencyCheck {
+
+    private ConsistencyCheck() {
+    }
+
+    /**
+     * Runs every check.
+     *
+     * @param flywayLocations directories holding Flyway migration files (searched recursively);
+     *                        empty to skip the file check
+     * @param verbose         include definitions and history rows in {@link Finding#details()}
+     * @param fixDrift        adopt drift as a commit (origin drift) after reporting it
+     */
+    public static List<Finding> run(Connection c, List<Path> flywayLocations, boolean verbose, boolean fixDrift) {
+        List<Finding> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT check_name, kind, severity, subject, message, hint, details::text FROM pggit.verify_consistency(?, ?)")) {
+            ps.setBoolean(1, fixDrift);
+            ps.setBoolean(2, verbose);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Finding(rs.getString(1), rs.getString(2), Finding.Severity.ofCode(rs.getString(3)),
+                            rs.getString(4), rs.getString(5), rs.getString(6), Optional.empty(), Optional.ofNullable(rs.getString(7))));
+                }
+            }
+            out.addAll(flywayFileChecksums(c, flywayLocations));
+        } catch (SQLException e) {
+            throw new PggitException("pggit could not check consistency: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Applied Flyway migrations whose file under {@code locations} now has another checksum. */
+    static List<Finding> flywayFileChecksums(Connection c, List<Path> locations) throws SQLException {
+        List<Finding> out = new ArrayList<>();
+        if (locations.isEmpty()) {
+            return out;
+        }
+        List<Path> files = new ArrayList<>();
+        for (Path dir : locations) {
+            if (!Files.isDirectory(dir)) {
+                throw new PggitException("Flyway location " + dir + " is not a directory (set pggit.flywayLocations to your migration folders)");
+            }
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.filter(Files::isRegularFile).forEach(files::add);
+            } catch (IOException e) {
+                throw new PggitException("cannot read Flyway location " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT table_schema, table_name FROM pggit.history_tables() WHERE tool = 'flyway'");
+             ResultSet tables = ps.executeQuery()) {
+            while (tables.next()) {
+                String table = quote(tables.getString(1)) + "." + quote(tables.getString(2));
+                // the latest successful run of each script (a repeatable migration runs again when it changes)
+                String sql = "SELECT h.version, h.description, h.script, h.checksum FROM " + table + " h"
+                        + " WHERE h.success AND h.checksum IS NOT NULL AND h.type = 'SQL' AND h.installed_rank = "
+                        + "(SELECT max(h2.installed_rank) FROM " + table + " h2 WHERE h2.script = h.script)";
+                try (PreparedStatement q = c.prepareStatement(sql); ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        String script = rs.getString(3);
+                        int applied = rs.getInt(4);
+                        for (Path f : files) {
+                            if (f.getFileName().toString().equals(Path.of(script).getFileName().toString())) {
+                                int now = flywayChecksum(f);
+                                if (now != applied) {
+                                    String label = (rs.getString(1) == null ? "R" : "V" + rs.getString(1)) + " " + rs.getString(2);
+                                    out.add(new Finding("gap", "file_checksum", Finding.Severity.ERROR, label,
+                                            String.format("%s was changed after it was applied: checksum on disk %d, applied %d", f, now, applied),
+                                            "Edit a migration that ran only through a new migration; restore the file (git checkout) or add a new version.",
+                                            Optional.of(f.toString()), Optional.empty()));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Flyway's checksum of a migration file: CRC32 over its lines in UTF-8, without line breaks
+     * and without a leading byte order mark (Flyway's {@code ChecksumCalculator}).
+     */
+    public static int flywayChecksum(Path file) {
+        CRC32 crc = new CRC32();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line = r.readLine();
+            if (line != null && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
+                line = line.substring(1);
+            }
+            while (line != null) {
+                crc.update(line.getBytes(StandardCharsets.UTF_8));
+                line = r.readLine();
+            }
+        } catch (IOException e) {
+            throw new PggitException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return (int) crc.getValue();
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,95 @@
+package io.pggit.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.pggit.core.check.ConsistencyCheck;
+import io.pggit.core.check.Finding;
+import io.pggit.core.report.CheckReport;
+import io.pggit.core.testing.TestDb;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** verify_consistency's drift findings and the four report formats, validated against their schemas. */
+class CheckReportTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static Set<ValidationMessage> validate(String schemaResource, String document) throws Exception {
+        try (InputStream in = CheckReportTest.class.getClassLoader().getResourceAsStream(schemaResource)) {
+            assertNotNull(in, schemaResource + " on the test classpath");
+            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(in);
+            return schema.validate(JSON.readTree(document));
+        }
+    }
+
+    @Test
+    void driftMadeOutsideAnyMigrationIsFoundAndReportedInEveryFormat(@TempDir Path dir) throws Exception {
+        TestDb db = TestDb.withPggit("check_reports");
+        db.exec("CREATE TABLE public.t (a int)");
+        db.pggit().commit("t");
+        db.exec("ALTER TABLE public.t ADD COLUMN hotfix text", "CREATE INDEX t_a ON public.t (a)", "CREATE TABLE \"Zähler\" (a int)");
+        List<Finding> findings;
+        try (Connection c = db.dataSource().getConnection()) {
+            findings = ConsistencyCheck.run(c, List.of(), true, false);
+        }
+        assertEquals(List.of("drift_added index:public.t.t_a", "drift_added table:public.\"Zähler\"", "drift_changed table:public.t"),
+                findings.stream().map(f -> f.kind() + " " + f.subject()).sorted().toList());
+
+        CheckReport report = new CheckReport(findings, "jdbc:postgresql://localhost/x", Instant.parse("2026-11-23T00:00:00Z"));
+        List<Path> files = report.writeAll(dir);
+        assertEquals(4, files.size());
+
+        assertEquals(Set.of(), validate("io/pggit/core/report/check-report-1.schema.json", Files.readString(dir.resolve("check.json"))));
+        JsonNode json = JSON.readTree(Files.readString(dir.resolve("check.json")));
+        assertEquals(3, json.get("summary").get("errors").asInt());
+        assertTrue(json.get("findings").get(0).has("details"), "verbose checks carry definitions");
+
+        assertEquals(Set.of(), validate("schema/sarif-schema-2.1.0.json", Files.readString(dir.resolve("check.sarif"))));
+        assertTrue(!validate("schema/sarif-schema-2.1.0.json", "{\"runs\": [{}]}").isEmpty(), "the validator does reject");
+        JsonNode sarif = JSON.readTree(Files.readString(dir.resolve("check.sarif")));
+        assertEquals(3, sarif.get("runs").get(0).get("results").size());
+
+        Document junit = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("TEST-pggit-check.xml").toFile());
+        NodeList cases = junit.getElementsByTagName("testcase");
+        assertEquals(6, cases.getLength(), "3 findings + a passing case for each of gap, conflict, tracking");
+        assertEquals(3, junit.getElementsByTagName("failure").getLength());
+        assertTrue(Files.readString(dir.resolve("check.txt")).contains("3 error(s)"));
+    }
+
+    @Test
+    void fixIssuesAdoptsDriftAsACommit() throws Exception {
+        TestDb db = TestDb.withPggit("check_fix");
+        db.exec("CREATE TABLE public.hotfix (a int)");
+        assertEquals(List.of("drift drift_added", "drift drift_adopted"),
+                db.column("SELECT check_name || ' ' || kind FROM pggit.verify_consistency(fix_issues => true) ORDER BY 1"));
+        assertEquals("drift", db.value("SELECT origin FROM pggit.commit WHERE id = pggit.head_commit()"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"));
+    }
+
+    @Test
+    void pausedTrackingIsAFinding() {
+        TestDb db = TestDb.withPggit("check_paused");
+        db.exec("SELECT pggit.pause_tracking('1 hour')");
+        assertEquals(List.of("tracking tracking_off warning"),
+                db.column("SELECT check_name || ' ' || kind || ' ' || severity FROM pggit.verify_consistency()"));
+    }
+}

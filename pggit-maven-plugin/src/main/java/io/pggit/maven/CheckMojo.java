@@ -1,0 +1,97 @@
+package io.pggit.maven;
+
+import io.pggit.core.PggitException;
+import io.pggit.core.check.ConsistencyCheck;
+import io.pggit.core.check.Finding;
+import io.pggit.core.report.CheckReport;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks the database against its history: drift (objects no commit explains), gaps between the
+ * Flyway and Liquibase history tables and pggit's links (unlinked, missing, checksum mismatch,
+ * failed, out of order; with {@code locations}, migration files changed after they ran), and
+ * tracking paused or disabled. Writes {@code check.txt}, {@code check.json},
+ * {@code TEST-pggit-check.xml} (JUnit) and {@code check.sarif} (SARIF 2.1.0) under
+ * {@code reportDirectory}, and fails the build when an error finding belongs to a check named in
+ * {@code failOn}.
+ */
+@Mojo(name = "check", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true, requiresProject = false)
+public class CheckMojo extends AbstractConnectionMojo {
+
+    static final Set<String> FAIL_ON = Set.of("drift", "gap", "conflict", "tracking", "any", "none");
+
+    /** Which checks fail the build: any of drift, gap, conflict, tracking, or any, or none; comma-separated. */
+    @Parameter(property = "pggit.failOn", defaultValue = "any")
+    private String failOn;
+
+    /** Folders of Flyway migration files, to find files changed after they ran. */
+    @Parameter(property = "pggit.locations")
+    private File[] locations;
+
+    @Parameter(property = "pggit.reportDirectory", defaultValue = "${project.build.directory}/pggit")
+    private File reportDirectory;
+
+    /** Include definitions and history rows in the JSON report. */
+    @Parameter(property = "pggit.verbose", defaultValue = "false")
+    private boolean verbose;
+
+    @Parameter(property = "pggit.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("pggit: check skipped (pggit.skip=true)");
+            return;
+        }
+        Set<String> fail = Arrays.stream(failOn.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        for (String f : fail) {
+            if (!FAIL_ON.contains(f)) {
+                throw new MojoExecutionException("pggit.failOn has \"" + f + "\": the allowed values are drift, gap, conflict, tracking, any, none");
+            }
+        }
+        List<Path> dirs = locations == null ? List.of() : Arrays.stream(locations).map(File::toPath).toList();
+        List<Finding> findings;
+        getLog().info("pggit: checking " + target() + " (drift, gaps" + (dirs.isEmpty() ? "" : ", " + dirs.size() + " Flyway location(s)")
+                + ", tracking)");
+        try (Connection c = dataSource().getConnection()) {
+            findings = ConsistencyCheck.run(c, dirs, verbose, false);
+        } catch (SQLException | PggitException e) {
+            throw new MojoExecutionException("pggit check failed: " + e.getMessage(), e);
+        }
+        CheckReport report = new CheckReport(findings, target(), Instant.now());
+        report.writeAll(reportDirectory.toPath());
+        for (String line : report.text().split("\n")) {
+            if (findings.isEmpty()) {
+                getLog().info(line);
+            } else {
+                getLog().warn(line);
+            }
+        }
+        getLog().info("pggit: reports in " + reportDirectory + " (check.txt, check.json, TEST-pggit-check.xml, check.sarif)");
+        List<Finding> failing = findings.stream()
+                .filter(f -> f.severity() == Finding.Severity.ERROR)
+                .filter(f -> !fail.contains("none") && (fail.contains("any") || fail.contains(f.check())))
+                .toList();
+        if (!failing.isEmpty()) {
+            throw new MojoFailureException("pggit check: " + failing.size() + " finding(s) fail the build (failOn=" + failOn + "):\n  "
+                    + failing.stream().map(f -> f.kind() + " " + f.subject() + ": " + f.message()).collect(Collectors.joining("\n  ")));
+        }
+    }
+}
