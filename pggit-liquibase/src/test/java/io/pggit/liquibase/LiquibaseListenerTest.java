@@ -216,4 +216,21 @@ class LiquibaseListenerTest {
         assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
         assertEquals(List.of("flyway", "liquibase"), db.column("SELECT tool FROM pggit.deployment ORDER BY id"));
     }
+
+    @Test
+    void pggitCheckAndStatusAreLiquibaseCommands(@TempDir Path reports) throws Exception {
+        changelog(METERS);
+        run("update", Map.of());
+        String clean = LiquibaseRunner.run(db, dir, null, "pggitCheck", Map.of("reportDirectory", reports.toString()), Map.of());
+        assertTrue(clean.contains("no findings"), clean);
+        assertTrue(Files.isRegularFile(reports.resolve("check.sarif")));
+        db.exec("CREATE TABLE command.hotfix (a int)");
+        assertTrue(LiquibaseRunner.run(db, dir, null, "pggitStatus", Map.of(), Map.of()).contains("A table:command.hotfix"));
+        Exception e = assertThrows(Exception.class, () -> LiquibaseRunner.run(db, dir, null, "pggitCheck", Map.of(), Map.of()));
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        assertTrue(all.toString().contains("pggit check found 1 error(s)"), all.toString());
+    }
 }

@@ -39,8 +39,10 @@ final class LiquibaseRunner {
             Scope.child(scope, () -> {
                 CommandScope cs = new CommandScope(command)
                         .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
-                        .addArgumentValue("changelogFile", changelog)
                         .setOutput(out);
+                if (changelog != null) {
+                    cs.addArgumentValue("changelogFile", changelog);
+                }
                 args.forEach(cs::addArgumentValue);
                 cs.execute();
             });
