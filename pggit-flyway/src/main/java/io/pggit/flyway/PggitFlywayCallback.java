@@ -2,6 +2,7 @@ package io.pggit.flyway;
 
 import io.pggit.core.MigrationRun;
 import io.pggit.core.PggitConfig;
+import io.pggit.core.SideConnection;
 import io.pggit.core.model.MigrationRecord;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.callback.Callback;
@@ -19,15 +20,19 @@ import java.util.Optional;
  *
  * <p>Events and where they run (Flyway's {@code Event}):
  * <ul>
- *   <li>{@code BEFORE_MIGRATE}: check or install pggit, open a deployment (own connection);</li>
+ *   <li>{@code BEFORE_EACH_MIGRATE}, the first time: check or install pggit and open a deployment,
+ *       on a connection of pggit's own (auto-commit, closed at once);</li>
  *   <li>{@code AFTER_EACH_MIGRATE}: inside the migration's transaction: commit and link;</li>
  *   <li>{@code AFTER_EACH_MIGRATE_ERROR}: the migration's transaction is aborted: a failed link on
  *       a connection of pggit's own;</li>
- *   <li>{@code AFTER_MIGRATE} / {@code AFTER_MIGRATE_ERROR}: copy installed rank and execution time
- *       from the history table, close the deployment, scan for drift.</li>
+ *   <li>{@code AFTER_MIGRATE_OPERATION_FINISH} (a successful run): on the migration connection
+ *       Flyway hands back, whose session ran the captures: copy installed rank and execution time
+ *       from the history table, close the deployment, scan for drift;</li>
+ *   <li>{@code AFTER_MIGRATE_ERROR} (a failed run): the same, as failed, on pggit's own connection.</li>
  * </ul>
- * Settings: {@link PggitFlywayConfigurationExtension}. Holds no logic of its own: each event is one
- * call of {@link MigrationRun}.
+ * {@code BEFORE_MIGRATE} and {@code AFTER_MIGRATE} are not used: Flyway opens a connection just to
+ * call a callback on them. Settings: {@link PggitFlywayConfigurationExtension}. Holds no logic of
+ * its own: each event is one call of {@link MigrationRun}.
  */
 public class PggitFlywayCallback implements Callback {
 
@@ -36,11 +41,11 @@ public class PggitFlywayCallback implements Callback {
     @Override
     public boolean supports(Event event, Context context) {
         switch (event) {
-            case BEFORE_MIGRATE:
+            case BEFORE_EACH_MIGRATE:
             case AFTER_EACH_MIGRATE:
             case AFTER_EACH_MIGRATE_ERROR:
-            case AFTER_MIGRATE:
             case AFTER_MIGRATE_ERROR:
+            case AFTER_MIGRATE_OPERATION_FINISH:
                 return config(context.getConfiguration()).enabled();
             default:
                 return false;
@@ -56,9 +61,10 @@ public class PggitFlywayCallback implements Callback {
     public void handle(Event event, Context context) {
         Configuration conf = context.getConfiguration();
         switch (event) {
-            case BEFORE_MIGRATE:
-                run = MigrationRun.open(conf.getDataSource(), config(conf), "flyway", "flyway migrate",
-                        conf.getTarget() == null ? null : conf.getTarget().toString(), List.of(conf.getTable()));
+            case BEFORE_EACH_MIGRATE:
+                if (run == null) {
+                    run = open(conf);
+                }
                 break;
             case AFTER_EACH_MIGRATE:
                 if (run != null) {
@@ -70,17 +76,30 @@ public class PggitFlywayCallback implements Callback {
                     run.migrationFailed(record(context.getMigrationInfo()), "migration failed; see Flyway's output");
                 }
                 break;
-            case AFTER_MIGRATE:
+            case AFTER_MIGRATE_OPERATION_FINISH:
+                if (run == null) {
+                    run = open(conf);   // nothing to migrate: still one deployment and one drift scan per run
+                }
+                SideConnection warm = SideConnection.sharing(context.getConnection());
+                run.backfillFlywayHistory(historySchema(conf), conf.getTable(), warm);
+                run.close(true, warm);
+                run = null;
+                break;
             case AFTER_MIGRATE_ERROR:
                 if (run != null) {
                     run.backfillFlywayHistory(historySchema(conf), conf.getTable());
-                    run.close(event == Event.AFTER_MIGRATE);
+                    run.close(false);
                     run = null;
                 }
                 break;
             default:
                 break;
         }
+    }
+
+    private static MigrationRun open(Configuration conf) {
+        return MigrationRun.open(conf.getDataSource(), config(conf), "flyway", "flyway migrate",
+                conf.getTarget() == null ? null : conf.getTarget().toString(), List.of(conf.getTable()));
     }
 
     @Override
