@@ -253,4 +253,42 @@ class TrackingApiTest {
         assertEquals("0", db.value("SELECT count(*) FROM pg_class WHERE relname = 't2'"), "the command side was rolled back too");
         assertEquals(head, db.value("SELECT pggit.head_commit()"), "nothing recorded");
     }
+
+    @Test
+    void driftBecomesConflictsThatAreResolvedEitherWay() {
+        db.exec("CREATE TABLE public.t (a int)", "CREATE INDEX t_a ON public.t (a)",
+                "CREATE FUNCTION public.\"Größe\"() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+        db.pggit().commit("base");
+        db.exec("CREATE OR REPLACE FUNCTION public.\"Größe\"() RETURNS int LANGUAGE sql AS 'SELECT 2'",
+                "CREATE INDEX t_hot ON public.t ((a * 2))", "DROP INDEX public.t_a");
+        assertEquals("3", db.value("SELECT pggit.detect_conflicts()"));
+        assertTrue(db.value("SELECT pggit.resolve_conflict((SELECT id FROM pggit.conflict WHERE object_key = 'function:public.\"Größe\"()'), "
+                + "'use_tracked', 'revert the hotfix')").startsWith("restored"));
+        assertEquals("SELECT 1", db.value("SELECT prosrc FROM pg_proc WHERE proname = 'Größe'"));
+        assertTrue(db.value("SELECT pggit.resolve_conflict((SELECT id FROM pggit.conflict WHERE object_key = 'index:public.t.t_a'), "
+                + "'use_tracked', 'put it back')").startsWith("recreated"));
+        assertTrue(db.value("SELECT pggit.resolve_conflict((SELECT id FROM pggit.conflict WHERE object_key = 'index:public.t.t_hot'), "
+                + "'use_current', 'keep the hotfix')").startsWith("committed the live definition as "));
+        assertEquals(List.of("A index:public.t.t_hot"), db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD')"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"));
+        assertEquals(List.of(List.of("postgres", "keep the hotfix")),
+                db.rows("SELECT resolved_by, reason FROM pggit.conflict WHERE resolution = 'use_current'"));
+        assertTrue(error("SELECT pggit.resolve_conflict(4242, 'use_current')").getMessage().contains("no conflict with id 4242"));
+        assertTrue(error("SELECT pggit.resolve_conflict((SELECT min(id) FROM pggit.conflict), 'use_current')").getMessage()
+                .contains("was resolved"));
+        db.exec("CREATE TABLE public.u (a int)", "SELECT pggit.detect_conflicts()");
+        assertTrue(error("SELECT pggit.resolve_conflict((SELECT max(id) FROM pggit.conflict), 'keep')").getMessage()
+                .contains("must be use_current, use_tracked or merge"));
+        assertTrue(error("SELECT pggit.resolve_conflict((SELECT max(id) FROM pggit.conflict), 'merge')").getMessage()
+                .contains("comes from drift"));
+    }
+
+    @Test
+    void theOverheadReportCountsCommitsAndCaptureTime() {
+        db.exec("CREATE TABLE public.t (a int)");
+        db.pggit().commit("t");
+        List<List<String>> report = db.rows("SELECT commits, objects_changed, capture_ms_total > 0 FROM pggit.tracking_overhead_report()");
+        assertEquals(1, report.size());
+        assertEquals(List.of("2", "2", "t"), report.get(0), "the baseline (schema public) and one table");
+    }
 }

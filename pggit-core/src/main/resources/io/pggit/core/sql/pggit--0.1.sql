@@ -115,7 +115,8 @@ CREATE TABLE pggit.commit (
     committed_at  timestamptz NOT NULL,
     origin        text NOT NULL CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback')),
     message       text NOT NULL,
-    deployment_id bigint REFERENCES pggit.deployment
+    deployment_id bigint REFERENCES pggit.deployment,
+    capture_ms    double precision      -- time commit_changes took, milliseconds
 );
 COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic).';
 
@@ -966,7 +967,8 @@ CREATE TYPE pggit.change_row AS (
 -- ---------------------------------------------------------------------------------------------
 
 CREATE FUNCTION pggit.commit_changes(message text, origin text, author text DEFAULT NULL,
-                                     deployment_id bigint DEFAULT NULL, full_scan boolean DEFAULT false)
+                                     deployment_id bigint DEFAULT NULL, full_scan boolean DEFAULT false,
+                                     only_keys text[] DEFAULT NULL)
     RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- Turns the journal (or, with full_scan, the whole catalog) into one commit on HEAD's branch.
@@ -991,7 +993,9 @@ BEGIN
         ON w.kind = 'pause' AND j.recorded_at >= w.started_at AND j.recorded_at < coalesce(w.ended_at, w.ends_at)
      WHERE j.id <= upto;
     SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, upto) c;
-    DELETE FROM pggit.journal j WHERE j.id <= upto;
+    IF only_keys IS NULL THEN   -- a commit of some objects only leaves the journal to the next full commit
+        DELETE FROM pggit.journal j WHERE j.id <= upto;
+    END IF;
     -- a directive, once seen, stays a rule for its object key (DROP + CREATE loses the comment)
     WITH seen AS (
         INSERT INTO pggit.object_directive AS o (object_key, directive)
@@ -1001,7 +1005,8 @@ BEGIN
         RETURNING o.object_key, o.directive)
     INSERT INTO pggit.rule_change (rule, new_value)
     SELECT 'directive', jsonb_build_object('object_key', seen.object_key, 'directive', seen.directive) FROM seen;
-    changes := ARRAY(SELECT c FROM unnest(changes) c WHERE c.tracked);
+    changes := ARRAY(SELECT c FROM unnest(changes) c
+                      WHERE c.tracked AND (only_keys IS NULL OR c.object_key = ANY (only_keys) OR c.old_key = ANY (only_keys)));
     IF cardinality(changes) = 0 THEN
         RETURN NULL;
     END IF;
@@ -1042,8 +1047,9 @@ BEGIN
     cid := pggit.sha256_hex(format(E'tree %s\nparents %s\nauthor %s\ntime %s\norigin %s\n\n%s',
                                    new_tree, coalesce(head, ''), who,
                                    to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), origin, message));
-    INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message, deployment_id)
-    VALUES (cid, new_tree, CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END, who, ts, origin, message, deployment_id);
+    INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message, deployment_id, capture_ms)
+    VALUES (cid, new_tree, CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END, who, ts, origin, message, deployment_id,
+            extract(epoch FROM clock_timestamp() - ts) * 1000);
     INSERT INTO pggit.change (commit_id, object_key, identity, kind, change, old_key, old_hash, new_hash)
     SELECT cid, c.object_key, pggit.key_identity(c.object_key), c.kind, c.change, c.old_key, c.old_hash, c.new_hash
       FROM unnest(changes) c
@@ -1053,8 +1059,8 @@ BEGIN
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean) IS
-    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes (or of all drift when full_scan) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
+COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]) IS
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes (or of all drift when full_scan; only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
 
 CREATE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -2001,6 +2007,7 @@ DECLARE
     adopted text;
 BEGIN
     PERFORM pggit.refresh_tracking_windows();
+    PERFORM pggit.detect_conflicts();
 
     RETURN QUERY
     SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
@@ -2010,7 +2017,9 @@ BEGIN
                          WHEN 'R' THEN format('%s was renamed to %s outside any commit', d.old_key, d.object_key)
                          ELSE format('%s differs from its definition at HEAD', d.object_key) END
                || coalesce(' (' || d.note || ')', ''),
-           'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), or revert it with a migration.',
+           'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), resolve conflict '
+               || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
+               || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason), or revert it with a migration.',
            CASE WHEN verify_consistency.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
                                                      'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
       FROM pggit.drift() d;
@@ -2126,6 +2135,161 @@ CREATE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
     RETURN pggit.commit_changes(message, 'drift', NULL, NULL, true);
 COMMENT ON FUNCTION pggit.adopt(text) IS 'Records all current drift (the whole catalog against HEAD) as one commit of origin drift, so a hotfix made by hand becomes history; returns its id, or null when there is none.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Conflicts: the live schema and the tracked history disagree, and someone has to decide
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE pggit.conflict (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    object_key   text NOT NULL,
+    source       text NOT NULL CHECK (source IN ('drift', 'merge')),
+    change       text NOT NULL,           -- A, M, D, R as the live schema differs from HEAD
+    tracked_hash text,                    -- the definition at HEAD (null: not tracked)
+    current_hash text,                    -- the live definition (null: not in the database)
+    detected_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    resolved_at  timestamptz,
+    resolved_by  name,
+    resolution   text CHECK (resolution IN ('use_current', 'use_tracked', 'merge')),
+    reason       text,
+    result       text                     -- what the resolution did
+);
+CREATE UNIQUE INDEX conflict_open_idx ON pggit.conflict (object_key) WHERE resolved_at IS NULL;
+COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the history (from drift, later from merges): open until pggit.resolve_conflict.';
+
+CREATE FUNCTION pggit.detect_conflicts() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Records each drifted object as an open conflict (once), and closes the open ones whose drift has
+-- gone (someone fixed it by hand or by migration). Returns the number of open conflicts.
+DECLARE
+    n integer;
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS pggit_drift_now (object_key text, change text, old_hash text, new_hash text) ON COMMIT DROP;
+    DELETE FROM pggit_drift_now;
+    INSERT INTO pggit_drift_now SELECT d.object_key, d.change, d.old_hash, d.new_hash FROM pggit.drift() d;
+    INSERT INTO pggit.conflict (object_key, source, change, tracked_hash, current_hash)
+    SELECT d.object_key, 'drift', d.change, d.old_hash, d.new_hash FROM pggit_drift_now d
+    ON CONFLICT (object_key) WHERE resolved_at IS NULL DO UPDATE
+       SET change = excluded.change, tracked_hash = excluded.tracked_hash, current_hash = excluded.current_hash;
+    UPDATE pggit.conflict c
+       SET resolved_at = clock_timestamp(), resolved_by = session_user, result = 'drift gone: the live schema equals HEAD again'
+     WHERE c.resolved_at IS NULL AND c.source = 'drift'
+       AND NOT EXISTS (SELECT 1 FROM pggit_drift_now d WHERE d.object_key = c.object_key);
+    SELECT count(*) INTO n FROM pggit.conflict c WHERE c.resolved_at IS NULL;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION pggit.detect_conflicts() IS 'Records drifted objects as open conflicts and closes those whose drift is gone; returns how many are open.';
+
+CREATE FUNCTION pggit.restore_tracked(object_key text, change text, tracked jsonb) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Puts one live object back to its tracked definition (change M), recreates it (D), or drops it
+-- when HEAD does not have it (A), for the kinds whose definition is a complete statement.
+DECLARE
+    kind text := pggit.key_kind(object_key);
+    ident text := pggit.key_identity(object_key);
+    live record;
+    drop_stmt text;
+BEGIN
+    SELECT r.classid, r.objid, r.definition INTO live FROM pggit.read_catalog() r WHERE r.object_key = restore_tracked.object_key;
+    IF change IN ('A', 'M') THEN
+        drop_stmt := CASE kind
+            WHEN 'table' THEN format('DROP TABLE %s', live.objid::regclass)
+            WHEN 'view' THEN format('DROP VIEW %s', live.objid::regclass)
+            WHEN 'materialized_view' THEN format('DROP MATERIALIZED VIEW %s', live.objid::regclass)
+            WHEN 'sequence' THEN format('DROP SEQUENCE %s', live.objid::regclass)
+            WHEN 'index' THEN format('DROP INDEX %s', live.objid::regclass)
+            WHEN 'constraint' THEN format('ALTER TABLE %s DROP CONSTRAINT %I', live.definition ->> 'table', live.definition ->> 'name')
+            WHEN 'trigger' THEN format('DROP TRIGGER %I ON %s', live.definition ->> 'name', live.definition ->> 'table')
+            WHEN 'function' THEN format('DROP FUNCTION %s', live.objid::regprocedure)
+            WHEN 'procedure' THEN format('DROP PROCEDURE %s', live.objid::regprocedure)
+            WHEN 'type' THEN format('DROP TYPE %s', live.objid::regtype)
+            WHEN 'domain' THEN format('DROP DOMAIN %s', live.objid::regtype)
+            WHEN 'schema' THEN format('DROP SCHEMA %I', live.definition ->> 'name')
+            WHEN 'extension' THEN format('DROP EXTENSION %I', live.definition ->> 'name')
+        END;
+    END IF;
+    IF change = 'A' THEN
+        IF drop_stmt IS NULL THEN
+            RAISE EXCEPTION 'pggit: use_tracked cannot drop a % yet: write a migration for %', kind, object_key
+                USING ERRCODE = 'feature_not_supported';
+        END IF;
+        EXECUTE drop_stmt;
+        RETURN drop_stmt;
+    ELSIF change IN ('M', 'D') AND kind IN ('function', 'procedure', 'view', 'index', 'constraint', 'trigger') THEN
+        IF change = 'M' AND kind IN ('index', 'constraint', 'trigger') THEN
+            EXECUTE drop_stmt;
+        END IF;
+        EXECUTE CASE kind
+            WHEN 'view' THEN format('CREATE OR REPLACE VIEW %s AS %s', ident, tracked ->> 'query')
+            WHEN 'constraint' THEN format('ALTER TABLE %s ADD CONSTRAINT %I %s', tracked ->> 'table', tracked ->> 'name',
+                                         tracked ->> 'definition')
+            ELSE tracked ->> 'definition'
+        END;
+        RETURN format('%s %s to its tracked definition', CASE change WHEN 'M' THEN 'restored' ELSE 'recreated' END, object_key);
+    ELSE
+        RAISE EXCEPTION 'pggit: use_tracked cannot restore a % (change %) yet: write a migration that puts % back', kind, change, object_key
+            USING ERRCODE = 'feature_not_supported';
+    END IF;
+END
+$$;
+
+CREATE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    c pggit.conflict;
+    did text;
+BEGIN
+    SELECT * INTO c FROM pggit.conflict x WHERE x.id = conflict_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no conflict with id %', conflict_id USING ERRCODE = 'undefined_object',
+              HINT = 'Open conflicts: SELECT * FROM pggit.conflict WHERE resolved_at IS NULL (pggit.detect_conflicts() records drift as conflicts).';
+    END IF;
+    IF c.resolved_at IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: conflict % was resolved at % by % (%)', conflict_id, c.resolved_at, c.resolved_by,
+              coalesce(c.resolution, c.result) USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF resolution IS NULL OR resolution NOT IN ('use_current', 'use_tracked', 'merge') THEN
+        RAISE EXCEPTION 'pggit: resolution must be use_current, use_tracked or merge, not "%"', resolution
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF resolution = 'merge' AND c.source <> 'merge' THEN
+        RAISE EXCEPTION 'pggit: conflict % comes from drift, not from a merge: resolve it with use_current or use_tracked', conflict_id
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF resolution = 'use_current' THEN
+        did := 'committed the live definition as ' || coalesce(left(pggit.commit_changes(
+                   format('resolve conflict %s (use_current): %s', conflict_id, coalesce(reason, 'no reason given')),
+                   'drift', NULL, NULL, true, ARRAY[c.object_key]), 7), '(nothing left to commit)');
+    ELSE
+        did := pggit.restore_tracked(c.object_key, c.change, (SELECT b.definition FROM pggit.blob b WHERE b.hash = c.tracked_hash));
+        -- the object equals HEAD again; this only follows its new address (a recreated index has a new oid)
+        PERFORM pggit.commit_changes('resolve conflict ' || conflict_id || ' (use_tracked)', 'manual', NULL, NULL, true,
+                                     ARRAY[c.object_key]);
+    END IF;
+    UPDATE pggit.conflict x
+       SET resolved_at = clock_timestamp(), resolved_by = session_user, resolution = resolve_conflict.resolution,
+           reason = resolve_conflict.reason, result = did
+     WHERE x.id = conflict_id;
+    RETURN did;
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve_conflict(bigint, text, text) IS
+    'Resolves an open conflict and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind use_tracked cannot restore.';
+
+CREATE FUNCTION pggit.tracking_overhead_report()
+    RETURNS TABLE (day date, commits bigint, objects_changed numeric, capture_ms_total double precision,
+                   capture_ms_avg double precision, capture_ms_max double precision, journal_rows_pending bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT d.day, d.commits, d.objects_changed, d.total, d.avg, d.max,
+       (SELECT count(*) FROM pggit.journal j WHERE j.recorded_at::date = d.day)
+  FROM (SELECT c.committed_at::date AS day, count(*) AS commits,
+               sum((SELECT count(*) FROM pggit.change ch WHERE ch.commit_id = c.id)) AS objects_changed,
+               sum(c.capture_ms) AS total, avg(c.capture_ms) AS avg, max(c.capture_ms) AS max
+          FROM pggit.commit c GROUP BY 1) d
+ ORDER BY d.day DESC
+$$;
+COMMENT ON FUNCTION pggit.tracking_overhead_report() IS
+    'Per day: commits, objects changed, capture time in milliseconds (total, average and maximum of commit_changes), and journal rows still waiting for a commit.';
 
 -- Event triggers last, so that installing pggit journals nothing of itself.
 CREATE EVENT TRIGGER pggit_ddl_command_end ON ddl_command_end EXECUTE FUNCTION pggit.journal_ddl();
