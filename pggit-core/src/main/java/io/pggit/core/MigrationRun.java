@@ -91,6 +91,7 @@ public final class MigrationRun {
                 s.requireInstalled();
                 s.registerToolTables(toolTables);
             }
+            s.configureTracking(config.tracking());
             return s.openDeployment(name, tool, target);
         });
         LOG.info("pggit: deployment {} opened ({})", id, name);

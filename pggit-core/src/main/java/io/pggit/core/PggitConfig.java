@@ -1,5 +1,6 @@
 package io.pggit.core;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,16 +17,50 @@ import java.util.Map;
  *                    (default true)
  * @param install     {@code install}: {@link Install#AUTO} installs or upgrades pggit when the role
  *                    may (default), {@link Install#NEVER} only checks the version
+ * @param tracking    {@code trackSchemas}, {@code ignoreSchemas}, {@code trackOperations},
+ *                    {@code ignoreOperations}, {@code ignorePatterns}: the tracking rules of
+ *                    {@code pggit.configure_tracking} and {@code pggit.add_ignore_pattern}, as
+ *                    comma-separated lists, applied at the start of each run; unset keys leave the
+ *                    database's rules as they are
  */
-public record PggitConfig(boolean enabled, boolean failOnError, boolean driftScan, Install install) {
+public record PggitConfig(boolean enabled, boolean failOnError, boolean driftScan, Install install, Tracking tracking) {
+
+    /**
+     * Tracking rules from the build's configuration; an empty list means "not set here".
+     *
+     * @param trackSchemas     LIKE patterns of the schemas to track
+     * @param ignoreSchemas    LIKE patterns of schemas to ignore
+     * @param trackOperations  command tags (or their leading words) to track
+     * @param ignoreOperations command tags (or their leading words) to ignore
+     * @param ignorePatterns   LIKE patterns over '&lt;command tag&gt; &lt;identity&gt;' to ignore
+     */
+    public record Tracking(List<String> trackSchemas, List<String> ignoreSchemas, List<String> trackOperations,
+                           List<String> ignoreOperations, List<String> ignorePatterns) {
+        public static final Tracking NONE = new Tracking(List.of(), List.of(), List.of(), List.of(), List.of());
+
+        public Tracking {
+            trackSchemas = List.copyOf(trackSchemas);
+            ignoreSchemas = List.copyOf(ignoreSchemas);
+            trackOperations = List.copyOf(trackOperations);
+            ignoreOperations = List.copyOf(ignoreOperations);
+            ignorePatterns = List.copyOf(ignorePatterns);
+        }
+
+        /** Whether the build sets any rule. */
+        public boolean any() {
+            return !(trackSchemas.isEmpty() && ignoreSchemas.isEmpty() && trackOperations.isEmpty()
+                    && ignoreOperations.isEmpty() && ignorePatterns.isEmpty());
+        }
+    }
 
     /** When pggit's SQL layer is installed. */
     public enum Install { AUTO, NEVER }
 
     /** The keys, in documentation order. */
-    public static final List<String> KEYS = List.of("enabled", "failOnError", "driftScan", "install");
+    public static final List<String> KEYS = List.of("enabled", "failOnError", "driftScan", "install",
+            "trackSchemas", "ignoreSchemas", "trackOperations", "ignoreOperations", "ignorePatterns");
 
-    public static final PggitConfig DEFAULTS = new PggitConfig(true, false, true, Install.AUTO);
+    public static final PggitConfig DEFAULTS = new PggitConfig(true, false, true, Install.AUTO, Tracking.NONE);
 
     /**
      * Reads the settings from {@code values} (keys without prefix, null or absent = default).
@@ -45,7 +80,17 @@ public record PggitConfig(boolean enabled, boolean failOnError, boolean driftSca
                 bool(v.get("enabled"), prefix + "enabled", DEFAULTS.enabled),
                 bool(v.get("failOnError"), prefix + "failOnError", DEFAULTS.failOnError),
                 bool(v.get("driftScan"), prefix + "driftScan", DEFAULTS.driftScan),
-                install(v.get("install"), prefix + "install"));
+                install(v.get("install"), prefix + "install"),
+                new Tracking(list(v.get("trackSchemas")), list(v.get("ignoreSchemas")), list(v.get("trackOperations")),
+                        list(v.get("ignoreOperations")), list(v.get("ignorePatterns"))));
+    }
+
+    /** A comma-separated list; blank entries are dropped (the database validates the rest and names the setting). */
+    private static List<String> list(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     private static boolean bool(String value, String key, boolean dflt) {

@@ -92,6 +92,32 @@ public final class PggitSession {
         }
     }
 
+    /**
+     * Applies tracking rules from a build's configuration ({@code pggit.configure_tracking} for the
+     * lists that are set, {@code pggit.add_ignore_pattern} for each pattern).
+     *
+     * @throws PggitException naming the bad setting, as the database reports it
+     */
+    public void configureTracking(PggitConfig.Tracking t) {
+        if (!t.any()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.configure_tracking(?, ?, ?, ?)");
+             PreparedStatement add = connection.prepareStatement("SELECT pggit.add_ignore_pattern(?)")) {
+            List<List<String>> lists = List.of(t.trackSchemas(), t.ignoreSchemas(), t.trackOperations(), t.ignoreOperations());
+            for (int i = 0; i < lists.size(); i++) {
+                ps.setArray(i + 1, lists.get(i).isEmpty() ? null : connection.createArrayOf("text", lists.get(i).toArray()));
+            }
+            ps.execute();
+            for (String p : t.ignorePatterns()) {
+                add.setString(1, p);
+                add.execute();
+            }
+        } catch (SQLException e) {
+            throw failure("apply the tracking rules of the build's configuration", e);
+        }
+    }
+
     /** Never tracks tables of these names ({@code pggit.register_tool_table}). */
     public void registerToolTables(List<String> names) {
         try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.register_tool_table(?)")) {

@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Declares pggit's settings in Flyway's own configuration, namespace {@code pggit}:
  * {@code flyway.pggit.enabled}, {@code flyway.pggit.failOnError}, {@code flyway.pggit.driftScan},
- * {@code flyway.pggit.install} (in {@code flyway.conf}, {@code flyway.toml} as
+ * {@code flyway.pggit.install}, and the tracking rules {@code flyway.pggit.trackSchemas},
+ * {@code ignoreSchemas}, {@code trackOperations}, {@code ignoreOperations}, {@code ignorePatterns}
+ * (comma-separated) (in {@code flyway.conf}, {@code flyway.toml} as
  * {@code [flyway.pggit]}, or {@code FLYWAY_PGGIT_*} environment variables). Values stay strings
  * here; {@link PggitConfig#from} validates them and names the bad key.
  */
@@ -23,6 +25,11 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
     private String failOnError;
     private String driftScan;
     private String install;
+    private String trackSchemas;
+    private String ignoreSchemas;
+    private String trackOperations;
+    private String ignoreOperations;
+    private String ignorePatterns;
 
     @Override
     public String getNamespace() {
@@ -40,6 +47,16 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
                 return PREFIX + "driftScan";
             case "FLYWAY_PGGIT_INSTALL":
                 return PREFIX + "install";
+            case "FLYWAY_PGGIT_TRACK_SCHEMAS":
+                return PREFIX + "trackSchemas";
+            case "FLYWAY_PGGIT_IGNORE_SCHEMAS":
+                return PREFIX + "ignoreSchemas";
+            case "FLYWAY_PGGIT_TRACK_OPERATIONS":
+                return PREFIX + "trackOperations";
+            case "FLYWAY_PGGIT_IGNORE_OPERATIONS":
+                return PREFIX + "ignoreOperations";
+            case "FLYWAY_PGGIT_IGNORE_PATTERNS":
+                return PREFIX + "ignorePatterns";
             default:
                 return null;
         }
@@ -51,6 +68,11 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
         failOnError = take(configuration, "failOnError", failOnError);
         driftScan = take(configuration, "driftScan", driftScan);
         install = take(configuration, "install", install);
+        trackSchemas = take(configuration, "trackSchemas", trackSchemas);
+        ignoreSchemas = take(configuration, "ignoreSchemas", ignoreSchemas);
+        trackOperations = take(configuration, "trackOperations", trackOperations);
+        ignoreOperations = take(configuration, "ignoreOperations", ignoreOperations);
+        ignorePatterns = take(configuration, "ignorePatterns", ignorePatterns);
     }
 
     private static String take(Map<String, String> configuration, String key, String current) {
@@ -65,6 +87,11 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
         m.put("failOnError", failOnError);
         m.put("driftScan", driftScan);
         m.put("install", install);
+        m.put("trackSchemas", trackSchemas);
+        m.put("ignoreSchemas", ignoreSchemas);
+        m.put("trackOperations", trackOperations);
+        m.put("ignoreOperations", ignoreOperations);
+        m.put("ignorePatterns", ignorePatterns);
         return PggitConfig.from(m, PREFIX);
     }
 
@@ -110,5 +137,45 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
 
     public void setInstall(String install) {
         this.install = install;
+    }
+
+    public String getTrackSchemas() {
+        return trackSchemas;
+    }
+
+    public void setTrackSchemas(String trackSchemas) {
+        this.trackSchemas = trackSchemas;
+    }
+
+    public String getIgnoreSchemas() {
+        return ignoreSchemas;
+    }
+
+    public void setIgnoreSchemas(String ignoreSchemas) {
+        this.ignoreSchemas = ignoreSchemas;
+    }
+
+    public String getTrackOperations() {
+        return trackOperations;
+    }
+
+    public void setTrackOperations(String trackOperations) {
+        this.trackOperations = trackOperations;
+    }
+
+    public String getIgnoreOperations() {
+        return ignoreOperations;
+    }
+
+    public void setIgnoreOperations(String ignoreOperations) {
+        this.ignoreOperations = ignoreOperations;
+    }
+
+    public String getIgnorePatterns() {
+        return ignorePatterns;
+    }
+
+    public void setIgnorePatterns(String ignorePatterns) {
+        this.ignorePatterns = ignorePatterns;
     }
 }

@@ -161,6 +161,26 @@ class FlywayCallbackTest {
     }
 
     @Test
+    void trackingRulesFromTheBuildApplyToTheRun() throws IOException {
+        write("V1__cqrs.sql", "CREATE SCHEMA command; CREATE SCHEMA query; CREATE TABLE command.t (a int); CREATE TABLE query.v (a int);");
+        flyway(Map.of("flyway.pggit.ignoreSchemas", "query, pg_temp%", "flyway.pggit.ignorePatterns", "CREATE INDEX command.%"))
+                .load().migrate();
+        assertEquals(List.of("A schema:command", "A table:command.t"),
+                db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD') ORDER BY 1"));
+        assertEquals("{query,pg_temp%}", db.value("SELECT ignore_schemas::text FROM pggit.tracking_config"));
+        assertEquals(List.of("CREATE INDEX command.%"), db.column("SELECT pattern FROM pggit.list_ignore_patterns()"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"));
+    }
+
+    @Test
+    void aBadTrackingRuleInTheBuildNamesTheSetting() throws IOException {
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> flyway(Map.of("flyway.pggit.trackOperations", "CREAT")).load().migrate());
+        assertTrue(messages(e).contains("track_operations contains \"CREAT\""), messages(e));
+    }
+
+    @Test
     void disabledRecordsNothing() throws IOException {
         write("V1__t.sql", "CREATE TABLE public.t (a int);");
         flyway(Map.of("flyway.pggit.enabled", "false")).load().migrate();

@@ -23,6 +23,11 @@ public class PggitLiquibaseConfiguration implements AutoloadedConfigurations {
     public static final ConfigurationDefinition<String> FAIL_ON_ERROR;
     public static final ConfigurationDefinition<String> DRIFT_SCAN;
     public static final ConfigurationDefinition<String> INSTALL;
+    public static final ConfigurationDefinition<String> TRACK_SCHEMAS;
+    public static final ConfigurationDefinition<String> IGNORE_SCHEMAS;
+    public static final ConfigurationDefinition<String> TRACK_OPERATIONS;
+    public static final ConfigurationDefinition<String> IGNORE_OPERATIONS;
+    public static final ConfigurationDefinition<String> IGNORE_PATTERNS;
 
     static {
         ConfigurationDefinition.Builder b = new ConfigurationDefinition.Builder("liquibase.pggit");
@@ -35,6 +40,16 @@ public class PggitLiquibaseConfiguration implements AutoloadedConfigurations {
                 .setDescription("pggit: compare the whole catalog with HEAD at the end of the run (true or false; default true)").build();
         INSTALL = b.define("install", String.class)
                 .setDescription("pggit: install or upgrade pggit when the role may (auto) or only check it (never); default auto").build();
+        TRACK_SCHEMAS = b.define("trackSchemas", String.class)
+                .setDescription("pggit: schemas to track, comma-separated LIKE patterns (pggit.configure_tracking)").build();
+        IGNORE_SCHEMAS = b.define("ignoreSchemas", String.class)
+                .setDescription("pggit: schemas to ignore, comma-separated LIKE patterns").build();
+        TRACK_OPERATIONS = b.define("trackOperations", String.class)
+                .setDescription("pggit: operations to track, comma-separated command tags or their leading words").build();
+        IGNORE_OPERATIONS = b.define("ignoreOperations", String.class)
+                .setDescription("pggit: operations to ignore, comma-separated command tags or their leading words").build();
+        IGNORE_PATTERNS = b.define("ignorePatterns", String.class)
+                .setDescription("pggit: comma-separated LIKE patterns over '<command tag> <object identity>' to ignore").build();
     }
 
     /** The current, validated settings. */
@@ -44,6 +59,11 @@ public class PggitLiquibaseConfiguration implements AutoloadedConfigurations {
         m.put("failOnError", FAIL_ON_ERROR.getCurrentValue());
         m.put("driftScan", DRIFT_SCAN.getCurrentValue());
         m.put("install", INSTALL.getCurrentValue());
+        m.put("trackSchemas", TRACK_SCHEMAS.getCurrentValue());
+        m.put("ignoreSchemas", IGNORE_SCHEMAS.getCurrentValue());
+        m.put("trackOperations", TRACK_OPERATIONS.getCurrentValue());
+        m.put("ignoreOperations", IGNORE_OPERATIONS.getCurrentValue());
+        m.put("ignorePatterns", IGNORE_PATTERNS.getCurrentValue());
         return PggitConfig.from(m, PREFIX);
     }
 }

@@ -196,6 +196,15 @@ class LiquibaseListenerTest {
     }
 
     @Test
+    void trackingRulesFromLiquibaseSettingsApplyToTheRun() throws Exception {
+        changelog(METERS);
+        LiquibaseRunner.run(db, dir, "changelog.xml", "update", Map.of(), Map.of("liquibase.pggit.ignoreSchemas", "command"));
+        assertEquals("{command}", db.value("SELECT ignore_schemas::text FROM pggit.tracking_config"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.object_map WHERE schema_name = 'command'"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"));
+    }
+
+    @Test
     void disabledRecordsNothing() throws Exception {
         changelog(METERS);
         LiquibaseRunner.run(db, dir, "changelog.xml", "update", Map.of(), Map.of("liquibase.pggit.enabled", "false"));
