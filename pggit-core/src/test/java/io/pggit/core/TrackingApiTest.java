@@ -184,7 +184,7 @@ class TrackingApiTest {
         assertEquals(List.of(List.of("20250620001", "flyway", "true"), List.of("V2", "sqitch", "true")),
                 db.rows("SELECT migration_id, tool_name, (pggit_version_end = pggit.head_commit())::text FROM pggit.migration_tracking ORDER BY 1"));
         assertEquals("2", db.value("SELECT count(*) FROM pggit.external_migrations"));
-        assertTrue(error("SELECT pggit.link_migration('', 'x')").getMessage().contains("needs a migration id"));
+        assertTrue(error("SELECT pggit.link_migration('', 'x')").getMessage().contains("the migration id is missing"));
     }
 
     @Test

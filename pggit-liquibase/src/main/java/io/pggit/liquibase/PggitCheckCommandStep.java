@@ -3,18 +3,11 @@ package io.pggit.liquibase;
 import io.pggit.core.check.ConsistencyCheck;
 import io.pggit.core.check.Finding;
 import io.pggit.core.report.CheckReport;
-import liquibase.command.AbstractCommandStep;
 import liquibase.command.CommandArgumentDefinition;
 import liquibase.command.CommandBuilder;
-import liquibase.command.CommandDefinition;
 import liquibase.command.CommandResultsBuilder;
-import liquibase.database.Database;
-import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.CommandExecutionException;
 
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +18,7 @@ import java.util.List;
  * with Liquibase's own connection arguments. Prints the text report, writes all four reports when
  * {@code --report-directory} is given, and fails when an error is found.
  */
-public class PggitCheckCommandStep extends AbstractCommandStep {
+public class PggitCheckCommandStep extends AbstractPggitCommandStep {
 
     public static final String[] COMMAND_NAME = {"pggitCheck"};
     public static final CommandArgumentDefinition<String> REPORT_DIRECTORY_ARG;
@@ -39,30 +32,15 @@ public class PggitCheckCommandStep extends AbstractCommandStep {
                 .description("pggit: fail when an error is found (default true)").build();
     }
 
-    @Override
-    public String[][] defineCommandNames() {
-        return new String[][] {COMMAND_NAME};
-    }
-
-    @Override
-    public List<Class<?>> requiredDependencies() {
-        return List.of(Database.class);
-    }
-
-    @Override
-    public void adjustCommandDefinition(CommandDefinition commandDefinition) {
-        commandDefinition.setShortDescription("pggit: check the database for drift and for gaps between databasechangelog and pggit's history");
+    public PggitCheckCommandStep() {
+        super(COMMAND_NAME, "pggit: check the database for drift and for gaps between databasechangelog and pggit's history");
     }
 
     @Override
     public void run(CommandResultsBuilder resultsBuilder) throws Exception {
-        Database database = (Database) resultsBuilder.getCommandScope().getDependency(Database.class);
-        List<Finding> findings = ConsistencyCheck.run(((JdbcConnection) database.getConnection()).getUnderlyingConnection(),
-                List.of(), false, false);
-        CheckReport report = new CheckReport(findings, database.getConnection().getURL(), Instant.now());
-        Writer out = new OutputStreamWriter(resultsBuilder.getOutputStream(), StandardCharsets.UTF_8);
-        out.write(report.text());
-        out.flush();
+        List<Finding> findings = ConsistencyCheck.run(connection(resultsBuilder), List.of(), false, false);
+        CheckReport report = new CheckReport(findings, database(resultsBuilder).getConnection().getURL(), Instant.now());
+        print(resultsBuilder, report.text());
         String dir = resultsBuilder.getCommandScope().getArgumentValue(REPORT_DIRECTORY_ARG);
         if (dir != null && !dir.isBlank()) {
             report.writeAll(Path.of(dir));

@@ -284,6 +284,16 @@ CREATE FUNCTION pggit.sha256_hex(t text) RETURNS text
     RETURN encode(sha256(convert_to(t, 'UTF8')), 'hex');
 COMMENT ON FUNCTION pggit.sha256_hex(text) IS 'Hex SHA-256 of the UTF-8 bytes of t: the hash of every blob, tree and commit.';
 
+CREATE FUNCTION pggit.require_text(value text, what text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF value IS NULL OR btrim(value) = '' THEN
+        RAISE EXCEPTION 'pggit: % is missing', what USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.require_text(text, text) IS 'Raises invalid_parameter_value ''pggit: <what> is missing'' when value is null or blank.';
+
 CREATE FUNCTION pggit.key_identity(object_key text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN substr(object_key, strpos(object_key, ':') + 1);
@@ -1209,9 +1219,7 @@ CREATE FUNCTION pggit.commit(message text) RETURNS text
 DECLARE
     cid text;
 BEGIN
-    IF message IS NULL OR btrim(message) = '' THEN
-        RAISE EXCEPTION 'pggit: a commit needs a message' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    PERFORM pggit.require_text(message, 'the commit message');
     IF EXISTS (SELECT 1 FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' AND NOT d.auto_commit) THEN
         RAISE EXCEPTION 'pggit: deployment "%" is open: its changes become one commit at pggit.end_deployment()',
               (SELECT d.name FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1)
@@ -1458,9 +1466,7 @@ DECLARE
     open_one pggit.deployment;
     id bigint;
 BEGIN
-    IF deployment_name IS NULL OR btrim(deployment_name) = '' THEN
-        RAISE EXCEPTION 'pggit: a deployment needs a name' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    PERFORM pggit.require_text(deployment_name, 'the deployment name');
     SELECT * INTO open_one FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'pggit: deployment % "%" is already open (since %, session pid %)', open_one.id, open_one.name,
@@ -1649,12 +1655,8 @@ CREATE FUNCTION pggit.link_migration(migration_id text, tool_name text DEFAULT '
 DECLARE
     lid bigint;
 BEGIN
-    IF migration_id IS NULL OR btrim(migration_id) = '' THEN
-        RAISE EXCEPTION 'pggit: link_migration needs a migration id' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF tool_name IS NULL OR btrim(tool_name) = '' THEN
-        RAISE EXCEPTION 'pggit: link_migration needs a tool name' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    PERFORM pggit.require_text(migration_id, 'the migration id');
+    PERFORM pggit.require_text(tool_name, 'the tool name');
     SELECT r.link_id INTO lid
       FROM pggit.record_migration(NULL, jsonb_build_object('tool', tool_name, 'id', migration_id, 'description', description),
                                   'success') r;
