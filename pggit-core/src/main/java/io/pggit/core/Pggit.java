@@ -103,6 +103,11 @@ public final class Pggit {
         return with(s -> s.adopt(message));
     }
 
+    /** Exports the schema at {@code rev} into {@code dir} (see {@link PggitSession#export}). */
+    public List<java.nio.file.Path> export(String rev, java.nio.file.Path dir) {
+        return with(s -> s.export(rev, dir));
+    }
+
     /** The whole live catalog compared with HEAD; empty when equal. */
     public List<Change> drift() {
         return with(PggitSession::drift);

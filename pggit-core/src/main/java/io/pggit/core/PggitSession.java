@@ -297,6 +297,21 @@ public final class PggitSession {
         }
     }
 
+    /**
+     * Writes the schema at {@code rev} as {@code schema.sql} (dependency order), one file per object
+     * under {@code <schema>/<kind>/<name>.sql}, and {@code manifest.json}; byte-identical when
+     * repeated.
+     *
+     * @return the files written
+     */
+    public List<java.nio.file.Path> export(String rev, java.nio.file.Path dir) {
+        try {
+            return io.pggit.core.internal.ddl.Exporter.export(connection, resolve(rev), dir);
+        } catch (SQLException e) {
+            throw failure("export " + rev, e);
+        }
+    }
+
     /** The commit HEAD points at, empty before the first commit. */
     public Optional<String> head() {
         return queryOne("SELECT pggit.head_commit()", "read HEAD");

@@ -55,6 +55,16 @@ class TolgeeCorpusTest {
     }
 
     @Test
+    void anExportOfHeadAppliedToAnEmptyDatabaseGivesTheSameTree(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        db.pggit().export("HEAD", dir);
+        TestDb copy = TestDb.create("tolgee_copy");
+        copy.exec(java.nio.file.Files.readString(dir.resolve("schema.sql")));
+        copy.pggit().install();
+        assertEquals(db.value("SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()"),
+                copy.value("SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()"));
+    }
+
+    @Test
     void headEqualsAFreshFullCaptureAndExtensionsAreTrackedWhole() {
         assertEquals(List.of(), db.column("SELECT change || ' ' || object_key FROM pggit.drift()"));
         String freshTree = db.value("SELECT pggit.write_tree(NULL, ARRAY(SELECT ROW(pggit.tree_path(schema_name, kind, object_key), hash)"
