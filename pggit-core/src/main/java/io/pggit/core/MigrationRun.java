@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -25,8 +24,8 @@ import static java.util.Objects.requireNonNull;
  *   <li>{@link #open}: checks (or installs) pggit and opens a deployment, on a short-lived
  *       connection of its own (auto-commit, closed at once: no pggit transaction stays open while
  *       migrations run, which {@code CREATE INDEX CONCURRENTLY} would wait for);</li>
- *   <li>{@link #migrationSucceeded}: inside the migration's own transaction when it has one, under a
- *       savepoint, commits what the migration changed and links it;</li>
+ *   <li>{@link #migrationSucceeded}: inside the migration's own transaction when it has one, commits
+ *       what the migration changed and links it, in one round trip;</li>
  *   <li>{@link #migrationFailed}: a failed link, written on a connection of its own because the
  *       migration's transaction is aborted;</li>
  *   <li>{@link #close}: closes the deployment, scans the whole catalog once and reports drift.</li>
@@ -104,7 +103,8 @@ public final class MigrationRun {
 
     /**
      * Records a migration that succeeded, on the migration's connection (inside its transaction
-     * when it is not in auto-commit mode, under a savepoint).
+     * when it is not in auto-commit mode). Fail-open, pggit's own errors are caught inside the
+     * database (a subtransaction), recorded in {@code pggit.capture_failure} and logged.
      *
      * @return what was recorded, empty when pggit failed and {@code failOnError} is false
      * @throws PggitException when pggit failed and {@code failOnError} is true
@@ -122,34 +122,33 @@ public final class MigrationRun {
     }
 
     private Optional<RecordedMigration> capture(Connection migrationConnection, MigrationRecord m, boolean rollback) {
-        Savepoint sp = null;
-        try {
-            boolean inTransaction = !migrationConnection.getAutoCommit();
-            if (inTransaction) {
-                sp = migrationConnection.setSavepoint("pggit_capture");
+        PggitSession s = Pggit.on(migrationConnection);
+        RecordedMigration r;
+        if (config.failOnError()) {
+            // an error fails the migration: the tool rolls its transaction back
+            r = rollback ? s.recordRollback(deploymentId, m) : s.recordMigration(deploymentId, m, true, null);
+        } else {
+            PggitSession.FailOpenResult result;
+            try {
+                result = s.recordFailOpen(deploymentId, m, rollback);
+            } catch (RuntimeException e) {   // not even the call went through (connection, privileges)
+                return captureFailed(m, e, null);
             }
-            PggitSession s = Pggit.on(migrationConnection);
-            RecordedMigration r = rollback ? s.recordRollback(deploymentId, m) : s.recordMigration(deploymentId, m, true, null);
-            if (sp != null) {
-                migrationConnection.releaseSavepoint(sp);
+            if (result.error().isPresent()) {
+                failures++;
+                LOG.error("pggit could not record {} (the migration goes on; {}.pggit.failOnError=true would stop it): {}",
+                        m.label(), tool, result.error().get());
+                return Optional.empty();
             }
-            linked++;
-            if (r.newCommit()) {
-                commits++;
-            }
-            LOG.info("{}{} -> commit {}: {}", rollback ? "rollback of " : "", m.label(),
-                    r.commitId().map(id -> id.substring(0, 7)).orElse("(none)"), r.summary());
-            return Optional.of(r);
-        } catch (SQLException | RuntimeException e) {
-            if (sp != null) {
-                try {
-                    migrationConnection.rollback(sp);
-                } catch (SQLException rollbackFailure) {
-                    e.addSuppressed(rollbackFailure);
-                }
-            }
-            return captureFailed(m, e, migrationConnection);
+            r = result.recorded().orElseThrow();
         }
+        linked++;
+        if (r.newCommit()) {
+            commits++;
+        }
+        LOG.info("{}{} -> commit {}: {}", rollback ? "rollback of " : "", m.label(),
+                r.commitId().map(id -> id.substring(0, 7)).orElse("(none)"), r.summary());
+        return Optional.of(r);
     }
 
     /** Whether {@link #migrationFailed} was called in this run. */

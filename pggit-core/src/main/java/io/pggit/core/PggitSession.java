@@ -181,6 +181,47 @@ public final class PggitSession {
         return record(deploymentId, m, true, null, "rollback");
     }
 
+    /**
+     * Records a successful migration fail-open ({@code pggit.record_migration_fail_open}): an error
+     * inside pggit is recorded in {@code pggit.capture_failure} and returned, not raised, so the
+     * migration's transaction goes on. One round trip.
+     *
+     * @param rollback whether it records a rolled-back changeset (origin rollback)
+     * @return what was recorded, or the error pggit caught
+     */
+    public FailOpenResult recordFailOpen(Long deploymentId, MigrationRecord m, boolean rollback) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT link_id, commit_id, new_commit, summary, capture_error, "
+                + "capture_sqlstate FROM pggit.record_migration_fail_open(?, ?::jsonb, ?)")) {
+            if (deploymentId == null) {
+                ps.setNull(1, Types.BIGINT);
+            } else {
+                ps.setLong(1, deploymentId);
+            }
+            ps.setString(2, toJson(m));
+            ps.setString(3, rollback ? "rollback" : "migration");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getString(5) != null) {
+                    return new FailOpenResult(Optional.empty(), Optional.of(rs.getString(5)), Optional.ofNullable(rs.getString(6)));
+                }
+                return new FailOpenResult(Optional.of(new RecordedMigration(rs.getLong(1), Optional.ofNullable(rs.getString(2)),
+                        rs.getBoolean(3), rs.getString(4))), Optional.empty(), Optional.empty());
+            }
+        } catch (SQLException e) {
+            throw failure("record migration " + m.label(), e);
+        }
+    }
+
+    /**
+     * The outcome of {@link #recordFailOpen}: what was recorded, or the error pggit caught.
+     *
+     * @param recorded the link and commit, when capture worked
+     * @param error    pggit's own error, when it did not (recorded in {@code pggit.capture_failure})
+     * @param sqlState that error's SQLSTATE
+     */
+    public record FailOpenResult(Optional<RecordedMigration> recorded, Optional<String> error, Optional<String> sqlState) {
+    }
+
     private RecordedMigration record(Long deploymentId, MigrationRecord m, boolean success, String error, String origin) {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT link_id, commit_id, new_commit, summary FROM pggit.record_migration(?, ?::jsonb, ?, ?, ?)")) {

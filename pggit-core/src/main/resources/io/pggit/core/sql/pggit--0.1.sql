@@ -1162,6 +1162,33 @@ $$;
 COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text) IS
     'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
 
+CREATE FUNCTION pggit.record_migration_fail_open(deployment_id bigint, migration jsonb, origin text DEFAULT 'migration')
+    RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text, capture_error text, capture_sqlstate text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- pggit.record_migration for a successful migration, fail-open: an error inside pggit is caught
+-- (the EXCEPTION block is a subtransaction, so the migration's own transaction goes on), recorded
+-- in pggit.capture_failure and returned in capture_error; the drift scan then reports what was
+-- missed. One round trip per migration instead of savepoint, call and release.
+BEGIN
+    BEGIN
+        RETURN QUERY SELECT r.link_id, r.commit_id, r.new_commit, r.summary, NULL::text, NULL::text
+                       FROM pggit.record_migration(deployment_id, migration, 'success', NULL, origin) r;
+    EXCEPTION WHEN OTHERS THEN
+        capture_error := SQLERRM;
+        capture_sqlstate := SQLSTATE;
+        INSERT INTO pggit.capture_failure (deployment_id, migration, sqlstate, error)
+        VALUES (record_migration_fail_open.deployment_id,
+                concat_ws(' ', CASE WHEN migration ->> 'tool' <> 'flyway' THEN concat_ws('::', migration ->> 'id', migration ->> 'author')
+                                    WHEN migration ->> 'id' IS NULL THEN 'R' ELSE 'V' || (migration ->> 'id') END,
+                          migration ->> 'description'),
+                capture_sqlstate, capture_error);
+        RETURN NEXT;
+    END;
+END
+$$;
+COMMENT ON FUNCTION pggit.record_migration_fail_open(bigint, jsonb, text) IS
+    'record_migration for a successful migration that never fails it: an error inside pggit is recorded in pggit.capture_failure and returned in capture_error (with its SQLSTATE) instead of raised.';
+
 CREATE FUNCTION pggit.set_tool_deployment_id(deployment_id bigint, tool_deployment_id text) RETURNS void
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 UPDATE pggit.deployment d SET tool_deployment_id = set_tool_deployment_id.tool_deployment_id
