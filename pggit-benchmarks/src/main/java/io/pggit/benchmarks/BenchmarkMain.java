@@ -35,7 +35,8 @@ import java.util.List;
  *       {@code <project root>/../shared/corpora/flyway-kestra}, see {@link FlywayMigrate#locateCorpus()});</li>
  *   <li>{@code bench.dataDir}: where the server's data directory goes (default {@code /dev/shm}
  *       when writable, else {@code java.io.tmpdir});</li>
- *   <li>{@code bench.only}: {@code ddl} or {@code flyway} to run one benchmark only.</li>
+ *   <li>{@code bench.only}: {@code ddl}, {@code flyway} or {@code liquibase} to run one benchmark only
+ *       ((c) runs a third of {@code bench.runs}: one Tolgee update takes seconds).</li>
  * </ul>
  *
  * <h2>Method</h2>
@@ -56,6 +57,9 @@ import java.util.List;
  *       for calling a callback) and with {@code PggitFlywayCallback}, pggit's time split per
  *       Flyway event by a delegating {@link TimingCallback}. Target: pggit / plain at most 1.20.
  *       Skipped, with the reason printed, when the corpus folder is absent.</li>
+ *   <li>{@link LiquibaseUpdate}: {@code liquibase update} of the Tolgee corpus, plain and with
+ *       pggit-liquibase, with the capture time inside the server from {@code pggit.commit.capture_ms}.
+ *       Target: pggit / plain at most 1.25.</li>
  * </ol>
  *
  * <h2>Output</h2>
@@ -76,8 +80,8 @@ public final class BenchmarkMain {
         int warmups = intProperty("bench.warmups", 1, 0);
         int tables = intProperty("bench.ddl.tables", 500, 1);
         String only = System.getProperty("bench.only", "").trim();
-        if (!List.of("", "ddl", "flyway").contains(only)) {
-            throw new IllegalArgumentException("bench.only must be ddl or flyway (or unset for both), but was \"" + only + "\"");
+        if (!List.of("", "ddl", "flyway", "liquibase").contains(only)) {
+            throw new IllegalArgumentException("bench.only must be ddl, flyway or liquibase (or unset for all), but was \"" + only + "\"");
         }
         Path dataParent = System.getProperty("bench.dataDir", "").isBlank() ? BenchServer.defaultDataParent()
                 : Path.of(System.getProperty("bench.dataDir"));
@@ -101,6 +105,19 @@ public final class BenchmarkMain {
                 } else {
                     String msg = "(b) skipped: the Flyway corpus was not found at " + FlywayMigrate.locateCorpus()
                             + " (no migrations/ folder); pass -Dbench.corpus=<dir> to point at it";
+                    out.println(msg);
+                    out.println();
+                    verdicts.add(msg);
+                }
+            }
+            if (only.isEmpty() || only.equals("liquibase")) {
+                LiquibaseUpdate liquibase = new LiquibaseUpdate(server, LiquibaseUpdate.locateCorpus());
+                if (liquibase.corpusPresent()) {
+                    boolean met = liquibase.measureAndPrint(warmups, Math.max(1, runs / 3), out, progress);
+                    verdicts.add(String.format("(c) liquibase update, pggit / plain at most %.2f: %s", LiquibaseUpdate.TARGET,
+                            met ? "MET" : "MISSED"));
+                } else {
+                    String msg = "(c) skipped: the Liquibase corpus was not found at " + LiquibaseUpdate.locateCorpus();
                     out.println(msg);
                     out.println();
                     verdicts.add(msg);

@@ -21,16 +21,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Benchmark (b): {@code flyway migrate} of a corpus into a fresh empty database, plain Flyway
- * against Flyway with {@link PggitFlywayCallback}. Per run, untimed: {@code CREATE DATABASE}
- * from {@code template0}, for pggit {@code Pggit.install()}, {@code Flyway.configure()…load()}
- * and a checkpoint. Timed: {@code flyway.migrate()} alone, which for pggit includes the callback's
- * start of run, every migration's capture and the end-of-run backfill, close and drift scan.
- * Untimed after the run: the result is checked (success, same number of migrations every run) and
- * the database dropped.
+ * Benchmark (b): {@code flyway migrate} of a corpus into a fresh empty database: plain Flyway,
+ * Flyway with a callback that does nothing on pggit's events (a reference: what Flyway charges for
+ * calling any callback), and Flyway with {@link PggitFlywayCallback}. Per run, untimed:
+ * {@code CREATE DATABASE} from {@code template0}, for pggit {@code Pggit.install()},
+ * {@code Flyway.configure()…load()} and a checkpoint. Timed: {@code flyway.migrate()} alone, which
+ * for pggit includes the callback's start of run, every migration's capture and the end-of-run
+ * backfill, close and drift scan. Untimed after the run: the result is checked (success, the same
+ * number of migrations every run; for pggit every migration linked to a commit, no capture
+ * failure, the deployment closed as success, because pggit fails open and a run that only logged
+ * errors would look cheap) and the database dropped.
  *
  * <p>For pggit, the callback is wrapped in a {@link TimingCallback}, so each run also reports how
  * long pggit's {@code handle} took per Flyway event.
@@ -118,29 +120,33 @@ final class FlywayMigrate {
     }
 
     /**
-     * Where the Flyway corpus is, first match: {@code -Dbench.corpus}; {@code <bench.corpora>/flyway-kestra}
-     * (the module's POM sets {@code bench.corpora} to {@code <project root>/../shared/corpora});
-     * {@code <project root>/../shared/corpora/flyway-kestra} with the project root found from the
-     * working directory. When none exists, the second (or third) candidate, so the message names
-     * where it was expected.
+     * Where the Flyway corpus is: {@code -Dbench.corpus} when given; otherwise the first of
+     * {@code <bench.corpora>/flyway-kestra} (the module's POM sets {@code bench.corpora} to
+     * {@code <project root>/../shared/corpora}) and {@code <project root>/../shared/corpora/flyway-kestra}
+     * (the project root found from the working directory) that has a {@code migrations/} folder,
+     * else the first of them, so that the message names where the corpus was expected.
      */
     static Path locateCorpus() {
+        String explicit = System.getProperty("bench.corpus", "");
+        if (!explicit.isBlank()) {
+            return Path.of(explicit).toAbsolutePath().normalize();
+        }
         List<Path> candidates = new ArrayList<>();
-        Optional.ofNullable(System.getProperty("bench.corpus")).filter(s -> !s.isBlank())
-                .ifPresent(s -> candidates.add(Path.of(s)));
-        Optional.ofNullable(System.getProperty("bench.corpora")).filter(s -> !s.isBlank())
-                .ifPresent(s -> candidates.add(Path.of(s, "flyway-kestra")));
+        String corpora = System.getProperty("bench.corpora", "");
+        if (!corpora.isBlank()) {
+            candidates.add(Path.of(corpora, "flyway-kestra"));
+        }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve("pggit-benchmarks"))) {
                 candidates.add(dir.resolve("../shared/corpora/flyway-kestra"));
                 break;
             }
         }
-        return candidates.stream().map(p -> p.toAbsolutePath().normalize())
-                .filter(p -> Files.isDirectory(p.resolve("migrations")))
-                .findFirst()
-                .orElse(candidates.isEmpty() ? Path.of("../shared/corpora/flyway-kestra").toAbsolutePath().normalize()
-                        : candidates.get(0).toAbsolutePath().normalize());
+        if (candidates.isEmpty()) {
+            candidates.add(Path.of("../shared/corpora/flyway-kestra"));
+        }
+        List<Path> normalized = candidates.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        return normalized.stream().filter(p -> Files.isDirectory(p.resolve("migrations"))).findFirst().orElse(normalized.get(0));
     }
 
     /** Whether the corpus folder has its {@code migrations/} folder. */
@@ -151,11 +157,17 @@ final class FlywayMigrate {
     /** Runs both variants interleaved and prints the tables; returns whether the target was met. */
     boolean measureAndPrint(int warmups, int runs, PrintStream out, PrintStream progress) throws Exception {
         List<MigrateTrial> trials = new ArrayList<>();
-        for (Variant v : Variant.values()) {
-            trials.add(new MigrateTrial(v));
+        try {
+            for (Variant v : Variant.values()) {
+                trials.add(new MigrateTrial(v));
+            }
+            Map<String, Samples> samples = Interleaved.measure("(b)", trials, warmups, runs, progress);
+            return print(trials, samples, warmups, runs, out);
+        } finally {
+            for (MigrateTrial t : trials) {
+                t.close();
+            }
         }
-        Map<String, Samples> samples = Interleaved.measure("(b)", trials, warmups, runs, progress);
-        return print(trials, samples, warmups, runs, out);
     }
 
     private boolean print(List<MigrateTrial> trials, Map<String, Samples> samples, int warmups, int runs, PrintStream out) {
@@ -263,6 +275,16 @@ final class FlywayMigrate {
             flyway = null;
             timing = null;
             server.dropDatabase(database);
+            database = null;
+        }
+
+        /** Drops the database of a run that stopped half-way, if any. */
+        @Override
+        public void close() throws SQLException {
+            if (database != null) {
+                server.dropDatabase(database);
+                database = null;
+            }
         }
 
         /** pggit fails open; make sure it did record every migration, so its time is real work. */

@@ -6,7 +6,7 @@ import java.util.Map;
  * One variant under measurement, as {@link Interleaved} drives it: per run an untimed
  * {@link #prepare()}, the timed {@link #run()}, an untimed {@link #finish()}.
  */
-interface Trial extends AutoCloseable {
+interface Trial {
 
     /** The variant's name in the result tables. */
     String name();
@@ -26,8 +26,7 @@ interface Trial extends AutoCloseable {
     default void finish() throws Exception {
     }
 
-    /** Releases what the variant holds for all its runs (a database, a connection). */
-    @Override
+    /** Releases what the variant holds for all its runs (a database); called once, after the last run. */
     default void close() throws Exception {
     }
 }
