@@ -164,4 +164,22 @@ class CaptureTest {
         db.exec("ALTER TYPE public.mood ADD VALUE 'happy'", "REFRESH MATERIALIZED VIEW public.mv");
         assertEquals(Set.of("M type:public.mood"), codes(pggit.status()));
     }
+
+    @Test
+    void anIndexOrTriggerMadeAloneIsReadAloneAndItsRenameIsARename() {
+        db.exec("CREATE TABLE public.t (a int PRIMARY KEY, b int)",
+                "CREATE FUNCTION public.trg() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'");
+        pggit.commit("t");
+        db.exec("CREATE INDEX t_b ON public.t (b)", "CREATE TRIGGER t_trg BEFORE INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.trg()");
+        assertEquals(Set.of("A index:public.t.t_b", "A trigger:public.t.t_trg"), codes(pggit.status()));
+        assertEquals("2", db.value("SELECT count(*) FROM pggit.affected_objects((SELECT max(id) FROM pggit.journal))"),
+                "the table and its other children are not re-read");
+        pggit.commit("index and trigger");
+        db.exec("ALTER INDEX public.t_b RENAME TO t_b_idx", "ALTER TRIGGER t_trg ON public.t RENAME TO t_touch",
+                "ALTER TABLE public.t RENAME CONSTRAINT t_pkey TO t_pk");
+        assertEquals(Set.of("R index:public.t.t_b_idx <- index:public.t.t_b", "R trigger:public.t.t_touch <- trigger:public.t.t_trg",
+                "R constraint:public.t.t_pk <- constraint:public.t.t_pkey"), codes(pggit.status()));
+        pggit.commit("renames");
+        assertTrue(pggit.drift().isEmpty(), () -> pggit.drift().toString());
+    }
 }

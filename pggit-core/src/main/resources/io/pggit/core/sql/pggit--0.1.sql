@@ -759,7 +759,6 @@ CREATE FUNCTION pggit.affected_objects(upto bigint)
 -- The journal under-reports, so it is widened here (ARCHITECTURE.md):
 --   * each journaled relation brings its indexes, constraints, triggers, owned sequences, its
 --     row type, and its pg_depend dependents (views through pg_rewrite, foreign keys elsewhere);
---   * an index brings its table (and so the table's other children);
 --   * a schema brings every object in it (a rename re-keys them all);
 --   * a type brings the relations and routines that use it;
 --   * GRANT/REVOKE rows carry no object id, so they rescan every object of their kind.
@@ -813,21 +812,15 @@ lvl1 AS (
     UNION
     SELECT 'pg_type'::regclass, t.oid FROM seed s JOIN pg_type t ON t.typnamespace = s.objid
      WHERE s.classid = 'pg_namespace'::regclass
-    UNION  -- an index's table; a composite type relation's type
-    SELECT 'pg_class'::regclass, i.indrelid FROM seed s JOIN pg_index i ON i.indexrelid = s.objid
-     WHERE s.classid = 'pg_class'::regclass
-    UNION
+    UNION  -- a composite type relation's type; a domain constraint's domain
     SELECT 'pg_type'::regclass, c.reltype FROM seed s JOIN pg_class c ON c.oid = s.objid
      WHERE s.classid = 'pg_class'::regclass AND c.relkind = 'c'
-    UNION  -- a constraint's or trigger's table
-    SELECT 'pg_class'::regclass, k.conrelid FROM seed s JOIN pg_constraint k ON k.oid = s.objid
-     WHERE s.classid = 'pg_constraint'::regclass AND k.conrelid <> 0
     UNION
     SELECT 'pg_type'::regclass, k.contypid FROM seed s JOIN pg_constraint k ON k.oid = s.objid
      WHERE s.classid = 'pg_constraint'::regclass AND k.contypid <> 0
-    UNION
-    SELECT 'pg_class'::regclass, g.tgrelid FROM seed s JOIN pg_trigger g ON g.oid = s.objid
-     WHERE s.classid = 'pg_trigger'::regclass
+    -- an index, constraint or trigger journaled alone (CREATE INDEX, CREATE TRIGGER, COMMENT ON ...)
+    -- is read alone: its table's definition did not change, and a rename shows as a new key for the
+    -- same address without re-reading the table and all its other children
 ),
 lvl2 AS (
     SELECT l.classid, l.objid FROM lvl1 l
