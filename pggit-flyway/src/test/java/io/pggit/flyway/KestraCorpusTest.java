@@ -24,9 +24,7 @@ class KestraCorpusTest {
     static TestDb db;
 
     static Path corpus() {
-        String configured = System.getProperty("pggit.corpora");
-        Path root = configured != null ? Path.of(configured) : Path.of(System.getProperty("user.dir")).resolve("../../shared/corpora");
-        return root.resolve("flyway-kestra").normalize().toAbsolutePath();
+        return TestDb.corpus("flyway-kestra");
     }
 
     @BeforeAll
@@ -61,20 +59,13 @@ class KestraCorpusTest {
 
     @Test
     void anExportOfHeadAppliedToAnEmptyDatabaseGivesTheSameTree(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        db.pggit().export("HEAD", dir);
-        TestDb copy = TestDb.create("kestra_copy");
-        copy.exec(java.nio.file.Files.readString(dir.resolve("schema.sql")));
-        copy.pggit().install();
-        assertEquals(db.value("SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()"),
-                copy.value("SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()"));
+        assertEquals(db.headTree(), db.exportRoundTripTree(dir));
     }
 
     @Test
     void headEqualsAFreshFullCaptureOfTheCatalog() {
         assertEquals(List.of(), db.column("SELECT change || ' ' || object_key FROM pggit.drift()"));
-        String freshTree = db.value("SELECT pggit.write_tree(NULL, ARRAY(SELECT ROW(pggit.tree_path(schema_name, kind, object_key), hash)"
-                + "::pggit.tree_edit FROM pggit.read_catalog()))");
-        assertEquals(freshTree, db.value("SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()"));
+        assertEquals(db.freshCaptureTree(), db.headTree());
         // the counts SOURCE.md reports for PostgreSQL 17.7: 18 tables, 9 functions, 3 enum types
         assertEquals("18", db.value("SELECT count(*) FROM pggit.object_map WHERE kind = 'table'"));
         assertEquals("9", db.value("SELECT count(*) FROM pggit.object_map WHERE kind = 'function'"));

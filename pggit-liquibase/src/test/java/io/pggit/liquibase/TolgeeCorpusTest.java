@@ -23,9 +23,7 @@ class TolgeeCorpusTest {
     static TestDb db;
 
     static Path corpus() {
-        String configured = System.getProperty("pggit.corpora");
-        Path root = configured != null ? Path.of(configured) : Path.of(System.getProperty("user.dir")).resolve("../../shared/corpora");
-        return root.resolve("liquibase-tolgee").normalize().toAbsolutePath();
+        return TestDb.corpus("liquibase-tolgee");
     }
 
     @BeforeAll
@@ -56,20 +54,13 @@ class TolgeeCorpusTest {
 
     @Test
     void anExportOfHeadAppliedToAnEmptyDatabaseGivesTheSameTree(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        db.pggit().export("HEAD", dir);
-        TestDb copy = TestDb.create("tolgee_copy");
-        copy.exec(java.nio.file.Files.readString(dir.resolve("schema.sql")));
-        copy.pggit().install();
-        assertEquals(db.value("SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()"),
-                copy.value("SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()"));
+        assertEquals(db.headTree(), db.exportRoundTripTree(dir));
     }
 
     @Test
     void headEqualsAFreshFullCaptureAndExtensionsAreTrackedWhole() {
         assertEquals(List.of(), db.column("SELECT change || ' ' || object_key FROM pggit.drift()"));
-        String freshTree = db.value("SELECT pggit.write_tree(NULL, ARRAY(SELECT ROW(pggit.tree_path(schema_name, kind, object_key), hash)"
-                + "::pggit.tree_edit FROM pggit.read_catalog()))");
-        assertEquals(freshTree, db.value("SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()"));
+        assertEquals(db.freshCaptureTree(), db.headTree());
         assertEquals(List.of("extension:btree_gist", "extension:pg_trgm", "extension:unaccent"),
                 db.column("SELECT object_key FROM pggit.object_map WHERE kind = 'extension' ORDER BY 1"));
         assertEquals("0", db.value("SELECT count(*) FROM pggit.object_map WHERE object_key LIKE 'function:public.gtrgm%'"),

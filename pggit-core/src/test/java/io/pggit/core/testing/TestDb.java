@@ -3,6 +3,9 @@ package io.pggit.core.testing;
 import io.pggit.core.Pggit;
 
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -81,6 +84,40 @@ public final class TestDb {
     /** The first column of each row. */
     public List<String> column(String sql) {
         return rows(sql).stream().map(r -> r.get(0)).toList();
+    }
+
+    /** The tree hash of HEAD. */
+    public String headTree() {
+        return value("SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()");
+    }
+
+    /** The tree hash of a fresh full capture of the live catalog (written as tree nodes, not committed). */
+    public String freshCaptureTree() {
+        return value("SELECT pggit.write_tree(NULL, ARRAY(SELECT ROW(pggit.tree_path(schema_name, kind, object_key), hash)"
+                + "::pggit.tree_edit FROM pggit.read_catalog()))");
+    }
+
+    /**
+     * Exports HEAD into {@code dir}, applies its {@code schema.sql} to a new empty database, installs
+     * pggit there (whose baseline captures what the script made) and returns that baseline's tree hash:
+     * equal to {@link #headTree()} when the export recreates the schema exactly.
+     */
+    public String exportRoundTripTree(Path dir) throws IOException {
+        pggit().export("HEAD", dir);
+        TestDb copy = create(name + "_copy");
+        copy.exec(Files.readString(dir.resolve("schema.sql")));
+        copy.pggit().install();
+        return copy.headTree();
+    }
+
+    /**
+     * A shared corpus folder: {@code <pggit.corpora>/<name>} (the parent POM points that system
+     * property at {@code <project root>/../shared/corpora}), else relative to the module folder.
+     */
+    public static Path corpus(String name) {
+        String configured = System.getProperty("pggit.corpora");
+        Path root = configured != null ? Path.of(configured) : Path.of(System.getProperty("user.dir")).resolve("../../shared/corpora");
+        return root.resolve(name).normalize().toAbsolutePath();
     }
 
     /** The single value of a query. */
