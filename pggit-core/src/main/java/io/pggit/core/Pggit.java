@@ -38,6 +38,25 @@ public final class Pggit {
         this.dataSource = b.dataSource;
     }
 
+    /**
+     * Compares two live databases object by object and plans the DDL that would bring
+     * {@code target} to {@code source} (dependents dropped first, created after what they depend
+     * on). Nothing is applied. Both databases need pggit installed: its catalog reader reads them.
+     *
+     * @return the differences (added: only in source; deleted: only in target; modified) and the plan
+     * @throws PggitException when a database cannot be read
+     */
+    public static io.pggit.core.model.Comparison compare(DataSource source, DataSource target) {
+        try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
+            io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.compare(s, t);
+            return new io.pggit.core.model.Comparison(r.differences().stream()
+                    .map(d -> new Change(d.type(), io.pggit.core.model.ObjectKey.parse(d.key()), Optional.empty(), Optional.empty(),
+                            Optional.empty())).toList(), r.plan());
+        } catch (SQLException e) {
+            throw PggitSession.failure("compare the two databases", e);
+        }
+    }
+
     /** Starts configuring pggit over {@code dataSource}. */
     public static Builder builder(DataSource dataSource) {
         return new Builder(dataSource);

@@ -1,0 +1,258 @@
+package io.pggit.core.internal.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pggit.core.PggitException;
+import io.pggit.core.internal.ddl.DdlWriter;
+import io.pggit.core.model.ChangeType;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Two live databases, object by object, and the ordered DDL that would bring the target to the
+ * source: what only the target has is dropped first (dependents before what they depend on), what
+ * differs is altered where PostgreSQL can alter it in place (columns, functions and views with an
+ * unchanged signature) and dropped and recreated otherwise, and what only the source has is
+ * created in dependency order. Both databases are read through pggit's one catalog reader, so
+ * pggit must be installed in both. A plan only: nothing is applied.
+ *
+ * <p>Internal: no compatibility promise.
+ */
+public final class Compare {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One object that differs: added (only in the source), deleted (only in the target) or modified. */
+    public record Difference(ChangeType type, String key, String kind) {
+    }
+
+    /** The differences and the statements that would make the target equal to the source. */
+    public record Result(List<Difference> differences, List<String> plan) {
+    }
+
+    private Compare() {
+    }
+
+    public static Result compare(Connection source, Connection target) throws SQLException {
+        Map<String, DdlWriter.Item> src = read(source, "source");
+        Map<String, DdlWriter.Item> tgt = read(target, "target");
+        List<Difference> diffs = new ArrayList<>();
+        List<DdlWriter.Item> create = new ArrayList<>();
+        List<DdlWriter.Item> drop = new ArrayList<>();
+        List<String> alter = new ArrayList<>();
+        for (DdlWriter.Item s : src.values()) {
+            DdlWriter.Item t = tgt.get(s.key());
+            if (t == null) {
+                diffs.add(new Difference(ChangeType.ADDED, s.key(), s.kind()));
+                create.add(s);
+            } else if (!s.definition().equals(t.definition())) {
+                diffs.add(new Difference(ChangeType.MODIFIED, s.key(), s.kind()));
+                List<String> inPlace = alterInPlace(t, s);
+                if (inPlace != null) {
+                    alter.addAll(inPlace);
+                } else {
+                    drop.add(t);
+                    create.add(s);
+                }
+            }
+        }
+        for (DdlWriter.Item t : tgt.values()) {
+            if (!src.containsKey(t.key())) {
+                diffs.add(new Difference(ChangeType.DELETED, t.key(), t.kind()));
+                drop.add(t);
+            }
+        }
+        List<String> plan = new ArrayList<>();
+        plan.add("SET check_function_bodies = off;");
+        plan.addAll(drops(drop));
+        plan.addAll(alter);
+        for (DdlWriter.Statement st : DdlWriter.create(create)) {
+            if (!st.key().isEmpty()) {
+                plan.add(st.sql());
+            }
+        }
+        return new Result(diffs, plan.size() == 1 ? List.of() : plan);
+    }
+
+    private static Map<String, DdlWriter.Item> read(Connection c, String which) throws SQLException {
+        Map<String, DdlWriter.Item> items = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT object_key, kind, schema_name, definition::text FROM pggit.read_catalog() ORDER BY object_key");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                items.put(rs.getString(1), new DdlWriter.Item(rs.getString(1), rs.getString(2), rs.getString(3), JSON.readTree(rs.getString(4))));
+            }
+        } catch (SQLException e) {
+            throw new PggitException("cannot read the " + which + " database's catalog (pggit must be installed in both databases: "
+                    + "the catalog reader lives in schema pggit): " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new PggitException("a definition is not JSON: " + e.getMessage(), e);
+        }
+        return items;
+    }
+
+    /** Statements that turn {@code from} into {@code to} without dropping it, or null when that takes a drop and create. */
+    private static List<String> alterInPlace(DdlWriter.Item from, DdlWriter.Item to) {
+        JsonNode a = from.definition();
+        JsonNode b = to.definition();
+        String id = to.key().substring(to.key().indexOf(':') + 1);
+        switch (to.kind()) {
+            case "function", "procedure":
+                return Objects.equals(a.path("returns"), b.path("returns")) && Objects.equals(a.path("arguments"), b.path("arguments"))
+                        ? withComment(List.of(b.path("definition").asText().stripTrailing() + ";"), "FUNCTION " + id, a, b)
+                        : null;
+            case "table":
+                return sameExceptColumns(a, b) ? alterColumns(id, a, b) : null;
+            default:
+                return null;
+        }
+    }
+
+    private static boolean sameExceptColumns(JsonNode a, JsonNode b) {
+        List<String> fields = new ArrayList<>();
+        a.fieldNames().forEachRemaining(fields::add);
+        b.fieldNames().forEachRemaining(fields::add);
+        return fields.stream().filter(f -> !f.equals("columns") && !f.equals("comment")).allMatch(f -> Objects.equals(a.get(f), b.get(f)));
+    }
+
+    /** Columns added at the end, dropped, or altered (type, default, NOT NULL, comment); null when the order of kept columns changes. */
+    private static List<String> alterColumns(String table, JsonNode a, JsonNode b) {
+        Map<String, JsonNode> before = columns(a);
+        Map<String, JsonNode> after = columns(b);
+        List<String> kept = new ArrayList<>(after.keySet());
+        kept.retainAll(before.keySet());
+        List<String> keptBefore = new ArrayList<>(before.keySet());
+        keptBefore.retainAll(after.keySet());
+        List<String> added = new ArrayList<>(after.keySet());
+        added.removeAll(before.keySet());
+        if (!kept.equals(keptBefore) || !after.keySet().stream().toList().subList(kept.size(), after.size()).equals(added)) {
+            return null;   // ADD COLUMN appends: a column added in the middle needs the table rebuilt
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : before.keySet()) {
+            if (!after.containsKey(name)) {
+                out.add("ALTER TABLE " + table + " DROP COLUMN " + q(name) + ";");
+            }
+        }
+        for (String name : kept) {
+            JsonNode x = before.get(name);
+            JsonNode y = after.get(name);
+            if (!Objects.equals(x.get("identity"), y.get("identity")) || !Objects.equals(x.get("generated"), y.get("generated"))
+                    || !Objects.equals(x.get("collation"), y.get("collation"))) {
+                return null;
+            }
+            String col = "ALTER TABLE " + table + " ALTER COLUMN " + q(name);
+            if (!Objects.equals(x.get("type"), y.get("type"))) {
+                out.add(col + " TYPE " + y.path("type").asText() + ";");
+            }
+            if (!Objects.equals(x.get("default"), y.get("default"))) {
+                out.add(y.has("default") ? col + " SET DEFAULT " + y.path("default").asText() + ";" : col + " DROP DEFAULT;");
+            }
+            if (x.path("not_null").asBoolean(false) != y.path("not_null").asBoolean(false)) {
+                out.add(col + (y.path("not_null").asBoolean(false) ? " SET NOT NULL;" : " DROP NOT NULL;"));
+            }
+        }
+        for (String name : added) {
+            JsonNode c = after.get(name);
+            StringBuilder sb = new StringBuilder("ALTER TABLE " + table + " ADD COLUMN " + q(name) + " " + c.path("type").asText());
+            if (c.has("collation")) {
+                sb.append(" COLLATE ").append(c.path("collation").asText());
+            }
+            if (c.has("generated")) {
+                sb.append(" GENERATED ALWAYS AS (").append(c.path("generated").asText()).append(") STORED");
+            }
+            if (c.has("identity")) {
+                sb.append(" GENERATED ").append(c.path("identity").asText().equals("always") ? "ALWAYS" : "BY DEFAULT").append(" AS IDENTITY");
+            }
+            if (c.has("default")) {
+                sb.append(" DEFAULT ").append(c.path("default").asText());
+            }
+            if (c.path("not_null").asBoolean(false)) {
+                sb.append(" NOT NULL");
+            }
+            out.add(sb.append(';').toString());
+        }
+        for (String name : after.keySet()) {
+            JsonNode x = before.get(name);
+            JsonNode y = after.get(name);
+            if (x == null ? y.has("comment") : !Objects.equals(x.get("comment"), y.get("comment"))) {
+                out.add("COMMENT ON COLUMN " + table + "." + q(name) + " IS " + (y.has("comment") ? lit(y.path("comment").asText()) : "NULL") + ";");
+            }
+        }
+        return withComment(out, "TABLE " + table, a, b);
+    }
+
+    private static List<String> withComment(List<String> statements, String target, JsonNode a, JsonNode b) {
+        List<String> out = new ArrayList<>(statements);
+        if (!Objects.equals(a.get("comment"), b.get("comment"))) {
+            out.add("COMMENT ON " + target + " IS " + (b.has("comment") ? lit(b.path("comment").asText()) : "NULL") + ";");
+        }
+        return out;
+    }
+
+    private static Map<String, JsonNode> columns(JsonNode table) {
+        Map<String, JsonNode> m = new LinkedHashMap<>();
+        table.path("columns").forEach(c -> m.put(c.path("name").asText(), c));
+        return m;
+    }
+
+    /** DROP statements, dependents first: the reverse of the creation order; children of dropped tables go with them. */
+    private static List<String> drops(List<DdlWriter.Item> items) {
+        List<String> tables = items.stream().filter(i -> i.kind().equals("table") || i.kind().equals("view")
+                || i.kind().equals("materialized_view")).map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
+        List<String> out = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (DdlWriter.Statement st : DdlWriter.create(items)) {
+            if (st.key().isEmpty() || seen.contains(st.key())) {
+                continue;
+            }
+            seen.add(st.key());
+            DdlWriter.Item i = items.stream().filter(x -> x.key().equals(st.key())).findFirst().orElseThrow();
+            JsonNode d = i.definition();
+            String id = i.key().substring(i.key().indexOf(':') + 1);
+            String parent = d.path("table").asText("");
+            if (!parent.isEmpty() && tables.contains(parent)) {
+                continue;   // dropped with its table
+            }
+            String sql = switch (i.kind()) {
+                case "table" -> "DROP TABLE " + id + ";";
+                case "view" -> "DROP VIEW " + id + ";";
+                case "materialized_view" -> "DROP MATERIALIZED VIEW " + id + ";";
+                case "sequence" -> "DROP SEQUENCE " + id + ";";
+                case "index" -> "DROP INDEX " + parent.replaceAll("\\.[^.]*$", "") + "." + q(d.path("name").asText()) + ";";
+                case "constraint" -> "ALTER TABLE " + parent + " DROP CONSTRAINT " + q(d.path("name").asText()) + ";";
+                case "trigger" -> "DROP TRIGGER " + q(d.path("name").asText()) + " ON " + parent + ";";
+                case "function" -> "DROP FUNCTION " + id + ";";
+                case "procedure" -> "DROP PROCEDURE " + id + ";";
+                case "aggregate" -> "DROP AGGREGATE " + id + ";";
+                case "type" -> "DROP TYPE " + id + ";";
+                case "domain" -> "DROP DOMAIN " + id + ";";
+                case "schema" -> "DROP SCHEMA " + q(d.path("name").asText()) + ";";
+                case "extension" -> "DROP EXTENSION " + q(d.path("name").asText()) + ";";
+                default -> throw new IllegalArgumentException("no DROP for " + i.key());
+            };
+            out.add(sql);
+        }
+        Collections.reverse(out);
+        return out;
+    }
+
+    private static String q(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String lit(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+}
