@@ -291,4 +291,18 @@ class TrackingApiTest {
         assertEquals(1, report.size());
         assertEquals(List.of("2", "2", "t"), report.get(0), "the baseline (schema public) and one table");
     }
+
+    @Test
+    void environmentsAreComparedThroughDblinkWithTheCallersRights() {
+        TestDb other = TestDb.withPggit("environment_other");
+        db.exec("CREATE TABLE public.same (a int)", "CREATE TABLE public.only_here (a int)", "CREATE TABLE public.differs (a int)");
+        other.exec("CREATE TABLE public.same (a int)", "CREATE TABLE public.differs (a bigint)");
+        assertTrue(error("SELECT * FROM pggit.compare_environments('dbname=" + other.name() + "')").getMessage()
+                .contains("needs the dblink extension"));
+        db.exec("CREATE EXTENSION dblink");
+        assertEquals(List.of("D extension:dblink", "M table:public.differs", "D table:public.only_here"),
+                db.column("SELECT change || ' ' || object_key FROM pggit.compare_environments('host=localhost dbname=" + other.name()
+                        + " user=postgres port=' || current_setting('port')) ORDER BY object_key"));
+        assertTrue(error("SELECT pggit.export_schema_snapshot('/tmp/x.sql')").getMessage().contains("cannot write the DDL"));
+    }
 }
