@@ -182,4 +182,21 @@ class CaptureTest {
         pggit.commit("renames");
         assertTrue(pggit.drift().isEmpty(), () -> pggit.drift().toString());
     }
+
+    @Test
+    void revisionsResolveLikeGitsAndTellWhatIsWrong() {
+        db.exec("CREATE TABLE public.a (x int)");
+        String first = pggit.commit("a").orElseThrow();
+        db.exec("CREATE TABLE public.b (x int)");
+        String second = pggit.commit("b").orElseThrow();
+        assertEquals(second, pggit.resolve("HEAD"));
+        assertEquals(second, pggit.resolve("main"));
+        assertEquals(first, pggit.resolve("HEAD~1"));
+        assertEquals(first, pggit.resolve("HEAD~"));
+        assertEquals(first, pggit.resolve(first.substring(0, 8)));
+        PggitException e = org.junit.jupiter.api.Assertions.assertThrows(PggitException.class, () -> pggit.resolve("HEAD~9"));
+        assertTrue(e.getMessage().contains("goes past the first commit"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(PggitException.class, () -> pggit.resolve("no-such-branch"));
+        assertTrue(e.getMessage().contains("unknown revision"), e.getMessage());
+    }
 }

@@ -305,4 +305,26 @@ class TrackingApiTest {
                         + " user=postgres port=' || current_setting('port')) ORDER BY object_key"));
         assertTrue(error("SELECT pggit.export_schema_snapshot('/tmp/x.sql')").getMessage().contains("cannot write the DDL"));
     }
+
+    @Test
+    void purgingKeepsWhatABranchReachesUnlessForcedAndRecordsItself() {
+        db.exec("CREATE TABLE public.t1 (a int)");
+        db.pggit().commit("one");
+        db.exec("CREATE TABLE public.t2 (a int)");
+        String two = db.pggit().commit("two").orElseThrow();
+        db.exec("CREATE TABLE public.t3 (a int)");
+        db.pggit().commit("three");
+        db.exec("UPDATE pggit.commit SET committed_at = now() - interval '1 year' WHERE message IN ('one', 'two') OR origin = 'baseline'",
+                "SELECT pggit.write_tree(NULL, ARRAY[ROW(ARRAY['x', 'table', '00', 'table:x.orphan'], 'deadbeef')::pggit.tree_edit])");
+        assertEquals(List.of(List.of("commits", "0"), List.of("trees", "4"), List.of("blobs", "0")),
+                db.rows("SELECT what, purged FROM pggit.purge_history('6 months')"), "reachable history stays; the orphan tree goes");
+        assertEquals("4", db.value("SELECT count(*) FROM pggit.log()"));
+        assertEquals(List.of(List.of("commits", "2")),
+                db.rows("SELECT what, purged FROM pggit.purge_history('6 months', force => true) WHERE what = 'commits'"));
+        assertEquals(List.of("three", "two"), db.column("SELECT message FROM pggit.log()"), "the newest commit before the cutoff is the new root");
+        assertEquals(two, db.value("SELECT new_root FROM pggit.purge_log WHERE forced"));
+        assertEquals(List.of("A table:public.t3"), db.column("SELECT change || ' ' || object_key FROM pggit.diff('HEAD~1', 'HEAD')"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
+        assertTrue(error("SELECT pggit.purge_history('0 days')").getMessage().contains("positive interval"));
+    }
 }

@@ -143,7 +143,7 @@ COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit.';
 
 CREATE TABLE pggit.tag (
     name       text PRIMARY KEY,
-    commit_id  text NOT NULL REFERENCES pggit.commit,
+    commit_id  text NOT NULL REFERENCES pggit.commit ON DELETE CASCADE,
     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     created_by name NOT NULL DEFAULT session_user
 );
@@ -186,7 +186,7 @@ CREATE TABLE pggit.migration_link (
     installed_rank    integer,
     execution_time_ms integer,
     outcome           text NOT NULL CHECK (outcome IN ('success', 'failed')),
-    commit_id         text REFERENCES pggit.commit,
+    commit_id         text REFERENCES pggit.commit ON DELETE SET NULL,   -- null only after a forced purge_history
     new_commit        boolean NOT NULL DEFAULT false,  -- true when commit_id was produced by this migration
     error             text,
     recorded_at       timestamptz NOT NULL DEFAULT clock_timestamp()
@@ -705,7 +705,7 @@ CREATE FUNCTION pggit.resolve(rev text) RETURNS text
 DECLARE
     base text := rev;
     steps int := 0;
-    id text;
+    cid text;
     n int;
 BEGIN
     IF rev IS NULL THEN
@@ -716,15 +716,15 @@ BEGIN
         steps := coalesce(nullif(substring(rev FROM '~(\d*)$'), '')::int, 1);
     END IF;
     IF upper(base) = 'HEAD' THEN
-        id := pggit.head_commit();
+        cid := pggit.head_commit();
     ELSE
-        SELECT r.commit_id INTO id FROM pggit.ref r WHERE r.name = base;
-        IF id IS NULL THEN
+        SELECT r.commit_id INTO cid FROM pggit.ref r WHERE r.name = base;
+        IF cid IS NULL THEN
             IF base !~ '^[0-9a-f]{4,64}$' THEN
                 RAISE EXCEPTION 'pggit: unknown revision "%"', rev
                     USING ERRCODE = 'undefined_object', HINT = 'Use a commit id (at least 4 hex digits), a branch name or HEAD, optionally followed by ~N.';
             END IF;
-            SELECT count(*), min(c.id) INTO n, id FROM pggit.commit c WHERE c.id LIKE base || '%';
+            SELECT count(*), min(c.id) INTO n, cid FROM pggit.commit c WHERE c.id LIKE base || '%';
             IF n = 0 THEN
                 RAISE EXCEPTION 'pggit: no commit matches "%"', rev USING ERRCODE = 'undefined_object';
             ELSIF n > 1 THEN
@@ -734,15 +734,15 @@ BEGIN
         END IF;
     END IF;
     FOR i IN 1..steps LOOP
-        SELECT c.parents[1] INTO id FROM pggit.commit c WHERE c.id = id;
-        IF id IS NULL THEN
+        SELECT c.parents[1] INTO cid FROM pggit.commit c WHERE c.id = cid;
+        IF cid IS NULL THEN
             RAISE EXCEPTION 'pggit: revision "%" goes past the first commit', rev USING ERRCODE = 'undefined_object';
         END IF;
     END LOOP;
-    IF id IS NULL THEN
+    IF cid IS NULL THEN
         RAISE EXCEPTION 'pggit: "%" points at no commit yet', rev USING ERRCODE = 'undefined_object';
     END IF;
-    RETURN id;
+    RETURN cid;
 END
 $$;
 COMMENT ON FUNCTION pggit.resolve(text) IS 'Resolves a revision (commit id, unique prefix >= 4 hex digits, branch, HEAD, with optional ~N) to a full commit id; raises undefined_object when nothing matches.';
@@ -1713,7 +1713,7 @@ CREATE TABLE pggit.function_version (
     object_key  text NOT NULL,
     version     text NOT NULL CHECK (version ~ '^\d+\.\d+\.\d+$'),
     metadata    jsonb,
-    commit_id   text REFERENCES pggit.commit,      -- HEAD when it was recorded
+    commit_id   text REFERENCES pggit.commit ON DELETE SET NULL,   -- HEAD when it was recorded
     recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     recorded_by name NOT NULL DEFAULT session_user
 );
@@ -1913,7 +1913,7 @@ CREATE TYPE pggit.cqrs_change AS (command_operations text[], query_operations te
 COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-side statements, the query-side statements, a description.';
 
 CREATE TABLE pggit.cqrs_commit (
-    commit_id          text PRIMARY KEY REFERENCES pggit.commit,
+    commit_id          text PRIMARY KEY REFERENCES pggit.commit ON DELETE CASCADE,
     command_operations text[] NOT NULL,
     query_operations   text[] NOT NULL,
     version            text,
@@ -2359,6 +2359,82 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.export_schema_snapshot(text) IS 'Always raises feature_not_supported with the Maven goal that exports a snapshot (mvn pggit:export).';
+
+-- ---------------------------------------------------------------------------------------------
+-- Purging history: explicit, recorded, and never of what a branch or tag still reaches unless forced
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE pggit.purge_log (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    purged_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    purged_by      name NOT NULL DEFAULT session_user,
+    older_than     interval NOT NULL,
+    forced         boolean NOT NULL,
+    new_root       text,                  -- with force: the oldest commit kept, now without parents
+    commits_purged bigint NOT NULL,
+    trees_purged   bigint NOT NULL,
+    blobs_purged   bigint NOT NULL
+);
+COMMENT ON TABLE pggit.purge_log IS 'Every pggit.purge_history: who, when, what it was asked and what it freed.';
+
+CREATE FUNCTION pggit.purge_history(older_than interval, force boolean DEFAULT false)
+    RETURNS TABLE (what text, purged bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Without force: commits older than older_than that no branch or tag reaches (and no migration
+-- link names), then tree nodes and definitions nothing kept refers to. With force: also the
+-- reachable history before the cutoff; the newest commit before it stays as the new root (its
+-- parents are cleared, so its id no longer hashes its parents, as in a shallow clone). Links to
+-- purged commits keep their row with commit_id null; tags on them go. Returns what was freed.
+DECLARE
+    cutoff timestamptz;
+    root text;
+    n_commits bigint;
+    n_trees bigint;
+    n_blobs bigint;
+BEGIN
+    PERFORM pggit.check_duration(older_than);
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    cutoff := clock_timestamp() - older_than;
+    CREATE TEMP TABLE pggit_reachable ON COMMIT DROP AS
+    WITH RECURSIVE r(id) AS (
+        SELECT x.commit_id FROM pggit.ref x UNION SELECT t.commit_id FROM pggit.tag t
+        UNION
+        SELECT unnest(c.parents) FROM r JOIN pggit.commit c ON c.id = r.id
+    ) SELECT id FROM r;
+    IF force THEN
+        SELECT c.id INTO root FROM pggit.commit c JOIN pggit_reachable r ON r.id = c.id
+         WHERE c.committed_at < cutoff ORDER BY c.seq DESC LIMIT 1;
+        UPDATE pggit.commit c SET parents = '{}' WHERE c.id = root;
+        DELETE FROM pggit.commit c WHERE c.committed_at < cutoff AND c.id IS DISTINCT FROM root;
+    ELSE
+        DELETE FROM pggit.commit c
+         WHERE c.committed_at < cutoff
+           AND NOT EXISTS (SELECT 1 FROM pggit_reachable r WHERE r.id = c.id)
+           AND NOT EXISTS (SELECT 1 FROM pggit.migration_link l WHERE l.commit_id = c.id);
+    END IF;
+    GET DIAGNOSTICS n_commits = ROW_COUNT;
+    -- garbage: tree nodes under no kept commit, definitions in no kept tree, change row or the index
+    CREATE TEMP TABLE pggit_live_trees ON COMMIT DROP AS
+    WITH RECURSIVE w(hash, lvl) AS (
+        SELECT c.tree, 0 FROM pggit.commit c
+        UNION
+        SELECT e.value, w.lvl + 1 FROM w JOIN pggit.tree t ON t.hash = w.hash, jsonb_each_text(t.entries) e WHERE w.lvl < 3
+    ) SELECT hash, lvl FROM w;
+    DELETE FROM pggit.tree t WHERE NOT EXISTS (SELECT 1 FROM pggit_live_trees l WHERE l.hash = t.hash);
+    GET DIAGNOSTICS n_trees = ROW_COUNT;
+    DELETE FROM pggit.blob b
+     WHERE NOT EXISTS (SELECT 1 FROM pggit_live_trees l JOIN pggit.tree t ON t.hash = l.hash AND l.lvl = 3,
+                                     jsonb_each_text(t.entries) e WHERE e.value = b.hash)
+       AND NOT EXISTS (SELECT 1 FROM pggit.change ch WHERE ch.old_hash = b.hash OR ch.new_hash = b.hash)
+       AND NOT EXISTS (SELECT 1 FROM pggit.object_map m WHERE m.hash = b.hash);
+    GET DIAGNOSTICS n_blobs = ROW_COUNT;
+    INSERT INTO pggit.purge_log (older_than, forced, new_root, commits_purged, trees_purged, blobs_purged)
+    VALUES (older_than, force, root, n_commits, n_trees, n_blobs);
+    RETURN QUERY VALUES ('commits', n_commits), ('trees', n_trees), ('blobs', n_blobs);
+END
+$$;
+COMMENT ON FUNCTION pggit.purge_history(interval, boolean) IS
+    'Frees history older than older_than: without force only commits no branch, tag or migration link reaches, plus unreferenced tree nodes and definitions; with force also the reachable history before the cutoff, keeping the newest commit before it as the new root. Recorded in pggit.purge_log; returns what was freed. Errors: a duration that is not positive.';
 
 -- Event triggers last, so that installing pggit journals nothing of itself.
 CREATE EVENT TRIGGER pggit_ddl_command_end ON ddl_command_end EXECUTE FUNCTION pggit.journal_ddl();
