@@ -188,27 +188,18 @@ class TrackingApiTest {
     }
 
     @Test
-    void thePrintOptimUseCaseRunsEndToEnd() {
-        db.exec("CREATE SCHEMA command", "CREATE SCHEMA command_staging", "CREATE SCHEMA query", "CREATE SCHEMA query_cache",
-                "CREATE SCHEMA reference", "CREATE SCHEMA app",
-                "SELECT pggit.configure(track_schemas => ARRAY['command', 'reference', 'app'], ignore_schemas => ARRAY['query', 'query_cache', 'pg_temp%'])",
-                "SELECT pggit.configure(track_operations => ARRAY['CREATE', 'ALTER', 'DROP'], ignore_operations => ARRAY['REFRESH MATERIALIZED VIEW', 'REINDEX'])",
-                "SELECT pggit.add_ignore_pattern('REFRESH MATERIALIZED VIEW query.%')",
-                "SELECT pggit.add_ignore_pattern('CREATE TABLE pg_temp%')",
-                "CREATE TABLE command.tb_meter (id int PRIMARY KEY, reading_value numeric)");
-        db.pggit().commit("meters");
-        db.exec("SELECT pggit.begin_deployment('v2.1.0-add-meter-validation')",
-                "ALTER TABLE command.tb_meter ADD CONSTRAINT check_reading_positive CHECK (reading_value > 0)",
-                "CREATE OR REPLACE FUNCTION app.validate_meter_with_log(input jsonb) RETURNS jsonb AS $$ SELECT input $$ LANGUAGE sql",
-                "DROP MATERIALIZED VIEW IF EXISTS query.mv_meter_summary",
-                "CREATE MATERIALIZED VIEW query.mv_meter_summary AS SELECT count(*) FROM command.tb_meter",
-                "CREATE TEMP TABLE scratch (a int)",
-                "REFRESH MATERIALIZED VIEW query.mv_meter_summary",
-                "SELECT pggit.end_deployment(commit_message => 'Add positive value validation to meter readings', tags => ARRAY['validation', 'meter'])");
+    void thePrintOptimUseCaseRunsEndToEnd() throws Exception {
+        // the documented example, run as written
+        java.nio.file.Path script = java.nio.file.Path.of(System.getProperty("user.dir")).resolve("../examples/printoptim-use-case.sql")
+                .normalize();
+        db.exec(java.nio.file.Files.readString(script));
         // the query side, the temporary table and the refresh are ignored; the constraint and the function are the release
         assertEquals(List.of("A constraint:command.tb_meter.check_reading_positive", "A function:app.validate_meter_with_log(jsonb)"),
                 db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD') ORDER BY object_key"));
-        assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
+        assertEquals(List.of(List.of("deployment", "Add positive value validation to meter readings")),
+                db.rows("SELECT origin, message FROM pggit.log(1)"));
+        assertEquals(List.of("meter", "validation"), db.column("SELECT name FROM pggit.tag ORDER BY 1"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"));
     }
 
     @Test
