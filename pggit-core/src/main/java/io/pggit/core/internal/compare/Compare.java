@@ -142,7 +142,7 @@ public final class Compare {
         List<String> out = new ArrayList<>();
         for (String name : before.keySet()) {
             if (!after.containsKey(name)) {
-                out.add("ALTER TABLE " + table + " DROP COLUMN " + q(name) + ";");
+                out.add("ALTER TABLE " + table + " DROP COLUMN " + DdlWriter.q(name) + ";");
             }
         }
         for (String name : kept) {
@@ -152,7 +152,7 @@ public final class Compare {
                     || !Objects.equals(x.get("collation"), y.get("collation"))) {
                 return null;
             }
-            String col = "ALTER TABLE " + table + " ALTER COLUMN " + q(name);
+            String col = "ALTER TABLE " + table + " ALTER COLUMN " + DdlWriter.q(name);
             if (!Objects.equals(x.get("type"), y.get("type"))) {
                 out.add(col + " TYPE " + y.path("type").asText() + ";");
             }
@@ -164,30 +164,13 @@ public final class Compare {
             }
         }
         for (String name : added) {
-            JsonNode c = after.get(name);
-            StringBuilder sb = new StringBuilder("ALTER TABLE " + table + " ADD COLUMN " + q(name) + " " + c.path("type").asText());
-            if (c.has("collation")) {
-                sb.append(" COLLATE ").append(c.path("collation").asText());
-            }
-            if (c.has("generated")) {
-                sb.append(" GENERATED ALWAYS AS (").append(c.path("generated").asText()).append(") STORED");
-            }
-            if (c.has("identity")) {
-                sb.append(" GENERATED ").append(c.path("identity").asText().equals("always") ? "ALWAYS" : "BY DEFAULT").append(" AS IDENTITY");
-            }
-            if (c.has("default")) {
-                sb.append(" DEFAULT ").append(c.path("default").asText());
-            }
-            if (c.path("not_null").asBoolean(false)) {
-                sb.append(" NOT NULL");
-            }
-            out.add(sb.append(';').toString());
+            out.add("ALTER TABLE " + table + " ADD COLUMN " + DdlWriter.column(after.get(name)) + ";");
         }
         for (String name : after.keySet()) {
             JsonNode x = before.get(name);
             JsonNode y = after.get(name);
             if (x == null ? y.has("comment") : !Objects.equals(x.get("comment"), y.get("comment"))) {
-                out.add("COMMENT ON COLUMN " + table + "." + q(name) + " IS " + (y.has("comment") ? lit(y.path("comment").asText()) : "NULL") + ";");
+                out.add("COMMENT ON COLUMN " + table + "." + DdlWriter.q(name) + " IS " + (y.has("comment") ? DdlWriter.lit(y.path("comment").asText()) : "NULL") + ";");
             }
         }
         return withComment(out, "TABLE " + table, a, b);
@@ -196,7 +179,7 @@ public final class Compare {
     private static List<String> withComment(List<String> statements, String target, JsonNode a, JsonNode b) {
         List<String> out = new ArrayList<>(statements);
         if (!Objects.equals(a.get("comment"), b.get("comment"))) {
-            out.add("COMMENT ON " + target + " IS " + (b.has("comment") ? lit(b.path("comment").asText()) : "NULL") + ";");
+            out.add("COMMENT ON " + target + " IS " + (b.has("comment") ? DdlWriter.lit(b.path("comment").asText()) : "NULL") + ";");
         }
         return out;
     }
@@ -230,29 +213,21 @@ public final class Compare {
                 case "view" -> "DROP VIEW " + id + ";";
                 case "materialized_view" -> "DROP MATERIALIZED VIEW " + id + ";";
                 case "sequence" -> "DROP SEQUENCE " + id + ";";
-                case "index" -> "DROP INDEX " + parent.replaceAll("\\.[^.]*$", "") + "." + q(d.path("name").asText()) + ";";
-                case "constraint" -> "ALTER TABLE " + parent + " DROP CONSTRAINT " + q(d.path("name").asText()) + ";";
-                case "trigger" -> "DROP TRIGGER " + q(d.path("name").asText()) + " ON " + parent + ";";
+                case "index" -> "DROP INDEX " + parent.replaceAll("\\.[^.]*$", "") + "." + DdlWriter.q(d.path("name").asText()) + ";";
+                case "constraint" -> "ALTER TABLE " + parent + " DROP CONSTRAINT " + DdlWriter.q(d.path("name").asText()) + ";";
+                case "trigger" -> "DROP TRIGGER " + DdlWriter.q(d.path("name").asText()) + " ON " + parent + ";";
                 case "function" -> "DROP FUNCTION " + id + ";";
                 case "procedure" -> "DROP PROCEDURE " + id + ";";
                 case "aggregate" -> "DROP AGGREGATE " + id + ";";
                 case "type" -> "DROP TYPE " + id + ";";
                 case "domain" -> "DROP DOMAIN " + id + ";";
-                case "schema" -> "DROP SCHEMA " + q(d.path("name").asText()) + ";";
-                case "extension" -> "DROP EXTENSION " + q(d.path("name").asText()) + ";";
+                case "schema" -> "DROP SCHEMA " + DdlWriter.q(d.path("name").asText()) + ";";
+                case "extension" -> "DROP EXTENSION " + DdlWriter.q(d.path("name").asText()) + ";";
                 default -> throw new IllegalArgumentException("no DROP for " + i.key());
             };
             out.add(sql);
         }
         Collections.reverse(out);
         return out;
-    }
-
-    private static String q(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    private static String lit(String s) {
-        return "'" + s.replace("'", "''") + "'";
     }
 }

@@ -209,7 +209,8 @@ public final class DdlWriter {
         return sb.toString();
     }
 
-    private static String column(JsonNode c) {
+    /** One column of a table definition as in CREATE TABLE and ALTER TABLE ADD COLUMN: name, type, collation, generation, identity, default, NOT NULL. */
+    public static String column(JsonNode c) {
         StringBuilder sb = new StringBuilder(q(c.path("name").asText())).append(' ').append(c.path("type").asText());
         if (c.has("collation")) {
             sb.append(" COLLATE ").append(c.path("collation").asText());
@@ -325,12 +326,12 @@ public final class DdlWriter {
     }
 
     /** A quoted identifier (always quoted: the same name PostgreSQL would fold to). */
-    static String q(String name) {
+    public static String q(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     /** A string literal, escaping quotes as PostgreSQL's standard strings do. */
-    static String lit(String s) {
+    public static String lit(String s) {
         return "'" + s.replace("'", "''") + "'";
     }
 }
