@@ -363,24 +363,13 @@ nsp AS (
        AND n.nspname NOT LIKE 'pg_temp\_%' AND n.nspname NOT LIKE 'pg_toast_temp\_%'
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
 ),
-rel_oids AS (   -- wanted relations, and the tables of wanted indexes, constraints and triggers
-    SELECT w.objid AS oid FROM want w WHERE w.classid = 'pg_class'::regclass
-    UNION
-    SELECT i.indrelid FROM want w JOIN pg_index i ON i.indexrelid = w.objid WHERE w.classid = 'pg_class'::regclass
-    UNION
-    SELECT k.conrelid FROM want w JOIN pg_constraint k ON k.oid = w.objid WHERE w.classid = 'pg_constraint'::regclass
-    UNION
-    SELECT g.tgrelid FROM want w JOIN pg_trigger g ON g.oid = w.objid WHERE w.classid = 'pg_trigger'::regclass
-),
-rel AS (   -- tracked relations among them
-    SELECT c.*, n.nspname, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qname
-      FROM rel_oids ro JOIN pg_class c ON c.oid = ro.oid JOIN nsp n ON n.oid = c.relnamespace
+trel AS NOT MATERIALIZED (   -- tracked relations: in a tracked schema, no extension's member, no tool's history table
+    -- (not materialized: each branch joins it by oid, so it costs an index probe per wanted object)
+    SELECT c.*, n.nspname, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qname,
+           CASE c.relkind WHEN 'm' THEN 'materialized_view' WHEN 'v' THEN 'view' ELSE 'table' END AS rkind
+      FROM pg_class c JOIN nsp n ON n.oid = c.relnamespace
      WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
        AND c.relname NOT IN (SELECT t.relname FROM pggit.tool_table t)
-),
-tab AS (
-    SELECT r.*, CASE r.relkind WHEN 'm' THEN 'materialized_view' WHEN 'v' THEN 'view' ELSE 'table' END AS rkind
-      FROM rel r WHERE r.relkind IN ('r', 'p', 'v', 'm')
 ),
 objs AS (
     -- schemas
@@ -389,7 +378,7 @@ objs AS (
            jsonb_build_object('name', n.nspname,
                               'owner', pg_get_userbyid(pn.nspowner),
                               'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(pn.nspacl) a),
-                              'comment', obj_description(n.oid, 'pg_namespace')) AS definition
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = n.oid AND ds.classoid = 'pg_namespace'::regclass AND ds.objsubid = 0)) AS definition
       FROM nsp n JOIN pg_namespace pn ON pn.oid = n.oid
      WHERE n.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_namespace'::regclass)
 
@@ -411,7 +400,7 @@ objs AS (
                                                         THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
                                                                 FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
                                                                WHERE co.oid = a.attcollation) END,
-                                      'comment', col_description(t.oid, a.attnum)))
+                                      'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum)))
                                   ORDER BY a.attnum)
                             FROM pg_attribute a
                             JOIN pg_type ty ON ty.oid = a.atttypid
@@ -433,9 +422,10 @@ objs AS (
                'force_row_security', CASE WHEN t.relforcerowsecurity THEN true END,
                'owner', pg_get_userbyid(t.relowner),
                'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(t.relacl) a),
-               'comment', obj_description(t.oid, 'pg_class'))
-      FROM tab t
-     WHERE t.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_class'::regclass)
+               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0))
+      FROM want w
+      JOIN trel t ON t.oid = w.objid AND w.classid = 'pg_class'::regclass
+     WHERE t.relkind IN ('r', 'p', 'v', 'm')
 
     UNION ALL
     -- sequences (identity sequences belong to their column)
@@ -453,11 +443,12 @@ objs AS (
                'unlogged', CASE WHEN r.relpersistence = 'u' THEN true END,
                'owner', pg_get_userbyid(r.relowner),
                'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(r.relacl) a),
-               'comment', obj_description(r.oid, 'pg_class'))
-      FROM rel r JOIN pg_sequence s ON s.seqrelid = r.oid
+               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0))
+      FROM want w
+      JOIN trel r ON r.oid = w.objid AND w.classid = 'pg_class'::regclass
+      JOIN pg_sequence s ON s.seqrelid = r.oid
      WHERE r.relkind = 'S'
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.deptype = 'i')
-       AND r.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_class'::regclass)
 
     UNION ALL
     -- indexes that no constraint owns (constraint indexes are part of their constraint),
@@ -466,11 +457,11 @@ objs AS (
            'index:' || t.qname || '.' || quote_ident(ic.relname), t.rkind || ':' || t.qname,
            jsonb_build_object('table', t.qname, 'name', ic.relname,
                               'definition', pg_get_indexdef(ic.oid),
-                              'comment', obj_description(ic.oid, 'pg_class'))
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = ic.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_index i ON i.indexrelid = w.objid AND w.classid = 'pg_class'::regclass
       JOIN pg_class ic ON ic.oid = i.indexrelid
-      JOIN tab t ON t.oid = i.indrelid
+      JOIN trel t ON t.oid = i.indrelid AND t.relkind IN ('r', 'p', 'v', 'm')
      WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k
                         WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
        AND NOT ic.relispartition
@@ -485,10 +476,10 @@ objs AS (
                                                      WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check'
                                                      WHEN 'x' THEN 'exclusion' END,
                               'definition', pg_get_constraintdef(k.oid),
-                              'comment', obj_description(k.oid, 'pg_constraint'))
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_constraint k ON k.oid = w.objid AND w.classid = 'pg_constraint'::regclass
-      JOIN tab t ON t.oid = k.conrelid
+      JOIN trel t ON t.oid = k.conrelid AND t.relkind IN ('r', 'p', 'v', 'm')
      WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0
 
     UNION ALL
@@ -499,10 +490,10 @@ objs AS (
                               'definition', pg_get_triggerdef(g.oid),
                               'enabled', CASE g.tgenabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled'
                                                           WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,
-                              'comment', obj_description(g.oid, 'pg_trigger'))
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = g.oid AND ds.classoid = 'pg_trigger'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_trigger g ON g.oid = w.objid AND w.classid = 'pg_trigger'::regclass
-      JOIN tab t ON t.oid = g.tgrelid
+      JOIN trel t ON t.oid = g.tgrelid AND t.relkind IN ('r', 'p', 'v', 'm')
      WHERE NOT g.tgisinternal AND g.tgparentid = 0
 
     UNION ALL
@@ -529,7 +520,7 @@ objs AS (
                                       FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid) END,
                               'owner', pg_get_userbyid(p.proowner),
                               'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(p.proacl) a),
-                              'comment', obj_description(p.oid, 'pg_proc'))
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_proc p ON p.oid = w.objid AND w.classid = 'pg_proc'::regclass
       JOIN nsp n ON n.oid = p.pronamespace
@@ -548,7 +539,7 @@ objs AS (
                'attributes', CASE WHEN ty.typtype = 'c' THEN
                               (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
                                           'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
-                                          'comment', col_description(ty.typrelid, a.attnum))) ORDER BY a.attnum)
+                                          'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = ty.typrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum))) ORDER BY a.attnum)
                                  FROM pg_attribute a WHERE a.attrelid = ty.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END,
                'base_type', CASE WHEN ty.typtype = 'd' THEN format_type(ty.typbasetype, ty.typtypmod) END,
                'not_null', CASE WHEN ty.typtype = 'd' AND ty.typnotnull THEN true END,
@@ -560,7 +551,7 @@ objs AS (
                               (SELECT format_type(rg.rngsubtype, NULL) FROM pg_range rg WHERE rg.rngtypid = ty.oid) END,
                'owner', pg_get_userbyid(ty.typowner),
                'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(ty.typacl) a),
-               'comment', obj_description(ty.oid, 'pg_type'))
+               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = ty.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_type ty ON ty.oid = w.objid AND w.classid = 'pg_type'::regclass
       JOIN nsp n ON n.oid = ty.typnamespace
@@ -572,15 +563,19 @@ objs AS (
     -- extensions: tracked as the extension, never member by member
     SELECT 'pg_extension'::regclass::oid, x.oid, 'extension', n.nspname, 'extension:' || quote_ident(x.extname), NULL,
            jsonb_build_object('name', x.extname, 'version', x.extversion, 'schema', n.nspname,
-                              'comment', obj_description(x.oid, 'pg_extension'))
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = x.oid AND ds.classoid = 'pg_extension'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_extension x ON x.oid = w.objid AND w.classid = 'pg_extension'::regclass
       JOIN pg_namespace n ON n.oid = x.extnamespace
      WHERE x.extname <> 'plpgsql'
 )
 SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_key,
-       d.def, pggit.sha256_hex(d.def::text), pggit.directive_of(o.definition ->> 'comment')
-  FROM objs o, LATERAL (SELECT pggit.without_directives(jsonb_strip_nulls(o.definition)) AS def) d;
+       d.def, encode(sha256(convert_to(d.def::text, 'UTF8')), 'hex'),   -- = pggit.sha256_hex, written out: per row
+       CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%' THEN pggit.directive_of(o.definition ->> 'comment') END
+  FROM objs o,
+       LATERAL (SELECT CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%'
+                            THEN pggit.without_directives(jsonb_strip_nulls(o.definition))
+                            ELSE jsonb_strip_nulls(o.definition) END AS def) d;
 END
 $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
