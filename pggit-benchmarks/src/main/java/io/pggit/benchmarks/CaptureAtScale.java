@@ -27,8 +27,10 @@ import java.util.logging.Logger;
 /**
  * (d) capture at scale: on a generated schema of about 10,000 tracked objects, pggit's full
  * capture ({@code SELECT count(*) FROM pggit.read_catalog()}, warm session and cold first call in
- * a fresh connection) and drift scan ({@code pggit.drift()} after the baseline of the install),
- * against {@code pg_dump --schema-only} and a Liquibase snapshot of the same database.
+ * a fresh connection), drift scan ({@code pggit.drift()} after the baseline of the install), the
+ * check goal's work ({@code ConsistencyCheck.run}) and the compare goal's work ({@code Pggit.compare}
+ * against a second database with a few changes), against {@code pg_dump --schema-only} and a
+ * Liquibase snapshot of the same database.
  * <p>
  * pg_dump is Debian's PostgreSQL 15 client ({@link #PG_DUMP}), which refuses newer servers, so the
  * pg_dump comparison runs on a second embedded server with the PostgreSQL 15 binaries of zonky's
@@ -75,6 +77,13 @@ final class CaptureAtScale {
         server.checkpoint();
         PggitTrials main = new PggitTrials(server, db);
         int objects = main.objects;
+        progress.println("  (d) generating a second database for compare (the same schema, then " + COMPARE_CHANGES + " changes) ...");
+        String other = server.createDatabase("bench_capture_other");
+        generate(server, other);
+        Pggit.builder(server.dataSource(other)).build().install();
+        changeSome(server, other);
+        Trial check = new CheckTrial(server, db);
+        Trial compare = new CompareTrial(server, db, other);
 
         out.printf("(d) capture at scale: generated schema \"app\" (%d tables, each with a primary key, one more index and a%n"
                 + "    check constraint; %d views, %d functions, %d enum types, comments on every 10th table);%n"
@@ -83,11 +92,14 @@ final class CaptureAtScale {
                 tables, views(), functions(), enums(), objects, genMs, installMs);
 
         // 1. pggit on the main server
-        List<Trial> trials1 = List.of(main.warm, main.cold, main.drift);
+        List<Trial> trials1 = List.of(main.warm, main.cold, main.drift, check, compare);
         Map<String, Samples> s1 = Interleaved.measure("(d) pggit", trials1, 0, runs, progress);
         out.printf("    1. pggit on %s: %d timed runs per variant, interleaved; no warm-up round (to stay within%n"
-                + "       about 3 minutes): the warm session ran one untimed capture and one drift scan before them%n%n",
-                shortVersion(server), runs);
+                + "       about 3 minutes): the warm session ran one untimed capture and one drift scan before them;%n"
+                + "       check = ConsistencyCheck.run (what mvn pggit:check runs) on a fresh connection, no findings;%n"
+                + "       compare = Pggit.compare (what mvn pggit:compare runs) of this database with a second one of%n"
+                + "       the same schema and %d changes, two fresh connections, the %d differences and the DDL plan%n%n",
+                shortVersion(server), runs, COMPARE_CHANGES, COMPARE_DIFFERENCES);
         TextTable t1 = new TextTable("variant", "median ms", "min ms", "max ms", "x warm capture");
         double warm1 = s1.get(main.warm.name()).medianMs();
         for (Trial t : trials1) {
@@ -183,7 +195,94 @@ final class CaptureAtScale {
         verdicts.add(verdict);
         main.close();
         server.dropDatabase(db);
+        server.dropDatabase(other);
         return verdicts;
+    }
+
+    /** Changes made to the second database: 10 tables get a column, 5 views are dropped, 5 functions change. */
+    static final int COMPARE_CHANGES = 20;
+    static final int COMPARE_DIFFERENCES = 20;
+
+    private void changeSome(BenchServer on, String db) throws SQLException {
+        try (Connection c = on.dataSource(db).getConnection(); Statement s = c.createStatement()) {
+            for (int i = 1; i <= 10; i++) {
+                s.execute("ALTER TABLE app.t_" + (i * 100) + " ADD COLUMN extra text");
+            }
+            for (int i = 1; i <= 5; i++) {
+                s.execute("DROP VIEW app.v_" + (i * 100));
+            }
+            for (int i = 1; i <= 5; i++) {
+                s.execute("CREATE OR REPLACE FUNCTION app.f_" + (i * 100) + "(a integer, b integer DEFAULT 1) RETURNS integer "
+                        + "LANGUAGE sql IMMUTABLE AS 'SELECT a + b'");
+            }
+        }
+    }
+
+    /** {@code ConsistencyCheck.run} on a fresh connection: drift, gaps, tracking; must find nothing. */
+    private static final class CheckTrial implements Trial {
+        private final BenchServer on;
+        private final String db;
+        private Connection fresh;
+
+        CheckTrial(BenchServer on, String db) {
+            this.on = on;
+            this.db = db;
+        }
+
+        @Override
+        public String name() {
+            return "pggit check, fresh connection";
+        }
+
+        @Override
+        public void prepare() throws Exception {
+            fresh = on.dataSource(db).getConnection();
+        }
+
+        @Override
+        public Map<String, Long> run() {
+            List<io.pggit.core.check.Finding> findings = io.pggit.core.check.ConsistencyCheck.run(fresh, List.of(), false, false);
+            if (!findings.isEmpty()) {
+                throw new IllegalStateException("check found " + findings);
+            }
+            return Map.of();
+        }
+
+        @Override
+        public void finish() throws Exception {
+            fresh.close();
+        }
+    }
+
+    /** {@code Pggit.compare} of two databases (connections opened inside, as the goal does). */
+    private static final class CompareTrial implements Trial {
+        private final BenchServer on;
+        private final String a;
+        private final String b;
+
+        CompareTrial(BenchServer on, String a, String b) {
+            this.on = on;
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public String name() {
+            return "pggit compare, two databases";
+        }
+
+        @Override
+        public void prepare() {
+        }
+
+        @Override
+        public Map<String, Long> run() {
+            io.pggit.core.model.Comparison c = Pggit.compare(on.dataSource(a), on.dataSource(b));
+            if (c.differences().size() != COMPARE_DIFFERENCES) {
+                throw new IllegalStateException("expected " + COMPARE_DIFFERENCES + " differences, got " + c.differences());
+            }
+            return Map.of();
+        }
     }
 
     private int views() {

@@ -21,11 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** verify_consistency's drift findings and the four report formats, validated against their schemas. */
@@ -48,11 +50,17 @@ class CheckReportTest {
         db.pggit().commit("t");
         db.exec("ALTER TABLE public.t ADD COLUMN hotfix text", "CREATE INDEX t_a ON public.t (a)", "CREATE TABLE \"Zähler\" (a int)");
         List<Finding> findings;
+        List<String> progress = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection()) {
-            findings = ConsistencyCheck.run(c, List.of(), true, false);
+            findings = ConsistencyCheck.run(c, List.of(), true, false, progress::add);
         }
         assertEquals(List.of("drift_added index:public.t.t_a", "drift_added table:public.\"Zähler\"", "drift_changed table:public.t"),
                 findings.stream().map(f -> f.kind() + " " + f.subject()).sorted().toList());
+        assertEquals(6, progress.size(), progress::toString);
+        assertEquals("pggit: check 1/3 drift: comparing the live catalog with HEAD (2 objects tracked) ...", progress.get(0));
+        assertTrue(progress.get(1).matches("pggit: check 1/3 drift: 3 finding\\(s\\) in \\d+ ms"), progress.get(1));
+        assertEquals("pggit: check 2/3 gap: no Flyway or Liquibase history table found ...", progress.get(2));
+        assertTrue(progress.get(5).startsWith("pggit: check 3/3 tracking: 0 finding(s)"), progress.get(5));
 
         CheckReport report = new CheckReport(findings, "jdbc:postgresql://localhost/x", Instant.parse("2026-11-23T00:00:00Z"));
         List<Path> files = report.writeAll(dir);
@@ -83,6 +91,16 @@ class CheckReportTest {
                 db.column("SELECT check_name || ' ' || kind FROM pggit.verify_consistency(fix_issues => true) ORDER BY 1"));
         assertEquals("drift", db.value("SELECT origin FROM pggit.commit WHERE id = pggit.head_commit()"));
         assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"));
+    }
+
+    @Test
+    void checksCanBeRunOneByOneAndAnUnknownCheckIsRefused() {
+        TestDb db = TestDb.withPggit("check_one_by_one");
+        db.exec("CREATE TABLE public.hotfix (a int)", "SELECT pggit.pause_tracking('1 hour')");
+        assertEquals(List.of("drift drift_added"), db.column("SELECT check_name || ' ' || kind FROM pggit.verify_consistency(checks => '{drift}')"));
+        assertEquals(List.of("tracking tracking_off"), db.column("SELECT check_name || ' ' || kind FROM pggit.verify_consistency(checks => '{tracking, gap}')"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> db.value("SELECT count(*) FROM pggit.verify_consistency(checks => '{drift, conflicts}')"));
+        assertTrue(e.getMessage().contains("allowed values are drift, gap, tracking"), e.getMessage());
     }
 
     @Test

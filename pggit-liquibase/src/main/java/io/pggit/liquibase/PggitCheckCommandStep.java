@@ -3,6 +3,7 @@ package io.pggit.liquibase;
 import io.pggit.core.check.ConsistencyCheck;
 import io.pggit.core.check.Finding;
 import io.pggit.core.report.CheckReport;
+import liquibase.Scope;
 import liquibase.command.CommandArgumentDefinition;
 import liquibase.command.CommandBuilder;
 import liquibase.command.CommandResultsBuilder;
@@ -38,7 +39,8 @@ public class PggitCheckCommandStep extends AbstractPggitCommandStep {
 
     @Override
     public void run(CommandResultsBuilder resultsBuilder) throws Exception {
-        List<Finding> findings = ConsistencyCheck.run(connection(resultsBuilder), List.of(), false, false);
+        List<Finding> findings = ConsistencyCheck.run(connection(resultsBuilder), List.of(), false, false,
+                line -> Scope.getCurrentScope().getLog(PggitCheckCommandStep.class).info(line));
         CheckReport report = new CheckReport(findings, database(resultsBuilder).getConnection().getURL(), Instant.now());
         print(resultsBuilder, report.text());
         String dir = resultsBuilder.getCommandScope().getArgumentValue(REPORT_DIRECTORY_ARG);

@@ -71,7 +71,7 @@ public class CheckMojo extends AbstractConnectionMojo {
         getLog().info("pggit: checking " + target() + " (drift, gaps" + (dirs.isEmpty() ? "" : ", " + dirs.size() + " Flyway location(s)")
                 + ", tracking)");
         try (Connection c = dataSource().getConnection()) {
-            findings = ConsistencyCheck.run(c, dirs, verbose, false);
+            findings = ConsistencyCheck.run(c, dirs, verbose, false, getLog()::info);
         } catch (SQLException | PggitException e) {
             throw new MojoExecutionException("pggit check failed: " + e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 
@@ -27,31 +28,83 @@ public final class ConsistencyCheck {
     private ConsistencyCheck() {
     }
 
+    /** Runs every check, without progress lines. */
+    public static List<Finding> run(Connection c, List<Path> flywayLocations, boolean verbose, boolean fixDrift) {
+        return run(c, flywayLocations, verbose, fixDrift, line -> { });
+    }
+
     /**
-     * Runs every check.
+     * Runs every check, one after the other, telling {@code progress} what each covers before it
+     * starts (object and row counts) and what it found after: the lines a build log shows while a
+     * check of a large database runs. Each database check is one call of
+     * {@code pggit.verify_consistency(fix_issues, verbose, checks => '{<check>}')}.
      *
      * @param flywayLocations directories holding Flyway migration files (searched recursively);
      *                        empty to skip the file check
      * @param verbose         include definitions and history rows in {@link Finding#details()}
      * @param fixDrift        adopt drift as a commit (origin drift) after reporting it
+     * @param progress        receives one line per phase start and end, prefixed {@code pggit: check}
+     * @throws PggitException when the database cannot be read or a location is not a directory
      */
-    public static List<Finding> run(Connection c, List<Path> flywayLocations, boolean verbose, boolean fixDrift) {
+    public static List<Finding> run(Connection c, List<Path> flywayLocations, boolean verbose, boolean fixDrift,
+                                    Consumer<String> progress) {
         List<Finding> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT check_name, kind, severity, subject, message, hint, details::text FROM pggit.verify_consistency(?, ?)")) {
-            ps.setBoolean(1, fixDrift);
-            ps.setBoolean(2, verbose);
-            try (ResultSet rs = ps.executeQuery()) {
+        int phases = flywayLocations.isEmpty() ? 3 : 4;
+        try {
+            long tracked = count(c, "SELECT count(*) FROM pggit.object_map");
+            phase(c, "drift", 1, phases, String.format("comparing the live catalog with HEAD (%,d objects tracked)", tracked),
+                    verbose, fixDrift, out, progress);
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT tool, table_schema, table_name FROM pggit.history_tables() ORDER BY 1, 2, 3");
+                 ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Finding(rs.getString(1), rs.getString(2), Finding.Severity.ofCode(rs.getString(3)),
-                            rs.getString(4), rs.getString(5), rs.getString(6), Optional.empty(), Optional.ofNullable(rs.getString(7))));
+                    String table = quote(rs.getString(2)) + "." + quote(rs.getString(3));
+                    tables.add(String.format("%s %s (%,d rows)", rs.getString(1), table, count(c, "SELECT count(*) FROM " + table)));
                 }
             }
-            out.addAll(flywayFileChecksums(c, flywayLocations));
+            phase(c, "gap", 2, phases, tables.isEmpty() ? "no Flyway or Liquibase history table found"
+                    : "history tables against links: " + String.join(", ", tables), verbose, false, out, progress);
+            phase(c, "tracking", 3, phases, "tracking windows and capture failures", verbose, false, out, progress);
+            if (!flywayLocations.isEmpty()) {
+                long start = System.nanoTime();
+                progress.accept(String.format("pggit: check 4/4 files: Flyway migration files under %d location(s) ...", flywayLocations.size()));
+                List<Finding> files = flywayFileChecksums(c, flywayLocations);
+                out.addAll(files);
+                progress.accept(String.format("pggit: check 4/4 files: %d finding(s) in %d ms", files.size(), (System.nanoTime() - start) / 1_000_000));
+            }
         } catch (SQLException e) {
             throw new PggitException("pggit could not check consistency: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    private static void phase(Connection c, String check, int n, int of, String what, boolean verbose, boolean fix,
+                              List<Finding> out, Consumer<String> progress) throws SQLException {
+        long start = System.nanoTime();
+        progress.accept(String.format("pggit: check %d/%d %s: %s ...", n, of, check, what));
+        int found = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT check_name, kind, severity, subject, message, hint, details::text"
+                + " FROM pggit.verify_consistency(?, ?, ARRAY[?])")) {
+            ps.setBoolean(1, fix);
+            ps.setBoolean(2, verbose);
+            ps.setString(3, check);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Finding(rs.getString(1), rs.getString(2), Finding.Severity.ofCode(rs.getString(3)),
+                            rs.getString(4), rs.getString(5), rs.getString(6), Optional.empty(), Optional.ofNullable(rs.getString(7))));
+                    found++;
+                }
+            }
+        }
+        progress.accept(String.format("pggit: check %d/%d %s: %d finding(s) in %d ms", n, of, check, found,
+                (System.nanoTime() - start) / 1_000_000));
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** Applied Flyway migrations whose file under {@code locations} now has another checksum. */

@@ -2005,7 +2005,8 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid A
              AND a.attname IN ('id', 'author', 'filename', 'md5sum', 'exectype')) = 5)
 $$;
 
-CREATE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT false, verbose boolean DEFAULT false)
+CREATE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT false, verbose boolean DEFAULT false,
+                                         checks text[] DEFAULT NULL)
     RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- One row per finding, check_name one of drift, gap, conflict, tracking:
@@ -2017,13 +2018,20 @@ CREATE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT false, verbo
 --             failed_migration, out_of_order (Flyway: applied after a higher version);
 --   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
 --   conflict: none yet (the conflict registry comes with merge).
--- verbose adds details (definitions before and after, history rows).
+-- verbose adds details (definitions before and after, history rows); checks names the checks to run
+-- (drift, gap, tracking; null = all), so a client can run them one by one and report progress.
 DECLARE
     installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
     ht record;
     adopted text;
 BEGIN
+    IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking')) THEN
+        RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking (or null for all)', checks
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     PERFORM pggit.refresh_tracking_windows();
+
+    IF checks IS NULL OR 'drift' = ANY (checks) THEN
     PERFORM pggit.detect_conflicts();
 
     RETURN QUERY
@@ -2039,14 +2047,17 @@ BEGIN
                || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason), or revert it with a migration.',
            CASE WHEN verify_consistency.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
                                                      'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
-      FROM pggit.drift() d;
+      FROM pggit_drift_now d   -- what detect_conflicts just found
+     ORDER BY d.object_key;
 
-    IF fix_issues AND EXISTS (SELECT 1 FROM pggit.drift()) THEN
+    IF fix_issues AND EXISTS (SELECT 1 FROM pggit_drift_now) THEN
         adopted := pggit.commit_changes('adopt drift (verify_consistency)', 'drift', NULL, NULL, true);
         RETURN QUERY SELECT 'drift', 'drift_adopted', 'info', adopted,
                             format('drift adopted as commit %s', left(adopted, 7)), NULL::text, NULL::jsonb;
     END IF;
+    END IF;
 
+    IF checks IS NULL OR 'gap' = ANY (checks) THEN
     FOR ht IN SELECT * FROM pggit.history_tables() h LOOP
         IF ht.tool = 'flyway' THEN
             RETURN QUERY EXECUTE format($q$
@@ -2132,7 +2143,9 @@ BEGIN
             $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
         END IF;
     END LOOP;
+    END IF;
 
+    IF checks IS NULL OR 'tracking' = ANY (checks) THEN
     RETURN QUERY
     SELECT 'tracking', 'tracking_off', 'warning', 'pggit', format('tracking is %s since %s, until %s', t.state, t.since, t.until),
            t.note, NULL::jsonb
@@ -2143,10 +2156,11 @@ BEGIN
            'Its changes show as drift: adopt them once the cause is fixed.', NULL::jsonb
       FROM pggit.capture_failure f
      WHERE f.recorded_at > coalesce((SELECT max(c.committed_at) FROM pggit.commit c WHERE c.origin IN ('drift', 'baseline')), '-infinity');
+    END IF;
 END
 $$;
-COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean) IS
-    'One row per finding (check_name drift, gap, conflict or tracking; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order), tracking off, capture failures. fix_issues => true adopts drift as a commit of origin drift.';
+COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
+    'One row per finding (check_name drift, gap, conflict or tracking; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order), tracking off, capture failures. fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -2181,9 +2195,11 @@ CREATE FUNCTION pggit.detect_conflicts() RETURNS integer
 DECLARE
     n integer;
 BEGIN
-    CREATE TEMP TABLE IF NOT EXISTS pggit_drift_now (object_key text, change text, old_hash text, new_hash text) ON COMMIT DROP;
+    -- the scan is kept for the rest of the transaction: verify_consistency reports from it instead of scanning again
+    CREATE TEMP TABLE IF NOT EXISTS pggit_drift_now (change text, object_key text, old_key text, kind text, old_hash text,
+                                                     new_hash text, note text) ON COMMIT DROP;
     DELETE FROM pggit_drift_now;
-    INSERT INTO pggit_drift_now SELECT d.object_key, d.change, d.old_hash, d.new_hash FROM pggit.drift() d;
+    INSERT INTO pggit_drift_now SELECT d.change, d.object_key, d.old_key, d.kind, d.old_hash, d.new_hash, d.note FROM pggit.drift() d;
     INSERT INTO pggit.conflict (object_key, source, change, tracked_hash, current_hash)
     SELECT d.object_key, 'drift', d.change, d.old_hash, d.new_hash FROM pggit_drift_now d
     ON CONFLICT (object_key) WHERE resolved_at IS NULL DO UPDATE

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Two live databases, object by object, and the ordered DDL that would bring the target to the
@@ -44,9 +46,34 @@ public final class Compare {
     private Compare() {
     }
 
+    /**
+     * Reads both catalogs at the same time (the target on a second thread: the two reads run in
+     * two server processes, often on two servers) and compares them.
+     */
     public static Result compare(Connection source, Connection target) throws SQLException {
+        CompletableFuture<Map<String, DdlWriter.Item>> targetRead = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                targetRead.complete(read(target, "target"));
+            } catch (Throwable e) {
+                targetRead.completeExceptionally(e);
+            }
+        }, "pggit-compare-target");
+        reader.setDaemon(true);
+        reader.start();
         Map<String, DdlWriter.Item> src = read(source, "source");
-        Map<String, DdlWriter.Item> tgt = read(target, "target");
+        Map<String, DdlWriter.Item> tgt;
+        try {
+            tgt = targetRead.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PggitException("interrupted while reading the target database's catalog", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new PggitException("cannot read the target database's catalog: " + e.getCause().getMessage(), e.getCause());
+        }
         List<Difference> diffs = new ArrayList<>();
         List<DdlWriter.Item> create = new ArrayList<>();
         List<DdlWriter.Item> drop = new ArrayList<>();
