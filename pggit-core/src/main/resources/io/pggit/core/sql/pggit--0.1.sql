@@ -221,11 +221,14 @@ CREATE TABLE pggit.tracking_config (
     ignore_schemas    text[],             -- LIKE patterns
     track_operations  text[],             -- command-tag prefixes (CREATE, ALTER, DROP, CREATE INDEX ...); null = all
     ignore_operations text[],
+    track_owners      boolean NOT NULL DEFAULT true,   -- false: owners are no part of definitions
+    track_privileges  boolean NOT NULL DEFAULT true,   -- false: ACLs (and default privileges) are not tracked
+    track_comments    boolean NOT NULL DEFAULT true,   -- false: comments are no part of definitions
     updated_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
     updated_by        name NOT NULL DEFAULT session_user
 );
 INSERT INTO pggit.tracking_config DEFAULT VALUES;
-COMMENT ON TABLE pggit.tracking_config IS 'Schema and operation filters (pggit.configure_tracking). Defaults track every user schema and operation.';
+COMMENT ON TABLE pggit.tracking_config IS 'Schema and operation filters (pggit.configure_tracking) and whether owners, privileges and comments are part of definitions (pggit.configure_properties). Defaults track every user schema, operation and property.';
 
 CREATE TABLE pggit.ignore_pattern (
     pattern    text PRIMARY KEY,          -- LIKE pattern over '<command tag> <object identity>'
@@ -319,6 +322,19 @@ CREATE FUNCTION pggit.without_directives(definition jsonb) RETURNS jsonb
     END;
 COMMENT ON FUNCTION pggit.without_directives(jsonb) IS 'A definition with tracking directives removed from its comment: directives are not part of an object''s content hash.';
 
+CREATE FUNCTION pggit.without_properties(definition jsonb, owners boolean, privileges boolean, comments boolean) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN owners AND privileges AND comments THEN definition ELSE
+        (SELECT CASE WHEN d ? 'columns' THEN jsonb_set(d, '{columns}', (SELECT jsonb_agg(c - x ORDER BY n)
+                                                                         FROM jsonb_array_elements(d -> 'columns') WITH ORDINALITY e(c, n)))
+                     WHEN d ? 'attributes' THEN jsonb_set(d, '{attributes}', (SELECT jsonb_agg(c - x ORDER BY n)
+                                                                               FROM jsonb_array_elements(d -> 'attributes') WITH ORDINALITY e(c, n)))
+                     ELSE d END
+           FROM (SELECT definition - x AS d,
+                        x FROM (SELECT ARRAY(SELECT k FROM unnest(ARRAY['owner', 'acl', 'comment'], ARRAY[owners, privileges, comments]) p(k, kept)
+                                              WHERE NOT kept) AS x) xs) dx) END;
+COMMENT ON FUNCTION pggit.without_properties(jsonb, boolean, boolean, boolean) IS 'A definition without the properties switched off (pggit.configure_properties): owner, acl (also of columns), comment (also of columns and attributes).';
+
 -- ---------------------------------------------------------------------------------------------
 -- The catalog reader: the one place that reads pg_catalog for definitions.
 -- ---------------------------------------------------------------------------------------------
@@ -335,12 +351,14 @@ CREATE FUNCTION pggit.read_catalog(classids oid[] DEFAULT NULL, objids oid[] DEF
 DECLARE
     want_classids oid[] := classids;
     want_objids oid[] := objids;
+    cfg pggit.tracking_config := (SELECT c FROM pggit.tracking_config c);
+    all_properties boolean := cfg.track_owners AND cfg.track_privileges AND cfg.track_comments;
 BEGIN
 IF want_classids IS NULL THEN
     SELECT array_agg(a.classid), array_agg(a.objid) INTO want_classids, want_objids
       FROM (SELECT 'pg_namespace'::regclass::oid AS classid, n.oid AS objid FROM pg_namespace n
             UNION ALL
-            SELECT 'pg_class'::regclass, c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'i', 'I')
+            SELECT 'pg_class'::regclass, c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'I')
             UNION ALL
             SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p WHERE p.pronamespace <> 'pg_catalog'::regnamespace
             UNION ALL
@@ -350,7 +368,27 @@ IF want_classids IS NULL THEN
             UNION ALL
             SELECT 'pg_trigger'::regclass, g.oid FROM pg_trigger g WHERE NOT g.tgisinternal
             UNION ALL
-            SELECT 'pg_extension'::regclass, x.oid FROM pg_extension x) a;
+            SELECT 'pg_extension'::regclass, x.oid FROM pg_extension x
+            UNION ALL
+            SELECT 'pg_policy'::regclass, pol.oid FROM pg_policy pol
+            UNION ALL
+            SELECT 'pg_rewrite'::regclass, r.oid FROM pg_rewrite r WHERE r.rulename <> '_RETURN'
+            UNION ALL
+            SELECT 'pg_event_trigger'::regclass, e.oid FROM pg_event_trigger e
+            UNION ALL
+            SELECT 'pg_publication'::regclass, pb.oid FROM pg_publication pb
+            UNION ALL
+            SELECT 'pg_subscription'::regclass, sb.oid FROM pg_subscription sb
+            UNION ALL
+            SELECT 'pg_foreign_data_wrapper'::regclass, fw.oid FROM pg_foreign_data_wrapper fw
+            UNION ALL
+            SELECT 'pg_foreign_server'::regclass, fs.oid FROM pg_foreign_server fs
+            UNION ALL
+            SELECT 'pg_user_mapping'::regclass, um.umid FROM pg_user_mappings um
+            UNION ALL
+            SELECT 'pg_collation'::regclass, co.oid FROM pg_collation co WHERE co.collnamespace <> 'pg_catalog'::regnamespace
+            UNION ALL
+            SELECT 'pg_default_acl'::regclass, da.oid FROM pg_default_acl da) a;
 END IF;
 RETURN QUERY
 WITH want AS (
@@ -366,7 +404,7 @@ nsp AS (
 trel AS NOT MATERIALIZED (   -- tracked relations: in a tracked schema, no extension's member, no tool's history table
     -- (not materialized: each branch joins it by oid, so it costs an index probe per wanted object)
     SELECT c.*, n.nspname, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qname,
-           CASE c.relkind WHEN 'm' THEN 'materialized_view' WHEN 'v' THEN 'view' ELSE 'table' END AS rkind
+           CASE c.relkind WHEN 'm' THEN 'materialized_view' WHEN 'v' THEN 'view' WHEN 'f' THEN 'foreign_table' ELSE 'table' END AS rkind
       FROM pg_class c JOIN nsp n ON n.oid = c.relnamespace
      WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
        AND c.relname NOT IN (SELECT t.relname FROM pggit.tool_table t)
@@ -392,7 +430,7 @@ objs AS (
                'columns', (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
                                       'name', a.attname,
                                       'type', format_type(a.atttypid, a.atttypmod),
-                                      'not_null', CASE WHEN a.attnotnull AND t.relkind IN ('r', 'p') THEN true END,
+                                      'not_null', CASE WHEN a.attnotnull AND t.relkind IN ('r', 'p', 'f') THEN true END,
                                       'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
                                       'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
                                       'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
@@ -400,6 +438,13 @@ objs AS (
                                                         THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
                                                                 FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
                                                                WHERE co.oid = a.attcollation) END,
+                                      'storage', CASE WHEN a.attstorage <> ty.typstorage THEN
+                                                      CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'
+                                                                        WHEN 'm' THEN 'main' WHEN 'x' THEN 'extended' END END,
+                                      'compression', CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END,
+                                      'statistics', CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END,   -- -1 (15-16) or null (17+): default
+                                      'options', (SELECT array_agg(o ORDER BY o) FROM unnest(a.attfdwoptions) o),
+                                      'acl', (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(a.attacl) x),
                                       'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum)))
                                   ORDER BY a.attnum)
                             FROM pg_attribute a
@@ -417,7 +462,13 @@ objs AS (
                                (SELECT jsonb_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) ORDER BY i.inhseqno)
                                   FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
                                   JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = t.oid) END,
-               'options', (SELECT array_agg(o ORDER BY o) FROM unnest(t.reloptions) o),
+               'options', (SELECT array_agg(o ORDER BY o) FROM unnest(coalesce(t.reloptions, ft.ftoptions)) o),
+               'server', (SELECT quote_ident(fs.srvname) FROM pg_foreign_server fs WHERE fs.oid = ft.ftserver),
+               'replica_identity', CASE WHEN t.relkind IN ('r', 'p') THEN
+                                       CASE t.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
+                                                           WHEN 'i' THEN (SELECT 'index ' || quote_ident(ri.relname) FROM pg_index rx
+                                                                            JOIN pg_class ri ON ri.oid = rx.indexrelid
+                                                                           WHERE rx.indrelid = t.oid AND rx.indisreplident) END END,
                'row_security', CASE WHEN t.relrowsecurity THEN true END,
                'force_row_security', CASE WHEN t.relforcerowsecurity THEN true END,
                'owner', pg_get_userbyid(t.relowner),
@@ -425,7 +476,8 @@ objs AS (
                'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN trel t ON t.oid = w.objid AND w.classid = 'pg_class'::regclass
-     WHERE t.relkind IN ('r', 'p', 'v', 'm')
+      LEFT JOIN pg_foreign_table ft ON ft.ftrelid = t.oid
+     WHERE t.relkind IN ('r', 'p', 'v', 'm', 'f')
 
     UNION ALL
     -- sequences (identity sequences belong to their column)
@@ -461,7 +513,7 @@ objs AS (
       FROM want w
       JOIN pg_index i ON i.indexrelid = w.objid AND w.classid = 'pg_class'::regclass
       JOIN pg_class ic ON ic.oid = i.indexrelid
-      JOIN trel t ON t.oid = i.indrelid AND t.relkind IN ('r', 'p', 'v', 'm')
+      JOIN trel t ON t.oid = i.indrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
      WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k
                         WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
        AND NOT ic.relispartition
@@ -479,7 +531,7 @@ objs AS (
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_constraint k ON k.oid = w.objid AND w.classid = 'pg_constraint'::regclass
-      JOIN trel t ON t.oid = k.conrelid AND t.relkind IN ('r', 'p', 'v', 'm')
+      JOIN trel t ON t.oid = k.conrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
      WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0
 
     UNION ALL
@@ -493,7 +545,7 @@ objs AS (
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = g.oid AND ds.classoid = 'pg_trigger'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_trigger g ON g.oid = w.objid AND w.classid = 'pg_trigger'::regclass
-      JOIN trel t ON t.oid = g.tgrelid AND t.relkind IN ('r', 'p', 'v', 'm')
+      JOIN trel t ON t.oid = g.tgrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
      WHERE NOT g.tgisinternal AND g.tgparentid = 0
 
     UNION ALL
@@ -524,7 +576,8 @@ objs AS (
       FROM want w
       JOIN pg_proc p ON p.oid = w.objid AND w.classid = 'pg_proc'::regclass
       JOIN nsp n ON n.oid = p.pronamespace
-     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+     -- not an extension's member, nor made by another object (a range type's constructors: deptype i)
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
 
     UNION ALL
     -- enum, composite, domain and range types
@@ -560,6 +613,172 @@ objs AS (
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = ty.oid AND d.deptype = 'e')
 
     UNION ALL
+    -- row-level security policies (children of their table)
+    SELECT 'pg_policy'::regclass::oid, pol.oid, 'policy', t.nspname,
+           'policy:' || t.qname || '.' || quote_ident(pol.polname), t.rkind || ':' || t.qname,
+           jsonb_build_object('table', t.qname, 'name', pol.polname,
+                              'permissive', pol.polpermissive,
+                              'command', CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+                                                         WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+                              'roles', (SELECT jsonb_agg(CASE WHEN r.r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r.r)) END
+                                                         ORDER BY CASE WHEN r.r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r.r)) END)
+                                          FROM unnest(pol.polroles) r(r)),
+                              'using', pg_get_expr(pol.polqual, pol.polrelid),
+                              'with_check', pg_get_expr(pol.polwithcheck, pol.polrelid),
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = pol.oid AND ds.classoid = 'pg_policy'::regclass AND ds.objsubid = 0))
+      FROM want w
+      JOIN pg_policy pol ON pol.oid = w.objid AND w.classid = 'pg_policy'::regclass
+      JOIN trel t ON t.oid = pol.polrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
+
+    UNION ALL
+    -- rules (not the _RETURN rule that makes a view; children of their table or view)
+    SELECT 'pg_rewrite'::regclass::oid, r.oid, 'rule', t.nspname,
+           'rule:' || t.qname || '.' || quote_ident(r.rulename), t.rkind || ':' || t.qname,
+           jsonb_build_object('table', t.qname, 'name', r.rulename,
+                              'definition', pg_get_ruledef(r.oid),
+                              'enabled', CASE r.ev_enabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled'
+                                                           WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_rewrite'::regclass AND ds.objsubid = 0))
+      FROM want w
+      JOIN pg_rewrite r ON r.oid = w.objid AND w.classid = 'pg_rewrite'::regclass
+      JOIN trel t ON t.oid = r.ev_class AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
+     WHERE r.rulename <> '_RETURN'
+
+    UNION ALL
+    -- collations created in user schemas (version-dependent columns read through to_jsonb:
+    -- colliculocale on PostgreSQL 15-16 is colllocale from 17; collicurules from 16)
+    SELECT 'pg_collation'::regclass::oid, co.oid, 'collation', n.nspname,
+           'collation:' || quote_ident(n.nspname) || '.' || quote_ident(co.collname), NULL,
+           jsonb_build_object('schema', n.nspname, 'name', co.collname,
+                              'provider', CASE co.collprovider WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' WHEN 'b' THEN 'builtin'
+                                                               ELSE co.collprovider::text END,
+                              'deterministic', co.collisdeterministic,
+                              'lc_collate', to_jsonb(co) ->> 'collcollate', 'lc_ctype', to_jsonb(co) ->> 'collctype',
+                              'locale', coalesce(to_jsonb(co) ->> 'colllocale', to_jsonb(co) ->> 'colliculocale'),
+                              'rules', to_jsonb(co) ->> 'collicurules',
+                              'owner', pg_get_userbyid(co.collowner),
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = co.oid AND ds.classoid = 'pg_collation'::regclass AND ds.objsubid = 0))
+      FROM want w
+      JOIN pg_collation co ON co.oid = w.objid AND w.classid = 'pg_collation'::regclass
+      JOIN nsp n ON n.oid = co.collnamespace
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_collation'::regclass AND d.objid = co.oid AND d.deptype = 'e')
+
+    UNION ALL
+    -- event triggers (database-wide: schema ''), not pggit's own
+    SELECT 'pg_event_trigger'::regclass::oid, e.oid, 'event_trigger', '',
+           'event_trigger:' || quote_ident(e.evtname), NULL,
+           jsonb_build_object('name', e.evtname, 'event', e.evtevent,
+                              'tags', (SELECT jsonb_agg(tg ORDER BY tg) FROM unnest(e.evttags) tg),
+                              'function', e.evtfoid::regprocedure::text,
+                              'enabled', CASE e.evtenabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled'
+                                                           WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,
+                              'owner', pg_get_userbyid(e.evtowner),
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = e.oid AND ds.classoid = 'pg_event_trigger'::regclass AND ds.objsubid = 0))
+      FROM want w
+      JOIN pg_event_trigger e ON e.oid = w.objid AND w.classid = 'pg_event_trigger'::regclass
+      JOIN pg_proc ep ON ep.oid = e.evtfoid
+     WHERE ep.pronamespace <> (SELECT pn.oid FROM pg_namespace pn WHERE pn.nspname = 'pggit')
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e')
+
+    UNION ALL
+    -- publications (database-wide), with their tables (column lists, row filters) and schemas
+    SELECT 'pg_publication'::regclass::oid, pb.oid, 'publication', '',
+           'publication:' || quote_ident(pb.pubname), NULL,
+           jsonb_build_object('name', pb.pubname, 'all_tables', CASE WHEN pb.puballtables THEN true END,
+                              'publish', (SELECT jsonb_agg(op) FROM unnest(ARRAY[CASE WHEN pb.pubinsert THEN 'insert' END,
+                                              CASE WHEN pb.pubupdate THEN 'update' END, CASE WHEN pb.pubdelete THEN 'delete' END,
+                                              CASE WHEN pb.pubtruncate THEN 'truncate' END]) op WHERE op IS NOT NULL),
+                              'via_root', CASE WHEN pb.pubviaroot THEN true END,
+                              'tables', (SELECT jsonb_agg(jsonb_build_object(
+                                                    'table', quote_ident(rn.nspname) || '.' || quote_ident(rc.relname),
+                                                    'columns', (SELECT jsonb_agg(ra.attname ORDER BY ra.attnum) FROM pg_attribute ra
+                                                                 WHERE ra.attrelid = pr.prrelid AND ra.attnum = ANY (pr.prattrs::int2[])),
+                                                    'where', pg_get_expr(pr.prqual, pr.prrelid))
+                                                 ORDER BY rn.nspname, rc.relname)
+                                           FROM pg_publication_rel pr JOIN pg_class rc ON rc.oid = pr.prrelid
+                                           JOIN pg_namespace rn ON rn.oid = rc.relnamespace WHERE pr.prpubid = pb.oid),
+                              'schemas', (SELECT jsonb_agg(pn.nspname ORDER BY pn.nspname) FROM pg_publication_namespace pns
+                                            JOIN pg_namespace pn ON pn.oid = pns.pnnspid WHERE pns.pnpubid = pb.oid),
+                              'owner', pg_get_userbyid(pb.pubowner),
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = pb.oid AND ds.classoid = 'pg_publication'::regclass AND ds.objsubid = 0))
+      FROM want w
+      JOIN pg_publication pb ON pb.oid = w.objid AND w.classid = 'pg_publication'::regclass
+
+    UNION ALL
+    -- subscriptions of this database: the definition only, never the connection string (its
+    -- password); the columns every role may read, in forms that are the same on PostgreSQL 15-18
+    SELECT 'pg_subscription'::regclass::oid, sb.oid, 'subscription', '',
+           'subscription:' || quote_ident(sb.subname), NULL,
+           jsonb_build_object('name', sb.subname,
+                              'publications', (SELECT jsonb_agg(sp ORDER BY sp) FROM unnest(sb.subpublications) sp),
+                              'enabled', sb.subenabled, 'binary', sb.subbinary,
+                              'streaming', CASE sb.substream::text WHEN 'true' THEN 'on' WHEN 't' THEN 'on' WHEN 'false' THEN 'off'
+                                                                   WHEN 'f' THEN 'off' WHEN 'p' THEN 'parallel' END,
+                              'slot_name', sb.subslotname, 'synchronous_commit', sb.subsynccommit,
+                              'owner', pg_get_userbyid(sb.subowner),
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = sb.oid AND ds.classoid = 'pg_subscription'::regclass AND ds.objsubid = 0))
+      FROM want w
+      JOIN pg_subscription sb ON sb.oid = w.objid AND w.classid = 'pg_subscription'::regclass
+     WHERE sb.subdbid = (SELECT db.oid FROM pg_database db WHERE db.datname = current_database())
+
+    UNION ALL
+    -- foreign-data wrappers (not an extension's)
+    SELECT 'pg_foreign_data_wrapper'::regclass::oid, fw.oid, 'foreign_data_wrapper', '',
+           'foreign_data_wrapper:' || quote_ident(fw.fdwname), NULL,
+           jsonb_build_object('name', fw.fdwname,
+                              'handler', CASE WHEN fw.fdwhandler <> 0 THEN fw.fdwhandler::regproc::text END,
+                              'validator', CASE WHEN fw.fdwvalidator <> 0 THEN fw.fdwvalidator::regproc::text END,
+                              'options', (SELECT array_agg(o ORDER BY o) FROM unnest(fw.fdwoptions) o),
+                              'owner', pg_get_userbyid(fw.fdwowner),
+                              'acl', (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(fw.fdwacl) x),
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = fw.oid AND ds.classoid = 'pg_foreign_data_wrapper'::regclass AND ds.objsubid = 0))
+      FROM want w
+      JOIN pg_foreign_data_wrapper fw ON fw.oid = w.objid AND w.classid = 'pg_foreign_data_wrapper'::regclass
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_foreign_data_wrapper'::regclass AND d.objid = fw.oid AND d.deptype = 'e')
+
+    UNION ALL
+    -- foreign servers (a password option is never read)
+    SELECT 'pg_foreign_server'::regclass::oid, fs.oid, 'server', '',
+           'server:' || quote_ident(fs.srvname), NULL,
+           jsonb_build_object('name', fs.srvname, 'wrapper', (SELECT quote_ident(x.fdwname) FROM pg_foreign_data_wrapper x WHERE x.oid = fs.srvfdw),
+                              'type', fs.srvtype, 'version', fs.srvversion,
+                              'options', (SELECT array_agg(o ORDER BY o) FROM unnest(fs.srvoptions) o WHERE o NOT LIKE 'password=%'),
+                              'owner', pg_get_userbyid(fs.srvowner),
+                              'acl', (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(fs.srvacl) x),
+                              'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = fs.oid AND ds.classoid = 'pg_foreign_server'::regclass AND ds.objsubid = 0))
+      FROM want w
+      JOIN pg_foreign_server fs ON fs.oid = w.objid AND w.classid = 'pg_foreign_server'::regclass
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_foreign_server'::regclass AND d.objid = fs.oid AND d.deptype = 'e')
+
+    UNION ALL
+    -- user mappings, through the pg_user_mappings view (options shown only to whom may see them;
+    -- a password option is never read); children of their server
+    SELECT 'pg_user_mapping'::regclass::oid, um.umid, 'user_mapping', '',
+           'user_mapping:' || CASE WHEN um.umuser = 0 THEN 'PUBLIC' ELSE quote_ident(um.usename) END || '@' || quote_ident(um.srvname),
+           'server:' || quote_ident(um.srvname),
+           jsonb_build_object('user', CASE WHEN um.umuser = 0 THEN 'PUBLIC' ELSE quote_ident(um.usename) END,
+                              'server', quote_ident(um.srvname),
+                              'options', (SELECT array_agg(o ORDER BY o) FROM unnest(um.umoptions) o WHERE o NOT LIKE 'password=%'))
+      FROM want w
+      JOIN pg_user_mappings um ON um.umid = w.objid AND w.classid = 'pg_user_mapping'::regclass
+
+    UNION ALL
+    -- default privileges (ALTER DEFAULT PRIVILEGES), per role, schema (or all) and object type
+    SELECT 'pg_default_acl'::regclass::oid, da.oid, 'default_privileges', coalesce(dn.nspname, ''),
+           'default_privileges:' || quote_ident(pg_get_userbyid(da.defaclrole)) || coalesce(' in ' || quote_ident(dn.nspname), '')
+               || ' on ' || CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+                                                  WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE da.defaclobjtype::text END,
+           NULL,
+           jsonb_build_object('role', pg_get_userbyid(da.defaclrole), 'schema', dn.nspname,
+                              'on', CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+                                                          WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE da.defaclobjtype::text END,
+                              'acl', (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(da.defaclacl) x))
+      FROM want w
+      JOIN pg_default_acl da ON da.oid = w.objid AND w.classid = 'pg_default_acl'::regclass
+      LEFT JOIN pg_namespace dn ON dn.oid = da.defaclnamespace
+     WHERE da.defaclnamespace = 0 OR da.defaclnamespace IN (SELECT n.oid FROM nsp n)
+
+    UNION ALL
     -- extensions: tracked as the extension, never member by member
     SELECT 'pg_extension'::regclass::oid, x.oid, 'extension', n.nspname, 'extension:' || quote_ident(x.extname), NULL,
            jsonb_build_object('name', x.extname, 'version', x.extversion, 'schema', n.nspname,
@@ -575,7 +794,10 @@ SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_k
   FROM objs o,
        LATERAL (SELECT CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%'
                             THEN pggit.without_directives(jsonb_strip_nulls(o.definition))
-                            ELSE jsonb_strip_nulls(o.definition) END AS def) d;
+                            ELSE jsonb_strip_nulls(o.definition) END AS d0) d0,
+       LATERAL (SELECT CASE WHEN all_properties THEN d0.d0
+                            ELSE pggit.without_properties(d0.d0, cfg.track_owners, cfg.track_privileges, cfg.track_comments) END AS def) d
+ WHERE all_properties OR cfg.track_privileges OR o.kind <> 'default_privileges';
 END
 $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
@@ -779,9 +1001,9 @@ seed AS (
     UNION
     -- privileges without object ids: every object of the kind they name
     SELECT 'pg_class'::regclass, c.oid FROM pg_class c
-     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')
+     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
        AND EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
-                      AND upper(j.object_type) IN ('TABLE', 'SEQUENCE', 'VIEW', 'MATERIALIZED VIEW'))
+                      AND upper(j.object_type) IN ('TABLE', 'SEQUENCE', 'VIEW', 'MATERIALIZED VIEW', 'FOREIGN TABLE'))
     UNION
     SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p
      WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
@@ -795,6 +1017,28 @@ seed AS (
      WHERE t.typtype IN ('e', 'c', 'd', 'r')
        AND EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
                       AND upper(j.object_type) IN ('TYPE', 'DOMAIN'))
+    UNION
+    SELECT 'pg_foreign_server'::regclass, fs.oid FROM pg_foreign_server fs
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('FOREIGN SERVER', 'SERVER'))
+    UNION
+    SELECT 'pg_foreign_data_wrapper'::regclass, fw.oid FROM pg_foreign_data_wrapper fw
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) = 'FOREIGN DATA WRAPPER')
+    UNION   -- ALTER DEFAULT PRIVILEGES carries no object id: every entry, live and recorded (a revoke may remove one)
+    SELECT 'pg_default_acl'::regclass, da.oid FROM pg_default_acl da
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag = 'ALTER DEFAULT PRIVILEGES')
+    UNION
+    SELECT m.classid, m.objid FROM pggit.object_map m
+     WHERE m.kind = 'default_privileges' AND EXISTS (SELECT 1 FROM j WHERE j.command_tag = 'ALTER DEFAULT PRIVILEGES')
+    UNION   -- a publication's tables and schemas are rows of their own: the publication is read again
+    SELECT 'pg_publication'::regclass, pb.oid FROM pg_publication pb
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.classid IN ('pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass))
+    UNION   -- event triggers fire for no event-trigger DDL: they are compared on every capture (a handful)
+    SELECT 'pg_event_trigger'::regclass, e.oid FROM pg_event_trigger e JOIN pg_proc ep ON ep.oid = e.evtfoid
+     WHERE ep.pronamespace <> 'pggit'::regnamespace
+    UNION
+    SELECT m.classid, m.objid FROM pggit.object_map m WHERE m.kind = 'event_trigger'
 ),
 lvl1 AS (
     SELECT s.classid, s.objid FROM seed s
@@ -806,6 +1050,12 @@ lvl1 AS (
      WHERE s.classid = 'pg_namespace'::regclass
     UNION
     SELECT 'pg_type'::regclass, t.oid FROM seed s JOIN pg_type t ON t.typnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_collation'::regclass, co.oid FROM seed s JOIN pg_collation co ON co.collnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_default_acl'::regclass, da.oid FROM seed s JOIN pg_default_acl da ON da.defaclnamespace = s.objid
      WHERE s.classid = 'pg_namespace'::regclass
     UNION  -- a composite type relation's type; a domain constraint's domain
     SELECT 'pg_type'::regclass, c.reltype FROM seed s JOIN pg_class c ON c.oid = s.objid
@@ -820,13 +1070,21 @@ lvl1 AS (
 lvl2 AS (
     SELECT l.classid, l.objid FROM lvl1 l
     UNION  -- dependents: views (through their rewrite rule), foreign keys, sequences, routines, types
-    SELECT CASE WHEN d.classid = 'pg_rewrite'::regclass THEN 'pg_class'::regclass ELSE d.classid END,
-           CASE WHEN d.classid = 'pg_rewrite'::regclass THEN rw.ev_class ELSE d.objid END
+    -- (a publication's table or schema entry stands for the publication)
+    SELECT CASE d.classid WHEN 'pg_rewrite'::regclass THEN 'pg_class'::regclass
+                          WHEN 'pg_publication_rel'::regclass THEN 'pg_publication'::regclass
+                          WHEN 'pg_publication_namespace'::regclass THEN 'pg_publication'::regclass ELSE d.classid END,
+           CASE d.classid WHEN 'pg_rewrite'::regclass THEN rw.ev_class
+                          WHEN 'pg_publication_rel'::regclass THEN pr.prpubid
+                          WHEN 'pg_publication_namespace'::regclass THEN pns.pnpubid ELSE d.objid END
       FROM lvl1 l
       JOIN pg_depend d ON d.refclassid = l.classid AND d.refobjid = l.objid
       LEFT JOIN pg_rewrite rw ON d.classid = 'pg_rewrite'::regclass AND rw.oid = d.objid
-     WHERE d.classid IN ('pg_rewrite'::regclass, 'pg_constraint'::regclass, 'pg_class'::regclass,
-                         'pg_proc'::regclass, 'pg_type'::regclass, 'pg_trigger'::regclass)
+      LEFT JOIN pg_publication_rel pr ON d.classid = 'pg_publication_rel'::regclass AND pr.oid = d.objid
+      LEFT JOIN pg_publication_namespace pns ON d.classid = 'pg_publication_namespace'::regclass AND pns.oid = d.objid
+     WHERE d.classid IN ('pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass, 'pg_rewrite'::regclass, 'pg_constraint'::regclass, 'pg_class'::regclass,
+                         'pg_proc'::regclass, 'pg_type'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass,
+                         'pg_event_trigger'::regclass, 'pg_foreign_server'::regclass)
        AND d.deptype IN ('n', 'a', 'i')
 ),
 rels AS (
@@ -840,6 +1098,13 @@ lvl3 AS (   -- every relation read is read with all its children, so none looks 
     SELECT 'pg_constraint'::regclass, k.oid FROM rels r JOIN pg_constraint k ON k.conrelid = r.oid
     UNION
     SELECT 'pg_trigger'::regclass, g.oid FROM rels r JOIN pg_trigger g ON g.tgrelid = r.oid
+    UNION
+    SELECT 'pg_policy'::regclass, pol.oid FROM rels r JOIN pg_policy pol ON pol.polrelid = r.oid
+    UNION
+    SELECT 'pg_rewrite'::regclass, rw.oid FROM rels r JOIN pg_rewrite rw ON rw.ev_class = r.oid AND rw.rulename <> '_RETURN'
+    UNION   -- a server's user mappings (re-keyed when it is renamed)
+    SELECT 'pg_user_mapping'::regclass, um.umid FROM lvl2 l JOIN pg_user_mappings um ON um.srvid = l.objid
+     WHERE l.classid = 'pg_foreign_server'::regclass
 )
 SELECT l.classid, l.objid FROM lvl3 l WHERE l.objid IS NOT NULL AND l.objid <> 0;
 END
@@ -1419,6 +1684,40 @@ CREATE FUNCTION pggit.configure(track_schemas text[] DEFAULT NULL, ignore_schema
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
     RETURN pggit.configure_tracking(track_schemas, ignore_schemas, track_operations, ignore_operations);
 COMMENT ON FUNCTION pggit.configure(text[], text[], text[], text[]) IS 'Alias of pggit.configure_tracking (the spelling of the PrintOptim requirements).';
+
+CREATE FUNCTION pggit.configure_properties(owners boolean DEFAULT NULL, privileges boolean DEFAULT NULL,
+                                           comments boolean DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Whether owners, privileges (ACLs, column ACLs, default privileges) and comments are part of
+-- object definitions, for teams whose environments differ in them. null keeps a setting. A change
+-- alters the definition of every object that has the property, so it is recorded at once as one
+-- commit of the whole catalog (origin manual), whose id is returned (null when nothing changed).
+DECLARE
+    before jsonb := (SELECT jsonb_build_object('track_owners', c.track_owners, 'track_privileges', c.track_privileges,
+                                               'track_comments', c.track_comments) FROM pggit.tracking_config c);
+    after jsonb;
+BEGIN
+    UPDATE pggit.tracking_config c
+       SET track_owners = coalesce(configure_properties.owners, c.track_owners),
+           track_privileges = coalesce(configure_properties.privileges, c.track_privileges),
+           track_comments = coalesce(configure_properties.comments, c.track_comments),
+           updated_at = clock_timestamp(), updated_by = session_user
+    RETURNING jsonb_build_object('track_owners', c.track_owners, 'track_privileges', c.track_privileges,
+                                 'track_comments', c.track_comments) INTO after;
+    IF after = before THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, old_value, new_value) VALUES ('configure_properties', before, after);
+    RETURN pggit.commit_changes(format('tracked properties changed: owners %s, privileges %s, comments %s',
+                                       CASE WHEN (after ->> 'track_owners')::boolean THEN 'on' ELSE 'off' END,
+                                       CASE WHEN (after ->> 'track_privileges')::boolean THEN 'on' ELSE 'off' END,
+                                       CASE WHEN (after ->> 'track_comments')::boolean THEN 'on' ELSE 'off' END),
+                                'manual', NULL, NULL, true);
+END
+$$;
+COMMENT ON FUNCTION pggit.configure_properties(boolean, boolean, boolean) IS
+    'Switches owners, privileges (ACLs incl. column ACLs; default privileges) and comments in or out of object definitions; null keeps a setting. A change is logged in pggit.rule_change and recorded at once as a commit of the whole catalog (origin manual), whose id is returned; null when nothing changed. Tracking directives in comments keep working with comments off.';
 
 CREATE FUNCTION pggit.add_ignore_pattern(pattern text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -176,7 +176,8 @@ public final class Compare {
             JsonNode x = before.get(name);
             JsonNode y = after.get(name);
             if (!Objects.equals(x.get("identity"), y.get("identity")) || !Objects.equals(x.get("generated"), y.get("generated"))
-                    || !Objects.equals(x.get("collation"), y.get("collation"))) {
+                    || !Objects.equals(x.get("collation"), y.get("collation")) || !Objects.equals(x.get("options"), y.get("options"))
+                    || !Objects.equals(x.get("acl"), y.get("acl"))) {
                 return null;
             }
             String col = "ALTER TABLE " + table + " ALTER COLUMN " + DdlWriter.q(name);
@@ -188,6 +189,18 @@ public final class Compare {
             }
             if (x.path("not_null").asBoolean(false) != y.path("not_null").asBoolean(false)) {
                 out.add(col + (y.path("not_null").asBoolean(false) ? " SET NOT NULL;" : " DROP NOT NULL;"));
+            }
+            if (!Objects.equals(x.get("storage"), y.get("storage"))) {
+                if (!y.has("storage")) {
+                    return null;   // back to the type's default storage: SET STORAGE DEFAULT needs PostgreSQL 16
+                }
+                out.add(col + " SET STORAGE " + y.path("storage").asText().toUpperCase(java.util.Locale.ROOT) + ";");
+            }
+            if (!Objects.equals(x.get("compression"), y.get("compression"))) {
+                out.add(col + " SET COMPRESSION " + y.path("compression").asText("DEFAULT") + ";");
+            }
+            if (!Objects.equals(x.get("statistics"), y.get("statistics"))) {
+                out.add(col + " SET STATISTICS " + y.path("statistics").asInt(-1) + ";");
             }
         }
         for (String name : added) {
@@ -220,7 +233,8 @@ public final class Compare {
     /** DROP statements, dependents first: the reverse of the creation order; children of dropped tables go with them. */
     private static List<String> drops(List<DdlWriter.Item> items) {
         List<String> tables = items.stream().filter(i -> i.kind().equals("table") || i.kind().equals("view")
-                || i.kind().equals("materialized_view")).map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
+                || i.kind().equals("materialized_view") || i.kind().equals("foreign_table"))
+                .map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
         List<String> out = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (DdlWriter.Statement st : DdlWriter.create(items)) {
@@ -232,8 +246,14 @@ public final class Compare {
             JsonNode d = i.definition();
             String id = i.key().substring(i.key().indexOf(':') + 1);
             String parent = d.path("table").asText("");
-            if (!parent.isEmpty() && tables.contains(parent)) {
-                continue;   // dropped with its table
+            boolean reachesOut = i.kind().equals("rule") || i.kind().equals("policy")
+                    || (i.kind().equals("constraint") && d.path("type").asText().equals("foreign key"));
+            if (!parent.isEmpty() && tables.contains(parent) && !reachesOut) {
+                continue;   // dropped with its table (a rule, a policy or a foreign key may hold another table: dropped first)
+            }
+            if (i.kind().equals("sequence") && d.has("owned_by")
+                    && tables.contains(d.path("owned_by").asText().replaceAll("\\.[^.]*$", ""))) {
+                continue;   // a sequence its column owns goes with the table
             }
             String sql = switch (i.kind()) {
                 case "table" -> "DROP TABLE " + id + ";";
@@ -250,6 +270,19 @@ public final class Compare {
                 case "domain" -> "DROP DOMAIN " + id + ";";
                 case "schema" -> "DROP SCHEMA " + DdlWriter.q(d.path("name").asText()) + ";";
                 case "extension" -> "DROP EXTENSION " + DdlWriter.q(d.path("name").asText()) + ";";
+                case "foreign_table" -> "DROP FOREIGN TABLE " + id + ";";
+                case "collation" -> "DROP COLLATION " + id + ";";
+                case "policy" -> "DROP POLICY " + DdlWriter.q(d.path("name").asText()) + " ON " + parent + ";";
+                case "rule" -> "DROP RULE " + DdlWriter.q(d.path("name").asText()) + " ON " + parent + ";";
+                case "event_trigger" -> "DROP EVENT TRIGGER " + id + ";";
+                case "publication" -> "DROP PUBLICATION " + id + ";";
+                // without a slot, DROP SUBSCRIPTION does not connect to the publisher to drop it there
+                case "subscription" -> "ALTER SUBSCRIPTION " + id + " DISABLE;\nALTER SUBSCRIPTION " + id + " SET (slot_name = NONE);\n"
+                        + "DROP SUBSCRIPTION " + id + ";";
+                case "foreign_data_wrapper" -> "DROP FOREIGN DATA WRAPPER " + id + ";";
+                case "server" -> "DROP SERVER " + id + ";";
+                case "user_mapping" -> "DROP USER MAPPING FOR " + d.path("user").asText() + " SERVER " + d.path("server").asText() + ";";
+                case "default_privileges" -> DdlWriter.resetDefaultPrivileges(d);
                 default -> throw new IllegalArgumentException("no DROP for " + i.key());
             };
             out.add(sql);

@@ -10,15 +10,21 @@ import java.util.Map;
 
 /**
  * The DDL that recreates a tree, in dependency order, from the catalog reader's canonical
- * definitions (JSON): schemas, extensions, enum and range types, composite types, domains,
- * sequences, functions that use no table type, tables (inheritance and partition parents first),
- * sequence ownership, functions that do, primary/unique/check/exclusion constraints, indexes,
- * foreign keys (after every table, so mutual references need no special case), views (one before
- * another whose query names it), materialized views and their indexes, triggers, then comments.
+ * definitions (JSON): schemas, extensions, collations, enum and range types, composite types,
+ * domains, sequences, functions that use no table type, foreign-data wrappers, servers and user
+ * mappings, tables and foreign tables (inheritance and partition parents first), sequence
+ * ownership, functions that do, primary/unique/check/exclusion constraints, indexes, foreign keys
+ * (after every table, so mutual references need no special case), views (one before another whose
+ * query names it), materialized views and their indexes, triggers, rules, policies, event
+ * triggers, publications, subscriptions, comments, owners ({@code ALTER ... OWNER TO}), privileges
+ * ({@code REVOKE ALL} from PUBLIC and the owner, then a {@code GRANT} per ACL item, as pg_dump
+ * writes them), and last the default privileges (so that they do not apply to what the script
+ * creates).
  *
  * <p>Function bodies are not checked at creation ({@code SET check_function_bodies = off}), as
- * {@code pg_dump} does. Owners and privileges are not written yet: a script recreates the schema
- * as the role that runs it.
+ * {@code pg_dump} does. The roles named as owners and grantees must exist where the script runs.
+ * A subscription is created without connecting ({@code connect = false}) and with an empty
+ * connection string: pggit never records the connection string (it holds a password).
  *
  * <p>Internal: no compatibility promise.
  */
@@ -43,9 +49,10 @@ public final class DdlWriter {
         List<Item> sorted = new ArrayList<>(items);
         sorted.sort(Comparator.comparing(Item::key));
         Map<String, List<Statement>> phases = new LinkedHashMap<>();
-        for (String p : List.of("settings", "schema", "extension", "type", "composite", "domain", "sequence", "function",
-                "table", "owned", "function_late", "constraint", "index", "foreign_key", "view", "materialized_view",
-                "matview_index", "trigger", "comment")) {
+        for (String p : List.of("settings", "schema", "extension", "collation", "type", "composite", "domain", "sequence", "function",
+                "foreign_data_wrapper", "server", "user_mapping", "table", "column_settings", "owned", "function_late", "aggregate", "constraint", "index", "foreign_key",
+                "replica_identity", "view", "materialized_view", "matview_index", "trigger", "rule", "policy", "event_trigger", "publication", "subscription",
+                "comment", "owner", "privileges", "default_privileges")) {
             phases.put(p, new ArrayList<>());
         }
         phases.get("settings").add(new Statement("", "SET check_function_bodies = off;"));
@@ -61,29 +68,72 @@ public final class DdlWriter {
                 case "domain" -> phases.get("domain").add(st(i, domain(i)));
                 case "sequence" -> sequence(i, phases);
                 case "function", "procedure", "aggregate" -> routine(i, tableTypes, phases);
-                case "table" -> phases.get("table").add(st(i, table(i)));
+                case "table" -> {
+                    phases.get("table").add(st(i, table(i)));
+                    columnSettings(i, phases.get("column_settings"));
+                    if (d.has("replica_identity")) {
+                        String ri = d.path("replica_identity").asText();
+                        phases.get("replica_identity").add(st(i, "ALTER TABLE " + i.identity() + " REPLICA IDENTITY "
+                                + (ri.startsWith("index ") ? "USING INDEX " + ri.substring(6) : ri.toUpperCase(java.util.Locale.ROOT)) + ";"));
+                    }
+                }
                 case "constraint" -> phases.get(d.path("type").asText().equals("foreign key") ? "foreign_key" : "constraint")
                         .add(st(i, "ALTER TABLE " + d.path("table").asText() + " ADD CONSTRAINT " + q(d.path("name").asText()) + " "
                                 + d.path("definition").asText() + ";"));
                 case "index" -> phases.get(matviews.contains(d.path("table").asText()) ? "matview_index" : "index")
                         .add(st(i, d.path("definition").asText() + ";"));
-                case "view" -> phases.get("view").add(st(i, "CREATE VIEW " + i.identity() + " AS\n" + stripSemicolon(d.path("query").asText()) + ";"));
-                case "materialized_view" -> phases.get("materialized_view").add(st(i, "CREATE MATERIALIZED VIEW " + i.identity() + " AS\n"
+                case "view" -> phases.get("view").add(st(i, "CREATE VIEW " + i.identity() + with(d) + " AS\n" + stripSemicolon(d.path("query").asText()) + ";"));
+                case "materialized_view" -> phases.get("materialized_view").add(st(i, "CREATE MATERIALIZED VIEW " + i.identity() + with(d) + " AS\n"
                         + stripSemicolon(d.path("query").asText()) + ";"));
                 case "trigger" -> {
                     phases.get("trigger").add(st(i, d.path("definition").asText() + ";"));
                     if (d.has("enabled")) {
-                        String how = switch (d.path("enabled").asText()) {
-                            case "disabled" -> "DISABLE TRIGGER ";
-                            case "replica" -> "ENABLE REPLICA TRIGGER ";
-                            default -> "ENABLE ALWAYS TRIGGER ";
-                        };
-                        phases.get("trigger").add(st(i, "ALTER TABLE " + d.path("table").asText() + " " + how + q(d.path("name").asText()) + ";"));
+                        phases.get("trigger").add(st(i, "ALTER TABLE " + d.path("table").asText() + " " + enable(d.path("enabled").asText())
+                                + "TRIGGER " + q(d.path("name").asText()) + ";"));
                     }
                 }
+                case "foreign_table" -> {
+                    phases.get("table").add(st(i, foreignTable(i)));
+                    columnSettings(i, phases.get("column_settings"));
+                }
+                case "collation" -> phases.get("collation").add(st(i, collation(i)));
+                case "policy" -> phases.get("policy").add(st(i, policy(d)));
+                case "rule" -> {
+                    phases.get("rule").add(st(i, d.path("definition").asText()));
+                    if (d.has("enabled")) {
+                        phases.get("rule").add(st(i, "ALTER TABLE " + d.path("table").asText() + " " + enable(d.path("enabled").asText())
+                                + "RULE " + q(d.path("name").asText()) + ";"));
+                    }
+                }
+                case "event_trigger" -> {
+                    StringBuilder sb = new StringBuilder("CREATE EVENT TRIGGER " + q(d.path("name").asText()) + " ON " + d.path("event").asText());
+                    if (d.has("tags")) {
+                        List<String> tags = new ArrayList<>();
+                        d.path("tags").forEach(t -> tags.add(lit(t.asText())));
+                        sb.append(" WHEN TAG IN (").append(String.join(", ", tags)).append(')');
+                    }
+                    phases.get("event_trigger").add(st(i, sb.append(" EXECUTE FUNCTION ").append(d.path("function").asText()).append(';').toString()));
+                    if (d.has("enabled")) {
+                        phases.get("event_trigger").add(st(i, "ALTER EVENT TRIGGER " + q(d.path("name").asText()) + " "
+                                + enable(d.path("enabled").asText()).trim() + ";"));
+                    }
+                }
+                case "publication" -> phases.get("publication").add(st(i, publication(d)));
+                case "subscription" -> subscription(i, phases.get("subscription"));
+                case "foreign_data_wrapper" -> phases.get("foreign_data_wrapper").add(st(i, "CREATE FOREIGN DATA WRAPPER " + q(d.path("name").asText())
+                        + (d.has("handler") ? " HANDLER " + d.path("handler").asText() : " NO HANDLER")
+                        + (d.has("validator") ? " VALIDATOR " + d.path("validator").asText() : " NO VALIDATOR") + options(d.path("options")) + ";"));
+                case "server" -> phases.get("server").add(st(i, "CREATE SERVER " + q(d.path("name").asText())
+                        + (d.has("type") ? " TYPE " + lit(d.path("type").asText()) : "")
+                        + (d.has("version") ? " VERSION " + lit(d.path("version").asText()) : "")
+                        + " FOREIGN DATA WRAPPER " + d.path("wrapper").asText() + options(d.path("options")) + ";"));
+                case "user_mapping" -> phases.get("user_mapping").add(st(i, "CREATE USER MAPPING FOR " + d.path("user").asText()
+                        + " SERVER " + d.path("server").asText() + options(d.path("options")) + ";"));
+                case "default_privileges" -> defaultPrivileges(i, phases.get("default_privileges"));
                 default -> throw new IllegalArgumentException("no DDL for objects of kind " + i.kind() + " (" + i.key() + ")");
             }
             comments(i, phases.get("comment"));
+            ownerAndPrivileges(i, phases.get("owner"), phases.get("privileges"));
         }
         orderParentsFirst(phases.get("table"), sorted);
         orderByReference(phases.get("function"));
@@ -102,6 +152,245 @@ public final class DdlWriter {
             sb.append(s.sql()).append("\n\n");
         }
         return sb.toString();
+    }
+
+    /** {@code WITH (k=v, ...)} from a relation's options (storage parameters, a view's check_option), or nothing. */
+    private static String with(JsonNode d) {
+        if (!d.has("options")) {
+            return "";
+        }
+        List<String> opts = new ArrayList<>();
+        d.path("options").forEach(o -> opts.add(o.asText()));
+        return " WITH (" + String.join(", ", opts) + ")";
+    }
+
+        /** Column storage, compression and statistics target, which CREATE TABLE cannot say. */
+    private static void columnSettings(Item i, List<Statement> out) {
+        String alter = "ALTER " + (i.kind().equals("foreign_table") ? "FOREIGN TABLE " : "TABLE ") + i.identity() + " ALTER COLUMN ";
+        i.definition().path("columns").forEach(c -> {
+            String col = alter + q(c.path("name").asText());
+            if (c.has("storage")) {
+                out.add(st(i, col + " SET STORAGE " + c.path("storage").asText().toUpperCase(java.util.Locale.ROOT) + ";"));
+            }
+            if (c.has("compression")) {
+                out.add(st(i, col + " SET COMPRESSION " + c.path("compression").asText() + ";"));
+            }
+            if (c.has("statistics")) {
+                out.add(st(i, col + " SET STATISTICS " + c.path("statistics").asInt() + ";"));
+            }
+        });
+    }
+
+    /** The ENABLE/DISABLE words of ALTER TABLE ... TRIGGER/RULE and ALTER EVENT TRIGGER, with a trailing space. */
+    private static String enable(String state) {
+        return switch (state) {
+            case "disabled" -> "DISABLE ";
+            case "replica" -> "ENABLE REPLICA ";
+            default -> "ENABLE ALWAYS ";
+        };
+    }
+
+    private static String collation(Item i) {
+        JsonNode d = i.definition();
+        List<String> opts = new ArrayList<>();
+        opts.add("provider = " + d.path("provider").asText());
+        if (d.has("locale")) {
+            opts.add("locale = " + lit(d.path("locale").asText()));
+        }
+        if (d.has("lc_collate") && !d.has("locale")) {
+            opts.add("lc_collate = " + lit(d.path("lc_collate").asText()));
+        }
+        if (d.has("lc_ctype") && !d.has("locale")) {
+            opts.add("lc_ctype = " + lit(d.path("lc_ctype").asText()));
+        }
+        if (d.has("rules")) {
+            opts.add("rules = " + lit(d.path("rules").asText()));
+        }
+        opts.add("deterministic = " + d.path("deterministic").asBoolean(true));
+        return "CREATE COLLATION " + i.identity() + " (" + String.join(", ", opts) + ");";
+    }
+
+    private static String policy(JsonNode d) {
+        List<String> roles = new ArrayList<>();
+        d.path("roles").forEach(r -> roles.add(r.asText()));
+        StringBuilder sb = new StringBuilder("CREATE POLICY " + q(d.path("name").asText()) + " ON " + d.path("table").asText()
+                + " AS " + (d.path("permissive").asBoolean(true) ? "PERMISSIVE" : "RESTRICTIVE") + " FOR " + d.path("command").asText()
+                + " TO " + String.join(", ", roles));
+        if (d.has("using")) {
+            sb.append(" USING (").append(d.path("using").asText()).append(')');
+        }
+        if (d.has("with_check")) {
+            sb.append(" WITH CHECK (").append(d.path("with_check").asText()).append(')');
+        }
+        return sb.append(';').toString();
+    }
+
+    private static String publication(JsonNode d) {
+        StringBuilder sb = new StringBuilder("CREATE PUBLICATION " + q(d.path("name").asText()));
+        List<String> parts = new ArrayList<>();
+        d.path("tables").forEach(t -> {
+            StringBuilder p = new StringBuilder("TABLE " + t.path("table").asText());
+            if (t.has("columns")) {
+                List<String> cols = new ArrayList<>();
+                t.path("columns").forEach(c -> cols.add(q(c.asText())));
+                p.append(" (").append(String.join(", ", cols)).append(')');
+            }
+            if (t.has("where")) {
+                p.append(" WHERE (").append(t.path("where").asText()).append(')');
+            }
+            parts.add(p.toString());
+        });
+        d.path("schemas").forEach(n -> parts.add("TABLES IN SCHEMA " + q(n.asText())));
+        if (d.path("all_tables").asBoolean(false)) {
+            sb.append(" FOR ALL TABLES");
+        } else if (!parts.isEmpty()) {
+            sb.append(" FOR ").append(String.join(", ", parts));
+        }
+        List<String> publish = new ArrayList<>();
+        d.path("publish").forEach(o -> publish.add(o.asText()));
+        sb.append(" WITH (publish = ").append(lit(String.join(", ", publish)))
+                .append(", publish_via_partition_root = ").append(d.path("via_root").asBoolean(false)).append(')');
+        return sb.append(';').toString();
+    }
+
+    private static void subscription(Item i, List<Statement> out) {
+        JsonNode d = i.definition();
+        List<String> pubs = new ArrayList<>();
+        d.path("publications").forEach(p -> pubs.add(q(p.asText())));
+        String name = q(d.path("name").asText());
+        out.add(st(i, "-- the connection string is not recorded (it may hold a password): set it with ALTER SUBSCRIPTION " + name + " CONNECTION '...'\n"
+                + "CREATE SUBSCRIPTION " + name + " CONNECTION '' PUBLICATION " + String.join(", ", pubs)
+                + " WITH (connect = false, slot_name = " + (d.has("slot_name") ? lit(d.path("slot_name").asText()) : "NONE")
+                + ", binary = " + d.path("binary").asBoolean(false) + ", streaming = " + d.path("streaming").asText("off")
+                + ", synchronous_commit = " + lit(d.path("synchronous_commit").asText("off")) + ");"));
+        if (d.path("enabled").asBoolean(false)) {
+            out.add(st(i, "ALTER SUBSCRIPTION " + name + " ENABLE;"));
+        }
+    }
+
+    /** {@code OPTIONS (k 'v', ...)} from the catalog's {@code k=v} strings, or nothing. */
+    private static String options(JsonNode options) {
+        if (options.isMissingNode() || options.isEmpty()) {
+            return "";
+        }
+        List<String> out = new ArrayList<>();
+        options.forEach(o -> {
+            String kv = o.asText();
+            int eq = kv.indexOf('=');
+            out.add(q(kv.substring(0, eq)) + " " + lit(kv.substring(eq + 1)));
+        });
+        return " OPTIONS (" + String.join(", ", out) + ")";
+    }
+
+    private static String foreignTable(Item i) {
+        JsonNode d = i.definition();
+        List<String> cols = new ArrayList<>();
+        d.path("columns").forEach(c -> cols.add(column(c)));
+        return "CREATE FOREIGN TABLE " + i.identity() + " (\n    " + String.join(",\n    ", cols) + "\n) SERVER " + d.path("server").asText()
+                + options(d.path("options")) + ";";
+    }
+
+    /** The GRANT/REVOKE object words and the ALTER ... OWNER TO words of a kind, or null when it has none. */
+    private static String[] ownerAndGrantWords(Item i) {
+        JsonNode d = i.definition();
+        String id = i.identity();
+        return switch (i.kind()) {
+            case "schema" -> new String[] {"SCHEMA " + q(d.path("name").asText()), "SCHEMA " + q(d.path("name").asText())};
+            case "table" -> new String[] {"TABLE " + id, "TABLE " + id};
+            case "view" -> new String[] {"VIEW " + id, "TABLE " + id};
+            case "materialized_view" -> new String[] {"MATERIALIZED VIEW " + id, "TABLE " + id};
+            case "foreign_table" -> new String[] {"FOREIGN TABLE " + id, "TABLE " + id};
+            case "sequence" -> new String[] {"SEQUENCE " + id, "SEQUENCE " + id};
+            case "function" -> new String[] {"FUNCTION " + id, "FUNCTION " + id};
+            case "procedure" -> new String[] {"PROCEDURE " + id, "PROCEDURE " + id};
+            case "aggregate" -> new String[] {"AGGREGATE " + id, "ROUTINE " + id};
+            case "type" -> new String[] {"TYPE " + id, "TYPE " + id};
+            case "domain" -> new String[] {"DOMAIN " + id, "DOMAIN " + id};
+            case "collation" -> new String[] {"COLLATION " + id, null};
+            case "event_trigger" -> new String[] {"EVENT TRIGGER " + id, null};
+            case "publication" -> new String[] {"PUBLICATION " + id, null};
+            case "subscription" -> new String[] {"SUBSCRIPTION " + id, null};
+            case "foreign_data_wrapper" -> new String[] {"FOREIGN DATA WRAPPER " + id, "FOREIGN DATA WRAPPER " + id};
+            case "server" -> new String[] {"SERVER " + id, "FOREIGN SERVER " + id};
+            default -> null;
+        };
+    }
+
+    /** ALTER ... OWNER TO for an object with an owner; REVOKE ALL and a GRANT per ACL item when it has an ACL. */
+    private static void ownerAndPrivileges(Item i, List<Statement> owners, List<Statement> privileges) {
+        JsonNode d = i.definition();
+        String[] words = ownerAndGrantWords(i);
+        if (words == null) {
+            return;
+        }
+        if (d.has("owner") && !d.has("owned_by")) {   // a sequence a column owns has its table's owner, and no other
+            owners.add(st(i, "ALTER " + words[0] + " OWNER TO " + q(d.path("owner").asText()) + ";"));
+        }
+        if (words[1] != null && d.has("acl")) {
+            privileges.add(st(i, "REVOKE ALL ON " + words[1] + " FROM PUBLIC;"));
+            if (d.has("owner")) {
+                privileges.add(st(i, "REVOKE ALL ON " + words[1] + " FROM " + q(d.path("owner").asText()) + ";"));
+            }
+            d.path("acl").forEach(a -> grants(Acl.parse(a.asText()), "ON " + words[1], "", privileges, i));
+        }
+        if (words[1] != null && words[1].startsWith("TABLE ")) {
+            d.path("columns").forEach(c -> c.path("acl").forEach(a ->
+                    grants(Acl.parse(a.asText()), "ON " + words[1], " (" + q(c.path("name").asText()) + ")", privileges, i)));
+        }
+    }
+
+    /** GRANT statements for one ACL item: the privileges without and with grant option. */
+    private static void grants(Acl acl, String on, String columns, List<Statement> out, Item i) {
+        String to = acl.grantee().isEmpty() ? "PUBLIC" : q(acl.grantee());
+        if (!acl.privileges().isEmpty()) {
+            out.add(st(i, "GRANT " + acl.privileges().stream().map(p -> p + columns).reduce((x, y) -> x + ", " + y).orElseThrow()
+                    + " " + on + " TO " + to + ";"));
+        }
+        if (!acl.grantable().isEmpty()) {
+            out.add(st(i, "GRANT " + acl.grantable().stream().map(p -> p + columns).reduce((x, y) -> x + ", " + y).orElseThrow()
+                    + " " + on + " TO " + to + " WITH GRANT OPTION;"));
+        }
+    }
+
+    private static void defaultPrivileges(Item i, List<Statement> out) {
+        JsonNode d = i.definition();
+        String role = q(d.path("role").asText());
+        String objects = d.path("on").asText().toUpperCase(java.util.Locale.ROOT);
+        String prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + role + (d.has("schema") ? " IN SCHEMA " + q(d.path("schema").asText()) : "");
+        if (!d.has("schema")) {   // a database-wide entry replaces the built-in default: start from nothing
+            out.add(st(i, prefix + " REVOKE ALL ON " + objects + " FROM PUBLIC;"));
+            out.add(st(i, prefix + " REVOKE ALL ON " + objects + " FROM " + role + ";"));
+        }
+        d.path("acl").forEach(a -> {
+            List<Statement> g = new ArrayList<>();
+            grants(Acl.parse(a.asText()), "ON " + objects, "", g, i);
+            g.forEach(x -> out.add(st(i, prefix + " " + x.sql())));
+        });
+    }
+
+    /**
+     * Statements that remove a default-privileges entry: its grants revoked and, for a
+     * database-wide entry, the built-in default granted back (owner: all; PUBLIC: EXECUTE on
+     * functions, USAGE on types), after which PostgreSQL deletes the entry.
+     */
+    public static String resetDefaultPrivileges(JsonNode d) {
+        String role = q(d.path("role").asText());
+        String objects = d.path("on").asText().toUpperCase(java.util.Locale.ROOT);
+        String prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + role + (d.has("schema") ? " IN SCHEMA " + q(d.path("schema").asText()) : "");
+        List<String> out = new ArrayList<>();
+        d.path("acl").forEach(a -> {
+            Acl acl = Acl.parse(a.asText());
+            out.add(prefix + " REVOKE ALL ON " + objects + " FROM " + (acl.grantee().isEmpty() ? "PUBLIC" : q(acl.grantee())) + ";");
+        });
+        if (!d.has("schema")) {
+            out.add(prefix + " GRANT ALL ON " + objects + " TO " + role + ";");
+            if (objects.equals("FUNCTIONS")) {
+                out.add(prefix + " GRANT EXECUTE ON FUNCTIONS TO PUBLIC;");
+            } else if (objects.equals("TYPES")) {
+                out.add(prefix + " GRANT USAGE ON TYPES TO PUBLIC;");
+            }
+        }
+        return String.join("\n", out);
     }
 
     private static void type(Item i, Map<String, List<Statement>> phases) {
@@ -169,7 +458,8 @@ public final class DdlWriter {
         }
         String signature = d.path("arguments").asText() + " " + d.path("returns").asText();
         boolean usesTable = tableTypes.stream().anyMatch(signature::contains);
-        phases.get(usesTable ? "function_late" : "function").add(st(i, sql));
+        // aggregates after every function: their support functions are named without parentheses
+        phases.get(i.kind().equals("aggregate") ? "aggregate" : usesTable ? "function_late" : "function").add(st(i, sql));
     }
 
     private static String table(Item i) {
@@ -212,6 +502,7 @@ public final class DdlWriter {
     /** One column of a table definition as in CREATE TABLE and ALTER TABLE ADD COLUMN: name, type, collation, generation, identity, default, NOT NULL. */
     public static String column(JsonNode c) {
         StringBuilder sb = new StringBuilder(q(c.path("name").asText())).append(' ').append(c.path("type").asText());
+        sb.append(options(c.path("options")));
         if (c.has("collation")) {
             sb.append(" COLLATE ").append(c.path("collation").asText());
         }
@@ -247,12 +538,21 @@ public final class DdlWriter {
             case "aggregate" -> "AGGREGATE " + i.identity();
             case "type" -> "TYPE " + i.identity();
             case "domain" -> "DOMAIN " + i.identity();
+            case "foreign_table" -> "FOREIGN TABLE " + i.identity();
+            case "collation" -> "COLLATION " + i.identity();
+            case "policy" -> "POLICY " + q(d.path("name").asText()) + " ON " + d.path("table").asText();
+            case "rule" -> "RULE " + q(d.path("name").asText()) + " ON " + d.path("table").asText();
+            case "event_trigger" -> "EVENT TRIGGER " + i.identity();
+            case "publication" -> "PUBLICATION " + i.identity();
+            case "subscription" -> "SUBSCRIPTION " + i.identity();
+            case "foreign_data_wrapper" -> "FOREIGN DATA WRAPPER " + i.identity();
+            case "server" -> "SERVER " + i.identity();
             default -> null;
         };
         if (target != null && d.has("comment")) {
             out.add(st(i, "COMMENT ON " + target + " IS " + lit(d.path("comment").asText()) + ";"));
         }
-        if (i.kind().equals("table")) {
+        if (i.kind().equals("table") || i.kind().equals("foreign_table")) {
             d.path("columns").forEach(c -> {
                 if (c.has("comment")) {
                     out.add(st(i, "COMMENT ON COLUMN " + i.identity() + "." + q(c.path("name").asText()) + " IS "
