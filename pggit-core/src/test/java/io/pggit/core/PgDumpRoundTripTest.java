@@ -4,7 +4,6 @@ import io.pggit.core.model.Comparison;
 import io.pggit.core.testing.TestDb;
 import io.pggit.core.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.postgresql.Driver;
@@ -225,16 +224,15 @@ class PgDumpRoundTripTest {
 
     /**
      * Objects that PostgreSQL holds identically in both databases but that pggit's catalog reader
-     * describes differently, so the round trip finds differences. Each is a pggit bug (reported with
-     * issue 6); enable this test when they are fixed.
+     * once described differently (both found by this test, both fixed):
      * <ul>
-     *   <li>A domain's default: pggit reads {@code pg_type.typdefault}, the text PostgreSQL deparsed
-     *       once, under the creating session's {@code search_path}, instead of deparsing
-     *       {@code typdefaultbin} under its own pinned one. Written with {@code public} on the path it
-     *       is {@code 'a'::mood}; pg_dump's script (search_path '') stores {@code 'a'::public.mood}.</li>
+     *   <li>A domain's default: {@code pg_type.typdefault} is the text PostgreSQL deparsed once,
+     *       under the creating session's {@code search_path}; pggit deparses {@code typdefaultbin}
+     *       under its own pinned one. Written with {@code public} on the path the text is
+     *       {@code 'a'::mood}; pg_dump's script (search_path '') stores {@code 'a'::public.mood}.</li>
      *   <li>Privileges equal to the default: after {@code GRANT} + {@code REVOKE} (or {@code REVOKE} +
      *       {@code GRANT} of the default) the ACL is an explicit array equal to {@code acldefault(...)};
-     *       pg_dump writes nothing for it, so the copy has a NULL ACL. Same privileges, other hash.</li>
+     *       pg_dump writes nothing for it, so the copy has a NULL ACL. pggit records such an ACL as none.</li>
      * </ul>
      */
     static final String[] KNOWN_DIFFERENCES = {
@@ -251,8 +249,6 @@ class PgDumpRoundTripTest {
     };
 
     @Test
-    @Disabled("pggit bugs (issue 6): a domain default is read from pg_type.typdefault (search_path-dependent text), "
-            + "and an explicit ACL equal to the default hashes differently from NULL; see KNOWN_DIFFERENCES")
     void searchPathDependentDomainDefaultsAndDefaultPrivilegesAreTheSameTree(TestInfo info) throws IOException {
         TestDb source = TestDb.withPggit("pgdump_known_differences");
         String role = "r_" + source.name();

@@ -322,6 +322,12 @@ CREATE FUNCTION pggit.without_directives(definition jsonb) RETURNS jsonb
     END;
 COMMENT ON FUNCTION pggit.without_directives(jsonb) IS 'A definition with tracking directives removed from its comment: directives are not part of an object''s content hash.';
 
+CREATE FUNCTION pggit.acl_text(acl aclitem[], kind "char", owner oid) RETURNS text[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (SELECT CASE WHEN a = (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(acldefault(kind, owner)) x) THEN NULL ELSE a END
+              FROM (SELECT array_agg(x::text ORDER BY x::text) AS a FROM unnest(acl) x) s);
+COMMENT ON FUNCTION pggit.acl_text(aclitem[], "char", oid) IS 'An ACL as sorted aclitem texts, or null when it grants what the object kind grants by default (acldefault(kind, owner)): privileges granted and revoked back compare equal to none granted.';
+
 CREATE FUNCTION pggit.without_properties(definition jsonb, owners boolean, privileges boolean, comments boolean) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE WHEN owners AND privileges AND comments THEN definition ELSE
@@ -415,7 +421,7 @@ objs AS (
            'schema:' || quote_ident(n.nspname) AS object_key, NULL::text AS parent_key,
            jsonb_build_object('name', n.nspname,
                               'owner', pg_get_userbyid(pn.nspowner),
-                              'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(pn.nspacl) a),
+                              'acl', CASE WHEN pn.nspacl IS NOT NULL THEN pggit.acl_text(pn.nspacl, 'n', pn.nspowner) END,
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = n.oid AND ds.classoid = 'pg_namespace'::regclass AND ds.objsubid = 0)) AS definition
       FROM nsp n JOIN pg_namespace pn ON pn.oid = n.oid
      WHERE n.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_namespace'::regclass)
@@ -472,7 +478,7 @@ objs AS (
                'row_security', CASE WHEN t.relrowsecurity THEN true END,
                'force_row_security', CASE WHEN t.relforcerowsecurity THEN true END,
                'owner', pg_get_userbyid(t.relowner),
-               'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(t.relacl) a),
+               'acl', CASE WHEN t.relacl IS NOT NULL THEN pggit.acl_text(t.relacl, 'r', t.relowner) END,
                'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN trel t ON t.oid = w.objid AND w.classid = 'pg_class'::regclass
@@ -494,7 +500,7 @@ objs AS (
                                AND d.refclassid = 'pg_class'::regclass),
                'unlogged', CASE WHEN r.relpersistence = 'u' THEN true END,
                'owner', pg_get_userbyid(r.relowner),
-               'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(r.relacl) a),
+               'acl', CASE WHEN r.relacl IS NOT NULL THEN pggit.acl_text(r.relacl, 's', r.relowner) END,
                'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN trel r ON r.oid = w.objid AND w.classid = 'pg_class'::regclass
@@ -571,7 +577,7 @@ objs AS (
                                         'initcond', ag.agginitval, 'kind', ag.aggkind::text))
                                       FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid) END,
                               'owner', pg_get_userbyid(p.proowner),
-                              'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(p.proacl) a),
+                              'acl', CASE WHEN p.proacl IS NOT NULL THEN pggit.acl_text(p.proacl, 'f', p.proowner) END,
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_proc p ON p.oid = w.objid AND w.classid = 'pg_proc'::regclass
@@ -596,14 +602,14 @@ objs AS (
                                  FROM pg_attribute a WHERE a.attrelid = ty.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END,
                'base_type', CASE WHEN ty.typtype = 'd' THEN format_type(ty.typbasetype, ty.typtypmod) END,
                'not_null', CASE WHEN ty.typtype = 'd' AND ty.typnotnull THEN true END,
-               'default', ty.typdefault,
+               'default', pg_get_expr(ty.typdefaultbin, 0),   -- typdefault is text fixed under the creator's search_path
                'constraints', CASE WHEN ty.typtype = 'd' THEN
                               (SELECT jsonb_agg(jsonb_build_object('name', k.conname, 'definition', pg_get_constraintdef(k.oid)) ORDER BY k.conname)
                                  FROM pg_constraint k WHERE k.contypid = ty.oid AND k.contype = 'c') END,
                'subtype', CASE WHEN ty.typtype = 'r' THEN
                               (SELECT format_type(rg.rngsubtype, NULL) FROM pg_range rg WHERE rg.rngtypid = ty.oid) END,
                'owner', pg_get_userbyid(ty.typowner),
-               'acl', (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(ty.typacl) a),
+               'acl', CASE WHEN ty.typacl IS NOT NULL THEN pggit.acl_text(ty.typacl, 'T', ty.typowner) END,
                'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = ty.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_type ty ON ty.oid = w.objid AND w.classid = 'pg_type'::regclass
@@ -730,7 +736,7 @@ objs AS (
                               'validator', CASE WHEN fw.fdwvalidator <> 0 THEN fw.fdwvalidator::regproc::text END,
                               'options', (SELECT array_agg(o ORDER BY o) FROM unnest(fw.fdwoptions) o),
                               'owner', pg_get_userbyid(fw.fdwowner),
-                              'acl', (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(fw.fdwacl) x),
+                              'acl', CASE WHEN fw.fdwacl IS NOT NULL THEN pggit.acl_text(fw.fdwacl, 'F', fw.fdwowner) END,
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = fw.oid AND ds.classoid = 'pg_foreign_data_wrapper'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_foreign_data_wrapper fw ON fw.oid = w.objid AND w.classid = 'pg_foreign_data_wrapper'::regclass
@@ -744,7 +750,7 @@ objs AS (
                               'type', fs.srvtype, 'version', fs.srvversion,
                               'options', (SELECT array_agg(o ORDER BY o) FROM unnest(fs.srvoptions) o WHERE o NOT LIKE 'password=%'),
                               'owner', pg_get_userbyid(fs.srvowner),
-                              'acl', (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(fs.srvacl) x),
+                              'acl', CASE WHEN fs.srvacl IS NOT NULL THEN pggit.acl_text(fs.srvacl, 'S', fs.srvowner) END,
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = fs.oid AND ds.classoid = 'pg_foreign_server'::regclass AND ds.objsubid = 0))
       FROM want w
       JOIN pg_foreign_server fs ON fs.oid = w.objid AND w.classid = 'pg_foreign_server'::regclass
