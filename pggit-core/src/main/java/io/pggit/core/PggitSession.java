@@ -19,6 +19,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -395,24 +396,24 @@ public final class PggitSession {
 
     /** What one commit changed, with definitions before and after ({@code pggit.show}). */
     public List<Change> show(String rev) {
-        return changes("SELECT change, object_key, old_key, old_definition::text, new_definition::text FROM pggit.show(?)",
+        return changes("SELECT change, object_key, old_key, old_definition::text, new_definition::text, detail -> 'renamed_columns' FROM pggit.show(?)",
                 "show " + rev, rev);
     }
 
     /** Differences between the trees of two revisions, with definitions ({@code pggit.diff}). */
     public List<Change> diff(String fromRev, String toRev) {
-        return changes("SELECT change, object_key, NULL, old_definition::text, new_definition::text FROM pggit.diff(?, ?)",
+        return changes("SELECT change, object_key, NULL, old_definition::text, new_definition::text, NULL FROM pggit.diff(?, ?)",
                 "diff " + fromRev + " " + toRev, fromRev, toRev);
     }
 
     /** Journaled but uncommitted changes ({@code pggit.status}); definitions are not included. */
     public List<Change> status() {
-        return changes("SELECT change, object_key, old_key, NULL, NULL FROM pggit.status()", "read status");
+        return changes("SELECT change, object_key, old_key, NULL, NULL, detail -> 'renamed_columns' FROM pggit.status()", "read status");
     }
 
     /** The live catalog against the tree at HEAD ({@code pggit.drift}); empty when they are equal. */
     public List<Change> drift() {
-        return changes("SELECT change, object_key, old_key, NULL, NULL FROM pggit.drift()", "scan for drift");
+        return changes("SELECT change, object_key, old_key, NULL, NULL, NULL FROM pggit.drift()", "scan for drift");
     }
 
     private List<Change> changes(String sql, String what, String... args) {
@@ -425,12 +426,27 @@ public final class PggitSession {
                 while (rs.next()) {
                     out.add(new Change(ChangeType.ofCode(rs.getString(1)), ObjectKey.parse(rs.getString(2)),
                             Optional.ofNullable(rs.getString(3)).map(ObjectKey::parse),
-                            Optional.ofNullable(rs.getString(4)), Optional.ofNullable(rs.getString(5))));
+                            Optional.ofNullable(rs.getString(4)), Optional.ofNullable(rs.getString(5)), renames(rs.getString(6))));
                 }
                 return out;
             }
         } catch (SQLException e) {
             throw failure(what, e);
+        }
+    }
+
+    /** {"old": "new", ...} as a map (pggit.change.detail -> 'renamed_columns'). */
+    private static Map<String, String> renames(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> m = new java.util.TreeMap<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).fields()
+                    .forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+            return m;
+        } catch (java.io.IOException e) {
+            throw new PggitException("pggit returned column renames that are not JSON: " + json, e);
         }
     }
 

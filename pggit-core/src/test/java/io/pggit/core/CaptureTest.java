@@ -199,4 +199,20 @@ class CaptureTest {
         e = org.junit.jupiter.api.Assertions.assertThrows(PggitException.class, () -> pggit.resolve("no-such-branch"));
         assertTrue(e.getMessage().contains("unknown revision"), e.getMessage());
     }
+
+    @Test
+    void aColumnRenameIsFollowedByColumnNumberAndShownAsARename() {
+        db.exec("CREATE TABLE public.meter (id int PRIMARY KEY, serial text, \"Zähler\" int)",
+                "CREATE INDEX meter_serial ON public.meter (serial)");
+        pggit.commit("meter");
+        db.exec("ALTER TABLE public.meter RENAME COLUMN serial TO \"Serial No\"", "ALTER TABLE public.meter RENAME COLUMN \"Zähler\" TO count");
+        assertEquals(Set.of("M index:public.meter.meter_serial",
+                "M table:public.meter (column Zähler renamed to count, column serial renamed to Serial No)"),
+                codes(pggit.status()));
+        String id = pggit.commit("rename columns").orElseThrow();
+        Change table = pggit.show(id).stream().filter(c -> c.key().toString().equals("table:public.meter")).findFirst().orElseThrow();
+        assertEquals(java.util.Map.of("serial", "Serial No", "Zähler", "count"), table.renamedColumns());
+        db.exec("ALTER TABLE public.meter ADD COLUMN serial text");   // a new column under the old name is no rename
+        assertEquals(Set.of("M table:public.meter"), codes(pggit.status()));
+    }
 }

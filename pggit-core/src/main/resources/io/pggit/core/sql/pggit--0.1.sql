@@ -129,6 +129,7 @@ CREATE TABLE pggit.change (
     old_key    text,                      -- for renames
     old_hash   text,
     new_hash   text,
+    detail     jsonb,                     -- {"renamed_columns": {"old name": "new name"}} for a relation whose columns were renamed
     PRIMARY KEY (commit_id, object_key)
 );
 CREATE INDEX change_identity_idx ON pggit.change (identity);
@@ -164,9 +165,12 @@ CREATE TABLE pggit.object_map (
     classid    oid NOT NULL,
     objid      oid NOT NULL,
     hash       text NOT NULL,
+    columns    jsonb,                     -- relations: {attnum: column name}, to follow column renames (not hashed)
     UNIQUE (classid, objid)
 );
 CREATE INDEX object_map_parent_idx ON pggit.object_map (parent_key);
+-- the kinds every capture compares whole (no event trigger fires for their DDL, or it names no object)
+CREATE INDEX object_map_global_idx ON pggit.object_map (kind) WHERE kind IN ('event_trigger', 'default_privileges');
 COMMENT ON TABLE pggit.object_map IS
     'The index: every object of the tree at HEAD with its live catalog address (classid, objid). Follows renames; names dropped children.';
 
@@ -347,7 +351,7 @@ COMMENT ON FUNCTION pggit.without_properties(jsonb, boolean, boolean, boolean) I
 
 CREATE FUNCTION pggit.read_catalog(classids oid[] DEFAULT NULL, objids oid[] DEFAULT NULL)
     RETURNS TABLE (classid oid, objid oid, kind text, schema_name text, object_key text, parent_key text,
-                   definition jsonb, hash text, directive text)
+                   definition jsonb, hash text, directive text, columns jsonb)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
     SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
@@ -796,7 +800,11 @@ objs AS (
 )
 SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_key,
        d.def, encode(sha256(convert_to(d.def::text, 'UTF8')), 'hex'),   -- = pggit.sha256_hex, written out: per row
-       CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%' THEN pggit.directive_of(o.definition ->> 'comment') END
+       CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%' THEN pggit.directive_of(o.definition ->> 'comment') END,
+       -- a relation's columns by attnum: an address per column, so that a rename is followed (not part of the hash)
+       CASE WHEN o.kind IN ('table', 'view', 'materialized_view', 'foreign_table') THEN
+           (SELECT jsonb_object_agg(a.attnum, a.attname) FROM pg_attribute a
+             WHERE a.attrelid = o.objid AND a.attnum > 0 AND NOT a.attisdropped) END
   FROM objs o,
        LATERAL (SELECT CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%'
                             THEN pggit.without_directives(jsonb_strip_nulls(o.definition))
@@ -1161,9 +1169,16 @@ $$;
 COMMENT ON FUNCTION pggit.is_tracked(text, text, text, text, text) IS
     'Whether the tracking rules keep one change (A, M, D, R) of an object: directive, then ignore patterns, then operation filters, then schema include/exclude.';
 
+CREATE FUNCTION pggit.renamed_columns(before jsonb, after jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (SELECT jsonb_object_agg(b.value, a.value) FROM jsonb_each_text(before) b JOIN jsonb_each_text(after) a ON a.key = b.key
+             WHERE a.value <> b.value);
+COMMENT ON FUNCTION pggit.renamed_columns(jsonb, jsonb) IS 'Columns of one relation renamed between two {attnum: name} maps (same attnum, other name): {"old": "new"}, or null.';
+
 CREATE FUNCTION pggit.compute_changes(full_scan boolean, upto bigint)
     RETURNS TABLE (change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
-                   classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text, tracked boolean)
+                   classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text,
+                   columns jsonb, renamed_columns jsonb, tracked boolean)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
     SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
@@ -1196,26 +1211,29 @@ SELECT x.*, pggit.is_tracked(x.change, x.object_key, x.kind, x.schema_name, x.di
   FROM (
 -- same key: modified when the definition (or the live address) differs
 SELECT 'M' AS change, l.object_key, NULL::text AS old_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid,
-       s.hash AS old_hash, l.hash AS new_hash, l.definition, l.directive
+       s.hash AS old_hash, l.hash AS new_hash, l.definition, l.directive, l.columns,
+       CASE WHEN s.classid = l.classid AND s.objid = l.objid THEN pggit.renamed_columns(s.columns, l.columns) END
   FROM l JOIN s ON s.object_key = l.object_key
  WHERE s.hash <> l.hash OR s.classid <> l.classid OR s.objid <> l.objid OR s.parent_key IS DISTINCT FROM l.parent_key
 UNION ALL
 -- a known address under a new key, the old key gone: renamed
-SELECT 'R', l.object_key, s.object_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, s.hash, l.hash, l.definition, l.directive
+SELECT 'R', l.object_key, s.object_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, s.hash, l.hash, l.definition, l.directive,
+       l.columns, pggit.renamed_columns(s.columns, l.columns)
   FROM l JOIN s ON s.classid = l.classid AND s.objid = l.objid
  WHERE s.object_key <> l.object_key
    AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key)
    AND NOT EXISTS (SELECT 1 FROM l l2 WHERE l2.object_key = s.object_key)
 UNION ALL
 -- a new key that is not a rename: added
-SELECT 'A', l.object_key, NULL, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, NULL, l.hash, l.definition, l.directive
+SELECT 'A', l.object_key, NULL, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, NULL, l.hash, l.definition, l.directive,
+       l.columns, NULL
   FROM l
  WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.object_key = l.object_key)
    AND NOT EXISTS (SELECT 1 FROM s WHERE s.classid = l.classid AND s.objid = l.objid
                       AND NOT EXISTS (SELECT 1 FROM l l2 WHERE l2.object_key = s.object_key))
 UNION ALL
 -- a key in scope that the catalog no longer has and that was not renamed: deleted
-SELECT 'D', s.object_key, NULL, s.kind, s.schema_name, s.parent_key, s.classid, s.objid, s.hash, NULL, NULL, NULL
+SELECT 'D', s.object_key, NULL, s.kind, s.schema_name, s.parent_key, s.classid, s.objid, s.hash, NULL, NULL, NULL, NULL, NULL
   FROM s
  WHERE NOT EXISTS (SELECT 1 FROM l WHERE l.object_key = s.object_key)
    AND NOT EXISTS (SELECT 1 FROM l WHERE l.classid = s.classid AND l.objid = s.objid
@@ -1228,7 +1246,8 @@ COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint) IS
 
 CREATE TYPE pggit.change_row AS (
     change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
-    classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text, tracked boolean
+    classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text,
+    columns jsonb, renamed_columns jsonb, tracked boolean
 );
 
 -- ---------------------------------------------------------------------------------------------
@@ -1302,12 +1321,12 @@ BEGIN
     DELETE FROM pggit.object_map m
      USING unnest(changes) c
      WHERE c.change <> 'D' AND m.classid = c.classid AND m.objid = c.objid AND m.object_key <> c.object_key;
-    INSERT INTO pggit.object_map (object_key, kind, schema_name, parent_key, classid, objid, hash)
-    SELECT c.object_key, c.kind, c.schema_name, c.parent_key, c.classid, c.objid, c.new_hash
+    INSERT INTO pggit.object_map (object_key, kind, schema_name, parent_key, classid, objid, hash, columns)
+    SELECT c.object_key, c.kind, c.schema_name, c.parent_key, c.classid, c.objid, c.new_hash, c.columns
       FROM unnest(changes) c WHERE c.change <> 'D'
     ON CONFLICT (object_key) DO UPDATE
        SET kind = excluded.kind, schema_name = excluded.schema_name, parent_key = excluded.parent_key,
-           classid = excluded.classid, objid = excluded.objid, hash = excluded.hash;
+           classid = excluded.classid, objid = excluded.objid, hash = excluded.hash, columns = excluded.columns;
 
     IF new_tree IS NOT DISTINCT FROM head_tree THEN
         RETURN NULL;
@@ -1319,8 +1338,9 @@ BEGIN
     INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message, deployment_id, capture_ms)
     VALUES (cid, new_tree, CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END, who, ts, origin, message, deployment_id,
             extract(epoch FROM clock_timestamp() - ts) * 1000);
-    INSERT INTO pggit.change (commit_id, object_key, identity, kind, change, old_key, old_hash, new_hash)
-    SELECT cid, c.object_key, pggit.key_identity(c.object_key), c.kind, c.change, c.old_key, c.old_hash, c.new_hash
+    INSERT INTO pggit.change (commit_id, object_key, identity, kind, change, old_key, old_hash, new_hash, detail)
+    SELECT cid, c.object_key, pggit.key_identity(c.object_key), c.kind, c.change, c.old_key, c.old_hash, c.new_hash,
+           CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
       FROM unnest(changes) c
      WHERE c.change <> 'M' OR c.old_hash <> c.new_hash;
     INSERT INTO pggit.ref (name, commit_id) SELECT h.branch, cid FROM pggit.head h
@@ -1523,12 +1543,13 @@ COMMENT ON FUNCTION pggit.commit(text) IS
     'Commits journaled changes (DDL since the last commit) on HEAD with the given message; returns the commit id (hex SHA-256), or null with a notice when nothing tracked changed.';
 
 CREATE FUNCTION pggit.status()
-    RETURNS TABLE (change text, object_key text, old_key text, kind text)
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, detail jsonb)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM pggit.refresh_tracking_windows();
     RETURN QUERY
-    SELECT c.change, c.object_key, c.old_key, c.kind
+    SELECT c.change, c.object_key, c.old_key, c.kind,
+           CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
       FROM pggit.compute_changes(false, (SELECT coalesce(max(j.id), 0) FROM pggit.journal j)) c
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
      ORDER BY c.object_key;
@@ -1587,9 +1608,9 @@ COMMENT ON FUNCTION pggit.log(integer) IS 'The history of HEAD, newest first, at
 
 CREATE FUNCTION pggit.show(rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, change text, object_key text, old_key text, kind text,
-                   old_definition jsonb, new_definition jsonb)
+                   old_definition jsonb, new_definition jsonb, detail jsonb)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-SELECT ch.commit_id, ch.change, ch.object_key, ch.old_key, ch.kind, ob.definition, nb.definition
+SELECT ch.commit_id, ch.change, ch.object_key, ch.old_key, ch.kind, ob.definition, nb.definition, ch.detail
   FROM pggit.change ch
   LEFT JOIN pggit.blob ob ON ob.hash = ch.old_hash
   LEFT JOIN pggit.blob nb ON nb.hash = ch.new_hash
