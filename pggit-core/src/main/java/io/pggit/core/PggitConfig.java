@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The settings every integration shares, under the host tool's namespace: {@code flyway.pggit.*}
@@ -21,7 +22,8 @@ import java.util.Map;
  *                    {@code ignoreOperations}, {@code ignorePatterns}: the tracking rules of
  *                    {@code pggit.configure_tracking} and {@code pggit.add_ignore_pattern}, as
  *                    comma-separated lists, applied at the start of each run; unset keys leave the
- *                    database's rules as they are
+ *                    database's rules as they are; and {@code trackOwners}, {@code trackPrivileges},
+ *                    {@code trackComments} (true or false) of {@code pggit.configure_properties}
  */
 public record PggitConfig(boolean enabled, boolean failOnError, boolean driftScan, Install install, Tracking tracking) {
 
@@ -33,10 +35,22 @@ public record PggitConfig(boolean enabled, boolean failOnError, boolean driftSca
      * @param trackOperations  command tags (or their leading words) to track
      * @param ignoreOperations command tags (or their leading words) to ignore
      * @param ignorePatterns   LIKE patterns over '&lt;command tag&gt; &lt;identity&gt;' to ignore
+     * @param trackOwners      whether owners are part of definitions (empty: not set here)
+     * @param trackPrivileges  whether privileges (ACLs, default privileges) are (empty: not set here)
+     * @param trackComments    whether comments are (empty: not set here)
      */
     public record Tracking(List<String> trackSchemas, List<String> ignoreSchemas, List<String> trackOperations,
-                           List<String> ignoreOperations, List<String> ignorePatterns) {
-        public static final Tracking NONE = new Tracking(List.of(), List.of(), List.of(), List.of(), List.of());
+                           List<String> ignoreOperations, List<String> ignorePatterns,
+                           Optional<Boolean> trackOwners, Optional<Boolean> trackPrivileges, Optional<Boolean> trackComments) {
+        public static final Tracking NONE = new Tracking(List.of(), List.of(), List.of(), List.of(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+
+        /** Rules without the property switches. */
+        public Tracking(List<String> trackSchemas, List<String> ignoreSchemas, List<String> trackOperations,
+                        List<String> ignoreOperations, List<String> ignorePatterns) {
+            this(trackSchemas, ignoreSchemas, trackOperations, ignoreOperations, ignorePatterns,
+                    Optional.empty(), Optional.empty(), Optional.empty());
+        }
 
         public Tracking {
             trackSchemas = List.copyOf(trackSchemas);
@@ -49,7 +63,12 @@ public record PggitConfig(boolean enabled, boolean failOnError, boolean driftSca
         /** Whether the build sets any rule. */
         public boolean any() {
             return !(trackSchemas.isEmpty() && ignoreSchemas.isEmpty() && trackOperations.isEmpty()
-                    && ignoreOperations.isEmpty() && ignorePatterns.isEmpty());
+                    && ignoreOperations.isEmpty() && ignorePatterns.isEmpty()) || anyProperty();
+        }
+
+        /** Whether the build sets trackOwners, trackPrivileges or trackComments. */
+        public boolean anyProperty() {
+            return trackOwners.isPresent() || trackPrivileges.isPresent() || trackComments.isPresent();
         }
     }
 
@@ -58,7 +77,8 @@ public record PggitConfig(boolean enabled, boolean failOnError, boolean driftSca
 
     /** The keys, in documentation order. */
     public static final List<String> KEYS = List.of("enabled", "failOnError", "driftScan", "install",
-            "trackSchemas", "ignoreSchemas", "trackOperations", "ignoreOperations", "ignorePatterns");
+            "trackSchemas", "ignoreSchemas", "trackOperations", "ignoreOperations", "ignorePatterns",
+            "trackOwners", "trackPrivileges", "trackComments");
 
     public static final PggitConfig DEFAULTS = new PggitConfig(true, false, true, Install.AUTO, Tracking.NONE);
 
@@ -82,7 +102,10 @@ public record PggitConfig(boolean enabled, boolean failOnError, boolean driftSca
                 bool(v.get("driftScan"), prefix + "driftScan", DEFAULTS.driftScan),
                 install(v.get("install"), prefix + "install"),
                 new Tracking(list(v.get("trackSchemas")), list(v.get("ignoreSchemas")), list(v.get("trackOperations")),
-                        list(v.get("ignoreOperations")), list(v.get("ignorePatterns"))));
+                        list(v.get("ignoreOperations")), list(v.get("ignorePatterns")),
+                        optionalBool(v.get("trackOwners"), prefix + "trackOwners"),
+                        optionalBool(v.get("trackPrivileges"), prefix + "trackPrivileges"),
+                        optionalBool(v.get("trackComments"), prefix + "trackComments")));
     }
 
     /** A comma-separated list; blank entries are dropped (the database validates the rest and names the setting). */
@@ -91,6 +114,10 @@ public record PggitConfig(boolean enabled, boolean failOnError, boolean driftSca
             return List.of();
         }
         return Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static Optional<Boolean> optionalBool(String value, String key) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(bool(value, key, false));
     }
 
     private static boolean bool(String value, String key, boolean dflt) {

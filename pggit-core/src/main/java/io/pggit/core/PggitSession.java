@@ -95,7 +95,9 @@ public final class PggitSession {
 
     /**
      * Applies tracking rules from a build's configuration ({@code pggit.configure_tracking} for the
-     * lists that are set, {@code pggit.add_ignore_pattern} for each pattern).
+     * lists that are set, {@code pggit.add_ignore_pattern} for each pattern,
+     * {@code pggit.configure_properties} for the owner/privilege/comment switches that are set; a
+     * switch that changes is recorded as a commit of the whole catalog).
      *
      * @throws PggitException naming the bad setting, as the database reports it
      */
@@ -113,6 +115,14 @@ public final class PggitSession {
             for (String p : t.ignorePatterns()) {
                 add.setString(1, p);
                 add.execute();
+            }
+            if (t.anyProperty()) {
+                try (PreparedStatement props = connection.prepareStatement("SELECT pggit.configure_properties(?, ?, ?)")) {
+                    props.setObject(1, t.trackOwners().orElse(null), java.sql.Types.BOOLEAN);
+                    props.setObject(2, t.trackPrivileges().orElse(null), java.sql.Types.BOOLEAN);
+                    props.setObject(3, t.trackComments().orElse(null), java.sql.Types.BOOLEAN);
+                    props.execute();
+                }
             }
         } catch (SQLException e) {
             throw failure("apply the tracking rules of the build's configuration", e);

@@ -13,7 +13,7 @@ import java.util.Map;
  * {@code flyway.pggit.enabled}, {@code flyway.pggit.failOnError}, {@code flyway.pggit.driftScan},
  * {@code flyway.pggit.install}, and the tracking rules {@code flyway.pggit.trackSchemas},
  * {@code ignoreSchemas}, {@code trackOperations}, {@code ignoreOperations}, {@code ignorePatterns}
- * (comma-separated) (in {@code flyway.conf}, {@code flyway.toml} as
+ * (comma-separated), {@code trackOwners}, {@code trackPrivileges}, {@code trackComments} (true/false) (in {@code flyway.conf}, {@code flyway.toml} as
  * {@code [flyway.pggit]}, or {@code FLYWAY_PGGIT_*} environment variables). Values stay strings
  * here; {@link PggitConfig#from} validates them and names the bad key.
  */
@@ -30,6 +30,9 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
     private String trackOperations;
     private String ignoreOperations;
     private String ignorePatterns;
+    private String trackOwners;
+    private String trackPrivileges;
+    private String trackComments;
 
     @Override
     public String getNamespace() {
@@ -57,6 +60,12 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
                 return PREFIX + "ignoreOperations";
             case "FLYWAY_PGGIT_IGNORE_PATTERNS":
                 return PREFIX + "ignorePatterns";
+            case "FLYWAY_PGGIT_TRACK_OWNERS":
+                return PREFIX + "trackOwners";
+            case "FLYWAY_PGGIT_TRACK_PRIVILEGES":
+                return PREFIX + "trackPrivileges";
+            case "FLYWAY_PGGIT_TRACK_COMMENTS":
+                return PREFIX + "trackComments";
             default:
                 return null;
         }
@@ -73,6 +82,9 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
         trackOperations = take(configuration, "trackOperations", trackOperations);
         ignoreOperations = take(configuration, "ignoreOperations", ignoreOperations);
         ignorePatterns = take(configuration, "ignorePatterns", ignorePatterns);
+        trackOwners = take(configuration, "trackOwners", trackOwners);
+        trackPrivileges = take(configuration, "trackPrivileges", trackPrivileges);
+        trackComments = take(configuration, "trackComments", trackComments);
     }
 
     private static String take(Map<String, String> configuration, String key, String current) {
@@ -92,6 +104,9 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
         m.put("trackOperations", trackOperations);
         m.put("ignoreOperations", ignoreOperations);
         m.put("ignorePatterns", ignorePatterns);
+        m.put("trackOwners", trackOwners);
+        m.put("trackPrivileges", trackPrivileges);
+        m.put("trackComments", trackComments);
         return PggitConfig.from(m, PREFIX);
     }
 
@@ -177,5 +192,29 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
 
     public void setIgnorePatterns(String ignorePatterns) {
         this.ignorePatterns = ignorePatterns;
+    }
+
+    public String getTrackOwners() {
+        return trackOwners;
+    }
+
+    public void setTrackOwners(String trackOwners) {
+        this.trackOwners = trackOwners;
+    }
+
+    public String getTrackPrivileges() {
+        return trackPrivileges;
+    }
+
+    public void setTrackPrivileges(String trackPrivileges) {
+        this.trackPrivileges = trackPrivileges;
+    }
+
+    public String getTrackComments() {
+        return trackComments;
+    }
+
+    public void setTrackComments(String trackComments) {
+        this.trackComments = trackComments;
     }
 }

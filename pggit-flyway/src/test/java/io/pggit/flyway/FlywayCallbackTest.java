@@ -173,6 +173,22 @@ class FlywayCallbackTest {
     }
 
     @Test
+    void ownersAndCommentsCanBeSwitchedOutOfDefinitionsByTheBuild() throws IOException {
+        write("V1__t.sql", "CREATE TABLE public.t (a int); COMMENT ON TABLE public.t IS 'a table';");
+        flyway(Map.of("flyway.pggit.trackOwners", "false", "flyway.pggit.trackComments", "false")).load().migrate();
+        assertEquals("f f t", db.value("SELECT concat_ws(' ', track_owners, track_comments, track_privileges) FROM pggit.tracking_config"));
+        assertEquals("{\"name\": \"a\", \"type\": \"integer\"}", db.value(
+                "SELECT b.definition -> 'columns' -> 0 FROM pggit.object_map m JOIN pggit.blob b ON b.hash = m.hash WHERE m.object_key = 'table:public.t'"));
+        assertEquals("f", db.value("SELECT b.definition ? 'owner' OR b.definition ? 'comment' FROM pggit.object_map m "
+                + "JOIN pggit.blob b ON b.hash = m.hash WHERE m.object_key = 'table:public.t'"));
+        db.exec("COMMENT ON TABLE public.t IS 'another comment'", "ALTER TABLE public.t OWNER TO pg_database_owner");
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"), "an owner or comment change is no drift");
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> flyway(Map.of("flyway.pggit.trackOwners", "no")).load().migrate());
+        assertTrue(messages(e).contains("flyway.pggit.trackOwners must be true or false"), messages(e));
+    }
+
+    @Test
     void aBadTrackingRuleInTheBuildNamesTheSetting() throws IOException {
         write("V1__t.sql", "CREATE TABLE public.t (a int);");
         RuntimeException e = assertThrows(RuntimeException.class,

@@ -28,6 +28,9 @@ public class PggitLiquibaseConfiguration implements AutoloadedConfigurations {
     public static final ConfigurationDefinition<String> TRACK_OPERATIONS;
     public static final ConfigurationDefinition<String> IGNORE_OPERATIONS;
     public static final ConfigurationDefinition<String> IGNORE_PATTERNS;
+    public static final ConfigurationDefinition<String> TRACK_OWNERS;
+    public static final ConfigurationDefinition<String> TRACK_PRIVILEGES;
+    public static final ConfigurationDefinition<String> TRACK_COMMENTS;
 
     static {
         ConfigurationDefinition.Builder b = new ConfigurationDefinition.Builder("liquibase.pggit");
@@ -50,6 +53,12 @@ public class PggitLiquibaseConfiguration implements AutoloadedConfigurations {
                 .setDescription("pggit: operations to ignore, comma-separated command tags or their leading words").build();
         IGNORE_PATTERNS = b.define("ignorePatterns", String.class)
                 .setDescription("pggit: comma-separated LIKE patterns over '<command tag> <object identity>' to ignore").build();
+        TRACK_OWNERS = b.define("trackOwners", String.class)
+                .setDescription("pggit: whether owners are part of object definitions (true or false; pggit.configure_properties)").build();
+        TRACK_PRIVILEGES = b.define("trackPrivileges", String.class)
+                .setDescription("pggit: whether privileges (ACLs, default privileges) are part of object definitions (true or false)").build();
+        TRACK_COMMENTS = b.define("trackComments", String.class)
+                .setDescription("pggit: whether comments are part of object definitions (true or false)").build();
     }
 
     /** The current, validated settings. */
@@ -64,6 +73,9 @@ public class PggitLiquibaseConfiguration implements AutoloadedConfigurations {
         m.put("trackOperations", TRACK_OPERATIONS.getCurrentValue());
         m.put("ignoreOperations", IGNORE_OPERATIONS.getCurrentValue());
         m.put("ignorePatterns", IGNORE_PATTERNS.getCurrentValue());
+        m.put("trackOwners", TRACK_OWNERS.getCurrentValue());
+        m.put("trackPrivileges", TRACK_PRIVILEGES.getCurrentValue());
+        m.put("trackComments", TRACK_COMMENTS.getCurrentValue());
         return PggitConfig.from(m, PREFIX);
     }
 }
