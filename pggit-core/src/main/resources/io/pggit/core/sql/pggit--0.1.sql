@@ -40,6 +40,7 @@ CREATE TABLE pggit.journal (
     objid           oid,
     objsubid        integer,
     flag            boolean,              -- ddl: in_extension; drop: original
+    address_names   text[],               -- drop: pg_event_trigger_dropped_objects().address_names
     recorded_at     timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE pggit.journal IS
@@ -63,8 +64,10 @@ COMMENT ON FUNCTION pggit.journal_ddl() IS 'ddl_command_end event trigger: appen
 CREATE FUNCTION pggit.journal_drop() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    INSERT INTO pggit.journal (event, command_tag, object_type, schema_name, object_identity, classid, objid, objsubid, flag)
-    SELECT 'drop', tg_tag, d.object_type, d.schema_name, d.object_identity, d.classid, d.objid, d.objsubid, d.original
+    INSERT INTO pggit.journal (event, command_tag, object_type, schema_name, object_identity, classid, objid, objsubid, flag,
+                               address_names)
+    SELECT 'drop', tg_tag, d.object_type, d.schema_name, d.object_identity, d.classid, d.objid, d.objsubid, d.original,
+           d.address_names
       FROM pg_event_trigger_dropped_objects() d;
 END
 $$;
@@ -988,15 +991,21 @@ CREATE FUNCTION pggit.affected_objects(upto bigint)
     SET plan_cache_mode = force_generic_plan SET enable_hashjoin = off SET enable_mergejoin = off AS $$
 #variable_conflict use_column
 -- The journal under-reports, so it is widened here (ARCHITECTURE.md):
---   * each journaled relation brings its indexes, constraints, triggers, owned sequences, its
---     row type, and its pg_depend dependents (views through pg_rewrite, foreign keys elsewhere);
+--   * each journaled object brings its pg_depend dependents, transitively (a rename or a type
+--     change shows in their definitions): views through their rewrite rule, column defaults as
+--     their table, a domain's constraints as the domain, a composite type's relation as the type,
+--     and untracked links in between (row types, array types) followed through;
+--   * each relation read is read with its indexes, constraints, triggers, rules and policies;
+--   * an index a constraint owns stands for the constraint; a constraint brings its copies in
+--     inheritance children; a partitioned (or parent) table brings the partitions (children) it had
+--     at HEAD, since a detached one is no dependent any more;
 --   * a schema brings every object in it (a rename re-keys them all);
 --   * a type brings the relations and routines that use it;
 --   * GRANT/REVOKE rows carry no object id, so they rescan every object of their kind.
 -- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
 BEGIN
 RETURN QUERY
-WITH j AS (
+WITH RECURSIVE j AS (
     SELECT * FROM pggit.journal WHERE id <= upto
        AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
        AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
@@ -1012,6 +1021,9 @@ WITH j AS (
 ),
 seed AS (
     SELECT j.classid, j.objid FROM j WHERE j.objid IS NOT NULL AND j.objid <> 0
+    UNION   -- a dropped column default (DROP ... CASCADE of its sequence or function): its table, named {schema, table, column}
+    SELECT 'pg_class'::regclass, to_regclass(quote_ident(j.address_names[1]) || '.' || quote_ident(j.address_names[2]))::oid
+      FROM j WHERE j.event = 'drop' AND j.classid = 'pg_attrdef'::regclass AND cardinality(j.address_names) >= 2
     UNION
     -- privileges without object ids: every object of the kind they name
     SELECT 'pg_class'::regclass, c.oid FROM pg_class c
@@ -1077,29 +1089,61 @@ lvl1 AS (
     UNION
     SELECT 'pg_type'::regclass, k.contypid FROM seed s JOIN pg_constraint k ON k.oid = s.objid
      WHERE s.classid = 'pg_constraint'::regclass AND k.contypid <> 0
+    UNION  -- an index a constraint owns: renaming it renames the constraint
+    SELECT d.refclassid, d.refobjid FROM seed s
+      JOIN pg_depend d ON d.classid = s.classid AND d.objid = s.objid AND d.objsubid = 0
+     WHERE s.classid = 'pg_class'::regclass AND d.refclassid = 'pg_constraint'::regclass AND d.deptype = 'i'
+    UNION  -- a constraint's copies in inheritance children and partitions (a rename renames them)
+    SELECT 'pg_constraint'::regclass, k2.oid FROM seed s
+      JOIN pg_constraint k ON k.oid = s.objid
+      JOIN pg_inherits i ON i.inhparent = k.conrelid
+      JOIN pg_constraint k2 ON k2.conrelid = i.inhrelid
+     WHERE s.classid = 'pg_constraint'::regclass AND k.conrelid <> 0
+    UNION  -- the partitions and inheritance children a table had at HEAD (DETACH leaves no dependency)
+    SELECT m.classid, m.objid FROM seed s
+      JOIN pg_class c ON c.oid = s.objid AND (c.relkind = 'p' OR c.relhassubclass)
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pggit.object_map m ON m.kind = 'table'
+      JOIN pggit.blob b ON b.hash = m.hash
+     WHERE s.classid = 'pg_class'::regclass
+       AND (b.definition ->> 'partition_of' = quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+            OR b.definition -> 'inherits' ? (quote_ident(n.nspname) || '.' || quote_ident(c.relname)))
     -- an index, constraint or trigger journaled alone (CREATE INDEX, CREATE TRIGGER, COMMENT ON ...)
     -- is read alone: its table's definition did not change, and a rename shows as a new key for the
     -- same address without re-reading the table and all its other children
 ),
-lvl2 AS (
+lvl2(classid, objid) AS (   -- pg_depend dependents, transitively (UNION: each address once, so cycles end)
     SELECT l.classid, l.objid FROM lvl1 l
-    UNION  -- dependents: views (through their rewrite rule), foreign keys, sequences, routines, types
-    -- (a publication's table or schema entry stands for the publication)
-    SELECT CASE d.classid WHEN 'pg_rewrite'::regclass THEN 'pg_class'::regclass
-                          WHEN 'pg_publication_rel'::regclass THEN 'pg_publication'::regclass
-                          WHEN 'pg_publication_namespace'::regclass THEN 'pg_publication'::regclass ELSE d.classid END,
-           CASE d.classid WHEN 'pg_rewrite'::regclass THEN rw.ev_class
-                          WHEN 'pg_publication_rel'::regclass THEN pr.prpubid
-                          WHEN 'pg_publication_namespace'::regclass THEN pns.pnpubid ELSE d.objid END
-      FROM lvl1 l
+    UNION
+    SELECT x.classid, x.objid
+      FROM lvl2 l
       JOIN pg_depend d ON d.refclassid = l.classid AND d.refobjid = l.objid
-      LEFT JOIN pg_rewrite rw ON d.classid = 'pg_rewrite'::regclass AND rw.oid = d.objid
-      LEFT JOIN pg_publication_rel pr ON d.classid = 'pg_publication_rel'::regclass AND pr.oid = d.objid
-      LEFT JOIN pg_publication_namespace pns ON d.classid = 'pg_publication_namespace'::regclass AND pns.oid = d.objid
-     WHERE d.classid IN ('pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass, 'pg_rewrite'::regclass, 'pg_constraint'::regclass, 'pg_class'::regclass,
+      CROSS JOIN LATERAL (
+          -- what a dependent stands for: a rule for its relation, a column default for its table, a
+          -- publication's table or schema entry for the publication; else itself
+          SELECT CASE d.classid WHEN 'pg_rewrite'::regclass THEN 'pg_class'::regclass
+                                WHEN 'pg_attrdef'::regclass THEN 'pg_class'::regclass
+                                WHEN 'pg_publication_rel'::regclass THEN 'pg_publication'::regclass
+                                WHEN 'pg_publication_namespace'::regclass THEN 'pg_publication'::regclass
+                                ELSE d.classid END AS classid,
+                 CASE d.classid WHEN 'pg_rewrite'::regclass THEN (SELECT rw.ev_class FROM pg_rewrite rw WHERE rw.oid = d.objid)
+                                WHEN 'pg_attrdef'::regclass THEN (SELECT ad.adrelid FROM pg_attrdef ad WHERE ad.oid = d.objid)
+                                WHEN 'pg_publication_rel'::regclass THEN (SELECT pr.prpubid FROM pg_publication_rel pr WHERE pr.oid = d.objid)
+                                WHEN 'pg_publication_namespace'::regclass THEN (SELECT pns.pnpubid FROM pg_publication_namespace pns
+                                                                                 WHERE pns.oid = d.objid)
+                                ELSE d.objid END AS objid
+          UNION ALL   -- a domain's constraint changes the domain
+          SELECT 'pg_type'::regclass, k.contypid FROM pg_constraint k
+           WHERE d.classid = 'pg_constraint'::regclass AND k.oid = d.objid AND k.contypid <> 0
+          UNION ALL   -- a composite type's relation changes the type
+          SELECT 'pg_type'::regclass, c.reltype FROM pg_class c
+           WHERE d.classid = 'pg_class'::regclass AND c.oid = d.objid AND c.relkind = 'c'
+      ) x
+     WHERE d.classid IN ('pg_class'::regclass, 'pg_rewrite'::regclass, 'pg_attrdef'::regclass, 'pg_constraint'::regclass,
                          'pg_proc'::regclass, 'pg_type'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass,
-                         'pg_event_trigger'::regclass, 'pg_foreign_server'::regclass)
-       AND d.deptype IN ('n', 'a', 'i')
+                         'pg_event_trigger'::regclass, 'pg_foreign_server'::regclass, 'pg_user_mapping'::regclass,
+                         'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass)
+       AND d.deptype IN ('n', 'a', 'i', 'P', 'S')
 ),
 rels AS (
     SELECT l.objid AS oid FROM lvl2 l WHERE l.classid = 'pg_class'::regclass
