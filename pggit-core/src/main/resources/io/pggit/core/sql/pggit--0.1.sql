@@ -362,52 +362,69 @@ CREATE FUNCTION pggit.read_catalog(classids oid[] DEFAULT NULL, objids oid[] DEF
 -- The query is driven by the wanted addresses (joins on oid), so reading a few objects costs a
 -- few index probes whatever the catalog's size; a full read first lists every candidate address.
 DECLARE
-    want_classids oid[] := classids;
-    want_objids oid[] := objids;
+    -- the wanted addresses, one array per catalog: each branch unnests its own (a probe per object)
+    w_namespace oid[];
+    w_class oid[];
+    w_proc oid[];
+    w_type oid[];
+    w_constraint oid[];
+    w_trigger oid[];
+    w_extension oid[];
+    w_policy oid[];
+    w_rewrite oid[];
+    w_event_trigger oid[];
+    w_publication oid[];
+    w_subscription oid[];
+    w_foreign_data_wrapper oid[];
+    w_foreign_server oid[];
+    w_user_mapping oid[];
+    w_collation oid[];
+    w_default_acl oid[];
     cfg pggit.tracking_config := (SELECT c FROM pggit.tracking_config c);
     all_properties boolean := cfg.track_owners AND cfg.track_privileges AND cfg.track_comments;
 BEGIN
-IF want_classids IS NULL THEN
-    SELECT array_agg(a.classid), array_agg(a.objid) INTO want_classids, want_objids
-      FROM (SELECT 'pg_namespace'::regclass::oid AS classid, n.oid AS objid FROM pg_namespace n
-            UNION ALL
-            SELECT 'pg_class'::regclass, c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'I')
-            UNION ALL
-            SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p WHERE p.pronamespace <> 'pg_catalog'::regnamespace
-            UNION ALL
-            SELECT 'pg_type'::regclass, t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c')
-            UNION ALL
-            SELECT 'pg_constraint'::regclass, k.oid FROM pg_constraint k WHERE k.conrelid <> 0
-            UNION ALL
-            SELECT 'pg_trigger'::regclass, g.oid FROM pg_trigger g WHERE NOT g.tgisinternal
-            UNION ALL
-            SELECT 'pg_extension'::regclass, x.oid FROM pg_extension x
-            UNION ALL
-            SELECT 'pg_policy'::regclass, pol.oid FROM pg_policy pol
-            UNION ALL
-            SELECT 'pg_rewrite'::regclass, r.oid FROM pg_rewrite r WHERE r.rulename <> '_RETURN'
-            UNION ALL
-            SELECT 'pg_event_trigger'::regclass, e.oid FROM pg_event_trigger e
-            UNION ALL
-            SELECT 'pg_publication'::regclass, pb.oid FROM pg_publication pb
-            UNION ALL
-            SELECT 'pg_subscription'::regclass, sb.oid FROM pg_subscription sb
-            UNION ALL
-            SELECT 'pg_foreign_data_wrapper'::regclass, fw.oid FROM pg_foreign_data_wrapper fw
-            UNION ALL
-            SELECT 'pg_foreign_server'::regclass, fs.oid FROM pg_foreign_server fs
-            UNION ALL
-            SELECT 'pg_user_mapping'::regclass, um.umid FROM pg_user_mappings um
-            UNION ALL
-            SELECT 'pg_collation'::regclass, co.oid FROM pg_collation co WHERE co.collnamespace <> 'pg_catalog'::regnamespace
-            UNION ALL
-            SELECT 'pg_default_acl'::regclass, da.oid FROM pg_default_acl da) a;
+IF classids IS NULL THEN   -- a full read: every candidate of each catalog
+    w_namespace := ARRAY(SELECT n.oid FROM pg_namespace n);
+    w_class := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'I'));
+    w_proc := ARRAY(SELECT p.oid FROM pg_proc p WHERE p.pronamespace <> 'pg_catalog'::regnamespace);
+    w_type := ARRAY(SELECT t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c'));
+    w_constraint := ARRAY(SELECT k.oid FROM pg_constraint k WHERE k.conrelid <> 0);
+    w_trigger := ARRAY(SELECT g.oid FROM pg_trigger g WHERE NOT g.tgisinternal);
+    w_extension := ARRAY(SELECT x.oid FROM pg_extension x);
+    w_policy := ARRAY(SELECT pol.oid FROM pg_policy pol);
+    w_rewrite := ARRAY(SELECT r.oid FROM pg_rewrite r WHERE r.rulename <> '_RETURN');
+    w_event_trigger := ARRAY(SELECT e.oid FROM pg_event_trigger e);
+    w_publication := ARRAY(SELECT pb.oid FROM pg_publication pb);
+    w_subscription := ARRAY(SELECT sb.oid FROM pg_subscription sb);
+    w_foreign_data_wrapper := ARRAY(SELECT fw.oid FROM pg_foreign_data_wrapper fw);
+    w_foreign_server := ARRAY(SELECT fs.oid FROM pg_foreign_server fs);
+    w_user_mapping := ARRAY(SELECT um.umid FROM pg_user_mappings um);
+    w_collation := ARRAY(SELECT co.oid FROM pg_collation co WHERE co.collnamespace <> 'pg_catalog'::regnamespace);
+    w_default_acl := ARRAY(SELECT da.oid FROM pg_default_acl da);
+ELSE
+    SELECT array_agg(x.o) FILTER (WHERE x.c = 'pg_namespace'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_class'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_proc'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_type'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_constraint'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_trigger'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_extension'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_policy'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_rewrite'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_event_trigger'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_publication'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_subscription'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_foreign_data_wrapper'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_foreign_server'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_user_mapping'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_collation'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_default_acl'::regclass)
+      INTO w_namespace, w_class, w_proc, w_type, w_constraint, w_trigger, w_extension, w_policy, w_rewrite,
+           w_event_trigger, w_publication, w_subscription, w_foreign_data_wrapper, w_foreign_server, w_user_mapping, w_collation, w_default_acl
+      FROM unnest(classids, objids) AS x(c, o);
 END IF;
 RETURN QUERY
-WITH want AS (
-    SELECT w.classid, w.objid FROM unnest(want_classids, want_objids) AS w(classid, objid)
-),
-nsp AS (
+WITH nsp AS (
     SELECT n.oid, n.nspname
       FROM pg_namespace n
      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'pggit')
@@ -431,7 +448,7 @@ objs AS (
                               'acl', CASE WHEN pn.nspacl IS NOT NULL THEN pggit.acl_text(pn.nspacl, 'n', pn.nspowner) END,
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = n.oid AND ds.classoid = 'pg_namespace'::regclass AND ds.objsubid = 0)) AS definition
       FROM nsp n JOIN pg_namespace pn ON pn.oid = n.oid
-     WHERE n.oid IN (SELECT w.objid FROM want w WHERE w.classid = 'pg_namespace'::regclass)
+     WHERE n.oid = ANY (w_namespace)
 
     UNION ALL
     -- tables, partitioned tables, views, materialized views
@@ -487,8 +504,8 @@ objs AS (
                'owner', pg_get_userbyid(t.relowner),
                'acl', CASE WHEN t.relacl IS NOT NULL THEN pggit.acl_text(t.relacl, 'r', t.relowner) END,
                'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN trel t ON t.oid = w.objid AND w.classid = 'pg_class'::regclass
+      FROM unnest(w_class) w(objid)
+      JOIN trel t ON t.oid = w.objid
       LEFT JOIN pg_foreign_table ft ON ft.ftrelid = t.oid
      WHERE t.relkind IN ('r', 'p', 'v', 'm', 'f')
 
@@ -509,8 +526,8 @@ objs AS (
                'owner', pg_get_userbyid(r.relowner),
                'acl', CASE WHEN r.relacl IS NOT NULL THEN pggit.acl_text(r.relacl, 's', r.relowner) END,
                'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN trel r ON r.oid = w.objid AND w.classid = 'pg_class'::regclass
+      FROM unnest(w_class) w(objid)
+      JOIN trel r ON r.oid = w.objid
       JOIN pg_sequence s ON s.seqrelid = r.oid
      WHERE r.relkind = 'S'
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.deptype = 'i')
@@ -523,8 +540,8 @@ objs AS (
            jsonb_build_object('table', t.qname, 'name', ic.relname,
                               'definition', pg_get_indexdef(ic.oid),
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = ic.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_index i ON i.indexrelid = w.objid AND w.classid = 'pg_class'::regclass
+      FROM unnest(w_class) w(objid)
+      JOIN pg_index i ON i.indexrelid = w.objid
       JOIN pg_class ic ON ic.oid = i.indexrelid
       JOIN trel t ON t.oid = i.indrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
      WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k
@@ -542,8 +559,8 @@ objs AS (
                                                      WHEN 'x' THEN 'exclusion' END,
                               'definition', pg_get_constraintdef(k.oid),
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_constraint k ON k.oid = w.objid AND w.classid = 'pg_constraint'::regclass
+      FROM unnest(w_constraint) w(objid)
+      JOIN pg_constraint k ON k.oid = w.objid
       JOIN trel t ON t.oid = k.conrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
      WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0
 
@@ -556,8 +573,8 @@ objs AS (
                               'enabled', CASE g.tgenabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled'
                                                           WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = g.oid AND ds.classoid = 'pg_trigger'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_trigger g ON g.oid = w.objid AND w.classid = 'pg_trigger'::regclass
+      FROM unnest(w_trigger) w(objid)
+      JOIN pg_trigger g ON g.oid = w.objid
       JOIN trel t ON t.oid = g.tgrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
      WHERE NOT g.tgisinternal AND g.tgparentid = 0
 
@@ -586,8 +603,8 @@ objs AS (
                               'owner', pg_get_userbyid(p.proowner),
                               'acl', CASE WHEN p.proacl IS NOT NULL THEN pggit.acl_text(p.proacl, 'f', p.proowner) END,
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_proc p ON p.oid = w.objid AND w.classid = 'pg_proc'::regclass
+      FROM unnest(w_proc) w(objid)
+      JOIN pg_proc p ON p.oid = w.objid
       JOIN nsp n ON n.oid = p.pronamespace
      -- not an extension's member, nor made by another object (a range type's constructors: deptype i)
      WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
@@ -618,8 +635,8 @@ objs AS (
                'owner', pg_get_userbyid(ty.typowner),
                'acl', CASE WHEN ty.typacl IS NOT NULL THEN pggit.acl_text(ty.typacl, 'T', ty.typowner) END,
                'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = ty.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_type ty ON ty.oid = w.objid AND w.classid = 'pg_type'::regclass
+      FROM unnest(w_type) w(objid)
+      JOIN pg_type ty ON ty.oid = w.objid
       JOIN nsp n ON n.oid = ty.typnamespace
      WHERE (ty.typtype IN ('e', 'd', 'r')
             OR (ty.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = ty.typrelid AND c.relkind = 'c')))
@@ -639,8 +656,8 @@ objs AS (
                               'using', pg_get_expr(pol.polqual, pol.polrelid),
                               'with_check', pg_get_expr(pol.polwithcheck, pol.polrelid),
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = pol.oid AND ds.classoid = 'pg_policy'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_policy pol ON pol.oid = w.objid AND w.classid = 'pg_policy'::regclass
+      FROM unnest(w_policy) w(objid)
+      JOIN pg_policy pol ON pol.oid = w.objid
       JOIN trel t ON t.oid = pol.polrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
 
     UNION ALL
@@ -652,8 +669,8 @@ objs AS (
                               'enabled', CASE r.ev_enabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled'
                                                            WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_rewrite'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_rewrite r ON r.oid = w.objid AND w.classid = 'pg_rewrite'::regclass
+      FROM unnest(w_rewrite) w(objid)
+      JOIN pg_rewrite r ON r.oid = w.objid
       JOIN trel t ON t.oid = r.ev_class AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
      WHERE r.rulename <> '_RETURN'
 
@@ -671,8 +688,8 @@ objs AS (
                               'rules', to_jsonb(co) ->> 'collicurules',
                               'owner', pg_get_userbyid(co.collowner),
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = co.oid AND ds.classoid = 'pg_collation'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_collation co ON co.oid = w.objid AND w.classid = 'pg_collation'::regclass
+      FROM unnest(w_collation) w(objid)
+      JOIN pg_collation co ON co.oid = w.objid
       JOIN nsp n ON n.oid = co.collnamespace
      WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_collation'::regclass AND d.objid = co.oid AND d.deptype = 'e')
 
@@ -687,8 +704,8 @@ objs AS (
                                                            WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,
                               'owner', pg_get_userbyid(e.evtowner),
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = e.oid AND ds.classoid = 'pg_event_trigger'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_event_trigger e ON e.oid = w.objid AND w.classid = 'pg_event_trigger'::regclass
+      FROM unnest(w_event_trigger) w(objid)
+      JOIN pg_event_trigger e ON e.oid = w.objid
       JOIN pg_proc ep ON ep.oid = e.evtfoid
      WHERE ep.pronamespace <> (SELECT pn.oid FROM pg_namespace pn WHERE pn.nspname = 'pggit')
        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e')
@@ -714,8 +731,8 @@ objs AS (
                                             JOIN pg_namespace pn ON pn.oid = pns.pnnspid WHERE pns.pnpubid = pb.oid),
                               'owner', pg_get_userbyid(pb.pubowner),
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = pb.oid AND ds.classoid = 'pg_publication'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_publication pb ON pb.oid = w.objid AND w.classid = 'pg_publication'::regclass
+      FROM unnest(w_publication) w(objid)
+      JOIN pg_publication pb ON pb.oid = w.objid
 
     UNION ALL
     -- subscriptions of this database: the definition only, never the connection string (its
@@ -730,8 +747,8 @@ objs AS (
                               'slot_name', sb.subslotname, 'synchronous_commit', sb.subsynccommit,
                               'owner', pg_get_userbyid(sb.subowner),
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = sb.oid AND ds.classoid = 'pg_subscription'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_subscription sb ON sb.oid = w.objid AND w.classid = 'pg_subscription'::regclass
+      FROM unnest(w_subscription) w(objid)
+      JOIN pg_subscription sb ON sb.oid = w.objid
      WHERE sb.subdbid = (SELECT db.oid FROM pg_database db WHERE db.datname = current_database())
 
     UNION ALL
@@ -745,8 +762,8 @@ objs AS (
                               'owner', pg_get_userbyid(fw.fdwowner),
                               'acl', CASE WHEN fw.fdwacl IS NOT NULL THEN pggit.acl_text(fw.fdwacl, 'F', fw.fdwowner) END,
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = fw.oid AND ds.classoid = 'pg_foreign_data_wrapper'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_foreign_data_wrapper fw ON fw.oid = w.objid AND w.classid = 'pg_foreign_data_wrapper'::regclass
+      FROM unnest(w_foreign_data_wrapper) w(objid)
+      JOIN pg_foreign_data_wrapper fw ON fw.oid = w.objid
      WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_foreign_data_wrapper'::regclass AND d.objid = fw.oid AND d.deptype = 'e')
 
     UNION ALL
@@ -759,8 +776,8 @@ objs AS (
                               'owner', pg_get_userbyid(fs.srvowner),
                               'acl', CASE WHEN fs.srvacl IS NOT NULL THEN pggit.acl_text(fs.srvacl, 'S', fs.srvowner) END,
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = fs.oid AND ds.classoid = 'pg_foreign_server'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_foreign_server fs ON fs.oid = w.objid AND w.classid = 'pg_foreign_server'::regclass
+      FROM unnest(w_foreign_server) w(objid)
+      JOIN pg_foreign_server fs ON fs.oid = w.objid
      WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_foreign_server'::regclass AND d.objid = fs.oid AND d.deptype = 'e')
 
     UNION ALL
@@ -772,8 +789,8 @@ objs AS (
            jsonb_build_object('user', CASE WHEN um.umuser = 0 THEN 'PUBLIC' ELSE quote_ident(um.usename) END,
                               'server', quote_ident(um.srvname),
                               'options', (SELECT array_agg(o ORDER BY o) FROM unnest(um.umoptions) o WHERE o NOT LIKE 'password=%'))
-      FROM want w
-      JOIN pg_user_mappings um ON um.umid = w.objid AND w.classid = 'pg_user_mapping'::regclass
+      FROM unnest(w_user_mapping) w(objid)
+      JOIN pg_user_mappings um ON um.umid = w.objid
 
     UNION ALL
     -- default privileges (ALTER DEFAULT PRIVILEGES), per role, schema (or all) and object type
@@ -786,8 +803,8 @@ objs AS (
                               'on', CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
                                                           WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE da.defaclobjtype::text END,
                               'acl', (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(da.defaclacl) x))
-      FROM want w
-      JOIN pg_default_acl da ON da.oid = w.objid AND w.classid = 'pg_default_acl'::regclass
+      FROM unnest(w_default_acl) w(objid)
+      JOIN pg_default_acl da ON da.oid = w.objid
       LEFT JOIN pg_namespace dn ON dn.oid = da.defaclnamespace
      WHERE da.defaclnamespace = 0 OR da.defaclnamespace IN (SELECT n.oid FROM nsp n)
 
@@ -796,8 +813,8 @@ objs AS (
     SELECT 'pg_extension'::regclass::oid, x.oid, 'extension', n.nspname, 'extension:' || quote_ident(x.extname), NULL,
            jsonb_build_object('name', x.extname, 'version', x.extversion, 'schema', n.nspname,
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = x.oid AND ds.classoid = 'pg_extension'::regclass AND ds.objsubid = 0))
-      FROM want w
-      JOIN pg_extension x ON x.oid = w.objid AND w.classid = 'pg_extension'::regclass
+      FROM unnest(w_extension) w(objid)
+      JOIN pg_extension x ON x.oid = w.objid
       JOIN pg_namespace n ON n.oid = x.extnamespace
      WHERE x.extname <> 'plpgsql'
 )
