@@ -335,6 +335,11 @@ CREATE FUNCTION pggit.acl_text(acl aclitem[], kind "char", owner oid) RETURNS te
               FROM (SELECT array_agg(x::text ORDER BY x::text) AS a FROM unnest(acl) x) s);
 COMMENT ON FUNCTION pggit.acl_text(aclitem[], "char", oid) IS 'An ACL as sorted aclitem texts, or null when it grants what the object kind grants by default (acldefault(kind, owner)): privileges granted and revoked back compare equal to none granted.';
 
+CREATE FUNCTION pggit.firing_state(state "char") RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE state WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END;
+COMMENT ON FUNCTION pggit.firing_state("char") IS 'When a trigger, rule or event trigger fires (pg_trigger.tgenabled, pg_rewrite.ev_enabled, pg_event_trigger.evtenabled): null for the default (O, origin and local sessions), else disabled (D), replica (R) or always (A).';
+
 CREATE FUNCTION pggit.without_properties(definition jsonb, owners boolean, privileges boolean, comments boolean) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE WHEN owners AND privileges AND comments THEN definition ELSE
@@ -570,8 +575,7 @@ objs AS (
            'trigger:' || t.qname || '.' || quote_ident(g.tgname), t.rkind || ':' || t.qname,
            jsonb_build_object('table', t.qname, 'name', g.tgname,
                               'definition', pg_get_triggerdef(g.oid),
-                              'enabled', CASE g.tgenabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled'
-                                                          WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,
+                              'enabled', pggit.firing_state(g.tgenabled),
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = g.oid AND ds.classoid = 'pg_trigger'::regclass AND ds.objsubid = 0))
       FROM unnest(w_trigger) w(objid)
       JOIN pg_trigger g ON g.oid = w.objid
@@ -666,8 +670,7 @@ objs AS (
            'rule:' || t.qname || '.' || quote_ident(r.rulename), t.rkind || ':' || t.qname,
            jsonb_build_object('table', t.qname, 'name', r.rulename,
                               'definition', pg_get_ruledef(r.oid),
-                              'enabled', CASE r.ev_enabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled'
-                                                           WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,
+                              'enabled', pggit.firing_state(r.ev_enabled),
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_rewrite'::regclass AND ds.objsubid = 0))
       FROM unnest(w_rewrite) w(objid)
       JOIN pg_rewrite r ON r.oid = w.objid
@@ -700,8 +703,7 @@ objs AS (
            jsonb_build_object('name', e.evtname, 'event', e.evtevent,
                               'tags', (SELECT jsonb_agg(tg ORDER BY tg) FROM unnest(e.evttags) tg),
                               'function', e.evtfoid::regprocedure::text,
-                              'enabled', CASE e.evtenabled WHEN 'O' THEN NULL WHEN 'D' THEN 'disabled'
-                                                           WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END,
+                              'enabled', pggit.firing_state(e.evtenabled),
                               'owner', pg_get_userbyid(e.evtowner),
                               'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = e.oid AND ds.classoid = 'pg_event_trigger'::regclass AND ds.objsubid = 0))
       FROM unnest(w_event_trigger) w(objid)
@@ -835,7 +837,7 @@ SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_k
 END
 $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
-    'The catalog reader: canonical definitions (JSON, nulls stripped, tracking directives removed from comments, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given, with the directive their comment carries. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension and pg_depend (extension members, deptype e, are never tracked). hash = hex SHA-256 of definition::text.';
+    'The catalog reader: canonical definitions (JSON, nulls stripped, tracking directives removed from comments, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given, with the directive their comment carries. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension, pg_collation, pg_policy, pg_rewrite, pg_event_trigger, pg_publication(_rel, _namespace), pg_subscription (not subconninfo), pg_foreign_data_wrapper, pg_foreign_server, pg_foreign_table, pg_user_mappings (no password option), pg_default_acl, pg_description and pg_depend (extension members, deptype e, and objects another object made, deptype i, are never tracked). columns = a relation''s {attnum: name}, outside the hash, to follow column renames. hash = hex SHA-256 of definition::text.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Trees
