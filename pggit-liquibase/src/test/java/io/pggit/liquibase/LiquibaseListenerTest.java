@@ -205,6 +205,15 @@ class LiquibaseListenerTest {
     }
 
     @Test
+    void privilegesCanBeSwitchedOutOfDefinitionsByLiquibaseSettings() throws Exception {
+        changelog(METERS);
+        LiquibaseRunner.run(db, dir, "changelog.xml", "update", Map.of(), Map.of("liquibase.pggit.trackPrivileges", "false"));
+        assertEquals("t f t", db.value("SELECT concat_ws(' ', track_owners, track_privileges, track_comments) FROM pggit.tracking_config"));
+        db.exec("GRANT SELECT ON ALL TABLES IN SCHEMA command TO PUBLIC");
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"), "a grant is no drift when privileges are not tracked");
+    }
+
+    @Test
     void disabledRecordsNothing() throws Exception {
         changelog(METERS);
         LiquibaseRunner.run(db, dir, "changelog.xml", "update", Map.of(), Map.of("liquibase.pggit.enabled", "false"));
