@@ -296,7 +296,9 @@ class CatalogCoverageTest {
         TestDb db = TestDb.withPggit("coverage_export");
         db.exec(FIXTURE);
         db.pggit().commit("every kind");
-        db.pggit().export("HEAD", dir);
+        List<Path> files = db.pggit().export("HEAD", dir);
+        assertTrue(files.contains(dir.resolve("_database/event_trigger/Audit DDL.sql")), "objects of no schema under _database/: " + files);
+        assertTrue(files.contains(dir.resolve("select/table/weird.sql")), "quotes are dropped from file names: " + files);
         TestDb copy = TestDb.create("coverage_export_copy");
         try {
             copy.exec(Files.readString(dir.resolve("schema.sql")));

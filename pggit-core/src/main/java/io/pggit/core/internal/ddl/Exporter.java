@@ -21,7 +21,9 @@ import java.util.Map;
 
 /**
  * Writes the schema at a commit as files: {@code schema.sql} (the whole script, in dependency
- * order), one file per object under {@code <schema>/<kind>/<name>.sql}, and {@code manifest.json}
+ * order), one file per object under {@code <schema>/<kind>/<name>.sql} (objects of no schema, such
+ * as event triggers, publications, subscriptions, foreign-data wrappers, servers, user mappings and
+ * database-wide default privileges, under {@code _database/<kind>/}), and {@code manifest.json}
  * (format 1: commit, tree, and per object its key, kind, file and content hash). Nothing in the
  * output depends on time or order of reading, so exporting twice gives byte-identical files.
  *
@@ -30,6 +32,9 @@ import java.util.Map;
 public final class Exporter {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The folder of the objects that belong to no schema. */
+    static final String DATABASE_FOLDER = "_database";
 
     private Exporter() {
     }
@@ -83,8 +88,8 @@ public final class Exporter {
         try {
             Files.createDirectories(dir);
             for (DdlWriter.Item i : items) {
-                Path rel = Path.of(fileName(i.schema()), i.kind(), fileName(i.identity().startsWith(quoted(i.schema()) + ".")
-                        ? i.identity().substring(quoted(i.schema()).length() + 1) : i.identity()) + ".sql");
+                Path rel = Path.of(i.schema().isEmpty() ? DATABASE_FOLDER : fileName(i.schema()), i.kind(),
+                        fileName(withoutSchema(i)) + ".sql");
                 Path file = dir.resolve(rel);
                 Files.createDirectories(file.getParent());
                 Files.writeString(file, perObject.getOrDefault(i.key(), new StringBuilder()).toString(), StandardCharsets.UTF_8);
@@ -107,8 +112,22 @@ public final class Exporter {
         return written;
     }
 
-    private static String quoted(String schema) {
-        return schema.matches("[a-z_][a-z0-9_$]*") ? schema : "\"" + schema.replace("\"", "\"\"") + "\"";
+    /**
+     * An object's identity without its schema prefix, which the folder already says. The prefix is
+     * as {@code quote_ident} wrote it: bare, or in double quotes (also for a reserved word such as
+     * {@code "select"}, which a pattern cannot tell), so both forms are tried.
+     */
+    private static String withoutSchema(DdlWriter.Item i) {
+        String schema = i.schema();
+        if (schema.isEmpty()) {
+            return i.identity();
+        }
+        for (String prefix : new String[] {DdlWriter.q(schema) + ".", schema + "."}) {
+            if (i.identity().startsWith(prefix)) {
+                return i.identity().substring(prefix.length());
+            }
+        }
+        return i.identity();
     }
 
     /** A file name for an identity: quotes dropped, path separators and reserved characters replaced. */
