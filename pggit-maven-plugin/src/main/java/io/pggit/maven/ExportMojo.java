@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Writes the schema at a commit (default HEAD) as files: {@code schema.sql} in dependency order,
- * one file per object under {@code <schema>/<kind>/<name>.sql}, and {@code manifest.json}.
+ * one file per object under {@code <schema>/<kind>/<name>.sql} ({@code _database/<kind>/} for objects of no
+ * schema: event triggers, publications, subscriptions, servers ...), and {@code manifest.json}.
  * Exporting twice gives byte-identical output.
  */
 @Mojo(name = "export", threadSafe = true, requiresProject = false)
