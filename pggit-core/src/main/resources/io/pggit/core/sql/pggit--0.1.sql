@@ -833,7 +833,7 @@ SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_k
                             ELSE jsonb_strip_nulls(o.definition) END AS d0) d0,
        LATERAL (SELECT CASE WHEN all_properties THEN d0.d0
                             ELSE pggit.without_properties(d0.d0, cfg.track_owners, cfg.track_privileges, cfg.track_comments) END AS def) d
- WHERE all_properties OR cfg.track_privileges OR o.kind <> 'default_privileges';
+ WHERE cfg.track_privileges OR o.kind <> 'default_privileges';   -- default privileges are nothing but privileges
 END
 $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS

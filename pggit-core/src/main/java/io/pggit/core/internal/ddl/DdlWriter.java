@@ -339,9 +339,20 @@ public final class DdlWriter {
         }
     }
 
+    /** The grantee of an ACL item as GRANT and REVOKE name it: PUBLIC or a quoted role. */
+    private static String grantee(Acl acl) {
+        return acl.grantee().isEmpty() ? "PUBLIC" : q(acl.grantee());
+    }
+
+    /** {@code ALTER DEFAULT PRIVILEGES FOR ROLE r [IN SCHEMA s]} of a default-privileges definition. */
+    private static String defaultPrivilegesPrefix(JsonNode d) {
+        return "ALTER DEFAULT PRIVILEGES FOR ROLE " + q(d.path("role").asText())
+                + (d.has("schema") ? " IN SCHEMA " + q(d.path("schema").asText()) : "");
+    }
+
     /** GRANT statements for one ACL item: the privileges without and with grant option. */
     private static void grants(Acl acl, String on, String columns, List<Statement> out, Item i) {
-        String to = acl.grantee().isEmpty() ? "PUBLIC" : q(acl.grantee());
+        String to = grantee(acl);
         if (!acl.privileges().isEmpty()) {
             out.add(st(i, "GRANT " + acl.privileges().stream().map(p -> p + columns).reduce((x, y) -> x + ", " + y).orElseThrow()
                     + " " + on + " TO " + to + ";"));
@@ -356,7 +367,7 @@ public final class DdlWriter {
         JsonNode d = i.definition();
         String role = q(d.path("role").asText());
         String objects = d.path("on").asText().toUpperCase(java.util.Locale.ROOT);
-        String prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + role + (d.has("schema") ? " IN SCHEMA " + q(d.path("schema").asText()) : "");
+        String prefix = defaultPrivilegesPrefix(d);
         if (!d.has("schema")) {   // a database-wide entry replaces the built-in default: start from nothing
             out.add(st(i, prefix + " REVOKE ALL ON " + objects + " FROM PUBLIC;"));
             out.add(st(i, prefix + " REVOKE ALL ON " + objects + " FROM " + role + ";"));
@@ -376,11 +387,11 @@ public final class DdlWriter {
     public static String resetDefaultPrivileges(JsonNode d) {
         String role = q(d.path("role").asText());
         String objects = d.path("on").asText().toUpperCase(java.util.Locale.ROOT);
-        String prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + role + (d.has("schema") ? " IN SCHEMA " + q(d.path("schema").asText()) : "");
+        String prefix = defaultPrivilegesPrefix(d);
         List<String> out = new ArrayList<>();
         d.path("acl").forEach(a -> {
             Acl acl = Acl.parse(a.asText());
-            out.add(prefix + " REVOKE ALL ON " + objects + " FROM " + (acl.grantee().isEmpty() ? "PUBLIC" : q(acl.grantee())) + ";");
+            out.add(prefix + " REVOKE ALL ON " + objects + " FROM " + grantee(acl) + ";");
         });
         if (!d.has("schema")) {
             out.add(prefix + " GRANT ALL ON " + objects + " TO " + role + ";");
