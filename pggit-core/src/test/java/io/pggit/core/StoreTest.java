@@ -49,7 +49,7 @@ class StoreTest {
             pool.shutdown();
         }
         assertFalse(db.pggit().install().changed());
-        assertEquals("0.1", db.value("SELECT pggit.version()"));
+        assertEquals(io.pggit.core.internal.install.Installer.CURRENT, db.value("SELECT pggit.version()"));
         assertEquals("1", db.value("SELECT count(*) FROM pggit.commit"), "one baseline");
         assertEquals("2", db.value("SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pggit%'"));
     }

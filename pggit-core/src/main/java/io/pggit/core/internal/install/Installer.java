@@ -24,7 +24,7 @@ import java.util.Optional;
 public final class Installer {
 
     /** Versions in order; the last one is what this library needs. */
-    public static final List<String> VERSIONS = List.of("0.1");
+    public static final List<String> VERSIONS = List.of("0.1", "0.2");
     public static final String CURRENT = VERSIONS.get(VERSIONS.size() - 1);
     private static final String RESOURCES = "/io/pggit/core/sql/";
     private static final long LOCK_KEY = 0x7067676974L; // "pggit"
@@ -81,11 +81,11 @@ public final class Installer {
             }
             requireSuperuser(c, before);
             if (before.isEmpty()) {
-                run(c, "pggit--" + VERSIONS.get(0) + ".sql");
-            }
-            int from = before.map(VERSIONS::indexOf).orElse(0);
-            for (int i = from; i + 1 < VERSIONS.size(); i++) {
-                run(c, "pggit--" + VERSIONS.get(i) + "--" + VERSIONS.get(i + 1) + ".sql");
+                run(c, "pggit--" + CURRENT + ".sql");
+            } else {
+                for (int i = VERSIONS.indexOf(before.get()); i + 1 < VERSIONS.size(); i++) {
+                    run(c, "pggit--" + VERSIONS.get(i) + "--" + VERSIONS.get(i + 1) + ".sql");
+                }
             }
             Optional<String> baseline = Optional.empty();
             registerToolTables(c, toolTables);

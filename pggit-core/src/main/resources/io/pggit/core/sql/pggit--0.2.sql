@@ -1,0 +1,2909 @@
+-- pggit 0.2, install script: GENERATED from pggit-core/src/main/sql/install.list. Do not edit:
+-- change the sources and run  mvn -B -pl pggit-core -Pregenerate-sql process-test-classes
+-- Run by io.pggit.core.internal.install.Installer in one transaction under its advisory lock, into schema
+-- "pggit"; never by hand. Frozen once released: later versions ship as upgrade steps.
+
+-- ==== schema.sql ================================================================================
+
+-- The schema and the version table every install and upgrade step writes to.
+
+CREATE SCHEMA pggit;
+COMMENT ON SCHEMA pggit IS 'pggit: git for this database''s schema. See pggit.log(), pggit.status(), pggit.show(), pggit.diff().';
+GRANT USAGE ON SCHEMA pggit TO PUBLIC;
+
+CREATE TABLE pggit.schema_version (
+    version      text PRIMARY KEY,
+    installed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    installed_by name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE pggit.schema_version IS 'Versions of the pggit SQL layer applied to this database, one row per install or upgrade step.';
+
+-- ==== journal/tables.sql ========================================================================
+
+-- The journal: what the event triggers append while DDL runs (the working tree status).
+
+CREATE TABLE pggit.journal (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event           text NOT NULL,        -- 'ddl' (ddl_command_end) or 'drop' (sql_drop)
+    command_tag     text NOT NULL,
+    object_type     text,
+    schema_name     text,
+    object_identity text,
+    classid         oid,
+    objid           oid,
+    objsubid        integer,
+    flag            boolean,              -- ddl: in_extension; drop: original
+    address_names   text[],               -- drop: pg_event_trigger_dropped_objects().address_names
+    recorded_at     timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE pggit.journal IS
+    'Rows appended by the event triggers, one per object a DDL command touched (pg_event_trigger_ddl_commands / pg_event_trigger_dropped_objects). Consumed (deleted) by the commit that explains them.';
+
+-- ==== store/tables.sql ==========================================================================
+
+-- The object store: blobs (definitions), tree nodes, commits and their changes, refs, tags, HEAD,
+-- and the index (object_map: every object of HEAD's tree with its live address).
+
+CREATE TABLE pggit.blob (
+    hash       text PRIMARY KEY,          -- hex SHA-256 of definition::text
+    definition jsonb NOT NULL
+);
+COMMENT ON TABLE pggit.blob IS 'Content-addressed object definitions; hash = hex SHA-256 of the canonical JSON text.';
+
+CREATE TABLE pggit.tree (
+    hash    text PRIMARY KEY,             -- hex SHA-256 of entries::text
+    entries jsonb NOT NULL                -- name -> child tree hash, or object key -> blob hash in buckets
+);
+COMMENT ON TABLE pggit.tree IS
+    'Content-addressed tree nodes. Depth 4: root (schema names) -> schema (kinds) -> kind (bucket = first two hex digits of SHA-256(object key)) -> bucket (object key -> blob hash).';
+
+CREATE TABLE pggit.deployment (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        text NOT NULL,
+    tool        text NOT NULL,            -- flyway, liquibase, manual
+    target      text,
+    db_user     name NOT NULL DEFAULT session_user,
+    started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    ended_at    timestamptz,
+    outcome     text NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'success', 'failed', 'abandoned')),
+    head_before text,
+    head_after  text,
+    tool_deployment_id text,              -- the tool's own id of the run (Liquibase deployment_id)
+    auto_commit boolean NOT NULL DEFAULT false,
+    backend_pid integer NOT NULL DEFAULT pg_backend_pid(),
+    message     text,
+    tags        text[]
+);
+COMMENT ON TABLE pggit.deployment IS 'A named group of commits: one migrate run, one release.';
+
+CREATE TABLE pggit.commit (
+    id            text PRIMARY KEY,       -- hex SHA-256 over tree, parents, author, time, origin, message
+    seq           bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    tree          text NOT NULL REFERENCES pggit.tree,
+    parents       text[] NOT NULL,
+    author        text NOT NULL,
+    committed_at  timestamptz NOT NULL,
+    origin        text NOT NULL CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback')),
+    message       text NOT NULL,
+    deployment_id bigint REFERENCES pggit.deployment,
+    capture_ms    double precision      -- time commit_changes took, milliseconds
+);
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic).';
+
+CREATE TABLE pggit.change (
+    commit_id  text NOT NULL REFERENCES pggit.commit ON DELETE CASCADE,
+    object_key text NOT NULL,
+    identity   text NOT NULL,             -- object_key without its kind prefix
+    kind       text NOT NULL,
+    change     text NOT NULL CHECK (change IN ('A', 'M', 'D', 'R')),
+    old_key    text,                      -- for renames
+    old_hash   text,
+    new_hash   text,
+    detail     jsonb,                     -- {"renamed_columns": {"old name": "new name"}} for a relation whose columns were renamed
+    PRIMARY KEY (commit_id, object_key)
+);
+
+CREATE INDEX change_identity_idx ON pggit.change (identity);
+
+CREATE INDEX change_key_idx ON pggit.change (object_key);
+COMMENT ON TABLE pggit.change IS 'Per commit, the objects it added (A), modified (M), deleted (D) or renamed (R) relative to its first parent.';
+
+CREATE TABLE pggit.ref (
+    name      text PRIMARY KEY,
+    commit_id text NOT NULL REFERENCES pggit.commit
+);
+COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit.';
+
+CREATE TABLE pggit.tag (
+    name       text PRIMARY KEY,
+    commit_id  text NOT NULL REFERENCES pggit.commit ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    created_by name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE pggit.tag IS 'Tags: a fixed name for a commit (end_deployment(tags => ...)).';
+
+CREATE TABLE pggit.head (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    branch    text NOT NULL
+);
+INSERT INTO pggit.head (branch) VALUES ('main');
+COMMENT ON TABLE pggit.head IS 'The symbolic HEAD: the branch that commits advance.';
+
+CREATE TABLE pggit.object_map (
+    object_key text PRIMARY KEY,
+    kind       text NOT NULL,
+    schema_name text NOT NULL,
+    parent_key text,
+    classid    oid NOT NULL,
+    objid      oid NOT NULL,
+    hash       text NOT NULL,
+    columns    jsonb,                     -- relations: {attnum: column name}, to follow column renames (not hashed)
+    UNIQUE (classid, objid)
+);
+
+CREATE INDEX object_map_parent_idx ON pggit.object_map (parent_key);
+
+-- the kinds every capture compares whole (no event trigger fires for their DDL, or it names no object)
+CREATE INDEX object_map_global_idx ON pggit.object_map (kind) WHERE kind IN ('event_trigger', 'default_privileges');
+COMMENT ON TABLE pggit.object_map IS
+    'The index: every object of the tree at HEAD with its live catalog address (classid, objid). Follows renames; names dropped children.';
+
+CREATE TYPE pggit.tree_edit AS (path text[], hash text);
+COMMENT ON TYPE pggit.tree_edit IS 'One edit of a tree: path = {schema, kind, bucket, object key} (or a prefix of it while writing), hash = new child hash or null to remove.';
+
+-- ==== runs/tables.sql ===========================================================================
+
+-- Migration-tool runs: migration links, capture failures, the tools' own tables (deployments are in the store: commits name them).
+
+CREATE TABLE pggit.migration_link (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    deployment_id     bigint REFERENCES pggit.deployment,
+    tool              text NOT NULL CHECK (tool <> ''),   -- flyway, liquibase, or any tool named in link_migration
+    migration_id      text,               -- Flyway version (null for repeatables); Liquibase changeset id
+    migration_type    text,
+    description       text,
+    script            text,               -- Flyway script; Liquibase changelog file path
+    checksum          text,               -- as the tool stores it (flyway_schema_history.checksum, databasechangelog.md5sum)
+    author            text,               -- Liquibase changeset author
+    contexts          text,
+    labels            text,
+    exec_type         text,               -- Liquibase EXECUTED, RERAN, MARK_RAN, FAILED, ROLLED_BACK
+    installed_rank    integer,
+    execution_time_ms integer,
+    outcome           text NOT NULL CHECK (outcome IN ('success', 'failed')),
+    commit_id         text REFERENCES pggit.commit ON DELETE SET NULL,   -- null only after a forced purge_history
+    new_commit        boolean NOT NULL DEFAULT false,  -- true when commit_id was produced by this migration
+    error             text,
+    recorded_at       timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+CREATE INDEX migration_link_commit_idx ON pggit.migration_link (commit_id);
+COMMENT ON TABLE pggit.migration_link IS 'One applied migration or changeset and the commit it produced (or HEAD when it changed nothing tracked).';
+
+CREATE TABLE pggit.capture_failure (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    deployment_id bigint REFERENCES pggit.deployment,
+    migration     text,
+    sqlstate      text,
+    error         text NOT NULL,
+    recorded_at   timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+COMMENT ON TABLE pggit.capture_failure IS 'Errors inside pggit while capturing a migration (fail-open mode): the migration went on, the end-of-run drift scan reports what was missed.';
+
+CREATE TABLE pggit.tool_table (
+    relname text PRIMARY KEY
+);
+INSERT INTO pggit.tool_table VALUES ('flyway_schema_history'), ('databasechangelog'), ('databasechangeloglock');
+COMMENT ON TABLE pggit.tool_table IS 'Migration tools'' own tables, never tracked (matched by table name in any schema).';
+
+-- ==== rules/tables.sql ==========================================================================
+
+-- Tracking rules: applied when journal rows become commits and in the drift scan, never in the trigger.
+-- Precedence: object directive, ignore patterns, operation filters, schema include/exclude.
+
+CREATE TABLE pggit.tracking_config (
+    singleton         boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    track_schemas     text[],             -- LIKE patterns; null = every user schema
+    ignore_schemas    text[],             -- LIKE patterns
+    track_operations  text[],             -- command-tag prefixes (CREATE, ALTER, DROP, CREATE INDEX ...); null = all
+    ignore_operations text[],
+    track_owners      boolean NOT NULL DEFAULT true,   -- false: owners are no part of definitions
+    track_privileges  boolean NOT NULL DEFAULT true,   -- false: ACLs (and default privileges) are not tracked
+    track_comments    boolean NOT NULL DEFAULT true,   -- false: comments are no part of definitions
+    updated_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+    updated_by        name NOT NULL DEFAULT session_user
+);
+INSERT INTO pggit.tracking_config DEFAULT VALUES;
+COMMENT ON TABLE pggit.tracking_config IS 'Schema and operation filters (pggit.configure_tracking) and whether owners, privileges and comments are part of definitions (pggit.configure_properties). Defaults track every user schema, operation and property.';
+
+CREATE TABLE pggit.ignore_pattern (
+    pattern    text PRIMARY KEY,          -- LIKE pattern over '<command tag> <object identity>'
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    created_by name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE pggit.ignore_pattern IS 'LIKE patterns matched against the command tag followed by the object identity, e.g. ''REFRESH MATERIALIZED VIEW query.%''.';
+
+CREATE TABLE pggit.object_directive (
+    object_key text PRIMARY KEY,
+    directive  text NOT NULL CHECK (directive IN ('track', 'ignore')),
+    seen_at    timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+COMMENT ON TABLE pggit.object_directive IS 'Directives seen in object comments (@pggit-track, @pggit-ignore), kept per object key until removed, since DROP + CREATE loses the comment.';
+
+CREATE TABLE pggit.rule_change (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    changed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    changed_by name NOT NULL DEFAULT session_user,
+    rule       text NOT NULL,             -- configure_tracking, ignore_pattern, directive
+    old_value  jsonb,
+    new_value  jsonb
+);
+
+CREATE TABLE pggit.tracking_window (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind       text NOT NULL CHECK (kind IN ('pause', 'emergency')),
+    started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    ends_at    timestamptz NOT NULL,      -- when it ends by itself (checked at the next pggit call)
+    ended_at   timestamptz,               -- when it did end
+    started_by name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE pggit.tracking_window IS 'Windows when tracking was paused (the trigger journals, commits skip the window) or disabled (emergency: the event triggers were disabled). The drift scan names them.';
+
+CREATE TABLE pggit.untracked_change (
+    window_id       bigint NOT NULL REFERENCES pggit.tracking_window,
+    command_tag     text NOT NULL,
+    object_identity text,
+    recorded_at     timestamptz NOT NULL
+);
+COMMENT ON TABLE pggit.untracked_change IS 'Journal rows that fell in a pause window: not committed, kept so the drift scan can say the object changed while tracking was off.';
+
+COMMENT ON TABLE pggit.rule_change IS 'The history of tracking rules: every change of configuration, pattern or directive.';
+
+-- ==== capture/tables.sql ========================================================================
+
+-- Types of the capture.
+
+CREATE TYPE pggit.change_row AS (
+    change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
+    classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text,
+    columns jsonb, renamed_columns jsonb, tracked boolean
+);
+
+-- ==== extras/tables.sql =========================================================================
+
+-- Function versions and CQRS commits.
+
+CREATE TABLE pggit.function_version (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    object_key  text NOT NULL,
+    version     text NOT NULL CHECK (version ~ '^\d+\.\d+\.\d+$'),
+    metadata    jsonb,
+    commit_id   text REFERENCES pggit.commit ON DELETE SET NULL,   -- HEAD when it was recorded
+    recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    recorded_by name NOT NULL DEFAULT session_user
+);
+
+CREATE INDEX function_version_key_idx ON pggit.function_version (object_key);
+COMMENT ON TABLE pggit.function_version IS 'Versions set by hand with pggit.track_function; later changes bump from them.';
+
+CREATE TYPE pggit.cqrs_change AS (command_operations text[], query_operations text[], description text);
+COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-side statements, the query-side statements, a description.';
+
+CREATE TABLE pggit.cqrs_commit (
+    commit_id          text PRIMARY KEY REFERENCES pggit.commit ON DELETE CASCADE,
+    command_operations text[] NOT NULL,
+    query_operations   text[] NOT NULL,
+    version            text,
+    description        text
+);
+COMMENT ON TABLE pggit.cqrs_commit IS 'Commits made by pggit.track_cqrs_change, with both sides.';
+
+-- ==== check/tables.sql ==========================================================================
+
+-- Conflicts: the live schema and the tracked history disagree, and someone has to decide.
+
+CREATE TABLE pggit.conflict (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    object_key   text NOT NULL,
+    source       text NOT NULL CHECK (source IN ('drift', 'merge')),
+    change       text NOT NULL,           -- A, M, D, R as the live schema differs from HEAD
+    tracked_hash text,                    -- the definition at HEAD (null: not tracked)
+    current_hash text,                    -- the live definition (null: not in the database)
+    detected_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    resolved_at  timestamptz,
+    resolved_by  name,
+    resolution   text CHECK (resolution IN ('use_current', 'use_tracked', 'merge')),
+    reason       text,
+    result       text                     -- what the resolution did
+);
+
+CREATE UNIQUE INDEX conflict_open_idx ON pggit.conflict (object_key) WHERE resolved_at IS NULL;
+COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the history (from drift, later from merges): open until pggit.resolve_conflict.';
+
+-- ==== ops/tables.sql ============================================================================
+
+-- The purge log.
+
+CREATE TABLE pggit.purge_log (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    purged_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    purged_by      name NOT NULL DEFAULT session_user,
+    older_than     interval NOT NULL,
+    forced         boolean NOT NULL,
+    new_root       text,                  -- with force: the oldest commit kept, now without parents
+    commits_purged bigint NOT NULL,
+    trees_purged   bigint NOT NULL,
+    blobs_purged   bigint NOT NULL
+);
+COMMENT ON TABLE pggit.purge_log IS 'Every pggit.purge_history: who, when, what it was asked and what it freed.';
+
+-- ==== store/hashing.sql =========================================================================
+
+-- Hashing and object-key helpers.
+
+CREATE OR REPLACE FUNCTION pggit.sha256_hex(t text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN encode(sha256(convert_to(t, 'UTF8')), 'hex');
+COMMENT ON FUNCTION pggit.sha256_hex(text) IS 'Hex SHA-256 of the UTF-8 bytes of t: the hash of every blob, tree and commit.';
+
+CREATE OR REPLACE FUNCTION pggit.require_text(value text, what text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF value IS NULL OR btrim(value) = '' THEN
+        RAISE EXCEPTION 'pggit: % is missing', what USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.require_text(text, text) IS 'Raises invalid_parameter_value ''pggit: <what> is missing'' when value is null or blank.';
+
+CREATE OR REPLACE FUNCTION pggit.key_identity(object_key text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN substr(object_key, strpos(object_key, ':') + 1);
+COMMENT ON FUNCTION pggit.key_identity(text) IS 'The identity part of an object key: ''table:command.tb_meter'' -> ''command.tb_meter''.';
+
+CREATE OR REPLACE FUNCTION pggit.key_kind(object_key text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN split_part(object_key, ':', 1);
+COMMENT ON FUNCTION pggit.key_kind(text) IS 'The kind part of an object key: ''table:command.tb_meter'' -> ''table''.';
+
+-- ==== api/version.sql ===========================================================================
+
+-- The installed version.
+
+CREATE OR REPLACE FUNCTION pggit.version() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    RETURN (SELECT v.version FROM pggit.schema_version v ORDER BY v.installed_at DESC, v.version DESC LIMIT 1);
+COMMENT ON FUNCTION pggit.version() IS 'The installed version of the pggit SQL layer.';
+
+-- ==== runs/tool_tables.sql ======================================================================
+
+-- Registering a migration tool's history table under another name.
+
+CREATE OR REPLACE FUNCTION pggit.register_tool_table(relname text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+INSERT INTO pggit.tool_table (relname) VALUES (register_tool_table.relname) ON CONFLICT DO NOTHING
+$$;
+COMMENT ON FUNCTION pggit.register_tool_table(text) IS 'Never tracks tables of this name (a migration tool''s history table under a configured name, e.g. flyway.table).';
+
+-- ==== rules/directives.sql ======================================================================
+
+-- @pggit-ignore / @pggit-track directives in object comments.
+
+CREATE OR REPLACE FUNCTION pggit.directive_of(comment text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN comment ~ '@pggit[-:]ignore\M' THEN 'ignore' WHEN comment ~ '@pggit[-:]track\M' THEN 'track' END;
+COMMENT ON FUNCTION pggit.directive_of(text) IS 'The tracking directive in an object comment: ignore for @pggit-ignore or @pggit:ignore, track for @pggit-track or @pggit:track, else null.';
+
+CREATE OR REPLACE FUNCTION pggit.without_directives(definition jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE
+        WHEN NOT coalesce(definition ->> 'comment' ~ '@pggit[-:](ignore|track)\M', false) THEN definition
+        WHEN nullif(btrim(regexp_replace(definition ->> 'comment', '@pggit[-:](ignore|track)\M', '', 'g')), '') IS NULL
+            THEN definition - 'comment'
+        ELSE jsonb_set(definition, '{comment}',
+                       to_jsonb(btrim(regexp_replace(definition ->> 'comment', '@pggit[-:](ignore|track)\M', '', 'g'))))
+    END;
+COMMENT ON FUNCTION pggit.without_directives(jsonb) IS 'A definition with tracking directives removed from its comment: directives are not part of an object''s content hash.';
+
+-- ==== catalog/helpers.sql =======================================================================
+
+-- Helpers of the catalog reader (inlined sql functions: no FROM, no SET).
+
+CREATE OR REPLACE FUNCTION pggit.acl_text(acl aclitem[], kind "char", owner oid) RETURNS text[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (SELECT CASE WHEN a = (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(acldefault(kind, owner)) x) THEN NULL ELSE a END
+              FROM (SELECT array_agg(x::text ORDER BY x::text) AS a FROM unnest(acl) x) s);
+COMMENT ON FUNCTION pggit.acl_text(aclitem[], "char", oid) IS 'An ACL as sorted aclitem texts, or null when it grants what the object kind grants by default (acldefault(kind, owner)): privileges granted and revoked back compare equal to none granted.';
+
+CREATE OR REPLACE FUNCTION pggit.firing_state(state "char") RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE state WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' END;
+COMMENT ON FUNCTION pggit.firing_state("char") IS 'When a trigger, rule or event trigger fires (pg_trigger.tgenabled, pg_rewrite.ev_enabled, pg_event_trigger.evtenabled): null for the default (O, origin and local sessions), else disabled (D), replica (R) or always (A).';
+
+CREATE OR REPLACE FUNCTION pggit.without_properties(definition jsonb, owners boolean, privileges boolean, comments boolean) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN owners AND privileges AND comments THEN definition ELSE
+        (SELECT CASE WHEN d ? 'columns' THEN jsonb_set(d, '{columns}', (SELECT jsonb_agg(c - x ORDER BY n)
+                                                                         FROM jsonb_array_elements(d -> 'columns') WITH ORDINALITY e(c, n)))
+                     WHEN d ? 'attributes' THEN jsonb_set(d, '{attributes}', (SELECT jsonb_agg(c - x ORDER BY n)
+                                                                               FROM jsonb_array_elements(d -> 'attributes') WITH ORDINALITY e(c, n)))
+                     ELSE d END
+           FROM (SELECT definition - x AS d,
+                        x FROM (SELECT ARRAY(SELECT k FROM unnest(ARRAY['owner', 'acl', 'comment'], ARRAY[owners, privileges, comments]) p(k, kept)
+                                              WHERE NOT kept) AS x) xs) dx) END;
+COMMENT ON FUNCTION pggit.without_properties(jsonb, boolean, boolean, boolean) IS 'A definition without the properties switched off (pggit.configure_properties): owner, acl (also of columns), comment (also of columns and attributes).';
+
+-- ==== catalog/read_catalog.sql ==================================================================
+
+-- The catalog reader: the one place that reads pg_catalog for definitions.
+
+CREATE OR REPLACE FUNCTION pggit.read_catalog(classids oid[] DEFAULT NULL, objids oid[] DEFAULT NULL)
+    RETURNS TABLE (classid oid, objid oid, kind text, schema_name text, object_key text, parent_key text,
+                   definition jsonb, hash text, directive text, columns jsonb)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
+#variable_conflict use_column
+-- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
+-- The query is driven by the wanted addresses (joins on oid), so reading a few objects costs a
+-- few index probes whatever the catalog's size; a full read first lists every candidate address.
+DECLARE
+    -- the wanted addresses, one array per catalog: each branch unnests its own (a probe per object)
+    w_namespace oid[];
+    w_class oid[];
+    w_proc oid[];
+    w_type oid[];
+    w_constraint oid[];
+    w_trigger oid[];
+    w_extension oid[];
+    w_policy oid[];
+    w_rewrite oid[];
+    w_event_trigger oid[];
+    w_publication oid[];
+    w_subscription oid[];
+    w_foreign_data_wrapper oid[];
+    w_foreign_server oid[];
+    w_user_mapping oid[];
+    w_collation oid[];
+    w_default_acl oid[];
+    cfg pggit.tracking_config := (SELECT c FROM pggit.tracking_config c);
+    all_properties boolean := cfg.track_owners AND cfg.track_privileges AND cfg.track_comments;
+BEGIN
+IF classids IS NULL THEN   -- a full read: every candidate of each catalog
+    w_namespace := ARRAY(SELECT n.oid FROM pg_namespace n);
+    w_class := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'I'));
+    w_proc := ARRAY(SELECT p.oid FROM pg_proc p WHERE p.pronamespace <> 'pg_catalog'::regnamespace);
+    w_type := ARRAY(SELECT t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c'));
+    w_constraint := ARRAY(SELECT k.oid FROM pg_constraint k WHERE k.conrelid <> 0);
+    w_trigger := ARRAY(SELECT g.oid FROM pg_trigger g WHERE NOT g.tgisinternal);
+    w_extension := ARRAY(SELECT x.oid FROM pg_extension x);
+    w_policy := ARRAY(SELECT pol.oid FROM pg_policy pol);
+    w_rewrite := ARRAY(SELECT r.oid FROM pg_rewrite r WHERE r.rulename <> '_RETURN');
+    w_event_trigger := ARRAY(SELECT e.oid FROM pg_event_trigger e);
+    w_publication := ARRAY(SELECT pb.oid FROM pg_publication pb);
+    w_subscription := ARRAY(SELECT sb.oid FROM pg_subscription sb);
+    w_foreign_data_wrapper := ARRAY(SELECT fw.oid FROM pg_foreign_data_wrapper fw);
+    w_foreign_server := ARRAY(SELECT fs.oid FROM pg_foreign_server fs);
+    w_user_mapping := ARRAY(SELECT um.umid FROM pg_user_mappings um);
+    w_collation := ARRAY(SELECT co.oid FROM pg_collation co WHERE co.collnamespace <> 'pg_catalog'::regnamespace);
+    w_default_acl := ARRAY(SELECT da.oid FROM pg_default_acl da);
+ELSE
+    SELECT array_agg(x.o) FILTER (WHERE x.c = 'pg_namespace'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_class'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_proc'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_type'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_constraint'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_trigger'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_extension'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_policy'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_rewrite'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_event_trigger'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_publication'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_subscription'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_foreign_data_wrapper'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_foreign_server'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_user_mapping'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_collation'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_default_acl'::regclass)
+      INTO w_namespace, w_class, w_proc, w_type, w_constraint, w_trigger, w_extension, w_policy, w_rewrite,
+           w_event_trigger, w_publication, w_subscription, w_foreign_data_wrapper, w_foreign_server, w_user_mapping, w_collation, w_default_acl
+      FROM unnest(classids, objids) AS x(c, o);
+END IF;
+RETURN QUERY
+WITH nsp AS (
+    SELECT n.oid, n.nspname
+      FROM pg_namespace n
+     WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast', 'pggit')
+       AND n.nspname NOT LIKE 'pg_temp\_%' AND n.nspname NOT LIKE 'pg_toast_temp\_%'
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
+),
+trel AS NOT MATERIALIZED (   -- tracked relations: in a tracked schema, no extension's member, no tool's history table
+    -- (not materialized: each branch joins it by oid, so it costs an index probe per wanted object)
+    SELECT c.*, n.nspname, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS qname,
+           CASE c.relkind WHEN 'm' THEN 'materialized_view' WHEN 'v' THEN 'view' WHEN 'f' THEN 'foreign_table' ELSE 'table' END AS rkind
+      FROM pg_class c JOIN nsp n ON n.oid = c.relnamespace
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+       AND c.relname NOT IN (SELECT t.relname FROM pggit.tool_table t)
+),
+objs AS (
+    -- schemas
+    SELECT 'pg_namespace'::regclass::oid AS classid, n.oid AS objid, 'schema' AS kind, n.nspname AS schema_name,
+           'schema:' || quote_ident(n.nspname) AS object_key, NULL::text AS parent_key,
+           jsonb_build_object('name', n.nspname,
+                              'owner', pg_get_userbyid(pn.nspowner),
+                              'acl', CASE WHEN pn.nspacl IS NOT NULL THEN pggit.acl_text(pn.nspacl, 'n', pn.nspowner) END) AS definition
+      FROM nsp n JOIN pg_namespace pn ON pn.oid = n.oid
+     WHERE n.oid = ANY (w_namespace)
+
+    UNION ALL
+    -- tables, partitioned tables, views, materialized views
+    SELECT 'pg_class'::regclass::oid, t.oid, t.rkind, t.nspname, t.rkind || ':' || t.qname, NULL,
+           jsonb_build_object(
+               'schema', t.nspname, 'name', t.relname,
+               'partitioned', CASE WHEN t.relkind = 'p' THEN true END,
+               'unlogged', CASE WHEN t.relpersistence = 'u' THEN true END,
+               'columns', (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                                      'name', a.attname,
+                                      'type', format_type(a.atttypid, a.atttypmod),
+                                      'not_null', CASE WHEN a.attnotnull AND t.relkind IN ('r', 'p', 'f') THEN true END,
+                                      'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
+                                      'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
+                                      'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
+                                      'collation', CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation
+                                                        THEN (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+                                                                FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
+                                                               WHERE co.oid = a.attcollation) END,
+                                      'storage', CASE WHEN a.attstorage <> ty.typstorage THEN
+                                                      CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'
+                                                                        WHEN 'm' THEN 'main' WHEN 'x' THEN 'extended' END END,
+                                      'compression', CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END,
+                                      'statistics', CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END,   -- -1 (15-16) or null (17+): default
+                                      'options', (SELECT array_agg(o ORDER BY o) FROM unnest(a.attfdwoptions) o),
+                                      'acl', (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(a.attacl) x),
+                                      'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum)))
+                                  ORDER BY a.attnum)
+                            FROM pg_attribute a
+                            JOIN pg_type ty ON ty.oid = a.atttypid
+                            LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+                           WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped),
+               'query', CASE WHEN t.relkind IN ('v', 'm') THEN pg_get_viewdef(t.oid) END,
+               'partition_key', CASE WHEN t.relkind = 'p' THEN pg_get_partkeydef(t.oid) END,
+               'partition_of', CASE WHEN t.relispartition THEN
+                                   (SELECT quote_ident(pn.nspname) || '.' || quote_ident(pc.relname)
+                                      FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+                                      JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = t.oid) END,
+               'partition_bound', CASE WHEN t.relispartition THEN pg_get_expr(t.relpartbound, t.oid) END,
+               'inherits', CASE WHEN NOT t.relispartition THEN
+                               (SELECT jsonb_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) ORDER BY i.inhseqno)
+                                  FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+                                  JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = t.oid) END,
+               'options', (SELECT array_agg(o ORDER BY o) FROM unnest(coalesce(t.reloptions, ft.ftoptions)) o),
+               'server', (SELECT quote_ident(fs.srvname) FROM pg_foreign_server fs WHERE fs.oid = ft.ftserver),
+               'replica_identity', CASE WHEN t.relkind IN ('r', 'p') THEN
+                                       CASE t.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
+                                                           WHEN 'i' THEN (SELECT 'index ' || quote_ident(ri.relname) FROM pg_index rx
+                                                                            JOIN pg_class ri ON ri.oid = rx.indexrelid
+                                                                           WHERE rx.indrelid = t.oid AND rx.indisreplident) END END,
+               'row_security', CASE WHEN t.relrowsecurity THEN true END,
+               'force_row_security', CASE WHEN t.relforcerowsecurity THEN true END,
+               'owner', pg_get_userbyid(t.relowner),
+               'acl', CASE WHEN t.relacl IS NOT NULL THEN pggit.acl_text(t.relacl, 'r', t.relowner) END)
+      FROM unnest(w_class) w(objid)
+      JOIN trel t ON t.oid = w.objid
+      LEFT JOIN pg_foreign_table ft ON ft.ftrelid = t.oid
+     WHERE t.relkind IN ('r', 'p', 'v', 'm', 'f')
+
+    UNION ALL
+    -- sequences (identity sequences belong to their column)
+    SELECT 'pg_class'::regclass::oid, r.oid, 'sequence', r.nspname, 'sequence:' || r.qname, NULL,
+           jsonb_build_object(
+               'schema', r.nspname, 'name', r.relname,
+               'type', format_type(s.seqtypid, NULL), 'start', s.seqstart, 'increment', s.seqincrement,
+               'min', s.seqmin, 'max', s.seqmax, 'cache', s.seqcache, 'cycle', s.seqcycle,
+               'owned_by', (SELECT quote_ident(on_.nspname) || '.' || quote_ident(oc.relname) || '.' || quote_ident(oa.attname)
+                              FROM pg_depend d JOIN pg_class oc ON oc.oid = d.refobjid
+                              JOIN pg_namespace on_ ON on_.oid = oc.relnamespace
+                              JOIN pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
+                             WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.deptype = 'a'
+                               AND d.refclassid = 'pg_class'::regclass),
+               'unlogged', CASE WHEN r.relpersistence = 'u' THEN true END,
+               'owner', pg_get_userbyid(r.relowner),
+               'acl', CASE WHEN r.relacl IS NOT NULL THEN pggit.acl_text(r.relacl, 's', r.relowner) END)
+      FROM unnest(w_class) w(objid)
+      JOIN trel r ON r.oid = w.objid
+      JOIN pg_sequence s ON s.seqrelid = r.oid
+     WHERE r.relkind = 'S'
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = r.oid AND d.deptype = 'i')
+
+    UNION ALL
+    -- indexes that no constraint owns (constraint indexes are part of their constraint),
+    -- and not partitions of a partitioned index (they follow their parent)
+    SELECT 'pg_class'::regclass::oid, ic.oid, 'index', t.nspname,
+           'index:' || t.qname || '.' || quote_ident(ic.relname), t.rkind || ':' || t.qname,
+           jsonb_build_object('table', t.qname, 'name', ic.relname,
+                              'definition', pg_get_indexdef(ic.oid))
+      FROM unnest(w_class) w(objid)
+      JOIN pg_index i ON i.indexrelid = w.objid
+      JOIN pg_class ic ON ic.oid = i.indexrelid
+      JOIN trel t ON t.oid = i.indrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
+     WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k
+                        WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
+       AND NOT ic.relispartition
+
+    UNION ALL
+    -- table constraints (not-null constraints are part of the column; constraint triggers are triggers;
+    -- constraints inherited by partitions follow their parent)
+    SELECT 'pg_constraint'::regclass::oid, k.oid, 'constraint', t.nspname,
+           'constraint:' || t.qname || '.' || quote_ident(k.conname), t.rkind || ':' || t.qname,
+           jsonb_build_object('table', t.qname, 'name', k.conname,
+                              'type', CASE k.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique'
+                                                     WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check'
+                                                     WHEN 'x' THEN 'exclusion' END,
+                              'definition', pg_get_constraintdef(k.oid))
+      FROM unnest(w_constraint) w(objid)
+      JOIN pg_constraint k ON k.oid = w.objid
+      JOIN trel t ON t.oid = k.conrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
+     WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0
+
+    UNION ALL
+    -- triggers written by users (not FK internals, not clones on partitions)
+    SELECT 'pg_trigger'::regclass::oid, g.oid, 'trigger', t.nspname,
+           'trigger:' || t.qname || '.' || quote_ident(g.tgname), t.rkind || ':' || t.qname,
+           jsonb_build_object('table', t.qname, 'name', g.tgname,
+                              'definition', pg_get_triggerdef(g.oid),
+                              'enabled', pggit.firing_state(g.tgenabled))
+      FROM unnest(w_trigger) w(objid)
+      JOIN pg_trigger g ON g.oid = w.objid
+      JOIN trel t ON t.oid = g.tgrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
+     WHERE NOT g.tgisinternal AND g.tgparentid = 0
+
+    UNION ALL
+    -- functions and procedures, keyed by identity arguments (overloads are distinct objects)
+    SELECT 'pg_proc'::regclass::oid, p.oid,
+           CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, n.nspname,
+           CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END
+               || ':' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')', NULL,
+           jsonb_build_object('schema', n.nspname, 'name', p.proname,
+                              'arguments', pg_get_function_arguments(p.oid),
+                              'returns', pg_get_function_result(p.oid),
+                              'language', (SELECT l.lanname FROM pg_language l WHERE l.oid = p.prolang),
+                              'volatility', p.provolatile::text, 'strict', p.proisstrict,
+                              'security_definer', p.prosecdef, 'parallel', p.proparallel::text,
+                              'leakproof', p.proleakproof, 'cost', p.procost, 'rows', p.prorows,
+                              'config', (SELECT array_agg(cfg ORDER BY cfg) FROM unnest(p.proconfig) cfg),
+                              'definition', CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END,
+                              'aggregate', CASE WHEN p.prokind = 'a' THEN
+                                   (SELECT jsonb_strip_nulls(jsonb_build_object(
+                                        'sfunc', ag.aggtransfn::regproc::text, 'stype', format_type(ag.aggtranstype, NULL),
+                                        'finalfunc', nullif(ag.aggfinalfn, 0)::regproc::text,
+                                        'combinefunc', nullif(ag.aggcombinefn, 0)::regproc::text,
+                                        'initcond', ag.agginitval, 'kind', ag.aggkind::text))
+                                      FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid) END,
+                              'owner', pg_get_userbyid(p.proowner),
+                              'acl', CASE WHEN p.proacl IS NOT NULL THEN pggit.acl_text(p.proacl, 'f', p.proowner) END)
+      FROM unnest(w_proc) w(objid)
+      JOIN pg_proc p ON p.oid = w.objid
+      JOIN nsp n ON n.oid = p.pronamespace
+     -- not an extension's member, nor made by another object (a range type's constructors: deptype i)
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
+
+    UNION ALL
+    -- enum, composite, domain and range types
+    SELECT 'pg_type'::regclass::oid, ty.oid, CASE ty.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.nspname,
+           CASE ty.typtype WHEN 'd' THEN 'domain' ELSE 'type' END || ':' || quote_ident(n.nspname) || '.' || quote_ident(ty.typname),
+           NULL,
+           jsonb_build_object(
+               'schema', n.nspname, 'name', ty.typname,
+               'type', CASE ty.typtype WHEN 'e' THEN 'enum' WHEN 'c' THEN 'composite' WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range' END,
+               'labels', CASE WHEN ty.typtype = 'e' THEN
+                              (SELECT jsonb_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = ty.oid) END,
+               'attributes', CASE WHEN ty.typtype = 'c' THEN
+                              (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                                          'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+                                          'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = ty.typrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum))) ORDER BY a.attnum)
+                                 FROM pg_attribute a WHERE a.attrelid = ty.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END,
+               'base_type', CASE WHEN ty.typtype = 'd' THEN format_type(ty.typbasetype, ty.typtypmod) END,
+               'not_null', CASE WHEN ty.typtype = 'd' AND ty.typnotnull THEN true END,
+               'default', pg_get_expr(ty.typdefaultbin, 0),   -- typdefault is text fixed under the creator's search_path
+               'constraints', CASE WHEN ty.typtype = 'd' THEN
+                              (SELECT jsonb_agg(jsonb_build_object('name', k.conname, 'definition', pg_get_constraintdef(k.oid)) ORDER BY k.conname)
+                                 FROM pg_constraint k WHERE k.contypid = ty.oid AND k.contype = 'c') END,
+               'subtype', CASE WHEN ty.typtype = 'r' THEN
+                              (SELECT format_type(rg.rngsubtype, NULL) FROM pg_range rg WHERE rg.rngtypid = ty.oid) END,
+               'owner', pg_get_userbyid(ty.typowner),
+               'acl', CASE WHEN ty.typacl IS NOT NULL THEN pggit.acl_text(ty.typacl, 'T', ty.typowner) END)
+      FROM unnest(w_type) w(objid)
+      JOIN pg_type ty ON ty.oid = w.objid
+      JOIN nsp n ON n.oid = ty.typnamespace
+     WHERE (ty.typtype IN ('e', 'd', 'r')
+            OR (ty.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = ty.typrelid AND c.relkind = 'c')))
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = ty.oid AND d.deptype = 'e')
+
+    UNION ALL
+    -- row-level security policies (children of their table)
+    SELECT 'pg_policy'::regclass::oid, pol.oid, 'policy', t.nspname,
+           'policy:' || t.qname || '.' || quote_ident(pol.polname), t.rkind || ':' || t.qname,
+           jsonb_build_object('table', t.qname, 'name', pol.polname,
+                              'permissive', pol.polpermissive,
+                              'command', CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+                                                         WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+                              'roles', (SELECT jsonb_agg(CASE WHEN r.r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r.r)) END
+                                                         ORDER BY CASE WHEN r.r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r.r)) END)
+                                          FROM unnest(pol.polroles) r(r)),
+                              'using', pg_get_expr(pol.polqual, pol.polrelid),
+                              'with_check', pg_get_expr(pol.polwithcheck, pol.polrelid))
+      FROM unnest(w_policy) w(objid)
+      JOIN pg_policy pol ON pol.oid = w.objid
+      JOIN trel t ON t.oid = pol.polrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
+
+    UNION ALL
+    -- rules (not the _RETURN rule that makes a view; children of their table or view)
+    SELECT 'pg_rewrite'::regclass::oid, r.oid, 'rule', t.nspname,
+           'rule:' || t.qname || '.' || quote_ident(r.rulename), t.rkind || ':' || t.qname,
+           jsonb_build_object('table', t.qname, 'name', r.rulename,
+                              'definition', pg_get_ruledef(r.oid),
+                              'enabled', pggit.firing_state(r.ev_enabled))
+      FROM unnest(w_rewrite) w(objid)
+      JOIN pg_rewrite r ON r.oid = w.objid
+      JOIN trel t ON t.oid = r.ev_class AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
+     WHERE r.rulename <> '_RETURN'
+
+    UNION ALL
+    -- collations created in user schemas (version-dependent columns read through to_jsonb:
+    -- colliculocale on PostgreSQL 15-16 is colllocale from 17; collicurules from 16)
+    SELECT 'pg_collation'::regclass::oid, co.oid, 'collation', n.nspname,
+           'collation:' || quote_ident(n.nspname) || '.' || quote_ident(co.collname), NULL,
+           jsonb_build_object('schema', n.nspname, 'name', co.collname,
+                              'provider', CASE co.collprovider WHEN 'c' THEN 'libc' WHEN 'i' THEN 'icu' WHEN 'b' THEN 'builtin'
+                                                               ELSE co.collprovider::text END,
+                              'deterministic', co.collisdeterministic,
+                              'lc_collate', to_jsonb(co) ->> 'collcollate', 'lc_ctype', to_jsonb(co) ->> 'collctype',
+                              'locale', coalesce(to_jsonb(co) ->> 'colllocale', to_jsonb(co) ->> 'colliculocale'),
+                              'rules', to_jsonb(co) ->> 'collicurules',
+                              'owner', pg_get_userbyid(co.collowner))
+      FROM unnest(w_collation) w(objid)
+      JOIN pg_collation co ON co.oid = w.objid
+      JOIN nsp n ON n.oid = co.collnamespace
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_collation'::regclass AND d.objid = co.oid AND d.deptype = 'e')
+
+    UNION ALL
+    -- event triggers (database-wide: schema ''), not pggit's own
+    SELECT 'pg_event_trigger'::regclass::oid, e.oid, 'event_trigger', '',
+           'event_trigger:' || quote_ident(e.evtname), NULL,
+           jsonb_build_object('name', e.evtname, 'event', e.evtevent,
+                              'tags', (SELECT jsonb_agg(tg ORDER BY tg) FROM unnest(e.evttags) tg),
+                              'function', e.evtfoid::regprocedure::text,
+                              'enabled', pggit.firing_state(e.evtenabled),
+                              'owner', pg_get_userbyid(e.evtowner))
+      FROM unnest(w_event_trigger) w(objid)
+      JOIN pg_event_trigger e ON e.oid = w.objid
+      JOIN pg_proc ep ON ep.oid = e.evtfoid
+     WHERE ep.pronamespace <> (SELECT pn.oid FROM pg_namespace pn WHERE pn.nspname = 'pggit')
+       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e')
+
+    UNION ALL
+    -- publications (database-wide), with their tables (column lists, row filters) and schemas
+    SELECT 'pg_publication'::regclass::oid, pb.oid, 'publication', '',
+           'publication:' || quote_ident(pb.pubname), NULL,
+           jsonb_build_object('name', pb.pubname, 'all_tables', CASE WHEN pb.puballtables THEN true END,
+                              'publish', (SELECT jsonb_agg(op) FROM unnest(ARRAY[CASE WHEN pb.pubinsert THEN 'insert' END,
+                                              CASE WHEN pb.pubupdate THEN 'update' END, CASE WHEN pb.pubdelete THEN 'delete' END,
+                                              CASE WHEN pb.pubtruncate THEN 'truncate' END]) op WHERE op IS NOT NULL),
+                              'via_root', CASE WHEN pb.pubviaroot THEN true END,
+                              'tables', (SELECT jsonb_agg(jsonb_build_object(
+                                                    'table', quote_ident(rn.nspname) || '.' || quote_ident(rc.relname),
+                                                    'columns', (SELECT jsonb_agg(ra.attname ORDER BY ra.attnum) FROM pg_attribute ra
+                                                                 WHERE ra.attrelid = pr.prrelid AND ra.attnum = ANY (pr.prattrs::int2[])),
+                                                    'where', pg_get_expr(pr.prqual, pr.prrelid))
+                                                 ORDER BY rn.nspname, rc.relname)
+                                           FROM pg_publication_rel pr JOIN pg_class rc ON rc.oid = pr.prrelid
+                                           JOIN pg_namespace rn ON rn.oid = rc.relnamespace WHERE pr.prpubid = pb.oid),
+                              'schemas', (SELECT jsonb_agg(pn.nspname ORDER BY pn.nspname) FROM pg_publication_namespace pns
+                                            JOIN pg_namespace pn ON pn.oid = pns.pnnspid WHERE pns.pnpubid = pb.oid),
+                              'owner', pg_get_userbyid(pb.pubowner))
+      FROM unnest(w_publication) w(objid)
+      JOIN pg_publication pb ON pb.oid = w.objid
+
+    UNION ALL
+    -- subscriptions of this database: the definition only, never the connection string (its
+    -- password); the columns every role may read, in forms that are the same on PostgreSQL 15-18
+    SELECT 'pg_subscription'::regclass::oid, sb.oid, 'subscription', '',
+           'subscription:' || quote_ident(sb.subname), NULL,
+           jsonb_build_object('name', sb.subname,
+                              'publications', (SELECT jsonb_agg(sp ORDER BY sp) FROM unnest(sb.subpublications) sp),
+                              'enabled', sb.subenabled, 'binary', sb.subbinary,
+                              'streaming', CASE sb.substream::text WHEN 'true' THEN 'on' WHEN 't' THEN 'on' WHEN 'false' THEN 'off'
+                                                                   WHEN 'f' THEN 'off' WHEN 'p' THEN 'parallel' END,
+                              'slot_name', sb.subslotname, 'synchronous_commit', sb.subsynccommit,
+                              'owner', pg_get_userbyid(sb.subowner))
+      FROM unnest(w_subscription) w(objid)
+      JOIN pg_subscription sb ON sb.oid = w.objid
+     WHERE sb.subdbid = (SELECT db.oid FROM pg_database db WHERE db.datname = current_database())
+
+    UNION ALL
+    -- foreign-data wrappers (not an extension's)
+    SELECT 'pg_foreign_data_wrapper'::regclass::oid, fw.oid, 'foreign_data_wrapper', '',
+           'foreign_data_wrapper:' || quote_ident(fw.fdwname), NULL,
+           jsonb_build_object('name', fw.fdwname,
+                              'handler', CASE WHEN fw.fdwhandler <> 0 THEN fw.fdwhandler::regproc::text END,
+                              'validator', CASE WHEN fw.fdwvalidator <> 0 THEN fw.fdwvalidator::regproc::text END,
+                              'options', (SELECT array_agg(o ORDER BY o) FROM unnest(fw.fdwoptions) o),
+                              'owner', pg_get_userbyid(fw.fdwowner),
+                              'acl', CASE WHEN fw.fdwacl IS NOT NULL THEN pggit.acl_text(fw.fdwacl, 'F', fw.fdwowner) END)
+      FROM unnest(w_foreign_data_wrapper) w(objid)
+      JOIN pg_foreign_data_wrapper fw ON fw.oid = w.objid
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_foreign_data_wrapper'::regclass AND d.objid = fw.oid AND d.deptype = 'e')
+
+    UNION ALL
+    -- foreign servers (a password option is never read)
+    SELECT 'pg_foreign_server'::regclass::oid, fs.oid, 'server', '',
+           'server:' || quote_ident(fs.srvname), NULL,
+           jsonb_build_object('name', fs.srvname, 'wrapper', (SELECT quote_ident(x.fdwname) FROM pg_foreign_data_wrapper x WHERE x.oid = fs.srvfdw),
+                              'type', fs.srvtype, 'version', fs.srvversion,
+                              'options', (SELECT array_agg(o ORDER BY o) FROM unnest(fs.srvoptions) o WHERE o NOT LIKE 'password=%'),
+                              'owner', pg_get_userbyid(fs.srvowner),
+                              'acl', CASE WHEN fs.srvacl IS NOT NULL THEN pggit.acl_text(fs.srvacl, 'S', fs.srvowner) END)
+      FROM unnest(w_foreign_server) w(objid)
+      JOIN pg_foreign_server fs ON fs.oid = w.objid
+     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_foreign_server'::regclass AND d.objid = fs.oid AND d.deptype = 'e')
+
+    UNION ALL
+    -- user mappings, through the pg_user_mappings view (options shown only to whom may see them;
+    -- a password option is never read); children of their server
+    SELECT 'pg_user_mapping'::regclass::oid, um.umid, 'user_mapping', '',
+           'user_mapping:' || CASE WHEN um.umuser = 0 THEN 'PUBLIC' ELSE quote_ident(um.usename) END || '@' || quote_ident(um.srvname),
+           'server:' || quote_ident(um.srvname),
+           jsonb_build_object('user', CASE WHEN um.umuser = 0 THEN 'PUBLIC' ELSE quote_ident(um.usename) END,
+                              'server', quote_ident(um.srvname),
+                              'options', (SELECT array_agg(o ORDER BY o) FROM unnest(um.umoptions) o WHERE o NOT LIKE 'password=%'))
+      FROM unnest(w_user_mapping) w(objid)
+      JOIN pg_user_mappings um ON um.umid = w.objid
+
+    UNION ALL
+    -- default privileges (ALTER DEFAULT PRIVILEGES), per role, schema (or all) and object type
+    SELECT 'pg_default_acl'::regclass::oid, da.oid, 'default_privileges', coalesce(dn.nspname, ''),
+           'default_privileges:' || quote_ident(pg_get_userbyid(da.defaclrole)) || coalesce(' in ' || quote_ident(dn.nspname), '')
+               || ' on ' || CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+                                                  WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE da.defaclobjtype::text END,
+           NULL,
+           jsonb_build_object('role', pg_get_userbyid(da.defaclrole), 'schema', dn.nspname,
+                              'on', CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+                                                          WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE da.defaclobjtype::text END,
+                              'acl', (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(da.defaclacl) x))
+      FROM unnest(w_default_acl) w(objid)
+      JOIN pg_default_acl da ON da.oid = w.objid
+      LEFT JOIN pg_namespace dn ON dn.oid = da.defaclnamespace
+     WHERE da.defaclnamespace = 0 OR da.defaclnamespace IN (SELECT n.oid FROM nsp n)
+
+    UNION ALL
+    -- extensions: tracked as the extension, never member by member
+    SELECT 'pg_extension'::regclass::oid, x.oid, 'extension', n.nspname, 'extension:' || quote_ident(x.extname), NULL,
+           jsonb_build_object('name', x.extname, 'version', x.extversion, 'schema', n.nspname)
+      FROM unnest(w_extension) w(objid)
+      JOIN pg_extension x ON x.oid = w.objid
+      JOIN pg_namespace n ON n.oid = x.extnamespace
+     WHERE x.extname <> 'plpgsql'
+),
+-- each object's comment (pg_description, objsubid 0), joined once here instead of probed per kind
+objc AS (
+    SELECT o.classid, o.objid, o.kind, o.schema_name, o.object_key, o.parent_key,
+           o.definition || jsonb_build_object('comment', ds.description) AS definition
+      FROM objs o
+      LEFT JOIN pg_description ds ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = 0
+)
+SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_key,
+       d.def, encode(sha256(convert_to(d.def::text, 'UTF8')), 'hex'),   -- = pggit.sha256_hex, written out: per row
+       CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%' THEN pggit.directive_of(o.definition ->> 'comment') END,
+       -- a relation's columns by attnum: an address per column, so that a rename is followed (not part of the hash)
+       CASE WHEN o.kind IN ('table', 'view', 'materialized_view', 'foreign_table') THEN
+           (SELECT jsonb_object_agg(a.attnum, a.attname) FROM pg_attribute a
+             WHERE a.attrelid = o.objid AND a.attnum > 0 AND NOT a.attisdropped) END
+  FROM objc o,
+       LATERAL (SELECT CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%'
+                            THEN pggit.without_directives(jsonb_strip_nulls(o.definition))
+                            ELSE jsonb_strip_nulls(o.definition) END AS d0) d0,
+       LATERAL (SELECT CASE WHEN all_properties THEN d0.d0
+                            ELSE pggit.without_properties(d0.d0, cfg.track_owners, cfg.track_privileges, cfg.track_comments) END AS def) d
+ WHERE cfg.track_privileges OR o.kind <> 'default_privileges';   -- default privileges are nothing but privileges
+END
+$$;
+COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
+    'The catalog reader: canonical definitions (JSON, nulls stripped, tracking directives removed from comments, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given, with the directive their comment carries. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension, pg_collation, pg_policy, pg_rewrite, pg_event_trigger, pg_publication(_rel, _namespace), pg_subscription (not subconninfo), pg_foreign_data_wrapper, pg_foreign_server, pg_foreign_table, pg_user_mappings (no password option), pg_default_acl, pg_description and pg_depend (extension members, deptype e, and objects another object made, deptype i, are never tracked). columns = a relation''s {attnum: name}, outside the hash, to follow column renames. hash = hex SHA-256 of definition::text.';
+
+-- ==== store/trees.sql ===========================================================================
+
+-- Trees: content-addressed nodes root -> schema -> kind -> bucket -> object key, written and diffed level by level.
+
+CREATE OR REPLACE FUNCTION pggit.tree_path(schema_name text, kind text, object_key text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ARRAY[schema_name, kind, left(pggit.sha256_hex(object_key), 2), object_key];
+COMMENT ON FUNCTION pggit.tree_path(text, text, text) IS 'Where an object lives in a tree: schema / kind / bucket (first two hex digits of SHA-256 of the key) / key.';
+
+CREATE OR REPLACE FUNCTION pggit.put_tree(entries jsonb) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    h text := pggit.sha256_hex(entries::text);
+BEGIN
+    INSERT INTO pggit.tree (hash, entries) VALUES (h, entries) ON CONFLICT (hash) DO NOTHING;
+    RETURN h;
+END
+$$;
+COMMENT ON FUNCTION pggit.put_tree(jsonb) IS 'Plumbing: stores one tree node (JSON object name -> hash) under the hex SHA-256 of its text and returns that hash.';
+
+CREATE OR REPLACE FUNCTION pggit.tree_lookup(root text, path text[]) RETURNS text
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    h text := root;
+    p text;
+BEGIN
+    FOREACH p IN ARRAY path LOOP
+        EXIT WHEN h IS NULL;
+        SELECT t.entries ->> p INTO h FROM pggit.tree t WHERE t.hash = h;
+    END LOOP;
+    RETURN h;
+END
+$$;
+COMMENT ON FUNCTION pggit.tree_lookup(text, text[]) IS 'The hash at path below tree root (a subtree, or a blob at full depth); null when absent.';
+
+CREATE OR REPLACE FUNCTION pggit.write_tree(base text, edits pggit.tree_edit[]) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- Applies edits to tree base and returns the new root hash. Writes only the nodes on the changed
+-- paths, one per changed directory, level by level from the buckets up: cost follows the edits,
+-- not the tree's size. An emptied node disappears from its parent; the root always exists.
+DECLARE
+    cur pggit.tree_edit[] := edits;
+    lvl int;
+BEGIN
+    IF coalesce(cardinality(edits), 0) = 0 THEN
+        RETURN coalesce(base, pggit.put_tree('{}'::jsonb));
+    END IF;
+    FOR lvl IN REVERSE 4..1 LOOP
+        SELECT array_agg(ROW(g.prefix,
+                   CASE WHEN g.merged = '{}'::jsonb AND lvl > 1 THEN NULL ELSE pggit.put_tree(g.merged) END)::pggit.tree_edit)
+          INTO cur
+          FROM (SELECT x.prefix,
+                       (coalesce((SELECT t.entries FROM pggit.tree t WHERE t.hash = pggit.tree_lookup(base, x.prefix)), '{}'::jsonb)
+                          - x.dels) || x.adds AS merged
+                  FROM (SELECT e.path[1:lvl - 1] AS prefix,
+                               coalesce(array_agg(e.path[lvl]) FILTER (WHERE e.hash IS NULL), '{}') AS dels,
+                               coalesce(jsonb_object_agg(e.path[lvl], e.hash) FILTER (WHERE e.hash IS NOT NULL), '{}') AS adds
+                          FROM unnest(cur) e
+                         GROUP BY 1) x) g;
+    END LOOP;
+    RETURN cur[1].hash;
+END
+$$;
+COMMENT ON FUNCTION pggit.write_tree(text, pggit.tree_edit[]) IS 'Plumbing: applies edits (full paths from pggit.tree_path, hash null = remove) to tree base (null = empty) and returns the new root tree hash.';
+
+CREATE OR REPLACE FUNCTION pggit.tree_objects(root text)
+    RETURNS TABLE (schema_name text, kind text, object_key text, hash text)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+WITH RECURSIVE walk(path, hash, lvl) AS (
+    SELECT '{}'::text[], root, 0 WHERE root IS NOT NULL
+    UNION ALL
+    SELECT w.path || e.key, e.value, w.lvl + 1
+      FROM walk w JOIN pggit.tree t ON t.hash = w.hash, jsonb_each_text(t.entries) e
+     WHERE w.lvl < 4
+)
+SELECT path[1], path[2], path[4], hash FROM walk WHERE lvl = 4
+$$;
+COMMENT ON FUNCTION pggit.tree_objects(text) IS 'Plumbing (ls-tree -r): every object of a tree with its schema, kind and blob hash.';
+
+CREATE OR REPLACE FUNCTION pggit.diff_trees(a text, b text)
+    RETURNS TABLE (object_key text, kind text, change text, old_hash text, new_hash text)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Walks both trees at once and descends only where subtree hashes differ (as git does), so the
+-- cost follows the difference, not the trees' size.
+WITH RECURSIVE d(path, ha, hb, lvl) AS (
+    SELECT '{}'::text[], a, b, 0 WHERE a IS DISTINCT FROM b
+    UNION ALL
+    SELECT d.path || s.k, s.va, s.vb, d.lvl + 1
+      FROM d, LATERAL (
+               SELECT coalesce(x.key, y.key) AS k, x.value AS va, y.value AS vb
+                 FROM jsonb_each_text(coalesce((SELECT t.entries FROM pggit.tree t WHERE t.hash = d.ha), '{}'::jsonb)) x
+                 FULL JOIN jsonb_each_text(coalesce((SELECT t.entries FROM pggit.tree t WHERE t.hash = d.hb), '{}'::jsonb)) y
+                   ON x.key = y.key
+                WHERE x.value IS DISTINCT FROM y.value) s
+     WHERE d.lvl < 4
+)
+SELECT path[4], path[2], CASE WHEN ha IS NULL THEN 'A' WHEN hb IS NULL THEN 'D' ELSE 'M' END, ha, hb
+  FROM d WHERE lvl = 4
+$$;
+COMMENT ON FUNCTION pggit.diff_trees(text, text) IS 'Plumbing (diff-tree): objects added (A), deleted (D) or modified (M) from tree a to tree b.';
+
+-- ==== store/refs.sql ============================================================================
+
+-- Refs and revisions: HEAD, branches, commit ids and prefixes, ~N.
+
+CREATE OR REPLACE FUNCTION pggit.head_commit() RETURNS text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    RETURN (SELECT r.commit_id FROM pggit.ref r JOIN pggit.head h ON h.branch = r.name);
+COMMENT ON FUNCTION pggit.head_commit() IS 'The commit HEAD points at (through its branch); null before the first commit.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve(rev text) RETURNS text
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Accepts: a full commit id, a unique prefix of at least 4 hex digits, a branch name, HEAD,
+-- and any of those followed by ~N (N-th first parent).
+DECLARE
+    base text := rev;
+    steps int := 0;
+    cid text;
+    n int;
+BEGIN
+    IF rev IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF rev ~ '~\d*$' THEN
+        base := substring(rev FROM '^(.*)~\d*$');
+        steps := coalesce(nullif(substring(rev FROM '~(\d*)$'), '')::int, 1);
+    END IF;
+    IF upper(base) = 'HEAD' THEN
+        cid := pggit.head_commit();
+    ELSE
+        SELECT r.commit_id INTO cid FROM pggit.ref r WHERE r.name = base;
+        IF cid IS NULL THEN
+            IF base !~ '^[0-9a-f]{4,64}$' THEN
+                RAISE EXCEPTION 'pggit: unknown revision "%"', rev
+                    USING ERRCODE = 'undefined_object', HINT = 'Use a commit id (at least 4 hex digits), a branch name or HEAD, optionally followed by ~N.';
+            END IF;
+            SELECT count(*), min(c.id) INTO n, cid FROM pggit.commit c WHERE c.id LIKE base || '%';
+            IF n = 0 THEN
+                RAISE EXCEPTION 'pggit: no commit matches "%"', rev USING ERRCODE = 'undefined_object';
+            ELSIF n > 1 THEN
+                RAISE EXCEPTION 'pggit: commit prefix "%" is ambiguous (% commits)', base, n
+                    USING ERRCODE = 'ambiguous_parameter', HINT = 'Give more hex digits.';
+            END IF;
+        END IF;
+    END IF;
+    FOR i IN 1..steps LOOP
+        SELECT c.parents[1] INTO cid FROM pggit.commit c WHERE c.id = cid;
+        IF cid IS NULL THEN
+            RAISE EXCEPTION 'pggit: revision "%" goes past the first commit', rev USING ERRCODE = 'undefined_object';
+        END IF;
+    END LOOP;
+    IF cid IS NULL THEN
+        RAISE EXCEPTION 'pggit: "%" points at no commit yet', rev USING ERRCODE = 'undefined_object';
+    END IF;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve(text) IS 'Resolves a revision (commit id, unique prefix >= 4 hex digits, branch, HEAD, with optional ~N) to a full commit id; raises undefined_object when nothing matches.';
+
+-- ==== capture/widening.sql ======================================================================
+
+-- Widening the journal: which objects a journaled change may have touched.
+
+CREATE OR REPLACE FUNCTION pggit.affected_objects(upto bigint)
+    RETURNS TABLE (classid oid, objid oid)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+#variable_conflict use_column
+-- The journal under-reports, so it is widened here (ARCHITECTURE.md):
+--   * each journaled object brings its pg_depend dependents, transitively (a rename or a type
+--     change shows in their definitions): views through their rewrite rule, column defaults as
+--     their table, a domain's constraints as the domain, a composite type's relation as the type,
+--     and untracked links in between (row types, array types) followed through;
+--   * each relation read is read with its indexes, constraints, triggers, rules and policies;
+--   * an index a constraint owns stands for the constraint; a constraint brings its copies in
+--     inheritance children; a partitioned (or parent) table brings the partitions (children) it had
+--     at HEAD, since a detached one is no dependent any more;
+--   * a schema brings every object in it (a rename re-keys them all);
+--   * a type brings the relations and routines that use it;
+--   * GRANT/REVOKE rows carry no object id, so they rescan every object of their kind.
+-- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
+BEGIN
+RETURN QUERY
+WITH RECURSIVE j AS (
+    SELECT * FROM pggit.journal WHERE id <= upto
+       AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
+       AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
+       -- ignore patterns and ignored operations drop journal rows before they widen
+       AND NOT EXISTS (SELECT 1 FROM pggit.ignore_pattern p
+                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE p.pattern)
+       AND NOT EXISTS (SELECT 1 FROM pggit.tracking_config c, unnest(c.ignore_operations) op
+                        WHERE starts_with(journal.command_tag || ' ', upper(op) || ' '))
+       AND NOT EXISTS (SELECT 1 FROM pggit.tracking_window w      -- paused: left to the drift scan
+                        WHERE w.kind = 'pause' AND journal.recorded_at >= w.started_at
+                          AND journal.recorded_at < coalesce(w.ended_at, w.ends_at))
+       AND coalesce(schema_name, '') <> 'pggit'
+),
+seed AS (
+    SELECT j.classid, j.objid FROM j WHERE j.objid IS NOT NULL AND j.objid <> 0
+    UNION   -- a dropped column default (DROP ... CASCADE of its sequence or function): its table, named {schema, table, column}
+    SELECT 'pg_class'::regclass, to_regclass(quote_ident(j.address_names[1]) || '.' || quote_ident(j.address_names[2]))::oid
+      FROM j WHERE j.event = 'drop' AND j.classid = 'pg_attrdef'::regclass AND cardinality(j.address_names) >= 2
+    UNION
+    -- privileges without object ids: every object of the kind they name
+    SELECT 'pg_class'::regclass, c.oid FROM pg_class c
+     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+       AND EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('TABLE', 'SEQUENCE', 'VIEW', 'MATERIALIZED VIEW', 'FOREIGN TABLE'))
+    UNION
+    SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('FUNCTION', 'PROCEDURE', 'ROUTINE'))
+    UNION
+    SELECT 'pg_namespace'::regclass, n.oid FROM pg_namespace n
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) = 'SCHEMA')
+    UNION
+    SELECT 'pg_type'::regclass, t.oid FROM pg_type t
+     WHERE t.typtype IN ('e', 'c', 'd', 'r')
+       AND EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('TYPE', 'DOMAIN'))
+    UNION
+    SELECT 'pg_foreign_server'::regclass, fs.oid FROM pg_foreign_server fs
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('FOREIGN SERVER', 'SERVER'))
+    UNION
+    SELECT 'pg_foreign_data_wrapper'::regclass, fw.oid FROM pg_foreign_data_wrapper fw
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) = 'FOREIGN DATA WRAPPER')
+    UNION   -- ALTER DEFAULT PRIVILEGES carries no object id: every entry, live and recorded (a revoke may remove one)
+    SELECT 'pg_default_acl'::regclass, da.oid FROM pg_default_acl da
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag = 'ALTER DEFAULT PRIVILEGES')
+    UNION
+    SELECT m.classid, m.objid FROM pggit.object_map m
+     WHERE m.kind = 'default_privileges' AND EXISTS (SELECT 1 FROM j WHERE j.command_tag = 'ALTER DEFAULT PRIVILEGES')
+    UNION   -- a publication's tables and schemas are rows of their own: the publication is read again
+    SELECT 'pg_publication'::regclass, pb.oid FROM pg_publication pb
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.classid IN ('pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass))
+    UNION   -- event triggers fire for no event-trigger DDL: they are compared on every capture (a handful)
+    SELECT 'pg_event_trigger'::regclass, e.oid FROM pg_event_trigger e JOIN pg_proc ep ON ep.oid = e.evtfoid
+     WHERE ep.pronamespace <> 'pggit'::regnamespace
+    UNION
+    SELECT m.classid, m.objid FROM pggit.object_map m WHERE m.kind = 'event_trigger'
+),
+lvl1 AS (
+    SELECT s.classid, s.objid FROM seed s
+    UNION  -- schema members
+    SELECT 'pg_class'::regclass, c.oid FROM seed s JOIN pg_class c ON c.relnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_proc'::regclass, p.oid FROM seed s JOIN pg_proc p ON p.pronamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_type'::regclass, t.oid FROM seed s JOIN pg_type t ON t.typnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_collation'::regclass, co.oid FROM seed s JOIN pg_collation co ON co.collnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_default_acl'::regclass, da.oid FROM seed s JOIN pg_default_acl da ON da.defaclnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION  -- a composite type relation's type; a domain constraint's domain
+    SELECT 'pg_type'::regclass, c.reltype FROM seed s JOIN pg_class c ON c.oid = s.objid
+     WHERE s.classid = 'pg_class'::regclass AND c.relkind = 'c'
+    UNION
+    SELECT 'pg_type'::regclass, k.contypid FROM seed s JOIN pg_constraint k ON k.oid = s.objid
+     WHERE s.classid = 'pg_constraint'::regclass AND k.contypid <> 0
+    UNION  -- an index a constraint owns: renaming it renames the constraint
+    SELECT d.refclassid, d.refobjid FROM seed s
+      JOIN pg_depend d ON d.classid = s.classid AND d.objid = s.objid AND d.objsubid = 0
+     WHERE s.classid = 'pg_class'::regclass AND d.refclassid = 'pg_constraint'::regclass AND d.deptype = 'i'
+    UNION  -- a constraint's copies in inheritance children and partitions (a rename renames them)
+    SELECT 'pg_constraint'::regclass, k2.oid FROM seed s
+      JOIN pg_constraint k ON k.oid = s.objid
+      JOIN pg_inherits i ON i.inhparent = k.conrelid
+      JOIN pg_constraint k2 ON k2.conrelid = i.inhrelid
+     WHERE s.classid = 'pg_constraint'::regclass AND k.conrelid <> 0
+    UNION  -- the partitions and inheritance children a table had at HEAD (DETACH leaves no dependency)
+    SELECT m.classid, m.objid FROM seed s
+      JOIN pg_class c ON c.oid = s.objid AND (c.relkind = 'p' OR c.relhassubclass)
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pggit.object_map m ON m.kind = 'table'
+      JOIN pggit.blob b ON b.hash = m.hash
+     WHERE s.classid = 'pg_class'::regclass
+       AND (b.definition ->> 'partition_of' = quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+            OR b.definition -> 'inherits' ? (quote_ident(n.nspname) || '.' || quote_ident(c.relname)))
+    -- an index, constraint or trigger journaled alone (CREATE INDEX, CREATE TRIGGER, COMMENT ON ...)
+    -- is read alone: its table's definition did not change, and a rename shows as a new key for the
+    -- same address without re-reading the table and all its other children
+),
+lvl2(classid, objid) AS (   -- pg_depend dependents, transitively (UNION: each address once, so cycles end)
+    SELECT l.classid, l.objid FROM lvl1 l
+    UNION
+    SELECT x.classid, x.objid
+      FROM lvl2 l
+      JOIN pg_depend d ON d.refclassid = l.classid AND d.refobjid = l.objid
+      CROSS JOIN LATERAL (
+          -- what a dependent stands for: a rule for its relation, a column default for its table, a
+          -- publication's table or schema entry for the publication; else itself
+          SELECT CASE d.classid WHEN 'pg_rewrite'::regclass THEN 'pg_class'::regclass
+                                WHEN 'pg_attrdef'::regclass THEN 'pg_class'::regclass
+                                WHEN 'pg_publication_rel'::regclass THEN 'pg_publication'::regclass
+                                WHEN 'pg_publication_namespace'::regclass THEN 'pg_publication'::regclass
+                                ELSE d.classid END AS classid,
+                 CASE d.classid WHEN 'pg_rewrite'::regclass THEN (SELECT rw.ev_class FROM pg_rewrite rw WHERE rw.oid = d.objid)
+                                WHEN 'pg_attrdef'::regclass THEN (SELECT ad.adrelid FROM pg_attrdef ad WHERE ad.oid = d.objid)
+                                WHEN 'pg_publication_rel'::regclass THEN (SELECT pr.prpubid FROM pg_publication_rel pr WHERE pr.oid = d.objid)
+                                WHEN 'pg_publication_namespace'::regclass THEN (SELECT pns.pnpubid FROM pg_publication_namespace pns
+                                                                                 WHERE pns.oid = d.objid)
+                                ELSE d.objid END AS objid
+          UNION ALL   -- a domain's constraint changes the domain
+          SELECT 'pg_type'::regclass, k.contypid FROM pg_constraint k
+           WHERE d.classid = 'pg_constraint'::regclass AND k.oid = d.objid AND k.contypid <> 0
+          UNION ALL   -- a composite type's relation changes the type
+          SELECT 'pg_type'::regclass, c.reltype FROM pg_class c
+           WHERE d.classid = 'pg_class'::regclass AND c.oid = d.objid AND c.relkind = 'c'
+      ) x
+     WHERE d.classid IN ('pg_class'::regclass, 'pg_rewrite'::regclass, 'pg_attrdef'::regclass, 'pg_constraint'::regclass,
+                         'pg_proc'::regclass, 'pg_type'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass,
+                         'pg_event_trigger'::regclass, 'pg_foreign_server'::regclass, 'pg_user_mapping'::regclass,
+                         'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass)
+       AND d.deptype IN ('n', 'a', 'i', 'P', 'S')
+),
+rels AS (
+    SELECT l.objid AS oid FROM lvl2 l WHERE l.classid = 'pg_class'::regclass
+),
+lvl3 AS (   -- every relation read is read with all its children, so none looks deleted
+    SELECT l.classid, l.objid FROM lvl2 l
+    UNION
+    SELECT 'pg_class'::regclass, i.indexrelid FROM rels r JOIN pg_index i ON i.indrelid = r.oid
+    UNION
+    SELECT 'pg_constraint'::regclass, k.oid FROM rels r JOIN pg_constraint k ON k.conrelid = r.oid
+    UNION
+    SELECT 'pg_trigger'::regclass, g.oid FROM rels r JOIN pg_trigger g ON g.tgrelid = r.oid
+    UNION
+    SELECT 'pg_policy'::regclass, pol.oid FROM rels r JOIN pg_policy pol ON pol.polrelid = r.oid
+    UNION
+    SELECT 'pg_rewrite'::regclass, rw.oid FROM rels r JOIN pg_rewrite rw ON rw.ev_class = r.oid AND rw.rulename <> '_RETURN'
+    UNION   -- a server's user mappings (re-keyed when it is renamed)
+    SELECT 'pg_user_mapping'::regclass, um.umid FROM lvl2 l JOIN pg_user_mappings um ON um.srvid = l.objid
+     WHERE l.classid = 'pg_foreign_server'::regclass
+)
+SELECT l.classid, l.objid FROM lvl3 l WHERE l.objid IS NOT NULL AND l.objid <> 0;
+END
+$$;
+COMMENT ON FUNCTION pggit.affected_objects(bigint) IS
+    'The (classid, objid) of every object the journal rows up to id upto may have changed, widened with children and pg_depend dependents. Includes objects that no longer exist (dropped).';
+
+-- ==== rules/is_tracked.sql ======================================================================
+
+-- The rules for one change, in order of precedence.
+
+CREATE OR REPLACE FUNCTION pggit.is_tracked(change text, object_key text, kind text, schema_name text, directive text)
+    RETURNS boolean
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- The tracking rules for one change, in order of precedence:
+--   1. the object's directive (in its comment now, or seen before and kept): ignore or track;
+--   2. ignore patterns, LIKE-matched against '<command tag> <identity>', where the command tag is
+--      the one the change implies: CREATE <KIND> (added), DROP <KIND> (deleted), ALTER <KIND> or
+--      CREATE <KIND> (modified, renamed), e.g. 'CREATE INDEX query.%';
+--   3. operation filters: ignore_operations, then track_operations, as prefixes of that tag;
+--   4. schemas: track_schemas (when set), then ignore_schemas, as LIKE patterns.
+DECLARE
+    d text := coalesce(directive, (SELECT o.directive FROM pggit.object_directive o WHERE o.object_key = is_tracked.object_key));
+    cfg pggit.tracking_config;
+    cmds text[];
+BEGIN
+    IF d = 'ignore' THEN
+        RETURN false;
+    ELSIF d = 'track' THEN
+        RETURN true;
+    END IF;
+    cmds := ARRAY(SELECT v || ' ' || upper(replace(kind, '_', ' ')) || ' ' || pggit.key_identity(object_key)
+                    FROM unnest(CASE change WHEN 'A' THEN ARRAY['CREATE'] WHEN 'D' THEN ARRAY['DROP']
+                                            ELSE ARRAY['ALTER', 'CREATE'] END) v);
+    IF EXISTS (SELECT 1 FROM pggit.ignore_pattern p, unnest(cmds) c WHERE c LIKE p.pattern) THEN
+        RETURN false;
+    END IF;
+    SELECT * INTO cfg FROM pggit.tracking_config;
+    IF EXISTS (SELECT 1 FROM unnest(cfg.ignore_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')) THEN
+        RETURN false;
+    END IF;
+    IF cfg.track_operations IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')) THEN
+        RETURN false;
+    END IF;
+    IF cfg.track_schemas IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_schemas) p WHERE schema_name LIKE p) THEN
+        RETURN false;
+    END IF;
+    RETURN NOT EXISTS (SELECT 1 FROM unnest(cfg.ignore_schemas) p WHERE schema_name LIKE p);
+END
+$$;
+COMMENT ON FUNCTION pggit.is_tracked(text, text, text, text, text) IS
+    'Whether the tracking rules keep one change (A, M, D, R) of an object: directive, then ignore patterns, then operation filters, then schema include/exclude.';
+
+-- ==== capture/changes.sql =======================================================================
+
+-- Computing changes: objects re-read against the index (added, modified, deleted, renamed).
+
+CREATE OR REPLACE FUNCTION pggit.renamed_columns(before jsonb, after jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (SELECT jsonb_object_agg(b.value, a.value) FROM jsonb_each_text(before) b JOIN jsonb_each_text(after) a ON a.key = b.key
+             WHERE a.value <> b.value);
+COMMENT ON FUNCTION pggit.renamed_columns(jsonb, jsonb) IS 'Columns of one relation renamed between two {attnum: name} maps (same attnum, other name): {"old": "new"}, or null.';
+
+CREATE OR REPLACE FUNCTION pggit.compute_changes(full_scan boolean, upto bigint)
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
+                   classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text,
+                   columns jsonb, renamed_columns jsonb, tracked boolean)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
+#variable_conflict use_column
+-- The differences between the index (object_map, the tree at HEAD) and the live catalog:
+--   full_scan = false: only within the objects the journal rows with id <= upto imply;
+--   full_scan = true:  the whole catalog (drift scan, baseline).
+-- Renames are recognised by an unchanged (classid, objid) under a new key.
+-- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
+BEGIN
+RETURN QUERY
+WITH w AS (
+    SELECT DISTINCT a.classid, a.objid FROM pggit.affected_objects(upto) a WHERE NOT full_scan
+),
+l AS (
+    SELECT * FROM pggit.read_catalog(
+        CASE WHEN full_scan THEN NULL ELSE coalesce((SELECT array_agg(w.classid ORDER BY w.classid, w.objid) FROM w), '{}') END,
+        CASE WHEN full_scan THEN NULL ELSE coalesce((SELECT array_agg(w.objid ORDER BY w.classid, w.objid) FROM w), '{}') END)
+),
+s AS (   -- the index entries in scope: the addresses read, and the children of what was read
+    SELECT m.* FROM pggit.object_map m WHERE full_scan
+    UNION
+    SELECT m.* FROM w JOIN pggit.object_map m ON m.classid = w.classid AND m.objid = w.objid
+    UNION
+    SELECT c.* FROM w JOIN pggit.object_map p ON p.classid = w.classid AND p.objid = w.objid
+                      JOIN pggit.object_map c ON c.parent_key = p.object_key
+    UNION
+    SELECT c.* FROM l JOIN pggit.object_map c ON c.parent_key = l.object_key WHERE NOT full_scan
+)
+SELECT x.*, pggit.is_tracked(x.change, x.object_key, x.kind, x.schema_name, x.directive)
+  FROM (
+-- same key: modified when the definition (or the live address) differs
+SELECT 'M' AS change, l.object_key, NULL::text AS old_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid,
+       s.hash AS old_hash, l.hash AS new_hash, l.definition, l.directive, l.columns,
+       CASE WHEN s.classid = l.classid AND s.objid = l.objid THEN pggit.renamed_columns(s.columns, l.columns) END
+  FROM l JOIN s ON s.object_key = l.object_key
+ WHERE s.hash <> l.hash OR s.classid <> l.classid OR s.objid <> l.objid OR s.parent_key IS DISTINCT FROM l.parent_key
+UNION ALL
+-- a known address under a new key, the old key gone: renamed
+SELECT 'R', l.object_key, s.object_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, s.hash, l.hash, l.definition, l.directive,
+       l.columns, pggit.renamed_columns(s.columns, l.columns)
+  FROM l JOIN s ON s.classid = l.classid AND s.objid = l.objid
+ WHERE s.object_key <> l.object_key
+   AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key)
+   AND NOT EXISTS (SELECT 1 FROM l l2 WHERE l2.object_key = s.object_key)
+UNION ALL
+-- a new key that is not a rename: added
+SELECT 'A', l.object_key, NULL, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, NULL, l.hash, l.definition, l.directive,
+       l.columns, NULL
+  FROM l
+ WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.object_key = l.object_key)
+   AND NOT EXISTS (SELECT 1 FROM s WHERE s.classid = l.classid AND s.objid = l.objid
+                      AND NOT EXISTS (SELECT 1 FROM l l2 WHERE l2.object_key = s.object_key))
+UNION ALL
+-- a key in scope that the catalog no longer has and that was not renamed: deleted
+SELECT 'D', s.object_key, NULL, s.kind, s.schema_name, s.parent_key, s.classid, s.objid, s.hash, NULL, NULL, NULL, NULL, NULL
+  FROM s
+ WHERE NOT EXISTS (SELECT 1 FROM l WHERE l.object_key = s.object_key)
+   AND NOT EXISTS (SELECT 1 FROM l WHERE l.classid = s.classid AND l.objid = s.objid
+                      AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key))
+) x;
+END
+$$;
+COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint) IS
+    'Plumbing: differences between the index (tree at HEAD) and the live catalog, as A/M/D/R rows with the new definitions; journal-scoped, or the whole catalog when full_scan.';
+
+-- ==== capture/commit_writer.sql =================================================================
+
+-- The one commit writer: journal (or the whole catalog) -> blobs, tree, commit, index, branch.
+
+CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, author text DEFAULT NULL,
+                                     deployment_id bigint DEFAULT NULL, full_scan boolean DEFAULT false,
+                                     only_keys text[] DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Turns the journal (or, with full_scan, the whole catalog) into one commit on HEAD's branch.
+-- Returns the new commit id, or null when no tracked object changed (no empty commits).
+-- Consumes the journal rows it explained. Serialised by a transaction-level advisory lock.
+DECLARE
+    upto     bigint;
+    changes  pggit.change_row[];
+    head     text;
+    head_tree text;
+    new_tree text;
+    cid      text;
+    ts       timestamptz := clock_timestamp();
+    who      text := coalesce(author, session_user::text);
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    PERFORM pggit.refresh_tracking_windows();
+    SELECT coalesce(max(j.id), 0) INTO upto FROM pggit.journal j;
+    INSERT INTO pggit.untracked_change (window_id, command_tag, object_identity, recorded_at)
+    SELECT w.id, j.command_tag, j.object_identity, j.recorded_at
+      FROM pggit.journal j JOIN pggit.tracking_window w
+        ON w.kind = 'pause' AND j.recorded_at >= w.started_at AND j.recorded_at < coalesce(w.ended_at, w.ends_at)
+     WHERE j.id <= upto;
+    SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, upto) c;
+    IF only_keys IS NULL THEN   -- a commit of some objects only leaves the journal to the next full commit
+        DELETE FROM pggit.journal j WHERE j.id <= upto;
+    END IF;
+    -- a directive, once seen, stays a rule for its object key (DROP + CREATE loses the comment)
+    WITH seen AS (
+        INSERT INTO pggit.object_directive AS o (object_key, directive)
+        SELECT DISTINCT ON (c.object_key) c.object_key, c.directive FROM unnest(changes) c WHERE c.directive IS NOT NULL
+        ON CONFLICT (object_key) DO UPDATE SET directive = excluded.directive, seen_at = clock_timestamp()
+         WHERE o.directive <> excluded.directive
+        RETURNING o.object_key, o.directive)
+    INSERT INTO pggit.rule_change (rule, new_value)
+    SELECT 'directive', jsonb_build_object('object_key', seen.object_key, 'directive', seen.directive) FROM seen;
+    changes := ARRAY(SELECT c FROM unnest(changes) c
+                      WHERE c.tracked AND (only_keys IS NULL OR c.object_key = ANY (only_keys) OR c.old_key = ANY (only_keys)));
+    IF cardinality(changes) = 0 THEN
+        RETURN NULL;
+    END IF;
+
+    head := pggit.head_commit();
+    SELECT c.tree INTO head_tree FROM pggit.commit c WHERE c.id = head;
+
+    INSERT INTO pggit.blob (hash, definition)
+    SELECT DISTINCT ON (c.new_hash) c.new_hash, c.definition FROM unnest(changes) c WHERE c.new_hash IS NOT NULL
+    ON CONFLICT (hash) DO NOTHING;
+
+    new_tree := pggit.write_tree(head_tree, ARRAY(
+        SELECT ROW(pggit.tree_path(m.schema_name, m.kind, m.object_key), NULL)::pggit.tree_edit
+          FROM unnest(changes) c JOIN pggit.object_map m ON m.object_key = coalesce(c.old_key, c.object_key)
+         WHERE c.change <> 'A'
+        UNION ALL
+        SELECT ROW(pggit.tree_path(c.schema_name, c.kind, c.object_key), c.new_hash)::pggit.tree_edit
+          FROM unnest(changes) c WHERE c.change <> 'D'));
+
+    -- the index follows the catalog, including address-only changes (an index rebuilt under a new oid)
+    DELETE FROM pggit.object_map m
+     USING unnest(changes) c
+     WHERE m.object_key = coalesce(c.old_key, c.object_key) AND c.change IN ('D', 'R');
+    DELETE FROM pggit.object_map m
+     USING unnest(changes) c
+     WHERE c.change <> 'D' AND m.classid = c.classid AND m.objid = c.objid AND m.object_key <> c.object_key;
+    INSERT INTO pggit.object_map (object_key, kind, schema_name, parent_key, classid, objid, hash, columns)
+    SELECT c.object_key, c.kind, c.schema_name, c.parent_key, c.classid, c.objid, c.new_hash, c.columns
+      FROM unnest(changes) c WHERE c.change <> 'D'
+    ON CONFLICT (object_key) DO UPDATE
+       SET kind = excluded.kind, schema_name = excluded.schema_name, parent_key = excluded.parent_key,
+           classid = excluded.classid, objid = excluded.objid, hash = excluded.hash, columns = excluded.columns;
+
+    IF new_tree IS NOT DISTINCT FROM head_tree THEN
+        RETURN NULL;
+    END IF;
+
+    cid := pggit.sha256_hex(format(E'tree %s\nparents %s\nauthor %s\ntime %s\norigin %s\n\n%s',
+                                   new_tree, coalesce(head, ''), who,
+                                   to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), origin, message));
+    INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message, deployment_id, capture_ms)
+    VALUES (cid, new_tree, CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END, who, ts, origin, message, deployment_id,
+            extract(epoch FROM clock_timestamp() - ts) * 1000);
+    INSERT INTO pggit.change (commit_id, object_key, identity, kind, change, old_key, old_hash, new_hash, detail)
+    SELECT cid, c.object_key, pggit.key_identity(c.object_key), c.kind, c.change, c.old_key, c.old_hash, c.new_hash,
+           CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
+      FROM unnest(changes) c
+     WHERE c.change <> 'M' OR c.old_hash <> c.new_hash;
+    INSERT INTO pggit.ref (name, commit_id) SELECT h.branch, cid FROM pggit.head h
+    ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]) IS
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes (or of all drift when full_scan; only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
+
+CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- '+2 tables, ~1 function, >1 index, -1 view': added, modified, renamed, deleted, by kind.
+SELECT coalesce(string_agg(format('%s%s %s', sym, n,
+                    CASE WHEN n = 1 THEN replace(kind, '_', ' ')
+                         WHEN kind LIKE '%x' THEN replace(kind, '_', ' ') || 'es'
+                         ELSE replace(kind, '_', ' ') || 's' END), ', ' ORDER BY ord, kind), 'no changes')
+  FROM (SELECT ch.kind,
+               CASE ch.change WHEN 'A' THEN '+' WHEN 'M' THEN '~' WHEN 'R' THEN '>' ELSE '-' END AS sym,
+               CASE ch.change WHEN 'A' THEN 1 WHEN 'M' THEN 2 WHEN 'R' THEN 3 ELSE 4 END AS ord,
+               count(*) AS n
+          FROM pggit.change ch WHERE ch.commit_id = commit_summary.commit_id
+         GROUP BY 1, 2, 3) s
+$$;
+COMMENT ON FUNCTION pggit.commit_summary(text) IS 'One line per commit: counts by kind of objects added (+), modified (~), renamed (>) and deleted (-).';
+
+-- ==== runs/migrations.sql =======================================================================
+
+-- What the integrations call per run and per migration: deployments, links, failures.
+
+CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+INSERT INTO pggit.deployment (name, tool, target, head_before)
+VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit())
+RETURNING id
+$$;
+COMMENT ON FUNCTION pggit.open_deployment(text, text, text) IS 'Opens a deployment (outcome running) and returns its id.';
+
+CREATE OR REPLACE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF outcome NOT IN ('success', 'failed', 'abandoned') THEN
+        RAISE EXCEPTION 'pggit: deployment outcome must be success, failed or abandoned, not "%"', outcome
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE pggit.deployment d
+       SET ended_at = clock_timestamp(), outcome = close_deployment.outcome, head_after = pggit.head_commit()
+     WHERE d.id = close_deployment.deployment_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no deployment with id %', deployment_id USING ERRCODE = 'undefined_object';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.close_deployment(bigint, text) IS 'Closes a deployment with outcome success, failed or abandoned, recording HEAD after it.';
+
+CREATE OR REPLACE FUNCTION pggit.record_migration(deployment_id bigint, migration jsonb, outcome text, error text DEFAULT NULL,
+                                       origin text DEFAULT 'migration')
+    RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- migration: {"tool": "flyway"|"liquibase", "id", "type", "description", "script", "checksum",
+--             "author", "contexts", "labels", "exec_type"} (absent keys = null).
+-- A success commits its journaled changes (origin migration, or rollback for an undone changeset)
+-- and links it to that commit, or to HEAD when it changed nothing tracked. A failure: a link
+-- without a commit.
+DECLARE
+    cid text;
+    lid bigint;
+    tool text := migration ->> 'tool';
+    label text := concat_ws(' ',
+        CASE WHEN migration ->> 'tool' <> 'flyway' THEN concat_ws('::', migration ->> 'id', migration ->> 'author')
+             WHEN migration ->> 'id' IS NULL THEN 'R' ELSE 'V' || (migration ->> 'id') END,
+        migration ->> 'description');
+BEGIN
+    IF outcome NOT IN ('success', 'failed') THEN
+        RAISE EXCEPTION 'pggit: migration outcome must be success or failed, not "%"', outcome
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF outcome = 'success' THEN
+        cid := pggit.commit_changes(CASE WHEN origin = 'rollback' THEN tool || ' rollback ' ELSE tool || ' ' END || label,
+                                    origin, migration ->> 'author', deployment_id, false);
+        new_commit := cid IS NOT NULL;
+        cid := coalesce(cid, pggit.head_commit());
+    ELSE
+        new_commit := false;
+    END IF;
+    INSERT INTO pggit.migration_link (deployment_id, tool, migration_id, migration_type, description, script, checksum,
+                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error)
+    VALUES (record_migration.deployment_id, tool, migration ->> 'id', migration ->> 'type', migration ->> 'description',
+            migration ->> 'script', migration ->> 'checksum', migration ->> 'author', migration ->> 'contexts',
+            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error)
+    RETURNING id INTO lid;
+    link_id := lid;
+    commit_id := cid;
+    summary := CASE WHEN new_commit THEN pggit.commit_summary(cid) ELSE 'no tracked changes' END;
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text) IS
+    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
+
+CREATE OR REPLACE FUNCTION pggit.record_migration_fail_open(deployment_id bigint, migration jsonb, origin text DEFAULT 'migration')
+    RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text, capture_error text, capture_sqlstate text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- pggit.record_migration for a successful migration, fail-open: an error inside pggit is caught
+-- (the EXCEPTION block is a subtransaction, so the migration's own transaction goes on), recorded
+-- in pggit.capture_failure and returned in capture_error; the drift scan then reports what was
+-- missed. One round trip per migration instead of savepoint, call and release.
+BEGIN
+    BEGIN
+        RETURN QUERY SELECT r.link_id, r.commit_id, r.new_commit, r.summary, NULL::text, NULL::text
+                       FROM pggit.record_migration(deployment_id, migration, 'success', NULL, origin) r;
+    EXCEPTION WHEN OTHERS THEN
+        capture_error := SQLERRM;
+        capture_sqlstate := SQLSTATE;
+        INSERT INTO pggit.capture_failure (deployment_id, migration, sqlstate, error)
+        VALUES (record_migration_fail_open.deployment_id,
+                concat_ws(' ', CASE WHEN migration ->> 'tool' <> 'flyway' THEN concat_ws('::', migration ->> 'id', migration ->> 'author')
+                                    WHEN migration ->> 'id' IS NULL THEN 'R' ELSE 'V' || (migration ->> 'id') END,
+                          migration ->> 'description'),
+                capture_sqlstate, capture_error);
+        RETURN NEXT;
+    END;
+END
+$$;
+COMMENT ON FUNCTION pggit.record_migration_fail_open(bigint, jsonb, text) IS
+    'record_migration for a successful migration that never fails it: an error inside pggit is recorded in pggit.capture_failure and returned in capture_error (with its SQLSTATE) instead of raised.';
+
+CREATE OR REPLACE FUNCTION pggit.set_tool_deployment_id(deployment_id bigint, tool_deployment_id text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+UPDATE pggit.deployment d SET tool_deployment_id = set_tool_deployment_id.tool_deployment_id
+ WHERE d.id = set_tool_deployment_id.deployment_id AND d.tool_deployment_id IS NULL
+$$;
+COMMENT ON FUNCTION pggit.set_tool_deployment_id(bigint, text) IS 'Records the tool''s own id of a run (Liquibase deployment_id) on a deployment, once.';
+
+CREATE OR REPLACE FUNCTION pggit.record_capture_failure(deployment_id bigint, migration text, sqlstate text, error text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+INSERT INTO pggit.capture_failure (deployment_id, migration, sqlstate, error)
+VALUES (record_capture_failure.deployment_id, record_capture_failure.migration,
+        record_capture_failure.sqlstate, record_capture_failure.error)
+$$;
+COMMENT ON FUNCTION pggit.record_capture_failure(bigint, text, text, text) IS 'Records an error inside pggit during a migration (fail-open mode).';
+
+CREATE OR REPLACE FUNCTION pggit.backfill_flyway_links(deployment_id bigint, history_schema text, history_table text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Flyway writes its history row after AFTER_EACH_MIGRATE, so installed_rank and execution_time
+-- are copied from its history table at the end of the run: versioned migrations by version,
+-- repeatable ones by script and checksum (latest rank). history_schema null = current_schema().
+DECLARE
+    n integer;
+    tbl regclass := to_regclass(format('%I.%I', coalesce(history_schema, current_schema()), history_table));
+BEGIN
+    IF tbl IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format($q$
+        UPDATE pggit.migration_link l
+           SET installed_rank = h.installed_rank, execution_time_ms = h.execution_time
+          FROM (SELECT DISTINCT ON (coalesce(version, ''), script, checksum) installed_rank, version, script, checksum, execution_time
+                  FROM %s ORDER BY coalesce(version, ''), script, checksum, installed_rank DESC) h
+         WHERE l.deployment_id = $1 AND l.tool = 'flyway' AND l.installed_rank IS NULL
+           AND l.script = h.script AND l.checksum IS NOT DISTINCT FROM h.checksum::text
+           AND l.migration_id IS NOT DISTINCT FROM h.version
+    $q$, tbl) USING deployment_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION pggit.backfill_flyway_links(bigint, text, text) IS
+    'Copies installed_rank and execution_time (ms) from Flyway''s history table (schema null = current schema) into the deployment''s links; returns the rows updated, 0 when the table does not exist.';
+
+-- ==== api/porcelain.sql =========================================================================
+
+-- Porcelain: what psql users call (commit, status, drift, log, show, diff, object_history).
+
+CREATE OR REPLACE FUNCTION pggit.commit(message text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    cid text;
+BEGIN
+    PERFORM pggit.require_text(message, 'the commit message');
+    IF EXISTS (SELECT 1 FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' AND NOT d.auto_commit) THEN
+        RAISE EXCEPTION 'pggit: deployment "%" is open: its changes become one commit at pggit.end_deployment()',
+              (SELECT d.name FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1)
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'End it with pggit.end_deployment(commit_message), or begin it with auto_commit => true to allow commits inside it.';
+    END IF;
+    cid := pggit.commit_changes(message, 'manual', NULL, NULL, false);
+    IF cid IS NULL THEN
+        RAISE NOTICE 'pggit: nothing to commit (no journaled change to a tracked object)';
+    END IF;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.commit(text) IS
+    'Commits journaled changes (DDL since the last commit) on HEAD with the given message; returns the commit id (hex SHA-256), or null with a notice when nothing tracked changed.';
+
+CREATE OR REPLACE FUNCTION pggit.status()
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, detail jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pggit.refresh_tracking_windows();
+    RETURN QUERY
+    SELECT c.change, c.object_key, c.old_key, c.kind,
+           CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
+      FROM pggit.compute_changes(false, (SELECT coalesce(max(j.id), 0) FROM pggit.journal j)) c
+     WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+     ORDER BY c.object_key;
+END
+$$;
+COMMENT ON FUNCTION pggit.status() IS
+    'Journaled but uncommitted changes that the tracking rules keep: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key).';
+
+CREATE OR REPLACE FUNCTION pggit.drift()
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- note names a window when tracking was off that explains the change: a pause during which the
+-- object was changed, or an emergency disable since the object was last committed.
+BEGIN
+    PERFORM pggit.refresh_tracking_windows();
+    RETURN QUERY
+    SELECT c.change, c.object_key, c.old_key, c.kind, c.old_hash, c.new_hash,
+           coalesce(
+               (SELECT format('changed while tracking was paused (%s to %s)', w.started_at, coalesce(w.ended_at, w.ends_at))
+                  FROM pggit.untracked_change u JOIN pggit.tracking_window w ON w.id = u.window_id
+                 WHERE u.object_identity IN (pggit.key_identity(c.object_key), pggit.key_identity(c.old_key))
+                 ORDER BY u.recorded_at DESC LIMIT 1),
+               (SELECT format('tracking was disabled from %s to %s: the change may come from then', w.started_at,
+                              coalesce(w.ended_at::text, 'now'))
+                  FROM pggit.tracking_window w
+                 WHERE w.kind = 'emergency'
+                   AND coalesce(w.ended_at, 'infinity') > coalesce((SELECT max(cm.committed_at) FROM pggit.change ch
+                                                                     JOIN pggit.commit cm ON cm.id = ch.commit_id
+                                                                    WHERE ch.object_key = c.object_key), '-infinity')
+                 ORDER BY w.started_at DESC LIMIT 1))
+      FROM pggit.compute_changes(true, 0) c
+     WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+     ORDER BY c.object_key;
+END
+$$;
+COMMENT ON FUNCTION pggit.drift() IS
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object; note says when tracking was off for it. Empty when the database is exactly HEAD.';
+
+CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
+    RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
+                   deployment_id bigint, migration text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+WITH RECURSIVE anc(id) AS (
+    SELECT pggit.head_commit()
+    UNION
+    SELECT unnest(c.parents) FROM anc JOIN pggit.commit c ON c.id = anc.id
+)
+SELECT c.id, c.committed_at, c.author, c.origin, c.message, pggit.commit_summary(c.id), c.deployment_id,
+       (SELECT string_agg(l.tool || ' ' || coalesce(l.migration_id, l.script), ', ' ORDER BY l.id)
+          FROM pggit.migration_link l WHERE l.commit_id = c.id AND l.new_commit)
+  FROM anc JOIN pggit.commit c ON c.id = anc.id
+ ORDER BY c.seq DESC
+ LIMIT max_count
+$$;
+COMMENT ON FUNCTION pggit.log(integer) IS 'The history of HEAD, newest first, at most max_count commits, with a change summary and the migrations linked to each commit.';
+
+CREATE OR REPLACE FUNCTION pggit.show(rev text DEFAULT 'HEAD')
+    RETURNS TABLE (commit_id text, change text, object_key text, old_key text, kind text,
+                   old_definition jsonb, new_definition jsonb, detail jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT ch.commit_id, ch.change, ch.object_key, ch.old_key, ch.kind, ob.definition, nb.definition, ch.detail
+  FROM pggit.change ch
+  LEFT JOIN pggit.blob ob ON ob.hash = ch.old_hash
+  LEFT JOIN pggit.blob nb ON nb.hash = ch.new_hash
+ WHERE ch.commit_id = pggit.resolve(rev)
+ ORDER BY ch.object_key
+$$;
+COMMENT ON FUNCTION pggit.show(text) IS 'What one commit changed (rev: id, unique prefix, branch or HEAD~N), per object, with definitions before and after.';
+
+CREATE OR REPLACE FUNCTION pggit.diff(from_rev text, to_rev text DEFAULT 'HEAD')
+    RETURNS TABLE (change text, object_key text, kind text, old_definition jsonb, new_definition jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT d.change, d.object_key, d.kind, ob.definition, nb.definition
+  FROM pggit.diff_trees((SELECT c.tree FROM pggit.commit c WHERE c.id = pggit.resolve(from_rev)),
+                        (SELECT c.tree FROM pggit.commit c WHERE c.id = pggit.resolve(to_rev))) d
+  LEFT JOIN pggit.blob ob ON ob.hash = d.old_hash
+  LEFT JOIN pggit.blob nb ON nb.hash = d.new_hash
+ ORDER BY d.object_key
+$$;
+COMMENT ON FUNCTION pggit.diff(text, text) IS 'Objects added (A), deleted (D) or modified (M) between the trees of two revisions, with both definitions.';
+
+CREATE OR REPLACE FUNCTION pggit.object_history(object_name text)
+    RETURNS TABLE (commit_id text, committed_at timestamptz, change text, object_key text, old_key text,
+                   message text, definition jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- object_name: a full key ('table:command.tb_meter') or an identity ('command.tb_meter').
+SELECT c.id, c.committed_at, ch.change, ch.object_key, ch.old_key, c.message, b.definition
+  FROM pggit.change ch
+  JOIN pggit.commit c ON c.id = ch.commit_id
+  LEFT JOIN pggit.blob b ON b.hash = ch.new_hash
+ WHERE ch.object_key = object_name OR ch.identity = object_name
+    OR ch.old_key = object_name OR pggit.key_identity(ch.old_key) = object_name
+ ORDER BY c.seq
+$$;
+COMMENT ON FUNCTION pggit.object_history(text) IS 'Every commit that added, modified, renamed or deleted the object, oldest first; object_name is a key (kind:identity) or an identity such as command.tb_meter.';
+
+-- ==== rules/configure.sql =======================================================================
+
+-- The tracking-rules API: schemas, operations, owners/privileges/comments, ignore patterns, directives.
+
+CREATE OR REPLACE FUNCTION pggit.check_patterns(setting text, patterns text[], schemas boolean) RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p text;
+    verbs constant text[] := ARRAY['CREATE', 'ALTER', 'DROP', 'COMMENT', 'GRANT', 'REVOKE', 'REFRESH', 'REINDEX',
+                                   'SECURITY', 'IMPORT'];
+BEGIN
+    FOREACH p IN ARRAY coalesce(patterns, '{}') LOOP
+        IF p IS NULL OR btrim(p) = '' THEN
+            RAISE EXCEPTION 'pggit: % contains an empty pattern', setting USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF schemas AND p !~ '[%_]' AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = p) THEN
+            RAISE EXCEPTION 'pggit: % names schema "%", which does not exist', setting, p
+                USING ERRCODE = 'invalid_schema_name',
+                      HINT = 'Create it first, or write a LIKE pattern (e.g. ''' || p || '%'') to match schemas created later.';
+        END IF;
+        IF NOT schemas AND NOT upper(split_part(btrim(p), ' ', 1)) = ANY (verbs) THEN
+            RAISE EXCEPTION 'pggit: % contains "%", which is not an operation', setting, p
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Operations are command tags or their leading words: CREATE, ALTER TABLE, DROP, REFRESH MATERIALIZED VIEW, REINDEX ...';
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.check_patterns(text, text[], boolean) IS 'Raises invalid_parameter_value naming the setting when a pattern is empty, names a schema that does not exist (schemas = true, no LIKE wildcard) or an operation no command tag starts with.';
+
+CREATE OR REPLACE FUNCTION pggit.configure_tracking(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
+                                         track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- An argument left null keeps its setting; an empty array clears it. Schemas are LIKE patterns
+-- ('pg_temp%'); operations are command tags or their leading words ('CREATE', 'ALTER TABLE').
+DECLARE
+    before jsonb := (SELECT to_jsonb(c) - 'singleton' - 'updated_at' - 'updated_by' FROM pggit.tracking_config c);
+BEGIN
+    PERFORM pggit.check_patterns('track_schemas', track_schemas, true);
+    PERFORM pggit.check_patterns('ignore_schemas', ignore_schemas, NULL);  -- ignoring a schema that does not exist yet is fine
+    PERFORM pggit.check_patterns('track_operations', track_operations, false);
+    PERFORM pggit.check_patterns('ignore_operations', ignore_operations, false);
+    UPDATE pggit.tracking_config c
+       SET track_schemas = CASE WHEN configure_tracking.track_schemas IS NULL THEN c.track_schemas
+                                ELSE nullif(configure_tracking.track_schemas, '{}') END,
+           ignore_schemas = CASE WHEN configure_tracking.ignore_schemas IS NULL THEN c.ignore_schemas
+                                 ELSE nullif(configure_tracking.ignore_schemas, '{}') END,
+           track_operations = CASE WHEN configure_tracking.track_operations IS NULL THEN c.track_operations
+                                   ELSE nullif(configure_tracking.track_operations, '{}') END,
+           ignore_operations = CASE WHEN configure_tracking.ignore_operations IS NULL THEN c.ignore_operations
+                                    ELSE nullif(configure_tracking.ignore_operations, '{}') END,
+           updated_at = clock_timestamp(), updated_by = session_user;
+    INSERT INTO pggit.rule_change (rule, old_value, new_value)
+    SELECT 'configure_tracking', before, to_jsonb(c) - 'singleton' - 'updated_at' - 'updated_by' FROM pggit.tracking_config c;
+END
+$$;
+COMMENT ON FUNCTION pggit.configure_tracking(text[], text[], text[], text[]) IS
+    'Sets which schemas (LIKE patterns) and operations (command tags or their leading words) are tracked; null keeps a setting, ''{}'' clears it. Rules apply when journal rows become commits and in the drift scan, with precedence: object directive, ignore patterns, operations, schemas. Errors: empty pattern, a schema name without wildcard that does not exist, an operation that is no command. Every change is recorded in pggit.rule_change.';
+
+CREATE OR REPLACE FUNCTION pggit.configure(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
+                                track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    RETURN pggit.configure_tracking(track_schemas, ignore_schemas, track_operations, ignore_operations);
+COMMENT ON FUNCTION pggit.configure(text[], text[], text[], text[]) IS 'Alias of pggit.configure_tracking (the spelling of the PrintOptim requirements).';
+
+CREATE OR REPLACE FUNCTION pggit.configure_properties(owners boolean DEFAULT NULL, privileges boolean DEFAULT NULL,
+                                           comments boolean DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Whether owners, privileges (ACLs, column ACLs, default privileges) and comments are part of
+-- object definitions, for teams whose environments differ in them. null keeps a setting. A change
+-- alters the definition of every object that has the property, so it is recorded at once as one
+-- commit of the whole catalog (origin manual), whose id is returned (null when nothing changed).
+DECLARE
+    before jsonb := (SELECT jsonb_build_object('track_owners', c.track_owners, 'track_privileges', c.track_privileges,
+                                               'track_comments', c.track_comments) FROM pggit.tracking_config c);
+    after jsonb;
+BEGIN
+    UPDATE pggit.tracking_config c
+       SET track_owners = coalesce(configure_properties.owners, c.track_owners),
+           track_privileges = coalesce(configure_properties.privileges, c.track_privileges),
+           track_comments = coalesce(configure_properties.comments, c.track_comments),
+           updated_at = clock_timestamp(), updated_by = session_user
+    RETURNING jsonb_build_object('track_owners', c.track_owners, 'track_privileges', c.track_privileges,
+                                 'track_comments', c.track_comments) INTO after;
+    IF after = before THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, old_value, new_value) VALUES ('configure_properties', before, after);
+    RETURN pggit.commit_changes(format('tracked properties changed: owners %s, privileges %s, comments %s',
+                                       CASE WHEN (after ->> 'track_owners')::boolean THEN 'on' ELSE 'off' END,
+                                       CASE WHEN (after ->> 'track_privileges')::boolean THEN 'on' ELSE 'off' END,
+                                       CASE WHEN (after ->> 'track_comments')::boolean THEN 'on' ELSE 'off' END),
+                                'manual', NULL, NULL, true);
+END
+$$;
+COMMENT ON FUNCTION pggit.configure_properties(boolean, boolean, boolean) IS
+    'Switches owners, privileges (ACLs incl. column ACLs; default privileges) and comments in or out of object definitions; null keeps a setting. A change is logged in pggit.rule_change and recorded at once as a commit of the whole catalog (origin manual), whose id is returned; null when nothing changed. Tracking directives in comments keep working with comments off.';
+
+CREATE OR REPLACE FUNCTION pggit.add_ignore_pattern(pattern text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pggit.check_patterns('pattern', ARRAY[pattern], false);
+    INSERT INTO pggit.ignore_pattern (pattern) VALUES (btrim(add_ignore_pattern.pattern)) ON CONFLICT DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, new_value) VALUES ('ignore_pattern', to_jsonb(btrim(pattern)));
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.add_ignore_pattern(text) IS
+    'Ignores changes whose command tag followed by object identity matches a LIKE pattern, e.g. ''REFRESH MATERIALIZED VIEW query.%'' or ''CREATE TABLE pg_temp%'' (an event trigger cannot see one command''s text, so the pattern matches the tag and the identity, not the statement). Returns false when the pattern was already there.';
+
+CREATE OR REPLACE FUNCTION pggit.remove_ignore_pattern(pattern text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM pggit.ignore_pattern p WHERE p.pattern = btrim(remove_ignore_pattern.pattern);
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, old_value) VALUES ('ignore_pattern', to_jsonb(btrim(pattern)));
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.remove_ignore_pattern(text) IS 'Removes an ignore pattern; false when there was none.';
+
+CREATE OR REPLACE FUNCTION pggit.list_ignore_patterns() RETURNS TABLE (pattern text, created_at timestamptz, created_by name)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT p.pattern, p.created_at, p.created_by FROM pggit.ignore_pattern p ORDER BY p.pattern
+$$;
+COMMENT ON FUNCTION pggit.list_ignore_patterns() IS 'The ignore patterns, in order.';
+
+CREATE OR REPLACE FUNCTION pggit.remove_directive(object_key text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM pggit.object_directive d
+     WHERE d.object_key = remove_directive.object_key OR pggit.key_identity(d.object_key) = remove_directive.object_key;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, old_value) VALUES ('directive', jsonb_build_object('object_key', object_key));
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.remove_directive(text) IS 'Forgets a @pggit-track / @pggit-ignore directive kept for an object (key or identity); false when there was none.';
+
+-- ==== runs/deployment_mode.sql ==================================================================
+
+-- Deployment mode from SQL: begin_deployment ... end_deployment.
+
+CREATE OR REPLACE FUNCTION pggit.begin_deployment(deployment_name text, auto_commit boolean DEFAULT false) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Until end_deployment, journaled changes wait to become one commit. Changes journaled before it
+-- are committed first, so the deployment holds only its own. auto_commit allows pggit.commit()
+-- inside the deployment; without it, commit() refuses.
+DECLARE
+    open_one pggit.deployment;
+    id bigint;
+BEGIN
+    PERFORM pggit.require_text(deployment_name, 'the deployment name');
+    SELECT * INTO open_one FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'pggit: deployment % "%" is already open (since %, session pid %)', open_one.id, open_one.name,
+              open_one.started_at, open_one.backend_pid
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('End it with pggit.end_deployment(), or abandon it with pggit.abandon_deployment(%s).', open_one.id);
+    END IF;
+    IF pggit.commit_changes('changes before deployment ' || deployment_name, 'manual', NULL, NULL, false) IS NOT NULL THEN
+        RAISE NOTICE 'pggit: committed the changes journaled before deployment "%"', deployment_name;
+    END IF;
+    INSERT INTO pggit.deployment (name, tool, head_before, auto_commit)
+    VALUES (deployment_name, 'manual', pggit.head_commit(), begin_deployment.auto_commit)
+    RETURNING deployment.id INTO id;
+    RETURN id;
+END
+$$;
+COMMENT ON FUNCTION pggit.begin_deployment(text, boolean) IS
+    'Opens a deployment (a release): the changes until pggit.end_deployment() become one commit. Returns the deployment id. Errors when one is already open (end or abandon it first). auto_commit => true allows pggit.commit() inside it.';
+
+CREATE OR REPLACE FUNCTION pggit.end_deployment(commit_message text DEFAULT NULL, tags text[] DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    dep pggit.deployment;
+    cid text;
+    t text;
+BEGIN
+    SELECT * INTO dep FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no deployment is open' USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = 'Begin one with pggit.begin_deployment(name).';
+    END IF;
+    cid := pggit.commit_changes(coalesce(commit_message, 'deployment ' || dep.name), 'deployment', NULL, dep.id, false);
+    IF cid IS NULL THEN
+        RAISE NOTICE 'pggit: deployment "%" changed no tracked object: no commit', dep.name;
+    END IF;
+    FOREACH t IN ARRAY coalesce(tags, '{}') LOOP
+        INSERT INTO pggit.tag (name, commit_id) VALUES (t, coalesce(cid, pggit.head_commit()))
+        ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id, created_at = clock_timestamp();
+    END LOOP;
+    UPDATE pggit.deployment d
+       SET ended_at = clock_timestamp(), outcome = 'success', head_after = pggit.head_commit(),
+           message = commit_message, tags = end_deployment.tags
+     WHERE d.id = dep.id;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.end_deployment(text, text[]) IS
+    'Closes the open deployment: its changes become one commit (origin deployment) with commit_message (default ''deployment <name>'') and tags; returns the commit id, or null when nothing tracked changed. Errors when no deployment is open.';
+
+CREATE OR REPLACE FUNCTION pggit.abandon_deployment(deployment_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE pggit.deployment d SET ended_at = clock_timestamp(), outcome = 'abandoned', head_after = pggit.head_commit()
+     WHERE d.id = abandon_deployment.deployment_id AND d.outcome = 'running';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no open deployment with id %', deployment_id USING ERRCODE = 'undefined_object',
+              HINT = 'See pggit.open_deployments.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.abandon_deployment(bigint) IS
+    'Closes an open deployment (e.g. one a crashed session left) as abandoned, without a commit; its changes stay journaled for the next commit.';
+
+CREATE OR REPLACE VIEW pggit.open_deployments AS
+SELECT d.id, d.name, d.tool, d.started_at, d.db_user, d.backend_pid,
+       EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = d.backend_pid) AS session_alive
+  FROM pggit.deployment d
+ WHERE d.outcome = 'running';
+COMMENT ON VIEW pggit.open_deployments IS 'Deployments still running; session_alive = false means the session that opened it is gone (close or abandon it).';
+
+-- ==== rules/windows.sql =========================================================================
+
+-- Pause windows: tracking paused for a while, resumed by the next call after it ends.
+
+CREATE OR REPLACE FUNCTION pggit.check_duration(duration interval) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF duration IS NULL OR duration <= interval '0' THEN
+        RAISE EXCEPTION 'pggit: duration must be a positive interval such as ''1 hour'', not %', coalesce(duration::text, 'null')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.check_duration(interval) IS 'Raises invalid_parameter_value unless duration is a positive interval (pause_tracking, emergency_disable).';
+
+CREATE OR REPLACE FUNCTION pggit.refresh_tracking_windows() RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Nothing wakes up by itself inside PostgreSQL: every pggit call that writes (and each
+-- integration run) ends the windows whose time is up, re-enabling the event triggers.
+DECLARE
+    w pggit.tracking_window;
+BEGIN
+    FOR w IN SELECT * FROM pggit.tracking_window t WHERE t.ended_at IS NULL AND t.ends_at <= clock_timestamp() LOOP
+        IF w.kind = 'emergency' THEN
+            ALTER EVENT TRIGGER pggit_ddl_command_end ENABLE;
+            ALTER EVENT TRIGGER pggit_sql_drop ENABLE;
+        END IF;
+        UPDATE pggit.tracking_window t SET ended_at = w.ends_at WHERE t.id = w.id;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.refresh_tracking_windows() IS 'Ends the pause and emergency windows whose time is up and re-enables the event triggers an emergency disabled; every pggit call that writes runs it first.';
+
+CREATE OR REPLACE FUNCTION pggit.pause_tracking(duration interval) RETURNS timestamptz
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    until timestamptz;
+BEGIN
+    PERFORM pggit.check_duration(duration);
+    PERFORM pggit.refresh_tracking_windows();
+    IF EXISTS (SELECT 1 FROM pggit.tracking_window t WHERE t.ended_at IS NULL) THEN
+        RAISE EXCEPTION 'pggit: tracking is already off (see pggit.tracking_status())' USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    INSERT INTO pggit.tracking_window (kind, ends_at) VALUES ('pause', clock_timestamp() + duration) RETURNING ends_at INTO until;
+    RETURN until;
+END
+$$;
+COMMENT ON FUNCTION pggit.pause_tracking(interval) IS
+    'Pauses tracking for duration (returns when it ends): the event triggers still journal, but changes made in the window are not committed; the drift scan reports them as changed while tracking was paused. Ends at pggit.resume_tracking() or at the next pggit call after duration.';
+
+CREATE OR REPLACE FUNCTION pggit.resume_tracking() RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE pggit.tracking_window t SET ended_at = clock_timestamp() WHERE t.kind = 'pause' AND t.ended_at IS NULL;
+    RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION pggit.resume_tracking() IS 'Ends a pause; false when tracking was not paused.';
+
+-- ==== ops/emergency.sql =========================================================================
+
+-- Emergency: disable pggit's event triggers for a while; tracking status.
+
+CREATE OR REPLACE FUNCTION pggit.emergency_disable(duration interval DEFAULT '1 hour') RETURNS timestamptz
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    until timestamptz;
+BEGIN
+    PERFORM pggit.check_duration(duration);
+    PERFORM pggit.refresh_tracking_windows();
+    IF EXISTS (SELECT 1 FROM pggit.tracking_window t WHERE t.kind = 'emergency' AND t.ended_at IS NULL) THEN
+        RAISE EXCEPTION 'pggit: the event triggers are already disabled (see pggit.tracking_status())'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    ALTER EVENT TRIGGER pggit_ddl_command_end DISABLE;
+    ALTER EVENT TRIGGER pggit_sql_drop DISABLE;
+    INSERT INTO pggit.tracking_window (kind, ends_at) VALUES ('emergency', clock_timestamp() + duration) RETURNING ends_at INTO until;
+    RETURN until;
+END
+$$;
+COMMENT ON FUNCTION pggit.emergency_disable(interval) IS
+    'For when the trigger itself is the problem: disables pggit''s event triggers (ALTER EVENT TRIGGER ... DISABLE) for duration and returns when that ends. Nothing inside PostgreSQL wakes up by itself, so they are re-enabled by pggit.emergency_enable() or by the next pggit call or integration run after duration. The drift scan names the window.';
+
+CREATE OR REPLACE FUNCTION pggit.emergency_enable() RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    ALTER EVENT TRIGGER pggit_ddl_command_end ENABLE;
+    ALTER EVENT TRIGGER pggit_sql_drop ENABLE;
+    UPDATE pggit.tracking_window t SET ended_at = clock_timestamp() WHERE t.kind = 'emergency' AND t.ended_at IS NULL;
+    RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION pggit.emergency_enable() IS 'Re-enables pggit''s event triggers; false when they were not disabled by emergency_disable.';
+
+CREATE OR REPLACE FUNCTION pggit.tracking_status()
+    RETURNS TABLE (state text, since timestamptz, until timestamptz, triggers_enabled boolean, note text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pggit.refresh_tracking_windows();
+    RETURN QUERY
+    SELECT coalesce((SELECT CASE t.kind WHEN 'pause' THEN 'paused' ELSE 'disabled' END
+                       FROM pggit.tracking_window t WHERE t.ended_at IS NULL ORDER BY t.id DESC LIMIT 1), 'tracking'),
+           (SELECT t.started_at FROM pggit.tracking_window t WHERE t.ended_at IS NULL ORDER BY t.id DESC LIMIT 1),
+           (SELECT t.ends_at FROM pggit.tracking_window t WHERE t.ended_at IS NULL ORDER BY t.id DESC LIMIT 1),
+           (SELECT bool_and(e.evtenabled <> 'D') FROM pg_event_trigger e WHERE e.evtname LIKE 'pggit\_%'),
+           (SELECT CASE t.kind
+                       WHEN 'pause' THEN 'the triggers journal, but changes made until then are left to the drift scan; ends at pggit.resume_tracking() or at the next pggit call after that'
+                       ELSE 'the event triggers are disabled; pggit.emergency_enable() or the next pggit call after that re-enables them'
+                   END
+              FROM pggit.tracking_window t WHERE t.ended_at IS NULL ORDER BY t.id DESC LIMIT 1);
+END
+$$;
+COMMENT ON FUNCTION pggit.tracking_status() IS 'Whether pggit is tracking, paused or disabled, since and until when, and whether its event triggers are enabled.';
+
+-- ==== runs/links.sql ============================================================================
+
+-- Migration links from SQL, for tools without a pggit integration.
+
+CREATE OR REPLACE FUNCTION pggit.link_migration(migration_id text, tool_name text DEFAULT 'flyway', description text DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    lid bigint;
+BEGIN
+    PERFORM pggit.require_text(migration_id, 'the migration id');
+    PERFORM pggit.require_text(tool_name, 'the tool name');
+    SELECT r.link_id INTO lid
+      FROM pggit.record_migration(NULL, jsonb_build_object('tool', tool_name, 'id', migration_id, 'description', description),
+                                  'success') r;
+    RETURN lid;
+END
+$$;
+COMMENT ON FUNCTION pggit.link_migration(text, text, text) IS
+    'Links a migration applied by any tool to the commit of its journaled changes (committing them now), or to HEAD when it changed nothing tracked; returns the link id. See pggit.migration_tracking.';
+
+CREATE OR REPLACE FUNCTION pggit.link_migration(migration_id bigint, tool_name text DEFAULT 'flyway', description text DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    RETURN pggit.link_migration(migration_id::text, tool_name, description);
+COMMENT ON FUNCTION pggit.link_migration(bigint, text, text) IS 'pggit.link_migration with a numeric migration id (e.g. 20250620001).';
+
+CREATE OR REPLACE VIEW pggit.migration_tracking AS
+SELECT l.migration_id, l.tool AS tool_name, l.description,
+       CASE WHEN l.new_commit THEN c.parents[1] ELSE l.commit_id END AS pggit_version_start,
+       l.commit_id AS pggit_version_end, l.recorded_at AS applied_at, l.outcome
+  FROM pggit.migration_link l LEFT JOIN pggit.commit c ON c.id = l.commit_id;
+COMMENT ON VIEW pggit.migration_tracking IS 'Each linked migration with the commit before it (pggit_version_start) and after it (pggit_version_end).';
+
+CREATE OR REPLACE VIEW pggit.external_migrations AS
+SELECT l.migration_id, l.commit_id AS pggit_commit_id, l.tool AS tool_name, l.recorded_at AS applied_at
+  FROM pggit.migration_link l;
+COMMENT ON VIEW pggit.external_migrations IS 'Migration links in the shape of the pgGit team''s proposal: migration id, commit, tool, time.';
+
+-- ==== extras/function_versions.sql ==============================================================
+
+-- Function versions: each overload (keyed by identity arguments) has its own history.
+
+CREATE OR REPLACE FUNCTION pggit.try_regtype(type_name text) RETURNS regtype
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN to_regtype(type_name);
+EXCEPTION WHEN OTHERS THEN   -- to_regtype raises on syntax errors such as 'meter_id uuid'
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION pggit.try_regtype(text) IS 'to_regtype that returns null instead of raising on a malformed type name.';
+
+CREATE OR REPLACE FUNCTION pggit.function_key(signature text) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- 'app.process_meter(uuid, jsonb)', 'app.process_meter(meter_id uuid, readings jsonb)' and
+-- 'app.process_meter(uuid, JSONB)' all give 'function:app.process_meter(uuid, jsonb)'; type aliases
+-- (int, varchar) are resolved as PostgreSQL resolves them (to_regtype). The function need not exist
+-- any more, but its schema and argument types must.
+DECLARE
+    head text;
+    args text;
+    arg text;
+    t regtype;
+    types text[] := '{}';
+    depth int := 0;
+    cur text := '';
+    parts text[] := '{}';
+    ch text;
+    proc regprocedure;
+    nsp text;
+    fname text;
+    kind text := 'function';
+BEGIN
+    IF signature IS NULL OR signature !~ '^\s*\S.*\(.*\)\s*$' THEN
+        RAISE EXCEPTION 'pggit: "%" is not a function signature', signature
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'Write it as schema.name(argument types), e.g. app.process_meter(uuid, jsonb).';
+    END IF;
+    head := btrim(substring(signature FROM '^\s*([^(]*)\('));
+    args := substring(signature FROM '\((.*)\)\s*$');
+    IF head !~ '\.' THEN
+        RAISE EXCEPTION 'pggit: function signature "%" must be schema-qualified', signature
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'e.g. app.process_meter(uuid, jsonb)';
+    END IF;
+    -- split the arguments on top-level commas (numeric(10,2) stays whole)
+    FOREACH ch IN ARRAY regexp_split_to_array(coalesce(args, ''), '') LOOP
+        IF ch = '(' THEN depth := depth + 1; ELSIF ch = ')' THEN depth := depth - 1; END IF;
+        IF ch = ',' AND depth = 0 THEN parts := parts || btrim(cur); cur := ''; ELSE cur := cur || ch; END IF;
+    END LOOP;
+    IF btrim(cur) <> '' THEN parts := parts || btrim(cur); END IF;
+    FOREACH arg IN ARRAY parts LOOP
+        arg := regexp_replace(arg, '^(IN|OUT|INOUT|VARIADIC)\s+', '', 'i');
+        arg := regexp_replace(arg, '\s+(DEFAULT|=)\s+.*$', '', 'i');
+        t := pggit.try_regtype(arg);
+        IF t IS NULL AND arg ~ '\s' THEN
+            t := pggit.try_regtype(regexp_replace(arg, '^\S+\s+', ''));   -- drop the argument name
+        END IF;
+        IF t IS NULL THEN
+            RAISE EXCEPTION 'pggit: unknown argument type "%" in "%"', arg, signature USING ERRCODE = 'undefined_object';
+        END IF;
+        types := types || format_type(t, NULL);
+    END LOOP;
+    nsp := btrim(split_part(head, '.', 1), '"');
+    fname := btrim(substr(head, strpos(head, '.') + 1), '"');
+    proc := to_regprocedure(format('%I.%I(%s)', nsp, fname, array_to_string(types, ', ')));
+    IF proc IS NOT NULL THEN
+        SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END INTO kind
+          FROM pg_proc p WHERE p.oid = proc;
+    END IF;
+    RETURN kind || ':' || quote_ident(nsp) || '.' || quote_ident(fname) || '(' || array_to_string(types, ', ') || ')';
+END
+$$;
+COMMENT ON FUNCTION pggit.function_key(text) IS
+    'The object key of a routine signature, written with or without argument names and with type aliases: app.process_meter(meter_id uuid, readings jsonb) -> function:app.process_meter(uuid, jsonb). Errors: not a signature, not schema-qualified, unknown type.';
+
+CREATE OR REPLACE FUNCTION pggit.function_bump(old_def jsonb, new_def jsonb) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE
+        WHEN old_def ->> 'returns' IS DISTINCT FROM new_def ->> 'returns' THEN 'major'
+        WHEN (old_def -> 'volatility', old_def -> 'strict', old_def -> 'security_definer', old_def -> 'parallel',
+              old_def -> 'leakproof', old_def -> 'cost', old_def -> 'rows', old_def -> 'arguments')
+             IS DISTINCT FROM
+             (new_def -> 'volatility', new_def -> 'strict', new_def -> 'security_definer', new_def -> 'parallel',
+              new_def -> 'leakproof', new_def -> 'cost', new_def -> 'rows', new_def -> 'arguments') THEN 'minor'
+        WHEN (old_def -> 'definition', old_def -> 'config', old_def -> 'language')
+             IS DISTINCT FROM (new_def -> 'definition', new_def -> 'config', new_def -> 'language') THEN 'patch'
+        ELSE 'none'
+    END;
+COMMENT ON FUNCTION pggit.function_bump(jsonb, jsonb) IS
+    'The semantic bump between two definitions of one routine: major (return type or OUT parameters, which need DROP + CREATE), minor (volatility, strictness, security, parallel, leakproof, cost, rows, argument defaults), patch (body, SET options, language), none (comment, owner, privileges).';
+
+CREATE OR REPLACE FUNCTION pggit.list_function_versions(signature text)
+    RETURNS TABLE (version text, commit_id text, committed_at timestamptz, change text, bump text, source text, message text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Walks the routine's history oldest first: created at 1.0.0 (or re-created after a drop: next
+-- major), each modification bumped by pggit.function_bump, a version in '@pggit-version: x.y.z'
+-- in the comment or body wins, and so does one set by pggit.track_function.
+DECLARE
+    key text := pggit.function_key(signature);
+    v int[] := NULL;
+    h record;
+    b text;
+    explicit text;
+    src text;
+    fv pggit.function_version;
+BEGIN
+    FOR h IN
+        SELECT ch.change, ch.commit_id, c.committed_at, c.message, c.seq, ob.definition AS old_def, nb.definition AS new_def
+          FROM pggit.change ch JOIN pggit.commit c ON c.id = ch.commit_id
+          LEFT JOIN pggit.blob ob ON ob.hash = ch.old_hash LEFT JOIN pggit.blob nb ON nb.hash = ch.new_hash
+         WHERE ch.object_key = key OR ch.old_key = key
+         ORDER BY c.seq
+    LOOP
+        IF h.change = 'D' THEN
+            b := 'dropped';
+        ELSIF h.change = 'A' OR v IS NULL THEN
+            b := CASE WHEN v IS NULL THEN 'created' ELSE 'major' END;
+            v := CASE WHEN v IS NULL THEN ARRAY[1, 0, 0] ELSE ARRAY[v[1] + 1, 0, 0] END;
+        ELSE
+            b := pggit.function_bump(h.old_def, h.new_def);
+            v := CASE b WHEN 'major' THEN ARRAY[v[1] + 1, 0, 0] WHEN 'minor' THEN ARRAY[v[1], v[2] + 1, 0]
+                        WHEN 'patch' THEN ARRAY[v[1], v[2], v[3] + 1] ELSE v END;
+        END IF;
+        src := 'computed';
+        explicit := substring(coalesce(h.new_def ->> 'comment', '') || ' ' || coalesce(h.new_def ->> 'definition', '')
+                              FROM '@pggit-version:\s*(\d+\.\d+\.\d+)');
+        IF explicit IS NOT NULL AND h.change <> 'D' THEN
+            v := string_to_array(explicit, '.')::int[];
+            src := 'annotation';
+        END IF;
+        SELECT * INTO fv FROM pggit.function_version f
+         WHERE f.object_key = key AND f.commit_id = h.commit_id ORDER BY f.id DESC LIMIT 1;
+        IF FOUND THEN
+            v := string_to_array(fv.version, '.')::int[];
+            src := 'track_function';
+        END IF;
+        version := array_to_string(v, '.');
+        commit_id := h.commit_id;
+        committed_at := h.committed_at;
+        change := h.change;
+        bump := b;
+        source := src;
+        message := h.message;
+        RETURN NEXT;
+    END LOOP;
+    -- a version set after the last change
+    FOR fv IN SELECT * FROM pggit.function_version f
+               WHERE f.object_key = key AND NOT EXISTS (SELECT 1 FROM pggit.change ch WHERE ch.commit_id = f.commit_id
+                                                                                     AND (ch.object_key = key OR ch.old_key = key))
+               ORDER BY f.id LOOP
+        version := fv.version; commit_id := fv.commit_id; committed_at := fv.recorded_at; change := NULL;
+        bump := 'set'; source := 'track_function'; message := fv.metadata ->> 'note';
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.list_function_versions(text) IS
+    'The versions of one routine overload (signature with or without argument names), oldest first: version, commit, change, bump (created, major, minor, patch, none, dropped, set) and where the version came from (computed, annotation, track_function).';
+
+CREATE OR REPLACE FUNCTION pggit.get_function_version(signature text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT v.version FROM pggit.list_function_versions(signature) WITH ORDINALITY AS v(version, commit_id, committed_at, change, bump, source, message, n)
+ ORDER BY v.n DESC LIMIT 1
+$$;
+COMMENT ON FUNCTION pggit.get_function_version(text) IS 'The current version (x.y.z) of one routine overload; null when pggit has no history of it.';
+
+CREATE OR REPLACE FUNCTION pggit.track_function(function_signature text, version text DEFAULT NULL, metadata jsonb DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    key text := pggit.function_key(function_signature);
+BEGIN
+    IF to_regprocedure(substr(key, strpos(key, ':') + 1)) IS NULL THEN
+        RAISE EXCEPTION 'pggit: function % does not exist', substr(key, strpos(key, ':') + 1) USING ERRCODE = 'undefined_function';
+    END IF;
+    PERFORM pggit.commit_changes('track_function ' || function_signature, 'manual', NULL, NULL, false);
+    IF version IS NOT NULL THEN
+        IF version !~ '^\d+\.\d+\.\d+$' THEN
+            RAISE EXCEPTION 'pggit: version must look like 1.2.3, not "%"', version USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        INSERT INTO pggit.function_version (object_key, version, metadata, commit_id)
+        VALUES (key, track_function.version, metadata, pggit.head_commit());
+    END IF;
+    RETURN pggit.get_function_version(function_signature);
+END
+$$;
+COMMENT ON FUNCTION pggit.track_function(text, text, jsonb) IS
+    'Commits pending changes, then optionally sets the version (x.y.z) of one routine overload with metadata; returns its current version. Errors: bad signature, unknown function, bad version.';
+
+-- ==== extras/cqrs.sql ===========================================================================
+
+-- CQRS changes: command side and query side as one commit.
+
+CREATE OR REPLACE FUNCTION pggit.record_cqrs_commit(commit_message text, change pggit.cqrs_change, version text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    cid text := pggit.commit_changes(commit_message, 'manual', NULL, NULL, false);
+BEGIN
+    IF cid IS NOT NULL THEN
+        INSERT INTO pggit.cqrs_commit VALUES (cid, coalesce(change.command_operations, '{}'), coalesce(change.query_operations, '{}'),
+                                              version, change.description);
+    END IF;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.record_cqrs_commit(text, pggit.cqrs_change, text) IS 'Commits the journaled changes (origin manual) and records both sides of the CQRS change with it; null when nothing tracked changed.';
+
+CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(change pggit.cqrs_change, atomic boolean DEFAULT true) RETURNS text
+    LANGUAGE plpgsql SECURITY INVOKER AS $$
+-- Runs with the caller's rights (SECURITY INVOKER): the command side first, then the query side,
+-- then one commit tagged with both. atomic: a failure on either side raises, so the caller's
+-- transaction rolls back both and nothing is recorded. Not atomic: a side that fails is rolled
+-- back alone (with a warning) and the other is committed.
+DECLARE
+    stmt text;
+    pre text;
+BEGIN
+    pre := pggit.commit_changes('changes before cqrs change', 'manual', NULL, NULL, false);
+    IF atomic THEN
+        FOREACH stmt IN ARRAY coalesce(change.command_operations, '{}') LOOP EXECUTE stmt; END LOOP;
+        FOREACH stmt IN ARRAY coalesce(change.query_operations, '{}') LOOP EXECUTE stmt; END LOOP;
+    ELSE
+        BEGIN
+            FOREACH stmt IN ARRAY coalesce(change.command_operations, '{}') LOOP EXECUTE stmt; END LOOP;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'pggit: command side failed and was rolled back: %', SQLERRM;
+        END;
+        BEGIN
+            FOREACH stmt IN ARRAY coalesce(change.query_operations, '{}') LOOP EXECUTE stmt; END LOOP;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE WARNING 'pggit: query side failed and was rolled back: %', SQLERRM;
+        END;
+    END IF;
+    RETURN pggit.record_cqrs_commit(
+        coalesce(change.description, 'cqrs change') || format(' [cqrs: %s command, %s query]',
+            coalesce(cardinality(change.command_operations), 0), coalesce(cardinality(change.query_operations), 0)),
+        change, NULL);
+END
+$$;
+COMMENT ON FUNCTION pggit.track_cqrs_change(pggit.cqrs_change, boolean) IS
+    'Runs a CQRS change with the caller''s rights (SECURITY INVOKER): command-side statements, then query-side statements, as one commit tagged with both sides (pggit.cqrs_commit); returns the commit id. atomic (default): a failure on either side rolls back both and records nothing.';
+
+CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(command_sql text, query_sql text, version text DEFAULT NULL, description text DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY INVOKER AS $$
+DECLARE
+    cid text;
+BEGIN
+    PERFORM pggit.commit_changes('changes before cqrs change', 'manual', NULL, NULL, false);
+    IF command_sql IS NOT NULL THEN EXECUTE command_sql; END IF;
+    IF query_sql IS NOT NULL THEN EXECUTE query_sql; END IF;
+    cid := pggit.record_cqrs_commit(
+        coalesce(description, 'cqrs change') || coalesce(' (' || version || ')', '') || ' [cqrs: command + query]',
+        ROW(CASE WHEN command_sql IS NULL THEN '{}' ELSE ARRAY[command_sql] END,
+            CASE WHEN query_sql IS NULL THEN '{}' ELSE ARRAY[query_sql] END, description)::pggit.cqrs_change,
+        version);
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.track_cqrs_change(text, text, text, text) IS
+    'The named-parameter form of the PrintOptim requirements: command_sql then query_sql (each may hold several statements), one atomic commit; a failure on either side rolls back both and records nothing.';
+
+-- ==== check/consistency.sql =====================================================================
+
+-- Consistency: drift, gaps between the tools' history tables and the links, tracking state.
+-- One implementation, in the database: pggit:check, psql users and the Liquibase commands call it.
+
+CREATE OR REPLACE FUNCTION pggit.history_tables()
+    RETURNS TABLE (tool text, table_schema text, table_name text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- The migration tools' history tables in this database, recognised by name (pggit.tool_table) and
+-- by their columns: Flyway's has installed_rank, version, script, checksum, success; Liquibase's
+-- has id, author, filename, md5sum, exectype.
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'installed_rank')
+            THEN 'flyway' ELSE 'liquibase' END, n.nspname::text, c.relname::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND c.relname IN (SELECT t.relname FROM pggit.tool_table t)
+   AND ((SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND NOT a.attisdropped
+          AND a.attname IN ('installed_rank', 'version', 'script', 'checksum', 'success')) = 5
+        OR (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND NOT a.attisdropped
+             AND a.attname IN ('id', 'author', 'filename', 'md5sum', 'exectype')) = 5)
+$$;
+COMMENT ON FUNCTION pggit.history_tables() IS 'The migration tools'' history tables in this database (tool flyway or liquibase, schema, table), recognised by name (pggit.tool_table) and by their columns.';
+
+CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT false, verbose boolean DEFAULT false,
+                                         checks text[] DEFAULT NULL)
+    RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- One row per finding, check_name one of drift, gap, conflict, tracking:
+--   drift:    added / removed / changed objects no commit explains (kind drift_added, drift_removed,
+--             drift_changed, drift_renamed); fix_issues => true adopts them as a commit (origin drift);
+--   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
+--             missing_migration (a link whose history row is gone), checksum_mismatch (the history
+--             table's checksum is not the linked one; Liquibase's 8: -> 9: upgrade is not a gap),
+--             failed_migration, out_of_order (Flyway: applied after a higher version);
+--   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
+--   conflict: none yet (the conflict registry comes with merge).
+-- verbose adds details (definitions before and after, history rows); checks names the checks to run
+-- (drift, gap, tracking; null = all), so a client can run them one by one and report progress.
+DECLARE
+    installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
+    ht record;
+    adopted text;
+BEGIN
+    IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking')) THEN
+        RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking (or null for all)', checks
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM pggit.refresh_tracking_windows();
+
+    IF checks IS NULL OR 'drift' = ANY (checks) THEN
+    PERFORM pggit.detect_conflicts();
+
+    RETURN QUERY
+    SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
+           'error', d.object_key,
+           CASE d.change WHEN 'A' THEN format('%s exists in the database but in no commit', d.object_key)
+                         WHEN 'D' THEN format('%s is in HEAD but no longer in the database', d.object_key)
+                         WHEN 'R' THEN format('%s was renamed to %s outside any commit', d.old_key, d.object_key)
+                         ELSE format('%s differs from its definition at HEAD', d.object_key) END
+               || coalesce(' (' || d.note || ')', ''),
+           'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), resolve conflict '
+               || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
+               || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason), or revert it with a migration.',
+           CASE WHEN verify_consistency.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
+                                                     'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
+      FROM pggit_drift_now d   -- what detect_conflicts just found
+     ORDER BY d.object_key;
+
+    IF fix_issues AND EXISTS (SELECT 1 FROM pggit_drift_now) THEN
+        adopted := pggit.commit_changes('adopt drift (verify_consistency)', 'drift', NULL, NULL, true);
+        RETURN QUERY SELECT 'drift', 'drift_adopted', 'info', adopted,
+                            format('drift adopted as commit %s', left(adopted, 7)), NULL::text, NULL::jsonb;
+    END IF;
+    END IF;
+
+    IF checks IS NULL OR 'gap' = ANY (checks) THEN
+    FOR ht IN SELECT * FROM pggit.history_tables() h LOOP
+        IF ht.tool = 'flyway' THEN
+            RETURN QUERY EXECUTE format($q$
+                WITH h AS (SELECT * FROM %I.%I WHERE type NOT IN ('SCHEMA', 'BASELINE', 'DELETE')),
+                     l AS (SELECT * FROM pggit.migration_link WHERE tool = 'flyway' AND outcome = 'success')
+                SELECT 'gap', 'unlinked_migration', 'error',
+                       coalesce('V' || h.version, 'R') || ' ' || h.description,
+                       format('%%s (%%s, rank %%s) was applied at %%s but has no link to a commit', coalesce('V' || h.version, 'R'),
+                              h.script, h.installed_rank, h.installed_on),
+                       'It ran without the pggit callback: add io.pggit.flyway.PggitFlywayCallback to flyway.callbacks; its changes show as drift, adopt them.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h
+                 WHERE h.success AND h.installed_on >= $1
+                   AND NOT EXISTS (SELECT 1 FROM l WHERE l.installed_rank = h.installed_rank
+                                      OR (l.installed_rank IS NULL AND l.script = h.script AND l.migration_id IS NOT DISTINCT FROM h.version))
+                UNION ALL
+                SELECT 'gap', 'missing_migration', 'error', coalesce('V' || l.migration_id, 'R') || ' ' || coalesce(l.description, ''),
+                       format('%%s (%%s) is linked to commit %%s but no longer in %%s', coalesce('V' || l.migration_id, 'R'), l.script,
+                              left(l.commit_id, 7), %L),
+                       'Its history row was deleted (flyway repair, or by hand): restore it, or accept the gap.',
+                       CASE WHEN $2 THEN to_jsonb(l) END
+                  FROM l
+                 WHERE l.installed_rank IS NOT NULL AND NOT EXISTS (SELECT 1 FROM h WHERE h.installed_rank = l.installed_rank)
+                UNION ALL
+                SELECT 'gap', 'checksum_mismatch', 'error', coalesce('V' || h.version, 'R') || ' ' || h.description,
+                       format('%%s: the history table says checksum %%s, the link %%s', h.script, h.checksum, l.checksum),
+                       'The migration was changed and repaired after it ran: review it, then record the new state with a migration.',
+                       CASE WHEN $2 THEN jsonb_build_object('history', to_jsonb(h), 'link', to_jsonb(l)) END
+                  FROM h JOIN l ON l.installed_rank = h.installed_rank
+                 WHERE l.checksum IS DISTINCT FROM h.checksum::text
+                UNION ALL
+                SELECT 'gap', 'failed_migration', 'error', coalesce('V' || h.version, 'R') || ' ' || h.description,
+                       format('%%s failed (history rank %%s)', h.script, h.installed_rank),
+                       'Fix the migration, run flyway repair, and migrate again.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h WHERE NOT h.success
+                UNION ALL
+                SELECT 'gap', 'out_of_order', 'warning', 'V' || h.version || ' ' || h.description,
+                       format('V%%s was applied after a higher version (rank %%s)', h.version, h.installed_rank),
+                       'Applied out of order (flyway.outOfOrder): check that it does not depend on what the later versions did.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h
+                 WHERE h.version IS NOT NULL AND h.success
+                   AND EXISTS (SELECT 1 FROM h e WHERE e.version IS NOT NULL AND e.installed_rank < h.installed_rank
+                                  AND string_to_array(e.version, '.')::numeric[] > string_to_array(h.version, '.')::numeric[])
+            $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
+        ELSE
+            RETURN QUERY EXECUTE format($q$
+                WITH h AS (SELECT * FROM %I.%I),
+                     l AS (SELECT DISTINCT ON (migration_id, author, script) * FROM pggit.migration_link
+                            WHERE tool = 'liquibase' AND exec_type NOT IN ('ROLLED_BACK', 'ROLLBACK_FAILED')
+                            ORDER BY migration_id, author, script, id DESC)
+                SELECT 'gap', 'unlinked_migration', 'error', h.id || '::' || h.author || ' (' || h.filename || ')',
+                       format('changeset %%s::%%s (%%s) ran at %%s but has no link to a commit', h.id, h.author, h.filename, h.dateexecuted),
+                       'It ran without pggit-liquibase on the classpath: add it; its changes show as drift, adopt them.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h
+                 WHERE h.dateexecuted >= $1
+                   AND NOT EXISTS (SELECT 1 FROM l WHERE l.migration_id = h.id AND l.author = h.author AND l.script = h.filename)
+                UNION ALL
+                SELECT 'gap', 'missing_migration', 'error', l.migration_id || '::' || l.author || ' (' || l.script || ')',
+                       format('changeset %%s::%%s is linked to commit %%s but no longer in %%s', l.migration_id, l.author,
+                              left(l.commit_id, 7), %L),
+                       'Its databasechangelog row was deleted: restore it, or accept the gap.',
+                       CASE WHEN $2 THEN to_jsonb(l) END
+                  FROM l
+                 WHERE l.outcome = 'success'
+                   AND NOT EXISTS (SELECT 1 FROM h WHERE h.id = l.migration_id AND h.author = l.author AND h.filename = l.script)
+                UNION ALL
+                SELECT 'gap', 'checksum_mismatch', 'error', h.id || '::' || h.author || ' (' || h.filename || ')',
+                       format('changeset %%s::%%s: databasechangelog says %%s, the link %%s', h.id, h.author, h.md5sum, l.checksum),
+                       'The changeset was edited after it ran: review it, then record the new state with a new changeset.',
+                       CASE WHEN $2 THEN jsonb_build_object('history', to_jsonb(h), 'link', to_jsonb(l)) END
+                  FROM h JOIN l ON l.migration_id = h.id AND l.author = h.author AND l.script = h.filename
+                 WHERE h.md5sum IS NOT NULL AND l.checksum IS NOT NULL AND h.md5sum <> l.checksum
+                   AND split_part(h.md5sum, ':', 1) = split_part(l.checksum, ':', 1)   -- 8: -> 9: is Liquibase's upgrade
+                UNION ALL
+                SELECT 'gap', 'failed_migration', 'error', l.migration_id || '::' || l.author || ' (' || l.script || ')',
+                       format('changeset %%s::%%s failed: %%s', l.migration_id, l.author, coalesce(l.error, 'no message')),
+                       'Fix the changeset and run update again.',
+                       CASE WHEN $2 THEN to_jsonb(l) END
+                  FROM l WHERE l.outcome = 'failed'
+            $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
+        END IF;
+    END LOOP;
+    END IF;
+
+    IF checks IS NULL OR 'tracking' = ANY (checks) THEN
+    RETURN QUERY
+    SELECT 'tracking', 'tracking_off', 'warning', 'pggit', format('tracking is %s since %s, until %s', t.state, t.since, t.until),
+           t.note, NULL::jsonb
+      FROM pggit.tracking_status() t WHERE t.state <> 'tracking'
+    UNION ALL
+    SELECT 'tracking', 'capture_failure', 'error', f.migration,
+           format('pggit could not record %s: %s', f.migration, f.error),
+           'Its changes show as drift: adopt them once the cause is fixed.', NULL::jsonb
+      FROM pggit.capture_failure f
+     WHERE f.recorded_at > coalesce((SELECT max(c.committed_at) FROM pggit.commit c WHERE c.origin IN ('drift', 'baseline')), '-infinity');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
+    'One row per finding (check_name drift, gap, conflict or tracking; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order), tracking off, capture failures. fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking) runs only those, null runs all; another name raises invalid_parameter_value.';
+
+CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    RETURN pggit.commit_changes(message, 'drift', NULL, NULL, true);
+COMMENT ON FUNCTION pggit.adopt(text) IS 'Records all current drift (the whole catalog against HEAD) as one commit of origin drift, so a hotfix made by hand becomes history; returns its id, or null when there is none.';
+
+-- ==== check/conflicts.sql =======================================================================
+
+-- Detecting and resolving conflicts.
+
+CREATE OR REPLACE FUNCTION pggit.detect_conflicts() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Records each drifted object as an open conflict (once), and closes the open ones whose drift has
+-- gone (someone fixed it by hand or by migration). Returns the number of open conflicts.
+DECLARE
+    n integer;
+BEGIN
+    -- the scan is kept for the rest of the transaction: verify_consistency reports from it instead of scanning again
+    CREATE TEMP TABLE IF NOT EXISTS pggit_drift_now (change text, object_key text, old_key text, kind text, old_hash text,
+                                                     new_hash text, note text) ON COMMIT DROP;
+    DELETE FROM pggit_drift_now;
+    INSERT INTO pggit_drift_now SELECT d.change, d.object_key, d.old_key, d.kind, d.old_hash, d.new_hash, d.note FROM pggit.drift() d;
+    INSERT INTO pggit.conflict (object_key, source, change, tracked_hash, current_hash)
+    SELECT d.object_key, 'drift', d.change, d.old_hash, d.new_hash FROM pggit_drift_now d
+    ON CONFLICT (object_key) WHERE resolved_at IS NULL DO UPDATE
+       SET change = excluded.change, tracked_hash = excluded.tracked_hash, current_hash = excluded.current_hash;
+    UPDATE pggit.conflict c
+       SET resolved_at = clock_timestamp(), resolved_by = session_user, result = 'drift gone: the live schema equals HEAD again'
+     WHERE c.resolved_at IS NULL AND c.source = 'drift'
+       AND NOT EXISTS (SELECT 1 FROM pggit_drift_now d WHERE d.object_key = c.object_key);
+    SELECT count(*) INTO n FROM pggit.conflict c WHERE c.resolved_at IS NULL;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION pggit.detect_conflicts() IS 'Records drifted objects as open conflicts and closes those whose drift is gone; returns how many are open.';
+
+CREATE OR REPLACE FUNCTION pggit.restore_tracked(object_key text, change text, tracked jsonb) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Puts one live object back to its tracked definition (change M), recreates it (D), or drops it
+-- when HEAD does not have it (A), for the kinds whose definition is a complete statement.
+DECLARE
+    kind text := pggit.key_kind(object_key);
+    ident text := pggit.key_identity(object_key);
+    live record;
+    drop_stmt text;
+BEGIN
+    SELECT r.classid, r.objid, r.definition INTO live FROM pggit.read_catalog() r WHERE r.object_key = restore_tracked.object_key;
+    IF change IN ('A', 'M') THEN
+        drop_stmt := CASE kind
+            WHEN 'table' THEN format('DROP TABLE %s', live.objid::regclass)
+            WHEN 'view' THEN format('DROP VIEW %s', live.objid::regclass)
+            WHEN 'materialized_view' THEN format('DROP MATERIALIZED VIEW %s', live.objid::regclass)
+            WHEN 'sequence' THEN format('DROP SEQUENCE %s', live.objid::regclass)
+            WHEN 'index' THEN format('DROP INDEX %s', live.objid::regclass)
+            WHEN 'constraint' THEN format('ALTER TABLE %s DROP CONSTRAINT %I', live.definition ->> 'table', live.definition ->> 'name')
+            WHEN 'trigger' THEN format('DROP TRIGGER %I ON %s', live.definition ->> 'name', live.definition ->> 'table')
+            WHEN 'function' THEN format('DROP FUNCTION %s', live.objid::regprocedure)
+            WHEN 'procedure' THEN format('DROP PROCEDURE %s', live.objid::regprocedure)
+            WHEN 'type' THEN format('DROP TYPE %s', live.objid::regtype)
+            WHEN 'domain' THEN format('DROP DOMAIN %s', live.objid::regtype)
+            WHEN 'schema' THEN format('DROP SCHEMA %I', live.definition ->> 'name')
+            WHEN 'extension' THEN format('DROP EXTENSION %I', live.definition ->> 'name')
+        END;
+    END IF;
+    IF change = 'A' THEN
+        IF drop_stmt IS NULL THEN
+            RAISE EXCEPTION 'pggit: use_tracked cannot drop a % yet: write a migration for %', kind, object_key
+                USING ERRCODE = 'feature_not_supported';
+        END IF;
+        EXECUTE drop_stmt;
+        RETURN drop_stmt;
+    ELSIF change IN ('M', 'D') AND kind IN ('function', 'procedure', 'view', 'index', 'constraint', 'trigger') THEN
+        IF change = 'M' AND kind IN ('index', 'constraint', 'trigger') THEN
+            EXECUTE drop_stmt;
+        END IF;
+        EXECUTE CASE kind
+            WHEN 'view' THEN format('CREATE OR REPLACE VIEW %s AS %s', ident, tracked ->> 'query')
+            WHEN 'constraint' THEN format('ALTER TABLE %s ADD CONSTRAINT %I %s', tracked ->> 'table', tracked ->> 'name',
+                                         tracked ->> 'definition')
+            ELSE tracked ->> 'definition'
+        END;
+        RETURN format('%s %s to its tracked definition', CASE change WHEN 'M' THEN 'restored' ELSE 'recreated' END, object_key);
+    ELSE
+        RAISE EXCEPTION 'pggit: use_tracked cannot restore a % (change %) yet: write a migration that puts % back', kind, change, object_key
+            USING ERRCODE = 'feature_not_supported';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.restore_tracked(text, text, jsonb) IS 'Puts one live object back to its tracked definition (M), recreates it (D) or drops it (A), for the kinds whose definition is a complete statement; used by pggit.resolve_conflict.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    c pggit.conflict;
+    did text;
+BEGIN
+    SELECT * INTO c FROM pggit.conflict x WHERE x.id = conflict_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no conflict with id %', conflict_id USING ERRCODE = 'undefined_object',
+              HINT = 'Open conflicts: SELECT * FROM pggit.conflict WHERE resolved_at IS NULL (pggit.detect_conflicts() records drift as conflicts).';
+    END IF;
+    IF c.resolved_at IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: conflict % was resolved at % by % (%)', conflict_id, c.resolved_at, c.resolved_by,
+              coalesce(c.resolution, c.result) USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF resolution IS NULL OR resolution NOT IN ('use_current', 'use_tracked', 'merge') THEN
+        RAISE EXCEPTION 'pggit: resolution must be use_current, use_tracked or merge, not "%"', resolution
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF resolution = 'merge' AND c.source <> 'merge' THEN
+        RAISE EXCEPTION 'pggit: conflict % comes from drift, not from a merge: resolve it with use_current or use_tracked', conflict_id
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF resolution = 'use_current' THEN
+        did := 'committed the live definition as ' || coalesce(left(pggit.commit_changes(
+                   format('resolve conflict %s (use_current): %s', conflict_id, coalesce(reason, 'no reason given')),
+                   'drift', NULL, NULL, true, ARRAY[c.object_key]), 7), '(nothing left to commit)');
+    ELSE
+        did := pggit.restore_tracked(c.object_key, c.change, (SELECT b.definition FROM pggit.blob b WHERE b.hash = c.tracked_hash));
+        -- the object equals HEAD again; this only follows its new address (a recreated index has a new oid)
+        PERFORM pggit.commit_changes('resolve conflict ' || conflict_id || ' (use_tracked)', 'manual', NULL, NULL, true,
+                                     ARRAY[c.object_key]);
+    END IF;
+    UPDATE pggit.conflict x
+       SET resolved_at = clock_timestamp(), resolved_by = session_user, resolution = resolve_conflict.resolution,
+           reason = resolve_conflict.reason, result = did
+     WHERE x.id = conflict_id;
+    RETURN did;
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve_conflict(bigint, text, text) IS
+    'Resolves an open conflict and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind use_tracked cannot restore.';
+
+-- ==== ops/overhead.sql ==========================================================================
+
+-- What tracking costs, per day.
+
+CREATE OR REPLACE FUNCTION pggit.tracking_overhead_report()
+    RETURNS TABLE (day date, commits bigint, objects_changed numeric, capture_ms_total double precision,
+                   capture_ms_avg double precision, capture_ms_max double precision, journal_rows_pending bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT d.day, d.commits, d.objects_changed, d.total, d.avg, d.max,
+       (SELECT count(*) FROM pggit.journal j WHERE j.recorded_at::date = d.day)
+  FROM (SELECT c.committed_at::date AS day, count(*) AS commits,
+               sum((SELECT count(*) FROM pggit.change ch WHERE ch.commit_id = c.id)) AS objects_changed,
+               sum(c.capture_ms) AS total, avg(c.capture_ms) AS avg, max(c.capture_ms) AS max
+          FROM pggit.commit c GROUP BY 1) d
+ ORDER BY d.day DESC
+$$;
+COMMENT ON FUNCTION pggit.tracking_overhead_report() IS
+    'Per day: commits, objects changed, capture time in milliseconds (total, average and maximum of commit_changes), and journal rows still waiting for a commit.';
+
+-- ==== ops/environments.sql ======================================================================
+
+-- Comparing environments from SQL, and snapshots (the Maven goals do the DDL side).
+
+CREATE OR REPLACE FUNCTION pggit.compare_environments(source_conninfo text, target_conninfo text DEFAULT NULL)
+    RETURNS TABLE (change text, object_key text, source_hash text, target_hash text)
+    LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
+-- Runs with the caller's rights (SECURITY INVOKER): reaching another database is never a way
+-- around privileges. Each side is a libpq connection string read through dblink (null target =
+-- this database); pggit must be installed in each, its catalog reader reads them. A: only in the
+-- source, D: only in the target, M: different definitions.
+DECLARE
+    has_dblink boolean := EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'dblink');
+    dblink_schema text := (SELECT n.nspname FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname = 'dblink');
+BEGIN
+    IF NOT has_dblink THEN
+        RAISE EXCEPTION 'pggit: compare_environments needs the dblink extension in this database'
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'CREATE EXTENSION dblink; or compare from the build: mvn pggit:compare -Dpggit.url=<source> -Dpggit.targetUrl=<target>';
+    END IF;
+    RETURN QUERY EXECUTE format($q$
+        WITH s AS (SELECT * FROM %1$I.dblink($1, 'SELECT object_key, hash FROM pggit.read_catalog()') AS r(object_key text, hash text)),
+             t AS (SELECT * FROM %1$I.dblink(coalesce($2, format('host=%%s port=%%s dbname=%%s user=%%s',
+                                                    split_part(current_setting('unix_socket_directories'), ',', 1),
+                                                    current_setting('port'), current_database(), current_user)),
+                                             'SELECT object_key, hash FROM pggit.read_catalog()') AS r(object_key text, hash text))
+        SELECT CASE WHEN t.object_key IS NULL THEN 'A' WHEN s.object_key IS NULL THEN 'D' ELSE 'M' END,
+               coalesce(s.object_key, t.object_key), s.hash, t.hash
+          FROM s FULL JOIN t ON t.object_key = s.object_key
+         WHERE s.hash IS DISTINCT FROM t.hash
+         ORDER BY 2
+    $q$, dblink_schema) USING source_conninfo, target_conninfo;
+END
+$$;
+COMMENT ON FUNCTION pggit.compare_environments(text, text) IS
+    'Compares the tracked objects of two databases (libpq connection strings; target null = this database) by content hash, with the caller''s rights, through dblink: A only in the source, D only in the target, M different. Without dblink, an error pointing to mvn pggit:compare, which also plans the DDL.';
+
+CREATE OR REPLACE FUNCTION pggit.export_schema_snapshot(path text) RETURNS void
+    LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    RAISE EXCEPTION 'pggit: export_schema_snapshot(%) cannot write the DDL from inside the server: the DDL is built by pggit''s Java side', path
+        USING ERRCODE = 'feature_not_supported',
+              HINT = 'Run mvn pggit:export -Dpggit.url=<jdbc url> -Dpggit.rev=HEAD -Dpggit.exportDirectory=<dir> (schema.sql in dependency order, one file per object, manifest.json).';
+END
+$$;
+COMMENT ON FUNCTION pggit.export_schema_snapshot(text) IS 'Always raises feature_not_supported with the Maven goal that exports a snapshot (mvn pggit:export).';
+
+-- ==== ops/purge.sql =============================================================================
+
+-- Purging history: explicit, recorded, and never of what a branch or tag still reaches unless forced.
+
+CREATE OR REPLACE FUNCTION pggit.purge_history(older_than interval, force boolean DEFAULT false)
+    RETURNS TABLE (what text, purged bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Without force: commits older than older_than that no branch or tag reaches (and no migration
+-- link names), then tree nodes and definitions nothing kept refers to. With force: also the
+-- reachable history before the cutoff; the newest commit before it stays as the new root (its
+-- parents are cleared, so its id no longer hashes its parents, as in a shallow clone). Links to
+-- purged commits keep their row with commit_id null; tags on them go. Returns what was freed.
+DECLARE
+    cutoff timestamptz;
+    root text;
+    n_commits bigint;
+    n_trees bigint;
+    n_blobs bigint;
+BEGIN
+    PERFORM pggit.check_duration(older_than);
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    cutoff := clock_timestamp() - older_than;
+    CREATE TEMP TABLE pggit_reachable ON COMMIT DROP AS
+    WITH RECURSIVE r(id) AS (
+        SELECT x.commit_id FROM pggit.ref x UNION SELECT t.commit_id FROM pggit.tag t
+        UNION
+        SELECT unnest(c.parents) FROM r JOIN pggit.commit c ON c.id = r.id
+    ) SELECT id FROM r;
+    IF force THEN
+        SELECT c.id INTO root FROM pggit.commit c JOIN pggit_reachable r ON r.id = c.id
+         WHERE c.committed_at < cutoff ORDER BY c.seq DESC LIMIT 1;
+        UPDATE pggit.commit c SET parents = '{}' WHERE c.id = root;
+        DELETE FROM pggit.commit c WHERE c.committed_at < cutoff AND c.id IS DISTINCT FROM root;
+    ELSE
+        DELETE FROM pggit.commit c
+         WHERE c.committed_at < cutoff
+           AND NOT EXISTS (SELECT 1 FROM pggit_reachable r WHERE r.id = c.id)
+           AND NOT EXISTS (SELECT 1 FROM pggit.migration_link l WHERE l.commit_id = c.id);
+    END IF;
+    GET DIAGNOSTICS n_commits = ROW_COUNT;
+    -- garbage: tree nodes under no kept commit, definitions in no kept tree, change row or the index
+    CREATE TEMP TABLE pggit_live_trees ON COMMIT DROP AS
+    WITH RECURSIVE w(hash, lvl) AS (
+        SELECT c.tree, 0 FROM pggit.commit c
+        UNION
+        SELECT e.value, w.lvl + 1 FROM w JOIN pggit.tree t ON t.hash = w.hash, jsonb_each_text(t.entries) e WHERE w.lvl < 3
+    ) SELECT hash, lvl FROM w;
+    DELETE FROM pggit.tree t WHERE NOT EXISTS (SELECT 1 FROM pggit_live_trees l WHERE l.hash = t.hash);
+    GET DIAGNOSTICS n_trees = ROW_COUNT;
+    DELETE FROM pggit.blob b
+     WHERE NOT EXISTS (SELECT 1 FROM pggit_live_trees l JOIN pggit.tree t ON t.hash = l.hash AND l.lvl = 3,
+                                     jsonb_each_text(t.entries) e WHERE e.value = b.hash)
+       AND NOT EXISTS (SELECT 1 FROM pggit.change ch WHERE ch.old_hash = b.hash OR ch.new_hash = b.hash)
+       AND NOT EXISTS (SELECT 1 FROM pggit.object_map m WHERE m.hash = b.hash);
+    GET DIAGNOSTICS n_blobs = ROW_COUNT;
+    INSERT INTO pggit.purge_log (older_than, forced, new_root, commits_purged, trees_purged, blobs_purged)
+    VALUES (older_than, force, root, n_commits, n_trees, n_blobs);
+    RETURN QUERY VALUES ('commits', n_commits), ('trees', n_trees), ('blobs', n_blobs);
+END
+$$;
+COMMENT ON FUNCTION pggit.purge_history(interval, boolean) IS
+    'Frees history older than older_than: without force only commits no branch, tag or migration link reaches, plus unreferenced tree nodes and definitions; with force also the reachable history before the cutoff, keeping the newest commit before it as the new root. Recorded in pggit.purge_log; returns what was freed. Errors: a duration that is not positive.';
+
+-- ==== journal/triggers.sql ======================================================================
+
+-- The event trigger functions: they only append to the journal.
+
+-- The trigger functions only append: no definitions, no rules, no EXCEPTION block (each would
+-- cost a subtransaction per DDL). SECURITY DEFINER so that any role's DDL can journal. The two
+-- commands that never change a definition (REFRESH MATERIALIZED VIEW, REINDEX) are not journaled,
+-- so a refresh every minute does not fill the journal between commits.
+CREATE OR REPLACE FUNCTION pggit.journal_ddl() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO pggit.journal (event, command_tag, object_type, schema_name, object_identity, classid, objid, objsubid, flag)
+    SELECT 'ddl', c.command_tag, c.object_type, c.schema_name, c.object_identity, c.classid, c.objid, c.objsubid, c.in_extension
+      FROM pg_event_trigger_ddl_commands() c
+     WHERE c.command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX');   -- never change a definition
+END
+$$;
+COMMENT ON FUNCTION pggit.journal_ddl() IS 'ddl_command_end event trigger: appends pg_event_trigger_ddl_commands() to pggit.journal.';
+
+CREATE OR REPLACE FUNCTION pggit.journal_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO pggit.journal (event, command_tag, object_type, schema_name, object_identity, classid, objid, objsubid, flag,
+                               address_names)
+    SELECT 'drop', tg_tag, d.object_type, d.schema_name, d.object_identity, d.classid, d.objid, d.objsubid, d.original,
+           d.address_names
+      FROM pg_event_trigger_dropped_objects() d;
+END
+$$;
+COMMENT ON FUNCTION pggit.journal_drop() IS 'sql_drop event trigger: appends pg_event_trigger_dropped_objects() to pggit.journal.';
+
+-- ==== journal/event_triggers.sql ================================================================
+
+-- The event triggers, created last so that installing pggit journals nothing of itself.
+
+-- Event triggers last, so that installing pggit journals nothing of itself.
+CREATE EVENT TRIGGER pggit_ddl_command_end ON ddl_command_end EXECUTE FUNCTION pggit.journal_ddl();
+
+CREATE EVENT TRIGGER pggit_sql_drop ON sql_drop EXECUTE FUNCTION pggit.journal_drop();
+
+-- ==== release.sql ===============================================================================
+
+-- The version this install script or upgrade step brings; written last.
+
+INSERT INTO pggit.schema_version (version) VALUES ('0.2');

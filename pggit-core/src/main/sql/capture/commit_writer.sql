@@ -1,0 +1,114 @@
+-- The one commit writer: journal (or the whole catalog) -> blobs, tree, commit, index, branch.
+
+CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, author text DEFAULT NULL,
+                                     deployment_id bigint DEFAULT NULL, full_scan boolean DEFAULT false,
+                                     only_keys text[] DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Turns the journal (or, with full_scan, the whole catalog) into one commit on HEAD's branch.
+-- Returns the new commit id, or null when no tracked object changed (no empty commits).
+-- Consumes the journal rows it explained. Serialised by a transaction-level advisory lock.
+DECLARE
+    upto     bigint;
+    changes  pggit.change_row[];
+    head     text;
+    head_tree text;
+    new_tree text;
+    cid      text;
+    ts       timestamptz := clock_timestamp();
+    who      text := coalesce(author, session_user::text);
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    PERFORM pggit.refresh_tracking_windows();
+    SELECT coalesce(max(j.id), 0) INTO upto FROM pggit.journal j;
+    INSERT INTO pggit.untracked_change (window_id, command_tag, object_identity, recorded_at)
+    SELECT w.id, j.command_tag, j.object_identity, j.recorded_at
+      FROM pggit.journal j JOIN pggit.tracking_window w
+        ON w.kind = 'pause' AND j.recorded_at >= w.started_at AND j.recorded_at < coalesce(w.ended_at, w.ends_at)
+     WHERE j.id <= upto;
+    SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, upto) c;
+    IF only_keys IS NULL THEN   -- a commit of some objects only leaves the journal to the next full commit
+        DELETE FROM pggit.journal j WHERE j.id <= upto;
+    END IF;
+    -- a directive, once seen, stays a rule for its object key (DROP + CREATE loses the comment)
+    WITH seen AS (
+        INSERT INTO pggit.object_directive AS o (object_key, directive)
+        SELECT DISTINCT ON (c.object_key) c.object_key, c.directive FROM unnest(changes) c WHERE c.directive IS NOT NULL
+        ON CONFLICT (object_key) DO UPDATE SET directive = excluded.directive, seen_at = clock_timestamp()
+         WHERE o.directive <> excluded.directive
+        RETURNING o.object_key, o.directive)
+    INSERT INTO pggit.rule_change (rule, new_value)
+    SELECT 'directive', jsonb_build_object('object_key', seen.object_key, 'directive', seen.directive) FROM seen;
+    changes := ARRAY(SELECT c FROM unnest(changes) c
+                      WHERE c.tracked AND (only_keys IS NULL OR c.object_key = ANY (only_keys) OR c.old_key = ANY (only_keys)));
+    IF cardinality(changes) = 0 THEN
+        RETURN NULL;
+    END IF;
+
+    head := pggit.head_commit();
+    SELECT c.tree INTO head_tree FROM pggit.commit c WHERE c.id = head;
+
+    INSERT INTO pggit.blob (hash, definition)
+    SELECT DISTINCT ON (c.new_hash) c.new_hash, c.definition FROM unnest(changes) c WHERE c.new_hash IS NOT NULL
+    ON CONFLICT (hash) DO NOTHING;
+
+    new_tree := pggit.write_tree(head_tree, ARRAY(
+        SELECT ROW(pggit.tree_path(m.schema_name, m.kind, m.object_key), NULL)::pggit.tree_edit
+          FROM unnest(changes) c JOIN pggit.object_map m ON m.object_key = coalesce(c.old_key, c.object_key)
+         WHERE c.change <> 'A'
+        UNION ALL
+        SELECT ROW(pggit.tree_path(c.schema_name, c.kind, c.object_key), c.new_hash)::pggit.tree_edit
+          FROM unnest(changes) c WHERE c.change <> 'D'));
+
+    -- the index follows the catalog, including address-only changes (an index rebuilt under a new oid)
+    DELETE FROM pggit.object_map m
+     USING unnest(changes) c
+     WHERE m.object_key = coalesce(c.old_key, c.object_key) AND c.change IN ('D', 'R');
+    DELETE FROM pggit.object_map m
+     USING unnest(changes) c
+     WHERE c.change <> 'D' AND m.classid = c.classid AND m.objid = c.objid AND m.object_key <> c.object_key;
+    INSERT INTO pggit.object_map (object_key, kind, schema_name, parent_key, classid, objid, hash, columns)
+    SELECT c.object_key, c.kind, c.schema_name, c.parent_key, c.classid, c.objid, c.new_hash, c.columns
+      FROM unnest(changes) c WHERE c.change <> 'D'
+    ON CONFLICT (object_key) DO UPDATE
+       SET kind = excluded.kind, schema_name = excluded.schema_name, parent_key = excluded.parent_key,
+           classid = excluded.classid, objid = excluded.objid, hash = excluded.hash, columns = excluded.columns;
+
+    IF new_tree IS NOT DISTINCT FROM head_tree THEN
+        RETURN NULL;
+    END IF;
+
+    cid := pggit.sha256_hex(format(E'tree %s\nparents %s\nauthor %s\ntime %s\norigin %s\n\n%s',
+                                   new_tree, coalesce(head, ''), who,
+                                   to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), origin, message));
+    INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message, deployment_id, capture_ms)
+    VALUES (cid, new_tree, CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END, who, ts, origin, message, deployment_id,
+            extract(epoch FROM clock_timestamp() - ts) * 1000);
+    INSERT INTO pggit.change (commit_id, object_key, identity, kind, change, old_key, old_hash, new_hash, detail)
+    SELECT cid, c.object_key, pggit.key_identity(c.object_key), c.kind, c.change, c.old_key, c.old_hash, c.new_hash,
+           CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
+      FROM unnest(changes) c
+     WHERE c.change <> 'M' OR c.old_hash <> c.new_hash;
+    INSERT INTO pggit.ref (name, commit_id) SELECT h.branch, cid FROM pggit.head h
+    ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]) IS
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes (or of all drift when full_scan; only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
+
+CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- '+2 tables, ~1 function, >1 index, -1 view': added, modified, renamed, deleted, by kind.
+SELECT coalesce(string_agg(format('%s%s %s', sym, n,
+                    CASE WHEN n = 1 THEN replace(kind, '_', ' ')
+                         WHEN kind LIKE '%x' THEN replace(kind, '_', ' ') || 'es'
+                         ELSE replace(kind, '_', ' ') || 's' END), ', ' ORDER BY ord, kind), 'no changes')
+  FROM (SELECT ch.kind,
+               CASE ch.change WHEN 'A' THEN '+' WHEN 'M' THEN '~' WHEN 'R' THEN '>' ELSE '-' END AS sym,
+               CASE ch.change WHEN 'A' THEN 1 WHEN 'M' THEN 2 WHEN 'R' THEN 3 ELSE 4 END AS ord,
+               count(*) AS n
+          FROM pggit.change ch WHERE ch.commit_id = commit_summary.commit_id
+         GROUP BY 1, 2, 3) s
+$$;
+COMMENT ON FUNCTION pggit.commit_summary(text) IS 'One line per commit: counts by kind of objects added (+), modified (~), renamed (>) and deleted (-).';

@@ -1,0 +1,123 @@
+-- Detecting and resolving conflicts.
+
+CREATE OR REPLACE FUNCTION pggit.detect_conflicts() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Records each drifted object as an open conflict (once), and closes the open ones whose drift has
+-- gone (someone fixed it by hand or by migration). Returns the number of open conflicts.
+DECLARE
+    n integer;
+BEGIN
+    -- the scan is kept for the rest of the transaction: verify_consistency reports from it instead of scanning again
+    CREATE TEMP TABLE IF NOT EXISTS pggit_drift_now (change text, object_key text, old_key text, kind text, old_hash text,
+                                                     new_hash text, note text) ON COMMIT DROP;
+    DELETE FROM pggit_drift_now;
+    INSERT INTO pggit_drift_now SELECT d.change, d.object_key, d.old_key, d.kind, d.old_hash, d.new_hash, d.note FROM pggit.drift() d;
+    INSERT INTO pggit.conflict (object_key, source, change, tracked_hash, current_hash)
+    SELECT d.object_key, 'drift', d.change, d.old_hash, d.new_hash FROM pggit_drift_now d
+    ON CONFLICT (object_key) WHERE resolved_at IS NULL DO UPDATE
+       SET change = excluded.change, tracked_hash = excluded.tracked_hash, current_hash = excluded.current_hash;
+    UPDATE pggit.conflict c
+       SET resolved_at = clock_timestamp(), resolved_by = session_user, result = 'drift gone: the live schema equals HEAD again'
+     WHERE c.resolved_at IS NULL AND c.source = 'drift'
+       AND NOT EXISTS (SELECT 1 FROM pggit_drift_now d WHERE d.object_key = c.object_key);
+    SELECT count(*) INTO n FROM pggit.conflict c WHERE c.resolved_at IS NULL;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION pggit.detect_conflicts() IS 'Records drifted objects as open conflicts and closes those whose drift is gone; returns how many are open.';
+
+CREATE OR REPLACE FUNCTION pggit.restore_tracked(object_key text, change text, tracked jsonb) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Puts one live object back to its tracked definition (change M), recreates it (D), or drops it
+-- when HEAD does not have it (A), for the kinds whose definition is a complete statement.
+DECLARE
+    kind text := pggit.key_kind(object_key);
+    ident text := pggit.key_identity(object_key);
+    live record;
+    drop_stmt text;
+BEGIN
+    SELECT r.classid, r.objid, r.definition INTO live FROM pggit.read_catalog() r WHERE r.object_key = restore_tracked.object_key;
+    IF change IN ('A', 'M') THEN
+        drop_stmt := CASE kind
+            WHEN 'table' THEN format('DROP TABLE %s', live.objid::regclass)
+            WHEN 'view' THEN format('DROP VIEW %s', live.objid::regclass)
+            WHEN 'materialized_view' THEN format('DROP MATERIALIZED VIEW %s', live.objid::regclass)
+            WHEN 'sequence' THEN format('DROP SEQUENCE %s', live.objid::regclass)
+            WHEN 'index' THEN format('DROP INDEX %s', live.objid::regclass)
+            WHEN 'constraint' THEN format('ALTER TABLE %s DROP CONSTRAINT %I', live.definition ->> 'table', live.definition ->> 'name')
+            WHEN 'trigger' THEN format('DROP TRIGGER %I ON %s', live.definition ->> 'name', live.definition ->> 'table')
+            WHEN 'function' THEN format('DROP FUNCTION %s', live.objid::regprocedure)
+            WHEN 'procedure' THEN format('DROP PROCEDURE %s', live.objid::regprocedure)
+            WHEN 'type' THEN format('DROP TYPE %s', live.objid::regtype)
+            WHEN 'domain' THEN format('DROP DOMAIN %s', live.objid::regtype)
+            WHEN 'schema' THEN format('DROP SCHEMA %I', live.definition ->> 'name')
+            WHEN 'extension' THEN format('DROP EXTENSION %I', live.definition ->> 'name')
+        END;
+    END IF;
+    IF change = 'A' THEN
+        IF drop_stmt IS NULL THEN
+            RAISE EXCEPTION 'pggit: use_tracked cannot drop a % yet: write a migration for %', kind, object_key
+                USING ERRCODE = 'feature_not_supported';
+        END IF;
+        EXECUTE drop_stmt;
+        RETURN drop_stmt;
+    ELSIF change IN ('M', 'D') AND kind IN ('function', 'procedure', 'view', 'index', 'constraint', 'trigger') THEN
+        IF change = 'M' AND kind IN ('index', 'constraint', 'trigger') THEN
+            EXECUTE drop_stmt;
+        END IF;
+        EXECUTE CASE kind
+            WHEN 'view' THEN format('CREATE OR REPLACE VIEW %s AS %s', ident, tracked ->> 'query')
+            WHEN 'constraint' THEN format('ALTER TABLE %s ADD CONSTRAINT %I %s', tracked ->> 'table', tracked ->> 'name',
+                                         tracked ->> 'definition')
+            ELSE tracked ->> 'definition'
+        END;
+        RETURN format('%s %s to its tracked definition', CASE change WHEN 'M' THEN 'restored' ELSE 'recreated' END, object_key);
+    ELSE
+        RAISE EXCEPTION 'pggit: use_tracked cannot restore a % (change %) yet: write a migration that puts % back', kind, change, object_key
+            USING ERRCODE = 'feature_not_supported';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.restore_tracked(text, text, jsonb) IS 'Puts one live object back to its tracked definition (M), recreates it (D) or drops it (A), for the kinds whose definition is a complete statement; used by pggit.resolve_conflict.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    c pggit.conflict;
+    did text;
+BEGIN
+    SELECT * INTO c FROM pggit.conflict x WHERE x.id = conflict_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no conflict with id %', conflict_id USING ERRCODE = 'undefined_object',
+              HINT = 'Open conflicts: SELECT * FROM pggit.conflict WHERE resolved_at IS NULL (pggit.detect_conflicts() records drift as conflicts).';
+    END IF;
+    IF c.resolved_at IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: conflict % was resolved at % by % (%)', conflict_id, c.resolved_at, c.resolved_by,
+              coalesce(c.resolution, c.result) USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF resolution IS NULL OR resolution NOT IN ('use_current', 'use_tracked', 'merge') THEN
+        RAISE EXCEPTION 'pggit: resolution must be use_current, use_tracked or merge, not "%"', resolution
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF resolution = 'merge' AND c.source <> 'merge' THEN
+        RAISE EXCEPTION 'pggit: conflict % comes from drift, not from a merge: resolve it with use_current or use_tracked', conflict_id
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF resolution = 'use_current' THEN
+        did := 'committed the live definition as ' || coalesce(left(pggit.commit_changes(
+                   format('resolve conflict %s (use_current): %s', conflict_id, coalesce(reason, 'no reason given')),
+                   'drift', NULL, NULL, true, ARRAY[c.object_key]), 7), '(nothing left to commit)');
+    ELSE
+        did := pggit.restore_tracked(c.object_key, c.change, (SELECT b.definition FROM pggit.blob b WHERE b.hash = c.tracked_hash));
+        -- the object equals HEAD again; this only follows its new address (a recreated index has a new oid)
+        PERFORM pggit.commit_changes('resolve conflict ' || conflict_id || ' (use_tracked)', 'manual', NULL, NULL, true,
+                                     ARRAY[c.object_key]);
+    END IF;
+    UPDATE pggit.conflict x
+       SET resolved_at = clock_timestamp(), resolved_by = session_user, resolution = resolve_conflict.resolution,
+           reason = resolve_conflict.reason, result = did
+     WHERE x.id = conflict_id;
+    RETURN did;
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve_conflict(bigint, text, text) IS
+    'Resolves an open conflict and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind use_tracked cannot restore.';

@@ -1,0 +1,181 @@
+-- Consistency: drift, gaps between the tools' history tables and the links, tracking state.
+-- One implementation, in the database: pggit:check, psql users and the Liquibase commands call it.
+
+CREATE OR REPLACE FUNCTION pggit.history_tables()
+    RETURNS TABLE (tool text, table_schema text, table_name text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- The migration tools' history tables in this database, recognised by name (pggit.tool_table) and
+-- by their columns: Flyway's has installed_rank, version, script, checksum, success; Liquibase's
+-- has id, author, filename, md5sum, exectype.
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'installed_rank')
+            THEN 'flyway' ELSE 'liquibase' END, n.nspname::text, c.relname::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND c.relname IN (SELECT t.relname FROM pggit.tool_table t)
+   AND ((SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND NOT a.attisdropped
+          AND a.attname IN ('installed_rank', 'version', 'script', 'checksum', 'success')) = 5
+        OR (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND NOT a.attisdropped
+             AND a.attname IN ('id', 'author', 'filename', 'md5sum', 'exectype')) = 5)
+$$;
+COMMENT ON FUNCTION pggit.history_tables() IS 'The migration tools'' history tables in this database (tool flyway or liquibase, schema, table), recognised by name (pggit.tool_table) and by their columns.';
+
+CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT false, verbose boolean DEFAULT false,
+                                         checks text[] DEFAULT NULL)
+    RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- One row per finding, check_name one of drift, gap, conflict, tracking:
+--   drift:    added / removed / changed objects no commit explains (kind drift_added, drift_removed,
+--             drift_changed, drift_renamed); fix_issues => true adopts them as a commit (origin drift);
+--   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
+--             missing_migration (a link whose history row is gone), checksum_mismatch (the history
+--             table's checksum is not the linked one; Liquibase's 8: -> 9: upgrade is not a gap),
+--             failed_migration, out_of_order (Flyway: applied after a higher version);
+--   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
+--   conflict: none yet (the conflict registry comes with merge).
+-- verbose adds details (definitions before and after, history rows); checks names the checks to run
+-- (drift, gap, tracking; null = all), so a client can run them one by one and report progress.
+DECLARE
+    installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
+    ht record;
+    adopted text;
+BEGIN
+    IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking')) THEN
+        RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking (or null for all)', checks
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM pggit.refresh_tracking_windows();
+
+    IF checks IS NULL OR 'drift' = ANY (checks) THEN
+    PERFORM pggit.detect_conflicts();
+
+    RETURN QUERY
+    SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
+           'error', d.object_key,
+           CASE d.change WHEN 'A' THEN format('%s exists in the database but in no commit', d.object_key)
+                         WHEN 'D' THEN format('%s is in HEAD but no longer in the database', d.object_key)
+                         WHEN 'R' THEN format('%s was renamed to %s outside any commit', d.old_key, d.object_key)
+                         ELSE format('%s differs from its definition at HEAD', d.object_key) END
+               || coalesce(' (' || d.note || ')', ''),
+           'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), resolve conflict '
+               || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
+               || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason), or revert it with a migration.',
+           CASE WHEN verify_consistency.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
+                                                     'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
+      FROM pggit_drift_now d   -- what detect_conflicts just found
+     ORDER BY d.object_key;
+
+    IF fix_issues AND EXISTS (SELECT 1 FROM pggit_drift_now) THEN
+        adopted := pggit.commit_changes('adopt drift (verify_consistency)', 'drift', NULL, NULL, true);
+        RETURN QUERY SELECT 'drift', 'drift_adopted', 'info', adopted,
+                            format('drift adopted as commit %s', left(adopted, 7)), NULL::text, NULL::jsonb;
+    END IF;
+    END IF;
+
+    IF checks IS NULL OR 'gap' = ANY (checks) THEN
+    FOR ht IN SELECT * FROM pggit.history_tables() h LOOP
+        IF ht.tool = 'flyway' THEN
+            RETURN QUERY EXECUTE format($q$
+                WITH h AS (SELECT * FROM %I.%I WHERE type NOT IN ('SCHEMA', 'BASELINE', 'DELETE')),
+                     l AS (SELECT * FROM pggit.migration_link WHERE tool = 'flyway' AND outcome = 'success')
+                SELECT 'gap', 'unlinked_migration', 'error',
+                       coalesce('V' || h.version, 'R') || ' ' || h.description,
+                       format('%%s (%%s, rank %%s) was applied at %%s but has no link to a commit', coalesce('V' || h.version, 'R'),
+                              h.script, h.installed_rank, h.installed_on),
+                       'It ran without the pggit callback: add io.pggit.flyway.PggitFlywayCallback to flyway.callbacks; its changes show as drift, adopt them.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h
+                 WHERE h.success AND h.installed_on >= $1
+                   AND NOT EXISTS (SELECT 1 FROM l WHERE l.installed_rank = h.installed_rank
+                                      OR (l.installed_rank IS NULL AND l.script = h.script AND l.migration_id IS NOT DISTINCT FROM h.version))
+                UNION ALL
+                SELECT 'gap', 'missing_migration', 'error', coalesce('V' || l.migration_id, 'R') || ' ' || coalesce(l.description, ''),
+                       format('%%s (%%s) is linked to commit %%s but no longer in %%s', coalesce('V' || l.migration_id, 'R'), l.script,
+                              left(l.commit_id, 7), %L),
+                       'Its history row was deleted (flyway repair, or by hand): restore it, or accept the gap.',
+                       CASE WHEN $2 THEN to_jsonb(l) END
+                  FROM l
+                 WHERE l.installed_rank IS NOT NULL AND NOT EXISTS (SELECT 1 FROM h WHERE h.installed_rank = l.installed_rank)
+                UNION ALL
+                SELECT 'gap', 'checksum_mismatch', 'error', coalesce('V' || h.version, 'R') || ' ' || h.description,
+                       format('%%s: the history table says checksum %%s, the link %%s', h.script, h.checksum, l.checksum),
+                       'The migration was changed and repaired after it ran: review it, then record the new state with a migration.',
+                       CASE WHEN $2 THEN jsonb_build_object('history', to_jsonb(h), 'link', to_jsonb(l)) END
+                  FROM h JOIN l ON l.installed_rank = h.installed_rank
+                 WHERE l.checksum IS DISTINCT FROM h.checksum::text
+                UNION ALL
+                SELECT 'gap', 'failed_migration', 'error', coalesce('V' || h.version, 'R') || ' ' || h.description,
+                       format('%%s failed (history rank %%s)', h.script, h.installed_rank),
+                       'Fix the migration, run flyway repair, and migrate again.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h WHERE NOT h.success
+                UNION ALL
+                SELECT 'gap', 'out_of_order', 'warning', 'V' || h.version || ' ' || h.description,
+                       format('V%%s was applied after a higher version (rank %%s)', h.version, h.installed_rank),
+                       'Applied out of order (flyway.outOfOrder): check that it does not depend on what the later versions did.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h
+                 WHERE h.version IS NOT NULL AND h.success
+                   AND EXISTS (SELECT 1 FROM h e WHERE e.version IS NOT NULL AND e.installed_rank < h.installed_rank
+                                  AND string_to_array(e.version, '.')::numeric[] > string_to_array(h.version, '.')::numeric[])
+            $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
+        ELSE
+            RETURN QUERY EXECUTE format($q$
+                WITH h AS (SELECT * FROM %I.%I),
+                     l AS (SELECT DISTINCT ON (migration_id, author, script) * FROM pggit.migration_link
+                            WHERE tool = 'liquibase' AND exec_type NOT IN ('ROLLED_BACK', 'ROLLBACK_FAILED')
+                            ORDER BY migration_id, author, script, id DESC)
+                SELECT 'gap', 'unlinked_migration', 'error', h.id || '::' || h.author || ' (' || h.filename || ')',
+                       format('changeset %%s::%%s (%%s) ran at %%s but has no link to a commit', h.id, h.author, h.filename, h.dateexecuted),
+                       'It ran without pggit-liquibase on the classpath: add it; its changes show as drift, adopt them.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h
+                 WHERE h.dateexecuted >= $1
+                   AND NOT EXISTS (SELECT 1 FROM l WHERE l.migration_id = h.id AND l.author = h.author AND l.script = h.filename)
+                UNION ALL
+                SELECT 'gap', 'missing_migration', 'error', l.migration_id || '::' || l.author || ' (' || l.script || ')',
+                       format('changeset %%s::%%s is linked to commit %%s but no longer in %%s', l.migration_id, l.author,
+                              left(l.commit_id, 7), %L),
+                       'Its databasechangelog row was deleted: restore it, or accept the gap.',
+                       CASE WHEN $2 THEN to_jsonb(l) END
+                  FROM l
+                 WHERE l.outcome = 'success'
+                   AND NOT EXISTS (SELECT 1 FROM h WHERE h.id = l.migration_id AND h.author = l.author AND h.filename = l.script)
+                UNION ALL
+                SELECT 'gap', 'checksum_mismatch', 'error', h.id || '::' || h.author || ' (' || h.filename || ')',
+                       format('changeset %%s::%%s: databasechangelog says %%s, the link %%s', h.id, h.author, h.md5sum, l.checksum),
+                       'The changeset was edited after it ran: review it, then record the new state with a new changeset.',
+                       CASE WHEN $2 THEN jsonb_build_object('history', to_jsonb(h), 'link', to_jsonb(l)) END
+                  FROM h JOIN l ON l.migration_id = h.id AND l.author = h.author AND l.script = h.filename
+                 WHERE h.md5sum IS NOT NULL AND l.checksum IS NOT NULL AND h.md5sum <> l.checksum
+                   AND split_part(h.md5sum, ':', 1) = split_part(l.checksum, ':', 1)   -- 8: -> 9: is Liquibase's upgrade
+                UNION ALL
+                SELECT 'gap', 'failed_migration', 'error', l.migration_id || '::' || l.author || ' (' || l.script || ')',
+                       format('changeset %%s::%%s failed: %%s', l.migration_id, l.author, coalesce(l.error, 'no message')),
+                       'Fix the changeset and run update again.',
+                       CASE WHEN $2 THEN to_jsonb(l) END
+                  FROM l WHERE l.outcome = 'failed'
+            $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
+        END IF;
+    END LOOP;
+    END IF;
+
+    IF checks IS NULL OR 'tracking' = ANY (checks) THEN
+    RETURN QUERY
+    SELECT 'tracking', 'tracking_off', 'warning', 'pggit', format('tracking is %s since %s, until %s', t.state, t.since, t.until),
+           t.note, NULL::jsonb
+      FROM pggit.tracking_status() t WHERE t.state <> 'tracking'
+    UNION ALL
+    SELECT 'tracking', 'capture_failure', 'error', f.migration,
+           format('pggit could not record %s: %s', f.migration, f.error),
+           'Its changes show as drift: adopt them once the cause is fixed.', NULL::jsonb
+      FROM pggit.capture_failure f
+     WHERE f.recorded_at > coalesce((SELECT max(c.committed_at) FROM pggit.commit c WHERE c.origin IN ('drift', 'baseline')), '-infinity');
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
+    'One row per finding (check_name drift, gap, conflict or tracking; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order), tracking off, capture failures. fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking) runs only those, null runs all; another name raises invalid_parameter_value.';
+
+CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    RETURN pggit.commit_changes(message, 'drift', NULL, NULL, true);
+COMMENT ON FUNCTION pggit.adopt(text) IS 'Records all current drift (the whole catalog against HEAD) as one commit of origin drift, so a hotfix made by hand becomes history; returns its id, or null when there is none.';

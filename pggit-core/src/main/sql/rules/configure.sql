@@ -1,0 +1,146 @@
+-- The tracking-rules API: schemas, operations, owners/privileges/comments, ignore patterns, directives.
+
+CREATE OR REPLACE FUNCTION pggit.check_patterns(setting text, patterns text[], schemas boolean) RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    p text;
+    verbs constant text[] := ARRAY['CREATE', 'ALTER', 'DROP', 'COMMENT', 'GRANT', 'REVOKE', 'REFRESH', 'REINDEX',
+                                   'SECURITY', 'IMPORT'];
+BEGIN
+    FOREACH p IN ARRAY coalesce(patterns, '{}') LOOP
+        IF p IS NULL OR btrim(p) = '' THEN
+            RAISE EXCEPTION 'pggit: % contains an empty pattern', setting USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF schemas AND p !~ '[%_]' AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = p) THEN
+            RAISE EXCEPTION 'pggit: % names schema "%", which does not exist', setting, p
+                USING ERRCODE = 'invalid_schema_name',
+                      HINT = 'Create it first, or write a LIKE pattern (e.g. ''' || p || '%'') to match schemas created later.';
+        END IF;
+        IF NOT schemas AND NOT upper(split_part(btrim(p), ' ', 1)) = ANY (verbs) THEN
+            RAISE EXCEPTION 'pggit: % contains "%", which is not an operation', setting, p
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Operations are command tags or their leading words: CREATE, ALTER TABLE, DROP, REFRESH MATERIALIZED VIEW, REINDEX ...';
+        END IF;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.check_patterns(text, text[], boolean) IS 'Raises invalid_parameter_value naming the setting when a pattern is empty, names a schema that does not exist (schemas = true, no LIKE wildcard) or an operation no command tag starts with.';
+
+CREATE OR REPLACE FUNCTION pggit.configure_tracking(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
+                                         track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- An argument left null keeps its setting; an empty array clears it. Schemas are LIKE patterns
+-- ('pg_temp%'); operations are command tags or their leading words ('CREATE', 'ALTER TABLE').
+DECLARE
+    before jsonb := (SELECT to_jsonb(c) - 'singleton' - 'updated_at' - 'updated_by' FROM pggit.tracking_config c);
+BEGIN
+    PERFORM pggit.check_patterns('track_schemas', track_schemas, true);
+    PERFORM pggit.check_patterns('ignore_schemas', ignore_schemas, NULL);  -- ignoring a schema that does not exist yet is fine
+    PERFORM pggit.check_patterns('track_operations', track_operations, false);
+    PERFORM pggit.check_patterns('ignore_operations', ignore_operations, false);
+    UPDATE pggit.tracking_config c
+       SET track_schemas = CASE WHEN configure_tracking.track_schemas IS NULL THEN c.track_schemas
+                                ELSE nullif(configure_tracking.track_schemas, '{}') END,
+           ignore_schemas = CASE WHEN configure_tracking.ignore_schemas IS NULL THEN c.ignore_schemas
+                                 ELSE nullif(configure_tracking.ignore_schemas, '{}') END,
+           track_operations = CASE WHEN configure_tracking.track_operations IS NULL THEN c.track_operations
+                                   ELSE nullif(configure_tracking.track_operations, '{}') END,
+           ignore_operations = CASE WHEN configure_tracking.ignore_operations IS NULL THEN c.ignore_operations
+                                    ELSE nullif(configure_tracking.ignore_operations, '{}') END,
+           updated_at = clock_timestamp(), updated_by = session_user;
+    INSERT INTO pggit.rule_change (rule, old_value, new_value)
+    SELECT 'configure_tracking', before, to_jsonb(c) - 'singleton' - 'updated_at' - 'updated_by' FROM pggit.tracking_config c;
+END
+$$;
+COMMENT ON FUNCTION pggit.configure_tracking(text[], text[], text[], text[]) IS
+    'Sets which schemas (LIKE patterns) and operations (command tags or their leading words) are tracked; null keeps a setting, ''{}'' clears it. Rules apply when journal rows become commits and in the drift scan, with precedence: object directive, ignore patterns, operations, schemas. Errors: empty pattern, a schema name without wildcard that does not exist, an operation that is no command. Every change is recorded in pggit.rule_change.';
+
+CREATE OR REPLACE FUNCTION pggit.configure(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
+                                track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    RETURN pggit.configure_tracking(track_schemas, ignore_schemas, track_operations, ignore_operations);
+COMMENT ON FUNCTION pggit.configure(text[], text[], text[], text[]) IS 'Alias of pggit.configure_tracking (the spelling of the PrintOptim requirements).';
+
+CREATE OR REPLACE FUNCTION pggit.configure_properties(owners boolean DEFAULT NULL, privileges boolean DEFAULT NULL,
+                                           comments boolean DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Whether owners, privileges (ACLs, column ACLs, default privileges) and comments are part of
+-- object definitions, for teams whose environments differ in them. null keeps a setting. A change
+-- alters the definition of every object that has the property, so it is recorded at once as one
+-- commit of the whole catalog (origin manual), whose id is returned (null when nothing changed).
+DECLARE
+    before jsonb := (SELECT jsonb_build_object('track_owners', c.track_owners, 'track_privileges', c.track_privileges,
+                                               'track_comments', c.track_comments) FROM pggit.tracking_config c);
+    after jsonb;
+BEGIN
+    UPDATE pggit.tracking_config c
+       SET track_owners = coalesce(configure_properties.owners, c.track_owners),
+           track_privileges = coalesce(configure_properties.privileges, c.track_privileges),
+           track_comments = coalesce(configure_properties.comments, c.track_comments),
+           updated_at = clock_timestamp(), updated_by = session_user
+    RETURNING jsonb_build_object('track_owners', c.track_owners, 'track_privileges', c.track_privileges,
+                                 'track_comments', c.track_comments) INTO after;
+    IF after = before THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, old_value, new_value) VALUES ('configure_properties', before, after);
+    RETURN pggit.commit_changes(format('tracked properties changed: owners %s, privileges %s, comments %s',
+                                       CASE WHEN (after ->> 'track_owners')::boolean THEN 'on' ELSE 'off' END,
+                                       CASE WHEN (after ->> 'track_privileges')::boolean THEN 'on' ELSE 'off' END,
+                                       CASE WHEN (after ->> 'track_comments')::boolean THEN 'on' ELSE 'off' END),
+                                'manual', NULL, NULL, true);
+END
+$$;
+COMMENT ON FUNCTION pggit.configure_properties(boolean, boolean, boolean) IS
+    'Switches owners, privileges (ACLs incl. column ACLs; default privileges) and comments in or out of object definitions; null keeps a setting. A change is logged in pggit.rule_change and recorded at once as a commit of the whole catalog (origin manual), whose id is returned; null when nothing changed. Tracking directives in comments keep working with comments off.';
+
+CREATE OR REPLACE FUNCTION pggit.add_ignore_pattern(pattern text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pggit.check_patterns('pattern', ARRAY[pattern], false);
+    INSERT INTO pggit.ignore_pattern (pattern) VALUES (btrim(add_ignore_pattern.pattern)) ON CONFLICT DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, new_value) VALUES ('ignore_pattern', to_jsonb(btrim(pattern)));
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.add_ignore_pattern(text) IS
+    'Ignores changes whose command tag followed by object identity matches a LIKE pattern, e.g. ''REFRESH MATERIALIZED VIEW query.%'' or ''CREATE TABLE pg_temp%'' (an event trigger cannot see one command''s text, so the pattern matches the tag and the identity, not the statement). Returns false when the pattern was already there.';
+
+CREATE OR REPLACE FUNCTION pggit.remove_ignore_pattern(pattern text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM pggit.ignore_pattern p WHERE p.pattern = btrim(remove_ignore_pattern.pattern);
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, old_value) VALUES ('ignore_pattern', to_jsonb(btrim(pattern)));
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.remove_ignore_pattern(text) IS 'Removes an ignore pattern; false when there was none.';
+
+CREATE OR REPLACE FUNCTION pggit.list_ignore_patterns() RETURNS TABLE (pattern text, created_at timestamptz, created_by name)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT p.pattern, p.created_at, p.created_by FROM pggit.ignore_pattern p ORDER BY p.pattern
+$$;
+COMMENT ON FUNCTION pggit.list_ignore_patterns() IS 'The ignore patterns, in order.';
+
+CREATE OR REPLACE FUNCTION pggit.remove_directive(object_key text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM pggit.object_directive d
+     WHERE d.object_key = remove_directive.object_key OR pggit.key_identity(d.object_key) = remove_directive.object_key;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, old_value) VALUES ('directive', jsonb_build_object('object_key', object_key));
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.remove_directive(text) IS 'Forgets a @pggit-track / @pggit-ignore directive kept for an object (key or identity); false when there was none.';

@@ -1,0 +1,44 @@
+-- The rules for one change, in order of precedence.
+
+CREATE OR REPLACE FUNCTION pggit.is_tracked(change text, object_key text, kind text, schema_name text, directive text)
+    RETURNS boolean
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- The tracking rules for one change, in order of precedence:
+--   1. the object's directive (in its comment now, or seen before and kept): ignore or track;
+--   2. ignore patterns, LIKE-matched against '<command tag> <identity>', where the command tag is
+--      the one the change implies: CREATE <KIND> (added), DROP <KIND> (deleted), ALTER <KIND> or
+--      CREATE <KIND> (modified, renamed), e.g. 'CREATE INDEX query.%';
+--   3. operation filters: ignore_operations, then track_operations, as prefixes of that tag;
+--   4. schemas: track_schemas (when set), then ignore_schemas, as LIKE patterns.
+DECLARE
+    d text := coalesce(directive, (SELECT o.directive FROM pggit.object_directive o WHERE o.object_key = is_tracked.object_key));
+    cfg pggit.tracking_config;
+    cmds text[];
+BEGIN
+    IF d = 'ignore' THEN
+        RETURN false;
+    ELSIF d = 'track' THEN
+        RETURN true;
+    END IF;
+    cmds := ARRAY(SELECT v || ' ' || upper(replace(kind, '_', ' ')) || ' ' || pggit.key_identity(object_key)
+                    FROM unnest(CASE change WHEN 'A' THEN ARRAY['CREATE'] WHEN 'D' THEN ARRAY['DROP']
+                                            ELSE ARRAY['ALTER', 'CREATE'] END) v);
+    IF EXISTS (SELECT 1 FROM pggit.ignore_pattern p, unnest(cmds) c WHERE c LIKE p.pattern) THEN
+        RETURN false;
+    END IF;
+    SELECT * INTO cfg FROM pggit.tracking_config;
+    IF EXISTS (SELECT 1 FROM unnest(cfg.ignore_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')) THEN
+        RETURN false;
+    END IF;
+    IF cfg.track_operations IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')) THEN
+        RETURN false;
+    END IF;
+    IF cfg.track_schemas IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_schemas) p WHERE schema_name LIKE p) THEN
+        RETURN false;
+    END IF;
+    RETURN NOT EXISTS (SELECT 1 FROM unnest(cfg.ignore_schemas) p WHERE schema_name LIKE p);
+END
+$$;
+COMMENT ON FUNCTION pggit.is_tracked(text, text, text, text, text) IS
+    'Whether the tracking rules keep one change (A, M, D, R) of an object: directive, then ignore patterns, then operation filters, then schema include/exclude.';

@@ -1,0 +1,151 @@
+package io.pggit.core;
+
+import io.pggit.core.internal.install.Installer;
+import io.pggit.core.model.InstallResult;
+import io.pggit.core.testing.TestDb;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * An installation of the frozen 0.1 script, with history recorded through 0.1's own SQL API, upgraded
+ * step by step to {@link Installer#CURRENT}: schema {@code pggit} then equals a fresh install's, and the
+ * recorded history is intact.
+ */
+class UpgradeTest {
+
+    /** Schema pggit as sorted lines of properties (functions with definitions, columns in order, grants, comments ...). */
+    static List<String> describe(TestDb db) {
+        return db.column(resource("/io/pggit/core/describe-pggit-schema.sql"));
+    }
+
+    static String resource(String name) {
+        try (InputStream in = UpgradeTest.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A database with the released 0.1 script installed as the 0.1 installer did: the script, then a baseline commit. */
+    static TestDb withPggit01(String name) {
+        TestDb db = TestDb.create(name);
+        db.exec("BEGIN", resource("/io/pggit/core/sql/pggit--0.1.sql"),
+                "SELECT pggit.commit_changes('baseline: adopt the existing schema', 'baseline', NULL, NULL, true)", "COMMIT");
+        assertEquals("0.1", db.value("SELECT pggit.version()"));
+        return db;
+    }
+
+    @Test
+    void upgradeFrom01EqualsAFreshInstallAndKeepsTheHistory() {
+        TestDb old = withPggit01("upgrade_from_01");
+        // history through 0.1's SQL API: the calls 0.1's integrations and psql users made
+        old.exec("CREATE SCHEMA command",
+                "CREATE TABLE command.tb_meter (id uuid PRIMARY KEY, serial text NOT NULL UNIQUE)",
+                "COMMENT ON TABLE command.tb_meter IS 'meters'",
+                "SELECT pggit.commit('meters')",
+                "SELECT pggit.configure_tracking(ignore_schemas => ARRAY['scratch'])",
+                "SELECT pggit.add_ignore_pattern('CREATE INDEX command.tmp_%')",
+                "CREATE SCHEMA scratch",
+                "CREATE TABLE command.tb_note (id int)",
+                "COMMENT ON TABLE command.tb_note IS '@pggit-ignore scratch notes'");
+        String dep = old.value("SELECT pggit.open_deployment('flyway migrate', 'flyway', 'db')");
+        old.exec("CREATE TABLE command.tb_reading (meter uuid REFERENCES command.tb_meter, value numeric)",
+                "SELECT * FROM pggit.record_migration(" + dep + ", '{\"tool\":\"flyway\",\"id\":\"2\",\"type\":\"SQL\","
+                        + "\"description\":\"readings\",\"script\":\"V2__readings.sql\",\"checksum\":\"123\"}', 'success')",
+                "CREATE FUNCTION command.process_meter(id uuid, data jsonb) RETURNS int LANGUAGE sql AS 'SELECT 1'",
+                "SELECT * FROM pggit.record_migration(" + dep + ", '{\"tool\":\"flyway\",\"id\":\"3\",\"description\":\"process\"}', 'success')",
+                "SELECT * FROM pggit.record_migration(" + dep + ", '{\"tool\":\"flyway\",\"id\":\"4\",\"description\":\"broken\"}', 'failed', 'syntax error')",
+                "SELECT pggit.close_deployment(" + dep + ", 'success')",
+                "SELECT pggit.track_function('command.process_meter(uuid, jsonb)', '1.2.0')",
+                "SELECT pggit.link_migration('20260101', 'flyway', 'linked by hand')",
+                // a conflict: drift recorded, then resolved by committing the live definition
+                "ALTER TABLE command.tb_meter ADD COLUMN note text",
+                "SELECT pggit.detect_conflicts()",
+                "SELECT pggit.resolve_conflict((SELECT id FROM pggit.conflict WHERE object_key = 'table:command.tb_meter'), 'use_current', 'hotfix')");
+        List<List<String>> logBefore = old.rows("SELECT * FROM pggit.log()");
+        List<List<String>> linksBefore = old.rows("SELECT * FROM pggit.migration_link ORDER BY id");
+        List<List<String>> objectsBefore = old.rows("SELECT * FROM pggit.tree_objects((SELECT tree FROM pggit.commit WHERE id = pggit.head_commit())) ORDER BY 3");
+        List<List<String>> historyBefore = old.rows("SELECT * FROM pggit.object_history('command.tb_meter')");
+        List<List<String>> versionsBefore = old.rows("SELECT * FROM pggit.list_function_versions('command.process_meter(uuid, jsonb)')");
+        List<List<String>> rulesBefore = old.rows("SELECT * FROM pggit.rule_change ORDER BY id");
+        List<List<String>> conflictsBefore = old.rows("SELECT * FROM pggit.conflict ORDER BY id");
+        String captureBefore = old.freshCaptureTree();
+        assertEquals(List.of(), old.rows("SELECT * FROM pggit.drift()"), "no drift before the upgrade");
+        assertTrue(logBefore.size() >= 4, "history recorded: " + logBefore);
+
+        InstallResult result = old.pggit().install();
+        assertEquals(Optional.of("0.1"), result.previousVersion());
+        assertEquals(Installer.CURRENT, old.value("SELECT pggit.version()"));
+        assertEquals(Installer.VERSIONS, old.column("SELECT version FROM pggit.schema_version ORDER BY installed_at"),
+                "one row per step");
+
+        // (a) the schema equals a fresh install's
+        TestDb fresh = TestDb.withPggit("upgrade_fresh");
+        assertSameLines(describe(fresh), describe(old));
+
+        // (b) the history is intact
+        assertEquals(logBefore, old.rows("SELECT * FROM pggit.log()"));
+        assertEquals(linksBefore, old.rows("SELECT * FROM pggit.migration_link ORDER BY id"));
+        assertEquals(objectsBefore, old.rows("SELECT * FROM pggit.tree_objects((SELECT tree FROM pggit.commit WHERE id = pggit.head_commit())) ORDER BY 3"));
+        assertEquals(historyBefore, old.rows("SELECT * FROM pggit.object_history('command.tb_meter')"));
+        assertEquals(versionsBefore, old.rows("SELECT * FROM pggit.list_function_versions('command.process_meter(uuid, jsonb)')"));
+        assertEquals(rulesBefore, old.rows("SELECT * FROM pggit.rule_change ORDER BY id"));
+        assertEquals(conflictsBefore, old.rows("SELECT * FROM pggit.conflict ORDER BY id"));
+        assertEquals(captureBefore, old.freshCaptureTree(), "the upgraded catalog reader gives the same definitions as 0.1's");
+        assertEquals(List.of(), old.rows("SELECT * FROM pggit.drift()"), "no drift after the upgrade");
+        assertEquals(List.of(), old.rows("SELECT check_name, kind, subject FROM pggit.verify_consistency() WHERE severity = 'error'"));
+
+        // and it goes on recording
+        old.exec("CREATE TABLE command.tb_after (id int)");
+        assertTrue(old.pggit().commit("after the upgrade").isPresent());
+        assertFalse(old.pggit().show("HEAD").isEmpty());
+    }
+
+    @Test
+    void aFreshInstallIsTheCurrentVersionAndEveryFunctionHasAComment() {
+        TestDb db = TestDb.withPggit("upgrade_fresh_comments");
+        assertEquals(List.of(Installer.CURRENT), db.column("SELECT version FROM pggit.schema_version"));
+        assertEquals(List.of(), db.column("SELECT p.oid::regprocedure::text FROM pg_proc p "
+                + "WHERE p.pronamespace = 'pggit'::regnamespace AND obj_description(p.oid, 'pg_proc') IS NULL"),
+                "each function keeps its COMMENT ON beside it");
+    }
+
+    @Test
+    void aDatabaseWithANewerPggitIsRefusedNamingBothVersions() {
+        TestDb db = TestDb.withPggit("upgrade_newer");
+        db.exec("INSERT INTO pggit.schema_version (version) VALUES ('9.9')");
+        try {
+            db.pggit().install();
+            fail("installed over a newer pggit");
+        } catch (PggitException e) {
+            assertTrue(e.getMessage().contains("9.9") && e.getMessage().contains(Installer.CURRENT), e.getMessage());
+        }
+        assertEquals("9.9", db.value("SELECT pggit.version()"), "nothing changed");
+    }
+
+    static void assertSameLines(List<String> expected, List<String> actual) {
+        TreeSet<String> missing = new TreeSet<>(expected);
+        actual.forEach(missing::remove);
+        TreeSet<String> extra = new TreeSet<>(actual);
+        expected.forEach(extra::remove);
+        if (!missing.isEmpty() || !extra.isEmpty()) {
+            List<String> report = new ArrayList<>();
+            missing.forEach(l -> report.add("fresh install only: " + l));
+            extra.forEach(l -> report.add("upgrade only:       " + l));
+            fail("schema pggit after the upgrade differs from a fresh install:\n" + String.join("\n", report));
+        }
+        assertEquals(expected.size(), actual.size());
+    }
+}
