@@ -28,7 +28,9 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 --   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
 --             missing_migration (a link whose history row is gone), checksum_mismatch (the history
 --             table's checksum is not the linked one; Liquibase's 8: -> 9: upgrade is not a gap),
---             failed_migration, out_of_order (Flyway: applied after a higher version);
+--             failed_migration, out_of_order (Flyway: applied after a higher version),
+--             restarted_history (warning: pggit was uninstalled and installed again, and the history
+--             table holds migrations from before the restart);
 --   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
 --   conflict: none yet (the conflict registry comes with merge).
 -- verbose adds details (definitions before and after, history rows); checks names the checks to run
@@ -155,6 +157,23 @@ BEGIN
                   FROM l WHERE l.outcome = 'failed'
             $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
         END IF;
+        -- a history restarted by a reinstall after pggit:uninstall, while the tool's history table
+        -- holds migrations from before it: their commits are gone
+        IF EXISTS (SELECT 1 FROM pggit.history_restart) THEN
+            RETURN QUERY EXECUTE format($q$
+                SELECT 'gap', 'restarted_history', 'warning', %L,
+                       format('pggit''s history restarted at %%s (pggit was uninstalled at %%s, and the history before that was removed): '
+                              || '%%s migrations in %%s ran before it and have no commits', r.restarted_at, r.uninstalled_at, count(*), %L),
+                       'Nothing to do when the uninstall was intended: the schema they built is in the baseline commit '
+                           || coalesce(left(r.baseline_commit, 7), '(none)') || '.',
+                       CASE WHEN $2 THEN jsonb_build_object('uninstalled_at', r.uninstalled_at, 'restarted_at', r.restarted_at,
+                                                            'baseline_commit', r.baseline_commit, 'migrations_before', count(*)) END
+                  FROM %I.%I h, (SELECT * FROM pggit.history_restart x ORDER BY x.id DESC LIMIT 1) r
+                 WHERE h.%I < r.restarted_at
+                 GROUP BY r.id, r.restarted_at, r.uninstalled_at, r.restarted_by, r.baseline_commit
+            $q$, ht.table_schema || '.' || ht.table_name, ht.table_schema || '.' || ht.table_name, ht.table_schema, ht.table_name,
+                 CASE ht.tool WHEN 'flyway' THEN 'installed_on' ELSE 'dateexecuted' END) USING installed, verify_consistency.verbose;
+        END IF;
     END LOOP;
     END IF;
 
@@ -173,7 +192,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict or tracking; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order), tracking off, capture failures. fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict or tracking; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures. fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp

@@ -17,4 +17,9 @@
 \ir ../extras/function_versions.sql
 \ir ../extras/cqrs.sql
 
+-- Uninstall and reinstall: the restart of a history is recorded and reported (a gap of kind
+-- restarted_history in verify_consistency, check/consistency.sql below).
+\ir ../store/history_restart.sql
+\ir ../capture/baseline.sql
+
 \ir ../release.sql

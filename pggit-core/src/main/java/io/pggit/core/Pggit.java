@@ -4,6 +4,7 @@ import io.pggit.core.internal.install.Installer;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.Commit;
 import io.pggit.core.model.InstallResult;
+import io.pggit.core.model.UninstallResult;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -75,6 +76,22 @@ public final class Pggit {
      */
     public InstallResult install() {
         return with(PggitSession::install);
+    }
+
+    /**
+     * Removes pggit from the database: its event triggers and schema {@code pggit} with all the
+     * history it recorded, in one transaction under the install lock; roles stay. A later install
+     * starts a new history whose baseline commit says when the earlier one was removed.
+     *
+     * @param confirmDatabase the name of the database, as a confirmation
+     * @param cascade         also drop user objects outside schema pggit that depend on it
+     * @throws PggitException without changing anything when pggit is not installed, the
+     *                        confirmation does not name the database, a deployment is open, user
+     *                        objects depend on pggit and {@code cascade} is false, or the role is
+     *                        not a superuser
+     */
+    public UninstallResult uninstall(String confirmDatabase, boolean cascade) {
+        return with(s -> s.uninstall(confirmDatabase, cascade));
     }
 
     /** The installed SQL layer version, empty when pggit is not installed. */

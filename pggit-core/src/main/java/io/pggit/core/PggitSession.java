@@ -3,6 +3,7 @@ package io.pggit.core;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pggit.core.internal.install.Installer;
+import io.pggit.core.internal.install.Uninstaller;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.ChangeType;
 import io.pggit.core.model.Commit;
@@ -10,6 +11,7 @@ import io.pggit.core.model.InstallResult;
 import io.pggit.core.model.MigrationRecord;
 import io.pggit.core.model.ObjectKey;
 import io.pggit.core.model.RecordedMigration;
+import io.pggit.core.model.UninstallResult;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,6 +69,20 @@ public final class PggitSession {
             return Installer.install(connection, toolTables);
         } catch (SQLException e) {
             throw failure("install pggit", e);
+        }
+    }
+
+    /**
+     * Uninstalls pggit from this database (see {@link Pggit#uninstall(String, boolean)}), in a
+     * transaction of its own.
+     *
+     * @throws PggitException saying what to do when it refuses
+     */
+    public UninstallResult uninstall(String confirmDatabase, boolean cascade) {
+        try {
+            return Uninstaller.uninstall(connection, confirmDatabase, cascade);
+        } catch (SQLException e) {
+            throw failure("uninstall pggit", e);
         }
     }
 

@@ -135,6 +135,26 @@ class UpgradeTest {
         assertEquals("9.9", db.value("SELECT pggit.version()"), "nothing changed");
     }
 
+    @Test
+    void aRoleThatMayNotUpgradeGetsTheVersionsAndTheCommandAndNothingChanges() {
+        TestDb db = withPggit01("upgrade_not_superuser");
+        String role = "migrator_" + db.name();
+        db.exec("CREATE ROLE " + role + " LOGIN PASSWORD 'pw'", "GRANT ALL ON SCHEMA public TO " + role);
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setUrl(db.jdbcUrl());
+        ds.setUser(role);
+        ds.setPassword("pw");
+        try {
+            Pggit.builder(ds).build().install();
+            fail("a role without superuser upgraded pggit");
+        } catch (PggitException.NotInstalled e) {
+            assertTrue(e.getMessage().contains("upgrade pggit from 0.1 to " + Installer.CURRENT), e.getMessage());
+            assertTrue(e.getMessage().contains("mvn pggit:install"), e.getMessage());
+        }
+        assertEquals("0.1", db.value("SELECT pggit.version()"), "nothing half-upgraded");
+        assertEquals(List.of("0.1"), db.column("SELECT version FROM pggit.schema_version"));
+    }
+
     static void assertSameLines(List<String> expected, List<String> actual) {
         TreeSet<String> missing = new TreeSet<>(expected);
         actual.forEach(missing::remove);

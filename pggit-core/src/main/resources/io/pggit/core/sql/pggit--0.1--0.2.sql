@@ -853,7 +853,9 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 --   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
 --             missing_migration (a link whose history row is gone), checksum_mismatch (the history
 --             table's checksum is not the linked one; Liquibase's 8: -> 9: upgrade is not a gap),
---             failed_migration, out_of_order (Flyway: applied after a higher version);
+--             failed_migration, out_of_order (Flyway: applied after a higher version),
+--             restarted_history (warning: pggit was uninstalled and installed again, and the history
+--             table holds migrations from before the restart);
 --   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
 --   conflict: none yet (the conflict registry comes with merge).
 -- verbose adds details (definitions before and after, history rows); checks names the checks to run
@@ -980,6 +982,23 @@ BEGIN
                   FROM l WHERE l.outcome = 'failed'
             $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
         END IF;
+        -- a history restarted by a reinstall after pggit:uninstall, while the tool's history table
+        -- holds migrations from before it: their commits are gone
+        IF EXISTS (SELECT 1 FROM pggit.history_restart) THEN
+            RETURN QUERY EXECUTE format($q$
+                SELECT 'gap', 'restarted_history', 'warning', %L,
+                       format('pggit''s history restarted at %%s (pggit was uninstalled at %%s, and the history before that was removed): '
+                              || '%%s migrations in %%s ran before it and have no commits', r.restarted_at, r.uninstalled_at, count(*), %L),
+                       'Nothing to do when the uninstall was intended: the schema they built is in the baseline commit '
+                           || coalesce(left(r.baseline_commit, 7), '(none)') || '.',
+                       CASE WHEN $2 THEN jsonb_build_object('uninstalled_at', r.uninstalled_at, 'restarted_at', r.restarted_at,
+                                                            'baseline_commit', r.baseline_commit, 'migrations_before', count(*)) END
+                  FROM %I.%I h, (SELECT * FROM pggit.history_restart x ORDER BY x.id DESC LIMIT 1) r
+                 WHERE h.%I < r.restarted_at
+                 GROUP BY r.id, r.restarted_at, r.uninstalled_at, r.restarted_by, r.baseline_commit
+            $q$, ht.table_schema || '.' || ht.table_name, ht.table_schema || '.' || ht.table_name, ht.table_schema, ht.table_name,
+                 CASE ht.tool WHEN 'flyway' THEN 'installed_on' ELSE 'dateexecuted' END) USING installed, verify_consistency.verbose;
+        END IF;
     END LOOP;
     END IF;
 
@@ -998,7 +1017,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict or tracking; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order), tracking off, capture failures. fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict or tracking; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures. fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -1390,6 +1409,55 @@ END
 $$;
 COMMENT ON FUNCTION pggit.track_cqrs_change(text, text, text, text) IS
     'The named-parameter form of the PrintOptim requirements: command_sql then query_sql (each may hold several statements), one atomic commit; a failure on either side rolls back both and records nothing.';
+
+-- Uninstall and reinstall: the restart of a history is recorded and reported (a gap of kind
+-- restarted_history in verify_consistency, check/consistency.sql below).
+-- ==== store/history_restart.sql =================================================================
+
+-- Restarts of the history: a fresh install after pggit:uninstall removed an earlier one.
+
+CREATE TABLE pggit.history_restart (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    uninstalled_at  timestamptz NOT NULL,
+    restarted_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    restarted_by    name NOT NULL DEFAULT session_user,
+    baseline_commit text
+);
+COMMENT ON TABLE pggit.history_restart IS 'Each fresh install that found the marker pggit:uninstall leaves (the database setting pggit.uninstalled_at): when the earlier history was removed, and the baseline commit the new history starts from. pggit.verify_consistency reports a restarted history while a migration tool''s history table holds migrations from before it.';
+-- ==== capture/baseline.sql ======================================================================
+
+-- The baseline: the first commit of a fresh installation.
+
+CREATE OR REPLACE FUNCTION pggit.baseline() RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Commits everything the database holds (a full scan). When pggit:uninstall removed an earlier
+-- installation it left the database setting pggit.uninstalled_at (read from pg_db_role_setting,
+-- since a setting changed after a session started is not in that session's GUCs): the message then
+-- says the earlier history was removed, and when; pggit.history_restart keeps it, and the marker
+-- is reset. Null when the database holds no tracked object.
+DECLARE
+    marker text := (SELECT substr(c, length('pggit.uninstalled_at=') + 1)
+                      FROM pg_db_role_setting s, unnest(s.setconfig) c
+                     WHERE s.setdatabase = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
+                       AND s.setrole = 0 AND c LIKE 'pggit.uninstalled\_at=%');
+    cid text;
+BEGIN
+    IF EXISTS (SELECT 1 FROM pggit.commit) THEN
+        RAISE EXCEPTION 'pggit: a baseline is the first commit of a history, and this one has commits'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    cid := pggit.commit_changes(
+        CASE WHEN marker IS NULL THEN 'baseline: adopt the existing schema'
+             ELSE format('baseline: adopt the existing schema (pggit was uninstalled at %s: the history before that was removed)', marker) END,
+        'baseline', NULL, NULL, true);
+    IF marker IS NOT NULL THEN
+        INSERT INTO pggit.history_restart (uninstalled_at, baseline_commit) VALUES (marker::timestamptz, cid);
+        EXECUTE format('ALTER DATABASE %I RESET pggit.uninstalled_at', current_database());
+    END IF;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.baseline() IS 'Writes the baseline commit of a fresh installation (origin baseline, a full scan) and returns its id, null when there is nothing to track; after pggit:uninstall (database setting pggit.uninstalled_at) records the restart in pggit.history_restart and resets the setting. Raises object_not_in_prerequisite_state when the history already has commits.';
 
 -- ==== release.sql ===============================================================================
 

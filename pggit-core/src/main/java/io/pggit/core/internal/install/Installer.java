@@ -27,7 +27,8 @@ public final class Installer {
     public static final List<String> VERSIONS = List.of("0.1", "0.2");
     public static final String CURRENT = VERSIONS.get(VERSIONS.size() - 1);
     private static final String RESOURCES = "/io/pggit/core/sql/";
-    private static final long LOCK_KEY = 0x7067676974L; // "pggit"
+    /** The advisory lock install, upgrade and uninstall take (pg_advisory_xact_lock). */
+    static final long LOCK_KEY = 0x7067676974L; // "pggit"
 
     private Installer() {
     }
@@ -92,7 +93,7 @@ public final class Installer {
             if (before.isEmpty()) {
                 try (Statement s = c.createStatement();
                      ResultSet rs = s.executeQuery(
-                             "SELECT pggit.commit_changes('baseline: adopt the existing schema', 'baseline', NULL, NULL, true)")) {
+                             "SELECT pggit.baseline()")) {
                     rs.next();
                     baseline = Optional.ofNullable(rs.getString(1));
                 }
