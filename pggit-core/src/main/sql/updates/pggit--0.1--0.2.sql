@@ -4,7 +4,27 @@
 -- re-create the unchanged ones beside them as they are). UpgradeTest proves that 0.1 plus this
 -- step equals a fresh install of 0.2.
 
--- The catalog reader joins pg_description once instead of probing it per kind (same definitions).
+-- The catalog reader: one inlinable function per kind (catalog/kinds/), pg_description joined
+-- once instead of probed per kind; the same definitions as 0.1's.
+\ir ../catalog/tables.sql
+\ir ../catalog/tracked.sql
+\ir ../catalog/kinds/schema.sql
+\ir ../catalog/kinds/relation.sql
+\ir ../catalog/kinds/sequence.sql
+\ir ../catalog/kinds/index.sql
+\ir ../catalog/kinds/constraint.sql
+\ir ../catalog/kinds/trigger.sql
+\ir ../catalog/kinds/routine.sql
+\ir ../catalog/kinds/type.sql
+\ir ../catalog/kinds/policy.sql
+\ir ../catalog/kinds/rule.sql
+\ir ../catalog/kinds/collation.sql
+\ir ../catalog/kinds/event_trigger.sql
+\ir ../catalog/kinds/publication.sql
+\ir ../catalog/kinds/subscription.sql
+\ir ../catalog/kinds/foreign_data.sql
+\ir ../catalog/kinds/default_privileges.sql
+\ir ../catalog/kinds/extension.sql
 \ir ../catalog/read_catalog.sql
 
 -- Comments on the functions 0.1 left without one.
