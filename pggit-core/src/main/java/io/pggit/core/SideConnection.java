@@ -1,5 +1,7 @@
 package io.pggit.core;
 
+import io.pggit.core.internal.jdbc.Sql;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,7 +40,7 @@ public interface SideConnection {
                     c.setAutoCommit(true);
                     return work.apply(c);
                 } catch (SQLException e) {
-                    throw PggitSession.failure("write pggit's run records", e);
+                    throw Sql.failure("write pggit's run records", e);
                 }
             }
         };
@@ -68,7 +70,7 @@ public interface SideConnection {
                     } catch (SQLException rollbackFailure) {
                         e.addSuppressed(rollbackFailure);
                     }
-                    throw PggitSession.failure("write pggit's run records", e);
+                    throw Sql.failure("write pggit's run records", e);
                 }
             }
         };
@@ -101,7 +103,7 @@ public interface SideConnection {
                             e.addSuppressed(rollbackFailure);
                         }
                     }
-                    throw PggitSession.failure("write pggit's run records", e);
+                    throw Sql.failure("write pggit's run records", e);
                 }
             }
         };
