@@ -9,9 +9,8 @@ import io.pggit.core.model.Change;
 import io.pggit.core.model.ChangeType;
 import io.pggit.core.model.Commit;
 import io.pggit.core.model.InstallResult;
-import io.pggit.core.model.MigrationRecord;
 import io.pggit.core.model.ObjectKey;
-import io.pggit.core.model.RecordedMigration;
+import io.pggit.core.model.MigrationLink;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -138,22 +137,25 @@ public final class PggitSession {
      * @param deploymentId the open deployment, or null
      * @param success      whether the migration succeeded
      * @param error        the failure's message, or null
+     * @return {@code m} as recorded: with its link id, commit and summary
      */
-    public RecordedMigration recordMigration(Long deploymentId, MigrationRecord m, boolean success, String error) {
+    public MigrationLink recordMigration(Long deploymentId, MigrationLink m, boolean success, String error) {
         return record(deploymentId, m, success, error, "migration");
     }
 
     /**
      * Records a rolled-back changeset: commits what the rollback did (origin {@code rollback}) and
      * links it to the changeset it undid.
+     *
+     * @return {@code m} as recorded
      */
-    public RecordedMigration recordRollback(Long deploymentId, MigrationRecord m) {
+    public MigrationLink recordRollback(Long deploymentId, MigrationLink m) {
         return record(deploymentId, m, true, null, "rollback");
     }
 
-    private RecordedMigration record(Long deploymentId, MigrationRecord m, boolean success, String error, String origin) {
+    private MigrationLink record(Long deploymentId, MigrationLink m, boolean success, String error, String origin) {
         return sql.one("record migration " + m.label(), "SELECT link_id, commit_id, new_commit, summary "
-                + "FROM pggit.record_migration(?, ?::jsonb, ?, ?, ?)", PggitSession::recorded,
+                + "FROM pggit.record_migration(?, ?::jsonb, ?, ?, ?)", rs -> recorded(m, rs),
                 Sql.bigint(deploymentId), toJson(m), success ? "success" : "failed", error, origin);
     }
 
@@ -165,22 +167,22 @@ public final class PggitSession {
      * @param rollback whether it records a rolled-back changeset (origin rollback)
      * @return what was recorded, or the error pggit caught
      */
-    public FailOpenResult recordFailOpen(Long deploymentId, MigrationRecord m, boolean rollback) {
+    public FailOpenResult recordFailOpen(Long deploymentId, MigrationLink m, boolean rollback) {
         return sql.one("record migration " + m.label(), "SELECT link_id, commit_id, new_commit, summary, capture_error, "
                 + "capture_sqlstate FROM pggit.record_migration_fail_open(?, ?::jsonb, ?)", rs -> rs.getString(5) != null
                         ? new FailOpenResult(Optional.empty(), Optional.of(rs.getString(5)), Optional.ofNullable(rs.getString(6)))
-                        : new FailOpenResult(Optional.of(recorded(rs)), Optional.empty(), Optional.empty()),
+                        : new FailOpenResult(Optional.of(recorded(m, rs)), Optional.empty(), Optional.empty()),
                 Sql.bigint(deploymentId), toJson(m), rollback ? "rollback" : "migration");
     }
 
     /**
      * The outcome of {@link #recordFailOpen}: what was recorded, or the error pggit caught.
      *
-     * @param recorded the link and commit, when capture worked
+     * @param recorded the migration as recorded (link and commit), when capture worked
      * @param error    pggit's own error, when it did not (recorded in {@code pggit.capture_failure})
      * @param sqlState that error's SQLSTATE
      */
-    public record FailOpenResult(Optional<RecordedMigration> recorded, Optional<String> error, Optional<String> sqlState) {
+    public record FailOpenResult(Optional<MigrationLink> recorded, Optional<String> error, Optional<String> sqlState) {
     }
 
     /** Records the tool's own id of this run (Liquibase's deployment_id) on the deployment. */
@@ -274,8 +276,9 @@ public final class PggitSession {
 
     // ---- rows of the SQL API as model records ----
 
-    private static RecordedMigration recorded(ResultSet rs) throws SQLException {
-        return new RecordedMigration(rs.getLong(1), Optional.ofNullable(rs.getString(2)), rs.getBoolean(3), rs.getString(4));
+    /** {@code m} as recorded: link_id, commit_id, new_commit, summary. */
+    private static MigrationLink recorded(MigrationLink m, ResultSet rs) throws SQLException {
+        return m.recorded(rs.getLong(1), Optional.ofNullable(rs.getString(2)), rs.getBoolean(3), rs.getString(4));
     }
 
     private static Commit commit(ResultSet rs) throws SQLException {
@@ -308,7 +311,7 @@ public final class PggitSession {
     }
 
     /** A migration as {@code pggit.record_migration} takes it. */
-    private static String toJson(MigrationRecord m) {
+    private static String toJson(MigrationLink m) {
         ObjectNode o = JSON.createObjectNode();
         o.put("tool", m.tool());
         m.migrationId().ifPresent(v -> o.put("id", v));
