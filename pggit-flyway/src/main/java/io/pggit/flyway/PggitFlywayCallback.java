@@ -1,9 +1,9 @@
 package io.pggit.flyway;
 
-import io.pggit.core.MigrationRun;
 import io.pggit.core.PggitConfig;
-import io.pggit.core.SideConnection;
 import io.pggit.core.model.MigrationLink;
+import io.pggit.core.run.MigrationRun;
+import io.pggit.core.run.SideConnection;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;

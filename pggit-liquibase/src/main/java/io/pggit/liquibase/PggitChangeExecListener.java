@@ -1,7 +1,7 @@
 package io.pggit.liquibase;
 
-import io.pggit.core.MigrationRun;
 import io.pggit.core.model.MigrationLink;
+import io.pggit.core.run.MigrationRun;
 import liquibase.Scope;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;

@@ -1,5 +1,9 @@
-package io.pggit.core;
+package io.pggit.core.run;
 
+import io.pggit.core.Pggit;
+import io.pggit.core.PggitConfig;
+import io.pggit.core.PggitException;
+import io.pggit.core.PggitSession;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.InstallResult;
 import io.pggit.core.model.MigrationLink;

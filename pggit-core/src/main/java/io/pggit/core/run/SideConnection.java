@@ -1,5 +1,6 @@
-package io.pggit.core;
+package io.pggit.core.run;
 
+import io.pggit.core.PggitException;
 import io.pggit.core.internal.jdbc.Sql;
 
 import javax.sql.DataSource;
