@@ -245,10 +245,15 @@ public final class PggitSession {
         return sql.one("resolve revision " + rev, "SELECT pggit.resolve(?)", Sql.TEXT, rev);
     }
 
-    /** The history of HEAD, newest first, at most {@code maxCount} commits ({@code pggit.log}). */
+    /**
+     * The history of HEAD, newest first, at most {@code maxCount} commits ({@code pggit.log}), each
+     * with its tree and parents from table {@code pggit.commit} (so the role needs to be able to read
+     * it, as pggit's owner can).
+     */
     public List<Commit> log(int maxCount) {
-        return sql.list("read the log", "SELECT commit_id, committed_at, author, origin, message, summary, deployment_id, migration "
-                + "FROM pggit.log(?)", PggitSession::commit, maxCount);
+        return sql.list("read the log", "SELECT l.commit_id, c.tree, c.parents, l.committed_at, l.author, l.origin, l.message, "
+                + "l.summary, l.deployment_id, l.migration FROM pggit.log(?) WITH ORDINALITY AS l "
+                + "JOIN pggit.commit c ON c.id = l.commit_id ORDER BY l.ordinality", PggitSession::commit, maxCount);
     }
 
     /** What one commit changed, with definitions before and after ({@code pggit.show}). */
@@ -282,11 +287,11 @@ public final class PggitSession {
     }
 
     private static Commit commit(ResultSet rs) throws SQLException {
-        long dep = rs.getLong(7);
+        long dep = rs.getLong(9);
         Optional<Long> deployment = rs.wasNull() ? Optional.empty() : Optional.of(dep);
-        String migrations = rs.getString(8);
-        return new Commit(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), deployment,
+        String migrations = rs.getString(10);
+        return new Commit(rs.getString(1), rs.getString(2), Arrays.asList((String[]) rs.getArray(3).getArray()),
+                rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), deployment,
                 migrations == null ? List.of() : Arrays.asList(migrations.split(", ")));
     }
 
