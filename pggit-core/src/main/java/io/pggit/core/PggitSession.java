@@ -9,8 +9,8 @@ import io.pggit.core.model.Change;
 import io.pggit.core.model.ChangeType;
 import io.pggit.core.model.Commit;
 import io.pggit.core.model.InstallResult;
-import io.pggit.core.model.ObjectKey;
 import io.pggit.core.model.MigrationLink;
+import io.pggit.core.model.ObjectKey;
 
 import java.io.IOException;
 import java.nio.file.Path;
