@@ -42,4 +42,8 @@
 \ir ../store/history_restart.sql
 \ir ../capture/baseline.sql
 
+-- pggit.log() also returns each commit's tree and parents (a new result type: dropped, re-created).
+DROP FUNCTION pggit.log(integer);
+\ir ../api/porcelain.sql
+
 \ir ../release.sql

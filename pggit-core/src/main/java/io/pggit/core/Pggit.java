@@ -1,6 +1,7 @@
 package io.pggit.core;
 
 import io.pggit.core.internal.install.Installer;
+import io.pggit.core.internal.jdbc.Sql;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.Commit;
 import io.pggit.core.model.InstallResult;
@@ -54,7 +55,7 @@ public final class Pggit {
                     .map(d -> new Change(d.type(), io.pggit.core.model.ObjectKey.parse(d.key()), Optional.empty(), Optional.empty(),
                             Optional.empty())).toList(), r.plan());
         } catch (SQLException e) {
-            throw PggitSession.failure("compare the two databases", e);
+            throw Sql.failure("compare the two databases", e);
         }
     }
 
@@ -153,7 +154,7 @@ public final class Pggit {
         try (Connection c = dataSource.getConnection()) {
             return call.apply(new PggitSession(c));
         } catch (SQLException e) {
-            throw PggitSession.failure("connect", e);
+            throw Sql.failure("connect", e);
         }
     }
 

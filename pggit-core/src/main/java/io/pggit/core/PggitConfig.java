@@ -1,7 +1,6 @@
 package io.pggit.core;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,12 +74,11 @@ public record PggitConfig(boolean enabled, boolean failOnError, boolean driftSca
     /** When pggit's SQL layer is installed. */
     public enum Install { AUTO, NEVER }
 
-    /** The keys, in documentation order. */
-    public static final List<String> KEYS = List.of("enabled", "failOnError", "driftScan", "install",
-            "trackSchemas", "ignoreSchemas", "trackOperations", "ignoreOperations", "ignorePatterns",
-            "trackOwners", "trackPrivileges", "trackComments");
+    /** The keys, in documentation order ({@link PggitSetting}). */
+    public static final List<String> KEYS = Arrays.stream(PggitSetting.values()).map(PggitSetting::key).toList();
 
-    public static final PggitConfig DEFAULTS = new PggitConfig(true, false, true, Install.AUTO, Tracking.NONE);
+    /** Every key unset: the defaults of {@link PggitSetting}. */
+    public static final PggitConfig DEFAULTS = from(Map.of(), "");
 
     /**
      * Reads the settings from {@code values} (keys without prefix, null or absent = default).
@@ -89,59 +87,39 @@ public record PggitConfig(boolean enabled, boolean failOnError, boolean driftSca
      * @throws PggitException.InvalidConfig naming the key, the bad value and the allowed values
      */
     public static PggitConfig from(Map<String, String> values, String prefix) {
-        Map<String, String> v = new LinkedHashMap<>(values);
-        for (String key : v.keySet()) {
-            if (!KEYS.contains(key)) {
+        for (String key : values.keySet()) {
+            if (PggitSetting.ofKey(key).isEmpty()) {
                 throw new PggitException.InvalidConfig("unknown setting " + prefix + key + ": the pggit settings are "
                         + String.join(", ", KEYS.stream().map(k -> prefix + k).toList()));
             }
         }
-        return new PggitConfig(
-                bool(v.get("enabled"), prefix + "enabled", DEFAULTS.enabled),
-                bool(v.get("failOnError"), prefix + "failOnError", DEFAULTS.failOnError),
-                bool(v.get("driftScan"), prefix + "driftScan", DEFAULTS.driftScan),
-                install(v.get("install"), prefix + "install"),
-                new Tracking(list(v.get("trackSchemas")), list(v.get("ignoreSchemas")), list(v.get("trackOperations")),
-                        list(v.get("ignoreOperations")), list(v.get("ignorePatterns")),
-                        optionalBool(v.get("trackOwners"), prefix + "trackOwners"),
-                        optionalBool(v.get("trackPrivileges"), prefix + "trackPrivileges"),
-                        optionalBool(v.get("trackComments"), prefix + "trackComments")));
+        Reader r = new Reader(values, prefix);
+        return new PggitConfig(r.bool(PggitSetting.ENABLED), r.bool(PggitSetting.FAIL_ON_ERROR), r.bool(PggitSetting.DRIFT_SCAN),
+                Install.valueOf(r.text(PggitSetting.INSTALL).orElseThrow().toUpperCase(Locale.ROOT)),
+                new Tracking(r.list(PggitSetting.TRACK_SCHEMAS), r.list(PggitSetting.IGNORE_SCHEMAS),
+                        r.list(PggitSetting.TRACK_OPERATIONS), r.list(PggitSetting.IGNORE_OPERATIONS),
+                        r.list(PggitSetting.IGNORE_PATTERNS), r.optionalBool(PggitSetting.TRACK_OWNERS),
+                        r.optionalBool(PggitSetting.TRACK_PRIVILEGES), r.optionalBool(PggitSetting.TRACK_COMMENTS)));
     }
 
-    /** A comma-separated list; blank entries are dropped (the database validates the rest and names the setting). */
-    private static List<String> list(String value) {
-        if (value == null || value.isBlank()) {
-            return List.of();
+    /** Values as {@link PggitSetting} checks them. */
+    private record Reader(Map<String, String> values, String prefix) {
+        Optional<String> text(PggitSetting s) {
+            return s.read(values.get(s.key()), prefix);
         }
-        return Arrays.stream(value.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-    }
 
-    private static Optional<Boolean> optionalBool(String value, String key) {
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(bool(value, key, false));
-    }
+        boolean bool(PggitSetting s) {
+            return optionalBool(s).orElseThrow();
+        }
 
-    private static boolean bool(String value, String key, boolean dflt) {
-        if (value == null || value.isBlank()) {
-            return dflt;
+        Optional<Boolean> optionalBool(PggitSetting s) {
+            return text(s).map(Boolean::parseBoolean);
         }
-        switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
-                throw new PggitException.InvalidConfig(key + " must be true or false, but was \"" + value + "\"");
-        }
-    }
 
-    private static Install install(String value, String key) {
-        if (value == null || value.isBlank()) {
-            return DEFAULTS.install;
-        }
-        try {
-            return Install.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new PggitException.InvalidConfig(key + " must be auto or never, but was \"" + value + "\"");
+        /** A comma-separated list; blank entries are dropped (the database validates the rest and names the setting). */
+        List<String> list(PggitSetting s) {
+            return text(s).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList())
+                    .orElse(List.of());
         }
     }
 }

@@ -2,27 +2,28 @@ package io.pggit.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pggit.core.internal.ddl.Exporter;
 import io.pggit.core.internal.install.Installer;
 import io.pggit.core.internal.install.Uninstaller;
+import io.pggit.core.internal.jdbc.Sql;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.ChangeType;
 import io.pggit.core.model.Commit;
 import io.pggit.core.model.InstallResult;
-import io.pggit.core.model.MigrationRecord;
+import io.pggit.core.model.MigrationLink;
 import io.pggit.core.model.ObjectKey;
-import io.pggit.core.model.RecordedMigration;
 import io.pggit.core.model.UninstallResult;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * pggit's operations on a connection the caller owns (for instance Flyway's migration connection,
@@ -39,9 +40,11 @@ public final class PggitSession {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Connection connection;
+    private final Sql sql;
 
     PggitSession(Connection connection) {
         this.connection = connection;
+        this.sql = new Sql(connection);
     }
 
     /** The connection this session uses. */
@@ -65,11 +68,7 @@ public final class PggitSession {
      * @throws PggitException.NotInstalled when the role may not install it
      */
     public InstallResult install(List<String> toolTables) {
-        try {
-            return Installer.install(connection, toolTables);
-        } catch (SQLException e) {
-            throw failure("install pggit", e);
-        }
+        return sql.call("install pggit", c -> Installer.install(c, toolTables));
     }
 
     /**
@@ -79,20 +78,12 @@ public final class PggitSession {
      * @throws PggitException saying what to do when it refuses
      */
     public UninstallResult uninstall(String confirmDatabase, boolean cascade) {
-        try {
-            return Uninstaller.uninstall(connection, confirmDatabase, cascade);
-        } catch (SQLException e) {
-            throw failure("uninstall pggit", e);
-        }
+        return sql.call("uninstall pggit", c -> Uninstaller.uninstall(c, confirmDatabase, cascade));
     }
 
     /** The installed version of the SQL layer ({@code pggit.version()}), empty when not installed. */
     public Optional<String> installedVersion() {
-        try {
-            return Installer.installedVersion(connection);
-        } catch (SQLException e) {
-            throw failure("read the installed pggit version", e);
-        }
+        return sql.call("read the installed pggit version", Installer::installedVersion);
     }
 
     /**
@@ -121,55 +112,24 @@ public final class PggitSession {
         if (!t.any()) {
             return;
         }
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.configure_tracking(?, ?, ?, ?)");
-             PreparedStatement add = connection.prepareStatement("SELECT pggit.add_ignore_pattern(?)")) {
-            List<List<String>> lists = List.of(t.trackSchemas(), t.ignoreSchemas(), t.trackOperations(), t.ignoreOperations());
-            for (int i = 0; i < lists.size(); i++) {
-                ps.setArray(i + 1, lists.get(i).isEmpty() ? null : connection.createArrayOf("text", lists.get(i).toArray()));
-            }
-            ps.execute();
-            for (String p : t.ignorePatterns()) {
-                add.setString(1, p);
-                add.execute();
-            }
-            if (t.anyProperty()) {
-                try (PreparedStatement props = connection.prepareStatement("SELECT pggit.configure_properties(?, ?, ?)")) {
-                    props.setObject(1, t.trackOwners().orElse(null), java.sql.Types.BOOLEAN);
-                    props.setObject(2, t.trackPrivileges().orElse(null), java.sql.Types.BOOLEAN);
-                    props.setObject(3, t.trackComments().orElse(null), java.sql.Types.BOOLEAN);
-                    props.execute();
-                }
-            }
-        } catch (SQLException e) {
-            throw failure("apply the tracking rules of the build's configuration", e);
+        String what = "apply the tracking rules of the build's configuration";
+        sql.execute(what, "SELECT pggit.configure_tracking(?, ?, ?, ?)", Sql.textArray(t.trackSchemas()),
+                Sql.textArray(t.ignoreSchemas()), Sql.textArray(t.trackOperations()), Sql.textArray(t.ignoreOperations()));
+        t.ignorePatterns().forEach(p -> sql.execute(what, "SELECT pggit.add_ignore_pattern(?)", p));
+        if (t.anyProperty()) {
+            sql.execute(what, "SELECT pggit.configure_properties(?, ?, ?)", Sql.bool(t.trackOwners().orElse(null)),
+                    Sql.bool(t.trackPrivileges().orElse(null)), Sql.bool(t.trackComments().orElse(null)));
         }
     }
 
     /** Never tracks tables of these names ({@code pggit.register_tool_table}). */
     public void registerToolTables(List<String> names) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.register_tool_table(?)")) {
-            for (String n : names) {
-                ps.setString(1, n);
-                ps.execute();
-            }
-        } catch (SQLException e) {
-            throw failure("register tool tables " + names, e);
-        }
+        names.forEach(n -> sql.execute("register tool tables " + names, "SELECT pggit.register_tool_table(?)", n));
     }
 
     /** Opens a deployment ({@code pggit.open_deployment}); returns its id. */
     public long openDeployment(String name, String tool, String target) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.open_deployment(?, ?, ?)")) {
-            ps.setString(1, name);
-            ps.setString(2, tool);
-            ps.setString(3, target);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw failure("open a deployment", e);
-        }
+        return sql.one("open a deployment", "SELECT pggit.open_deployment(?, ?, ?)", rs -> rs.getLong(1), name, tool, target);
     }
 
     /**
@@ -178,13 +138,7 @@ public final class PggitSession {
      * @param outcome {@code success}, {@code failed} or {@code abandoned}
      */
     public void closeDeployment(long deploymentId, String outcome) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.close_deployment(?, ?)")) {
-            ps.setLong(1, deploymentId);
-            ps.setString(2, outcome);
-            ps.execute();
-        } catch (SQLException e) {
-            throw failure("close deployment " + deploymentId, e);
-        }
+        sql.execute("close deployment " + deploymentId, "SELECT pggit.close_deployment(?, ?)", deploymentId, outcome);
     }
 
     /**
@@ -195,17 +149,26 @@ public final class PggitSession {
      * @param deploymentId the open deployment, or null
      * @param success      whether the migration succeeded
      * @param error        the failure's message, or null
+     * @return {@code m} as recorded: with its link id, commit and summary
      */
-    public RecordedMigration recordMigration(Long deploymentId, MigrationRecord m, boolean success, String error) {
+    public MigrationLink recordMigration(Long deploymentId, MigrationLink m, boolean success, String error) {
         return record(deploymentId, m, success, error, "migration");
     }
 
     /**
      * Records a rolled-back changeset: commits what the rollback did (origin {@code rollback}) and
      * links it to the changeset it undid.
+     *
+     * @return {@code m} as recorded
      */
-    public RecordedMigration recordRollback(Long deploymentId, MigrationRecord m) {
+    public MigrationLink recordRollback(Long deploymentId, MigrationLink m) {
         return record(deploymentId, m, true, null, "rollback");
+    }
+
+    private MigrationLink record(Long deploymentId, MigrationLink m, boolean success, String error, String origin) {
+        return sql.one("record migration " + m.label(), "SELECT link_id, commit_id, new_commit, summary "
+                + "FROM pggit.record_migration(?, ?::jsonb, ?, ?, ?)", rs -> recorded(m, rs),
+                Sql.bigint(deploymentId), toJson(m), success ? "success" : "failed", error, origin);
     }
 
     /**
@@ -216,61 +179,154 @@ public final class PggitSession {
      * @param rollback whether it records a rolled-back changeset (origin rollback)
      * @return what was recorded, or the error pggit caught
      */
-    public FailOpenResult recordFailOpen(Long deploymentId, MigrationRecord m, boolean rollback) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT link_id, commit_id, new_commit, summary, capture_error, "
-                + "capture_sqlstate FROM pggit.record_migration_fail_open(?, ?::jsonb, ?)")) {
-            if (deploymentId == null) {
-                ps.setNull(1, Types.BIGINT);
-            } else {
-                ps.setLong(1, deploymentId);
-            }
-            ps.setString(2, toJson(m));
-            ps.setString(3, rollback ? "rollback" : "migration");
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getString(5) != null) {
-                    return new FailOpenResult(Optional.empty(), Optional.of(rs.getString(5)), Optional.ofNullable(rs.getString(6)));
-                }
-                return new FailOpenResult(Optional.of(new RecordedMigration(rs.getLong(1), Optional.ofNullable(rs.getString(2)),
-                        rs.getBoolean(3), rs.getString(4))), Optional.empty(), Optional.empty());
-            }
-        } catch (SQLException e) {
-            throw failure("record migration " + m.label(), e);
-        }
+    public FailOpenResult recordFailOpen(Long deploymentId, MigrationLink m, boolean rollback) {
+        return sql.one("record migration " + m.label(), "SELECT link_id, commit_id, new_commit, summary, capture_error, "
+                + "capture_sqlstate FROM pggit.record_migration_fail_open(?, ?::jsonb, ?)", rs -> rs.getString(5) != null
+                        ? new FailOpenResult(Optional.empty(), Optional.of(rs.getString(5)), Optional.ofNullable(rs.getString(6)))
+                        : new FailOpenResult(Optional.of(recorded(m, rs)), Optional.empty(), Optional.empty()),
+                Sql.bigint(deploymentId), toJson(m), rollback ? "rollback" : "migration");
     }
 
     /**
      * The outcome of {@link #recordFailOpen}: what was recorded, or the error pggit caught.
      *
-     * @param recorded the link and commit, when capture worked
+     * @param recorded the migration as recorded (link and commit), when capture worked
      * @param error    pggit's own error, when it did not (recorded in {@code pggit.capture_failure})
      * @param sqlState that error's SQLSTATE
      */
-    public record FailOpenResult(Optional<RecordedMigration> recorded, Optional<String> error, Optional<String> sqlState) {
+    public record FailOpenResult(Optional<MigrationLink> recorded, Optional<String> error, Optional<String> sqlState) {
     }
 
-    private RecordedMigration record(Long deploymentId, MigrationRecord m, boolean success, String error, String origin) {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT link_id, commit_id, new_commit, summary FROM pggit.record_migration(?, ?::jsonb, ?, ?, ?)")) {
-            if (deploymentId == null) {
-                ps.setNull(1, Types.BIGINT);
-            } else {
-                ps.setLong(1, deploymentId);
-            }
-            ps.setString(2, toJson(m));
-            ps.setString(3, success ? "success" : "failed");
-            ps.setString(4, error);
-            ps.setString(5, origin);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new RecordedMigration(rs.getLong(1), Optional.ofNullable(rs.getString(2)), rs.getBoolean(3), rs.getString(4));
-            }
-        } catch (SQLException e) {
-            throw failure("record migration " + m.label(), e);
+    /** Records the tool's own id of this run (Liquibase's deployment_id) on the deployment. */
+    public void setToolDeploymentId(long deploymentId, String toolDeploymentId) {
+        sql.execute("record the tool's deployment id", "SELECT pggit.set_tool_deployment_id(?, ?)", deploymentId, toolDeploymentId);
+    }
+
+    /** Records an error of pggit's own during a migration ({@code pggit.record_capture_failure}). */
+    public void recordCaptureFailure(Long deploymentId, String migration, String sqlState, String error) {
+        sql.execute("record a capture failure", "SELECT pggit.record_capture_failure(?, ?, ?, ?)", Sql.bigint(deploymentId),
+                migration, sqlState, error == null ? "(no message)" : error);
+    }
+
+    /**
+     * Copies installed rank and execution time from Flyway's history table into the deployment's
+     * links ({@code pggit.backfill_flyway_links}).
+     *
+     * @param historySchema the history table's schema (unquoted), null for the current schema
+     * @param historyTable  the history table's name (unquoted), e.g. {@code flyway_schema_history}
+     * @return the number of links updated
+     */
+    public int backfillFlywayLinks(long deploymentId, String historySchema, String historyTable) {
+        return sql.one("backfill Flyway history into links", "SELECT pggit.backfill_flyway_links(?, ?, ?)", rs -> rs.getInt(1),
+                deploymentId, historySchema, historyTable);
+    }
+
+    /**
+     * Commits journaled changes on HEAD ({@code pggit.commit}).
+     *
+     * @return the new commit id, empty when nothing tracked changed
+     */
+    public Optional<String> commit(String message) {
+        return Optional.ofNullable(sql.one("commit", "SELECT pggit.commit(?)", Sql.TEXT, message));
+    }
+
+    /** Records all current drift as one commit of origin drift ({@code pggit.adopt}); empty when there is none. */
+    public Optional<String> adopt(String message) {
+        return Optional.ofNullable(sql.one("adopt drift", "SELECT pggit.adopt(?)", Sql.TEXT, message));
+    }
+
+    /**
+     * Writes the schema at {@code rev} as {@code schema.sql} (dependency order), one file per object
+     * under {@code <schema>/<kind>/<name>.sql}, and {@code manifest.json}; byte-identical when
+     * repeated.
+     *
+     * @return the files written
+     */
+    public List<Path> export(String rev, Path dir) {
+        String commitId = resolve(rev);
+        return sql.call("export " + rev, c -> Exporter.export(c, commitId, dir));
+    }
+
+    /** The commit HEAD points at, empty before the first commit. */
+    public Optional<String> head() {
+        return Optional.ofNullable(sql.one("read HEAD", "SELECT pggit.head_commit()", Sql.TEXT));
+    }
+
+    /** Resolves a revision (id, unique prefix, branch, HEAD, with optional ~N) to a full commit id. */
+    public String resolve(String rev) {
+        return sql.one("resolve revision " + rev, "SELECT pggit.resolve(?)", Sql.TEXT, rev);
+    }
+
+    /**
+     * The history of HEAD, newest first, at most {@code maxCount} commits ({@code pggit.log}), each
+     * with its tree and parents.
+     */
+    public List<Commit> log(int maxCount) {
+        return sql.list("read the log", "SELECT commit_id, tree, parents, committed_at, author, origin, message, summary, "
+                + "deployment_id, migration FROM pggit.log(?)", PggitSession::commit, maxCount);
+    }
+
+    /** What one commit changed, with definitions before and after ({@code pggit.show}). */
+    public List<Change> show(String rev) {
+        return sql.list("show " + rev, "SELECT change, object_key, old_key, old_definition::text, new_definition::text, "
+                + "detail -> 'renamed_columns' FROM pggit.show(?)", PggitSession::change, rev);
+    }
+
+    /** Differences between the trees of two revisions, with definitions ({@code pggit.diff}). */
+    public List<Change> diff(String fromRev, String toRev) {
+        return sql.list("diff " + fromRev + " " + toRev, "SELECT change, object_key, NULL, old_definition::text, "
+                + "new_definition::text, NULL FROM pggit.diff(?, ?)", PggitSession::change, fromRev, toRev);
+    }
+
+    /** Journaled but uncommitted changes ({@code pggit.status}); definitions are not included. */
+    public List<Change> status() {
+        return sql.list("read status", "SELECT change, object_key, old_key, NULL, NULL, detail -> 'renamed_columns' "
+                + "FROM pggit.status()", PggitSession::change);
+    }
+
+    /** The live catalog against the tree at HEAD ({@code pggit.drift}); empty when they are equal. */
+    public List<Change> drift() {
+        return sql.list("scan for drift", "SELECT change, object_key, old_key, NULL, NULL, NULL FROM pggit.drift()", PggitSession::change);
+    }
+
+    // ---- rows of the SQL API as model records ----
+
+    /** {@code m} as recorded: link_id, commit_id, new_commit, summary. */
+    private static MigrationLink recorded(MigrationLink m, ResultSet rs) throws SQLException {
+        return m.recorded(rs.getLong(1), Optional.ofNullable(rs.getString(2)), rs.getBoolean(3), rs.getString(4));
+    }
+
+    private static Commit commit(ResultSet rs) throws SQLException {
+        long dep = rs.getLong(9);
+        Optional<Long> deployment = rs.wasNull() ? Optional.empty() : Optional.of(dep);
+        String migrations = rs.getString(10);
+        return new Commit(rs.getString(1), rs.getString(2), Arrays.asList((String[]) rs.getArray(3).getArray()),
+                rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), deployment,
+                migrations == null ? List.of() : Arrays.asList(migrations.split(", ")));
+    }
+
+    private static Change change(ResultSet rs) throws SQLException {
+        return new Change(ChangeType.ofCode(rs.getString(1)), ObjectKey.parse(rs.getString(2)),
+                Optional.ofNullable(rs.getString(3)).map(ObjectKey::parse),
+                Optional.ofNullable(rs.getString(4)), Optional.ofNullable(rs.getString(5)), renames(rs.getString(6)));
+    }
+
+    /** {"old": "new", ...} as a map (pggit.change.detail -> 'renamed_columns'). */
+    private static Map<String, String> renames(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> m = new TreeMap<>();
+            JSON.readTree(json).fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+            return m;
+        } catch (IOException e) {
+            throw new PggitException("pggit returned column renames that are not JSON: " + json, e);
         }
     }
 
-    private static String toJson(MigrationRecord m) {
+    /** A migration as {@code pggit.record_migration} takes it. */
+    private static String toJson(MigrationLink m) {
         ObjectNode o = JSON.createObjectNode();
         o.put("tool", m.tool());
         m.migrationId().ifPresent(v -> o.put("id", v));
@@ -283,210 +339,5 @@ public final class PggitSession {
         m.labels().ifPresent(v -> o.put("labels", v));
         m.execType().ifPresent(v -> o.put("exec_type", v));
         return o.toString();
-    }
-
-    /** Records the tool's own id of this run (Liquibase's deployment_id) on the deployment. */
-    public void setToolDeploymentId(long deploymentId, String toolDeploymentId) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.set_tool_deployment_id(?, ?)")) {
-            ps.setLong(1, deploymentId);
-            ps.setString(2, toolDeploymentId);
-            ps.execute();
-        } catch (SQLException e) {
-            throw failure("record the tool's deployment id", e);
-        }
-    }
-
-    /** Records an error of pggit's own during a migration ({@code pggit.record_capture_failure}). */
-    public void recordCaptureFailure(Long deploymentId, String migration, String sqlState, String error) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.record_capture_failure(?, ?, ?, ?)")) {
-            if (deploymentId == null) {
-                ps.setNull(1, Types.BIGINT);
-            } else {
-                ps.setLong(1, deploymentId);
-            }
-            ps.setString(2, migration);
-            ps.setString(3, sqlState);
-            ps.setString(4, error == null ? "(no message)" : error);
-            ps.execute();
-        } catch (SQLException e) {
-            throw failure("record a capture failure", e);
-        }
-    }
-
-    /**
-     * Copies installed rank and execution time from Flyway's history table into the deployment's
-     * links ({@code pggit.backfill_flyway_links}).
-     *
-     * @param historySchema the history table's schema (unquoted), null for the current schema
-     * @param historyTable  the history table's name (unquoted), e.g. {@code flyway_schema_history}
-     * @return the number of links updated
-     */
-    public int backfillFlywayLinks(long deploymentId, String historySchema, String historyTable) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.backfill_flyway_links(?, ?, ?)")) {
-            ps.setLong(1, deploymentId);
-            ps.setString(2, historySchema);
-            ps.setString(3, historyTable);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        } catch (SQLException e) {
-            throw failure("backfill Flyway history into links", e);
-        }
-    }
-
-    /**
-     * Commits journaled changes on HEAD ({@code pggit.commit}).
-     *
-     * @return the new commit id, empty when nothing tracked changed
-     */
-    public Optional<String> commit(String message) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.commit(?)")) {
-            ps.setString(1, message);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Optional.ofNullable(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw failure("commit", e);
-        }
-    }
-
-    /** Records all current drift as one commit of origin drift ({@code pggit.adopt}); empty when there is none. */
-    public Optional<String> adopt(String message) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.adopt(?)")) {
-            ps.setString(1, message);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Optional.ofNullable(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw failure("adopt drift", e);
-        }
-    }
-
-    /**
-     * Writes the schema at {@code rev} as {@code schema.sql} (dependency order), one file per object
-     * under {@code <schema>/<kind>/<name>.sql}, and {@code manifest.json}; byte-identical when
-     * repeated.
-     *
-     * @return the files written
-     */
-    public List<java.nio.file.Path> export(String rev, java.nio.file.Path dir) {
-        try {
-            return io.pggit.core.internal.ddl.Exporter.export(connection, resolve(rev), dir);
-        } catch (SQLException e) {
-            throw failure("export " + rev, e);
-        }
-    }
-
-    /** The commit HEAD points at, empty before the first commit. */
-    public Optional<String> head() {
-        return queryOne("SELECT pggit.head_commit()", "read HEAD");
-    }
-
-    /** Resolves a revision (id, unique prefix, branch, HEAD, with optional ~N) to a full commit id. */
-    public String resolve(String rev) {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pggit.resolve(?)")) {
-            ps.setString(1, rev);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        } catch (SQLException e) {
-            throw failure("resolve revision " + rev, e);
-        }
-    }
-
-    /** The history of HEAD, newest first, at most {@code maxCount} commits ({@code pggit.log}). */
-    public List<Commit> log(int maxCount) {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT commit_id, committed_at, author, origin, message, summary, deployment_id, migration FROM pggit.log(?)")) {
-            ps.setInt(1, maxCount);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Commit> out = new ArrayList<>();
-                while (rs.next()) {
-                    long dep = rs.getLong(7);
-                    Optional<Long> deployment = rs.wasNull() ? Optional.empty() : Optional.of(dep);
-                    String migrations = rs.getString(8);
-                    out.add(new Commit(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), deployment,
-                            migrations == null ? List.of() : Arrays.asList(migrations.split(", "))));
-                }
-                return out;
-            }
-        } catch (SQLException e) {
-            throw failure("read the log", e);
-        }
-    }
-
-    /** What one commit changed, with definitions before and after ({@code pggit.show}). */
-    public List<Change> show(String rev) {
-        return changes("SELECT change, object_key, old_key, old_definition::text, new_definition::text, detail -> 'renamed_columns' FROM pggit.show(?)",
-                "show " + rev, rev);
-    }
-
-    /** Differences between the trees of two revisions, with definitions ({@code pggit.diff}). */
-    public List<Change> diff(String fromRev, String toRev) {
-        return changes("SELECT change, object_key, NULL, old_definition::text, new_definition::text, NULL FROM pggit.diff(?, ?)",
-                "diff " + fromRev + " " + toRev, fromRev, toRev);
-    }
-
-    /** Journaled but uncommitted changes ({@code pggit.status}); definitions are not included. */
-    public List<Change> status() {
-        return changes("SELECT change, object_key, old_key, NULL, NULL, detail -> 'renamed_columns' FROM pggit.status()", "read status");
-    }
-
-    /** The live catalog against the tree at HEAD ({@code pggit.drift}); empty when they are equal. */
-    public List<Change> drift() {
-        return changes("SELECT change, object_key, old_key, NULL, NULL, NULL FROM pggit.drift()", "scan for drift");
-    }
-
-    private List<Change> changes(String sql, String what, String... args) {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setString(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Change> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(new Change(ChangeType.ofCode(rs.getString(1)), ObjectKey.parse(rs.getString(2)),
-                            Optional.ofNullable(rs.getString(3)).map(ObjectKey::parse),
-                            Optional.ofNullable(rs.getString(4)), Optional.ofNullable(rs.getString(5)), renames(rs.getString(6))));
-                }
-                return out;
-            }
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    /** {"old": "new", ...} as a map (pggit.change.detail -> 'renamed_columns'). */
-    private static Map<String, String> renames(String json) {
-        if (json == null) {
-            return Map.of();
-        }
-        try {
-            Map<String, String> m = new java.util.TreeMap<>();
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).fields()
-                    .forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
-            return m;
-        } catch (java.io.IOException e) {
-            throw new PggitException("pggit returned column renames that are not JSON: " + json, e);
-        }
-    }
-
-    private Optional<String> queryOne(String sql, String what) {
-        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return Optional.ofNullable(rs.getString(1));
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    static PggitException failure(String what, SQLException e) {
-        return new PggitException("pggit could not " + what + ": " + e.getMessage()
-                + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]"), e);
     }
 }

@@ -144,6 +144,12 @@ class CaptureTest {
         List<Commit> log = pggit.log(10);
         assertEquals(c2, log.get(0).id());
         assertEquals("+1 table", log.get(0).summary());
+        assertEquals(db.value("SELECT tree FROM pggit.commit WHERE id = '" + c2 + "'"), log.get(0).tree());
+        assertEquals(List.of(c1), log.get(0).parents());
+        for (int i = 0; i + 1 < log.size(); i++) {
+            assertEquals(List.of(log.get(i + 1).id()), log.get(i).parents(), "a line of history: each commit's parent is the next in the log");
+        }
+        assertEquals(List.of(), log.get(log.size() - 1).parents(), "the oldest commit is a root");
     }
 
     @Test

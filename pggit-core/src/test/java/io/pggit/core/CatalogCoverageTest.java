@@ -1,5 +1,7 @@
 package io.pggit.core;
 
+import io.pggit.core.model.ObjectKey;
+import io.pggit.core.model.ObjectKind;
 import io.pggit.core.testing.TestDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -289,6 +292,15 @@ class CatalogCoverageTest {
         assertEquals(List.of(), source.column("SELECT object_key FROM pggit.read_catalog() WHERE definition::text LIKE '%secret%' "
                 + "OR definition::text LIKE '%never-recorded%' OR definition::text LIKE '%not recorded%'"), "no password is read");
         KINDS.keySet().forEach(k -> proved(k, "captured"));
+    }
+
+    @Test
+    void theModelsObjectKindsAreTheKindsTheReaderProduces() {
+        assertEquals(List.copyOf(KINDS.keySet()), Arrays.stream(ObjectKind.values()).map(ObjectKind::sqlName).toList(),
+                "ObjectKind lists the coverage table's kinds, in its order");
+        for (List<String> r : source.rows("SELECT kind, object_key FROM pggit.read_catalog()")) {
+            assertEquals(r.get(0), ObjectKey.parse(r.get(1)).kind().sqlName(), r.get(1));
+        }
     }
 
     @Test

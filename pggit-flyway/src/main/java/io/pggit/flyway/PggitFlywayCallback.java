@@ -1,9 +1,9 @@
 package io.pggit.flyway;
 
-import io.pggit.core.MigrationRun;
 import io.pggit.core.PggitConfig;
-import io.pggit.core.SideConnection;
-import io.pggit.core.model.MigrationRecord;
+import io.pggit.core.model.MigrationLink;
+import io.pggit.core.run.MigrationRun;
+import io.pggit.core.run.SideConnection;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
@@ -119,8 +119,8 @@ public class PggitFlywayCallback implements Callback {
         return conf.getSchemas().length > 0 ? conf.getSchemas()[0] : null;
     }
 
-    static MigrationRecord record(MigrationInfo info) {
-        return MigrationRecord.flyway(
+    static MigrationLink record(MigrationInfo info) {
+        return MigrationLink.flyway(
                 Optional.ofNullable(info.getVersion()).map(Object::toString),
                 info.getType() == null ? null : info.getType().name(),
                 info.getDescription(),

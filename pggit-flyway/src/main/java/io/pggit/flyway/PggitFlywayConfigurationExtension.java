@@ -1,26 +1,55 @@
 package io.pggit.flyway;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pggit.core.PggitConfig;
+import io.pggit.core.PggitSetting;
 import org.flywaydb.core.extensibility.ConfigurationExtension;
 
+import java.lang.reflect.Field;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Declares pggit's settings in Flyway's own configuration, namespace {@code pggit}:
- * {@code flyway.pggit.enabled}, {@code flyway.pggit.failOnError}, {@code flyway.pggit.driftScan},
- * {@code flyway.pggit.install}, and the tracking rules {@code flyway.pggit.trackSchemas},
- * {@code ignoreSchemas}, {@code trackOperations}, {@code ignoreOperations}, {@code ignorePatterns}
- * (comma-separated), {@code trackOwners}, {@code trackPrivileges}, {@code trackComments} (true/false) (in {@code flyway.conf}, {@code flyway.toml} as
- * {@code [flyway.pggit]}, or {@code FLYWAY_PGGIT_*} environment variables). Values stay strings
- * here; {@link PggitConfig#from} validates them and names the bad key.
+ * Declares pggit's settings ({@link PggitSetting}) in Flyway's own configuration, namespace
+ * {@code pggit}: {@code flyway.pggit.enabled}, {@code flyway.pggit.failOnError} … in
+ * {@code flyway.conf}, {@code flyway.toml} as {@code [flyway.pggit]}, or {@code FLYWAY_PGGIT_*}
+ * environment variables ({@code FLYWAY_PGGIT_FAIL_ON_ERROR}). Values stay strings here;
+ * {@link PggitConfig#from} validates them and names the bad key.
+ *
+ * <p>Flyway binds a namespace's keys to the extension's declared fields of the same names (it
+ * matches keys against {@code getDeclaredFields()}, converts with Jackson and merges field by
+ * field), so there is one {@code String} field per {@link PggitSetting}, named by its key; the
+ * class fails to load if one is missing. Everything else iterates {@link PggitSetting}.
  */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
 public class PggitFlywayConfigurationExtension implements ConfigurationExtension {
 
     static final String PREFIX = "flyway.pggit.";
+    static final String ENVIRONMENT_PREFIX = "FLYWAY_PGGIT_";
 
+    /** The field of each setting. */
+    private static final Map<PggitSetting, Field> FIELDS;
+
+    static {
+        Map<PggitSetting, Field> fields = new EnumMap<>(PggitSetting.class);
+        for (PggitSetting s : PggitSetting.values()) {
+            try {
+                fields.put(s, PggitFlywayConfigurationExtension.class.getDeclaredField(s.key()));
+            } catch (NoSuchFieldException e) {
+                throw new ExceptionInInitializerError("PggitFlywayConfigurationExtension has no field for setting " + s.key());
+            }
+        }
+        FIELDS = Collections.unmodifiableMap(fields);
+    }
+
+    // one per PggitSetting, named by its key (see the class comment)
+    @JsonProperty("enabled")   // Plugin.isEnabled() would otherwise claim the key
     private String enabled;
     private String failOnError;
     private String driftScan;
@@ -41,73 +70,46 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
 
     @Override
     public String getConfigurationParameterFromEnvironmentVariable(String environmentVariable) {
-        switch (environmentVariable) {
-            case "FLYWAY_PGGIT_ENABLED":
-                return PREFIX + "enabled";
-            case "FLYWAY_PGGIT_FAIL_ON_ERROR":
-                return PREFIX + "failOnError";
-            case "FLYWAY_PGGIT_DRIFT_SCAN":
-                return PREFIX + "driftScan";
-            case "FLYWAY_PGGIT_INSTALL":
-                return PREFIX + "install";
-            case "FLYWAY_PGGIT_TRACK_SCHEMAS":
-                return PREFIX + "trackSchemas";
-            case "FLYWAY_PGGIT_IGNORE_SCHEMAS":
-                return PREFIX + "ignoreSchemas";
-            case "FLYWAY_PGGIT_TRACK_OPERATIONS":
-                return PREFIX + "trackOperations";
-            case "FLYWAY_PGGIT_IGNORE_OPERATIONS":
-                return PREFIX + "ignoreOperations";
-            case "FLYWAY_PGGIT_IGNORE_PATTERNS":
-                return PREFIX + "ignorePatterns";
-            case "FLYWAY_PGGIT_TRACK_OWNERS":
-                return PREFIX + "trackOwners";
-            case "FLYWAY_PGGIT_TRACK_PRIVILEGES":
-                return PREFIX + "trackPrivileges";
-            case "FLYWAY_PGGIT_TRACK_COMMENTS":
-                return PREFIX + "trackComments";
-            default:
-                return null;
-        }
+        return Arrays.stream(PggitSetting.values())
+                .filter(s -> (ENVIRONMENT_PREFIX + s.environmentSuffix()).equals(environmentVariable))
+                .map(s -> PREFIX + s.key()).findFirst().orElse(null);
     }
 
     @Override
     public void extractParametersFromConfiguration(Map<String, String> configuration) {
-        enabled = take(configuration, "enabled", enabled);
-        failOnError = take(configuration, "failOnError", failOnError);
-        driftScan = take(configuration, "driftScan", driftScan);
-        install = take(configuration, "install", install);
-        trackSchemas = take(configuration, "trackSchemas", trackSchemas);
-        ignoreSchemas = take(configuration, "ignoreSchemas", ignoreSchemas);
-        trackOperations = take(configuration, "trackOperations", trackOperations);
-        ignoreOperations = take(configuration, "ignoreOperations", ignoreOperations);
-        ignorePatterns = take(configuration, "ignorePatterns", ignorePatterns);
-        trackOwners = take(configuration, "trackOwners", trackOwners);
-        trackPrivileges = take(configuration, "trackPrivileges", trackPrivileges);
-        trackComments = take(configuration, "trackComments", trackComments);
-    }
-
-    private static String take(Map<String, String> configuration, String key, String current) {
-        String v = configuration.remove(PREFIX + key);
-        return v != null ? v : current;
+        for (PggitSetting s : PggitSetting.values()) {
+            String v = configuration.remove(PREFIX + s.key());
+            if (v != null) {
+                set(s, v);
+            }
+        }
     }
 
     /** The validated settings. */
     public PggitConfig toConfig() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("enabled", enabled);
-        m.put("failOnError", failOnError);
-        m.put("driftScan", driftScan);
-        m.put("install", install);
-        m.put("trackSchemas", trackSchemas);
-        m.put("ignoreSchemas", ignoreSchemas);
-        m.put("trackOperations", trackOperations);
-        m.put("ignoreOperations", ignoreOperations);
-        m.put("ignorePatterns", ignorePatterns);
-        m.put("trackOwners", trackOwners);
-        m.put("trackPrivileges", trackPrivileges);
-        m.put("trackComments", trackComments);
+        for (PggitSetting s : PggitSetting.values()) {
+            m.put(s.key(), get(s));
+        }
         return PggitConfig.from(m, PREFIX);
+    }
+
+    /** The value of a setting as configured, null when unset. */
+    public String get(PggitSetting s) {
+        try {
+            return (String) FIELDS.get(s).get(this);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);   // a field of this class
+        }
+    }
+
+    /** Sets a setting's value (null: unset). */
+    public void set(PggitSetting s, String value) {
+        try {
+            FIELDS.get(s).set(this, value);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -118,103 +120,5 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
     @JsonIgnore
     public boolean isEnabled() {
         return true;
-    }
-
-    @JsonProperty("enabled")
-    public String getEnabled() {
-        return enabled;
-    }
-
-    @JsonProperty("enabled")
-    public void setEnabled(String enabled) {
-        this.enabled = enabled;
-    }
-
-    public String getFailOnError() {
-        return failOnError;
-    }
-
-    public void setFailOnError(String failOnError) {
-        this.failOnError = failOnError;
-    }
-
-    public String getDriftScan() {
-        return driftScan;
-    }
-
-    public void setDriftScan(String driftScan) {
-        this.driftScan = driftScan;
-    }
-
-    public String getInstall() {
-        return install;
-    }
-
-    public void setInstall(String install) {
-        this.install = install;
-    }
-
-    public String getTrackSchemas() {
-        return trackSchemas;
-    }
-
-    public void setTrackSchemas(String trackSchemas) {
-        this.trackSchemas = trackSchemas;
-    }
-
-    public String getIgnoreSchemas() {
-        return ignoreSchemas;
-    }
-
-    public void setIgnoreSchemas(String ignoreSchemas) {
-        this.ignoreSchemas = ignoreSchemas;
-    }
-
-    public String getTrackOperations() {
-        return trackOperations;
-    }
-
-    public void setTrackOperations(String trackOperations) {
-        this.trackOperations = trackOperations;
-    }
-
-    public String getIgnoreOperations() {
-        return ignoreOperations;
-    }
-
-    public void setIgnoreOperations(String ignoreOperations) {
-        this.ignoreOperations = ignoreOperations;
-    }
-
-    public String getIgnorePatterns() {
-        return ignorePatterns;
-    }
-
-    public void setIgnorePatterns(String ignorePatterns) {
-        this.ignorePatterns = ignorePatterns;
-    }
-
-    public String getTrackOwners() {
-        return trackOwners;
-    }
-
-    public void setTrackOwners(String trackOwners) {
-        this.trackOwners = trackOwners;
-    }
-
-    public String getTrackPrivileges() {
-        return trackPrivileges;
-    }
-
-    public void setTrackPrivileges(String trackPrivileges) {
-        this.trackPrivileges = trackPrivileges;
-    }
-
-    public String getTrackComments() {
-        return trackComments;
-    }
-
-    public void setTrackComments(String trackComments) {
-        this.trackComments = trackComments;
     }
 }

@@ -1,7 +1,7 @@
 package io.pggit.liquibase;
 
-import io.pggit.core.MigrationRun;
-import io.pggit.core.model.MigrationRecord;
+import io.pggit.core.model.MigrationLink;
+import io.pggit.core.run.MigrationRun;
 import liquibase.Scope;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
@@ -71,7 +71,7 @@ public class PggitChangeExecListener extends AbstractChangeExecListener implemen
             return;
         }
         run.toolDeploymentId(Scope.getCurrentScope().getDeploymentId());
-        MigrationRecord m = record(changeSet, execType.name());
+        MigrationLink m = record(changeSet, execType.name());
         if (execType == ChangeSet.ExecType.FAILED) {
             run.migrationFailed(m, "changeset failed with failOnError=false");
         } else if (execType != ChangeSet.ExecType.SKIPPED) {
@@ -104,11 +104,11 @@ public class PggitChangeExecListener extends AbstractChangeExecListener implemen
         return ((JdbcConnection) database.getConnection()).getUnderlyingConnection();
     }
 
-    static MigrationRecord record(ChangeSet cs, String execType) {
+    static MigrationLink record(ChangeSet cs, String execType) {
         String contexts = cs.getContextFilter() == null || cs.getContextFilter().isEmpty() ? null : cs.getContextFilter().toString();
         String labels = cs.getLabels() == null || cs.getLabels().isEmpty() ? null : cs.getLabels().toString();
         String description = cs.getComments() != null && !cs.getComments().isBlank() ? cs.getComments() : cs.getDescription();
-        return MigrationRecord.liquibase(cs.getId(), cs.getAuthor(), cs.getFilePath(), description,
+        return MigrationLink.liquibase(cs.getId(), cs.getAuthor(), cs.getFilePath(), description,
                 cs.generateCheckSum(ChecksumVersion.latest()).toString(), contexts, labels, execType);
     }
 }

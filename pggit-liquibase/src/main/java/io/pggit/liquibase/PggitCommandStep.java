@@ -1,8 +1,8 @@
 package io.pggit.liquibase;
 
-import io.pggit.core.MigrationRun;
 import io.pggit.core.PggitConfig;
-import io.pggit.core.SideConnection;
+import io.pggit.core.run.MigrationRun;
+import io.pggit.core.run.SideConnection;
 import liquibase.changelog.visitor.ChangeExecListener;
 import liquibase.changelog.visitor.DefaultChangeExecListener;
 import liquibase.command.CommandOverride;

@@ -11,6 +11,9 @@ import static java.util.Objects.requireNonNull;
  * tree, parents, author, time, origin and message (deterministic, never random).
  *
  * @param id           64 hex digits
+ * @param tree         the hash of its root tree node (64 hex digits): equal trees, equal schema states
+ * @param parents      the ids of its parent commits, first parent first; empty for a root commit
+ *                     (the baseline, or the oldest commit kept by a purge), two for a merge
  * @param committedAt  when it was written
  * @param author       the database role (or the author a tool gave)
  * @param origin       baseline, migration, deployment, manual, drift or rollback
@@ -19,10 +22,12 @@ import static java.util.Objects.requireNonNull;
  * @param deploymentId the deployment it belongs to, if any
  * @param migrations   the migrations that produced it, e.g. {@code flyway 3}
  */
-public record Commit(String id, Instant committedAt, String author, String origin, String message, String summary,
+public record Commit(String id, String tree, List<String> parents, Instant committedAt, String author, String origin, String message, String summary,
                      Optional<Long> deploymentId, List<String> migrations) {
     public Commit {
         requireNonNull(id, "id");
+        requireNonNull(tree, "tree");
+        parents = List.copyOf(parents);
         requireNonNull(committedAt, "committedAt");
         requireNonNull(deploymentId, "deploymentId");
         migrations = List.copyOf(migrations);

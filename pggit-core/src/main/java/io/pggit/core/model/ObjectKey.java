@@ -10,34 +10,30 @@ import static java.util.Objects.requireNonNull;
  * argument types from {@code oidvectortypes(pg_proc.proargtypes)}, so overloads are distinct),
  * {@code index:command.tb_meter.idx_meter_time} (children carry their table). Keys never contain OIDs.
  *
- * @param kind     schema, table, view, materialized_view, sequence, index, constraint, trigger,
- *                 function, procedure, aggregate, type, domain, extension
+ * @param kind     one of the {@link ObjectKind}s the catalog reader produces
  * @param identity the qualified name as above
  */
-public record ObjectKey(String kind, String identity) {
+public record ObjectKey(ObjectKind kind, String identity) {
     public ObjectKey {
         requireNonNull(kind, "kind");
         requireNonNull(identity, "identity");
-        if (kind.isEmpty() || kind.contains(":")) {
-            throw new IllegalArgumentException("object kind must be non-empty and contain no ':' but was \"" + kind + "\"");
-        }
     }
 
     /**
      * Parses {@code kind:identity}.
      *
-     * @throws IllegalArgumentException when there is no {@code :}
+     * @throws IllegalArgumentException when there is no {@code :}, or the kind is not an {@link ObjectKind}
      */
     public static ObjectKey parse(String key) {
         int colon = key.indexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException("object key must look like kind:identity, e.g. table:app.t, but was \"" + key + "\"");
         }
-        return new ObjectKey(key.substring(0, colon), key.substring(colon + 1));
+        return new ObjectKey(ObjectKind.ofSqlName(key.substring(0, colon)), key.substring(colon + 1));
     }
 
     @Override
     public String toString() {
-        return kind + ":" + identity;
+        return kind.sqlName() + ":" + identity;
     }
 }

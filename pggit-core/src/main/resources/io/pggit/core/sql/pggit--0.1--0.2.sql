@@ -1653,6 +1653,139 @@ END
 $$;
 COMMENT ON FUNCTION pggit.baseline() IS 'Writes the baseline commit of a fresh installation (origin baseline, a full scan) and returns its id, null when there is nothing to track; after pggit:uninstall (database setting pggit.uninstalled_at) records the restart in pggit.history_restart and resets the setting. Raises object_not_in_prerequisite_state when the history already has commits.';
 
+-- pggit.log() also returns each commit's tree and parents (a new result type: dropped, re-created).
+DROP FUNCTION pggit.log(integer);
+-- ==== api/porcelain.sql =========================================================================
+
+-- Porcelain: what psql users call (commit, status, drift, log, show, diff, object_history).
+
+CREATE OR REPLACE FUNCTION pggit.commit(message text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    cid text;
+BEGIN
+    PERFORM pggit.require_text(message, 'the commit message');
+    IF EXISTS (SELECT 1 FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' AND NOT d.auto_commit) THEN
+        RAISE EXCEPTION 'pggit: deployment "%" is open: its changes become one commit at pggit.end_deployment()',
+              (SELECT d.name FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1)
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'End it with pggit.end_deployment(commit_message), or begin it with auto_commit => true to allow commits inside it.';
+    END IF;
+    cid := pggit.commit_changes(message, 'manual', NULL, NULL, false);
+    IF cid IS NULL THEN
+        RAISE NOTICE 'pggit: nothing to commit (no journaled change to a tracked object)';
+    END IF;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.commit(text) IS
+    'Commits journaled changes (DDL since the last commit) on HEAD with the given message; returns the commit id (hex SHA-256), or null with a notice when nothing tracked changed.';
+
+CREATE OR REPLACE FUNCTION pggit.status()
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, detail jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pggit.refresh_tracking_windows();
+    RETURN QUERY
+    SELECT c.change, c.object_key, c.old_key, c.kind,
+           CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
+      FROM pggit.compute_changes(false, (SELECT coalesce(max(j.id), 0) FROM pggit.journal j)) c
+     WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+     ORDER BY c.object_key;
+END
+$$;
+COMMENT ON FUNCTION pggit.status() IS
+    'Journaled but uncommitted changes that the tracking rules keep: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key).';
+
+CREATE OR REPLACE FUNCTION pggit.drift()
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- note names a window when tracking was off that explains the change: a pause during which the
+-- object was changed, or an emergency disable since the object was last committed.
+BEGIN
+    PERFORM pggit.refresh_tracking_windows();
+    RETURN QUERY
+    SELECT c.change, c.object_key, c.old_key, c.kind, c.old_hash, c.new_hash,
+           coalesce(
+               (SELECT format('changed while tracking was paused (%s to %s)', w.started_at, coalesce(w.ended_at, w.ends_at))
+                  FROM pggit.untracked_change u JOIN pggit.tracking_window w ON w.id = u.window_id
+                 WHERE u.object_identity IN (pggit.key_identity(c.object_key), pggit.key_identity(c.old_key))
+                 ORDER BY u.recorded_at DESC LIMIT 1),
+               (SELECT format('tracking was disabled from %s to %s: the change may come from then', w.started_at,
+                              coalesce(w.ended_at::text, 'now'))
+                  FROM pggit.tracking_window w
+                 WHERE w.kind = 'emergency'
+                   AND coalesce(w.ended_at, 'infinity') > coalesce((SELECT max(cm.committed_at) FROM pggit.change ch
+                                                                     JOIN pggit.commit cm ON cm.id = ch.commit_id
+                                                                    WHERE ch.object_key = c.object_key), '-infinity')
+                 ORDER BY w.started_at DESC LIMIT 1))
+      FROM pggit.compute_changes(true, 0) c
+     WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+     ORDER BY c.object_key;
+END
+$$;
+COMMENT ON FUNCTION pggit.drift() IS
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object; note says when tracking was off for it. Empty when the database is exactly HEAD.';
+
+CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
+    RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
+                   deployment_id bigint, migration text, tree text, parents text[])
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+WITH RECURSIVE anc(id) AS (
+    SELECT pggit.head_commit()
+    UNION
+    SELECT unnest(c.parents) FROM anc JOIN pggit.commit c ON c.id = anc.id
+)
+SELECT c.id, c.committed_at, c.author, c.origin, c.message, pggit.commit_summary(c.id), c.deployment_id,
+       (SELECT string_agg(l.tool || ' ' || coalesce(l.migration_id, l.script), ', ' ORDER BY l.id)
+          FROM pggit.migration_link l WHERE l.commit_id = c.id AND l.new_commit),
+       c.tree, c.parents
+  FROM anc JOIN pggit.commit c ON c.id = anc.id
+ ORDER BY c.seq DESC
+ LIMIT max_count
+$$;
+COMMENT ON FUNCTION pggit.log(integer) IS 'The history of HEAD, newest first, at most max_count commits, with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash and its parents (first parent first).';
+
+CREATE OR REPLACE FUNCTION pggit.show(rev text DEFAULT 'HEAD')
+    RETURNS TABLE (commit_id text, change text, object_key text, old_key text, kind text,
+                   old_definition jsonb, new_definition jsonb, detail jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT ch.commit_id, ch.change, ch.object_key, ch.old_key, ch.kind, ob.definition, nb.definition, ch.detail
+  FROM pggit.change ch
+  LEFT JOIN pggit.blob ob ON ob.hash = ch.old_hash
+  LEFT JOIN pggit.blob nb ON nb.hash = ch.new_hash
+ WHERE ch.commit_id = pggit.resolve(rev)
+ ORDER BY ch.object_key
+$$;
+COMMENT ON FUNCTION pggit.show(text) IS 'What one commit changed (rev: id, unique prefix, branch or HEAD~N), per object, with definitions before and after.';
+
+CREATE OR REPLACE FUNCTION pggit.diff(from_rev text, to_rev text DEFAULT 'HEAD')
+    RETURNS TABLE (change text, object_key text, kind text, old_definition jsonb, new_definition jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT d.change, d.object_key, d.kind, ob.definition, nb.definition
+  FROM pggit.diff_trees((SELECT c.tree FROM pggit.commit c WHERE c.id = pggit.resolve(from_rev)),
+                        (SELECT c.tree FROM pggit.commit c WHERE c.id = pggit.resolve(to_rev))) d
+  LEFT JOIN pggit.blob ob ON ob.hash = d.old_hash
+  LEFT JOIN pggit.blob nb ON nb.hash = d.new_hash
+ ORDER BY d.object_key
+$$;
+COMMENT ON FUNCTION pggit.diff(text, text) IS 'Objects added (A), deleted (D) or modified (M) between the trees of two revisions, with both definitions.';
+
+CREATE OR REPLACE FUNCTION pggit.object_history(object_name text)
+    RETURNS TABLE (commit_id text, committed_at timestamptz, change text, object_key text, old_key text,
+                   message text, definition jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- object_name: a full key ('table:command.tb_meter') or an identity ('command.tb_meter').
+SELECT c.id, c.committed_at, ch.change, ch.object_key, ch.old_key, c.message, b.definition
+  FROM pggit.change ch
+  JOIN pggit.commit c ON c.id = ch.commit_id
+  LEFT JOIN pggit.blob b ON b.hash = ch.new_hash
+ WHERE ch.object_key = object_name OR ch.identity = object_name
+    OR ch.old_key = object_name OR pggit.key_identity(ch.old_key) = object_name
+ ORDER BY c.seq
+$$;
+COMMENT ON FUNCTION pggit.object_history(text) IS 'Every commit that added, modified, renamed or deleted the object, oldest first; object_name is a key (kind:identity) or an identity such as command.tb_meter.';
+
 -- ==== release.sql ===============================================================================
 
 -- The version this install script or upgrade step brings; written last.

@@ -1978,7 +1978,7 @@ COMMENT ON FUNCTION pggit.drift() IS
 
 CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
-                   deployment_id bigint, migration text)
+                   deployment_id bigint, migration text, tree text, parents text[])
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 WITH RECURSIVE anc(id) AS (
     SELECT pggit.head_commit()
@@ -1987,12 +1987,13 @@ WITH RECURSIVE anc(id) AS (
 )
 SELECT c.id, c.committed_at, c.author, c.origin, c.message, pggit.commit_summary(c.id), c.deployment_id,
        (SELECT string_agg(l.tool || ' ' || coalesce(l.migration_id, l.script), ', ' ORDER BY l.id)
-          FROM pggit.migration_link l WHERE l.commit_id = c.id AND l.new_commit)
+          FROM pggit.migration_link l WHERE l.commit_id = c.id AND l.new_commit),
+       c.tree, c.parents
   FROM anc JOIN pggit.commit c ON c.id = anc.id
  ORDER BY c.seq DESC
  LIMIT max_count
 $$;
-COMMENT ON FUNCTION pggit.log(integer) IS 'The history of HEAD, newest first, at most max_count commits, with a change summary and the migrations linked to each commit.';
+COMMENT ON FUNCTION pggit.log(integer) IS 'The history of HEAD, newest first, at most max_count commits, with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash and its parents (first parent first).';
 
 CREATE OR REPLACE FUNCTION pggit.show(rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, change text, object_key text, old_key text, kind text,

@@ -1,9 +1,12 @@
-package io.pggit.core;
+package io.pggit.core.run;
 
+import io.pggit.core.Pggit;
+import io.pggit.core.PggitConfig;
+import io.pggit.core.PggitException;
+import io.pggit.core.PggitSession;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.InstallResult;
-import io.pggit.core.model.MigrationRecord;
-import io.pggit.core.model.RecordedMigration;
+import io.pggit.core.model.MigrationLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +112,7 @@ public final class MigrationRun {
      * @return what was recorded, empty when pggit failed and {@code failOnError} is false
      * @throws PggitException when pggit failed and {@code failOnError} is true
      */
-    public Optional<RecordedMigration> migrationSucceeded(Connection migrationConnection, MigrationRecord m) {
+    public Optional<MigrationLink> migrationSucceeded(Connection migrationConnection, MigrationLink m) {
         return capture(migrationConnection, m, false);
     }
 
@@ -117,13 +120,13 @@ public final class MigrationRun {
      * Records a rolled-back changeset, as {@link #migrationSucceeded}: a commit of origin
      * {@code rollback} holding what the rollback did, linked to the changeset it undid.
      */
-    public Optional<RecordedMigration> migrationRolledBack(Connection migrationConnection, MigrationRecord m) {
+    public Optional<MigrationLink> migrationRolledBack(Connection migrationConnection, MigrationLink m) {
         return capture(migrationConnection, m, true);
     }
 
-    private Optional<RecordedMigration> capture(Connection migrationConnection, MigrationRecord m, boolean rollback) {
+    private Optional<MigrationLink> capture(Connection migrationConnection, MigrationLink m, boolean rollback) {
         PggitSession s = Pggit.on(migrationConnection);
-        RecordedMigration r;
+        MigrationLink r;
         if (config.failOnError()) {
             // an error fails the migration: the tool rolls its transaction back
             r = rollback ? s.recordRollback(deploymentId, m) : s.recordMigration(deploymentId, m, true, null);
@@ -147,7 +150,7 @@ public final class MigrationRun {
             commits++;
         }
         LOG.info("{}{} -> commit {}: {}", rollback ? "rollback of " : "", m.label(),
-                r.commitId().map(id -> id.substring(0, 7)).orElse("(none)"), r.summary());
+                r.commitId().map(id -> id.substring(0, 7)).orElse("(none)"), r.summary().orElse(""));
         return Optional.of(r);
     }
 
@@ -173,7 +176,7 @@ public final class MigrationRun {
     }
 
     /** Records a migration that failed: a link without a commit, on a connection of its own. */
-    public void migrationFailed(MigrationRecord m, String error) {
+    public void migrationFailed(MigrationLink m, String error) {
         try {
             failedMigrations++;
             side.call(c -> Pggit.on(c).recordMigration(deploymentId, m, false, error));
@@ -189,7 +192,7 @@ public final class MigrationRun {
      * connection when there is one (inside its transaction, which the tool commits: the side
      * connection must not commit or roll back a migration's work), else on the side connection.
      */
-    private Optional<RecordedMigration> captureFailed(MigrationRecord m, Exception e, Connection migrationConnection) {
+    private Optional<MigrationLink> captureFailed(MigrationLink m, Exception e, Connection migrationConnection) {
         failures++;
         String sqlState = e instanceof SQLException se ? se.getSQLState()
                 : e.getCause() instanceof SQLException se2 ? se2.getSQLState() : null;

@@ -1,8 +1,12 @@
-package io.pggit.core;
+package io.pggit.core.run;
+
+import io.pggit.core.PggitException;
+import io.pggit.core.internal.jdbc.Sql;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 
 import static java.util.Objects.requireNonNull;
 
@@ -38,7 +42,7 @@ public interface SideConnection {
                     c.setAutoCommit(true);
                     return work.apply(c);
                 } catch (SQLException e) {
-                    throw PggitSession.failure("write pggit's run records", e);
+                    throw failed(e, () -> { });
                 }
             }
         };
@@ -61,14 +65,11 @@ public interface SideConnection {
                     }
                     return result;
                 } catch (SQLException e) {
-                    try {
+                    throw failed(e, () -> {
                         if (!connection.getAutoCommit()) {
                             connection.rollback();
                         }
-                    } catch (SQLException rollbackFailure) {
-                        e.addSuppressed(rollbackFailure);
-                    }
-                    throw PggitSession.failure("write pggit's run records", e);
+                    });
                 }
             }
         };
@@ -83,7 +84,7 @@ public interface SideConnection {
         return new SideConnection() {
             @Override
             public <T> T call(Work<T> work) {
-                java.sql.Savepoint sp = null;
+                Savepoint sp = null;
                 try {
                     if (!connection.getAutoCommit()) {
                         sp = connection.setSavepoint("pggit_side");
@@ -94,16 +95,30 @@ public interface SideConnection {
                     }
                     return result;
                 } catch (SQLException e) {
-                    if (sp != null) {
-                        try {
-                            connection.rollback(sp);
-                        } catch (SQLException rollbackFailure) {
-                            e.addSuppressed(rollbackFailure);
+                    Savepoint taken = sp;
+                    throw failed(e, () -> {
+                        if (taken != null) {
+                            connection.rollback(taken);
                         }
-                    }
-                    throw PggitSession.failure("write pggit's run records", e);
+                    });
                 }
             }
         };
+    }
+
+    /** Undoes a side call's work after it failed. */
+    @FunctionalInterface
+    interface Undo {
+        void run() throws SQLException;
+    }
+
+    /** The failure of a side call, after {@code undo} (whose own failure is kept as suppressed). */
+    private static PggitException failed(SQLException e, Undo undo) {
+        try {
+            undo.run();
+        } catch (SQLException undoFailure) {
+            e.addSuppressed(undoFailure);
+        }
+        return Sql.failure("write pggit's run records", e);
     }
 }
