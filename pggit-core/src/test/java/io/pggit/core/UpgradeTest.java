@@ -70,7 +70,14 @@ class UpgradeTest {
                 "CREATE FUNCTION command.process_meter(id uuid, data jsonb) RETURNS int LANGUAGE sql AS 'SELECT 1'",
                 "SELECT * FROM pggit.record_migration(" + dep + ", '{\"tool\":\"flyway\",\"id\":\"3\",\"description\":\"process\"}', 'success')",
                 "SELECT * FROM pggit.record_migration(" + dep + ", '{\"tool\":\"flyway\",\"id\":\"4\",\"description\":\"broken\"}', 'failed', 'syntax error')",
+                "SELECT pggit.set_tool_deployment_id(" + dep + ", 'lb-4711')",
+                "CREATE INDEX tb_reading_value ON command.tb_reading (value)",
+                "SELECT * FROM pggit.record_migration_fail_open(" + dep + ", '{\"tool\":\"flyway\",\"id\":\"5\",\"description\":\"index\"}')",
+                "SELECT pggit.record_capture_failure(" + dep + ", 'V6 broken capture', 'XX000', 'simulated')",
                 "SELECT pggit.close_deployment(" + dep + ", 'success')",
+                "SELECT pggit.track_cqrs_change('CREATE TABLE command.tb_cmd (id int)', 'CREATE VIEW command.v_cmd AS SELECT id FROM command.tb_cmd', '1.0.0', 'cqrs')",
+                "SELECT pggit.pause_tracking('1 hour')",
+                "SELECT pggit.resume_tracking()",
                 "SELECT pggit.track_function('command.process_meter(uuid, jsonb)', '1.2.0')",
                 "SELECT pggit.link_migration('20260101', 'flyway', 'linked by hand')",
                 // a conflict: drift recorded, then resolved by committing the live definition
@@ -84,6 +91,8 @@ class UpgradeTest {
         List<List<String>> versionsBefore = old.rows("SELECT * FROM pggit.list_function_versions('command.process_meter(uuid, jsonb)')");
         List<List<String>> rulesBefore = old.rows("SELECT * FROM pggit.rule_change ORDER BY id");
         List<List<String>> conflictsBefore = old.rows("SELECT * FROM pggit.conflict ORDER BY id");
+        List<List<String>> extrasBefore = old.rows("SELECT (SELECT count(*) FROM pggit.cqrs_commit), (SELECT count(*) FROM pggit.capture_failure), "
+                + "(SELECT count(*) FROM pggit.tracking_window), (SELECT string_agg(tool_deployment_id, ',') FROM pggit.deployment)");
         String captureBefore = old.freshCaptureTree();
         assertEquals(List.of(), old.rows("SELECT * FROM pggit.drift()"), "no drift before the upgrade");
         assertTrue(logBefore.size() >= 4, "history recorded: " + logBefore);
@@ -106,6 +115,9 @@ class UpgradeTest {
         assertEquals(versionsBefore, old.rows("SELECT * FROM pggit.list_function_versions('command.process_meter(uuid, jsonb)')"));
         assertEquals(rulesBefore, old.rows("SELECT * FROM pggit.rule_change ORDER BY id"));
         assertEquals(conflictsBefore, old.rows("SELECT * FROM pggit.conflict ORDER BY id"));
+        assertEquals(extrasBefore, old.rows("SELECT (SELECT count(*) FROM pggit.cqrs_commit), (SELECT count(*) FROM pggit.capture_failure), "
+                + "(SELECT count(*) FROM pggit.tracking_window), (SELECT string_agg(tool_deployment_id, ',') FROM pggit.deployment)"));
+        assertEquals(List.of("1", "1", "1", "lb-4711"), extrasBefore.get(0));
         assertEquals(captureBefore, old.freshCaptureTree(), "the upgraded catalog reader gives the same definitions as 0.1's");
         assertEquals(List.of(), old.rows("SELECT * FROM pggit.drift()"), "no drift after the upgrade");
         assertEquals(List.of(), old.rows("SELECT check_name, kind, subject FROM pggit.verify_consistency() WHERE severity = 'error'"));

@@ -55,6 +55,16 @@ class FlywayCheckTest {
     }
 
     @Test
+    void anUninstallAndReinstallIsARestartedHistoryWhileTheHistoryTableHoldsOlderMigrations() throws SQLException, IOException {
+        flyway().load().migrate();
+        db.pggit().uninstall(db.name(), false);
+        Files.writeString(migrations.resolve("V3__units.sql"), "CREATE TABLE public.unit (id int);");
+        flyway().load().migrate();   // the callback installs pggit again: a new history from a baseline
+        assertEquals(List.of("gap restarted_history public.flyway_schema_history"), findings());
+        assertEquals("1", db.value("SELECT count(*) FROM pggit.migration_link WHERE migration_id = '3'"), "V3 is linked in the new history");
+    }
+
+    @Test
     void ddlTypedOutsideAnyMigrationIsDrift() throws SQLException {
         flyway().load().migrate();
         db.exec("CREATE INDEX meter_hotfix ON public.meter ((id * 2))");
