@@ -2,7 +2,6 @@
 
 CREATE SCHEMA pggit;
 COMMENT ON SCHEMA pggit IS 'pggit: git for this database''s schema. See pggit.log(), pggit.status(), pggit.show(), pggit.diff().';
-GRANT USAGE ON SCHEMA pggit TO PUBLIC;
 
 CREATE TABLE pggit.schema_version (
     version      text PRIMARY KEY,

@@ -4,7 +4,15 @@ CREATE OR REPLACE FUNCTION pggit.read_catalog(classids oid[] DEFAULT NULL, objid
     RETURNS TABLE (classid oid, objid oid, kind text, schema_name text, object_key text, parent_key text,
                    definition jsonb, hash text, directive text, columns jsonb)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
-    SET plan_cache_mode = force_generic_plan AS $$
+    SET plan_cache_mode = force_generic_plan
+    -- the settings that change deparsed text, pinned so that the same catalog gives the same
+    -- definitions whatever the client's session (pg_dump pins DateStyle, IntervalStyle and
+    -- extra_float_digits for the same reason; a timestamptz partition bound or default prints in
+    -- TimeZone, a money literal in lc_monetary, a bytea one in bytea_output, a string with a
+    -- backslash per standard_conforming_strings, every name per quote_all_identifiers)
+    SET TimeZone = 'UTC' SET DateStyle = 'ISO, MDY' SET IntervalStyle = 'postgres' SET extra_float_digits = 3
+    SET bytea_output = 'hex' SET standard_conforming_strings = on SET quote_all_identifiers = off
+    SET lc_monetary = 'C' SET xmloption = 'content' AS $$
 #variable_conflict use_column
 -- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
 -- The query is driven by the wanted addresses (joins on oid), so reading a few objects costs a

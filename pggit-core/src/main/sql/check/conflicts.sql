@@ -27,14 +27,21 @@ $$;
 COMMENT ON FUNCTION pggit.detect_conflicts() IS 'Records drifted objects as open conflicts and closes those whose drift is gone; returns how many are open.';
 
 CREATE OR REPLACE FUNCTION pggit.restore_tracked(object_key text, change text, tracked jsonb) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 -- Puts one live object back to its tracked definition (change M), recreates it (D), or drops it
 -- when HEAD does not have it (A), for the kinds whose definition is a complete statement.
+-- SECURITY INVOKER, and each statement runs as the owner of the object it changes (SET ROLE, as
+-- pg_dump --use-set-session-authorization restores): never with the caller's or pggit's rights,
+-- since a stored definition (a view, a default, a function body) can call code its author wrote.
+-- The caller must be able to become that owner (a member of it; a superuser for a superuser's
+-- object); an owner that no longer exists, or a definition without one (owners not tracked), is
+-- refused. The statement is built from the definition: quote_ident / format('%I') for names.
 DECLARE
     kind text := pggit.key_kind(object_key);
     ident text := pggit.key_identity(object_key);
     live record;
     drop_stmt text;
+    create_stmt text;
 BEGIN
     SELECT r.classid, r.objid, r.definition INTO live FROM pggit.read_catalog() r WHERE r.object_key = restore_tracked.object_key;
     IF change IN ('A', 'M') THEN
@@ -44,8 +51,9 @@ BEGIN
             WHEN 'materialized_view' THEN format('DROP MATERIALIZED VIEW %s', live.objid::regclass)
             WHEN 'sequence' THEN format('DROP SEQUENCE %s', live.objid::regclass)
             WHEN 'index' THEN format('DROP INDEX %s', live.objid::regclass)
-            WHEN 'constraint' THEN format('ALTER TABLE %s DROP CONSTRAINT %I', live.definition ->> 'table', live.definition ->> 'name')
-            WHEN 'trigger' THEN format('DROP TRIGGER %I ON %s', live.definition ->> 'name', live.definition ->> 'table')
+            WHEN 'constraint' THEN format('ALTER TABLE %s DROP CONSTRAINT %I', (SELECT c.conrelid::regclass FROM pg_constraint c WHERE c.oid = live.objid),
+                                          live.definition ->> 'name')
+            WHEN 'trigger' THEN format('DROP TRIGGER %I ON %s', live.definition ->> 'name', (SELECT g.tgrelid::regclass FROM pg_trigger g WHERE g.oid = live.objid))
             WHEN 'function' THEN format('DROP FUNCTION %s', live.objid::regprocedure)
             WHEN 'procedure' THEN format('DROP PROCEDURE %s', live.objid::regprocedure)
             WHEN 'type' THEN format('DROP TYPE %s', live.objid::regtype)
@@ -59,18 +67,23 @@ BEGIN
             RAISE EXCEPTION 'pggit: use_tracked cannot drop a % yet: write a migration for %', kind, object_key
                 USING ERRCODE = 'feature_not_supported';
         END IF;
-        EXECUTE drop_stmt;
+        PERFORM pggit.execute_as_owner(drop_stmt, pggit.live_owner(live.classid, live.objid), object_key);
         RETURN drop_stmt;
     ELSIF change IN ('M', 'D') AND kind IN ('function', 'procedure', 'view', 'index', 'constraint', 'trigger') THEN
-        IF change = 'M' AND kind IN ('index', 'constraint', 'trigger') THEN
-            EXECUTE drop_stmt;
-        END IF;
-        EXECUTE CASE kind
+        create_stmt := CASE kind
             WHEN 'view' THEN format('CREATE OR REPLACE VIEW %s AS %s', ident, tracked ->> 'query')
             WHEN 'constraint' THEN format('ALTER TABLE %s ADD CONSTRAINT %I %s', tracked ->> 'table', tracked ->> 'name',
                                          tracked ->> 'definition')
             ELSE tracked ->> 'definition'
         END;
+        IF change = 'M' AND kind IN ('index', 'constraint', 'trigger') THEN
+            PERFORM pggit.execute_as_owner(drop_stmt, pggit.live_owner(live.classid, live.objid), object_key);
+        END IF;
+        -- the tracked owner of the object; an index, constraint or trigger is its table's
+        PERFORM pggit.execute_as_owner(create_stmt,
+            CASE WHEN kind IN ('index', 'constraint', 'trigger')
+                 THEN (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = to_regclass(tracked ->> 'table'))
+                 ELSE tracked ->> 'owner' END, object_key);
         RETURN format('%s %s to its tracked definition', CASE change WHEN 'M' THEN 'restored' ELSE 'recreated' END, object_key);
     ELSE
         RAISE EXCEPTION 'pggit: use_tracked cannot restore a % (change %) yet: write a migration that puts % back', kind, change, object_key
@@ -78,10 +91,50 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION pggit.restore_tracked(text, text, jsonb) IS 'Puts one live object back to its tracked definition (M), recreates it (D) or drops it (A), for the kinds whose definition is a complete statement; used by pggit.resolve_conflict.';
+COMMENT ON FUNCTION pggit.restore_tracked(text, text, jsonb) IS 'Puts one live object back to its tracked definition (M), recreates it (D) or drops it (A), for the kinds whose definition is a complete statement, each statement as the object''s owner (SET ROLE; the caller must be able to become it); used by pggit.resolve_conflict. SECURITY INVOKER.';
+
+CREATE OR REPLACE FUNCTION pggit.live_owner(classid oid, objid oid) RETURNS text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+SELECT pg_get_userbyid(CASE classid
+    WHEN 'pg_class'::regclass THEN (SELECT c.relowner FROM pg_class c WHERE c.oid = objid)
+    WHEN 'pg_proc'::regclass THEN (SELECT p.proowner FROM pg_proc p WHERE p.oid = objid)
+    WHEN 'pg_type'::regclass THEN (SELECT t.typowner FROM pg_type t WHERE t.oid = objid)
+    WHEN 'pg_namespace'::regclass THEN (SELECT n.nspowner FROM pg_namespace n WHERE n.oid = objid)
+    WHEN 'pg_extension'::regclass THEN (SELECT x.extowner FROM pg_extension x WHERE x.oid = objid)
+    WHEN 'pg_constraint'::regclass THEN (SELECT c.relowner FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE k.oid = objid)
+    WHEN 'pg_trigger'::regclass THEN (SELECT c.relowner FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE g.oid = objid)
+END)
+$$;
+COMMENT ON FUNCTION pggit.live_owner(oid, oid) IS 'The owner of a live object (its table''s for a constraint or trigger), by catalog and oid; null when unknown.';
+
+CREATE OR REPLACE FUNCTION pggit.execute_as_owner(statement text, owner text, object_key text) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- SECURITY INVOKER: runs statement as role owner (SET LOCAL ROLE), then puts the caller's role back.
+DECLARE
+    before text := current_setting('role');
+BEGIN
+    IF owner IS NULL OR NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = owner) THEN
+        RAISE EXCEPTION 'pggit: cannot restore %: its owner % does not exist (or owners are not tracked), and pggit never runs it with the caller''s rights',
+              object_key, coalesce('"' || owner || '"', '(unknown)')
+            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Write a migration that puts it back.';
+    END IF;
+    IF NOT pg_has_role(session_user, owner, 'MEMBER') THEN
+        RAISE EXCEPTION 'pggit: cannot restore %: its statements run as its owner "%", and role "%" cannot become it', object_key, owner, session_user
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = format('Run it as a member of "%s"%s.', owner, CASE WHEN (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = owner) THEN ' (a superuser)' ELSE '' END);
+    END IF;
+    PERFORM set_config('role', owner, true);
+    EXECUTE statement;
+    PERFORM set_config('role', before, true);
+END
+$$;
+COMMENT ON FUNCTION pggit.execute_as_owner(text, text, text) IS 'Runs one statement of a restore as the object''s owner (SET LOCAL ROLE) and puts the caller''s role back; refuses an owner that does not exist or that the session''s role cannot become (insufficient_privilege). SECURITY INVOKER: the statement never runs with more rights than the caller has.';
 
 CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- SECURITY INVOKER (pggit_admin): use_tracked runs DDL, which pggit.restore_tracked runs as the
+-- object's owner; the bookkeeping goes through pggit.commit_changes and the conflict's resolution
+-- columns, which pggit_admin may write.
 DECLARE
     c pggit.conflict;
     did text;

@@ -44,6 +44,10 @@ BEGIN
         RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking (or null for all)', checks
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF fix_issues AND NOT pg_has_role(session_user, 'pggit_admin', 'USAGE') THEN
+        RAISE EXCEPTION 'pggit: fix_issues => true adopts drift as a commit, which takes pggit_admin; role "%" has not got it', session_user
+            USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
+    END IF;
     PERFORM pggit.refresh_tracking_windows();
 
     IF checks IS NULL OR 'drift' = ANY (checks) THEN

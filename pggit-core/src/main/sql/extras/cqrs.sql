@@ -5,14 +5,14 @@ CREATE OR REPLACE FUNCTION pggit.record_cqrs_commit(commit_message text, change 
 DECLARE
     cid text := pggit.commit_changes(commit_message, 'manual', NULL, NULL, false);
 BEGIN
-    IF cid IS NOT NULL THEN
+    IF cid IS NOT NULL AND change IS NOT NULL THEN
         INSERT INTO pggit.cqrs_commit VALUES (cid, coalesce(change.command_operations, '{}'), coalesce(change.query_operations, '{}'),
                                               version, change.description);
     END IF;
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.record_cqrs_commit(text, pggit.cqrs_change, text) IS 'Commits the journaled changes (origin manual) and records both sides of the CQRS change with it; null when nothing tracked changed.';
+COMMENT ON FUNCTION pggit.record_cqrs_commit(text, pggit.cqrs_change, text) IS 'Commits the journaled changes (origin manual) and records both sides of the CQRS change with it (change null: the commit alone); null when nothing tracked changed.';
 
 CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(change pggit.cqrs_change, atomic boolean DEFAULT true) RETURNS text
     LANGUAGE plpgsql SECURITY INVOKER AS $$
@@ -24,7 +24,7 @@ DECLARE
     stmt text;
     pre text;
 BEGIN
-    pre := pggit.commit_changes('changes before cqrs change', 'manual', NULL, NULL, false);
+    pre := pggit.record_cqrs_commit('changes before cqrs change', NULL, NULL);   -- what was journaled before: a commit of its own
     IF atomic THEN
         FOREACH stmt IN ARRAY coalesce(change.command_operations, '{}') LOOP EXECUTE stmt; END LOOP;
         FOREACH stmt IN ARRAY coalesce(change.query_operations, '{}') LOOP EXECUTE stmt; END LOOP;
@@ -55,7 +55,7 @@ CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(command_sql text, query_sql t
 DECLARE
     cid text;
 BEGIN
-    PERFORM pggit.commit_changes('changes before cqrs change', 'manual', NULL, NULL, false);
+    PERFORM pggit.record_cqrs_commit('changes before cqrs change', NULL, NULL);   -- what was journaled before: a commit of its own
     IF command_sql IS NOT NULL THEN EXECUTE command_sql; END IF;
     IF query_sql IS NOT NULL THEN EXECUTE query_sql; END IF;
     cid := pggit.record_cqrs_commit(

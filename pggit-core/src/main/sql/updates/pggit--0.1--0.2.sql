@@ -46,4 +46,8 @@
 DROP FUNCTION pggit.log(integer);
 \ir ../api/porcelain.sql
 
+-- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
+-- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
+\ir ../security/privileges.sql
+
 \ir ../release.sql

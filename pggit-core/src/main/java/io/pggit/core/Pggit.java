@@ -80,6 +80,14 @@ public final class Pggit {
     }
 
     /**
+     * As {@link #install()}, then grants role {@code pggit_writer} to each of {@code grantTo} (the
+     * migration roles: what they need to record their runs; README, "Roles").
+     */
+    public InstallResult install(List<String> grantTo) {
+        return with(s -> s.install(List.of(), grantTo));
+    }
+
+    /**
      * Removes pggit from the database: its event triggers and schema {@code pggit} with all the
      * history it recorded, in one transaction under the install lock; roles stay. A later install
      * starts a new history whose baseline commit says when the earlier one was removed.

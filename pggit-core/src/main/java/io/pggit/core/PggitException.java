@@ -24,6 +24,18 @@ public class PggitException extends RuntimeException {
         }
     }
 
+    /**
+     * The role lacks the pggit role a call needs (SQLSTATE 42501): pggit_reader to read,
+     * pggit_writer to record migrations and commit, pggit_admin to pause, purge, resolve or adopt.
+     */
+    public static final class NotPermitted extends PggitException {
+        private static final long serialVersionUID = 1L;
+
+        public NotPermitted(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** A configuration value is invalid; the message names the key and the allowed values. */
     public static final class InvalidConfig extends PggitException {
         private static final long serialVersionUID = 1L;

@@ -68,7 +68,18 @@ public final class PggitSession {
      * @throws PggitException.NotInstalled when the role may not install it
      */
     public InstallResult install(List<String> toolTables) {
-        return sql.call("install pggit", c -> Installer.install(c, toolTables));
+        return install(toolTables, List.of());
+    }
+
+    /**
+     * Installs or upgrades pggit as {@link #install(List)}, then grants {@code pggit_writer} to each
+     * role of {@code grantTo} (the migration roles).
+     *
+     * @throws PggitException.NotInstalled when the role may not install it
+     * @throws PggitException naming a role of {@code grantTo} that does not exist
+     */
+    public InstallResult install(List<String> toolTables, List<String> grantTo) {
+        return sql.call("install pggit", c -> Installer.install(c, toolTables, grantTo));
     }
 
     /**

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -217,14 +218,43 @@ class FlywayCallbackTest {
     }
 
     @Test
-    void aRoleThatMayNotInstallMigratesOncePggitIsInstalled() throws IOException {
+    void aMigrationRoleWithoutAPggitRoleIsToldWhichToGrant() throws IOException {
         String role = "app_" + db.name();
         db.exec("CREATE ROLE " + role + " LOGIN PASSWORD 'pw'", "GRANT ALL ON SCHEMA public TO " + role);
         db.pggit().install();
         write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> Flyway.configure()
+                .dataSource(db.jdbcUrl(), role, "pw").locations("filesystem:" + migrations)
+                .callbacks(new PggitFlywayCallback()).load().migrate());
+        assertTrue(messages(e).contains("GRANT pggit_writer TO"), messages(e));
+        assertTrue(messages(e).contains("-Dpggit.grantTo="), messages(e));
+    }
+
+    @Test
+    void aMigrationRoleHoldingOnlyPggitWriterMigratesChecksDiffsAndExports(@TempDir Path export) throws IOException, SQLException {
+        String role = "writer_" + Integer.toUnsignedString(db.name().hashCode());   // short: role names stop at 63 bytes
+        db.exec("CREATE ROLE " + role + " LOGIN PASSWORD 'pw'", "GRANT ALL ON SCHEMA public TO " + role);
+        db.pggit().install(List.of(role));
+        assertEquals("t", db.value("SELECT pg_has_role('" + role + "', 'pggit_writer', 'MEMBER')::text").substring(0, 1));
+        assertEquals("f", db.value("SELECT pg_has_role('" + role + "', 'pggit_admin', 'MEMBER')::text").substring(0, 1));
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        write("V2__v.sql", "CREATE VIEW public.v AS SELECT a FROM public.t;");
         Flyway.configure().dataSource(db.jdbcUrl(), role, "pw").locations("filesystem:" + migrations)
                 .callbacks(new PggitFlywayCallback()).load().migrate();
-        assertEquals(List.of("A table:public.t"),
-                db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD')"));
+        assertEquals(List.of("A view:public.v"), db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD')"));
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setUrl(db.jdbcUrl());
+        ds.setUser(role);
+        ds.setPassword("pw");
+        io.pggit.core.Pggit asWriter = io.pggit.core.Pggit.builder(ds).build();
+        assertTrue(asWriter.drift().isEmpty(), "the drift scan as the migration role");
+        assertEquals(List.of("A view:public.v"), asWriter.diff("HEAD~1", "HEAD").stream().map(Object::toString).toList());
+        assertFalse(asWriter.export("HEAD", export).isEmpty());
+        assertEquals(3, asWriter.log(10).size(), "baseline, V1, V2");
+        try (java.sql.Connection c = ds.getConnection()) {
+            assertEquals(List.of(), io.pggit.core.check.ConsistencyCheck.run(c, List.of(migrations), false, false));
+        }
+        io.pggit.core.PggitException refused = assertThrows(io.pggit.core.PggitException.NotPermitted.class, () -> asWriter.adopt("x"));
+        assertTrue(refused.getMessage().contains("pggit_admin"), refused.getMessage());
     }
 }

@@ -5,22 +5,34 @@ import io.pggit.core.PggitException;
 import io.pggit.core.model.InstallResult;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Installs or upgrades pggit's SQL layer in the database (needs a superuser: event triggers do).
  * A fresh install into a database with objects records a baseline commit of them.
+ * {@code -Dpggit.grantTo=<role>[,<role>]} grants role pggit_writer to the migration roles.
  */
 @Mojo(name = "install", threadSafe = true, requiresProject = false)
 public class InstallMojo extends AbstractConnectionMojo {
 
+    /** Roles (comma-separated) to grant pggit_writer: the migration roles that record runs. */
+    @Parameter(property = "pggit.grantTo")
+    private String grantTo;
+
     @Override
     public void execute() throws MojoExecutionException {
         try {
-            InstallResult r = Pggit.builder(dataSource()).build().install();
+            List<String> roles = grantTo == null ? List.of()
+                    : Arrays.stream(grantTo.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+            InstallResult r = Pggit.builder(dataSource()).build().install(roles);
             getLog().info(r.changed()
                     ? "pggit " + r.version() + " installed" + r.previousVersion().map(v -> " (upgraded from " + v + ")").orElse("")
                       + r.baselineCommit().map(id -> "; baseline commit " + id.substring(0, 7)).orElse("")
                     : "pggit " + r.version() + " is already installed");
+            roles.forEach(role -> getLog().info("pggit: role " + role + " holds pggit_writer"));
         } catch (PggitException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         }

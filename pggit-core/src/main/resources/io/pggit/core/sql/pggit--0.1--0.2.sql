@@ -547,7 +547,15 @@ CREATE OR REPLACE FUNCTION pggit.read_catalog(classids oid[] DEFAULT NULL, objid
     RETURNS TABLE (classid oid, objid oid, kind text, schema_name text, object_key text, parent_key text,
                    definition jsonb, hash text, directive text, columns jsonb)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
-    SET plan_cache_mode = force_generic_plan AS $$
+    SET plan_cache_mode = force_generic_plan
+    -- the settings that change deparsed text, pinned so that the same catalog gives the same
+    -- definitions whatever the client's session (pg_dump pins DateStyle, IntervalStyle and
+    -- extra_float_digits for the same reason; a timestamptz partition bound or default prints in
+    -- TimeZone, a money literal in lc_monetary, a bytea one in bytea_output, a string with a
+    -- backslash per standard_conforming_strings, every name per quote_all_identifiers)
+    SET TimeZone = 'UTC' SET DateStyle = 'ISO, MDY' SET IntervalStyle = 'postgres' SET extra_float_digits = 3
+    SET bytea_output = 'hex' SET standard_conforming_strings = on SET quote_all_identifiers = off
+    SET lc_monetary = 'C' SET xmloption = 'content' AS $$
 #variable_conflict use_column
 -- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
 -- The query is driven by the wanted addresses (joins on oid), so reading a few objects costs a
@@ -1063,6 +1071,10 @@ BEGIN
         RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking (or null for all)', checks
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF fix_issues AND NOT pg_has_role(session_user, 'pggit_admin', 'USAGE') THEN
+        RAISE EXCEPTION 'pggit: fix_issues => true adopts drift as a commit, which takes pggit_admin; role "%" has not got it', session_user
+            USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
+    END IF;
     PERFORM pggit.refresh_tracking_windows();
 
     IF checks IS NULL OR 'drift' = ANY (checks) THEN
@@ -1248,14 +1260,21 @@ $$;
 COMMENT ON FUNCTION pggit.detect_conflicts() IS 'Records drifted objects as open conflicts and closes those whose drift is gone; returns how many are open.';
 
 CREATE OR REPLACE FUNCTION pggit.restore_tracked(object_key text, change text, tracked jsonb) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 -- Puts one live object back to its tracked definition (change M), recreates it (D), or drops it
 -- when HEAD does not have it (A), for the kinds whose definition is a complete statement.
+-- SECURITY INVOKER, and each statement runs as the owner of the object it changes (SET ROLE, as
+-- pg_dump --use-set-session-authorization restores): never with the caller's or pggit's rights,
+-- since a stored definition (a view, a default, a function body) can call code its author wrote.
+-- The caller must be able to become that owner (a member of it; a superuser for a superuser's
+-- object); an owner that no longer exists, or a definition without one (owners not tracked), is
+-- refused. The statement is built from the definition: quote_ident / format('%I') for names.
 DECLARE
     kind text := pggit.key_kind(object_key);
     ident text := pggit.key_identity(object_key);
     live record;
     drop_stmt text;
+    create_stmt text;
 BEGIN
     SELECT r.classid, r.objid, r.definition INTO live FROM pggit.read_catalog() r WHERE r.object_key = restore_tracked.object_key;
     IF change IN ('A', 'M') THEN
@@ -1265,8 +1284,9 @@ BEGIN
             WHEN 'materialized_view' THEN format('DROP MATERIALIZED VIEW %s', live.objid::regclass)
             WHEN 'sequence' THEN format('DROP SEQUENCE %s', live.objid::regclass)
             WHEN 'index' THEN format('DROP INDEX %s', live.objid::regclass)
-            WHEN 'constraint' THEN format('ALTER TABLE %s DROP CONSTRAINT %I', live.definition ->> 'table', live.definition ->> 'name')
-            WHEN 'trigger' THEN format('DROP TRIGGER %I ON %s', live.definition ->> 'name', live.definition ->> 'table')
+            WHEN 'constraint' THEN format('ALTER TABLE %s DROP CONSTRAINT %I', (SELECT c.conrelid::regclass FROM pg_constraint c WHERE c.oid = live.objid),
+                                          live.definition ->> 'name')
+            WHEN 'trigger' THEN format('DROP TRIGGER %I ON %s', live.definition ->> 'name', (SELECT g.tgrelid::regclass FROM pg_trigger g WHERE g.oid = live.objid))
             WHEN 'function' THEN format('DROP FUNCTION %s', live.objid::regprocedure)
             WHEN 'procedure' THEN format('DROP PROCEDURE %s', live.objid::regprocedure)
             WHEN 'type' THEN format('DROP TYPE %s', live.objid::regtype)
@@ -1280,18 +1300,23 @@ BEGIN
             RAISE EXCEPTION 'pggit: use_tracked cannot drop a % yet: write a migration for %', kind, object_key
                 USING ERRCODE = 'feature_not_supported';
         END IF;
-        EXECUTE drop_stmt;
+        PERFORM pggit.execute_as_owner(drop_stmt, pggit.live_owner(live.classid, live.objid), object_key);
         RETURN drop_stmt;
     ELSIF change IN ('M', 'D') AND kind IN ('function', 'procedure', 'view', 'index', 'constraint', 'trigger') THEN
-        IF change = 'M' AND kind IN ('index', 'constraint', 'trigger') THEN
-            EXECUTE drop_stmt;
-        END IF;
-        EXECUTE CASE kind
+        create_stmt := CASE kind
             WHEN 'view' THEN format('CREATE OR REPLACE VIEW %s AS %s', ident, tracked ->> 'query')
             WHEN 'constraint' THEN format('ALTER TABLE %s ADD CONSTRAINT %I %s', tracked ->> 'table', tracked ->> 'name',
                                          tracked ->> 'definition')
             ELSE tracked ->> 'definition'
         END;
+        IF change = 'M' AND kind IN ('index', 'constraint', 'trigger') THEN
+            PERFORM pggit.execute_as_owner(drop_stmt, pggit.live_owner(live.classid, live.objid), object_key);
+        END IF;
+        -- the tracked owner of the object; an index, constraint or trigger is its table's
+        PERFORM pggit.execute_as_owner(create_stmt,
+            CASE WHEN kind IN ('index', 'constraint', 'trigger')
+                 THEN (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = to_regclass(tracked ->> 'table'))
+                 ELSE tracked ->> 'owner' END, object_key);
         RETURN format('%s %s to its tracked definition', CASE change WHEN 'M' THEN 'restored' ELSE 'recreated' END, object_key);
     ELSE
         RAISE EXCEPTION 'pggit: use_tracked cannot restore a % (change %) yet: write a migration that puts % back', kind, change, object_key
@@ -1299,10 +1324,50 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION pggit.restore_tracked(text, text, jsonb) IS 'Puts one live object back to its tracked definition (M), recreates it (D) or drops it (A), for the kinds whose definition is a complete statement; used by pggit.resolve_conflict.';
+COMMENT ON FUNCTION pggit.restore_tracked(text, text, jsonb) IS 'Puts one live object back to its tracked definition (M), recreates it (D) or drops it (A), for the kinds whose definition is a complete statement, each statement as the object''s owner (SET ROLE; the caller must be able to become it); used by pggit.resolve_conflict. SECURITY INVOKER.';
+
+CREATE OR REPLACE FUNCTION pggit.live_owner(classid oid, objid oid) RETURNS text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+SELECT pg_get_userbyid(CASE classid
+    WHEN 'pg_class'::regclass THEN (SELECT c.relowner FROM pg_class c WHERE c.oid = objid)
+    WHEN 'pg_proc'::regclass THEN (SELECT p.proowner FROM pg_proc p WHERE p.oid = objid)
+    WHEN 'pg_type'::regclass THEN (SELECT t.typowner FROM pg_type t WHERE t.oid = objid)
+    WHEN 'pg_namespace'::regclass THEN (SELECT n.nspowner FROM pg_namespace n WHERE n.oid = objid)
+    WHEN 'pg_extension'::regclass THEN (SELECT x.extowner FROM pg_extension x WHERE x.oid = objid)
+    WHEN 'pg_constraint'::regclass THEN (SELECT c.relowner FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE k.oid = objid)
+    WHEN 'pg_trigger'::regclass THEN (SELECT c.relowner FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE g.oid = objid)
+END)
+$$;
+COMMENT ON FUNCTION pggit.live_owner(oid, oid) IS 'The owner of a live object (its table''s for a constraint or trigger), by catalog and oid; null when unknown.';
+
+CREATE OR REPLACE FUNCTION pggit.execute_as_owner(statement text, owner text, object_key text) RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- SECURITY INVOKER: runs statement as role owner (SET LOCAL ROLE), then puts the caller's role back.
+DECLARE
+    before text := current_setting('role');
+BEGIN
+    IF owner IS NULL OR NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = owner) THEN
+        RAISE EXCEPTION 'pggit: cannot restore %: its owner % does not exist (or owners are not tracked), and pggit never runs it with the caller''s rights',
+              object_key, coalesce('"' || owner || '"', '(unknown)')
+            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Write a migration that puts it back.';
+    END IF;
+    IF NOT pg_has_role(session_user, owner, 'MEMBER') THEN
+        RAISE EXCEPTION 'pggit: cannot restore %: its statements run as its owner "%", and role "%" cannot become it', object_key, owner, session_user
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = format('Run it as a member of "%s"%s.', owner, CASE WHEN (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = owner) THEN ' (a superuser)' ELSE '' END);
+    END IF;
+    PERFORM set_config('role', owner, true);
+    EXECUTE statement;
+    PERFORM set_config('role', before, true);
+END
+$$;
+COMMENT ON FUNCTION pggit.execute_as_owner(text, text, text) IS 'Runs one statement of a restore as the object''s owner (SET LOCAL ROLE) and puts the caller''s role back; refuses an owner that does not exist or that the session''s role cannot become (insufficient_privilege). SECURITY INVOKER: the statement never runs with more rights than the caller has.';
 
 CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- SECURITY INVOKER (pggit_admin): use_tracked runs DDL, which pggit.restore_tracked runs as the
+-- object's owner; the bookkeeping goes through pggit.commit_changes and the conflict's resolution
+-- columns, which pggit_admin may write.
 DECLARE
     c pggit.conflict;
     did text;
@@ -1540,14 +1605,14 @@ CREATE OR REPLACE FUNCTION pggit.record_cqrs_commit(commit_message text, change 
 DECLARE
     cid text := pggit.commit_changes(commit_message, 'manual', NULL, NULL, false);
 BEGIN
-    IF cid IS NOT NULL THEN
+    IF cid IS NOT NULL AND change IS NOT NULL THEN
         INSERT INTO pggit.cqrs_commit VALUES (cid, coalesce(change.command_operations, '{}'), coalesce(change.query_operations, '{}'),
                                               version, change.description);
     END IF;
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.record_cqrs_commit(text, pggit.cqrs_change, text) IS 'Commits the journaled changes (origin manual) and records both sides of the CQRS change with it; null when nothing tracked changed.';
+COMMENT ON FUNCTION pggit.record_cqrs_commit(text, pggit.cqrs_change, text) IS 'Commits the journaled changes (origin manual) and records both sides of the CQRS change with it (change null: the commit alone); null when nothing tracked changed.';
 
 CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(change pggit.cqrs_change, atomic boolean DEFAULT true) RETURNS text
     LANGUAGE plpgsql SECURITY INVOKER AS $$
@@ -1559,7 +1624,7 @@ DECLARE
     stmt text;
     pre text;
 BEGIN
-    pre := pggit.commit_changes('changes before cqrs change', 'manual', NULL, NULL, false);
+    pre := pggit.record_cqrs_commit('changes before cqrs change', NULL, NULL);   -- what was journaled before: a commit of its own
     IF atomic THEN
         FOREACH stmt IN ARRAY coalesce(change.command_operations, '{}') LOOP EXECUTE stmt; END LOOP;
         FOREACH stmt IN ARRAY coalesce(change.query_operations, '{}') LOOP EXECUTE stmt; END LOOP;
@@ -1590,7 +1655,7 @@ CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(command_sql text, query_sql t
 DECLARE
     cid text;
 BEGIN
-    PERFORM pggit.commit_changes('changes before cqrs change', 'manual', NULL, NULL, false);
+    PERFORM pggit.record_cqrs_commit('changes before cqrs change', NULL, NULL);   -- what was journaled before: a commit of its own
     IF command_sql IS NOT NULL THEN EXECUTE command_sql; END IF;
     IF query_sql IS NOT NULL THEN EXECUTE query_sql; END IF;
     cid := pggit.record_cqrs_commit(
@@ -1785,6 +1850,115 @@ SELECT c.id, c.committed_at, ch.change, ch.object_key, ch.old_key, c.message, b.
  ORDER BY c.seq
 $$;
 COMMENT ON FUNCTION pggit.object_history(text) IS 'Every commit that added, modified, renamed or deleted the object, oldest first; object_name is a key (kind:identity) or an identity such as command.tb_meter.';
+
+-- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
+-- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
+-- ==== security/privileges.sql ===================================================================
+
+-- Privileges, PostgreSQL's own way (as contrib modules do): nothing in schema pggit is granted to
+-- PUBLIC; three NOLOGIN roles hold what each kind of user may do, each including the one before:
+--   pggit_reader  read history, status, drift, checks without fixes, tracking status, export
+--   pggit_writer  what a migration role needs: commits, deployments, links, recording migrations,
+--                 the tracking rules and property switches a build names
+--   pggit_admin   pause, emergency, purge, conflict resolution, adoption and fixes
+-- Roles are cluster-wide: created when missing, never dropped. This file runs at the end of every
+-- install script and every upgrade step, so a function added or re-created by a step gets its
+-- privileges again. PrivilegesTest holds the decision for every function: one added without a
+-- line here fails it.
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pggit_reader') THEN
+        CREATE ROLE pggit_reader NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pggit_writer') THEN
+        CREATE ROLE pggit_writer NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pggit_admin') THEN
+        CREATE ROLE pggit_admin NOLOGIN;
+    END IF;
+    IF NOT pg_has_role('pggit_writer', 'pggit_reader', 'MEMBER') THEN
+        GRANT pggit_reader TO pggit_writer;
+    END IF;
+    IF NOT pg_has_role('pggit_admin', 'pggit_writer', 'MEMBER') THEN
+        GRANT pggit_writer TO pggit_admin;
+    END IF;
+END
+$$;
+COMMENT ON ROLE pggit_reader IS 'pggit: reads history, status, drift and checks in every database where pggit is installed (GRANT pggit_reader TO <role>).';
+COMMENT ON ROLE pggit_writer IS 'pggit: what a migration role needs (commits, deployments, migration links, the build''s tracking rules); includes pggit_reader.';
+COMMENT ON ROLE pggit_admin IS 'pggit: pause, emergency, purge, conflict resolution, adoption of drift; includes pggit_writer.';
+
+REVOKE ALL ON SCHEMA pggit FROM PUBLIC;
+GRANT USAGE ON SCHEMA pggit TO pggit_reader;
+
+REVOKE ALL ON ALL TABLES IN SCHEMA pggit FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA pggit FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA pggit FROM PUBLIC;
+REVOKE ALL ON TYPE pggit.tree_edit, pggit.change_row, pggit.cqrs_change, pggit.catalog_entry FROM PUBLIC;
+GRANT USAGE ON TYPE pggit.tree_edit, pggit.change_row, pggit.cqrs_change, pggit.catalog_entry TO pggit_reader;
+
+-- The history is the reader's to read; nobody writes a table but through the functions below,
+-- except the resolution columns of a conflict, which an admin's resolve_conflict writes.
+GRANT SELECT ON ALL TABLES IN SCHEMA pggit TO pggit_reader;
+GRANT UPDATE (resolved_at, resolved_by, resolution, reason, result) ON pggit.conflict TO pggit_admin;
+
+-- reader: pure helpers and the catalog reader (SECURITY INVOKER: they see what the caller sees)
+GRANT EXECUTE ON FUNCTION
+    pggit.sha256_hex(text), pggit.require_text(text, text), pggit.key_identity(text), pggit.key_kind(text),
+    pggit.directive_of(text), pggit.without_directives(jsonb), pggit.acl_text(aclitem[], "char", oid),
+    pggit.firing_state("char"), pggit.without_properties(jsonb, boolean, boolean, boolean),
+    pggit.tracked_schemas(), pggit.tracked_relations(),
+    pggit.read_schemas(oid[]), pggit.read_relations(oid[]), pggit.read_sequences(oid[]), pggit.read_indexes(oid[]),
+    pggit.read_constraints(oid[]), pggit.read_triggers(oid[]), pggit.read_routines(oid[]), pggit.read_types(oid[]),
+    pggit.read_policies(oid[]), pggit.read_rules(oid[]), pggit.read_collations(oid[]), pggit.read_event_triggers(oid[]),
+    pggit.read_publications(oid[]), pggit.read_subscriptions(oid[]), pggit.read_foreign_data_wrappers(oid[]),
+    pggit.read_servers(oid[]), pggit.read_user_mappings(oid[]), pggit.read_default_privileges(oid[]),
+    pggit.read_extensions(oid[]), pggit.read_catalog(oid[], oid[]),
+    pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
+    pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
+    pggit.affected_objects(bigint), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
+    pggit.compute_changes(boolean, bigint), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
+    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid)
+TO pggit_reader;
+
+-- reader: history, status, drift, checks, reports
+GRANT EXECUTE ON FUNCTION
+    pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer), pggit.show(text),
+    pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
+    pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
+    pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.tracking_overhead_report(),
+    pggit.compare_environments(text, text), pggit.export_schema_snapshot(text)
+TO pggit_reader;
+
+-- writer: recording migrations, commits, deployments, links, the build's tracking rules
+GRANT EXECUTE ON FUNCTION
+    pggit.register_tool_table(text), pggit.open_deployment(text, text, text), pggit.close_deployment(bigint, text),
+    pggit.record_migration(bigint, jsonb, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
+    pggit.set_tool_deployment_id(bigint, text), pggit.record_capture_failure(bigint, text, text, text),
+    pggit.backfill_flyway_links(bigint, text, text), pggit.commit(text),
+    pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
+    pggit.configure_properties(boolean, boolean, boolean), pggit.add_ignore_pattern(text),
+    pggit.remove_ignore_pattern(text), pggit.remove_directive(text),
+    pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[]), pggit.refresh_tracking_windows(),
+    pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
+    pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
+    pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
+    pggit.detect_conflicts()
+TO pggit_writer;
+
+-- admin: pause, emergency, purge, conflicts, adoption, another run's deployment
+GRANT EXECUTE ON FUNCTION
+    pggit.pause_tracking(interval), pggit.resume_tracking(), pggit.emergency_disable(interval), pggit.emergency_enable(),
+    pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[]),
+    pggit.restore_tracked(text, text, jsonb), pggit.execute_as_owner(text, text, text), pggit.resolve_conflict(bigint, text, text),
+    pggit.purge_history(interval, boolean)
+TO pggit_admin;
+
+-- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the
+-- DDL), the installer's baseline, and tree plumbing that writes the store:
+--   pggit.journal_ddl(), pggit.journal_drop(), pggit.baseline(), pggit.put_tree(jsonb),
+--   pggit.write_tree(text, pggit.tree_edit[])
 
 -- ==== release.sql ===============================================================================
 

@@ -35,11 +35,19 @@ public final class Installer {
 
     /** The installed version, empty when pggit is not installed in this database. */
     public static Optional<String> installedVersion(Connection c) throws SQLException {
+        // through pg_class, not to_regclass: a role without USAGE on schema pggit would get an error
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT to_regclass('pggit.schema_version') IS NOT NULL")) {
+             ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace "
+                     + "WHERE n.nspname = 'pggit' AND t.relname = 'schema_version'), "
+                     + "EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = 'pggit' AND has_schema_privilege(n.oid, 'USAGE')), "
+                     + "current_user, current_database()")) {
             rs.next();
             if (!rs.getBoolean(1)) {
                 return Optional.empty();
+            }
+            if (!rs.getBoolean(2)) {
+                throw new PggitException.NotPermitted("pggit is installed in database \"" + rs.getString(4) + "\", but role \""
+                        + rs.getString(3) + "\" may not use it. " + io.pggit.core.internal.jdbc.Sql.ROLES_HINT, null);
             }
         }
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pggit.version()")) {
@@ -63,6 +71,16 @@ public final class Installer {
      * other than the defaults) as never tracked before the baseline is taken.
      */
     public static InstallResult install(Connection c, List<String> toolTables) throws SQLException {
+        return install(c, toolTables, List.of());
+    }
+
+    /**
+     * As {@link #install(Connection, List)}, then grants {@code pggit_writer} to each role of
+     * {@code grantTo} that is not a member yet (a migration role: what it needs to record its runs).
+     *
+     * @throws PggitException naming a role of {@code grantTo} that does not exist
+     */
+    public static InstallResult install(Connection c, List<String> toolTables, List<String> grantTo) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -73,6 +91,7 @@ public final class Installer {
             Optional<String> before = installedVersion(c);
             if (before.isPresent() && before.get().equals(CURRENT)) {
                 registerToolTables(c, toolTables);
+                grantWriter(c, grantTo);
                 c.commit();
                 return new InstallResult(before, CURRENT, Optional.empty());
             }
@@ -90,6 +109,7 @@ public final class Installer {
             }
             Optional<String> baseline = Optional.empty();
             registerToolTables(c, toolTables);
+            grantWriter(c, grantTo);
             if (before.isEmpty()) {
                 try (Statement s = c.createStatement();
                      ResultSet rs = s.executeQuery(
@@ -105,6 +125,28 @@ public final class Installer {
             throw e;
         } finally {
             c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static void grantWriter(Connection c, List<String> roles) throws SQLException {
+        for (String role : roles) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT x.e, CASE WHEN x.e THEN pg_has_role(?::name, 'pggit_writer', 'MEMBER') END, "
+                    + "format('GRANT pggit_writer TO %I', ?::text) FROM (SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?) AS e) x")) {
+                ps.setString(1, role);
+                ps.setString(2, role);
+                ps.setString(3, role);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        throw new PggitException("cannot grant pggit_writer to role \"" + role + "\": it does not exist (grantTo names it)");
+                    }
+                    if (!rs.getBoolean(2)) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute(rs.getString(3));
+                        }
+                    }
+                }
+            }
         }
     }
 

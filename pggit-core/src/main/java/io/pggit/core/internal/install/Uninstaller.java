@@ -89,6 +89,10 @@ public final class Uninstaller {
                 s.execute("SET LOCAL search_path = pg_catalog");   // object descriptions schema-qualified
             }
             String database = single(c, "SELECT current_database()");
+            if (!"true".equals(single(c, "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user"))) {
+                throw new PggitException("role \"" + single(c, "SELECT current_user") + "\" cannot uninstall pggit from database \""
+                        + database + "\": dropping its event triggers needs a superuser; run mvn pggit:uninstall with -Dpggit.user=postgres");
+            }
             Optional<String> version = Installer.installedVersion(c);
             if (version.isEmpty()) {
                 throw new PggitException("pggit is not installed in database \"" + database + "\": nothing to uninstall");
@@ -97,10 +101,6 @@ public final class Uninstaller {
                 throw new PggitException("uninstalling drops schema pggit and all the history it recorded in database \"" + database
                         + "\" (pggit " + version.get() + "): confirm with -Dpggit.confirm=" + database
                         + (confirmDatabase == null || confirmDatabase.isBlank() ? "" : " (the confirmation names \"" + confirmDatabase + "\")"));
-            }
-            if (!"true".equals(single(c, "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user"))) {
-                throw new PggitException("role \"" + single(c, "SELECT current_user") + "\" cannot uninstall pggit from database \""
-                        + database + "\": dropping its event triggers needs a superuser; run mvn pggit:uninstall with -Dpggit.user=postgres");
             }
             List<String> open = lines(c, "SELECT format('deployment %s (%s, %s) opened at %s by %s%s', d.id, d.name, d.tool, d.started_at, "
                     + "d.db_user, CASE WHEN d.session_alive THEN '' ELSE ', its session is gone' END) FROM pggit.open_deployments d ORDER BY d.id");

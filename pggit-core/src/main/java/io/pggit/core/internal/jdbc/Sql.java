@@ -110,9 +110,17 @@ public final class Sql {
 
     /** "pggit could not &lt;what&gt;: &lt;message&gt; [SQLSTATE xxxxx]", with {@code e} as cause. */
     public static PggitException failure(String what, SQLException e) {
-        return new PggitException("pggit could not " + what + ": " + e.getMessage()
-                + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]"), e);
+        String message = "pggit could not " + what + ": " + e.getMessage()
+                + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]");
+        return "42501".equals(e.getSQLState()) ? new PggitException.NotPermitted(message + ". " + ROLES_HINT, e)
+                : new PggitException(message, e);
     }
+
+    /** What to grant, for a refused call (README, "Roles"). */
+    public static final String ROLES_HINT = "pggit's privileges are held by roles pggit_reader (history, status, drift, checks, export), "
+            + "pggit_writer (recording migrations, commits, deployments, the build's tracking rules; includes reader) and pggit_admin "
+            + "(pause, emergency, purge, conflict resolution, adopting drift; includes writer): a superuser grants the one needed, "
+            + "e.g. GRANT pggit_writer TO <migration role>, or mvn pggit:install -Dpggit.grantTo=<migration role>";
 
     private <T> T run(String what, String sql, Object[] params, Row<T> whole) {
         return call(what, c -> {

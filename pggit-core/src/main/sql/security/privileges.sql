@@ -1,0 +1,104 @@
+-- Privileges, PostgreSQL's own way (as contrib modules do): nothing in schema pggit is granted to
+-- PUBLIC; three NOLOGIN roles hold what each kind of user may do, each including the one before:
+--   pggit_reader  read history, status, drift, checks without fixes, tracking status, export
+--   pggit_writer  what a migration role needs: commits, deployments, links, recording migrations,
+--                 the tracking rules and property switches a build names
+--   pggit_admin   pause, emergency, purge, conflict resolution, adoption and fixes
+-- Roles are cluster-wide: created when missing, never dropped. This file runs at the end of every
+-- install script and every upgrade step, so a function added or re-created by a step gets its
+-- privileges again. PrivilegesTest holds the decision for every function: one added without a
+-- line here fails it.
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pggit_reader') THEN
+        CREATE ROLE pggit_reader NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pggit_writer') THEN
+        CREATE ROLE pggit_writer NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pggit_admin') THEN
+        CREATE ROLE pggit_admin NOLOGIN;
+    END IF;
+    IF NOT pg_has_role('pggit_writer', 'pggit_reader', 'MEMBER') THEN
+        GRANT pggit_reader TO pggit_writer;
+    END IF;
+    IF NOT pg_has_role('pggit_admin', 'pggit_writer', 'MEMBER') THEN
+        GRANT pggit_writer TO pggit_admin;
+    END IF;
+END
+$$;
+COMMENT ON ROLE pggit_reader IS 'pggit: reads history, status, drift and checks in every database where pggit is installed (GRANT pggit_reader TO <role>).';
+COMMENT ON ROLE pggit_writer IS 'pggit: what a migration role needs (commits, deployments, migration links, the build''s tracking rules); includes pggit_reader.';
+COMMENT ON ROLE pggit_admin IS 'pggit: pause, emergency, purge, conflict resolution, adoption of drift; includes pggit_writer.';
+
+REVOKE ALL ON SCHEMA pggit FROM PUBLIC;
+GRANT USAGE ON SCHEMA pggit TO pggit_reader;
+
+REVOKE ALL ON ALL TABLES IN SCHEMA pggit FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA pggit FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA pggit FROM PUBLIC;
+REVOKE ALL ON TYPE pggit.tree_edit, pggit.change_row, pggit.cqrs_change, pggit.catalog_entry FROM PUBLIC;
+GRANT USAGE ON TYPE pggit.tree_edit, pggit.change_row, pggit.cqrs_change, pggit.catalog_entry TO pggit_reader;
+
+-- The history is the reader's to read; nobody writes a table but through the functions below,
+-- except the resolution columns of a conflict, which an admin's resolve_conflict writes.
+GRANT SELECT ON ALL TABLES IN SCHEMA pggit TO pggit_reader;
+GRANT UPDATE (resolved_at, resolved_by, resolution, reason, result) ON pggit.conflict TO pggit_admin;
+
+-- reader: pure helpers and the catalog reader (SECURITY INVOKER: they see what the caller sees)
+GRANT EXECUTE ON FUNCTION
+    pggit.sha256_hex(text), pggit.require_text(text, text), pggit.key_identity(text), pggit.key_kind(text),
+    pggit.directive_of(text), pggit.without_directives(jsonb), pggit.acl_text(aclitem[], "char", oid),
+    pggit.firing_state("char"), pggit.without_properties(jsonb, boolean, boolean, boolean),
+    pggit.tracked_schemas(), pggit.tracked_relations(),
+    pggit.read_schemas(oid[]), pggit.read_relations(oid[]), pggit.read_sequences(oid[]), pggit.read_indexes(oid[]),
+    pggit.read_constraints(oid[]), pggit.read_triggers(oid[]), pggit.read_routines(oid[]), pggit.read_types(oid[]),
+    pggit.read_policies(oid[]), pggit.read_rules(oid[]), pggit.read_collations(oid[]), pggit.read_event_triggers(oid[]),
+    pggit.read_publications(oid[]), pggit.read_subscriptions(oid[]), pggit.read_foreign_data_wrappers(oid[]),
+    pggit.read_servers(oid[]), pggit.read_user_mappings(oid[]), pggit.read_default_privileges(oid[]),
+    pggit.read_extensions(oid[]), pggit.read_catalog(oid[], oid[]),
+    pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
+    pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
+    pggit.affected_objects(bigint), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
+    pggit.compute_changes(boolean, bigint), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
+    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid)
+TO pggit_reader;
+
+-- reader: history, status, drift, checks, reports
+GRANT EXECUTE ON FUNCTION
+    pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer), pggit.show(text),
+    pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
+    pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
+    pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.tracking_overhead_report(),
+    pggit.compare_environments(text, text), pggit.export_schema_snapshot(text)
+TO pggit_reader;
+
+-- writer: recording migrations, commits, deployments, links, the build's tracking rules
+GRANT EXECUTE ON FUNCTION
+    pggit.register_tool_table(text), pggit.open_deployment(text, text, text), pggit.close_deployment(bigint, text),
+    pggit.record_migration(bigint, jsonb, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
+    pggit.set_tool_deployment_id(bigint, text), pggit.record_capture_failure(bigint, text, text, text),
+    pggit.backfill_flyway_links(bigint, text, text), pggit.commit(text),
+    pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
+    pggit.configure_properties(boolean, boolean, boolean), pggit.add_ignore_pattern(text),
+    pggit.remove_ignore_pattern(text), pggit.remove_directive(text),
+    pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[]), pggit.refresh_tracking_windows(),
+    pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
+    pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
+    pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
+    pggit.detect_conflicts()
+TO pggit_writer;
+
+-- admin: pause, emergency, purge, conflicts, adoption, another run's deployment
+GRANT EXECUTE ON FUNCTION
+    pggit.pause_tracking(interval), pggit.resume_tracking(), pggit.emergency_disable(interval), pggit.emergency_enable(),
+    pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[]),
+    pggit.restore_tracked(text, text, jsonb), pggit.execute_as_owner(text, text, text), pggit.resolve_conflict(bigint, text, text),
+    pggit.purge_history(interval, boolean)
+TO pggit_admin;
+
+-- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the
+-- DDL), the installer's baseline, and tree plumbing that writes the store:
+--   pggit.journal_ddl(), pggit.journal_drop(), pggit.baseline(), pggit.put_tree(jsonb),
+--   pggit.write_tree(text, pggit.tree_edit[])
