@@ -46,4 +46,9 @@
 DROP FUNCTION pggit.log(integer);
 \ir ../api/porcelain.sql
 
+-- Integrity (pggit.fsck, issue 12): every hash recomputed, every reference followed; the commit
+-- writer hashes its commits with the same helper fsck recomputes them with (store/hashing.sql, above).
+\ir ../capture/commit_writer.sql
+\ir ../check/fsck.sql
+
 \ir ../release.sql

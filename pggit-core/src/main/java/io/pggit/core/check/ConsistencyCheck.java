@@ -90,8 +90,7 @@ public final class ConsistencyCheck {
             ps.setString(3, check);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Finding(rs.getString(1), rs.getString(2), Finding.Severity.ofCode(rs.getString(3)),
-                            rs.getString(4), rs.getString(5), rs.getString(6), Optional.empty(), Optional.ofNullable(rs.getString(7))));
+                    out.add(Finding.ofRow(rs));
                     found++;
                 }
             }
