@@ -22,7 +22,7 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
                                          checks text[] DEFAULT NULL)
     RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- One row per finding, check_name one of drift, gap, conflict, tracking:
+-- One row per finding, check_name one of drift, gap, conflict, tracking, integrity:
 --   drift:    added / removed / changed objects no commit explains (kind drift_added, drift_removed,
 --             drift_changed, drift_renamed); fix_issues => true adopts them as a commit (origin drift);
 --   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
@@ -32,16 +32,19 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 --             restarted_history (warning: pggit was uninstalled and installed again, and the history
 --             table holds migrations from before the restart);
 --   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
+--   integrity: what pggit.fsck() finds in the object store (hash mismatches, missing tree nodes,
+--             definitions and parents, the index out of step with HEAD; check/fsck.sql);
 --   conflict: none yet (the conflict registry comes with merge).
--- verbose adds details (definitions before and after, history rows); checks names the checks to run
--- (drift, gap, tracking; null = all), so a client can run them one by one and report progress.
+-- verbose adds details (definitions before and after, history rows, hashes); checks names the checks
+-- to run (drift, gap, tracking, integrity; null = all), so a client can run them one by one and
+-- report progress.
 DECLARE
     installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
     ht record;
     adopted text;
 BEGIN
-    IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking')) THEN
-        RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking (or null for all)', checks
+    IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking', 'integrity')) THEN
+        RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking, integrity (or null for all)', checks
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM pggit.refresh_tracking_windows();
@@ -189,10 +192,16 @@ BEGIN
       FROM pggit.capture_failure f
      WHERE f.recorded_at > coalesce((SELECT max(c.committed_at) FROM pggit.commit c WHERE c.origin IN ('drift', 'baseline')), '-infinity');
     END IF;
+
+    IF checks IS NULL OR 'integrity' = ANY (checks) THEN
+    RETURN QUERY
+    SELECT f.check_name, f.kind, f.severity, f.subject, f.message, f.hint, CASE WHEN verify_consistency.verbose THEN f.details END
+      FROM pggit.fsck() f;
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict or tracking; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures. fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp

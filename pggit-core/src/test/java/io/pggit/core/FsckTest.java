@@ -1,9 +1,12 @@
 package io.pggit.core;
 
+import io.pggit.core.check.ConsistencyCheck;
 import io.pggit.core.check.Finding;
 import io.pggit.core.testing.TestDb;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -70,10 +73,11 @@ class FsckTest {
         assertTrue(Integer.parseInt(db.value("SELECT count(*) FROM pggit.commit")) >= 5);
         assertEquals(List.of(), db.pggit().fsck());
         assertEquals("0", db.value("SELECT count(*) FROM pggit.fsck()"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"), "pggit:check passes");
     }
 
     @Test
-    void eachCorruptionIsReportedByItsKind() {
+    void eachCorruptionIsReportedByItsKind() throws SQLException {
         TestDb db = history("fsck_corrupt");
         Random random = new Random(12);
         String headTree = db.headTree();
@@ -141,6 +145,13 @@ class FsckTest {
         assertTrue(reported(findings).containsAll(expected), () -> "expected " + expected + " in " + reported(findings));
         assertTrue(findings.stream().allMatch(f -> f.check().equals("integrity") && f.severity() == Finding.Severity.ERROR
                 && f.hint() != null && f.details().isPresent()), findings::toString);
+
+        // verify_consistency runs it as the check integrity, alone when asked, and pggit:check's ConsistencyCheck reports it
+        assertEquals(reported(findings), new TreeSet<>(db.column("SELECT kind || ' ' || subject FROM pggit.verify_consistency(checks => '{integrity}')")));
+        assertEquals(List.of("integrity"), db.column("SELECT DISTINCT check_name FROM pggit.verify_consistency()"));
+        try (Connection c = db.dataSource().getConnection()) {
+            assertEquals(reported(findings), reported(ConsistencyCheck.run(c, List.of(), false, false)));
+        }
     }
 
     @Test
