@@ -2843,7 +2843,8 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 --   drift:    added / removed / changed objects no commit explains (kind drift_added, drift_removed,
 --             drift_changed, drift_renamed); fix_issues => true adopts them as a commit (origin drift);
 --   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
---             missing_migration (a link whose history row is gone), checksum_mismatch (the history
+--             missing_migration (a link whose history row is gone; not a Liquibase changeset whose
+--             latest link is its rollback), checksum_mismatch (the history
 --             table's checksum is not the linked one; Liquibase's 8: -> 9: upgrade is not a gap),
 --             failed_migration, out_of_order (Flyway: applied after a higher version),
 --             restarted_history (warning: pggit was uninstalled and installed again, and the history
@@ -2941,10 +2942,15 @@ BEGIN
             $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
         ELSE
             RETURN QUERY EXECUTE format($q$
+                -- l: the latest link of each changeset that is applied. A failed rollback leaves it
+                -- applied (its earlier link stands); a changeset whose latest link is a rollback is not
+                -- applied, so its row's absence from databasechangelog is no gap; applied again, it
+                -- has a newer link.
                 WITH h AS (SELECT * FROM %I.%I),
-                     l AS (SELECT DISTINCT ON (migration_id, author, script) * FROM pggit.migration_link
-                            WHERE tool = 'liquibase' AND exec_type NOT IN ('ROLLED_BACK', 'ROLLBACK_FAILED')
-                            ORDER BY migration_id, author, script, id DESC)
+                     l AS (SELECT * FROM (SELECT DISTINCT ON (migration_id, author, script) * FROM pggit.migration_link
+                                           WHERE tool = 'liquibase' AND exec_type IS DISTINCT FROM 'ROLLBACK_FAILED'
+                                           ORDER BY migration_id, author, script, id DESC) latest
+                            WHERE latest.exec_type IS DISTINCT FROM 'ROLLED_BACK')
                 SELECT 'gap', 'unlinked_migration', 'error', h.id || '::' || h.author || ' (' || h.filename || ')',
                        format('changeset %%s::%%s (%%s) ran at %%s but has no link to a commit', h.id, h.author, h.filename, h.dateexecuted),
                        'It ran without pggit-liquibase on the classpath: add it; its changes show as drift, adopt them.',
