@@ -1964,19 +1964,19 @@ head AS (
 head_objects AS (
     SELECT o.object_key, o.hash FROM head h, pggit.tree_objects(h.tree) o
 )
-SELECT 'integrity', 'blob_hash_mismatch', 'error', b.hash,
-       format('definition %s no longer hashes to its key (its text hashes to %s)', left(b.hash, 12), left(pggit.sha256_hex(b.definition::text), 12)),
-       'pggit.blob was changed outside pggit (by hand or by storage corruption): restore the row from a backup; the commits whose trees hold it show a definition that is not the one recorded.',
-       jsonb_build_object('stored', b.hash, 'computed', pggit.sha256_hex(b.definition::text))
-  FROM pggit.blob b
- WHERE pggit.sha256_hex(b.definition::text) <> b.hash
-UNION ALL
-SELECT 'integrity', 'tree_hash_mismatch', 'error', t.hash,
-       format('tree node %s no longer hashes to its key (its text hashes to %s)', left(t.hash, 12), left(pggit.sha256_hex(t.entries::text), 12)),
-       'pggit.tree was changed outside pggit (by hand or by storage corruption): restore the row from a backup; every commit whose tree reaches it is suspect.',
-       jsonb_build_object('stored', t.hash, 'computed', pggit.sha256_hex(t.entries::text))
-  FROM pggit.tree t
- WHERE pggit.sha256_hex(t.entries::text) <> t.hash
+SELECT 'integrity', x.store || '_hash_mismatch', 'error', x.hash,
+       format('%s %s no longer hashes to its key (its text hashes to %s)', x.noun, left(x.hash, 12), left(x.computed, 12)),
+       format('pggit.%s was changed outside pggit (by hand or by storage corruption): restore the row from a backup; %s',
+              x.store, x.consequence),
+       jsonb_build_object('stored', x.hash, 'computed', x.computed)
+  FROM (SELECT 'blob' AS store, 'definition' AS noun, b.hash, pggit.sha256_hex(b.definition::text) AS computed,
+               'the commits whose trees hold it show a definition that is not the one recorded.' AS consequence
+          FROM pggit.blob b
+        UNION ALL
+        SELECT 'tree', 'tree node', t.hash, pggit.sha256_hex(t.entries::text),
+               'every commit whose tree reaches it is suspect.'
+          FROM pggit.tree t) x
+ WHERE x.computed <> x.hash
 UNION ALL
 SELECT 'integrity', CASE WHEN x.purged_root THEN 'purged_root' ELSE 'commit_hash_mismatch' END,
        CASE WHEN x.purged_root THEN 'info' ELSE 'error' END, x.id,
