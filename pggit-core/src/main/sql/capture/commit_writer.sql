@@ -15,6 +15,7 @@ DECLARE
     head_tree text;
     new_tree text;
     cid      text;
+    new_parents text[];
     ts       timestamptz := clock_timestamp();
     who      text := coalesce(author, session_user::text);
 BEGIN
@@ -78,11 +79,10 @@ BEGIN
         RETURN NULL;
     END IF;
 
-    cid := pggit.sha256_hex(format(E'tree %s\nparents %s\nauthor %s\ntime %s\norigin %s\n\n%s',
-                                   new_tree, coalesce(head, ''), who,
-                                   to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), origin, message));
+    new_parents := CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END;
+    cid := pggit.sha256_hex(pggit.commit_hash_text(new_tree, new_parents, who, ts, origin, message));
     INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message, deployment_id, capture_ms)
-    VALUES (cid, new_tree, CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END, who, ts, origin, message, deployment_id,
+    VALUES (cid, new_tree, new_parents, who, ts, origin, message, deployment_id,
             extract(epoch FROM clock_timestamp() - ts) * 1000);
     INSERT INTO pggit.change (commit_id, object_key, identity, kind, change, old_key, old_hash, new_hash, detail)
     SELECT cid, c.object_key, pggit.key_identity(c.object_key), c.kind, c.change, c.old_key, c.old_hash, c.new_hash,

@@ -22,26 +22,30 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
                                          checks text[] DEFAULT NULL)
     RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- One row per finding, check_name one of drift, gap, conflict, tracking:
+-- One row per finding, check_name one of drift, gap, conflict, tracking, integrity:
 --   drift:    added / removed / changed objects no commit explains (kind drift_added, drift_removed,
 --             drift_changed, drift_renamed); fix_issues => true adopts them as a commit (origin drift);
 --   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
---             missing_migration (a link whose history row is gone), checksum_mismatch (the history
+--             missing_migration (a link whose history row is gone; not a Liquibase changeset whose
+--             latest link is its rollback), checksum_mismatch (the history
 --             table's checksum is not the linked one; Liquibase's 8: -> 9: upgrade is not a gap),
 --             failed_migration, out_of_order (Flyway: applied after a higher version),
 --             restarted_history (warning: pggit was uninstalled and installed again, and the history
 --             table holds migrations from before the restart);
 --   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
+--   integrity: what pggit.fsck() finds in the object store (hash mismatches, missing tree nodes,
+--             definitions and parents, the index out of step with HEAD; check/fsck.sql);
 --   conflict: none yet (the conflict registry comes with merge).
--- verbose adds details (definitions before and after, history rows); checks names the checks to run
--- (drift, gap, tracking; null = all), so a client can run them one by one and report progress.
+-- verbose adds details (definitions before and after, history rows, hashes); checks names the checks
+-- to run (drift, gap, tracking, integrity; null = all), so a client can run them one by one and
+-- report progress.
 DECLARE
     installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
     ht record;
     adopted text;
 BEGIN
-    IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking')) THEN
-        RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking (or null for all)', checks
+    IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking', 'integrity')) THEN
+        RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking, integrity (or null for all)', checks
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF fix_issues AND NOT pg_has_role(session_user, 'pggit_admin', 'USAGE') THEN
@@ -125,10 +129,15 @@ BEGIN
             $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
         ELSE
             RETURN QUERY EXECUTE format($q$
+                -- l: the latest link of each changeset that is applied. A failed rollback leaves it
+                -- applied (its earlier link stands); a changeset whose latest link is a rollback is not
+                -- applied, so its row's absence from databasechangelog is no gap; applied again, it
+                -- has a newer link.
                 WITH h AS (SELECT * FROM %I.%I),
-                     l AS (SELECT DISTINCT ON (migration_id, author, script) * FROM pggit.migration_link
-                            WHERE tool = 'liquibase' AND exec_type NOT IN ('ROLLED_BACK', 'ROLLBACK_FAILED')
-                            ORDER BY migration_id, author, script, id DESC)
+                     l AS (SELECT * FROM (SELECT DISTINCT ON (migration_id, author, script) * FROM pggit.migration_link
+                                           WHERE tool = 'liquibase' AND exec_type IS DISTINCT FROM 'ROLLBACK_FAILED'
+                                           ORDER BY migration_id, author, script, id DESC) latest
+                            WHERE latest.exec_type IS DISTINCT FROM 'ROLLED_BACK')
                 SELECT 'gap', 'unlinked_migration', 'error', h.id || '::' || h.author || ' (' || h.filename || ')',
                        format('changeset %%s::%%s (%%s) ran at %%s but has no link to a commit', h.id, h.author, h.filename, h.dateexecuted),
                        'It ran without pggit-liquibase on the classpath: add it; its changes show as drift, adopt them.',
@@ -193,10 +202,16 @@ BEGIN
       FROM pggit.capture_failure f
      WHERE f.recorded_at > coalesce((SELECT max(c.committed_at) FROM pggit.commit c WHERE c.origin IN ('drift', 'baseline')), '-infinity');
     END IF;
+
+    IF checks IS NULL OR 'integrity' = ANY (checks) THEN
+    RETURN QUERY
+    SELECT f.check_name, f.kind, f.severity, f.subject, f.message, f.hint, CASE WHEN verify_consistency.verbose THEN f.details END
+      FROM pggit.fsck() f;
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict or tracking; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures. fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp

@@ -71,7 +71,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.tracking_overhead_report(),
-    pggit.compare_environments(text, text), pggit.export_schema_snapshot(text)
+    pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(),
+    pggit.commit_hash_text(text, text[], text, timestamptz, text, text)
 TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules

@@ -5,6 +5,15 @@ CREATE OR REPLACE FUNCTION pggit.sha256_hex(t text) RETURNS text
     RETURN encode(sha256(convert_to(t, 'UTF8')), 'hex');
 COMMENT ON FUNCTION pggit.sha256_hex(text) IS 'Hex SHA-256 of the UTF-8 bytes of t: the hash of every blob, tree and commit.';
 
+CREATE OR REPLACE FUNCTION pggit.commit_hash_text(tree text, parents text[], author text, committed_at timestamptz,
+                                                  origin text, message text) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN format(E'tree %s\nparents %s\nauthor %s\ntime %s\norigin %s\n\n%s',
+                  tree, array_to_string(parents, ' '), author,
+                  to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), origin, message);
+COMMENT ON FUNCTION pggit.commit_hash_text(text, text[], text, timestamptz, text, text) IS
+    'The text a commit id is the hex SHA-256 of: tree, parents (space-separated), author, time (UTC, microseconds), origin, a blank line, the message.';
+
 CREATE OR REPLACE FUNCTION pggit.require_text(value text, what text) RETURNS void
     LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN

@@ -46,6 +46,11 @@
 DROP FUNCTION pggit.log(integer);
 \ir ../api/porcelain.sql
 
+-- Integrity (pggit.fsck, issue 12): every hash recomputed, every reference followed; the commit
+-- writer hashes its commits with the same helper fsck recomputes them with (store/hashing.sql, above).
+\ir ../capture/commit_writer.sql
+\ir ../check/fsck.sql
+
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
 \ir ../security/privileges.sql

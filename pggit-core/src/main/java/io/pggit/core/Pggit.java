@@ -1,5 +1,6 @@
 package io.pggit.core;
 
+import io.pggit.core.check.Finding;
 import io.pggit.core.internal.install.Installer;
 import io.pggit.core.internal.jdbc.Sql;
 import io.pggit.core.model.Change;
@@ -156,6 +157,11 @@ public final class Pggit {
     /** The whole live catalog compared with HEAD; empty when equal. */
     public List<Change> drift() {
         return with(PggitSession::drift);
+    }
+
+    /** The object store's integrity ({@code pggit.fsck}, see {@link PggitSession#fsck()}); empty when intact. */
+    public List<Finding> fsck() {
+        return with(PggitSession::fsck);
     }
 
     private <T> T with(Function<PggitSession, T> call) {

@@ -2,6 +2,7 @@ package io.pggit.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pggit.core.check.Finding;
 import io.pggit.core.internal.ddl.Exporter;
 import io.pggit.core.internal.install.Installer;
 import io.pggit.core.internal.install.Uninstaller;
@@ -298,6 +299,18 @@ public final class PggitSession {
     /** The live catalog against the tree at HEAD ({@code pggit.drift}); empty when they are equal. */
     public List<Change> drift() {
         return sql.list("scan for drift", "SELECT change, object_key, old_key, NULL, NULL, NULL FROM pggit.drift()", PggitSession::change);
+    }
+
+    /**
+     * The object store's integrity, like {@code git fsck} ({@code pggit.fsck}): every blob, tree
+     * node and commit hash recomputed, the tree nodes and definitions each commit reaches, parents,
+     * branches, tags and links, and the index against HEAD's tree.
+     *
+     * @return one finding per problem (check {@code integrity}); empty when the store is intact
+     */
+    public List<Finding> fsck() {
+        return sql.list("check the object store's integrity", "SELECT check_name, kind, severity, subject, message, hint, "
+                + "details::text FROM pggit.fsck()", Finding::ofRow);
     }
 
     // ---- rows of the SQL API as model records ----

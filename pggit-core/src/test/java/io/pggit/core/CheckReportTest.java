@@ -56,11 +56,14 @@ class CheckReportTest {
         }
         assertEquals(List.of("drift_added index:public.t.t_a", "drift_added table:public.\"Zähler\"", "drift_changed table:public.t"),
                 findings.stream().map(f -> f.kind() + " " + f.subject()).sorted().toList());
-        assertEquals(6, progress.size(), progress::toString);
-        assertEquals("pggit: check 1/3 drift: comparing the live catalog with HEAD (2 objects tracked) ...", progress.get(0));
-        assertTrue(progress.get(1).matches("pggit: check 1/3 drift: 3 finding\\(s\\) in \\d+ ms"), progress.get(1));
-        assertEquals("pggit: check 2/3 gap: no Flyway or Liquibase history table found ...", progress.get(2));
-        assertTrue(progress.get(5).startsWith("pggit: check 3/3 tracking: 0 finding(s)"), progress.get(5));
+        assertEquals(8, progress.size(), progress::toString);
+        assertEquals("pggit: check 1/4 drift: comparing the live catalog with HEAD (2 objects tracked) ...", progress.get(0));
+        assertTrue(progress.get(1).matches("pggit: check 1/4 drift: 3 finding\\(s\\) in \\d+ ms"), progress.get(1));
+        assertEquals("pggit: check 2/4 gap: no Flyway or Liquibase history table found ...", progress.get(2));
+        assertTrue(progress.get(5).startsWith("pggit: check 3/4 tracking: 0 finding(s)"), progress.get(5));
+        assertTrue(progress.get(6).matches("pggit: check 4/4 integrity: recomputing the hashes of \\d+ commits, \\d+ tree nodes and \\d+ definitions \\(pggit.fsck\\) \\.\\.\\."),
+                progress.get(6));
+        assertTrue(progress.get(7).startsWith("pggit: check 4/4 integrity: 0 finding(s)"), progress.get(7));
 
         CheckReport report = new CheckReport(findings, "jdbc:postgresql://localhost/x", Instant.parse("2026-11-23T00:00:00Z"));
         List<Path> files = report.writeAll(dir);
@@ -78,7 +81,7 @@ class CheckReportTest {
 
         Document junit = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("TEST-pggit-check.xml").toFile());
         NodeList cases = junit.getElementsByTagName("testcase");
-        assertEquals(6, cases.getLength(), "3 findings + a passing case for each of gap, conflict, tracking");
+        assertEquals(7, cases.getLength(), "3 findings + a passing case for each of gap, conflict, tracking, integrity");
         assertEquals(3, junit.getElementsByTagName("failure").getLength());
         assertTrue(Files.readString(dir.resolve("check.txt")).contains("3 error(s)"));
     }
@@ -100,7 +103,7 @@ class CheckReportTest {
         assertEquals(List.of("drift drift_added"), db.column("SELECT check_name || ' ' || kind FROM pggit.verify_consistency(checks => '{drift}')"));
         assertEquals(List.of("tracking tracking_off"), db.column("SELECT check_name || ' ' || kind FROM pggit.verify_consistency(checks => '{tracking, gap}')"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> db.value("SELECT count(*) FROM pggit.verify_consistency(checks => '{drift, conflicts}')"));
-        assertTrue(e.getMessage().contains("allowed values are drift, gap, tracking"), e.getMessage());
+        assertTrue(e.getMessage().contains("allowed values are drift, gap, tracking, integrity"), e.getMessage());
     }
 
     @Test

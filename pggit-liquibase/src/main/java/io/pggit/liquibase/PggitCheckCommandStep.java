@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * {@code liquibase pggit-check}: pggit's consistency checks (drift, gaps between
- * {@code databasechangelog} and pggit's links, tracking state) from Liquibase's command line,
+ * {@code databasechangelog} and pggit's links, tracking state, the object store's integrity) from
+ * Liquibase's command line,
  * with Liquibase's own connection arguments. Prints the text report, writes all four reports when
  * {@code --report-directory} is given, and fails when an error is found.
  */

@@ -1,5 +1,6 @@
 package io.pggit.liquibase;
 
+import io.pggit.core.check.ConsistencyCheck;
 import io.pggit.core.testing.TestDb;
 import io.pggit.core.testing.TestPostgres;
 import io.pggit.flyway.PggitFlywayCallback;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +105,31 @@ class LiquibaseListenerTest {
         assertEquals(List.of(List.of("3", "ROLLED_BACK", "true")), db.rows(
                 "SELECT migration_id, exec_type, new_commit::text FROM pggit.migration_link WHERE exec_type = 'ROLLED_BACK'"));
         assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"));
+    }
+
+    @Test
+    void aRolledBackChangesetIsNoGapAndApplyingItAgainLinksItAgain() throws Exception {
+        changelog(METERS);
+        run("update", Map.of());
+        run("rollbackCount", Map.of("count", 1));
+        assertEquals("0", db.value("SELECT count(*) FROM databasechangelog WHERE id = '3'"), "Liquibase removed its row");
+        assertEquals(List.of(), gaps(), "rolled back, not missing");
+
+        run("update", Map.of());
+        assertEquals(List.of(), gaps(), "applied again, linked again");
+        assertEquals(List.of("EXECUTED", "ROLLED_BACK", "EXECUTED"),
+                db.column("SELECT exec_type FROM pggit.migration_link WHERE migration_id = '3' ORDER BY id"));
+        assertEquals(db.value("SELECT pggit.head_commit()"),
+                db.value("SELECT commit_id FROM pggit.migration_link WHERE migration_id = '3' ORDER BY id DESC LIMIT 1"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency() WHERE severity = 'error'"));
+    }
+
+    /** The gap findings of pggit:check's checks (ConsistencyCheck), as kind and subject. */
+    List<String> gaps() throws Exception {
+        try (Connection c = db.dataSource().getConnection()) {
+            return ConsistencyCheck.run(c, List.of(), false, false).stream().filter(f -> f.check().equals("gap"))
+                    .map(f -> f.kind() + " " + f.subject() + ": " + f.message()).toList();
+        }
     }
 
     @Test

@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
 /**
  * Checks the database against its history: drift (objects no commit explains), gaps between the
  * Flyway and Liquibase history tables and pggit's links (unlinked, missing, checksum mismatch,
- * failed, out of order; with {@code locations}, migration files changed after they ran), and
- * tracking paused or disabled. Writes {@code check.txt}, {@code check.json},
+ * failed, out of order; with {@code locations}, migration files changed after they ran),
+ * tracking paused or disabled, and the object store's integrity ({@code pggit.fsck}: hashes,
+ * missing tree nodes, definitions and parents, the index out of step with HEAD). Writes {@code check.txt}, {@code check.json},
  * {@code TEST-pggit-check.xml} (JUnit) and {@code check.sarif} (SARIF 2.1.0) under
  * {@code reportDirectory}, and fails the build when an error finding belongs to a check named in
  * {@code failOn}.
@@ -33,9 +34,9 @@ import java.util.stream.Collectors;
 @Mojo(name = "check", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true, requiresProject = false)
 public class CheckMojo extends AbstractConnectionMojo {
 
-    static final Set<String> FAIL_ON = Set.of("drift", "gap", "conflict", "tracking", "any", "none");
+    static final Set<String> FAIL_ON = Set.of("drift", "gap", "conflict", "tracking", "integrity", "any", "none");
 
-    /** Which checks fail the build: any of drift, gap, conflict, tracking, or any, or none; comma-separated. */
+    /** Which checks fail the build: any of drift, gap, conflict, tracking, integrity, or any, or none; comma-separated. */
     @Parameter(property = "pggit.failOn", defaultValue = "any")
     private String failOn;
 
@@ -63,13 +64,13 @@ public class CheckMojo extends AbstractConnectionMojo {
                 .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
         for (String f : fail) {
             if (!FAIL_ON.contains(f)) {
-                throw new MojoExecutionException("pggit.failOn has \"" + f + "\": the allowed values are drift, gap, conflict, tracking, any, none");
+                throw new MojoExecutionException("pggit.failOn has \"" + f + "\": the allowed values are drift, gap, conflict, tracking, integrity, any, none");
             }
         }
         List<Path> dirs = locations == null ? List.of() : Arrays.stream(locations).map(File::toPath).toList();
         List<Finding> findings;
         getLog().info("pggit: checking " + target() + " (drift, gaps" + (dirs.isEmpty() ? "" : ", " + dirs.size() + " Flyway location(s)")
-                + ", tracking)");
+                + ", tracking, integrity)");
         try (Connection c = dataSource().getConnection()) {
             findings = ConsistencyCheck.run(c, dirs, verbose, false, getLog()::info);
         } catch (SQLException | PggitException e) {

@@ -20,8 +20,8 @@ import java.util.zip.CRC32;
 
 /**
  * The consistency checks: everything {@code pggit.verify_consistency} finds in the database
- * (drift, history-table gaps, tracking state), plus what needs files on disk: Flyway migration
- * files whose checksum differs from what was applied.
+ * (drift, history-table gaps, tracking state, the object store's integrity), plus what needs
+ * files on disk: Flyway migration files whose checksum differs from what was applied.
  */
 public final class ConsistencyCheck {
 
@@ -49,7 +49,7 @@ public final class ConsistencyCheck {
     public static List<Finding> run(Connection c, List<Path> flywayLocations, boolean verbose, boolean fixDrift,
                                     Consumer<String> progress) {
         List<Finding> out = new ArrayList<>();
-        int phases = flywayLocations.isEmpty() ? 3 : 4;
+        int phases = flywayLocations.isEmpty() ? 4 : 5;
         try {
             long tracked = count(c, "SELECT count(*) FROM pggit.object_map");
             phase(c, "drift", 1, phases, String.format("comparing the live catalog with HEAD (%,d objects tracked)", tracked),
@@ -65,12 +65,15 @@ public final class ConsistencyCheck {
             phase(c, "gap", 2, phases, tables.isEmpty() ? "no Flyway or Liquibase history table found"
                     : "history tables against links: " + String.join(", ", tables), verbose, false, out, progress);
             phase(c, "tracking", 3, phases, "tracking windows and capture failures", verbose, false, out, progress);
+            phase(c, "integrity", 4, phases, String.format("recomputing the hashes of %,d commits, %,d tree nodes and %,d definitions (pggit.fsck)",
+                    count(c, "SELECT count(*) FROM pggit.commit"), count(c, "SELECT count(*) FROM pggit.tree"),
+                    count(c, "SELECT count(*) FROM pggit.blob")), verbose, false, out, progress);
             if (!flywayLocations.isEmpty()) {
                 long start = System.nanoTime();
-                progress.accept(String.format("pggit: check 4/4 files: Flyway migration files under %d location(s) ...", flywayLocations.size()));
+                progress.accept(String.format("pggit: check 5/5 files: Flyway migration files under %d location(s) ...", flywayLocations.size()));
                 List<Finding> files = flywayFileChecksums(c, flywayLocations);
                 out.addAll(files);
-                progress.accept(String.format("pggit: check 4/4 files: %d finding(s) in %d ms", files.size(), (System.nanoTime() - start) / 1_000_000));
+                progress.accept(String.format("pggit: check 5/5 files: %d finding(s) in %d ms", files.size(), (System.nanoTime() - start) / 1_000_000));
             }
         } catch (SQLException e) {
             throw new PggitException("pggit could not check consistency: " + e.getMessage(), e);
@@ -90,8 +93,7 @@ public final class ConsistencyCheck {
             ps.setString(3, check);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Finding(rs.getString(1), rs.getString(2), Finding.Severity.ofCode(rs.getString(3)),
-                            rs.getString(4), rs.getString(5), rs.getString(6), Optional.empty(), Optional.ofNullable(rs.getString(7))));
+                    out.add(Finding.ofRow(rs));
                     found++;
                 }
             }

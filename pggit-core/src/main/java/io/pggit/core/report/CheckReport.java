@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
 public final class CheckReport {
 
     /** The checks every run makes; each becomes a passing test case when it finds nothing. */
-    public static final List<String> CHECKS = List.of("drift", "gap", "conflict", "tracking");
+    public static final List<String> CHECKS = List.of("drift", "gap", "conflict", "tracking", "integrity");
     /** Version of the JSON report format; readers skip fields they do not know. */
     public static final int FORMAT = 1;
 

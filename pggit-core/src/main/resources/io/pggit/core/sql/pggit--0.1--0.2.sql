@@ -698,6 +698,15 @@ CREATE OR REPLACE FUNCTION pggit.sha256_hex(t text) RETURNS text
     RETURN encode(sha256(convert_to(t, 'UTF8')), 'hex');
 COMMENT ON FUNCTION pggit.sha256_hex(text) IS 'Hex SHA-256 of the UTF-8 bytes of t: the hash of every blob, tree and commit.';
 
+CREATE OR REPLACE FUNCTION pggit.commit_hash_text(tree text, parents text[], author text, committed_at timestamptz,
+                                                  origin text, message text) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN format(E'tree %s\nparents %s\nauthor %s\ntime %s\norigin %s\n\n%s',
+                  tree, array_to_string(parents, ' '), author,
+                  to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), origin, message);
+COMMENT ON FUNCTION pggit.commit_hash_text(text, text[], text, timestamptz, text, text) IS
+    'The text a commit id is the hex SHA-256 of: tree, parents (space-separated), author, time (UTC, microseconds), origin, a blank line, the message.';
+
 CREATE OR REPLACE FUNCTION pggit.require_text(value text, what text) RETURNS void
     LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
@@ -1049,26 +1058,30 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
                                          checks text[] DEFAULT NULL)
     RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- One row per finding, check_name one of drift, gap, conflict, tracking:
+-- One row per finding, check_name one of drift, gap, conflict, tracking, integrity:
 --   drift:    added / removed / changed objects no commit explains (kind drift_added, drift_removed,
 --             drift_changed, drift_renamed); fix_issues => true adopts them as a commit (origin drift);
 --   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
---             missing_migration (a link whose history row is gone), checksum_mismatch (the history
+--             missing_migration (a link whose history row is gone; not a Liquibase changeset whose
+--             latest link is its rollback), checksum_mismatch (the history
 --             table's checksum is not the linked one; Liquibase's 8: -> 9: upgrade is not a gap),
 --             failed_migration, out_of_order (Flyway: applied after a higher version),
 --             restarted_history (warning: pggit was uninstalled and installed again, and the history
 --             table holds migrations from before the restart);
 --   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
+--   integrity: what pggit.fsck() finds in the object store (hash mismatches, missing tree nodes,
+--             definitions and parents, the index out of step with HEAD; check/fsck.sql);
 --   conflict: none yet (the conflict registry comes with merge).
--- verbose adds details (definitions before and after, history rows); checks names the checks to run
--- (drift, gap, tracking; null = all), so a client can run them one by one and report progress.
+-- verbose adds details (definitions before and after, history rows, hashes); checks names the checks
+-- to run (drift, gap, tracking, integrity; null = all), so a client can run them one by one and
+-- report progress.
 DECLARE
     installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
     ht record;
     adopted text;
 BEGIN
-    IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking')) THEN
-        RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking (or null for all)', checks
+    IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking', 'integrity')) THEN
+        RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking, integrity (or null for all)', checks
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     IF fix_issues AND NOT pg_has_role(session_user, 'pggit_admin', 'USAGE') THEN
@@ -1152,10 +1165,15 @@ BEGIN
             $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
         ELSE
             RETURN QUERY EXECUTE format($q$
+                -- l: the latest link of each changeset that is applied. A failed rollback leaves it
+                -- applied (its earlier link stands); a changeset whose latest link is a rollback is not
+                -- applied, so its row's absence from databasechangelog is no gap; applied again, it
+                -- has a newer link.
                 WITH h AS (SELECT * FROM %I.%I),
-                     l AS (SELECT DISTINCT ON (migration_id, author, script) * FROM pggit.migration_link
-                            WHERE tool = 'liquibase' AND exec_type NOT IN ('ROLLED_BACK', 'ROLLBACK_FAILED')
-                            ORDER BY migration_id, author, script, id DESC)
+                     l AS (SELECT * FROM (SELECT DISTINCT ON (migration_id, author, script) * FROM pggit.migration_link
+                                           WHERE tool = 'liquibase' AND exec_type IS DISTINCT FROM 'ROLLBACK_FAILED'
+                                           ORDER BY migration_id, author, script, id DESC) latest
+                            WHERE latest.exec_type IS DISTINCT FROM 'ROLLED_BACK')
                 SELECT 'gap', 'unlinked_migration', 'error', h.id || '::' || h.author || ' (' || h.filename || ')',
                        format('changeset %%s::%%s (%%s) ran at %%s but has no link to a commit', h.id, h.author, h.filename, h.dateexecuted),
                        'It ran without pggit-liquibase on the classpath: add it; its changes show as drift, adopt them.',
@@ -1220,10 +1238,16 @@ BEGIN
       FROM pggit.capture_failure f
      WHERE f.recorded_at > coalesce((SELECT max(c.committed_at) FROM pggit.commit c WHERE c.origin IN ('drift', 'baseline')), '-infinity');
     END IF;
+
+    IF checks IS NULL OR 'integrity' = ANY (checks) THEN
+    RETURN QUERY
+    SELECT f.check_name, f.kind, f.severity, f.subject, f.message, f.hint, CASE WHEN verify_consistency.verbose THEN f.details END
+      FROM pggit.fsck() f;
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict or tracking; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures. fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -1851,6 +1875,244 @@ SELECT c.id, c.committed_at, ch.change, ch.object_key, ch.old_key, c.message, b.
 $$;
 COMMENT ON FUNCTION pggit.object_history(text) IS 'Every commit that added, modified, renamed or deleted the object, oldest first; object_name is a key (kind:identity) or an identity such as command.tb_meter.';
 
+-- Integrity (pggit.fsck, issue 12): every hash recomputed, every reference followed; the commit
+-- writer hashes its commits with the same helper fsck recomputes them with (store/hashing.sql, above).
+-- ==== capture/commit_writer.sql =================================================================
+
+-- The one commit writer: journal (or the whole catalog) -> blobs, tree, commit, index, branch.
+
+CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, author text DEFAULT NULL,
+                                     deployment_id bigint DEFAULT NULL, full_scan boolean DEFAULT false,
+                                     only_keys text[] DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Turns the journal (or, with full_scan, the whole catalog) into one commit on HEAD's branch.
+-- Returns the new commit id, or null when no tracked object changed (no empty commits).
+-- Consumes the journal rows it explained. Serialised by a transaction-level advisory lock.
+DECLARE
+    upto     bigint;
+    changes  pggit.change_row[];
+    head     text;
+    head_tree text;
+    new_tree text;
+    cid      text;
+    new_parents text[];
+    ts       timestamptz := clock_timestamp();
+    who      text := coalesce(author, session_user::text);
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    PERFORM pggit.refresh_tracking_windows();
+    SELECT coalesce(max(j.id), 0) INTO upto FROM pggit.journal j;
+    INSERT INTO pggit.untracked_change (window_id, command_tag, object_identity, recorded_at)
+    SELECT w.id, j.command_tag, j.object_identity, j.recorded_at
+      FROM pggit.journal j JOIN pggit.tracking_window w
+        ON w.kind = 'pause' AND j.recorded_at >= w.started_at AND j.recorded_at < coalesce(w.ended_at, w.ends_at)
+     WHERE j.id <= upto;
+    SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, upto) c;
+    IF only_keys IS NULL THEN   -- a commit of some objects only leaves the journal to the next full commit
+        DELETE FROM pggit.journal j WHERE j.id <= upto;
+    END IF;
+    -- a directive, once seen, stays a rule for its object key (DROP + CREATE loses the comment)
+    WITH seen AS (
+        INSERT INTO pggit.object_directive AS o (object_key, directive)
+        SELECT DISTINCT ON (c.object_key) c.object_key, c.directive FROM unnest(changes) c WHERE c.directive IS NOT NULL
+        ON CONFLICT (object_key) DO UPDATE SET directive = excluded.directive, seen_at = clock_timestamp()
+         WHERE o.directive <> excluded.directive
+        RETURNING o.object_key, o.directive)
+    INSERT INTO pggit.rule_change (rule, new_value)
+    SELECT 'directive', jsonb_build_object('object_key', seen.object_key, 'directive', seen.directive) FROM seen;
+    changes := ARRAY(SELECT c FROM unnest(changes) c
+                      WHERE c.tracked AND (only_keys IS NULL OR c.object_key = ANY (only_keys) OR c.old_key = ANY (only_keys)));
+    IF cardinality(changes) = 0 THEN
+        RETURN NULL;
+    END IF;
+
+    head := pggit.head_commit();
+    SELECT c.tree INTO head_tree FROM pggit.commit c WHERE c.id = head;
+
+    INSERT INTO pggit.blob (hash, definition)
+    SELECT DISTINCT ON (c.new_hash) c.new_hash, c.definition FROM unnest(changes) c WHERE c.new_hash IS NOT NULL
+    ON CONFLICT (hash) DO NOTHING;
+
+    new_tree := pggit.write_tree(head_tree, ARRAY(
+        SELECT ROW(pggit.tree_path(m.schema_name, m.kind, m.object_key), NULL)::pggit.tree_edit
+          FROM unnest(changes) c JOIN pggit.object_map m ON m.object_key = coalesce(c.old_key, c.object_key)
+         WHERE c.change <> 'A'
+        UNION ALL
+        SELECT ROW(pggit.tree_path(c.schema_name, c.kind, c.object_key), c.new_hash)::pggit.tree_edit
+          FROM unnest(changes) c WHERE c.change <> 'D'));
+
+    -- the index follows the catalog, including address-only changes (an index rebuilt under a new oid)
+    DELETE FROM pggit.object_map m
+     USING unnest(changes) c
+     WHERE m.object_key = coalesce(c.old_key, c.object_key) AND c.change IN ('D', 'R');
+    DELETE FROM pggit.object_map m
+     USING unnest(changes) c
+     WHERE c.change <> 'D' AND m.classid = c.classid AND m.objid = c.objid AND m.object_key <> c.object_key;
+    INSERT INTO pggit.object_map (object_key, kind, schema_name, parent_key, classid, objid, hash, columns)
+    SELECT c.object_key, c.kind, c.schema_name, c.parent_key, c.classid, c.objid, c.new_hash, c.columns
+      FROM unnest(changes) c WHERE c.change <> 'D'
+    ON CONFLICT (object_key) DO UPDATE
+       SET kind = excluded.kind, schema_name = excluded.schema_name, parent_key = excluded.parent_key,
+           classid = excluded.classid, objid = excluded.objid, hash = excluded.hash, columns = excluded.columns;
+
+    IF new_tree IS NOT DISTINCT FROM head_tree THEN
+        RETURN NULL;
+    END IF;
+
+    new_parents := CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END;
+    cid := pggit.sha256_hex(pggit.commit_hash_text(new_tree, new_parents, who, ts, origin, message));
+    INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message, deployment_id, capture_ms)
+    VALUES (cid, new_tree, new_parents, who, ts, origin, message, deployment_id,
+            extract(epoch FROM clock_timestamp() - ts) * 1000);
+    INSERT INTO pggit.change (commit_id, object_key, identity, kind, change, old_key, old_hash, new_hash, detail)
+    SELECT cid, c.object_key, pggit.key_identity(c.object_key), c.kind, c.change, c.old_key, c.old_hash, c.new_hash,
+           CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
+      FROM unnest(changes) c
+     WHERE c.change <> 'M' OR c.old_hash <> c.new_hash;
+    INSERT INTO pggit.ref (name, commit_id) SELECT h.branch, cid FROM pggit.head h
+    ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]) IS
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes (or of all drift when full_scan; only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
+
+CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- '+2 tables, ~1 function, >1 index, -1 view': added, modified, renamed, deleted, by kind.
+SELECT coalesce(string_agg(format('%s%s %s', sym, n,
+                    CASE WHEN n = 1 THEN replace(kind, '_', ' ')
+                         WHEN kind LIKE '%x' THEN replace(kind, '_', ' ') || 'es'
+                         ELSE replace(kind, '_', ' ') || 's' END), ', ' ORDER BY ord, kind), 'no changes')
+  FROM (SELECT ch.kind,
+               CASE ch.change WHEN 'A' THEN '+' WHEN 'M' THEN '~' WHEN 'R' THEN '>' ELSE '-' END AS sym,
+               CASE ch.change WHEN 'A' THEN 1 WHEN 'M' THEN 2 WHEN 'R' THEN 3 ELSE 4 END AS ord,
+               count(*) AS n
+          FROM pggit.change ch WHERE ch.commit_id = commit_summary.commit_id
+         GROUP BY 1, 2, 3) s
+$$;
+COMMENT ON FUNCTION pggit.commit_summary(text) IS 'One line per commit: counts by kind of objects added (+), modified (~), renamed (>) and deleted (-).';
+-- ==== check/fsck.sql ============================================================================
+
+-- Integrity of the object store, like git fsck: every hash recomputed, every reference followed.
+
+CREATE OR REPLACE FUNCTION pggit.fsck()
+    RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- One row per problem, check_name integrity, in verify_consistency's shape. Set-based: each table
+-- is read once, and the tree nodes every commit reaches are walked once each (a node shared by
+-- many commits, as unchanged subtrees are, is expanded once). Kinds, all severity error unless a
+-- purge_history explains them (then info):
+--   blob_hash_mismatch, tree_hash_mismatch, commit_hash_mismatch: the stored content no longer
+--     hashes to its key (a forced purge's new root, whose parents it cleared, is purged_root, info);
+--   missing_tree, missing_blob: a node or definition a commit's tree refers to is not stored;
+--   missing_parent: a commit's parent is not stored (purged_parent, info, when a purge ran after
+--     the commit was written); missing_commit: a branch, tag or migration link names no commit;
+--   index_out_of_step: pggit.object_map (the index) and HEAD's tree disagree on a key or its hash.
+WITH RECURSIVE
+walk(hash, lvl, path) AS (      -- every tree node below a commit's root (level 0), and the blobs (level 4)
+    SELECT DISTINCT c.tree, 0, '{}'::text[] FROM pggit.commit c
+    UNION
+    SELECT e.value, w.lvl + 1, w.path || e.key
+      FROM walk w JOIN pggit.tree t ON t.hash = w.hash, jsonb_each_text(t.entries) e
+     WHERE w.lvl < 4
+),
+purge AS (
+    SELECT max(p.purged_at) FILTER (WHERE p.commits_purged > 0) AS last_purge,
+           coalesce(array_agg(p.new_root) FILTER (WHERE p.forced AND p.new_root IS NOT NULL), '{}') AS roots
+      FROM pggit.purge_log p
+),
+head AS (
+    SELECT c.id, c.tree FROM pggit.commit c WHERE c.id = pggit.head_commit()
+),
+head_objects AS (
+    SELECT o.object_key, o.hash FROM head h, pggit.tree_objects(h.tree) o
+)
+SELECT 'integrity', x.store || '_hash_mismatch', 'error', x.hash,
+       format('%s %s no longer hashes to its key (its text hashes to %s)', x.noun, left(x.hash, 12), left(x.computed, 12)),
+       format('pggit.%s was changed outside pggit (by hand or by storage corruption): restore the row from a backup; %s',
+              x.store, x.consequence),
+       jsonb_build_object('stored', x.hash, 'computed', x.computed)
+  FROM (SELECT 'blob' AS store, 'definition' AS noun, b.hash, pggit.sha256_hex(b.definition::text) AS computed,
+               'the commits whose trees hold it show a definition that is not the one recorded.' AS consequence
+          FROM pggit.blob b
+        UNION ALL
+        SELECT 'tree', 'tree node', t.hash, pggit.sha256_hex(t.entries::text),
+               'every commit whose tree reaches it is suspect.'
+          FROM pggit.tree t) x
+ WHERE x.computed <> x.hash
+UNION ALL
+SELECT 'integrity', CASE WHEN x.purged_root THEN 'purged_root' ELSE 'commit_hash_mismatch' END,
+       CASE WHEN x.purged_root THEN 'info' ELSE 'error' END, x.id,
+       CASE WHEN x.purged_root
+            THEN format('commit %s is the root a forced purge_history left: its parents were cleared, so its id hashes parents no longer stored', left(x.id, 12))
+            ELSE format('commit %s no longer hashes to its id (its tree, parents, author, time, origin and message hash to %s)', left(x.id, 12), left(x.computed, 12)) END,
+       CASE WHEN x.purged_root THEN 'Nothing to do: pggit.purge_log records the forced purge.'
+            ELSE 'pggit.commit was changed outside pggit (by hand or by storage corruption): restore the row from a backup; the history it records cannot be trusted.' END,
+       jsonb_build_object('stored', x.id, 'computed', x.computed)
+  FROM (SELECT c.id, pggit.sha256_hex(pggit.commit_hash_text(c.tree, c.parents, c.author, c.committed_at, c.origin, c.message)) AS computed,
+               c.id = ANY (p.roots) AND c.parents = '{}' AS purged_root
+          FROM pggit.commit c, purge p) x
+ WHERE x.computed <> x.id
+UNION ALL
+SELECT 'integrity', 'missing_tree', 'error', c.id,
+       format('commit %s has tree %s, which is not stored', left(c.id, 12), left(c.tree, 12)),
+       'A tree node was deleted outside pggit (purge_history keeps every node a kept commit reaches): restore pggit.tree from a backup; until then show, diff and export of this commit fail.',
+       jsonb_build_object('commit', c.id, 'tree', c.tree)
+  FROM pggit.commit c
+ WHERE NOT EXISTS (SELECT 1 FROM pggit.tree t WHERE t.hash = c.tree)
+UNION ALL
+SELECT 'integrity', 'missing_tree', 'error', array_to_string(w.path, '/'),
+       format('tree node %s at %s is referred to by a stored tree but is not stored', left(w.hash, 12), array_to_string(w.path, '/')),
+       'A tree node was deleted outside pggit (purge_history keeps every node a kept commit reaches): restore pggit.tree from a backup; until then the commits above it miss the objects below it.',
+       jsonb_build_object('tree', w.hash, 'path', to_jsonb(w.path))
+  FROM walk w
+ WHERE w.lvl BETWEEN 1 AND 3 AND NOT EXISTS (SELECT 1 FROM pggit.tree t WHERE t.hash = w.hash)
+UNION ALL
+SELECT 'integrity', 'missing_blob', 'error', w.path[4],
+       format('definition %s of %s is referred to by a stored tree but is not stored', left(w.hash, 12), w.path[4]),
+       'A definition was deleted outside pggit (purge_history keeps every definition a kept tree holds): restore pggit.blob from a backup; until then show, diff and export cannot print this object.',
+       jsonb_build_object('blob', w.hash, 'object_key', w.path[4], 'path', to_jsonb(w.path))
+  FROM walk w
+ WHERE w.lvl = 4 AND NOT EXISTS (SELECT 1 FROM pggit.blob b WHERE b.hash = w.hash)
+UNION ALL
+SELECT 'integrity', CASE WHEN x.purged THEN 'purged_parent' ELSE 'missing_parent' END,
+       CASE WHEN x.purged THEN 'info' ELSE 'error' END, x.id,
+       format('commit %s names parent %s, which is not stored', left(x.id, 12), left(x.parent, 12))
+           || CASE WHEN x.purged THEN ' (purge_history ran after the commit was written)' ELSE '' END,
+       CASE WHEN x.purged THEN 'Nothing to do: pggit.purge_log records the purge that freed it.'
+            ELSE 'A commit was deleted outside pggit: restore pggit.commit from a backup; log, blame and merge bases stop at this commit.' END,
+       jsonb_build_object('commit', x.id, 'parent', x.parent)
+  FROM (SELECT c.id, par.parent, coalesce(p.last_purge > c.committed_at, false) AS purged
+          FROM pggit.commit c CROSS JOIN purge p CROSS JOIN LATERAL unnest(c.parents) AS par(parent)
+         WHERE NOT EXISTS (SELECT 1 FROM pggit.commit q WHERE q.id = par.parent)) x
+UNION ALL
+SELECT 'integrity', 'missing_commit', 'error', r.what,
+       format('%s points at commit %s, which is not stored', r.what, left(r.commit_id, 12)),
+       'A commit was deleted outside pggit: restore pggit.commit from a backup, or point the ' || r.noun || ' at a stored commit.',
+       jsonb_build_object('commit', r.commit_id)
+  FROM (SELECT 'branch ' || x.name AS what, 'branch' AS noun, x.commit_id FROM pggit.ref x
+        UNION ALL
+        SELECT 'tag ' || x.name, 'tag', x.commit_id FROM pggit.tag x
+        UNION ALL
+        SELECT 'migration link ' || x.id, 'link', x.commit_id FROM pggit.migration_link x WHERE x.commit_id IS NOT NULL) r
+ WHERE NOT EXISTS (SELECT 1 FROM pggit.commit c WHERE c.id = r.commit_id)
+UNION ALL
+SELECT 'integrity', 'index_out_of_step', 'error', coalesce(m.object_key, o.object_key),
+       CASE WHEN o.object_key IS NULL THEN format('%s is in the index (pggit.object_map) but not in HEAD''s tree', m.object_key)
+            WHEN m.object_key IS NULL THEN format('%s is in HEAD''s tree but not in the index (pggit.object_map)', o.object_key)
+            ELSE format('%s has definition %s in the index (pggit.object_map) but %s in HEAD''s tree', m.object_key, left(m.hash, 12), left(o.hash, 12)) END,
+       'pggit.object_map was changed outside pggit: restore it from a backup taken with the commits; captures and the drift scan compare the catalog with the index, so until then they report against the wrong state.',
+       jsonb_build_object('index', m.hash, 'head', o.hash)
+  FROM (SELECT x.object_key, x.hash FROM pggit.object_map x) m
+  FULL JOIN head_objects o ON o.object_key = m.object_key
+ WHERE m.hash IS DISTINCT FROM o.hash
+ORDER BY 2, 4
+$$;
+COMMENT ON FUNCTION pggit.fsck() IS
+    'Integrity of the object store (git fsck), one row per problem in verify_consistency''s shape (check_name integrity): blob, tree node and commit hashes recomputed (blob_hash_mismatch, tree_hash_mismatch, commit_hash_mismatch), the tree nodes and definitions every commit reaches (missing_tree, missing_blob), parents, branches, tags and links (missing_parent, missing_commit), the index against HEAD''s tree (index_out_of_step); severity error, or info for what purge_history explains (purged_root, purged_parent). No rows: the store is intact.';
+
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
 -- ==== security/privileges.sql ===================================================================
@@ -1928,7 +2190,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.tracking_overhead_report(),
-    pggit.compare_environments(text, text), pggit.export_schema_snapshot(text)
+    pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(),
+    pggit.commit_hash_text(text, text[], text, timestamptz, text, text)
 TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
