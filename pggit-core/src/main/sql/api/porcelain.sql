@@ -30,7 +30,7 @@ BEGIN
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind,
            CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
-      FROM pggit.compute_changes(false, (SELECT coalesce(max(j.id), 0) FROM pggit.journal j)) c
+      FROM pggit.compute_changes(false, ARRAY(SELECT j.id FROM pggit.journal j)) c
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
      ORDER BY c.object_key;
 END
@@ -60,7 +60,7 @@ BEGIN
                                                                      JOIN pggit.commit cm ON cm.id = ch.commit_id
                                                                     WHERE ch.object_key = c.object_key), '-infinity')
                  ORDER BY w.started_at DESC LIMIT 1))
-      FROM pggit.compute_changes(true, 0) c
+      FROM unnest((pggit.gather_changes(true, 'all')).changes) c   -- read again if a concurrent DROP interferes
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
      ORDER BY c.object_key;
 END

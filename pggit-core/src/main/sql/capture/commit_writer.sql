@@ -1,15 +1,42 @@
 -- The one commit writer: journal (or the whole catalog) -> blobs, tree, commit, index, branch.
 
+CREATE OR REPLACE FUNCTION pggit.gather_changes(full_scan boolean, journal_scope text, OUT ids bigint[], OUT changes pggit.change_row[])
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- The journal rows of the scope and the changes they imply. Another session may drop an object
+-- between the catalog scan that finds it and the deparsing of its definition, which then fails
+-- ("cache lookup failed", XX000): read again (the object shows as dropped), a few times at most.
+BEGIN
+    FOR attempt IN 1 .. 5 LOOP
+        BEGIN
+            ids := pggit.journal_ids(journal_scope);
+            SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, ids) c;
+            RETURN;
+        EXCEPTION WHEN internal_error THEN
+            IF attempt = 5 THEN
+                RAISE;
+            END IF;
+        END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.gather_changes(boolean, text) IS 'Plumbing of the commit writer: the journal rows of journal_scope (pggit.journal_ids) and the changes they imply (pggit.compute_changes), read again when a concurrent DROP made a definition vanish while it was read (internal_error), up to 5 times.';
+
 CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, author text DEFAULT NULL,
                                      deployment_id bigint DEFAULT NULL, full_scan boolean DEFAULT false,
-                                     only_keys text[] DEFAULT NULL)
+                                     only_keys text[] DEFAULT NULL, journal_scope text DEFAULT 'all')
     RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- Turns the journal (or, with full_scan, the whole catalog) into one commit on HEAD's branch.
--- Returns the new commit id, or null when no tracked object changed (no empty commits).
--- Consumes the journal rows it explained. Serialised by a transaction-level advisory lock.
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s' AS $$
+-- Turns the journal rows of journal_scope (pggit.journal_ids: 'session' for a migration's capture,
+-- 'all' otherwise) or, with full_scan, the whole catalog into one commit on HEAD's branch. Returns
+-- the new commit id, or null when no tracked object changed (no empty commits). Deletes exactly the
+-- journal rows it read: a row committed meanwhile waits for the next commit.
+-- Concurrent commits serialise on a transaction-level advisory lock, taken only to write: the
+-- catalog is read before it (a migration holding ACCESS EXCLUSIVE on its tables may be waiting for
+-- that lock, while reading a definition can need ACCESS SHARE on them: a deadlock), and read again
+-- under it when another commit moved HEAD meanwhile. Catalog reads wait at most lock_timeout.
 DECLARE
-    upto     bigint;
+    ids      bigint[];
+    seen_head text;
     changes  pggit.change_row[];
     head     text;
     head_tree text;
@@ -19,17 +46,26 @@ DECLARE
     ts       timestamptz := clock_timestamp();
     who      text := coalesce(author, session_user::text);
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
     PERFORM pggit.refresh_tracking_windows();
-    SELECT coalesce(max(j.id), 0) INTO upto FROM pggit.journal j;
+    seen_head := pggit.head_commit();
+    SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    IF pggit.head_commit() IS DISTINCT FROM seen_head THEN   -- another commit came first: read again, against its index
+        SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
+    END IF;
+    IF journal_scope = 'session' AND NOT full_scan THEN
+        -- an object another session has pending rows for stays in status(), for that session's commit
+        changes := ARRAY(SELECT c FROM unnest(changes) c
+                          WHERE NOT EXISTS (SELECT 1 FROM pggit.journal j
+                                             WHERE j.classid = c.classid AND j.objid = c.objid AND NOT (j.id = ANY (ids))));
+    END IF;
     INSERT INTO pggit.untracked_change (window_id, command_tag, object_identity, recorded_at)
     SELECT w.id, j.command_tag, j.object_identity, j.recorded_at
       FROM pggit.journal j JOIN pggit.tracking_window w
         ON w.kind = 'pause' AND j.recorded_at >= w.started_at AND j.recorded_at < coalesce(w.ended_at, w.ends_at)
-     WHERE j.id <= upto;
-    SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, upto) c;
+     WHERE j.id = ANY (ids);
     IF only_keys IS NULL THEN   -- a commit of some objects only leaves the journal to the next full commit
-        DELETE FROM pggit.journal j WHERE j.id <= upto;
+        DELETE FROM pggit.journal j WHERE j.id = ANY (ids);
     END IF;
     -- a directive, once seen, stays a rule for its object key (DROP + CREATE loses the comment)
     WITH seen AS (
@@ -94,8 +130,8 @@ BEGIN
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]) IS
-    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes (or of all drift when full_scan; only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
+COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[], text) IS
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
 
 CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -1,6 +1,6 @@
 -- Widening the journal: which objects a journaled change may have touched.
 
-CREATE OR REPLACE FUNCTION pggit.affected_objects(upto bigint)
+CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[])
     RETURNS TABLE (classid oid, objid oid)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
     SET plan_cache_mode = force_generic_plan SET enable_hashjoin = off SET enable_mergejoin = off AS $$
@@ -21,7 +21,7 @@ CREATE OR REPLACE FUNCTION pggit.affected_objects(upto bigint)
 BEGIN
 RETURN QUERY
 WITH RECURSIVE j AS (
-    SELECT * FROM pggit.journal WHERE id <= upto
+    SELECT * FROM pggit.journal WHERE id = ANY (journal_ids)
        AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
        AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
        -- ignore patterns and ignored operations drop journal rows before they widen
@@ -182,5 +182,5 @@ lvl3 AS (   -- every relation read is read with all its children, so none looks 
 SELECT l.classid, l.objid FROM lvl3 l WHERE l.objid IS NOT NULL AND l.objid <> 0;
 END
 $$;
-COMMENT ON FUNCTION pggit.affected_objects(bigint) IS
-    'The (classid, objid) of every object the journal rows up to id upto may have changed, widened with children and pg_depend dependents. Includes objects that no longer exist (dropped).';
+COMMENT ON FUNCTION pggit.affected_objects(bigint[]) IS
+    'The (classid, objid) of every object the journal rows journal_ids may have changed, widened with children and pg_depend dependents. Includes objects that no longer exist (dropped).';

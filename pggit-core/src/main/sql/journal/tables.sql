@@ -12,7 +12,9 @@ CREATE TABLE pggit.journal (
     objsubid        integer,
     flag            boolean,              -- ddl: in_extension; drop: original
     address_names   text[],               -- drop: pg_event_trigger_dropped_objects().address_names
-    recorded_at     timestamptz NOT NULL DEFAULT now()
+    recorded_at     timestamptz NOT NULL DEFAULT now(),
+    xact            xid8 DEFAULT pg_current_xact_id(),   -- the transaction that ran the DDL
+    pid             integer DEFAULT pg_backend_pid()      -- its session (with recorded_at >= the backend's start: pids are reused)
 );
 COMMENT ON TABLE pggit.journal IS
     'Rows appended by the event triggers, one per object a DDL command touched (pg_event_trigger_ddl_commands / pg_event_trigger_dropped_objects). Consumed (deleted) by the commit that explains them.';

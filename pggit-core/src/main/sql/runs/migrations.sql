@@ -49,7 +49,7 @@ BEGIN
     END IF;
     IF outcome = 'success' THEN
         cid := pggit.commit_changes(CASE WHEN origin = 'rollback' THEN tool || ' rollback ' ELSE tool || ' ' END || label,
-                                    origin, migration ->> 'author', deployment_id, false);
+                                    origin, migration ->> 'author', deployment_id, false, NULL, 'session');   -- its own session's DDL only
         new_commit := cid IS NOT NULL;
         cid := coalesce(cid, pggit.head_commit());
     ELSE

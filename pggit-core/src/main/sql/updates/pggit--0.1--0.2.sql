@@ -51,6 +51,22 @@ DROP FUNCTION pggit.log(integer);
 \ir ../capture/commit_writer.sql
 \ir ../check/fsck.sql
 
+-- Concurrent sessions: journal rows carry their transaction and session; a migration's capture
+-- takes its own session's rows, pggit.commit() leaves those of sessions inside an open run alone
+-- (journal/sessions.sql); the commit writer deletes exactly the rows it read.
+ALTER TABLE pggit.journal ADD COLUMN xact xid8, ADD COLUMN pid integer;   -- rows from 0.1 belong to no session
+ALTER TABLE pggit.journal ALTER COLUMN xact SET DEFAULT pg_current_xact_id(), ALTER COLUMN pid SET DEFAULT pg_backend_pid();
+DROP FUNCTION pggit.compute_changes(boolean, bigint);
+DROP FUNCTION pggit.affected_objects(bigint);
+DROP FUNCTION pggit.adopt(text);   -- a sql function whose body depends on commit_changes: re-created below
+DROP FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]);
+\ir ../journal/sessions.sql
+\ir ../capture/widening.sql
+\ir ../capture/changes.sql
+\ir ../runs/migrations.sql
+\ir ../check/consistency.sql
+-- (capture/commit_writer.sql and api/porcelain.sql, changed too, are included above)
+
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
 \ir ../security/privileges.sql

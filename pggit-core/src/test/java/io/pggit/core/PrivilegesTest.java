@@ -48,8 +48,8 @@ class PrivilegesTest {
                 "read_publications(oid[])", "read_subscriptions(oid[])", "read_foreign_data_wrappers(oid[])",
                 "read_servers(oid[])", "read_user_mappings(oid[])", "read_default_privileges(oid[])", "read_extensions(oid[])",
                 "read_catalog(oid[],oid[])", "tree_path(text,text,text)", "tree_lookup(text,text[])", "tree_objects(text)",
-                "diff_trees(text,text)", "head_commit()", "resolve(text)", "affected_objects(bigint)",
-                "is_tracked(text,text,text,text,text)", "renamed_columns(jsonb,jsonb)", "compute_changes(boolean,bigint)",
+                "diff_trees(text,text)", "head_commit()", "resolve(text)", "affected_objects(bigint[])",
+                "is_tracked(text,text,text,text,text)", "renamed_columns(jsonb,jsonb)", "compute_changes(boolean,bigint[])", "journal_ids(text)", "gather_changes(boolean,text)",
                 "check_patterns(text,text[],boolean)", "check_duration(interval)", "try_regtype(text)", "function_bump(jsonb,jsonb)",
                 "version()", "commit_summary(text)", "status()", "drift()", "log(integer)", "show(text)", "diff(text,text)",
                 "object_history(text)", "list_ignore_patterns()", "tracking_status()", "function_key(text)",
@@ -66,9 +66,9 @@ class PrivilegesTest {
                 "end_deployment(text,text[])", "refresh_tracking_windows()", "link_migration(text,text,text)",
                 "link_migration(bigint,text,text)", "track_function(text,text,jsonb)",
                 "record_cqrs_commit(text,pggit.cqrs_change,text)", "track_cqrs_change(pggit.cqrs_change,boolean)",
-                "track_cqrs_change(text,text,text,text)", "detect_conflicts()");
+                "track_cqrs_change(text,text,text,text)", "detect_conflicts()", "reserve_session()", "release_session()");
         decide("admin", "pause_tracking(interval)", "resume_tracking()", "emergency_disable(interval)", "emergency_enable()",
-                "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[])",
+                "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",
                 "restore_tracked(text,text,jsonb)", "execute_as_owner(text,text,text)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)");
         decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])");
     }

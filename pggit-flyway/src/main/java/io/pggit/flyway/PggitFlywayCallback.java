@@ -21,7 +21,8 @@ import java.util.Optional;
  * <p>Events and where they run (Flyway's {@code Event}):
  * <ul>
  *   <li>{@code BEFORE_EACH_MIGRATE}, the first time: check or install pggit and open a deployment,
- *       on a connection of pggit's own (auto-commit, closed at once);</li>
+ *       on a connection of pggit's own (auto-commit, closed at once), and reserve the migration
+ *       connection's journal rows for the run;</li>
  *   <li>{@code AFTER_EACH_MIGRATE}: inside the migration's transaction: commit and link;</li>
  *   <li>{@code AFTER_EACH_MIGRATE_ERROR}: the migration's transaction is aborted: a failed link on
  *       a connection of pggit's own;</li>
@@ -64,6 +65,7 @@ public class PggitFlywayCallback implements Callback {
             case BEFORE_EACH_MIGRATE:
                 if (run == null) {
                     run = open(conf);
+                    run.reserveSession(context.getConnection());   // its DDL is the run's, not a concurrent pggit.commit()'s
                 }
                 break;
             case AFTER_EACH_MIGRATE:

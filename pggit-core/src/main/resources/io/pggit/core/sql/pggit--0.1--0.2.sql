@@ -1778,7 +1778,7 @@ BEGIN
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind,
            CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
-      FROM pggit.compute_changes(false, (SELECT coalesce(max(j.id), 0) FROM pggit.journal j)) c
+      FROM pggit.compute_changes(false, ARRAY(SELECT j.id FROM pggit.journal j)) c
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
      ORDER BY c.object_key;
 END
@@ -1808,7 +1808,7 @@ BEGIN
                                                                      JOIN pggit.commit cm ON cm.id = ch.commit_id
                                                                     WHERE ch.object_key = c.object_key), '-infinity')
                  ORDER BY w.started_at DESC LIMIT 1))
-      FROM pggit.compute_changes(true, 0) c
+      FROM unnest((pggit.gather_changes(true, 'all')).changes) c   -- read again if a concurrent DROP interferes
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
      ORDER BY c.object_key;
 END
@@ -1881,16 +1881,43 @@ COMMENT ON FUNCTION pggit.object_history(text) IS 'Every commit that added, modi
 
 -- The one commit writer: journal (or the whole catalog) -> blobs, tree, commit, index, branch.
 
+CREATE OR REPLACE FUNCTION pggit.gather_changes(full_scan boolean, journal_scope text, OUT ids bigint[], OUT changes pggit.change_row[])
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- The journal rows of the scope and the changes they imply. Another session may drop an object
+-- between the catalog scan that finds it and the deparsing of its definition, which then fails
+-- ("cache lookup failed", XX000): read again (the object shows as dropped), a few times at most.
+BEGIN
+    FOR attempt IN 1 .. 5 LOOP
+        BEGIN
+            ids := pggit.journal_ids(journal_scope);
+            SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, ids) c;
+            RETURN;
+        EXCEPTION WHEN internal_error THEN
+            IF attempt = 5 THEN
+                RAISE;
+            END IF;
+        END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.gather_changes(boolean, text) IS 'Plumbing of the commit writer: the journal rows of journal_scope (pggit.journal_ids) and the changes they imply (pggit.compute_changes), read again when a concurrent DROP made a definition vanish while it was read (internal_error), up to 5 times.';
+
 CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, author text DEFAULT NULL,
                                      deployment_id bigint DEFAULT NULL, full_scan boolean DEFAULT false,
-                                     only_keys text[] DEFAULT NULL)
+                                     only_keys text[] DEFAULT NULL, journal_scope text DEFAULT 'all')
     RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- Turns the journal (or, with full_scan, the whole catalog) into one commit on HEAD's branch.
--- Returns the new commit id, or null when no tracked object changed (no empty commits).
--- Consumes the journal rows it explained. Serialised by a transaction-level advisory lock.
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s' AS $$
+-- Turns the journal rows of journal_scope (pggit.journal_ids: 'session' for a migration's capture,
+-- 'all' otherwise) or, with full_scan, the whole catalog into one commit on HEAD's branch. Returns
+-- the new commit id, or null when no tracked object changed (no empty commits). Deletes exactly the
+-- journal rows it read: a row committed meanwhile waits for the next commit.
+-- Concurrent commits serialise on a transaction-level advisory lock, taken only to write: the
+-- catalog is read before it (a migration holding ACCESS EXCLUSIVE on its tables may be waiting for
+-- that lock, while reading a definition can need ACCESS SHARE on them: a deadlock), and read again
+-- under it when another commit moved HEAD meanwhile. Catalog reads wait at most lock_timeout.
 DECLARE
-    upto     bigint;
+    ids      bigint[];
+    seen_head text;
     changes  pggit.change_row[];
     head     text;
     head_tree text;
@@ -1900,17 +1927,26 @@ DECLARE
     ts       timestamptz := clock_timestamp();
     who      text := coalesce(author, session_user::text);
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
     PERFORM pggit.refresh_tracking_windows();
-    SELECT coalesce(max(j.id), 0) INTO upto FROM pggit.journal j;
+    seen_head := pggit.head_commit();
+    SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    IF pggit.head_commit() IS DISTINCT FROM seen_head THEN   -- another commit came first: read again, against its index
+        SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
+    END IF;
+    IF journal_scope = 'session' AND NOT full_scan THEN
+        -- an object another session has pending rows for stays in status(), for that session's commit
+        changes := ARRAY(SELECT c FROM unnest(changes) c
+                          WHERE NOT EXISTS (SELECT 1 FROM pggit.journal j
+                                             WHERE j.classid = c.classid AND j.objid = c.objid AND NOT (j.id = ANY (ids))));
+    END IF;
     INSERT INTO pggit.untracked_change (window_id, command_tag, object_identity, recorded_at)
     SELECT w.id, j.command_tag, j.object_identity, j.recorded_at
       FROM pggit.journal j JOIN pggit.tracking_window w
         ON w.kind = 'pause' AND j.recorded_at >= w.started_at AND j.recorded_at < coalesce(w.ended_at, w.ends_at)
-     WHERE j.id <= upto;
-    SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, upto) c;
+     WHERE j.id = ANY (ids);
     IF only_keys IS NULL THEN   -- a commit of some objects only leaves the journal to the next full commit
-        DELETE FROM pggit.journal j WHERE j.id <= upto;
+        DELETE FROM pggit.journal j WHERE j.id = ANY (ids);
     END IF;
     -- a directive, once seen, stays a rule for its object key (DROP + CREATE loses the comment)
     WITH seen AS (
@@ -1975,8 +2011,8 @@ BEGIN
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]) IS
-    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes (or of all drift when full_scan; only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
+COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[], text) IS
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
 
 CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -2113,6 +2149,691 @@ $$;
 COMMENT ON FUNCTION pggit.fsck() IS
     'Integrity of the object store (git fsck), one row per problem in verify_consistency''s shape (check_name integrity): blob, tree node and commit hashes recomputed (blob_hash_mismatch, tree_hash_mismatch, commit_hash_mismatch), the tree nodes and definitions every commit reaches (missing_tree, missing_blob), parents, branches, tags and links (missing_parent, missing_commit), the index against HEAD''s tree (index_out_of_step); severity error, or info for what purge_history explains (purged_root, purged_parent). No rows: the store is intact.';
 
+-- Concurrent sessions: journal rows carry their transaction and session; a migration's capture
+-- takes its own session's rows, pggit.commit() leaves those of sessions inside an open run alone
+-- (journal/sessions.sql); the commit writer deletes exactly the rows it read.
+ALTER TABLE pggit.journal ADD COLUMN xact xid8, ADD COLUMN pid integer;   -- rows from 0.1 belong to no session
+ALTER TABLE pggit.journal ALTER COLUMN xact SET DEFAULT pg_current_xact_id(), ALTER COLUMN pid SET DEFAULT pg_backend_pid();
+DROP FUNCTION pggit.compute_changes(boolean, bigint);
+DROP FUNCTION pggit.affected_objects(bigint);
+DROP FUNCTION pggit.adopt(text);   -- a sql function whose body depends on commit_changes: re-created below
+DROP FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]);
+-- ==== journal/sessions.sql ======================================================================
+
+-- Whose journal rows a commit takes: a migration's capture its own session's, pggit.commit()
+-- everyone's but the sessions inside an open migration run, which keep theirs for the run.
+
+CREATE OR REPLACE FUNCTION pggit.reserve_session() RETURNS void
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+-- a shared session-level advisory lock: held while the run goes on, gone when the session ends
+-- (a killed JVM's connection included), so a reservation never outlives its session
+SELECT pg_advisory_lock_shared(1885825396, 1)   -- 1885825396 = 'pgit'
+$$;
+COMMENT ON FUNCTION pggit.reserve_session() IS 'Called on a migration run''s connection when the run starts: until pggit.release_session() or the end of the session, this session''s journal rows are the run''s, and pggit.commit() from other sessions leaves them alone (a shared advisory lock, key (1885825396, 1), seen in pg_locks).';
+
+CREATE OR REPLACE FUNCTION pggit.release_session() RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- as often as it was taken; never when not held (pg_advisory_unlock_shared would warn)
+    WHILE EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'advisory'
+                     AND l.classid = 1885825396 AND l.objid = 1 AND l.objsubid = 2 AND l.granted) LOOP
+        PERFORM pg_advisory_unlock_shared(1885825396, 1);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.release_session() IS 'Ends this session''s reservation of its journal rows (pggit.reserve_session), at the end of a migration run.';
+
+CREATE OR REPLACE FUNCTION pggit.journal_ids(scope text) RETURNS bigint[]
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- A session is its pid and backend start: a row recorded before this backend started came from an
+-- earlier session that had the same pid.
+WITH reserved AS MATERIALIZED (   -- other sessions inside an open run (pggit.reserve_session), read once
+    SELECT l.pid, a.backend_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+     WHERE l.locktype = 'advisory' AND l.classid = 1885825396 AND l.objid = 1 AND l.objsubid = 2 AND l.granted
+       AND l.pid <> pg_backend_pid()
+), me AS MATERIALIZED (
+    SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()
+)
+SELECT coalesce(array_agg(j.id ORDER BY j.id), '{}')
+  FROM pggit.journal j
+ WHERE CASE scope
+       WHEN 'session' THEN j.pid = pg_backend_pid() AND j.recorded_at >= (SELECT me.backend_start FROM me)
+       WHEN 'all' THEN NOT EXISTS (SELECT 1 FROM reserved r WHERE r.pid = j.pid AND j.recorded_at >= r.backend_start)
+       END
+$$;
+COMMENT ON FUNCTION pggit.journal_ids(text) IS 'The journal rows a commit of this scope takes: session = this session''s own (pid and backend start); all = every session''s but those of other sessions inside an open migration run (pggit.reserve_session). Another value gives no rows.';
+-- ==== capture/widening.sql ======================================================================
+
+-- Widening the journal: which objects a journaled change may have touched.
+
+CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[])
+    RETURNS TABLE (classid oid, objid oid)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+#variable_conflict use_column
+-- The journal under-reports, so it is widened here (ARCHITECTURE.md):
+--   * each journaled object brings its pg_depend dependents, transitively (a rename or a type
+--     change shows in their definitions): views through their rewrite rule, column defaults as
+--     their table, a domain's constraints as the domain, a composite type's relation as the type,
+--     and untracked links in between (row types, array types) followed through;
+--   * each relation read is read with its indexes, constraints, triggers, rules and policies;
+--   * an index a constraint owns stands for the constraint; a constraint brings its copies in
+--     inheritance children; a partitioned (or parent) table brings the partitions (children) it had
+--     at HEAD, since a detached one is no dependent any more;
+--   * a schema brings every object in it (a rename re-keys them all);
+--   * a type brings the relations and routines that use it;
+--   * GRANT/REVOKE rows carry no object id, so they rescan every object of their kind.
+-- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
+BEGIN
+RETURN QUERY
+WITH RECURSIVE j AS (
+    SELECT * FROM pggit.journal WHERE id = ANY (journal_ids)
+       AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
+       AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
+       -- ignore patterns and ignored operations drop journal rows before they widen
+       AND NOT EXISTS (SELECT 1 FROM pggit.ignore_pattern p
+                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE p.pattern)
+       AND NOT EXISTS (SELECT 1 FROM pggit.tracking_config c, unnest(c.ignore_operations) op
+                        WHERE starts_with(journal.command_tag || ' ', upper(op) || ' '))
+       AND NOT EXISTS (SELECT 1 FROM pggit.tracking_window w      -- paused: left to the drift scan
+                        WHERE w.kind = 'pause' AND journal.recorded_at >= w.started_at
+                          AND journal.recorded_at < coalesce(w.ended_at, w.ends_at))
+       AND coalesce(schema_name, '') <> 'pggit'
+),
+seed AS (
+    SELECT j.classid, j.objid FROM j WHERE j.objid IS NOT NULL AND j.objid <> 0
+    UNION   -- a dropped column default (DROP ... CASCADE of its sequence or function): its table, named {schema, table, column}
+    SELECT 'pg_class'::regclass, to_regclass(quote_ident(j.address_names[1]) || '.' || quote_ident(j.address_names[2]))::oid
+      FROM j WHERE j.event = 'drop' AND j.classid = 'pg_attrdef'::regclass AND cardinality(j.address_names) >= 2
+    UNION
+    -- privileges without object ids: every object of the kind they name
+    SELECT 'pg_class'::regclass, c.oid FROM pg_class c
+     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+       AND EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('TABLE', 'SEQUENCE', 'VIEW', 'MATERIALIZED VIEW', 'FOREIGN TABLE'))
+    UNION
+    SELECT 'pg_proc'::regclass, p.oid FROM pg_proc p
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('FUNCTION', 'PROCEDURE', 'ROUTINE'))
+    UNION
+    SELECT 'pg_namespace'::regclass, n.oid FROM pg_namespace n
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) = 'SCHEMA')
+    UNION
+    SELECT 'pg_type'::regclass, t.oid FROM pg_type t
+     WHERE t.typtype IN ('e', 'c', 'd', 'r')
+       AND EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('TYPE', 'DOMAIN'))
+    UNION
+    SELECT 'pg_foreign_server'::regclass, fs.oid FROM pg_foreign_server fs
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) IN ('FOREIGN SERVER', 'SERVER'))
+    UNION
+    SELECT 'pg_foreign_data_wrapper'::regclass, fw.oid FROM pg_foreign_data_wrapper fw
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag IN ('GRANT', 'REVOKE') AND (j.objid IS NULL OR j.objid = 0)
+                      AND upper(j.object_type) = 'FOREIGN DATA WRAPPER')
+    UNION   -- ALTER DEFAULT PRIVILEGES carries no object id: every entry, live and recorded (a revoke may remove one)
+    SELECT 'pg_default_acl'::regclass, da.oid FROM pg_default_acl da
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.command_tag = 'ALTER DEFAULT PRIVILEGES')
+    UNION
+    SELECT m.classid, m.objid FROM pggit.object_map m
+     WHERE m.kind = 'default_privileges' AND EXISTS (SELECT 1 FROM j WHERE j.command_tag = 'ALTER DEFAULT PRIVILEGES')
+    UNION   -- a publication's tables and schemas are rows of their own: the publication is read again
+    SELECT 'pg_publication'::regclass, pb.oid FROM pg_publication pb
+     WHERE EXISTS (SELECT 1 FROM j WHERE j.classid IN ('pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass))
+    UNION   -- event triggers fire for no event-trigger DDL: they are compared on every capture (a handful)
+    SELECT 'pg_event_trigger'::regclass, e.oid FROM pg_event_trigger e JOIN pg_proc ep ON ep.oid = e.evtfoid
+     WHERE ep.pronamespace <> 'pggit'::regnamespace
+    UNION
+    SELECT m.classid, m.objid FROM pggit.object_map m WHERE m.kind = 'event_trigger'
+),
+lvl1 AS (
+    SELECT s.classid, s.objid FROM seed s
+    UNION  -- schema members
+    SELECT 'pg_class'::regclass, c.oid FROM seed s JOIN pg_class c ON c.relnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_proc'::regclass, p.oid FROM seed s JOIN pg_proc p ON p.pronamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_type'::regclass, t.oid FROM seed s JOIN pg_type t ON t.typnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_collation'::regclass, co.oid FROM seed s JOIN pg_collation co ON co.collnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_default_acl'::regclass, da.oid FROM seed s JOIN pg_default_acl da ON da.defaclnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
+    UNION  -- a composite type relation's type; a domain constraint's domain
+    SELECT 'pg_type'::regclass, c.reltype FROM seed s JOIN pg_class c ON c.oid = s.objid
+     WHERE s.classid = 'pg_class'::regclass AND c.relkind = 'c'
+    UNION
+    SELECT 'pg_type'::regclass, k.contypid FROM seed s JOIN pg_constraint k ON k.oid = s.objid
+     WHERE s.classid = 'pg_constraint'::regclass AND k.contypid <> 0
+    UNION  -- an index a constraint owns: renaming it renames the constraint
+    SELECT d.refclassid, d.refobjid FROM seed s
+      JOIN pg_depend d ON d.classid = s.classid AND d.objid = s.objid AND d.objsubid = 0
+     WHERE s.classid = 'pg_class'::regclass AND d.refclassid = 'pg_constraint'::regclass AND d.deptype = 'i'
+    UNION  -- a constraint's copies in inheritance children and partitions (a rename renames them)
+    SELECT 'pg_constraint'::regclass, k2.oid FROM seed s
+      JOIN pg_constraint k ON k.oid = s.objid
+      JOIN pg_inherits i ON i.inhparent = k.conrelid
+      JOIN pg_constraint k2 ON k2.conrelid = i.inhrelid
+     WHERE s.classid = 'pg_constraint'::regclass AND k.conrelid <> 0
+    UNION  -- the partitions and inheritance children a table had at HEAD (DETACH leaves no dependency)
+    SELECT m.classid, m.objid FROM seed s
+      JOIN pg_class c ON c.oid = s.objid AND (c.relkind = 'p' OR c.relhassubclass)
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pggit.object_map m ON m.kind = 'table'
+      JOIN pggit.blob b ON b.hash = m.hash
+     WHERE s.classid = 'pg_class'::regclass
+       AND (b.definition ->> 'partition_of' = quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+            OR b.definition -> 'inherits' ? (quote_ident(n.nspname) || '.' || quote_ident(c.relname)))
+    -- an index, constraint or trigger journaled alone (CREATE INDEX, CREATE TRIGGER, COMMENT ON ...)
+    -- is read alone: its table's definition did not change, and a rename shows as a new key for the
+    -- same address without re-reading the table and all its other children
+),
+lvl2(classid, objid) AS (   -- pg_depend dependents, transitively (UNION: each address once, so cycles end)
+    SELECT l.classid, l.objid FROM lvl1 l
+    UNION
+    SELECT x.classid, x.objid
+      FROM lvl2 l
+      JOIN pg_depend d ON d.refclassid = l.classid AND d.refobjid = l.objid
+      CROSS JOIN LATERAL (
+          -- what a dependent stands for: a rule for its relation, a column default for its table, a
+          -- publication's table or schema entry for the publication; else itself
+          SELECT CASE d.classid WHEN 'pg_rewrite'::regclass THEN 'pg_class'::regclass
+                                WHEN 'pg_attrdef'::regclass THEN 'pg_class'::regclass
+                                WHEN 'pg_publication_rel'::regclass THEN 'pg_publication'::regclass
+                                WHEN 'pg_publication_namespace'::regclass THEN 'pg_publication'::regclass
+                                ELSE d.classid END AS classid,
+                 CASE d.classid WHEN 'pg_rewrite'::regclass THEN (SELECT rw.ev_class FROM pg_rewrite rw WHERE rw.oid = d.objid)
+                                WHEN 'pg_attrdef'::regclass THEN (SELECT ad.adrelid FROM pg_attrdef ad WHERE ad.oid = d.objid)
+                                WHEN 'pg_publication_rel'::regclass THEN (SELECT pr.prpubid FROM pg_publication_rel pr WHERE pr.oid = d.objid)
+                                WHEN 'pg_publication_namespace'::regclass THEN (SELECT pns.pnpubid FROM pg_publication_namespace pns
+                                                                                 WHERE pns.oid = d.objid)
+                                ELSE d.objid END AS objid
+          UNION ALL   -- a domain's constraint changes the domain
+          SELECT 'pg_type'::regclass, k.contypid FROM pg_constraint k
+           WHERE d.classid = 'pg_constraint'::regclass AND k.oid = d.objid AND k.contypid <> 0
+          UNION ALL   -- a composite type's relation changes the type
+          SELECT 'pg_type'::regclass, c.reltype FROM pg_class c
+           WHERE d.classid = 'pg_class'::regclass AND c.oid = d.objid AND c.relkind = 'c'
+      ) x
+     WHERE d.classid IN ('pg_class'::regclass, 'pg_rewrite'::regclass, 'pg_attrdef'::regclass, 'pg_constraint'::regclass,
+                         'pg_proc'::regclass, 'pg_type'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass,
+                         'pg_event_trigger'::regclass, 'pg_foreign_server'::regclass, 'pg_user_mapping'::regclass,
+                         'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass)
+       AND d.deptype IN ('n', 'a', 'i', 'P', 'S')
+),
+rels AS (
+    SELECT l.objid AS oid FROM lvl2 l WHERE l.classid = 'pg_class'::regclass
+),
+lvl3 AS (   -- every relation read is read with all its children, so none looks deleted
+    SELECT l.classid, l.objid FROM lvl2 l
+    UNION
+    SELECT 'pg_class'::regclass, i.indexrelid FROM rels r JOIN pg_index i ON i.indrelid = r.oid
+    UNION
+    SELECT 'pg_constraint'::regclass, k.oid FROM rels r JOIN pg_constraint k ON k.conrelid = r.oid
+    UNION
+    SELECT 'pg_trigger'::regclass, g.oid FROM rels r JOIN pg_trigger g ON g.tgrelid = r.oid
+    UNION
+    SELECT 'pg_policy'::regclass, pol.oid FROM rels r JOIN pg_policy pol ON pol.polrelid = r.oid
+    UNION
+    SELECT 'pg_rewrite'::regclass, rw.oid FROM rels r JOIN pg_rewrite rw ON rw.ev_class = r.oid AND rw.rulename <> '_RETURN'
+    UNION   -- a server's user mappings (re-keyed when it is renamed)
+    SELECT 'pg_user_mapping'::regclass, um.umid FROM lvl2 l JOIN pg_user_mappings um ON um.srvid = l.objid
+     WHERE l.classid = 'pg_foreign_server'::regclass
+)
+SELECT l.classid, l.objid FROM lvl3 l WHERE l.objid IS NOT NULL AND l.objid <> 0;
+END
+$$;
+COMMENT ON FUNCTION pggit.affected_objects(bigint[]) IS
+    'The (classid, objid) of every object the journal rows journal_ids may have changed, widened with children and pg_depend dependents. Includes objects that no longer exist (dropped).';
+-- ==== capture/changes.sql =======================================================================
+
+-- Computing changes: objects re-read against the index (added, modified, deleted, renamed).
+
+CREATE OR REPLACE FUNCTION pggit.renamed_columns(before jsonb, after jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (SELECT jsonb_object_agg(b.value, a.value) FROM jsonb_each_text(before) b JOIN jsonb_each_text(after) a ON a.key = b.key
+             WHERE a.value <> b.value);
+COMMENT ON FUNCTION pggit.renamed_columns(jsonb, jsonb) IS 'Columns of one relation renamed between two {attnum: name} maps (same attnum, other name): {"old": "new"}, or null.';
+
+CREATE OR REPLACE FUNCTION pggit.compute_changes(full_scan boolean, journal_ids bigint[])
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
+                   classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text,
+                   columns jsonb, renamed_columns jsonb, tracked boolean)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
+#variable_conflict use_column
+-- The differences between the index (object_map, the tree at HEAD) and the live catalog:
+--   full_scan = false: only within the objects the journal rows journal_ids imply;
+--   full_scan = true:  the whole catalog (drift scan, baseline).
+-- Renames are recognised by an unchanged (classid, objid) under a new key.
+-- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
+BEGIN
+RETURN QUERY
+WITH w AS (
+    SELECT DISTINCT a.classid, a.objid FROM pggit.affected_objects(journal_ids) a WHERE NOT full_scan
+),
+l AS (
+    SELECT * FROM pggit.read_catalog(
+        CASE WHEN full_scan THEN NULL ELSE coalesce((SELECT array_agg(w.classid ORDER BY w.classid, w.objid) FROM w), '{}') END,
+        CASE WHEN full_scan THEN NULL ELSE coalesce((SELECT array_agg(w.objid ORDER BY w.classid, w.objid) FROM w), '{}') END)
+),
+s AS (   -- the index entries in scope: the addresses read, and the children of what was read
+    SELECT m.* FROM pggit.object_map m WHERE full_scan
+    UNION
+    SELECT m.* FROM w JOIN pggit.object_map m ON m.classid = w.classid AND m.objid = w.objid
+    UNION
+    SELECT c.* FROM w JOIN pggit.object_map p ON p.classid = w.classid AND p.objid = w.objid
+                      JOIN pggit.object_map c ON c.parent_key = p.object_key
+    UNION
+    SELECT c.* FROM l JOIN pggit.object_map c ON c.parent_key = l.object_key WHERE NOT full_scan
+)
+SELECT x.*, pggit.is_tracked(x.change, x.object_key, x.kind, x.schema_name, x.directive)
+  FROM (
+-- same key: modified when the definition (or the live address) differs
+SELECT 'M' AS change, l.object_key, NULL::text AS old_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid,
+       s.hash AS old_hash, l.hash AS new_hash, l.definition, l.directive, l.columns,
+       CASE WHEN s.classid = l.classid AND s.objid = l.objid THEN pggit.renamed_columns(s.columns, l.columns) END
+  FROM l JOIN s ON s.object_key = l.object_key
+ WHERE s.hash <> l.hash OR s.classid <> l.classid OR s.objid <> l.objid OR s.parent_key IS DISTINCT FROM l.parent_key
+UNION ALL
+-- a known address under a new key, the old key gone: renamed
+SELECT 'R', l.object_key, s.object_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, s.hash, l.hash, l.definition, l.directive,
+       l.columns, pggit.renamed_columns(s.columns, l.columns)
+  FROM l JOIN s ON s.classid = l.classid AND s.objid = l.objid
+ WHERE s.object_key <> l.object_key
+   AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key)
+   AND NOT EXISTS (SELECT 1 FROM l l2 WHERE l2.object_key = s.object_key)
+UNION ALL
+-- a new key that is not a rename: added
+SELECT 'A', l.object_key, NULL, l.kind, l.schema_name, l.parent_key, l.classid, l.objid, NULL, l.hash, l.definition, l.directive,
+       l.columns, NULL
+  FROM l
+ WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.object_key = l.object_key)
+   AND NOT EXISTS (SELECT 1 FROM s WHERE s.classid = l.classid AND s.objid = l.objid
+                      AND NOT EXISTS (SELECT 1 FROM l l2 WHERE l2.object_key = s.object_key))
+UNION ALL
+-- a key in scope that the catalog no longer has and that was not renamed: deleted
+SELECT 'D', s.object_key, NULL, s.kind, s.schema_name, s.parent_key, s.classid, s.objid, s.hash, NULL, NULL, NULL, NULL, NULL
+  FROM s
+ WHERE NOT EXISTS (SELECT 1 FROM l WHERE l.object_key = s.object_key)
+   AND NOT EXISTS (SELECT 1 FROM l WHERE l.classid = s.classid AND l.objid = s.objid
+                      AND NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.object_key = l.object_key))
+) x;
+END
+$$;
+COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint[]) IS
+    'Plumbing: differences between the index (tree at HEAD) and the live catalog, as A/M/D/R rows with the new definitions; journal-scoped, or the whole catalog when full_scan.';
+-- ==== runs/migrations.sql =======================================================================
+
+-- What the integrations call per run and per migration: deployments, links, failures.
+
+CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+INSERT INTO pggit.deployment (name, tool, target, head_before)
+VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit())
+RETURNING id
+$$;
+COMMENT ON FUNCTION pggit.open_deployment(text, text, text) IS 'Opens a deployment (outcome running) and returns its id.';
+
+CREATE OR REPLACE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF outcome NOT IN ('success', 'failed', 'abandoned') THEN
+        RAISE EXCEPTION 'pggit: deployment outcome must be success, failed or abandoned, not "%"', outcome
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE pggit.deployment d
+       SET ended_at = clock_timestamp(), outcome = close_deployment.outcome, head_after = pggit.head_commit()
+     WHERE d.id = close_deployment.deployment_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no deployment with id %', deployment_id USING ERRCODE = 'undefined_object';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.close_deployment(bigint, text) IS 'Closes a deployment with outcome success, failed or abandoned, recording HEAD after it.';
+
+CREATE OR REPLACE FUNCTION pggit.record_migration(deployment_id bigint, migration jsonb, outcome text, error text DEFAULT NULL,
+                                       origin text DEFAULT 'migration')
+    RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- migration: {"tool": "flyway"|"liquibase", "id", "type", "description", "script", "checksum",
+--             "author", "contexts", "labels", "exec_type"} (absent keys = null).
+-- A success commits its journaled changes (origin migration, or rollback for an undone changeset)
+-- and links it to that commit, or to HEAD when it changed nothing tracked. A failure: a link
+-- without a commit.
+DECLARE
+    cid text;
+    lid bigint;
+    tool text := migration ->> 'tool';
+    label text := concat_ws(' ',
+        CASE WHEN migration ->> 'tool' <> 'flyway' THEN concat_ws('::', migration ->> 'id', migration ->> 'author')
+             WHEN migration ->> 'id' IS NULL THEN 'R' ELSE 'V' || (migration ->> 'id') END,
+        migration ->> 'description');
+BEGIN
+    IF outcome NOT IN ('success', 'failed') THEN
+        RAISE EXCEPTION 'pggit: migration outcome must be success or failed, not "%"', outcome
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF outcome = 'success' THEN
+        cid := pggit.commit_changes(CASE WHEN origin = 'rollback' THEN tool || ' rollback ' ELSE tool || ' ' END || label,
+                                    origin, migration ->> 'author', deployment_id, false, NULL, 'session');   -- its own session's DDL only
+        new_commit := cid IS NOT NULL;
+        cid := coalesce(cid, pggit.head_commit());
+    ELSE
+        new_commit := false;
+    END IF;
+    INSERT INTO pggit.migration_link (deployment_id, tool, migration_id, migration_type, description, script, checksum,
+                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error)
+    VALUES (record_migration.deployment_id, tool, migration ->> 'id', migration ->> 'type', migration ->> 'description',
+            migration ->> 'script', migration ->> 'checksum', migration ->> 'author', migration ->> 'contexts',
+            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error)
+    RETURNING id INTO lid;
+    link_id := lid;
+    commit_id := cid;
+    summary := CASE WHEN new_commit THEN pggit.commit_summary(cid) ELSE 'no tracked changes' END;
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text) IS
+    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
+
+CREATE OR REPLACE FUNCTION pggit.record_migration_fail_open(deployment_id bigint, migration jsonb, origin text DEFAULT 'migration')
+    RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text, capture_error text, capture_sqlstate text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- pggit.record_migration for a successful migration, fail-open: an error inside pggit is caught
+-- (the EXCEPTION block is a subtransaction, so the migration's own transaction goes on), recorded
+-- in pggit.capture_failure and returned in capture_error; the drift scan then reports what was
+-- missed. One round trip per migration instead of savepoint, call and release.
+BEGIN
+    BEGIN
+        RETURN QUERY SELECT r.link_id, r.commit_id, r.new_commit, r.summary, NULL::text, NULL::text
+                       FROM pggit.record_migration(deployment_id, migration, 'success', NULL, origin) r;
+    EXCEPTION WHEN OTHERS THEN
+        capture_error := SQLERRM;
+        capture_sqlstate := SQLSTATE;
+        INSERT INTO pggit.capture_failure (deployment_id, migration, sqlstate, error)
+        VALUES (record_migration_fail_open.deployment_id,
+                concat_ws(' ', CASE WHEN migration ->> 'tool' <> 'flyway' THEN concat_ws('::', migration ->> 'id', migration ->> 'author')
+                                    WHEN migration ->> 'id' IS NULL THEN 'R' ELSE 'V' || (migration ->> 'id') END,
+                          migration ->> 'description'),
+                capture_sqlstate, capture_error);
+        RETURN NEXT;
+    END;
+END
+$$;
+COMMENT ON FUNCTION pggit.record_migration_fail_open(bigint, jsonb, text) IS
+    'record_migration for a successful migration that never fails it: an error inside pggit is recorded in pggit.capture_failure and returned in capture_error (with its SQLSTATE) instead of raised.';
+
+CREATE OR REPLACE FUNCTION pggit.set_tool_deployment_id(deployment_id bigint, tool_deployment_id text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+UPDATE pggit.deployment d SET tool_deployment_id = set_tool_deployment_id.tool_deployment_id
+ WHERE d.id = set_tool_deployment_id.deployment_id AND d.tool_deployment_id IS NULL
+$$;
+COMMENT ON FUNCTION pggit.set_tool_deployment_id(bigint, text) IS 'Records the tool''s own id of a run (Liquibase deployment_id) on a deployment, once.';
+
+CREATE OR REPLACE FUNCTION pggit.record_capture_failure(deployment_id bigint, migration text, sqlstate text, error text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+INSERT INTO pggit.capture_failure (deployment_id, migration, sqlstate, error)
+VALUES (record_capture_failure.deployment_id, record_capture_failure.migration,
+        record_capture_failure.sqlstate, record_capture_failure.error)
+$$;
+COMMENT ON FUNCTION pggit.record_capture_failure(bigint, text, text, text) IS 'Records an error inside pggit during a migration (fail-open mode).';
+
+CREATE OR REPLACE FUNCTION pggit.backfill_flyway_links(deployment_id bigint, history_schema text, history_table text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Flyway writes its history row after AFTER_EACH_MIGRATE, so installed_rank and execution_time
+-- are copied from its history table at the end of the run: versioned migrations by version,
+-- repeatable ones by script and checksum (latest rank). history_schema null = current_schema().
+DECLARE
+    n integer;
+    tbl regclass := to_regclass(format('%I.%I', coalesce(history_schema, current_schema()), history_table));
+BEGIN
+    IF tbl IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format($q$
+        UPDATE pggit.migration_link l
+           SET installed_rank = h.installed_rank, execution_time_ms = h.execution_time
+          FROM (SELECT DISTINCT ON (coalesce(version, ''), script, checksum) installed_rank, version, script, checksum, execution_time
+                  FROM %s ORDER BY coalesce(version, ''), script, checksum, installed_rank DESC) h
+         WHERE l.deployment_id = $1 AND l.tool = 'flyway' AND l.installed_rank IS NULL
+           AND l.script = h.script AND l.checksum IS NOT DISTINCT FROM h.checksum::text
+           AND l.migration_id IS NOT DISTINCT FROM h.version
+    $q$, tbl) USING deployment_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION pggit.backfill_flyway_links(bigint, text, text) IS
+    'Copies installed_rank and execution_time (ms) from Flyway''s history table (schema null = current schema) into the deployment''s links; returns the rows updated, 0 when the table does not exist.';
+-- ==== check/consistency.sql =====================================================================
+
+-- Consistency: drift, gaps between the tools' history tables and the links, tracking state.
+-- One implementation, in the database: pggit:check, psql users and the Liquibase commands call it.
+
+CREATE OR REPLACE FUNCTION pggit.history_tables()
+    RETURNS TABLE (tool text, table_schema text, table_name text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- The migration tools' history tables in this database, recognised by name (pggit.tool_table) and
+-- by their columns: Flyway's has installed_rank, version, script, checksum, success; Liquibase's
+-- has id, author, filename, md5sum, exectype.
+SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'installed_rank')
+            THEN 'flyway' ELSE 'liquibase' END, n.nspname::text, c.relname::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'p') AND c.relname IN (SELECT t.relname FROM pggit.tool_table t)
+   AND ((SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND NOT a.attisdropped
+          AND a.attname IN ('installed_rank', 'version', 'script', 'checksum', 'success')) = 5
+        OR (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND NOT a.attisdropped
+             AND a.attname IN ('id', 'author', 'filename', 'md5sum', 'exectype')) = 5)
+$$;
+COMMENT ON FUNCTION pggit.history_tables() IS 'The migration tools'' history tables in this database (tool flyway or liquibase, schema, table), recognised by name (pggit.tool_table) and by their columns.';
+
+CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT false, verbose boolean DEFAULT false,
+                                         checks text[] DEFAULT NULL)
+    RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- One row per finding, check_name one of drift, gap, conflict, tracking, integrity:
+--   drift:    added / removed / changed objects no commit explains (kind drift_added, drift_removed,
+--             drift_changed, drift_renamed); fix_issues => true adopts them as a commit (origin drift);
+--   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
+--             missing_migration (a link whose history row is gone; not a Liquibase changeset whose
+--             latest link is its rollback), checksum_mismatch (the history
+--             table's checksum is not the linked one; Liquibase's 8: -> 9: upgrade is not a gap),
+--             failed_migration, out_of_order (Flyway: applied after a higher version),
+--             restarted_history (warning: pggit was uninstalled and installed again, and the history
+--             table holds migrations from before the restart);
+--   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
+--   integrity: what pggit.fsck() finds in the object store (hash mismatches, missing tree nodes,
+--             definitions and parents, the index out of step with HEAD; check/fsck.sql);
+--   conflict: none yet (the conflict registry comes with merge).
+-- verbose adds details (definitions before and after, history rows, hashes); checks names the checks
+-- to run (drift, gap, tracking, integrity; null = all), so a client can run them one by one and
+-- report progress.
+DECLARE
+    installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
+    ht record;
+    adopted text;
+BEGIN
+    IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking', 'integrity')) THEN
+        RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking, integrity (or null for all)', checks
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF fix_issues AND NOT pg_has_role(session_user, 'pggit_admin', 'USAGE') THEN
+        RAISE EXCEPTION 'pggit: fix_issues => true adopts drift as a commit, which takes pggit_admin; role "%" has not got it', session_user
+            USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
+    END IF;
+    PERFORM pggit.refresh_tracking_windows();
+
+    IF checks IS NULL OR 'drift' = ANY (checks) THEN
+    PERFORM pggit.detect_conflicts();
+
+    RETURN QUERY
+    SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
+           'error', d.object_key,
+           CASE d.change WHEN 'A' THEN format('%s exists in the database but in no commit', d.object_key)
+                         WHEN 'D' THEN format('%s is in HEAD but no longer in the database', d.object_key)
+                         WHEN 'R' THEN format('%s was renamed to %s outside any commit', d.old_key, d.object_key)
+                         ELSE format('%s differs from its definition at HEAD', d.object_key) END
+               || coalesce(' (' || d.note || ')', ''),
+           'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), resolve conflict '
+               || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
+               || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason), or revert it with a migration.',
+           CASE WHEN verify_consistency.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
+                                                     'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
+      FROM pggit_drift_now d   -- what detect_conflicts just found
+     ORDER BY d.object_key;
+
+    IF fix_issues AND EXISTS (SELECT 1 FROM pggit_drift_now) THEN
+        adopted := pggit.commit_changes('adopt drift (verify_consistency)', 'drift', NULL, NULL, true);
+        RETURN QUERY SELECT 'drift', 'drift_adopted', 'info', adopted,
+                            format('drift adopted as commit %s', left(adopted, 7)), NULL::text, NULL::jsonb;
+    END IF;
+    END IF;
+
+    IF checks IS NULL OR 'gap' = ANY (checks) THEN
+    FOR ht IN SELECT * FROM pggit.history_tables() h LOOP
+        IF ht.tool = 'flyway' THEN
+            RETURN QUERY EXECUTE format($q$
+                WITH h AS (SELECT * FROM %I.%I WHERE type NOT IN ('SCHEMA', 'BASELINE', 'DELETE')),
+                     l AS (SELECT * FROM pggit.migration_link WHERE tool = 'flyway' AND outcome = 'success')
+                SELECT 'gap', 'unlinked_migration', 'error',
+                       coalesce('V' || h.version, 'R') || ' ' || h.description,
+                       format('%%s (%%s, rank %%s) was applied at %%s but has no link to a commit', coalesce('V' || h.version, 'R'),
+                              h.script, h.installed_rank, h.installed_on),
+                       'It ran without the pggit callback: add io.pggit.flyway.PggitFlywayCallback to flyway.callbacks; its changes show as drift, adopt them.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h
+                 WHERE h.success AND h.installed_on >= $1
+                   AND NOT EXISTS (SELECT 1 FROM l WHERE l.installed_rank = h.installed_rank
+                                      OR (l.installed_rank IS NULL AND l.script = h.script AND l.migration_id IS NOT DISTINCT FROM h.version))
+                UNION ALL
+                SELECT 'gap', 'missing_migration', 'error', coalesce('V' || l.migration_id, 'R') || ' ' || coalesce(l.description, ''),
+                       format('%%s (%%s) is linked to commit %%s but no longer in %%s', coalesce('V' || l.migration_id, 'R'), l.script,
+                              left(l.commit_id, 7), %L),
+                       'Its history row was deleted (flyway repair, or by hand): restore it, or accept the gap.',
+                       CASE WHEN $2 THEN to_jsonb(l) END
+                  FROM l
+                 WHERE l.installed_rank IS NOT NULL AND NOT EXISTS (SELECT 1 FROM h WHERE h.installed_rank = l.installed_rank)
+                UNION ALL
+                SELECT 'gap', 'checksum_mismatch', 'error', coalesce('V' || h.version, 'R') || ' ' || h.description,
+                       format('%%s: the history table says checksum %%s, the link %%s', h.script, h.checksum, l.checksum),
+                       'The migration was changed and repaired after it ran: review it, then record the new state with a migration.',
+                       CASE WHEN $2 THEN jsonb_build_object('history', to_jsonb(h), 'link', to_jsonb(l)) END
+                  FROM h JOIN l ON l.installed_rank = h.installed_rank
+                 WHERE l.checksum IS DISTINCT FROM h.checksum::text
+                UNION ALL
+                SELECT 'gap', 'failed_migration', 'error', coalesce('V' || h.version, 'R') || ' ' || h.description,
+                       format('%%s failed (history rank %%s)', h.script, h.installed_rank),
+                       'Fix the migration, run flyway repair, and migrate again.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h WHERE NOT h.success
+                UNION ALL
+                SELECT 'gap', 'out_of_order', 'warning', 'V' || h.version || ' ' || h.description,
+                       format('V%%s was applied after a higher version (rank %%s)', h.version, h.installed_rank),
+                       'Applied out of order (flyway.outOfOrder): check that it does not depend on what the later versions did.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h
+                 WHERE h.version IS NOT NULL AND h.success
+                   AND EXISTS (SELECT 1 FROM h e WHERE e.version IS NOT NULL AND e.installed_rank < h.installed_rank
+                                  AND string_to_array(e.version, '.')::numeric[] > string_to_array(h.version, '.')::numeric[])
+            $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
+        ELSE
+            RETURN QUERY EXECUTE format($q$
+                -- l: the latest link of each changeset that is applied. A failed rollback leaves it
+                -- applied (its earlier link stands); a changeset whose latest link is a rollback is not
+                -- applied, so its row's absence from databasechangelog is no gap; applied again, it
+                -- has a newer link.
+                WITH h AS (SELECT * FROM %I.%I),
+                     l AS (SELECT * FROM (SELECT DISTINCT ON (migration_id, author, script) * FROM pggit.migration_link
+                                           WHERE tool = 'liquibase' AND exec_type IS DISTINCT FROM 'ROLLBACK_FAILED'
+                                           ORDER BY migration_id, author, script, id DESC) latest
+                            WHERE latest.exec_type IS DISTINCT FROM 'ROLLED_BACK')
+                SELECT 'gap', 'unlinked_migration', 'error', h.id || '::' || h.author || ' (' || h.filename || ')',
+                       format('changeset %%s::%%s (%%s) ran at %%s but has no link to a commit', h.id, h.author, h.filename, h.dateexecuted),
+                       'It ran without pggit-liquibase on the classpath: add it; its changes show as drift, adopt them.',
+                       CASE WHEN $2 THEN to_jsonb(h) END
+                  FROM h
+                 WHERE h.dateexecuted >= $1
+                   AND NOT EXISTS (SELECT 1 FROM l WHERE l.migration_id = h.id AND l.author = h.author AND l.script = h.filename)
+                UNION ALL
+                SELECT 'gap', 'missing_migration', 'error', l.migration_id || '::' || l.author || ' (' || l.script || ')',
+                       format('changeset %%s::%%s is linked to commit %%s but no longer in %%s', l.migration_id, l.author,
+                              left(l.commit_id, 7), %L),
+                       'Its databasechangelog row was deleted: restore it, or accept the gap.',
+                       CASE WHEN $2 THEN to_jsonb(l) END
+                  FROM l
+                 WHERE l.outcome = 'success'
+                   AND NOT EXISTS (SELECT 1 FROM h WHERE h.id = l.migration_id AND h.author = l.author AND h.filename = l.script)
+                UNION ALL
+                SELECT 'gap', 'checksum_mismatch', 'error', h.id || '::' || h.author || ' (' || h.filename || ')',
+                       format('changeset %%s::%%s: databasechangelog says %%s, the link %%s', h.id, h.author, h.md5sum, l.checksum),
+                       'The changeset was edited after it ran: review it, then record the new state with a new changeset.',
+                       CASE WHEN $2 THEN jsonb_build_object('history', to_jsonb(h), 'link', to_jsonb(l)) END
+                  FROM h JOIN l ON l.migration_id = h.id AND l.author = h.author AND l.script = h.filename
+                 WHERE h.md5sum IS NOT NULL AND l.checksum IS NOT NULL AND h.md5sum <> l.checksum
+                   AND split_part(h.md5sum, ':', 1) = split_part(l.checksum, ':', 1)   -- 8: -> 9: is Liquibase's upgrade
+                UNION ALL
+                SELECT 'gap', 'failed_migration', 'error', l.migration_id || '::' || l.author || ' (' || l.script || ')',
+                       format('changeset %%s::%%s failed: %%s', l.migration_id, l.author, coalesce(l.error, 'no message')),
+                       'Fix the changeset and run update again.',
+                       CASE WHEN $2 THEN to_jsonb(l) END
+                  FROM l WHERE l.outcome = 'failed'
+            $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
+        END IF;
+        -- a history restarted by a reinstall after pggit:uninstall, while the tool's history table
+        -- holds migrations from before it: their commits are gone
+        IF EXISTS (SELECT 1 FROM pggit.history_restart) THEN
+            RETURN QUERY EXECUTE format($q$
+                SELECT 'gap', 'restarted_history', 'warning', %L,
+                       format('pggit''s history restarted at %%s (pggit was uninstalled at %%s, and the history before that was removed): '
+                              || '%%s migrations in %%s ran before it and have no commits', r.restarted_at, r.uninstalled_at, count(*), %L),
+                       'Nothing to do when the uninstall was intended: the schema they built is in the baseline commit '
+                           || coalesce(left(r.baseline_commit, 7), '(none)') || '.',
+                       CASE WHEN $2 THEN jsonb_build_object('uninstalled_at', r.uninstalled_at, 'restarted_at', r.restarted_at,
+                                                            'baseline_commit', r.baseline_commit, 'migrations_before', count(*)) END
+                  FROM %I.%I h, (SELECT * FROM pggit.history_restart x ORDER BY x.id DESC LIMIT 1) r
+                 WHERE h.%I < r.restarted_at
+                 GROUP BY r.id, r.restarted_at, r.uninstalled_at, r.restarted_by, r.baseline_commit
+            $q$, ht.table_schema || '.' || ht.table_name, ht.table_schema || '.' || ht.table_name, ht.table_schema, ht.table_name,
+                 CASE ht.tool WHEN 'flyway' THEN 'installed_on' ELSE 'dateexecuted' END) USING installed, verify_consistency.verbose;
+        END IF;
+    END LOOP;
+    END IF;
+
+    IF checks IS NULL OR 'tracking' = ANY (checks) THEN
+    RETURN QUERY
+    SELECT 'tracking', 'tracking_off', 'warning', 'pggit', format('tracking is %s since %s, until %s', t.state, t.since, t.until),
+           t.note, NULL::jsonb
+      FROM pggit.tracking_status() t WHERE t.state <> 'tracking'
+    UNION ALL
+    SELECT 'tracking', 'capture_failure', 'error', f.migration,
+           format('pggit could not record %s: %s', f.migration, f.error),
+           'Its changes show as drift: adopt them once the cause is fixed.', NULL::jsonb
+      FROM pggit.capture_failure f
+     WHERE f.recorded_at > coalesce((SELECT max(c.committed_at) FROM pggit.commit c WHERE c.origin IN ('drift', 'baseline')), '-infinity');
+    END IF;
+
+    IF checks IS NULL OR 'integrity' = ANY (checks) THEN
+    RETURN QUERY
+    SELECT f.check_name, f.kind, f.severity, f.subject, f.message, f.hint, CASE WHEN verify_consistency.verbose THEN f.details END
+      FROM pggit.fsck() f;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
+
+CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    RETURN pggit.commit_changes(message, 'drift', NULL, NULL, true);
+COMMENT ON FUNCTION pggit.adopt(text) IS 'Records all current drift (the whole catalog against HEAD) as one commit of origin drift, so a hotfix made by hand becomes history; returns its id, or null when there is none.';
+-- (capture/commit_writer.sql and api/porcelain.sql, changed too, are included above)
+
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
 -- ==== security/privileges.sql ===================================================================
@@ -2179,8 +2900,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.read_extensions(oid[]), pggit.read_catalog(oid[], oid[]),
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
-    pggit.affected_objects(bigint), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
-    pggit.compute_changes(boolean, bigint), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
+    pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
+    pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid)
 TO pggit_reader;
 
@@ -2207,13 +2928,13 @@ GRANT EXECUTE ON FUNCTION
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
-    pggit.detect_conflicts()
+    pggit.detect_conflicts(), pggit.reserve_session(), pggit.release_session()
 TO pggit_writer;
 
 -- admin: pause, emergency, purge, conflicts, adoption, another run's deployment
 GRANT EXECUTE ON FUNCTION
     pggit.pause_tracking(interval), pggit.resume_tracking(), pggit.emergency_disable(interval), pggit.emergency_enable(),
-    pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[]),
+    pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[], text),
     pggit.restore_tracked(text, text, jsonb), pggit.execute_as_owner(text, text, text), pggit.resolve_conflict(bigint, text, text),
     pggit.purge_history(interval, boolean)
 TO pggit_admin;

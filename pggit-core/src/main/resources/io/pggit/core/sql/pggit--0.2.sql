@@ -33,7 +33,9 @@ CREATE TABLE pggit.journal (
     objsubid        integer,
     flag            boolean,              -- ddl: in_extension; drop: original
     address_names   text[],               -- drop: pg_event_trigger_dropped_objects().address_names
-    recorded_at     timestamptz NOT NULL DEFAULT now()
+    recorded_at     timestamptz NOT NULL DEFAULT now(),
+    xact            xid8 DEFAULT pg_current_xact_id(),   -- the transaction that ran the DDL
+    pid             integer DEFAULT pg_backend_pid()      -- its session (with recorded_at >= the backend's start: pids are reused)
 );
 COMMENT ON TABLE pggit.journal IS
     'Rows appended by the event triggers, one per object a DDL command touched (pg_event_trigger_ddl_commands / pg_event_trigger_dropped_objects). Consumed (deleted) by the commit that explains them.';
@@ -1309,11 +1311,56 @@ END
 $$;
 COMMENT ON FUNCTION pggit.resolve(text) IS 'Resolves a revision (commit id, unique prefix >= 4 hex digits, branch, HEAD, with optional ~N) to a full commit id; raises undefined_object when nothing matches.';
 
+-- ==== journal/sessions.sql ======================================================================
+
+-- Whose journal rows a commit takes: a migration's capture its own session's, pggit.commit()
+-- everyone's but the sessions inside an open migration run, which keep theirs for the run.
+
+CREATE OR REPLACE FUNCTION pggit.reserve_session() RETURNS void
+    LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+-- a shared session-level advisory lock: held while the run goes on, gone when the session ends
+-- (a killed JVM's connection included), so a reservation never outlives its session
+SELECT pg_advisory_lock_shared(1885825396, 1)   -- 1885825396 = 'pgit'
+$$;
+COMMENT ON FUNCTION pggit.reserve_session() IS 'Called on a migration run''s connection when the run starts: until pggit.release_session() or the end of the session, this session''s journal rows are the run''s, and pggit.commit() from other sessions leaves them alone (a shared advisory lock, key (1885825396, 1), seen in pg_locks).';
+
+CREATE OR REPLACE FUNCTION pggit.release_session() RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- as often as it was taken; never when not held (pg_advisory_unlock_shared would warn)
+    WHILE EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'advisory'
+                     AND l.classid = 1885825396 AND l.objid = 1 AND l.objsubid = 2 AND l.granted) LOOP
+        PERFORM pg_advisory_unlock_shared(1885825396, 1);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.release_session() IS 'Ends this session''s reservation of its journal rows (pggit.reserve_session), at the end of a migration run.';
+
+CREATE OR REPLACE FUNCTION pggit.journal_ids(scope text) RETURNS bigint[]
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- A session is its pid and backend start: a row recorded before this backend started came from an
+-- earlier session that had the same pid.
+WITH reserved AS MATERIALIZED (   -- other sessions inside an open run (pggit.reserve_session), read once
+    SELECT l.pid, a.backend_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+     WHERE l.locktype = 'advisory' AND l.classid = 1885825396 AND l.objid = 1 AND l.objsubid = 2 AND l.granted
+       AND l.pid <> pg_backend_pid()
+), me AS MATERIALIZED (
+    SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()
+)
+SELECT coalesce(array_agg(j.id ORDER BY j.id), '{}')
+  FROM pggit.journal j
+ WHERE CASE scope
+       WHEN 'session' THEN j.pid = pg_backend_pid() AND j.recorded_at >= (SELECT me.backend_start FROM me)
+       WHEN 'all' THEN NOT EXISTS (SELECT 1 FROM reserved r WHERE r.pid = j.pid AND j.recorded_at >= r.backend_start)
+       END
+$$;
+COMMENT ON FUNCTION pggit.journal_ids(text) IS 'The journal rows a commit of this scope takes: session = this session''s own (pid and backend start); all = every session''s but those of other sessions inside an open migration run (pggit.reserve_session). Another value gives no rows.';
+
 -- ==== capture/widening.sql ======================================================================
 
 -- Widening the journal: which objects a journaled change may have touched.
 
-CREATE OR REPLACE FUNCTION pggit.affected_objects(upto bigint)
+CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[])
     RETURNS TABLE (classid oid, objid oid)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
     SET plan_cache_mode = force_generic_plan SET enable_hashjoin = off SET enable_mergejoin = off AS $$
@@ -1334,7 +1381,7 @@ CREATE OR REPLACE FUNCTION pggit.affected_objects(upto bigint)
 BEGIN
 RETURN QUERY
 WITH RECURSIVE j AS (
-    SELECT * FROM pggit.journal WHERE id <= upto
+    SELECT * FROM pggit.journal WHERE id = ANY (journal_ids)
        AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
        AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
        -- ignore patterns and ignored operations drop journal rows before they widen
@@ -1495,8 +1542,8 @@ lvl3 AS (   -- every relation read is read with all its children, so none looks 
 SELECT l.classid, l.objid FROM lvl3 l WHERE l.objid IS NOT NULL AND l.objid <> 0;
 END
 $$;
-COMMENT ON FUNCTION pggit.affected_objects(bigint) IS
-    'The (classid, objid) of every object the journal rows up to id upto may have changed, widened with children and pg_depend dependents. Includes objects that no longer exist (dropped).';
+COMMENT ON FUNCTION pggit.affected_objects(bigint[]) IS
+    'The (classid, objid) of every object the journal rows journal_ids may have changed, widened with children and pg_depend dependents. Includes objects that no longer exist (dropped).';
 
 -- ==== rules/is_tracked.sql ======================================================================
 
@@ -1555,7 +1602,7 @@ CREATE OR REPLACE FUNCTION pggit.renamed_columns(before jsonb, after jsonb) RETU
              WHERE a.value <> b.value);
 COMMENT ON FUNCTION pggit.renamed_columns(jsonb, jsonb) IS 'Columns of one relation renamed between two {attnum: name} maps (same attnum, other name): {"old": "new"}, or null.';
 
-CREATE OR REPLACE FUNCTION pggit.compute_changes(full_scan boolean, upto bigint)
+CREATE OR REPLACE FUNCTION pggit.compute_changes(full_scan boolean, journal_ids bigint[])
     RETURNS TABLE (change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
                    classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text,
                    columns jsonb, renamed_columns jsonb, tracked boolean)
@@ -1563,14 +1610,14 @@ CREATE OR REPLACE FUNCTION pggit.compute_changes(full_scan boolean, upto bigint)
     SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 -- The differences between the index (object_map, the tree at HEAD) and the live catalog:
---   full_scan = false: only within the objects the journal rows with id <= upto imply;
+--   full_scan = false: only within the objects the journal rows journal_ids imply;
 --   full_scan = true:  the whole catalog (drift scan, baseline).
 -- Renames are recognised by an unchanged (classid, objid) under a new key.
 -- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
 BEGIN
 RETURN QUERY
 WITH w AS (
-    SELECT DISTINCT a.classid, a.objid FROM pggit.affected_objects(upto) a WHERE NOT full_scan
+    SELECT DISTINCT a.classid, a.objid FROM pggit.affected_objects(journal_ids) a WHERE NOT full_scan
 ),
 l AS (
     SELECT * FROM pggit.read_catalog(
@@ -1621,23 +1668,50 @@ SELECT 'D', s.object_key, NULL, s.kind, s.schema_name, s.parent_key, s.classid, 
 ) x;
 END
 $$;
-COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint) IS
+COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint[]) IS
     'Plumbing: differences between the index (tree at HEAD) and the live catalog, as A/M/D/R rows with the new definitions; journal-scoped, or the whole catalog when full_scan.';
 
 -- ==== capture/commit_writer.sql =================================================================
 
 -- The one commit writer: journal (or the whole catalog) -> blobs, tree, commit, index, branch.
 
+CREATE OR REPLACE FUNCTION pggit.gather_changes(full_scan boolean, journal_scope text, OUT ids bigint[], OUT changes pggit.change_row[])
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- The journal rows of the scope and the changes they imply. Another session may drop an object
+-- between the catalog scan that finds it and the deparsing of its definition, which then fails
+-- ("cache lookup failed", XX000): read again (the object shows as dropped), a few times at most.
+BEGIN
+    FOR attempt IN 1 .. 5 LOOP
+        BEGIN
+            ids := pggit.journal_ids(journal_scope);
+            SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, ids) c;
+            RETURN;
+        EXCEPTION WHEN internal_error THEN
+            IF attempt = 5 THEN
+                RAISE;
+            END IF;
+        END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.gather_changes(boolean, text) IS 'Plumbing of the commit writer: the journal rows of journal_scope (pggit.journal_ids) and the changes they imply (pggit.compute_changes), read again when a concurrent DROP made a definition vanish while it was read (internal_error), up to 5 times.';
+
 CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, author text DEFAULT NULL,
                                      deployment_id bigint DEFAULT NULL, full_scan boolean DEFAULT false,
-                                     only_keys text[] DEFAULT NULL)
+                                     only_keys text[] DEFAULT NULL, journal_scope text DEFAULT 'all')
     RETURNS text
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- Turns the journal (or, with full_scan, the whole catalog) into one commit on HEAD's branch.
--- Returns the new commit id, or null when no tracked object changed (no empty commits).
--- Consumes the journal rows it explained. Serialised by a transaction-level advisory lock.
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s' AS $$
+-- Turns the journal rows of journal_scope (pggit.journal_ids: 'session' for a migration's capture,
+-- 'all' otherwise) or, with full_scan, the whole catalog into one commit on HEAD's branch. Returns
+-- the new commit id, or null when no tracked object changed (no empty commits). Deletes exactly the
+-- journal rows it read: a row committed meanwhile waits for the next commit.
+-- Concurrent commits serialise on a transaction-level advisory lock, taken only to write: the
+-- catalog is read before it (a migration holding ACCESS EXCLUSIVE on its tables may be waiting for
+-- that lock, while reading a definition can need ACCESS SHARE on them: a deadlock), and read again
+-- under it when another commit moved HEAD meanwhile. Catalog reads wait at most lock_timeout.
 DECLARE
-    upto     bigint;
+    ids      bigint[];
+    seen_head text;
     changes  pggit.change_row[];
     head     text;
     head_tree text;
@@ -1647,17 +1721,26 @@ DECLARE
     ts       timestamptz := clock_timestamp();
     who      text := coalesce(author, session_user::text);
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
     PERFORM pggit.refresh_tracking_windows();
-    SELECT coalesce(max(j.id), 0) INTO upto FROM pggit.journal j;
+    seen_head := pggit.head_commit();
+    SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    IF pggit.head_commit() IS DISTINCT FROM seen_head THEN   -- another commit came first: read again, against its index
+        SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
+    END IF;
+    IF journal_scope = 'session' AND NOT full_scan THEN
+        -- an object another session has pending rows for stays in status(), for that session's commit
+        changes := ARRAY(SELECT c FROM unnest(changes) c
+                          WHERE NOT EXISTS (SELECT 1 FROM pggit.journal j
+                                             WHERE j.classid = c.classid AND j.objid = c.objid AND NOT (j.id = ANY (ids))));
+    END IF;
     INSERT INTO pggit.untracked_change (window_id, command_tag, object_identity, recorded_at)
     SELECT w.id, j.command_tag, j.object_identity, j.recorded_at
       FROM pggit.journal j JOIN pggit.tracking_window w
         ON w.kind = 'pause' AND j.recorded_at >= w.started_at AND j.recorded_at < coalesce(w.ended_at, w.ends_at)
-     WHERE j.id <= upto;
-    SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, upto) c;
+     WHERE j.id = ANY (ids);
     IF only_keys IS NULL THEN   -- a commit of some objects only leaves the journal to the next full commit
-        DELETE FROM pggit.journal j WHERE j.id <= upto;
+        DELETE FROM pggit.journal j WHERE j.id = ANY (ids);
     END IF;
     -- a directive, once seen, stays a rule for its object key (DROP + CREATE loses the comment)
     WITH seen AS (
@@ -1722,8 +1805,8 @@ BEGIN
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]) IS
-    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes (or of all drift when full_scan; only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
+COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[], text) IS
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
 
 CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -1829,7 +1912,7 @@ BEGIN
     END IF;
     IF outcome = 'success' THEN
         cid := pggit.commit_changes(CASE WHEN origin = 'rollback' THEN tool || ' rollback ' ELSE tool || ' ' END || label,
-                                    origin, migration ->> 'author', deployment_id, false);
+                                    origin, migration ->> 'author', deployment_id, false, NULL, 'session');   -- its own session's DDL only
         new_commit := cid IS NOT NULL;
         cid := coalesce(cid, pggit.head_commit());
     ELSE
@@ -1954,7 +2037,7 @@ BEGIN
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind,
            CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
-      FROM pggit.compute_changes(false, (SELECT coalesce(max(j.id), 0) FROM pggit.journal j)) c
+      FROM pggit.compute_changes(false, ARRAY(SELECT j.id FROM pggit.journal j)) c
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
      ORDER BY c.object_key;
 END
@@ -1984,7 +2067,7 @@ BEGIN
                                                                      JOIN pggit.commit cm ON cm.id = ch.commit_id
                                                                     WHERE ch.object_key = c.object_key), '-infinity')
                  ORDER BY w.started_at DESC LIMIT 1))
-      FROM pggit.compute_changes(true, 0) c
+      FROM unnest((pggit.gather_changes(true, 'all')).changes) c   -- read again if a concurrent DROP interferes
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
      ORDER BY c.object_key;
 END
@@ -3445,8 +3528,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.read_extensions(oid[]), pggit.read_catalog(oid[], oid[]),
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
-    pggit.affected_objects(bigint), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
-    pggit.compute_changes(boolean, bigint), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
+    pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
+    pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid)
 TO pggit_reader;
 
@@ -3473,13 +3556,13 @@ GRANT EXECUTE ON FUNCTION
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
-    pggit.detect_conflicts()
+    pggit.detect_conflicts(), pggit.reserve_session(), pggit.release_session()
 TO pggit_writer;
 
 -- admin: pause, emergency, purge, conflicts, adoption, another run's deployment
 GRANT EXECUTE ON FUNCTION
     pggit.pause_tracking(interval), pggit.resume_tracking(), pggit.emergency_disable(interval), pggit.emergency_enable(),
-    pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[]),
+    pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[], text),
     pggit.restore_tracked(text, text, jsonb), pggit.execute_as_owner(text, text, text), pggit.resolve_conflict(bigint, text, text),
     pggit.purge_history(interval, boolean)
 TO pggit_admin;
