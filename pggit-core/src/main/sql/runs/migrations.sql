@@ -1,12 +1,32 @@
 -- What the integrations call per run and per migration: deployments, links, failures.
 
-CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL) RETURNS bigint
-    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-INSERT INTO pggit.deployment (name, tool, target, head_before)
-VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit())
-RETURNING id
+CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL, session_pid integer DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- session_pid: the backend pid of the session that runs the migrations, when it is not this one
+-- (Flyway's callback opens the deployment on a connection of its own, closed at once, while the
+-- migrations run on Flyway's). The deployment records that session's pid and start time, so the
+-- next run or check can tell for sure that the run is gone (close_interrupted_deployments), which
+-- this call does first.
+DECLARE
+    run_pid integer := coalesce(session_pid, pg_backend_pid());
+    started timestamptz;
+    id bigint;
+BEGIN
+    SELECT a.backend_start INTO started FROM pg_stat_get_activity(run_pid) a
+     WHERE a.pid = run_pid AND a.datid = (SELECT b.oid FROM pg_database b WHERE b.datname = current_database());
+    IF started IS NULL THEN
+        RAISE EXCEPTION 'pggit: no session with backend pid % in this database', run_pid USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM pggit.close_interrupted_deployments();
+    INSERT INTO pggit.deployment (name, tool, target, head_before, backend_pid, backend_started_at)
+    VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit(), run_pid, started)
+    RETURNING deployment.id INTO id;
+    RETURN id;
+END
 $$;
-COMMENT ON FUNCTION pggit.open_deployment(text, text, text) IS 'Opens a deployment (outcome running) and returns its id.';
+COMMENT ON FUNCTION pggit.open_deployment(text, text, text, integer) IS
+    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; first closes the deployments whose session is gone (close_interrupted_deployments).';
 
 CREATE OR REPLACE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

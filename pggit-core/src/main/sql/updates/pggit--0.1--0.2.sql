@@ -51,6 +51,19 @@ DROP FUNCTION pggit.log(integer);
 \ir ../capture/commit_writer.sql
 \ir ../check/fsck.sql
 
+-- Interrupted runs (issue 12): a deployment records its session as backend pid and start time,
+-- and one whose session is gone is closed as interrupted by the next run (open_deployment, which
+-- takes the pid of the session that runs the migrations: a new signature) and the next check
+-- (verify_consistency, check/consistency.sql above, reports it). Deployments opened by 0.1 have no
+-- start time: their pid alone decides.
+ALTER TABLE pggit.deployment DROP CONSTRAINT deployment_outcome_check,
+    ADD CONSTRAINT deployment_outcome_check CHECK (outcome IN ('running', 'success', 'failed', 'abandoned', 'interrupted'));
+ALTER TABLE pggit.deployment ADD COLUMN backend_started_at timestamptz;
+DROP FUNCTION pggit.open_deployment(text, text, text);
+\ir ../runs/interrupted.sql
+\ir ../runs/migrations.sql
+\ir ../runs/deployment_mode.sql
+
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
 \ir ../security/privileges.sql

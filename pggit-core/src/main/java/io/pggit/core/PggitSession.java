@@ -139,9 +139,26 @@ public final class PggitSession {
         names.forEach(n -> sql.execute("register tool tables " + names, "SELECT pggit.register_tool_table(?)", n));
     }
 
-    /** Opens a deployment ({@code pggit.open_deployment}); returns its id. */
+    /** Opens a deployment for this session ({@code pggit.open_deployment}); returns its id. */
     public long openDeployment(String name, String tool, String target) {
-        return sql.one("open a deployment", "SELECT pggit.open_deployment(?, ?, ?)", rs -> rs.getLong(1), name, tool, target);
+        return openDeployment(name, tool, target, null);
+    }
+
+    /**
+     * Opens a deployment ({@code pggit.open_deployment}) for the session that runs the migrations,
+     * first closing as interrupted the deployments whose session is gone; returns its id.
+     *
+     * @param sessionPid the backend pid of the session that runs the migrations ({@link #backendPid()}
+     *                   on its connection), or null for this session
+     */
+    public long openDeployment(String name, String tool, String target, Integer sessionPid) {
+        return sql.one("open a deployment", "SELECT pggit.open_deployment(?, ?, ?, ?)", rs -> rs.getLong(1), name, tool, target,
+                Sql.integer(sessionPid));
+    }
+
+    /** This session's backend pid ({@code pg_backend_pid()}). */
+    public int backendPid() {
+        return sql.one("read the backend pid", "SELECT pg_backend_pid()", rs -> rs.getInt(1));
     }
 
     /**

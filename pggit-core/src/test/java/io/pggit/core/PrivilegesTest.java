@@ -55,9 +55,10 @@ class PrivilegesTest {
                 "object_history(text)", "list_ignore_patterns()", "tracking_status()", "function_key(text)",
                 "list_function_versions(text)", "get_function_version(text)", "history_tables()",
                 "verify_consistency(boolean,boolean,text[])", "tracking_overhead_report()", "compare_environments(text,text)",
-                "export_schema_snapshot(text)", "live_owner(oid,oid)", "fsck()",
+                "export_schema_snapshot(text)", "live_owner(oid,oid)", "fsck()", "session_alive(integer,timestamp with time zone)",
                 "commit_hash_text(text,text[],text,timestamp with time zone,text,text)");
-        decide("writer", "register_tool_table(text)", "open_deployment(text,text,text)", "close_deployment(bigint,text)",
+        decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer)", "close_deployment(bigint,text)",
+                "close_interrupted_deployments()",
                 "record_migration(bigint,jsonb,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
                 "set_tool_deployment_id(bigint,text)", "record_capture_failure(bigint,text,text,text)",
                 "backfill_flyway_links(bigint,text,text)", "commit(text)", "configure_tracking(text[],text[],text[],text[])",

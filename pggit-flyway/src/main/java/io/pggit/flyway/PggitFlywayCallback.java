@@ -10,6 +10,7 @@ import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.configuration.Configuration;
 
+import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,7 +22,9 @@ import java.util.Optional;
  * <p>Events and where they run (Flyway's {@code Event}):
  * <ul>
  *   <li>{@code BEFORE_EACH_MIGRATE}, the first time: check or install pggit and open a deployment,
- *       on a connection of pggit's own (auto-commit, closed at once);</li>
+ *       on a connection of pggit's own (auto-commit, closed at once), for the session of Flyway's
+ *       migration connection (its backend pid, read on it), so that a later run or check closes
+ *       the deployment as interrupted once that session is gone (a killed JVM);</li>
  *   <li>{@code AFTER_EACH_MIGRATE}: inside the migration's transaction: commit and link;</li>
  *   <li>{@code AFTER_EACH_MIGRATE_ERROR}: the migration's transaction is aborted: a failed link on
  *       a connection of pggit's own;</li>
@@ -63,7 +66,7 @@ public class PggitFlywayCallback implements Callback {
         switch (event) {
             case BEFORE_EACH_MIGRATE:
                 if (run == null) {
-                    run = open(conf);
+                    run = open(conf, context.getConnection());
                 }
                 break;
             case AFTER_EACH_MIGRATE:
@@ -78,7 +81,7 @@ public class PggitFlywayCallback implements Callback {
                 break;
             case AFTER_MIGRATE_OPERATION_FINISH:
                 if (run == null) {
-                    run = open(conf);   // nothing to migrate: still one deployment and one drift scan per run
+                    run = open(conf, context.getConnection());   // nothing to migrate: still one deployment and one drift scan per run
                 }
                 SideConnection warm = SideConnection.sharing(context.getConnection());
                 run.backfillFlywayHistory(historySchema(conf), conf.getTable(), warm);
@@ -97,9 +100,10 @@ public class PggitFlywayCallback implements Callback {
         }
     }
 
-    private static MigrationRun open(Configuration conf) {
+    /** Opens the run on pggit's own connection, for the session of Flyway's migration connection. */
+    private static MigrationRun open(Configuration conf, Connection migrationConnection) {
         return MigrationRun.open(conf.getDataSource(), config(conf), "flyway", "flyway migrate",
-                conf.getTarget() == null ? null : conf.getTarget().toString(), List.of(conf.getTable()));
+                conf.getTarget() == null ? null : conf.getTarget().toString(), List.of(conf.getTable()), migrationConnection);
     }
 
     @Override

@@ -64,14 +64,15 @@ CREATE TABLE pggit.deployment (
     db_user     name NOT NULL DEFAULT session_user,
     started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     ended_at    timestamptz,
-    outcome     text NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'success', 'failed', 'abandoned')),
+    outcome     text NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'success', 'failed', 'abandoned', 'interrupted')),
     head_before text,
     head_after  text,
     tool_deployment_id text,              -- the tool's own id of the run (Liquibase deployment_id)
     auto_commit boolean NOT NULL DEFAULT false,
     backend_pid integer NOT NULL DEFAULT pg_backend_pid(),
     message     text,
-    tags        text[]
+    tags        text[],
+    backend_started_at timestamptz        -- pg_stat_activity.backend_start of backend_pid: with the pid, the session (pids are reused)
 );
 COMMENT ON TABLE pggit.deployment IS 'A named group of commits: one migrate run, one release.';
 
@@ -1776,17 +1777,98 @@ END
 $$;
 COMMENT ON FUNCTION pggit.baseline() IS 'Writes the baseline commit of a fresh installation (origin baseline, a full scan) and returns its id, null when there is nothing to track; after pggit:uninstall (database setting pggit.uninstalled_at) records the restart in pggit.history_restart and resets the setting. Raises object_not_in_prerequisite_state when the history already has commits.';
 
+-- ==== runs/interrupted.sql ======================================================================
+
+-- Interrupted runs: a migration tool's deployment whose session is gone (the JVM was killed, the
+-- connection dropped) can never be closed by its run. A session is its backend pid and that
+-- backend's start time together: pids are reused, a pid and a start time never are. So a gone
+-- session is known for sure, never guessed from a timeout.
+
+CREATE OR REPLACE FUNCTION pggit.session_alive(backend_pid integer, backend_started_at timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- SECURITY DEFINER: pg_stat_activity hides backend_start of other roles' sessions from a role
+-- without pg_read_all_stats. A null start time (a deployment opened before pggit 0.2 recorded it)
+-- falls back to the pid alone, which may take a reused pid for the session: never the other way.
+SELECT EXISTS (SELECT 1 FROM pg_stat_get_activity(session_alive.backend_pid) a
+                WHERE a.pid = session_alive.backend_pid
+                  AND (session_alive.backend_started_at IS NULL OR a.backend_start = session_alive.backend_started_at))
+$$;
+COMMENT ON FUNCTION pggit.session_alive(integer, timestamptz) IS
+    'Whether the session with this backend pid and backend start time (pg_stat_activity.backend_start) still exists; a null start time checks the pid alone.';
+
+CREATE OR REPLACE FUNCTION pggit.close_interrupted_deployments()
+    RETURNS TABLE (deployment_id bigint, name text, tool text, started_at timestamptz, backend_pid integer, links bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Closes, as interrupted, every running deployment of a migration tool whose session is gone, and
+-- returns them. Called by open_deployment (the next run) and verify_consistency (the next check).
+-- A manual deployment (begin_deployment ... end_deployment) is left open: it may span sessions;
+-- abandon_deployment closes it. head_after is the last commit the deployment wrote (or HEAD before
+-- it); ended_at is when the interruption was found. A Flyway run's links get the installed rank
+-- and execution time its end would have copied from the history table (backfill_flyway_links):
+-- Flyway wrote the history row of each linked migration in the migration's transaction; the one
+-- it was running when killed was rolled back, link and row alike.
+DECLARE
+    d pggit.deployment;
+    ht record;
+BEGIN
+    FOR d IN
+        UPDATE pggit.deployment x
+           SET outcome = 'interrupted', ended_at = clock_timestamp(),
+               head_after = coalesce((SELECT c.id FROM pggit.commit c WHERE c.deployment_id = x.id ORDER BY c.seq DESC LIMIT 1),
+                                     x.head_before)
+         WHERE x.outcome = 'running' AND x.tool <> 'manual'
+           AND NOT pggit.session_alive(x.backend_pid, x.backend_started_at)
+        RETURNING x.*
+    LOOP
+        IF d.tool = 'flyway' THEN
+            FOR ht IN SELECT h.table_schema, h.table_name FROM pggit.history_tables() h WHERE h.tool = 'flyway' ORDER BY 1, 2 LOOP
+                PERFORM pggit.backfill_flyway_links(d.id, ht.table_schema, ht.table_name);
+            END LOOP;
+        END IF;
+        deployment_id := d.id;
+        name := d.name;
+        tool := d.tool;
+        started_at := d.started_at;
+        backend_pid := d.backend_pid;
+        links := (SELECT count(*) FROM pggit.migration_link l WHERE l.deployment_id = d.id);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.close_interrupted_deployments() IS
+    'Closes as interrupted each running migration-tool deployment whose session (backend pid and start time) is gone, copies a Flyway run''s installed ranks and execution times from the history table into its links, and returns the deployments closed (id, name, tool, started_at, backend_pid, links). The next run (open_deployment) and the next check (verify_consistency) call it.';
+
 -- ==== runs/migrations.sql =======================================================================
 
 -- What the integrations call per run and per migration: deployments, links, failures.
 
-CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL) RETURNS bigint
-    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-INSERT INTO pggit.deployment (name, tool, target, head_before)
-VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit())
-RETURNING id
+CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL, session_pid integer DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- session_pid: the backend pid of the session that runs the migrations, when it is not this one
+-- (Flyway's callback opens the deployment on a connection of its own, closed at once, while the
+-- migrations run on Flyway's). The deployment records that session's pid and start time, so the
+-- next run or check can tell for sure that the run is gone (close_interrupted_deployments), which
+-- this call does first.
+DECLARE
+    run_pid integer := coalesce(session_pid, pg_backend_pid());
+    started timestamptz;
+    id bigint;
+BEGIN
+    SELECT a.backend_start INTO started FROM pg_stat_get_activity(run_pid) a
+     WHERE a.pid = run_pid AND a.datid = (SELECT b.oid FROM pg_database b WHERE b.datname = current_database());
+    IF started IS NULL THEN
+        RAISE EXCEPTION 'pggit: no session with backend pid % in this database', run_pid USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM pggit.close_interrupted_deployments();
+    INSERT INTO pggit.deployment (name, tool, target, head_before, backend_pid, backend_started_at)
+    VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit(), run_pid, started)
+    RETURNING deployment.id INTO id;
+    RETURN id;
+END
 $$;
-COMMENT ON FUNCTION pggit.open_deployment(text, text, text) IS 'Opens a deployment (outcome running) and returns its id.';
+COMMENT ON FUNCTION pggit.open_deployment(text, text, text, integer) IS
+    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; first closes the deployments whose session is gone (close_interrupted_deployments).';
 
 CREATE OR REPLACE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -2224,8 +2306,9 @@ BEGIN
     IF pggit.commit_changes('changes before deployment ' || deployment_name, 'manual', NULL, NULL, false) IS NOT NULL THEN
         RAISE NOTICE 'pggit: committed the changes journaled before deployment "%"', deployment_name;
     END IF;
-    INSERT INTO pggit.deployment (name, tool, head_before, auto_commit)
-    VALUES (deployment_name, 'manual', pggit.head_commit(), begin_deployment.auto_commit)
+    INSERT INTO pggit.deployment (name, tool, head_before, auto_commit, backend_started_at)
+    VALUES (deployment_name, 'manual', pggit.head_commit(), begin_deployment.auto_commit,
+            (SELECT a.backend_start FROM pg_stat_get_activity(pg_backend_pid()) a))
     RETURNING deployment.id INTO id;
     RETURN id;
 END
@@ -2279,10 +2362,10 @@ COMMENT ON FUNCTION pggit.abandon_deployment(bigint) IS
 
 CREATE OR REPLACE VIEW pggit.open_deployments AS
 SELECT d.id, d.name, d.tool, d.started_at, d.db_user, d.backend_pid,
-       EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = d.backend_pid) AS session_alive
+       pggit.session_alive(d.backend_pid, d.backend_started_at) AS session_alive, d.backend_started_at
   FROM pggit.deployment d
  WHERE d.outcome = 'running';
-COMMENT ON VIEW pggit.open_deployments IS 'Deployments still running; session_alive = false means the session that opened it is gone (close or abandon it).';
+COMMENT ON VIEW pggit.open_deployments IS 'Deployments still running; session_alive = false means the session that runs it (backend pid and start time) is gone: the next run or check closes a migration tool''s as interrupted, abandon_deployment closes a manual one.';
 
 -- ==== rules/windows.sql =========================================================================
 
@@ -3447,7 +3530,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
     pggit.affected_objects(bigint), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
-    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid)
+    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
+    pggit.session_alive(integer, timestamptz)
 TO pggit_reader;
 
 -- reader: history, status, drift, checks, reports
@@ -3462,7 +3546,8 @@ TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
 GRANT EXECUTE ON FUNCTION
-    pggit.register_tool_table(text), pggit.open_deployment(text, text, text), pggit.close_deployment(bigint, text),
+    pggit.register_tool_table(text), pggit.open_deployment(text, text, text, integer), pggit.close_deployment(bigint, text),
+    pggit.close_interrupted_deployments(),
     pggit.record_migration(bigint, jsonb, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
     pggit.set_tool_deployment_id(bigint, text), pggit.record_capture_failure(bigint, text, text, text),
     pggit.backfill_flyway_links(bigint, text, text), pggit.commit(text),
