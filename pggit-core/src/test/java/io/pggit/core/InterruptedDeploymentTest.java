@@ -129,6 +129,53 @@ class InterruptedDeploymentTest {
         assertTrue(e.getMessage().contains("no session with backend pid " + NO_SUCH_PID), e.getMessage());
     }
 
+    @Test
+    void theNextCheckClosesAndReportsEachRecentInterruptedRunAsAWarning() throws SQLException {
+        String killed = deadRun("flyway migrate", "flyway", NO_SUCH_PID, "now() - interval '1 minute'");
+        db.exec("SELECT * FROM pggit.record_migration(" + killed + ", '{\"tool\":\"flyway\",\"id\":\"1\",\"script\":\"V1__a.sql\"}', 'success')");
+        String old = deadRun("a run last month", "liquibase", NO_SUCH_PID, "now() - interval '1 minute'");
+        db.exec("UPDATE pggit.deployment SET started_at = now() - interval '30 days' WHERE id = " + old);
+        // the tracking check in a read-only transaction (a standby; the drift check needs a temporary table): reported, not closed
+        String inReadOnly = "SELECT check_name, kind, severity, subject, message FROM pggit.verify_consistency(checks => '{tracking}') "
+                + "WHERE kind = 'interrupted_deployment'";
+        List<List<String>> readOnly;
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setReadOnly(true);
+            c.setAutoCommit(false);
+            readOnly = rows(c, inReadOnly);
+            c.rollback();
+        }
+        assertEquals(1, readOnly.size(), readOnly.toString());
+        assertEquals(List.of("running", "running"), db.column("SELECT outcome FROM pggit.deployment ORDER BY id"));
+
+        List<List<String>> findings = db.rows("SELECT check_name, kind, severity, subject, message FROM pggit.verify_consistency() "
+                + "WHERE severity <> 'info'");
+        assertEquals(1, findings.size(), findings.toString());
+        List<String> f = findings.get(0);
+        assertEquals(List.of("tracking", "interrupted_deployment", "warning", "deployment " + killed), f.subList(0, 4));
+        assertTrue(f.get(4).startsWith("deployment " + killed + " \"flyway migrate\" (flyway, started "), f.get(4));
+        assertTrue(f.get(4).endsWith("after 1 migration(s) linked"), f.get(4));
+        assertEquals(readOnly, List.of(f));
+        assertEquals(List.of("interrupted", "interrupted"), db.column("SELECT outcome FROM pggit.deployment ORDER BY id"),
+                "both closed; only the recent one is reported");
+        assertEquals(findings, db.rows("SELECT check_name, kind, severity, subject, message FROM pggit.verify_consistency() "
+                + "WHERE severity <> 'info'"), "reported by every check while it is recent");
+    }
+
+    static List<List<String>> rows(Connection c, String sql) throws SQLException {
+        List<List<String>> out = new java.util.ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                List<String> row = new java.util.ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.add(rs.getString(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
     /** Waits until the backend with this pid has exited (a closed connection's backend ends a moment later). */
     void awaitGone(String pid) {
         while (!db.value("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid).equals("0")) {
