@@ -46,14 +46,14 @@ $$;
 COMMENT ON FUNCTION pggit.close_deployment(bigint, text) IS 'Closes a deployment with outcome success, failed or abandoned, recording HEAD after it.';
 
 CREATE OR REPLACE FUNCTION pggit.record_migration(deployment_id bigint, migration jsonb, outcome text, error text DEFAULT NULL,
-                                       origin text DEFAULT 'migration')
+                                       origin text DEFAULT 'migration', error_sqlstate text DEFAULT NULL)
     RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- migration: {"tool": "flyway"|"liquibase", "id", "type", "description", "script", "checksum",
 --             "author", "contexts", "labels", "exec_type"} (absent keys = null).
 -- A success commits its journaled changes (origin migration, or rollback for an undone changeset)
 -- and links it to that commit, or to HEAD when it changed nothing tracked. A failure: a link
--- without a commit.
+-- without a commit, with the error's message and SQLSTATE (error, error_sqlstate).
 DECLARE
     cid text;
     lid bigint;
@@ -76,10 +76,10 @@ BEGIN
         new_commit := false;
     END IF;
     INSERT INTO pggit.migration_link (deployment_id, tool, migration_id, migration_type, description, script, checksum,
-                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error)
+                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error, error_sqlstate)
     VALUES (record_migration.deployment_id, tool, migration ->> 'id', migration ->> 'type', migration ->> 'description',
             migration ->> 'script', migration ->> 'checksum', migration ->> 'author', migration ->> 'contexts',
-            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error)
+            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error, error_sqlstate)
     RETURNING id INTO lid;
     link_id := lid;
     commit_id := cid;
@@ -87,8 +87,8 @@ BEGIN
     RETURN NEXT;
 END
 $$;
-COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text) IS
-    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
+COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text, text) IS
+    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit, with the error''s message and SQLSTATE. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
 
 CREATE OR REPLACE FUNCTION pggit.record_migration_fail_open(deployment_id bigint, migration jsonb, origin text DEFAULT 'migration')
     RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text, capture_error text, capture_sqlstate text)

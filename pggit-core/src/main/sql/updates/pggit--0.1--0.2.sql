@@ -60,6 +60,9 @@ ALTER TABLE pggit.deployment DROP CONSTRAINT deployment_outcome_check,
     ADD CONSTRAINT deployment_outcome_check CHECK (outcome IN ('running', 'success', 'failed', 'abandoned', 'interrupted'));
 ALTER TABLE pggit.deployment ADD COLUMN backend_started_at timestamptz;
 DROP FUNCTION pggit.open_deployment(text, text, text);
+-- A failed migration's link records the error's SQLSTATE (record_migration gains error_sqlstate).
+ALTER TABLE pggit.migration_link ADD COLUMN error_sqlstate text;
+DROP FUNCTION pggit.record_migration(bigint, jsonb, text, text, text);
 \ir ../runs/interrupted.sql
 \ir ../runs/migrations.sql
 \ir ../runs/deployment_mode.sql

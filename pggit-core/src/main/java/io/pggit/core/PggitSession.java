@@ -181,7 +181,17 @@ public final class PggitSession {
      * @return {@code m} as recorded: with its link id, commit and summary
      */
     public MigrationLink recordMigration(Long deploymentId, MigrationLink m, boolean success, String error) {
-        return record(deploymentId, m, success, error, "migration");
+        return recordMigration(deploymentId, m, success, error, null);
+    }
+
+    /**
+     * As {@link #recordMigration(Long, MigrationLink, boolean, String)}, for a failure with the
+     * error's SQLSTATE ({@code migration_link.error_sqlstate}).
+     *
+     * @param errorSqlState the failure's SQLSTATE (e.g. 42601), or null when the tool gave none
+     */
+    public MigrationLink recordMigration(Long deploymentId, MigrationLink m, boolean success, String error, String errorSqlState) {
+        return record(deploymentId, m, success, error, "migration", errorSqlState);
     }
 
     /**
@@ -191,13 +201,13 @@ public final class PggitSession {
      * @return {@code m} as recorded
      */
     public MigrationLink recordRollback(Long deploymentId, MigrationLink m) {
-        return record(deploymentId, m, true, null, "rollback");
+        return record(deploymentId, m, true, null, "rollback", null);
     }
 
-    private MigrationLink record(Long deploymentId, MigrationLink m, boolean success, String error, String origin) {
+    private MigrationLink record(Long deploymentId, MigrationLink m, boolean success, String error, String origin, String errorSqlState) {
         return sql.one("record migration " + m.label(), "SELECT link_id, commit_id, new_commit, summary "
-                + "FROM pggit.record_migration(?, ?::jsonb, ?, ?, ?)", rs -> recorded(m, rs),
-                Sql.bigint(deploymentId), toJson(m), success ? "success" : "failed", error, origin);
+                + "FROM pggit.record_migration(?, ?::jsonb, ?, ?, ?, ?)", rs -> recorded(m, rs),
+                Sql.bigint(deploymentId), toJson(m), success ? "success" : "failed", error, origin, errorSqlState);
     }
 
     /**

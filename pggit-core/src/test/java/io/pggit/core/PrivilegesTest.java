@@ -59,7 +59,7 @@ class PrivilegesTest {
                 "commit_hash_text(text,text[],text,timestamp with time zone,text,text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()",
-                "record_migration(bigint,jsonb,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
+                "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
                 "set_tool_deployment_id(bigint,text)", "record_capture_failure(bigint,text,text,text)",
                 "backfill_flyway_links(bigint,text,text)", "commit(text)", "configure_tracking(text[],text[],text[],text[])",
                 "configure(text[],text[],text[],text[])", "configure_properties(boolean,boolean,boolean)", "add_ignore_pattern(text)",

@@ -214,9 +214,36 @@ public final class MigrationRun {
 
     /** Records a migration that failed: a link without a commit, on a connection of its own. */
     public void migrationFailed(MigrationLink m, String error) {
+        migrationFailed(m, error, null);
+    }
+
+    /**
+     * Records a migration that failed with {@code exception}: a link without a commit whose error
+     * is the message and SQLSTATE of the first {@link SQLException} among its causes (the
+     * database's error), else the exception's own message.
+     */
+    public void migrationFailed(MigrationLink m, Throwable exception) {
+        SQLException sql = null;
+        for (Throwable t = exception; t != null && sql == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException se) {
+                sql = se;
+            }
+        }
+        if (sql != null) {
+            migrationFailed(m, sql.getMessage(), sql.getSQLState());
+        } else {
+            migrationFailed(m, exception == null ? null : exception.getMessage(), null);
+        }
+    }
+
+    /**
+     * Records a migration that failed: a link without a commit, with the error's message and
+     * SQLSTATE (either may be null), on a connection of its own.
+     */
+    public void migrationFailed(MigrationLink m, String error, String sqlState) {
         try {
             failedMigrations++;
-            side.call(c -> Pggit.on(c).recordMigration(deploymentId, m, false, error));
+            side.call(c -> Pggit.on(c).recordMigration(deploymentId, m, false, error, sqlState));
             linked++;
             LOG.warn("{} failed: recorded as a failed link, no commit", m.label());
         } catch (RuntimeException e) {

@@ -187,7 +187,8 @@ CREATE TABLE pggit.migration_link (
     commit_id         text REFERENCES pggit.commit ON DELETE SET NULL,   -- null only after a forced purge_history
     new_commit        boolean NOT NULL DEFAULT false,  -- true when commit_id was produced by this migration
     error             text,
-    recorded_at       timestamptz NOT NULL DEFAULT clock_timestamp()
+    recorded_at       timestamptz NOT NULL DEFAULT clock_timestamp(),
+    error_sqlstate    text                -- a failed migration's SQLSTATE, when its tool passed the exception on
 );
 
 CREATE INDEX migration_link_commit_idx ON pggit.migration_link (commit_id);
@@ -1888,14 +1889,14 @@ $$;
 COMMENT ON FUNCTION pggit.close_deployment(bigint, text) IS 'Closes a deployment with outcome success, failed or abandoned, recording HEAD after it.';
 
 CREATE OR REPLACE FUNCTION pggit.record_migration(deployment_id bigint, migration jsonb, outcome text, error text DEFAULT NULL,
-                                       origin text DEFAULT 'migration')
+                                       origin text DEFAULT 'migration', error_sqlstate text DEFAULT NULL)
     RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- migration: {"tool": "flyway"|"liquibase", "id", "type", "description", "script", "checksum",
 --             "author", "contexts", "labels", "exec_type"} (absent keys = null).
 -- A success commits its journaled changes (origin migration, or rollback for an undone changeset)
 -- and links it to that commit, or to HEAD when it changed nothing tracked. A failure: a link
--- without a commit.
+-- without a commit, with the error's message and SQLSTATE (error, error_sqlstate).
 DECLARE
     cid text;
     lid bigint;
@@ -1918,10 +1919,10 @@ BEGIN
         new_commit := false;
     END IF;
     INSERT INTO pggit.migration_link (deployment_id, tool, migration_id, migration_type, description, script, checksum,
-                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error)
+                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error, error_sqlstate)
     VALUES (record_migration.deployment_id, tool, migration ->> 'id', migration ->> 'type', migration ->> 'description',
             migration ->> 'script', migration ->> 'checksum', migration ->> 'author', migration ->> 'contexts',
-            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error)
+            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error, error_sqlstate)
     RETURNING id INTO lid;
     link_id := lid;
     commit_id := cid;
@@ -1929,8 +1930,8 @@ BEGIN
     RETURN NEXT;
 END
 $$;
-COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text) IS
-    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
+COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text, text) IS
+    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit, with the error''s message and SQLSTATE. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
 
 CREATE OR REPLACE FUNCTION pggit.record_migration_fail_open(deployment_id bigint, migration jsonb, origin text DEFAULT 'migration')
     RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text, capture_error text, capture_sqlstate text)
@@ -3569,7 +3570,7 @@ TO pggit_reader;
 GRANT EXECUTE ON FUNCTION
     pggit.register_tool_table(text), pggit.open_deployment(text, text, text, integer), pggit.close_deployment(bigint, text),
     pggit.close_interrupted_deployments(),
-    pggit.record_migration(bigint, jsonb, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
+    pggit.record_migration(bigint, jsonb, text, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
     pggit.set_tool_deployment_id(bigint, text), pggit.record_capture_failure(bigint, text, text, text),
     pggit.backfill_flyway_links(bigint, text, text), pggit.commit(text),
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
