@@ -32,7 +32,11 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 --             failed_migration, out_of_order (Flyway: applied after a higher version),
 --             restarted_history (warning: pggit was uninstalled and installed again, and the history
 --             table holds migrations from before the restart);
---   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
+--   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration),
+--             interrupted_deployment (warning: a run whose session ended without closing its
+--             deployment, closed here by close_interrupted_deployments unless the transaction is
+--             read-only; those that started in the last 7 days: an incident to look at, not a
+--             state to fix, so it does not stay in every check; pggit.deployment keeps them all);
 --   integrity: what pggit.fsck() finds in the object store (hash mismatches, missing tree nodes,
 --             definitions and parents, the index out of step with HEAD; check/fsck.sql);
 --   conflict: none yet (the conflict registry comes with merge).
@@ -53,6 +57,11 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
     END IF;
     PERFORM pggit.refresh_tracking_windows();
+    -- runs whose session is gone are closed first (their Flyway links get their installed rank, which
+    -- the gap check compares); in a read-only transaction (a standby) they are reported, not closed
+    IF NOT current_setting('transaction_read_only')::boolean THEN
+        PERFORM pggit.close_interrupted_deployments();
+    END IF;
 
     IF checks IS NULL OR 'drift' = ANY (checks) THEN
     PERFORM pggit.detect_conflicts();
@@ -196,6 +205,18 @@ BEGIN
            t.note, NULL::jsonb
       FROM pggit.tracking_status() t WHERE t.state <> 'tracking'
     UNION ALL
+    SELECT 'tracking', 'interrupted_deployment', 'warning', 'deployment ' || d.id,
+           format('deployment %s "%s" (%s, started %s) was interrupted: its session ended without closing it, after %s migration(s) linked',
+                  d.id, d.name, d.tool, d.started_at, (SELECT count(*) FROM pggit.migration_link l WHERE l.deployment_id = d.id)),
+           'The run was killed or lost its connection. The migration it was running, when transactional, was rolled back and '
+               || 'runs again in the next run; a non-transactional one may be half applied: look at the drift and the tool''s history table.',
+           CASE WHEN verify_consistency.verbose THEN to_jsonb(d) || jsonb_build_object('links',
+                    (SELECT jsonb_agg(to_jsonb(l) ORDER BY l.id) FROM pggit.migration_link l WHERE l.deployment_id = d.id)) END
+      FROM pggit.deployment d
+     WHERE (d.outcome = 'interrupted'
+            OR (d.outcome = 'running' AND d.tool <> 'manual' AND NOT pggit.session_alive(d.backend_pid, d.backend_started_at)))
+       AND d.started_at > now() - interval '7 days'
+    UNION ALL
     SELECT 'tracking', 'capture_failure', 'error', f.migration,
            format('pggit could not record %s: %s', f.migration, f.error),
            'Its changes show as drift: adopt them once the cause is fixed.', NULL::jsonb
@@ -211,7 +232,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; closed first, unless read-only), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp

@@ -20,8 +20,9 @@ BEGIN
     IF pggit.commit_changes('changes before deployment ' || deployment_name, 'manual', NULL, NULL, false) IS NOT NULL THEN
         RAISE NOTICE 'pggit: committed the changes journaled before deployment "%"', deployment_name;
     END IF;
-    INSERT INTO pggit.deployment (name, tool, head_before, auto_commit)
-    VALUES (deployment_name, 'manual', pggit.head_commit(), begin_deployment.auto_commit)
+    INSERT INTO pggit.deployment (name, tool, head_before, auto_commit, backend_started_at)
+    VALUES (deployment_name, 'manual', pggit.head_commit(), begin_deployment.auto_commit,
+            (SELECT a.backend_start FROM pg_stat_get_activity(pg_backend_pid()) a))
     RETURNING deployment.id INTO id;
     RETURN id;
 END
@@ -75,7 +76,7 @@ COMMENT ON FUNCTION pggit.abandon_deployment(bigint) IS
 
 CREATE OR REPLACE VIEW pggit.open_deployments AS
 SELECT d.id, d.name, d.tool, d.started_at, d.db_user, d.backend_pid,
-       EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = d.backend_pid) AS session_alive
+       pggit.session_alive(d.backend_pid, d.backend_started_at) AS session_alive, d.backend_started_at
   FROM pggit.deployment d
  WHERE d.outcome = 'running';
-COMMENT ON VIEW pggit.open_deployments IS 'Deployments still running; session_alive = false means the session that opened it is gone (close or abandon it).';
+COMMENT ON VIEW pggit.open_deployments IS 'Deployments still running; session_alive = false means the session that runs it (backend pid and start time) is gone: the next run or check closes a migration tool''s as interrupted, abandon_deployment closes a manual one.';

@@ -1,12 +1,32 @@
 -- What the integrations call per run and per migration: deployments, links, failures.
 
-CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL) RETURNS bigint
-    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-INSERT INTO pggit.deployment (name, tool, target, head_before)
-VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit())
-RETURNING id
+CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL, session_pid integer DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- session_pid: the backend pid of the session that runs the migrations, when it is not this one
+-- (Flyway's callback opens the deployment on a connection of its own, closed at once, while the
+-- migrations run on Flyway's). The deployment records that session's pid and start time, so the
+-- next run or check can tell for sure that the run is gone (close_interrupted_deployments), which
+-- this call does first.
+DECLARE
+    run_pid integer := coalesce(session_pid, pg_backend_pid());
+    started timestamptz;
+    id bigint;
+BEGIN
+    SELECT a.backend_start INTO started FROM pg_stat_get_activity(run_pid) a
+     WHERE a.pid = run_pid AND a.datid = (SELECT b.oid FROM pg_database b WHERE b.datname = current_database());
+    IF started IS NULL THEN
+        RAISE EXCEPTION 'pggit: no session with backend pid % in this database', run_pid USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM pggit.close_interrupted_deployments();
+    INSERT INTO pggit.deployment (name, tool, target, head_before, backend_pid, backend_started_at)
+    VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit(), run_pid, started)
+    RETURNING deployment.id INTO id;
+    RETURN id;
+END
 $$;
-COMMENT ON FUNCTION pggit.open_deployment(text, text, text) IS 'Opens a deployment (outcome running) and returns its id.';
+COMMENT ON FUNCTION pggit.open_deployment(text, text, text, integer) IS
+    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; first closes the deployments whose session is gone (close_interrupted_deployments).';
 
 CREATE OR REPLACE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -26,14 +46,14 @@ $$;
 COMMENT ON FUNCTION pggit.close_deployment(bigint, text) IS 'Closes a deployment with outcome success, failed or abandoned, recording HEAD after it.';
 
 CREATE OR REPLACE FUNCTION pggit.record_migration(deployment_id bigint, migration jsonb, outcome text, error text DEFAULT NULL,
-                                       origin text DEFAULT 'migration')
+                                       origin text DEFAULT 'migration', error_sqlstate text DEFAULT NULL)
     RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- migration: {"tool": "flyway"|"liquibase", "id", "type", "description", "script", "checksum",
 --             "author", "contexts", "labels", "exec_type"} (absent keys = null).
 -- A success commits its journaled changes (origin migration, or rollback for an undone changeset)
 -- and links it to that commit, or to HEAD when it changed nothing tracked. A failure: a link
--- without a commit.
+-- without a commit, with the error's message and SQLSTATE (error, error_sqlstate).
 DECLARE
     cid text;
     lid bigint;
@@ -56,10 +76,10 @@ BEGIN
         new_commit := false;
     END IF;
     INSERT INTO pggit.migration_link (deployment_id, tool, migration_id, migration_type, description, script, checksum,
-                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error)
+                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error, error_sqlstate)
     VALUES (record_migration.deployment_id, tool, migration ->> 'id', migration ->> 'type', migration ->> 'description',
             migration ->> 'script', migration ->> 'checksum', migration ->> 'author', migration ->> 'contexts',
-            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error)
+            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error, error_sqlstate)
     RETURNING id INTO lid;
     link_id := lid;
     commit_id := cid;
@@ -67,8 +87,8 @@ BEGIN
     RETURN NEXT;
 END
 $$;
-COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text) IS
-    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
+COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text, text) IS
+    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit, with the error''s message and SQLSTATE. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
 
 CREATE OR REPLACE FUNCTION pggit.record_migration_fail_open(deployment_id bigint, migration jsonb, origin text DEFAULT 'migration')
     RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text, capture_error text, capture_sqlstate text)

@@ -19,7 +19,8 @@ CREATE TABLE pggit.migration_link (
     commit_id         text REFERENCES pggit.commit ON DELETE SET NULL,   -- null only after a forced purge_history
     new_commit        boolean NOT NULL DEFAULT false,  -- true when commit_id was produced by this migration
     error             text,
-    recorded_at       timestamptz NOT NULL DEFAULT clock_timestamp()
+    recorded_at       timestamptz NOT NULL DEFAULT clock_timestamp(),
+    error_sqlstate    text                -- a failed migration's SQLSTATE, when its tool passed the exception on
 );
 
 CREATE INDEX migration_link_commit_idx ON pggit.migration_link (commit_id);

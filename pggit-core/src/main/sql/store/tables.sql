@@ -22,14 +22,15 @@ CREATE TABLE pggit.deployment (
     db_user     name NOT NULL DEFAULT session_user,
     started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     ended_at    timestamptz,
-    outcome     text NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'success', 'failed', 'abandoned')),
+    outcome     text NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'success', 'failed', 'abandoned', 'interrupted')),
     head_before text,
     head_after  text,
     tool_deployment_id text,              -- the tool's own id of the run (Liquibase deployment_id)
     auto_commit boolean NOT NULL DEFAULT false,
     backend_pid integer NOT NULL DEFAULT pg_backend_pid(),
     message     text,
-    tags        text[]
+    tags        text[],
+    backend_started_at timestamptz        -- pg_stat_activity.backend_start of backend_pid: with the pid, the session (pids are reused)
 );
 COMMENT ON TABLE pggit.deployment IS 'A named group of commits: one migrate run, one release.';
 

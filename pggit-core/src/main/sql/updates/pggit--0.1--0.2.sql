@@ -51,6 +51,18 @@ DROP FUNCTION pggit.log(integer);
 \ir ../capture/commit_writer.sql
 \ir ../check/fsck.sql
 
+-- Interrupted runs (issue 12): a deployment records its session as backend pid and start time,
+-- and one whose session is gone is closed as interrupted by the next run (open_deployment, which
+-- takes the pid of the session that runs the migrations: a new signature) and the next check
+-- (verify_consistency, check/consistency.sql above, reports it). Deployments opened by 0.1 have no
+-- start time: their pid alone decides.
+ALTER TABLE pggit.deployment DROP CONSTRAINT deployment_outcome_check,
+    ADD CONSTRAINT deployment_outcome_check CHECK (outcome IN ('running', 'success', 'failed', 'abandoned', 'interrupted'));
+ALTER TABLE pggit.deployment ADD COLUMN backend_started_at timestamptz;
+DROP FUNCTION pggit.open_deployment(text, text, text);
+-- A failed migration's link records the error's SQLSTATE (record_migration gains error_sqlstate).
+ALTER TABLE pggit.migration_link ADD COLUMN error_sqlstate text;
+DROP FUNCTION pggit.record_migration(bigint, jsonb, text, text, text);
 -- Concurrent sessions: journal rows carry their transaction and session; a migration's capture
 -- takes its own session's rows, pggit.commit() leaves those of sessions inside an open run alone
 -- (journal/sessions.sql); the commit writer deletes exactly the rows it read.
@@ -63,7 +75,9 @@ DROP FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]);
 \ir ../journal/sessions.sql
 \ir ../capture/widening.sql
 \ir ../capture/changes.sql
+\ir ../runs/interrupted.sql
 \ir ../runs/migrations.sql
+\ir ../runs/deployment_mode.sql
 \ir ../check/consistency.sql
 -- (capture/commit_writer.sql and api/porcelain.sql, changed too, are included above)
 

@@ -153,9 +153,26 @@ public final class PggitSession {
         names.forEach(n -> sql.execute("register tool tables " + names, "SELECT pggit.register_tool_table(?)", n));
     }
 
-    /** Opens a deployment ({@code pggit.open_deployment}); returns its id. */
+    /** Opens a deployment for this session ({@code pggit.open_deployment}); returns its id. */
     public long openDeployment(String name, String tool, String target) {
-        return sql.one("open a deployment", "SELECT pggit.open_deployment(?, ?, ?)", rs -> rs.getLong(1), name, tool, target);
+        return openDeployment(name, tool, target, null);
+    }
+
+    /**
+     * Opens a deployment ({@code pggit.open_deployment}) for the session that runs the migrations,
+     * first closing as interrupted the deployments whose session is gone; returns its id.
+     *
+     * @param sessionPid the backend pid of the session that runs the migrations ({@link #backendPid()}
+     *                   on its connection), or null for this session
+     */
+    public long openDeployment(String name, String tool, String target, Integer sessionPid) {
+        return sql.one("open a deployment", "SELECT pggit.open_deployment(?, ?, ?, ?)", rs -> rs.getLong(1), name, tool, target,
+                Sql.integer(sessionPid));
+    }
+
+    /** This session's backend pid ({@code pg_backend_pid()}). */
+    public int backendPid() {
+        return sql.one("read the backend pid", "SELECT pg_backend_pid()", rs -> rs.getInt(1));
     }
 
     /**
@@ -178,7 +195,17 @@ public final class PggitSession {
      * @return {@code m} as recorded: with its link id, commit and summary
      */
     public MigrationLink recordMigration(Long deploymentId, MigrationLink m, boolean success, String error) {
-        return record(deploymentId, m, success, error, "migration");
+        return recordMigration(deploymentId, m, success, error, null);
+    }
+
+    /**
+     * As {@link #recordMigration(Long, MigrationLink, boolean, String)}, for a failure with the
+     * error's SQLSTATE ({@code migration_link.error_sqlstate}).
+     *
+     * @param errorSqlState the failure's SQLSTATE (e.g. 42601), or null when the tool gave none
+     */
+    public MigrationLink recordMigration(Long deploymentId, MigrationLink m, boolean success, String error, String errorSqlState) {
+        return record(deploymentId, m, success, error, "migration", errorSqlState);
     }
 
     /**
@@ -188,13 +215,13 @@ public final class PggitSession {
      * @return {@code m} as recorded
      */
     public MigrationLink recordRollback(Long deploymentId, MigrationLink m) {
-        return record(deploymentId, m, true, null, "rollback");
+        return record(deploymentId, m, true, null, "rollback", null);
     }
 
-    private MigrationLink record(Long deploymentId, MigrationLink m, boolean success, String error, String origin) {
+    private MigrationLink record(Long deploymentId, MigrationLink m, boolean success, String error, String origin, String errorSqlState) {
         return sql.one("record migration " + m.label(), "SELECT link_id, commit_id, new_commit, summary "
-                + "FROM pggit.record_migration(?, ?::jsonb, ?, ?, ?)", rs -> recorded(m, rs),
-                Sql.bigint(deploymentId), toJson(m), success ? "success" : "failed", error, origin);
+                + "FROM pggit.record_migration(?, ?::jsonb, ?, ?, ?, ?)", rs -> recorded(m, rs),
+                Sql.bigint(deploymentId), toJson(m), success ? "success" : "failed", error, origin, errorSqlState);
     }
 
     /**

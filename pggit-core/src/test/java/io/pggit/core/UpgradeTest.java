@@ -84,6 +84,8 @@ class UpgradeTest {
                 "ALTER TABLE command.tb_meter ADD COLUMN note text",
                 "SELECT pggit.detect_conflicts()",
                 "SELECT pggit.resolve_conflict((SELECT id FROM pggit.conflict WHERE object_key = 'table:command.tb_meter'), 'use_current', 'hotfix')");
+        // a run that 0.1 left open when its session died: 0.1 recorded no backend start time
+        List<String> killed = old.rows("SELECT pggit.open_deployment('killed run', 'flyway'), pg_backend_pid()").get(0);
         List<List<String>> logBefore = old.rows(LOG);
         List<List<String>> linksBefore = old.rows("SELECT * FROM pggit.migration_link ORDER BY id");
         List<List<String>> objectsBefore = old.rows("SELECT * FROM pggit.tree_objects((SELECT tree FROM pggit.commit WHERE id = pggit.head_commit())) ORDER BY 3");
@@ -109,7 +111,9 @@ class UpgradeTest {
 
         // (b) the history is intact
         assertEquals(logBefore, old.rows(LOG));
-        assertEquals(linksBefore, old.rows("SELECT * FROM pggit.migration_link ORDER BY id"));
+        List<List<String>> linksAfter = old.rows("SELECT * FROM pggit.migration_link ORDER BY id");
+        assertEquals(linksBefore, linksAfter.stream().map(r -> r.subList(0, r.size() - 1)).toList(), "the links, and a new column");
+        assertTrue(linksAfter.stream().allMatch(r -> r.get(r.size() - 1) == null), "0.1 recorded no error_sqlstate");
         assertEquals(objectsBefore, old.rows("SELECT * FROM pggit.tree_objects((SELECT tree FROM pggit.commit WHERE id = pggit.head_commit())) ORDER BY 3"));
         assertEquals(historyBefore, old.rows("SELECT * FROM pggit.object_history('command.tb_meter')"));
         assertEquals(versionsBefore, old.rows("SELECT * FROM pggit.list_function_versions('command.process_meter(uuid, jsonb)')"));
@@ -121,6 +125,13 @@ class UpgradeTest {
         assertEquals(captureBefore, old.freshCaptureTree(), "the upgraded catalog reader gives the same definitions as 0.1's");
         assertEquals(List.of(), old.rows("SELECT * FROM pggit.drift()"), "no drift after the upgrade");
         assertEquals(List.of(), old.rows("SELECT check_name, kind, subject FROM pggit.verify_consistency() WHERE severity = 'error'"));
+        while (!old.value("SELECT count(*) FROM pg_stat_activity WHERE pid = " + killed.get(1)).equals("0")) {
+            Thread.onSpinWait();   // its backend ends a moment after the connection closed
+        }
+        assertEquals(List.of(List.of("interrupted_deployment", "deployment " + killed.get(0))),
+                old.rows("SELECT kind, subject FROM pggit.verify_consistency() WHERE severity = 'warning' AND check_name = 'tracking'"),
+                "its pid alone tells that the session is gone");
+        assertEquals("interrupted", old.value("SELECT outcome FROM pggit.deployment WHERE id = " + killed.get(0)));
 
         // and it goes on recording
         old.exec("CREATE TABLE command.tb_after (id int)");

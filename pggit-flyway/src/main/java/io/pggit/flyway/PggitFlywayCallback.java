@@ -7,9 +7,12 @@ import io.pggit.core.run.SideConnection;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Error;
 import org.flywaydb.core.api.callback.Event;
+import org.flywaydb.core.api.callback.Statement;
 import org.flywaydb.core.api.configuration.Configuration;
 
+import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,11 +24,15 @@ import java.util.Optional;
  * <p>Events and where they run (Flyway's {@code Event}):
  * <ul>
  *   <li>{@code BEFORE_EACH_MIGRATE}, the first time: check or install pggit and open a deployment,
- *       on a connection of pggit's own (auto-commit, closed at once), and reserve the migration
+ *       on a connection of pggit's own (auto-commit, closed at once), for the session of Flyway's
+ *       migration connection (its backend pid, read on it), so that a later run or check closes
+ *       the deployment as interrupted once that session is gone (a killed JVM); and reserve that
  *       connection's journal rows for the run;</li>
  *   <li>{@code AFTER_EACH_MIGRATE}: inside the migration's transaction: commit and link;</li>
+ *   <li>{@code AFTER_EACH_MIGRATE_STATEMENT_ERROR}: remembers the statement that failed;</li>
  *   <li>{@code AFTER_EACH_MIGRATE_ERROR}: the migration's transaction is aborted: a failed link on
- *       a connection of pggit's own;</li>
+ *       a connection of pggit's own, with the failed statement (and its SQLSTATE and message where
+ *       the Flyway edition provides them: see {@link #failureMessage});</li>
  *   <li>{@code AFTER_MIGRATE_OPERATION_FINISH} (a successful run): on the migration connection
  *       Flyway hands back, whose session ran the captures: copy installed rank and execution time
  *       from the history table, close the deployment, scan for drift;</li>
@@ -38,12 +45,15 @@ import java.util.Optional;
 public class PggitFlywayCallback implements Callback {
 
     private MigrationRun run;
+    /** The statement of the current migration that failed (AFTER_EACH_MIGRATE_STATEMENT_ERROR), until its migration's error event. */
+    private Statement failedStatement;
 
     @Override
     public boolean supports(Event event, Context context) {
         switch (event) {
             case BEFORE_EACH_MIGRATE:
             case AFTER_EACH_MIGRATE:
+            case AFTER_EACH_MIGRATE_STATEMENT_ERROR:
             case AFTER_EACH_MIGRATE_ERROR:
             case AFTER_MIGRATE_ERROR:
             case AFTER_MIGRATE_OPERATION_FINISH:
@@ -63,8 +73,9 @@ public class PggitFlywayCallback implements Callback {
         Configuration conf = context.getConfiguration();
         switch (event) {
             case BEFORE_EACH_MIGRATE:
+                failedStatement = null;
                 if (run == null) {
-                    run = open(conf);
+                    run = open(conf, context.getConnection());
                     run.reserveSession(context.getConnection());   // its DDL is the run's, not a concurrent pggit.commit()'s
                 }
                 break;
@@ -73,14 +84,21 @@ public class PggitFlywayCallback implements Callback {
                     run.migrationSucceeded(context.getConnection(), record(context.getMigrationInfo()));
                 }
                 break;
+            case AFTER_EACH_MIGRATE_STATEMENT_ERROR:
+                failedStatement = context.getStatement();
+                break;
             case AFTER_EACH_MIGRATE_ERROR:
                 if (run != null) {
-                    run.migrationFailed(record(context.getMigrationInfo()), "migration failed; see Flyway's output");
+                    Statement failed = failedStatement;
+                    Error error = failed == null || failed.getErrors() == null || failed.getErrors().isEmpty() ? null : failed.getErrors().get(0);
+                    run.migrationFailed(record(context.getMigrationInfo()), failureMessage(failed, error),
+                            error == null ? null : error.getState());
                 }
+                failedStatement = null;
                 break;
             case AFTER_MIGRATE_OPERATION_FINISH:
                 if (run == null) {
-                    run = open(conf);   // nothing to migrate: still one deployment and one drift scan per run
+                    run = open(conf, context.getConnection());   // nothing to migrate: still one deployment and one drift scan per run
                 }
                 SideConnection warm = SideConnection.sharing(context.getConnection());
                 run.backfillFlywayHistory(historySchema(conf), conf.getTable(), warm);
@@ -99,10 +117,32 @@ public class PggitFlywayCallback implements Callback {
         }
     }
 
-    private static MigrationRun open(Configuration conf) {
+    /** Opens the run on pggit's own connection, for the session of Flyway's migration connection. */
+    private static MigrationRun open(Configuration conf, Connection migrationConnection) {
         return MigrationRun.open(conf.getDataSource(), config(conf), "flyway", "flyway migrate",
-                conf.getTarget() == null ? null : conf.getTarget().toString(), List.of(conf.getTable()));
+                conf.getTarget() == null ? null : conf.getTarget().toString(), List.of(conf.getTable()), migrationConnection);
     }
+
+    /**
+     * A failed migration's error as Flyway lets a callback see it. Flyway passes no exception to any
+     * callback event; {@code AFTER_EACH_MIGRATE_STATEMENT_ERROR} gives the failed statement, whose
+     * error list (SQLSTATE and message) only Flyway's commercial editions fill in. So: that error
+     * when there is one, else the statement, else (a Java migration) a pointer to Flyway's output.
+     */
+    static String failureMessage(Statement failed, Error error) {
+        if (failed == null) {
+            return "migration failed; see Flyway's output";
+        }
+        String sql = failed.getSql() == null ? "" : failed.getSql().strip();
+        if (sql.length() > MAX_STATEMENT) {
+            sql = sql.substring(0, MAX_STATEMENT) + " ...";
+        }
+        return error != null && error.getMessage() != null
+                ? error.getMessage() + " (statement: " + sql + ")"
+                : "statement failed: " + sql + " (Flyway passes callbacks no error message: see its output)";
+    }
+
+    private static final int MAX_STATEMENT = 2000;
 
     @Override
     public String getCallbackName() {

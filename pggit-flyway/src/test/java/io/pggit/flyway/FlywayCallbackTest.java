@@ -104,6 +104,9 @@ class FlywayCallbackTest {
         assertEquals(db.value("SELECT commit_id FROM pggit.migration_link WHERE migration_id = '1'"), head);
         assertEquals("0", db.value("SELECT count(*) FROM pggit.object_map WHERE object_key = 'table:public.half'"));
         assertEquals("0", db.value("SELECT count(*) FROM pggit.drift()"), "history stays consistent with the catalog");
+        // Flyway passes callbacks no exception, only the failed statement (its SQLSTATE and message in its commercial editions)
+        assertEquals(List.of(List.of("statement failed: SELECT 1 / 0; (Flyway passes callbacks no error message: see its output)", "")),
+                db.rows("SELECT error, coalesce(error_sqlstate, '') FROM pggit.migration_link WHERE migration_id = '2'"));
     }
 
     @Test

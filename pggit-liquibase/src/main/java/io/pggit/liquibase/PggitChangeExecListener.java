@@ -82,7 +82,7 @@ public class PggitChangeExecListener extends AbstractChangeExecListener implemen
     @Override
     public void runFailed(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database, Exception exception) {
         if (run != null) {
-            run.migrationFailed(record(changeSet, "FAILED"), exception == null ? null : exception.getMessage());
+            run.migrationFailed(record(changeSet, "FAILED"), exception);
         }
     }
 
@@ -96,7 +96,7 @@ public class PggitChangeExecListener extends AbstractChangeExecListener implemen
     @Override
     public void rollbackFailed(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database, Exception exception) {
         if (run != null) {
-            run.migrationFailed(record(changeSet, "ROLLBACK_FAILED"), exception == null ? null : exception.getMessage());
+            run.migrationFailed(record(changeSet, "ROLLBACK_FAILED"), exception);
         }
     }
 

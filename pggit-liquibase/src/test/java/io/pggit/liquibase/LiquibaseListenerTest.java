@@ -180,6 +180,17 @@ class LiquibaseListenerTest {
     }
 
     @Test
+    void aFailedChangesetsLinkCarriesTheDatabasesSqlStateAndMessage() throws Exception {
+        changelog("""
+                <changeSet id="1" author="a"><sql>CREATE TABEL public.bad (a int)</sql></changeSet>
+                """);
+        assertThrows(Exception.class, () -> run("update", Map.of()));
+        List<String> link = db.rows("SELECT outcome, error_sqlstate, error FROM pggit.migration_link").get(0);
+        assertEquals(List.of("failed", "42601"), link.subList(0, 2));
+        assertTrue(link.get(2).contains("syntax error at or near \"TABEL\""), link.get(2));
+    }
+
+    @Test
     void failOnErrorFalseChangesetsArriveAsFailedLinks() throws Exception {
         changelog("""
                 <changeSet id="1" author="a" failOnError="false"><sql>SELECT 1/0</sql></changeSet>

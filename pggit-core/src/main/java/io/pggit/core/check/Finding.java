@@ -11,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param check    drift, gap, conflict, tracking or integrity
  * @param kind     the specific finding, e.g. drift_added, unlinked_migration, checksum_mismatch,
- *                 file_checksum, failed_migration, out_of_order, tracking_off, capture_failure,
+ *                 file_checksum, failed_migration, out_of_order, tracking_off, capture_failure, interrupted_deployment,
  *                 blob_hash_mismatch, missing_tree, index_out_of_step
  * @param severity error, warning or info
  * @param subject  the object key or migration it concerns

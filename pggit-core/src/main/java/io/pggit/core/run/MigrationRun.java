@@ -7,6 +7,7 @@ import io.pggit.core.PggitSession;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.InstallResult;
 import io.pggit.core.model.MigrationLink;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,8 @@ public final class MigrationRun {
 
     /**
      * Makes sure pggit is installed at the version this library needs (installing or upgrading it
-     * when {@link PggitConfig#install()} is AUTO and the role may), then opens a deployment.
+     * when {@link PggitConfig#install()} is AUTO and the role may), then opens a deployment for the
+     * session that opens it.
      *
      * @param tool   {@code flyway} or {@code liquibase}
      * @param name   the deployment's name, e.g. {@code flyway migrate}
@@ -70,16 +72,51 @@ public final class MigrationRun {
      */
     public static MigrationRun open(DataSource dataSource, PggitConfig config, String tool, String name, String target,
                                     List<String> toolTables) {
-        return open(SideConnection.of(requireNonNull(dataSource, "dataSource")), config, tool, name, target, toolTables);
+        return open(SideConnection.of(requireNonNull(dataSource, "dataSource")), config, tool, name, target, toolTables, null);
+    }
+
+    /**
+     * As {@link #open(DataSource, PggitConfig, String, String, String, List)}, for a run whose
+     * migrations run on {@code migrationConnection}, not on the connection that opens the deployment
+     * (Flyway): the deployment records that connection's session (backend pid and start time), so a
+     * later run or check knows for sure when the run is gone and closes it as {@code interrupted}.
+     * {@code migrationConnection} is only read (its backend pid), inside whatever transaction it has.
+     */
+    public static MigrationRun open(DataSource dataSource, PggitConfig config, String tool, String name, String target,
+                                    List<String> toolTables, Connection migrationConnection) {
+        Integer pid = migrationConnection == null ? null : backendPid(migrationConnection);
+        return open(SideConnection.of(requireNonNull(dataSource, "dataSource")), config, tool, name, target, toolTables, pid);
     }
 
     /**
      * As {@link #open(DataSource, PggitConfig, String, String, String, List)}, with pggit's own
      * writes going through {@code side} (for tools that hand out one connection and no
-     * credentials, such as Liquibase).
+     * credentials, such as Liquibase), whose session runs the migrations.
      */
     public static MigrationRun open(SideConnection side, PggitConfig config, String tool, String name, String target,
                                     List<String> toolTables) {
+        return open(side, config, tool, name, target, toolTables, null);
+    }
+
+    /**
+     * The backend pid of a migration's connection: from PgJDBC without a round trip (a statement
+     * that failed would abort the migration's transaction), else {@code pg_backend_pid()}.
+     */
+    private static Integer backendPid(Connection c) {
+        try {
+            if (c.isWrapperFor(PGConnection.class)) {
+                return c.unwrap(PGConnection.class).getBackendPID();
+            }
+            return Pggit.on(c).backendPid();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("pggit could not read the backend pid of the migration connection; the deployment names the session "
+                    + "that opens it: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private static MigrationRun open(SideConnection side, PggitConfig config, String tool, String name, String target,
+                                     List<String> toolTables, Integer sessionPid) {
         long id = side.call(c -> {
             PggitSession s = Pggit.on(c);
             if (config.install() == PggitConfig.Install.AUTO) {
@@ -94,7 +131,7 @@ public final class MigrationRun {
                 s.registerToolTables(toolTables);
             }
             s.configureTracking(config.tracking());
-            return s.openDeployment(name, tool, target);
+            return s.openDeployment(name, tool, target, sessionPid);
         });
         LOG.info("pggit: deployment {} opened ({})", id, name);
         return new MigrationRun(side, config, tool, id);
@@ -194,9 +231,36 @@ public final class MigrationRun {
 
     /** Records a migration that failed: a link without a commit, on a connection of its own. */
     public void migrationFailed(MigrationLink m, String error) {
+        migrationFailed(m, error, null);
+    }
+
+    /**
+     * Records a migration that failed with {@code exception}: a link without a commit whose error
+     * is the message and SQLSTATE of the first {@link SQLException} among its causes (the
+     * database's error), else the exception's own message.
+     */
+    public void migrationFailed(MigrationLink m, Throwable exception) {
+        SQLException sql = null;
+        for (Throwable t = exception; t != null && sql == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException se) {
+                sql = se;
+            }
+        }
+        if (sql != null) {
+            migrationFailed(m, sql.getMessage(), sql.getSQLState());
+        } else {
+            migrationFailed(m, exception == null ? null : exception.getMessage(), null);
+        }
+    }
+
+    /**
+     * Records a migration that failed: a link without a commit, with the error's message and
+     * SQLSTATE (either may be null), on a connection of its own.
+     */
+    public void migrationFailed(MigrationLink m, String error, String sqlState) {
         try {
             failedMigrations++;
-            side.call(c -> Pggit.on(c).recordMigration(deploymentId, m, false, error));
+            side.call(c -> Pggit.on(c).recordMigration(deploymentId, m, false, error, sqlState));
             linked++;
             LOG.warn("{} failed: recorded as a failed link, no commit", m.label());
         } catch (RuntimeException e) {

@@ -1068,7 +1068,11 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 --             failed_migration, out_of_order (Flyway: applied after a higher version),
 --             restarted_history (warning: pggit was uninstalled and installed again, and the history
 --             table holds migrations from before the restart);
---   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
+--   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration),
+--             interrupted_deployment (warning: a run whose session ended without closing its
+--             deployment, closed here by close_interrupted_deployments unless the transaction is
+--             read-only; those that started in the last 7 days: an incident to look at, not a
+--             state to fix, so it does not stay in every check; pggit.deployment keeps them all);
 --   integrity: what pggit.fsck() finds in the object store (hash mismatches, missing tree nodes,
 --             definitions and parents, the index out of step with HEAD; check/fsck.sql);
 --   conflict: none yet (the conflict registry comes with merge).
@@ -1089,6 +1093,11 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
     END IF;
     PERFORM pggit.refresh_tracking_windows();
+    -- runs whose session is gone are closed first (their Flyway links get their installed rank, which
+    -- the gap check compares); in a read-only transaction (a standby) they are reported, not closed
+    IF NOT current_setting('transaction_read_only')::boolean THEN
+        PERFORM pggit.close_interrupted_deployments();
+    END IF;
 
     IF checks IS NULL OR 'drift' = ANY (checks) THEN
     PERFORM pggit.detect_conflicts();
@@ -1232,6 +1241,18 @@ BEGIN
            t.note, NULL::jsonb
       FROM pggit.tracking_status() t WHERE t.state <> 'tracking'
     UNION ALL
+    SELECT 'tracking', 'interrupted_deployment', 'warning', 'deployment ' || d.id,
+           format('deployment %s "%s" (%s, started %s) was interrupted: its session ended without closing it, after %s migration(s) linked',
+                  d.id, d.name, d.tool, d.started_at, (SELECT count(*) FROM pggit.migration_link l WHERE l.deployment_id = d.id)),
+           'The run was killed or lost its connection. The migration it was running, when transactional, was rolled back and '
+               || 'runs again in the next run; a non-transactional one may be half applied: look at the drift and the tool''s history table.',
+           CASE WHEN verify_consistency.verbose THEN to_jsonb(d) || jsonb_build_object('links',
+                    (SELECT jsonb_agg(to_jsonb(l) ORDER BY l.id) FROM pggit.migration_link l WHERE l.deployment_id = d.id)) END
+      FROM pggit.deployment d
+     WHERE (d.outcome = 'interrupted'
+            OR (d.outcome = 'running' AND d.tool <> 'manual' AND NOT pggit.session_alive(d.backend_pid, d.backend_started_at)))
+       AND d.started_at > now() - interval '7 days'
+    UNION ALL
     SELECT 'tracking', 'capture_failure', 'error', f.migration,
            format('pggit could not record %s: %s', f.migration, f.error),
            'Its changes show as drift: adopt them once the cause is fixed.', NULL::jsonb
@@ -1247,7 +1268,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; closed first, unless read-only), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -2149,6 +2170,18 @@ $$;
 COMMENT ON FUNCTION pggit.fsck() IS
     'Integrity of the object store (git fsck), one row per problem in verify_consistency''s shape (check_name integrity): blob, tree node and commit hashes recomputed (blob_hash_mismatch, tree_hash_mismatch, commit_hash_mismatch), the tree nodes and definitions every commit reaches (missing_tree, missing_blob), parents, branches, tags and links (missing_parent, missing_commit), the index against HEAD''s tree (index_out_of_step); severity error, or info for what purge_history explains (purged_root, purged_parent). No rows: the store is intact.';
 
+-- Interrupted runs (issue 12): a deployment records its session as backend pid and start time,
+-- and one whose session is gone is closed as interrupted by the next run (open_deployment, which
+-- takes the pid of the session that runs the migrations: a new signature) and the next check
+-- (verify_consistency, check/consistency.sql above, reports it). Deployments opened by 0.1 have no
+-- start time: their pid alone decides.
+ALTER TABLE pggit.deployment DROP CONSTRAINT deployment_outcome_check,
+    ADD CONSTRAINT deployment_outcome_check CHECK (outcome IN ('running', 'success', 'failed', 'abandoned', 'interrupted'));
+ALTER TABLE pggit.deployment ADD COLUMN backend_started_at timestamptz;
+DROP FUNCTION pggit.open_deployment(text, text, text);
+-- A failed migration's link records the error's SQLSTATE (record_migration gains error_sqlstate).
+ALTER TABLE pggit.migration_link ADD COLUMN error_sqlstate text;
+DROP FUNCTION pggit.record_migration(bigint, jsonb, text, text, text);
 -- Concurrent sessions: journal rows carry their transaction and session; a migration's capture
 -- takes its own session's rows, pggit.commit() leaves those of sessions inside an open run alone
 -- (journal/sessions.sql); the commit writer deletes exactly the rows it read.
@@ -2468,17 +2501,97 @@ END
 $$;
 COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint[]) IS
     'Plumbing: differences between the index (tree at HEAD) and the live catalog, as A/M/D/R rows with the new definitions; journal-scoped, or the whole catalog when full_scan.';
+-- ==== runs/interrupted.sql ======================================================================
+
+-- Interrupted runs: a migration tool's deployment whose session is gone (the JVM was killed, the
+-- connection dropped) can never be closed by its run. A session is its backend pid and that
+-- backend's start time together: pids are reused, a pid and a start time never are. So a gone
+-- session is known for sure, never guessed from a timeout.
+
+CREATE OR REPLACE FUNCTION pggit.session_alive(backend_pid integer, backend_started_at timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- SECURITY DEFINER: pg_stat_activity hides backend_start of other roles' sessions from a role
+-- without pg_read_all_stats. A null start time (a deployment opened before pggit 0.2 recorded it)
+-- falls back to the pid alone, which may take a reused pid for the session: never the other way.
+SELECT EXISTS (SELECT 1 FROM pg_stat_get_activity(session_alive.backend_pid) a
+                WHERE a.pid = session_alive.backend_pid
+                  AND (session_alive.backend_started_at IS NULL OR a.backend_start = session_alive.backend_started_at))
+$$;
+COMMENT ON FUNCTION pggit.session_alive(integer, timestamptz) IS
+    'Whether the session with this backend pid and backend start time (pg_stat_activity.backend_start) still exists; a null start time checks the pid alone.';
+
+CREATE OR REPLACE FUNCTION pggit.close_interrupted_deployments()
+    RETURNS TABLE (deployment_id bigint, name text, tool text, started_at timestamptz, backend_pid integer, links bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Closes, as interrupted, every running deployment of a migration tool whose session is gone, and
+-- returns them. Called by open_deployment (the next run) and verify_consistency (the next check).
+-- A manual deployment (begin_deployment ... end_deployment) is left open: it may span sessions;
+-- abandon_deployment closes it. head_after is the last commit the deployment wrote (or HEAD before
+-- it); ended_at is when the interruption was found. A Flyway run's links get the installed rank
+-- and execution time its end would have copied from the history table (backfill_flyway_links):
+-- Flyway wrote the history row of each linked migration in the migration's transaction; the one
+-- it was running when killed was rolled back, link and row alike.
+DECLARE
+    d pggit.deployment;
+    ht record;
+BEGIN
+    FOR d IN
+        UPDATE pggit.deployment x
+           SET outcome = 'interrupted', ended_at = clock_timestamp(),
+               head_after = coalesce((SELECT c.id FROM pggit.commit c WHERE c.deployment_id = x.id ORDER BY c.seq DESC LIMIT 1),
+                                     x.head_before)
+         WHERE x.outcome = 'running' AND x.tool <> 'manual'
+           AND NOT pggit.session_alive(x.backend_pid, x.backend_started_at)
+        RETURNING x.*
+    LOOP
+        IF d.tool = 'flyway' THEN
+            FOR ht IN SELECT h.table_schema, h.table_name FROM pggit.history_tables() h WHERE h.tool = 'flyway' ORDER BY 1, 2 LOOP
+                PERFORM pggit.backfill_flyway_links(d.id, ht.table_schema, ht.table_name);
+            END LOOP;
+        END IF;
+        deployment_id := d.id;
+        name := d.name;
+        tool := d.tool;
+        started_at := d.started_at;
+        backend_pid := d.backend_pid;
+        links := (SELECT count(*) FROM pggit.migration_link l WHERE l.deployment_id = d.id);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.close_interrupted_deployments() IS
+    'Closes as interrupted each running migration-tool deployment whose session (backend pid and start time) is gone, copies a Flyway run''s installed ranks and execution times from the history table into its links, and returns the deployments closed (id, name, tool, started_at, backend_pid, links). The next run (open_deployment) and the next check (verify_consistency) call it.';
 -- ==== runs/migrations.sql =======================================================================
 
 -- What the integrations call per run and per migration: deployments, links, failures.
 
-CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL) RETURNS bigint
-    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-INSERT INTO pggit.deployment (name, tool, target, head_before)
-VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit())
-RETURNING id
+CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL, session_pid integer DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- session_pid: the backend pid of the session that runs the migrations, when it is not this one
+-- (Flyway's callback opens the deployment on a connection of its own, closed at once, while the
+-- migrations run on Flyway's). The deployment records that session's pid and start time, so the
+-- next run or check can tell for sure that the run is gone (close_interrupted_deployments), which
+-- this call does first.
+DECLARE
+    run_pid integer := coalesce(session_pid, pg_backend_pid());
+    started timestamptz;
+    id bigint;
+BEGIN
+    SELECT a.backend_start INTO started FROM pg_stat_get_activity(run_pid) a
+     WHERE a.pid = run_pid AND a.datid = (SELECT b.oid FROM pg_database b WHERE b.datname = current_database());
+    IF started IS NULL THEN
+        RAISE EXCEPTION 'pggit: no session with backend pid % in this database', run_pid USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM pggit.close_interrupted_deployments();
+    INSERT INTO pggit.deployment (name, tool, target, head_before, backend_pid, backend_started_at)
+    VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit(), run_pid, started)
+    RETURNING deployment.id INTO id;
+    RETURN id;
+END
 $$;
-COMMENT ON FUNCTION pggit.open_deployment(text, text, text) IS 'Opens a deployment (outcome running) and returns its id.';
+COMMENT ON FUNCTION pggit.open_deployment(text, text, text, integer) IS
+    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; first closes the deployments whose session is gone (close_interrupted_deployments).';
 
 CREATE OR REPLACE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -2498,14 +2611,14 @@ $$;
 COMMENT ON FUNCTION pggit.close_deployment(bigint, text) IS 'Closes a deployment with outcome success, failed or abandoned, recording HEAD after it.';
 
 CREATE OR REPLACE FUNCTION pggit.record_migration(deployment_id bigint, migration jsonb, outcome text, error text DEFAULT NULL,
-                                       origin text DEFAULT 'migration')
+                                       origin text DEFAULT 'migration', error_sqlstate text DEFAULT NULL)
     RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- migration: {"tool": "flyway"|"liquibase", "id", "type", "description", "script", "checksum",
 --             "author", "contexts", "labels", "exec_type"} (absent keys = null).
 -- A success commits its journaled changes (origin migration, or rollback for an undone changeset)
 -- and links it to that commit, or to HEAD when it changed nothing tracked. A failure: a link
--- without a commit.
+-- without a commit, with the error's message and SQLSTATE (error, error_sqlstate).
 DECLARE
     cid text;
     lid bigint;
@@ -2528,10 +2641,10 @@ BEGIN
         new_commit := false;
     END IF;
     INSERT INTO pggit.migration_link (deployment_id, tool, migration_id, migration_type, description, script, checksum,
-                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error)
+                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error, error_sqlstate)
     VALUES (record_migration.deployment_id, tool, migration ->> 'id', migration ->> 'type', migration ->> 'description',
             migration ->> 'script', migration ->> 'checksum', migration ->> 'author', migration ->> 'contexts',
-            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error)
+            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error, error_sqlstate)
     RETURNING id INTO lid;
     link_id := lid;
     commit_id := cid;
@@ -2539,8 +2652,8 @@ BEGIN
     RETURN NEXT;
 END
 $$;
-COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text) IS
-    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
+COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text, text) IS
+    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit, with the error''s message and SQLSTATE. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
 
 CREATE OR REPLACE FUNCTION pggit.record_migration_fail_open(deployment_id bigint, migration jsonb, origin text DEFAULT 'migration')
     RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text, capture_error text, capture_sqlstate text)
@@ -2611,6 +2724,90 @@ END
 $$;
 COMMENT ON FUNCTION pggit.backfill_flyway_links(bigint, text, text) IS
     'Copies installed_rank and execution_time (ms) from Flyway''s history table (schema null = current schema) into the deployment''s links; returns the rows updated, 0 when the table does not exist.';
+-- ==== runs/deployment_mode.sql ==================================================================
+
+-- Deployment mode from SQL: begin_deployment ... end_deployment.
+
+CREATE OR REPLACE FUNCTION pggit.begin_deployment(deployment_name text, auto_commit boolean DEFAULT false) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Until end_deployment, journaled changes wait to become one commit. Changes journaled before it
+-- are committed first, so the deployment holds only its own. auto_commit allows pggit.commit()
+-- inside the deployment; without it, commit() refuses.
+DECLARE
+    open_one pggit.deployment;
+    id bigint;
+BEGIN
+    PERFORM pggit.require_text(deployment_name, 'the deployment name');
+    SELECT * INTO open_one FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'pggit: deployment % "%" is already open (since %, session pid %)', open_one.id, open_one.name,
+              open_one.started_at, open_one.backend_pid
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('End it with pggit.end_deployment(), or abandon it with pggit.abandon_deployment(%s).', open_one.id);
+    END IF;
+    IF pggit.commit_changes('changes before deployment ' || deployment_name, 'manual', NULL, NULL, false) IS NOT NULL THEN
+        RAISE NOTICE 'pggit: committed the changes journaled before deployment "%"', deployment_name;
+    END IF;
+    INSERT INTO pggit.deployment (name, tool, head_before, auto_commit, backend_started_at)
+    VALUES (deployment_name, 'manual', pggit.head_commit(), begin_deployment.auto_commit,
+            (SELECT a.backend_start FROM pg_stat_get_activity(pg_backend_pid()) a))
+    RETURNING deployment.id INTO id;
+    RETURN id;
+END
+$$;
+COMMENT ON FUNCTION pggit.begin_deployment(text, boolean) IS
+    'Opens a deployment (a release): the changes until pggit.end_deployment() become one commit. Returns the deployment id. Errors when one is already open (end or abandon it first). auto_commit => true allows pggit.commit() inside it.';
+
+CREATE OR REPLACE FUNCTION pggit.end_deployment(commit_message text DEFAULT NULL, tags text[] DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    dep pggit.deployment;
+    cid text;
+    t text;
+BEGIN
+    SELECT * INTO dep FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no deployment is open' USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = 'Begin one with pggit.begin_deployment(name).';
+    END IF;
+    cid := pggit.commit_changes(coalesce(commit_message, 'deployment ' || dep.name), 'deployment', NULL, dep.id, false);
+    IF cid IS NULL THEN
+        RAISE NOTICE 'pggit: deployment "%" changed no tracked object: no commit', dep.name;
+    END IF;
+    FOREACH t IN ARRAY coalesce(tags, '{}') LOOP
+        INSERT INTO pggit.tag (name, commit_id) VALUES (t, coalesce(cid, pggit.head_commit()))
+        ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id, created_at = clock_timestamp();
+    END LOOP;
+    UPDATE pggit.deployment d
+       SET ended_at = clock_timestamp(), outcome = 'success', head_after = pggit.head_commit(),
+           message = commit_message, tags = end_deployment.tags
+     WHERE d.id = dep.id;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.end_deployment(text, text[]) IS
+    'Closes the open deployment: its changes become one commit (origin deployment) with commit_message (default ''deployment <name>'') and tags; returns the commit id, or null when nothing tracked changed. Errors when no deployment is open.';
+
+CREATE OR REPLACE FUNCTION pggit.abandon_deployment(deployment_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE pggit.deployment d SET ended_at = clock_timestamp(), outcome = 'abandoned', head_after = pggit.head_commit()
+     WHERE d.id = abandon_deployment.deployment_id AND d.outcome = 'running';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no open deployment with id %', deployment_id USING ERRCODE = 'undefined_object',
+              HINT = 'See pggit.open_deployments.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.abandon_deployment(bigint) IS
+    'Closes an open deployment (e.g. one a crashed session left) as abandoned, without a commit; its changes stay journaled for the next commit.';
+
+CREATE OR REPLACE VIEW pggit.open_deployments AS
+SELECT d.id, d.name, d.tool, d.started_at, d.db_user, d.backend_pid,
+       pggit.session_alive(d.backend_pid, d.backend_started_at) AS session_alive, d.backend_started_at
+  FROM pggit.deployment d
+ WHERE d.outcome = 'running';
+COMMENT ON VIEW pggit.open_deployments IS 'Deployments still running; session_alive = false means the session that runs it (backend pid and start time) is gone: the next run or check closes a migration tool''s as interrupted, abandon_deployment closes a manual one.';
 -- ==== check/consistency.sql =====================================================================
 
 -- Consistency: drift, gaps between the tools' history tables and the links, tracking state.
@@ -2647,7 +2844,11 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 --             failed_migration, out_of_order (Flyway: applied after a higher version),
 --             restarted_history (warning: pggit was uninstalled and installed again, and the history
 --             table holds migrations from before the restart);
---   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
+--   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration),
+--             interrupted_deployment (warning: a run whose session ended without closing its
+--             deployment, closed here by close_interrupted_deployments unless the transaction is
+--             read-only; those that started in the last 7 days: an incident to look at, not a
+--             state to fix, so it does not stay in every check; pggit.deployment keeps them all);
 --   integrity: what pggit.fsck() finds in the object store (hash mismatches, missing tree nodes,
 --             definitions and parents, the index out of step with HEAD; check/fsck.sql);
 --   conflict: none yet (the conflict registry comes with merge).
@@ -2668,6 +2869,11 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
     END IF;
     PERFORM pggit.refresh_tracking_windows();
+    -- runs whose session is gone are closed first (their Flyway links get their installed rank, which
+    -- the gap check compares); in a read-only transaction (a standby) they are reported, not closed
+    IF NOT current_setting('transaction_read_only')::boolean THEN
+        PERFORM pggit.close_interrupted_deployments();
+    END IF;
 
     IF checks IS NULL OR 'drift' = ANY (checks) THEN
     PERFORM pggit.detect_conflicts();
@@ -2811,6 +3017,18 @@ BEGIN
            t.note, NULL::jsonb
       FROM pggit.tracking_status() t WHERE t.state <> 'tracking'
     UNION ALL
+    SELECT 'tracking', 'interrupted_deployment', 'warning', 'deployment ' || d.id,
+           format('deployment %s "%s" (%s, started %s) was interrupted: its session ended without closing it, after %s migration(s) linked',
+                  d.id, d.name, d.tool, d.started_at, (SELECT count(*) FROM pggit.migration_link l WHERE l.deployment_id = d.id)),
+           'The run was killed or lost its connection. The migration it was running, when transactional, was rolled back and '
+               || 'runs again in the next run; a non-transactional one may be half applied: look at the drift and the tool''s history table.',
+           CASE WHEN verify_consistency.verbose THEN to_jsonb(d) || jsonb_build_object('links',
+                    (SELECT jsonb_agg(to_jsonb(l) ORDER BY l.id) FROM pggit.migration_link l WHERE l.deployment_id = d.id)) END
+      FROM pggit.deployment d
+     WHERE (d.outcome = 'interrupted'
+            OR (d.outcome = 'running' AND d.tool <> 'manual' AND NOT pggit.session_alive(d.backend_pid, d.backend_started_at)))
+       AND d.started_at > now() - interval '7 days'
+    UNION ALL
     SELECT 'tracking', 'capture_failure', 'error', f.migration,
            format('pggit could not record %s: %s', f.migration, f.error),
            'Its changes show as drift: adopt them once the cause is fixed.', NULL::jsonb
@@ -2826,7 +3044,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; closed first, unless read-only), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -2902,7 +3120,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
     pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
-    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid)
+    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
+    pggit.session_alive(integer, timestamptz)
 TO pggit_reader;
 
 -- reader: history, status, drift, checks, reports
@@ -2917,8 +3136,9 @@ TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
 GRANT EXECUTE ON FUNCTION
-    pggit.register_tool_table(text), pggit.open_deployment(text, text, text), pggit.close_deployment(bigint, text),
-    pggit.record_migration(bigint, jsonb, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
+    pggit.register_tool_table(text), pggit.open_deployment(text, text, text, integer), pggit.close_deployment(bigint, text),
+    pggit.close_interrupted_deployments(),
+    pggit.record_migration(bigint, jsonb, text, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
     pggit.set_tool_deployment_id(bigint, text), pggit.record_capture_failure(bigint, text, text, text),
     pggit.backfill_flyway_links(bigint, text, text), pggit.commit(text),
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),

@@ -66,14 +66,15 @@ CREATE TABLE pggit.deployment (
     db_user     name NOT NULL DEFAULT session_user,
     started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     ended_at    timestamptz,
-    outcome     text NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'success', 'failed', 'abandoned')),
+    outcome     text NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'success', 'failed', 'abandoned', 'interrupted')),
     head_before text,
     head_after  text,
     tool_deployment_id text,              -- the tool's own id of the run (Liquibase deployment_id)
     auto_commit boolean NOT NULL DEFAULT false,
     backend_pid integer NOT NULL DEFAULT pg_backend_pid(),
     message     text,
-    tags        text[]
+    tags        text[],
+    backend_started_at timestamptz        -- pg_stat_activity.backend_start of backend_pid: with the pid, the session (pids are reused)
 );
 COMMENT ON TABLE pggit.deployment IS 'A named group of commits: one migrate run, one release.';
 
@@ -188,7 +189,8 @@ CREATE TABLE pggit.migration_link (
     commit_id         text REFERENCES pggit.commit ON DELETE SET NULL,   -- null only after a forced purge_history
     new_commit        boolean NOT NULL DEFAULT false,  -- true when commit_id was produced by this migration
     error             text,
-    recorded_at       timestamptz NOT NULL DEFAULT clock_timestamp()
+    recorded_at       timestamptz NOT NULL DEFAULT clock_timestamp(),
+    error_sqlstate    text                -- a failed migration's SQLSTATE, when its tool passed the exception on
 );
 
 CREATE INDEX migration_link_commit_idx ON pggit.migration_link (commit_id);
@@ -1859,17 +1861,98 @@ END
 $$;
 COMMENT ON FUNCTION pggit.baseline() IS 'Writes the baseline commit of a fresh installation (origin baseline, a full scan) and returns its id, null when there is nothing to track; after pggit:uninstall (database setting pggit.uninstalled_at) records the restart in pggit.history_restart and resets the setting. Raises object_not_in_prerequisite_state when the history already has commits.';
 
+-- ==== runs/interrupted.sql ======================================================================
+
+-- Interrupted runs: a migration tool's deployment whose session is gone (the JVM was killed, the
+-- connection dropped) can never be closed by its run. A session is its backend pid and that
+-- backend's start time together: pids are reused, a pid and a start time never are. So a gone
+-- session is known for sure, never guessed from a timeout.
+
+CREATE OR REPLACE FUNCTION pggit.session_alive(backend_pid integer, backend_started_at timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- SECURITY DEFINER: pg_stat_activity hides backend_start of other roles' sessions from a role
+-- without pg_read_all_stats. A null start time (a deployment opened before pggit 0.2 recorded it)
+-- falls back to the pid alone, which may take a reused pid for the session: never the other way.
+SELECT EXISTS (SELECT 1 FROM pg_stat_get_activity(session_alive.backend_pid) a
+                WHERE a.pid = session_alive.backend_pid
+                  AND (session_alive.backend_started_at IS NULL OR a.backend_start = session_alive.backend_started_at))
+$$;
+COMMENT ON FUNCTION pggit.session_alive(integer, timestamptz) IS
+    'Whether the session with this backend pid and backend start time (pg_stat_activity.backend_start) still exists; a null start time checks the pid alone.';
+
+CREATE OR REPLACE FUNCTION pggit.close_interrupted_deployments()
+    RETURNS TABLE (deployment_id bigint, name text, tool text, started_at timestamptz, backend_pid integer, links bigint)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Closes, as interrupted, every running deployment of a migration tool whose session is gone, and
+-- returns them. Called by open_deployment (the next run) and verify_consistency (the next check).
+-- A manual deployment (begin_deployment ... end_deployment) is left open: it may span sessions;
+-- abandon_deployment closes it. head_after is the last commit the deployment wrote (or HEAD before
+-- it); ended_at is when the interruption was found. A Flyway run's links get the installed rank
+-- and execution time its end would have copied from the history table (backfill_flyway_links):
+-- Flyway wrote the history row of each linked migration in the migration's transaction; the one
+-- it was running when killed was rolled back, link and row alike.
+DECLARE
+    d pggit.deployment;
+    ht record;
+BEGIN
+    FOR d IN
+        UPDATE pggit.deployment x
+           SET outcome = 'interrupted', ended_at = clock_timestamp(),
+               head_after = coalesce((SELECT c.id FROM pggit.commit c WHERE c.deployment_id = x.id ORDER BY c.seq DESC LIMIT 1),
+                                     x.head_before)
+         WHERE x.outcome = 'running' AND x.tool <> 'manual'
+           AND NOT pggit.session_alive(x.backend_pid, x.backend_started_at)
+        RETURNING x.*
+    LOOP
+        IF d.tool = 'flyway' THEN
+            FOR ht IN SELECT h.table_schema, h.table_name FROM pggit.history_tables() h WHERE h.tool = 'flyway' ORDER BY 1, 2 LOOP
+                PERFORM pggit.backfill_flyway_links(d.id, ht.table_schema, ht.table_name);
+            END LOOP;
+        END IF;
+        deployment_id := d.id;
+        name := d.name;
+        tool := d.tool;
+        started_at := d.started_at;
+        backend_pid := d.backend_pid;
+        links := (SELECT count(*) FROM pggit.migration_link l WHERE l.deployment_id = d.id);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.close_interrupted_deployments() IS
+    'Closes as interrupted each running migration-tool deployment whose session (backend pid and start time) is gone, copies a Flyway run''s installed ranks and execution times from the history table into its links, and returns the deployments closed (id, name, tool, started_at, backend_pid, links). The next run (open_deployment) and the next check (verify_consistency) call it.';
+
 -- ==== runs/migrations.sql =======================================================================
 
 -- What the integrations call per run and per migration: deployments, links, failures.
 
-CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL) RETURNS bigint
-    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-INSERT INTO pggit.deployment (name, tool, target, head_before)
-VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit())
-RETURNING id
+CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL, session_pid integer DEFAULT NULL)
+    RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- session_pid: the backend pid of the session that runs the migrations, when it is not this one
+-- (Flyway's callback opens the deployment on a connection of its own, closed at once, while the
+-- migrations run on Flyway's). The deployment records that session's pid and start time, so the
+-- next run or check can tell for sure that the run is gone (close_interrupted_deployments), which
+-- this call does first.
+DECLARE
+    run_pid integer := coalesce(session_pid, pg_backend_pid());
+    started timestamptz;
+    id bigint;
+BEGIN
+    SELECT a.backend_start INTO started FROM pg_stat_get_activity(run_pid) a
+     WHERE a.pid = run_pid AND a.datid = (SELECT b.oid FROM pg_database b WHERE b.datname = current_database());
+    IF started IS NULL THEN
+        RAISE EXCEPTION 'pggit: no session with backend pid % in this database', run_pid USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM pggit.close_interrupted_deployments();
+    INSERT INTO pggit.deployment (name, tool, target, head_before, backend_pid, backend_started_at)
+    VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit(), run_pid, started)
+    RETURNING deployment.id INTO id;
+    RETURN id;
+END
 $$;
-COMMENT ON FUNCTION pggit.open_deployment(text, text, text) IS 'Opens a deployment (outcome running) and returns its id.';
+COMMENT ON FUNCTION pggit.open_deployment(text, text, text, integer) IS
+    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; first closes the deployments whose session is gone (close_interrupted_deployments).';
 
 CREATE OR REPLACE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -1889,14 +1972,14 @@ $$;
 COMMENT ON FUNCTION pggit.close_deployment(bigint, text) IS 'Closes a deployment with outcome success, failed or abandoned, recording HEAD after it.';
 
 CREATE OR REPLACE FUNCTION pggit.record_migration(deployment_id bigint, migration jsonb, outcome text, error text DEFAULT NULL,
-                                       origin text DEFAULT 'migration')
+                                       origin text DEFAULT 'migration', error_sqlstate text DEFAULT NULL)
     RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- migration: {"tool": "flyway"|"liquibase", "id", "type", "description", "script", "checksum",
 --             "author", "contexts", "labels", "exec_type"} (absent keys = null).
 -- A success commits its journaled changes (origin migration, or rollback for an undone changeset)
 -- and links it to that commit, or to HEAD when it changed nothing tracked. A failure: a link
--- without a commit.
+-- without a commit, with the error's message and SQLSTATE (error, error_sqlstate).
 DECLARE
     cid text;
     lid bigint;
@@ -1919,10 +2002,10 @@ BEGIN
         new_commit := false;
     END IF;
     INSERT INTO pggit.migration_link (deployment_id, tool, migration_id, migration_type, description, script, checksum,
-                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error)
+                                      author, contexts, labels, exec_type, outcome, commit_id, new_commit, error, error_sqlstate)
     VALUES (record_migration.deployment_id, tool, migration ->> 'id', migration ->> 'type', migration ->> 'description',
             migration ->> 'script', migration ->> 'checksum', migration ->> 'author', migration ->> 'contexts',
-            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error)
+            migration ->> 'labels', migration ->> 'exec_type', outcome, cid, new_commit, error, error_sqlstate)
     RETURNING id INTO lid;
     link_id := lid;
     commit_id := cid;
@@ -1930,8 +2013,8 @@ BEGIN
     RETURN NEXT;
 END
 $$;
-COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text) IS
-    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
+COMMENT ON FUNCTION pggit.record_migration(bigint, jsonb, text, text, text, text) IS
+    'Links one applied (origin migration) or rolled-back (origin rollback) migration or changeset to the commit it produced, committing its journaled changes first; one that changed nothing tracked is linked to HEAD; outcome failed records a link without a commit, with the error''s message and SQLSTATE. migration is a JSON object: tool, id, type, description, script, checksum, author, contexts, labels, exec_type.';
 
 CREATE OR REPLACE FUNCTION pggit.record_migration_fail_open(deployment_id bigint, migration jsonb, origin text DEFAULT 'migration')
     RETURNS TABLE (link_id bigint, commit_id text, new_commit boolean, summary text, capture_error text, capture_sqlstate text)
@@ -2307,8 +2390,9 @@ BEGIN
     IF pggit.commit_changes('changes before deployment ' || deployment_name, 'manual', NULL, NULL, false) IS NOT NULL THEN
         RAISE NOTICE 'pggit: committed the changes journaled before deployment "%"', deployment_name;
     END IF;
-    INSERT INTO pggit.deployment (name, tool, head_before, auto_commit)
-    VALUES (deployment_name, 'manual', pggit.head_commit(), begin_deployment.auto_commit)
+    INSERT INTO pggit.deployment (name, tool, head_before, auto_commit, backend_started_at)
+    VALUES (deployment_name, 'manual', pggit.head_commit(), begin_deployment.auto_commit,
+            (SELECT a.backend_start FROM pg_stat_get_activity(pg_backend_pid()) a))
     RETURNING deployment.id INTO id;
     RETURN id;
 END
@@ -2362,10 +2446,10 @@ COMMENT ON FUNCTION pggit.abandon_deployment(bigint) IS
 
 CREATE OR REPLACE VIEW pggit.open_deployments AS
 SELECT d.id, d.name, d.tool, d.started_at, d.db_user, d.backend_pid,
-       EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = d.backend_pid) AS session_alive
+       pggit.session_alive(d.backend_pid, d.backend_started_at) AS session_alive, d.backend_started_at
   FROM pggit.deployment d
  WHERE d.outcome = 'running';
-COMMENT ON VIEW pggit.open_deployments IS 'Deployments still running; session_alive = false means the session that opened it is gone (close or abandon it).';
+COMMENT ON VIEW pggit.open_deployments IS 'Deployments still running; session_alive = false means the session that runs it (backend pid and start time) is gone: the next run or check closes a migration tool''s as interrupted, abandon_deployment closes a manual one.';
 
 -- ==== rules/windows.sql =========================================================================
 
@@ -2939,7 +3023,11 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 --             failed_migration, out_of_order (Flyway: applied after a higher version),
 --             restarted_history (warning: pggit was uninstalled and installed again, and the history
 --             table holds migrations from before the restart);
---   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration);
+--   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration),
+--             interrupted_deployment (warning: a run whose session ended without closing its
+--             deployment, closed here by close_interrupted_deployments unless the transaction is
+--             read-only; those that started in the last 7 days: an incident to look at, not a
+--             state to fix, so it does not stay in every check; pggit.deployment keeps them all);
 --   integrity: what pggit.fsck() finds in the object store (hash mismatches, missing tree nodes,
 --             definitions and parents, the index out of step with HEAD; check/fsck.sql);
 --   conflict: none yet (the conflict registry comes with merge).
@@ -2960,6 +3048,11 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
     END IF;
     PERFORM pggit.refresh_tracking_windows();
+    -- runs whose session is gone are closed first (their Flyway links get their installed rank, which
+    -- the gap check compares); in a read-only transaction (a standby) they are reported, not closed
+    IF NOT current_setting('transaction_read_only')::boolean THEN
+        PERFORM pggit.close_interrupted_deployments();
+    END IF;
 
     IF checks IS NULL OR 'drift' = ANY (checks) THEN
     PERFORM pggit.detect_conflicts();
@@ -3103,6 +3196,18 @@ BEGIN
            t.note, NULL::jsonb
       FROM pggit.tracking_status() t WHERE t.state <> 'tracking'
     UNION ALL
+    SELECT 'tracking', 'interrupted_deployment', 'warning', 'deployment ' || d.id,
+           format('deployment %s "%s" (%s, started %s) was interrupted: its session ended without closing it, after %s migration(s) linked',
+                  d.id, d.name, d.tool, d.started_at, (SELECT count(*) FROM pggit.migration_link l WHERE l.deployment_id = d.id)),
+           'The run was killed or lost its connection. The migration it was running, when transactional, was rolled back and '
+               || 'runs again in the next run; a non-transactional one may be half applied: look at the drift and the tool''s history table.',
+           CASE WHEN verify_consistency.verbose THEN to_jsonb(d) || jsonb_build_object('links',
+                    (SELECT jsonb_agg(to_jsonb(l) ORDER BY l.id) FROM pggit.migration_link l WHERE l.deployment_id = d.id)) END
+      FROM pggit.deployment d
+     WHERE (d.outcome = 'interrupted'
+            OR (d.outcome = 'running' AND d.tool <> 'manual' AND NOT pggit.session_alive(d.backend_pid, d.backend_started_at)))
+       AND d.started_at > now() - interval '7 days'
+    UNION ALL
     SELECT 'tracking', 'capture_failure', 'error', f.migration,
            format('pggit could not record %s: %s', f.migration, f.error),
            'Its changes show as drift: adopt them once the cause is fixed.', NULL::jsonb
@@ -3118,7 +3223,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; closed first, unless read-only), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -3530,7 +3635,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
     pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
-    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid)
+    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
+    pggit.session_alive(integer, timestamptz)
 TO pggit_reader;
 
 -- reader: history, status, drift, checks, reports
@@ -3545,8 +3651,9 @@ TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
 GRANT EXECUTE ON FUNCTION
-    pggit.register_tool_table(text), pggit.open_deployment(text, text, text), pggit.close_deployment(bigint, text),
-    pggit.record_migration(bigint, jsonb, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
+    pggit.register_tool_table(text), pggit.open_deployment(text, text, text, integer), pggit.close_deployment(bigint, text),
+    pggit.close_interrupted_deployments(),
+    pggit.record_migration(bigint, jsonb, text, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
     pggit.set_tool_deployment_id(bigint, text), pggit.record_capture_failure(bigint, text, text, text),
     pggit.backfill_flyway_links(bigint, text, text), pggit.commit(text),
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),

@@ -51,6 +51,11 @@ public final class Sql {
         return new Typed(value, Types.BIGINT);
     }
 
+    /** An integer parameter that may be null. */
+    public static Object integer(Integer value) {
+        return new Typed(value, Types.INTEGER);
+    }
+
     /** A boolean parameter that may be null. */
     public static Object bool(Boolean value) {
         return new Typed(value, Types.BOOLEAN);
