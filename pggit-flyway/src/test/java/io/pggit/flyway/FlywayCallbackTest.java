@@ -112,6 +112,9 @@ class FlywayCallbackTest {
     @Test
     @Timeout(120)
     void nonTransactionalConcurrentIndexIsRecordedAndDoesNotHang() throws IOException {
+        // installed first: when the callback installs pggit inside the run, the first migration's
+        // session may not yet see the new event triggers (a known gap: its DDL then shows as drift)
+        db.pggit().install();
         write("V1__table.sql", "CREATE TABLE public.big (a int, b text);");
         write("V2__concurrently.sql", "CREATE INDEX CONCURRENTLY big_b ON public.big (b);");
         flyway(Map.of("flyway.postgresql.transactional.lock", "false")).load().migrate();
