@@ -36,14 +36,29 @@ class UninstallTest {
     }
 
     @Test
-    void refusesWhileADeploymentIsOpen() {
+    void refusesWhileADeploymentIsOpen() throws java.sql.SQLException {
         TestDb db = TestDb.withPggit("uninstall_open_deployment");
-        String id = db.value("SELECT pggit.open_deployment('flyway migrate', 'flyway')");
-        PggitException e = assertThrows(PggitException.class, () -> db.pggit().uninstall(db.name(), false));
-        assertTrue(e.getMessage().contains("deployment " + id + " (flyway migrate"), e.getMessage());
-        assertTrue(e.getMessage().contains("pggit.abandon_deployment"), e.getMessage());
-        assertTrue(installed(db));
-        db.exec("SELECT pggit.close_deployment(" + id + ", 'success')");
+        try (java.sql.Connection run = db.dataSource().getConnection(); java.sql.Statement s = run.createStatement()) {
+            // the run's session stays alive while the uninstall is tried
+            java.sql.ResultSet rs = s.executeQuery("SELECT pggit.open_deployment('flyway migrate', 'flyway')");
+            rs.next();
+            String id = rs.getString(1);
+            PggitException e = assertThrows(PggitException.class, () -> db.pggit().uninstall(db.name(), false));
+            assertTrue(e.getMessage().contains("deployment " + id + " (flyway migrate"), e.getMessage());
+            assertTrue(e.getMessage().contains("pggit.abandon_deployment"), e.getMessage());
+            assertTrue(installed(db));
+            s.execute("SELECT pggit.close_deployment(" + id + ", 'success')");
+        }
+        db.pggit().uninstall(db.name(), false);
+        assertTrue(!installed(db));
+    }
+
+    @Test
+    void aRunWhoseSessionIsGoneDoesNotBlockIt() {
+        TestDb db = TestDb.withPggit("uninstall_dead_run");
+        // a Flyway run whose JVM was killed: its session (pid and backend start) no longer exists
+        db.exec("INSERT INTO pggit.deployment (name, tool, backend_pid, backend_started_at) "
+                + "VALUES ('flyway migrate', 'flyway', 2147483647, now() - interval '1 hour')");
         db.pggit().uninstall(db.name(), false);
         assertTrue(!installed(db));
     }

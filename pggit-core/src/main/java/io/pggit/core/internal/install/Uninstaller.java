@@ -22,7 +22,8 @@ import java.util.Optional;
  * never dropped. It refuses
  * <ul>
  *   <li>unless {@code confirmDatabase} names the current database (the history is gone afterwards);
- *   <li>while a deployment is open ({@code pggit.open_deployments}): a migration run is writing;
+ *   <li>while a deployment is open ({@code pggit.open_deployments}): a migration run is writing (a
+ *       run whose session is gone is first closed as interrupted, {@code pggit.close_interrupted_deployments});
  *   <li>while user objects outside schema {@code pggit} depend on it ({@code pg_depend}: a column of
  *       type {@code pggit.cqrs_change}, a view over a pggit view, ...), unless {@code cascade}:
  *       {@code DROP SCHEMA ... CASCADE} would drop them silently.
@@ -101,6 +102,9 @@ public final class Uninstaller {
                 throw new PggitException("uninstalling drops schema pggit and all the history it recorded in database \"" + database
                         + "\" (pggit " + version.get() + "): confirm with -Dpggit.confirm=" + database
                         + (confirmDatabase == null || confirmDatabase.isBlank() ? "" : " (the confirmation names \"" + confirmDatabase + "\")"));
+            }
+            if (!"0.1".equals(version.get())) {   // a migration run whose session is gone is no open run (0.2+)
+                lines(c, "SELECT deployment_id::text FROM pggit.close_interrupted_deployments()");
             }
             List<String> open = lines(c, "SELECT format('deployment %s (%s, %s) opened at %s by %s%s', d.id, d.name, d.tool, d.started_at, "
                     + "d.db_user, CASE WHEN d.session_alive THEN '' ELSE ', its session is gone' END) FROM pggit.open_deployments d ORDER BY d.id");
