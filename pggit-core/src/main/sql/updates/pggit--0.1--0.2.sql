@@ -72,10 +72,10 @@ DROP FUNCTION pggit.compute_changes(boolean, bigint);
 DROP FUNCTION pggit.affected_objects(bigint);
 DROP FUNCTION pggit.adopt(text);   -- a sql function whose body depends on commit_changes: re-created below
 DROP FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]);
-\ir ../journal/sessions.sql
 \ir ../capture/widening.sql
 \ir ../capture/changes.sql
 \ir ../runs/interrupted.sql
+\ir ../journal/sessions.sql
 \ir ../runs/migrations.sql
 \ir ../runs/deployment_mode.sql
 \ir ../check/consistency.sql

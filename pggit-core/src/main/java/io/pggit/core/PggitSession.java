@@ -134,20 +134,6 @@ public final class PggitSession {
         }
     }
 
-    /**
-     * Reserves this session's journal rows for a migration run ({@code pggit.reserve_session}: a
-     * shared session-level advisory lock): until {@link #releaseSession()} or the session's end,
-     * {@code pggit.commit()} from other sessions leaves them to the run's captures.
-     */
-    public void reserveSession() {
-        sql.execute("reserve this session's journal rows for the run", "SELECT pggit.reserve_session()");
-    }
-
-    /** Ends {@link #reserveSession()} ({@code pggit.release_session}); nothing when not reserved. */
-    public void releaseSession() {
-        sql.execute("release this session's journal rows", "SELECT pggit.release_session()");
-    }
-
     /** Never tracks tables of these names ({@code pggit.register_tool_table}). */
     public void registerToolTables(List<String> names) {
         names.forEach(n -> sql.execute("register tool tables " + names, "SELECT pggit.register_tool_table(?)", n));

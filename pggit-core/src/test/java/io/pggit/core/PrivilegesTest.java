@@ -67,7 +67,7 @@ class PrivilegesTest {
                 "end_deployment(text,text[])", "refresh_tracking_windows()", "link_migration(text,text,text)",
                 "link_migration(bigint,text,text)", "track_function(text,text,jsonb)",
                 "record_cqrs_commit(text,pggit.cqrs_change,text)", "track_cqrs_change(pggit.cqrs_change,boolean)",
-                "track_cqrs_change(text,text,text,text)", "detect_conflicts()", "reserve_session()", "release_session()");
+                "track_cqrs_change(text,text,text,text)", "detect_conflicts()");
         decide("admin", "pause_tracking(interval)", "resume_tracking()", "emergency_disable(interval)", "emergency_enable()",
                 "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",
                 "restore_tracked(text,text,jsonb)", "execute_as_owner(text,text,text)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)");

@@ -26,8 +26,8 @@ import java.util.Optional;
  *   <li>{@code BEFORE_EACH_MIGRATE}, the first time: check or install pggit and open a deployment,
  *       on a connection of pggit's own (auto-commit, closed at once), for the session of Flyway's
  *       migration connection (its backend pid, read on it), so that a later run or check closes
- *       the deployment as interrupted once that session is gone (a killed JVM); and reserve that
- *       connection's journal rows for the run;</li>
+ *       the deployment as interrupted once that session is gone (a killed JVM), and so that a
+ *       concurrent {@code pggit.commit()} leaves that session's journal rows to the run;</li>
  *   <li>{@code AFTER_EACH_MIGRATE}: inside the migration's transaction: commit and link;</li>
  *   <li>{@code AFTER_EACH_MIGRATE_STATEMENT_ERROR}: remembers the statement that failed;</li>
  *   <li>{@code AFTER_EACH_MIGRATE_ERROR}: the migration's transaction is aborted: a failed link on
@@ -76,7 +76,6 @@ public class PggitFlywayCallback implements Callback {
                 failedStatement = null;
                 if (run == null) {
                     run = open(conf, context.getConnection());
-                    run.reserveSession(context.getConnection());   // its DDL is the run's, not a concurrent pggit.commit()'s
                 }
                 break;
             case AFTER_EACH_MIGRATE:

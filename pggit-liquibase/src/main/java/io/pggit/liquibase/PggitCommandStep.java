@@ -67,10 +67,9 @@ public class PggitCommandStep extends DatabaseChangelogCommandStep {
                 ChangeExecListenerCommandStep.CHANGE_EXEC_LISTENER_ARG), scope.getArgumentValue(
                 ChangeExecListenerCommandStep.CHANGE_EXEC_LISTENER_CLASS_ARG));
         PggitChangeExecListener pggit = named != null ? named : new PggitChangeExecListener();
-        java.sql.Connection connection = ((JdbcConnection) database.getConnection()).getUnderlyingConnection();
-        run = MigrationRun.open(SideConnection.sharing(connection), config, "liquibase", "liquibase " + command, null,
+        run = MigrationRun.open(SideConnection.sharing(((JdbcConnection) database.getConnection()).getUnderlyingConnection()),
+                config, "liquibase", "liquibase " + command, null,
                 List.of(database.getDatabaseChangeLogTableName(), database.getDatabaseChangeLogLockTableName()));
-        run.reserveSession(connection);   // the changesets' DDL is the run's, not a concurrent pggit.commit()'s
         pggit.bind(run);
         if (named == null) {
             DefaultChangeExecListener composite = chain instanceof DefaultChangeExecListener d ? d : new DefaultChangeExecListener(chain);

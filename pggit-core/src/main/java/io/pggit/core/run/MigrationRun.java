@@ -137,23 +137,6 @@ public final class MigrationRun {
         return new MigrationRun(side, config, tool, id);
     }
 
-    /**
-     * Reserves the migration connection's session for this run, so that DDL it journals goes into
-     * the run's commits and a concurrent {@code pggit.commit()} elsewhere leaves it alone; released
-     * by {@link #close(boolean, SideConnection)} on that connection, or when its session ends.
-     * Fail-open as the captures are.
-     */
-    public void reserveSession(Connection migrationConnection) {
-        try {
-            Pggit.on(migrationConnection).reserveSession();
-        } catch (RuntimeException e) {
-            LOG.warn("pggit could not reserve the migration session's journal rows: {}", e.getMessage());
-            if (config.failOnError()) {
-                throw e;
-            }
-        }
-    }
-
     public long deploymentId() {
         return deploymentId;
     }
@@ -332,7 +315,6 @@ public final class MigrationRun {
         try {
             return where.call(c -> {
                 PggitSession s = Pggit.on(c);
-                s.releaseSession();   // a no-op unless this is the run's migration session
                 s.closeDeployment(deploymentId, success ? "success" : "failed");
                 LOG.info("pggit: deployment {} closed ({}): {} migration(s) linked, {} new commit(s){}", deploymentId,
                         success ? "success" : "failed", linked, commits,
