@@ -1,6 +1,7 @@
 package io.pggit.core.internal.install;
 
 import io.pggit.core.PggitException;
+import io.pggit.core.internal.jdbc.Sql;
 import io.pggit.core.model.InstallResult;
 
 import java.io.IOException;
@@ -47,7 +48,7 @@ public final class Installer {
             }
             if (!rs.getBoolean(2)) {
                 throw new PggitException.NotPermitted("pggit is installed in database \"" + rs.getString(4) + "\", but role \""
-                        + rs.getString(3) + "\" may not use it. " + io.pggit.core.internal.jdbc.Sql.ROLES_HINT, null);
+                        + rs.getString(3) + "\" may not use it. " + Sql.ROLES_HINT, null);
             }
         }
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pggit.version()")) {

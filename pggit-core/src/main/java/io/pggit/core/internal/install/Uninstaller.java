@@ -1,11 +1,11 @@
 package io.pggit.core.internal.install;
 
 import io.pggit.core.PggitException;
+import io.pggit.core.internal.jdbc.Sql;
 import io.pggit.core.model.UninstallResult;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -89,9 +89,10 @@ public final class Uninstaller {
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL search_path = pg_catalog");   // object descriptions schema-qualified
             }
-            String database = single(c, "SELECT current_database()");
-            if (!"true".equals(single(c, "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user"))) {
-                throw new PggitException("role \"" + single(c, "SELECT current_user") + "\" cannot uninstall pggit from database \""
+            Sql sql = new Sql(c);
+            String database = sql.one("read the database's name", "SELECT current_database()", Sql.TEXT);
+            if (!"true".equals(sql.one("check for a superuser", "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user", Sql.TEXT))) {
+                throw new PggitException("role \"" + sql.one("read the role", "SELECT current_user", Sql.TEXT) + "\" cannot uninstall pggit from database \""
                         + database + "\": dropping its event triggers needs a superuser; run mvn pggit:uninstall with -Dpggit.user=postgres");
             }
             Optional<String> version = Installer.installedVersion(c);
@@ -104,33 +105,33 @@ public final class Uninstaller {
                         + (confirmDatabase == null || confirmDatabase.isBlank() ? "" : " (the confirmation names \"" + confirmDatabase + "\")"));
             }
             if (!"0.1".equals(version.get())) {   // a migration run whose session is gone is no open run (0.2+)
-                lines(c, "SELECT deployment_id::text FROM pggit.close_interrupted_deployments()");
+                sql.list("close interrupted runs", "SELECT deployment_id::text FROM pggit.close_interrupted_deployments()", Sql.TEXT);
             }
-            List<String> open = lines(c, "SELECT format('deployment %s (%s, %s) opened at %s by %s%s', d.id, d.name, d.tool, d.started_at, "
-                    + "d.db_user, CASE WHEN d.session_alive THEN '' ELSE ', its session is gone' END) FROM pggit.open_deployments d ORDER BY d.id");
+            List<String> open = sql.list("list open deployments", "SELECT format('deployment %s (%s, %s) opened at %s by %s%s', d.id, d.name, d.tool, d.started_at, "
+                    + "d.db_user, CASE WHEN d.session_alive THEN '' ELSE ', its session is gone' END) FROM pggit.open_deployments d ORDER BY d.id", Sql.TEXT);
             if (!open.isEmpty()) {
                 throw new PggitException("pggit cannot be uninstalled while a deployment is open: " + String.join("; ", open)
                         + ". Wait for the run to end, or close a dead one with SELECT pggit.abandon_deployment(<id>)");
             }
-            List<String> dependents = lines(c, DEPENDENTS);
+            List<String> dependents = sql.list("list the objects that depend on pggit", DEPENDENTS, Sql.TEXT);
             if (!dependents.isEmpty() && !cascade) {
                 throw new PggitException(dependents.size() + " object(s) outside schema pggit depend on it, and dropping the schema would "
                         + "drop them too: " + String.join("; ", dependents)
                         + ". Drop or change them first, or uninstall with -Dpggit.cascade=true to drop them as well");
             }
             List<String> removed = new ArrayList<>();
-            for (String t : lines(c, "SELECT evtname FROM pg_event_trigger WHERE evtname IN ('pggit_ddl_command_end', 'pggit_sql_drop') ORDER BY 1")) {
+            for (String t : sql.list("list pggit's event triggers", "SELECT evtname FROM pg_event_trigger WHERE evtname IN ('pggit_ddl_command_end', 'pggit_sql_drop') ORDER BY 1", Sql.TEXT)) {
                 removed.add("event trigger " + t);
             }
-            removed.add(single(c, "SELECT format('schema pggit (pggit %s): %s tables, %s views, %s functions, %s types', pggit.version(), "
+            removed.add(sql.one("count pggit's objects", "SELECT format('schema pggit (pggit %s): %s tables, %s views, %s functions, %s types', pggit.version(), "
                     + "count(*) FILTER (WHERE c.relkind IN ('r', 'p')), count(*) FILTER (WHERE c.relkind = 'v'), "
                     + "(SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'pggit'::regnamespace), "
                     + "(SELECT count(*) FROM pg_type t WHERE t.typnamespace = 'pggit'::regnamespace AND t.typtype IN ('c', 'e', 'd') "
                     + "AND (t.typrelid = 0 OR (SELECT r.relkind FROM pg_class r WHERE r.oid = t.typrelid) = 'c'))) "
-                    + "FROM pg_class c WHERE c.relnamespace = 'pggit'::regnamespace"));
-            removed.add(single(c, "SELECT format('history: %s commits, %s migration links, %s deployments, %s definitions', "
+                    + "FROM pg_class c WHERE c.relnamespace = 'pggit'::regnamespace", Sql.TEXT));
+            removed.add(sql.one("count the history", "SELECT format('history: %s commits, %s migration links, %s deployments, %s definitions', "
                     + "(SELECT count(*) FROM pggit.commit), (SELECT count(*) FROM pggit.migration_link), "
-                    + "(SELECT count(*) FROM pggit.deployment), (SELECT count(*) FROM pggit.blob))"));
+                    + "(SELECT count(*) FROM pggit.deployment), (SELECT count(*) FROM pggit.blob))", Sql.TEXT));
             Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             try (Statement s = c.createStatement()) {
                 for (String t : EVENT_TRIGGERS) {
@@ -138,12 +139,10 @@ public final class Uninstaller {
                 }
                 s.execute("DROP SCHEMA pggit CASCADE");
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT format('ALTER DATABASE %I SET pggit.uninstalled_at = %L', current_database(), ?::text)")) {
-                ps.setString(1, MARKER.format(at));
-                try (ResultSet rs = ps.executeQuery(); Statement s = c.createStatement()) {
-                    rs.next();
-                    s.execute(rs.getString(1));
-                }
+            String marker = sql.one("write the uninstall marker", "SELECT format('ALTER DATABASE %I SET pggit.uninstalled_at = %L', "
+                    + "current_database(), ?::text)", Sql.TEXT, MARKER.format(at));
+            try (Statement s = c.createStatement()) {
+                s.execute(marker);
             }
             c.commit();
             return new UninstallResult(database, version.get(), removed, cascade ? dependents : List.of(), at);
@@ -153,20 +152,5 @@ public final class Uninstaller {
         } finally {
             c.setAutoCommit(autoCommit);
         }
-    }
-
-    private static String single(Connection c, String sql) throws SQLException {
-        List<String> l = lines(c, sql);
-        return l.isEmpty() ? null : l.get(0);
-    }
-
-    private static List<String> lines(Connection c, String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
     }
 }
