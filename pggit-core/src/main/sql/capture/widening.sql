@@ -26,7 +26,7 @@ WITH RECURSIVE j AS (
        AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
        -- ignore patterns and ignored operations drop journal rows before they widen
        AND NOT EXISTS (SELECT 1 FROM pggit.ignore_pattern p
-                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE p.pattern)
+                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE pggit.like_pattern(p.pattern))
        AND NOT EXISTS (SELECT 1 FROM pggit.tracking_config c, unnest(c.ignore_operations) op
                         WHERE starts_with(journal.command_tag || ' ', upper(op) || ' '))
        AND NOT EXISTS (SELECT 1 FROM pggit.tracking_window w      -- paused: left to the drift scan

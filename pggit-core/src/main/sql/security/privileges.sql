@@ -61,7 +61,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
     pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
-    pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
+    pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
     pggit.session_alive(integer, timestamptz)
 TO pggit_reader;

@@ -74,6 +74,10 @@ DROP FUNCTION pggit.adopt(text);   -- a sql function whose body depends on commi
 DROP FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]);
 \ir ../capture/widening.sql
 \ir ../capture/changes.sql
+-- Tracking rules: % is the only wildcard (pggit.like_pattern, in rules/configure.sql above); a
+-- schema that does not exist yet is accepted with a notice; a pattern that can never match warns.
+\ir ../rules/is_tracked.sql
+COMMENT ON TABLE pggit.ignore_pattern IS 'Patterns (% the only wildcard, pggit.like_pattern) matched against the command tag followed by the object identity, e.g. ''CREATE INDEX query.%''.';
 \ir ../runs/interrupted.sql
 \ir ../journal/sessions.sql
 \ir ../runs/migrations.sql

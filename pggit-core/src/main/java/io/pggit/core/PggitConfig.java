@@ -29,11 +29,11 @@ public record PggitConfig(boolean enabled, boolean failOnError, boolean driftSca
     /**
      * Tracking rules from the build's configuration; an empty list means "not set here".
      *
-     * @param trackSchemas     LIKE patterns of the schemas to track
-     * @param ignoreSchemas    LIKE patterns of schemas to ignore
+     * @param trackSchemas     schema names to track, {@code %} the only wildcard ({@code _} is a literal)
+     * @param ignoreSchemas    schema names to ignore, {@code %} the only wildcard
      * @param trackOperations  command tags (or their leading words) to track
      * @param ignoreOperations command tags (or their leading words) to ignore
-     * @param ignorePatterns   LIKE patterns over '&lt;command tag&gt; &lt;identity&gt;' to ignore
+     * @param ignorePatterns   patterns over '&lt;command tag&gt; &lt;identity&gt;' to ignore, {@code %} the only wildcard
      * @param trackOwners      whether owners are part of definitions (empty: not set here)
      * @param trackPrivileges  whether privileges (ACLs, default privileges) are (empty: not set here)
      * @param trackComments    whether comments are (empty: not set here)

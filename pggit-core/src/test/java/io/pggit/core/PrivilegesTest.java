@@ -50,7 +50,7 @@ class PrivilegesTest {
                 "read_catalog(oid[],oid[])", "tree_path(text,text,text)", "tree_lookup(text,text[])", "tree_objects(text)",
                 "diff_trees(text,text)", "head_commit()", "resolve(text)", "affected_objects(bigint[])",
                 "is_tracked(text,text,text,text,text)", "renamed_columns(jsonb,jsonb)", "compute_changes(boolean,bigint[])", "journal_ids(text)", "gather_changes(boolean,text)",
-                "check_patterns(text,text[],boolean)", "check_duration(interval)", "try_regtype(text)", "function_bump(jsonb,jsonb)",
+                "check_patterns(text,text[],boolean)", "never_matches(text)", "like_pattern(text)", "check_duration(interval)", "try_regtype(text)", "function_bump(jsonb,jsonb)",
                 "version()", "commit_summary(text)", "status()", "drift()", "log(integer)", "show(text)", "diff(text,text)",
                 "object_history(text)", "list_ignore_patterns()", "tracking_status()", "function_key(text)",
                 "list_function_versions(text)", "get_function_version(text)", "history_tables()",

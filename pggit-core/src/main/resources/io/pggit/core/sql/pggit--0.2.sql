@@ -219,8 +219,8 @@ COMMENT ON TABLE pggit.tool_table IS 'Migration tools'' own tables, never tracke
 
 CREATE TABLE pggit.tracking_config (
     singleton         boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    track_schemas     text[],             -- LIKE patterns; null = every user schema
-    ignore_schemas    text[],             -- LIKE patterns
+    track_schemas     text[],             -- names, % the only wildcard; null = every user schema
+    ignore_schemas    text[],             -- names, % the only wildcard
     track_operations  text[],             -- command-tag prefixes (CREATE, ALTER, DROP, CREATE INDEX ...); null = all
     ignore_operations text[],
     track_owners      boolean NOT NULL DEFAULT true,   -- false: owners are no part of definitions
@@ -233,11 +233,11 @@ INSERT INTO pggit.tracking_config DEFAULT VALUES;
 COMMENT ON TABLE pggit.tracking_config IS 'Schema and operation filters (pggit.configure_tracking) and whether owners, privileges and comments are part of definitions (pggit.configure_properties). Defaults track every user schema, operation and property.';
 
 CREATE TABLE pggit.ignore_pattern (
-    pattern    text PRIMARY KEY,          -- LIKE pattern over '<command tag> <object identity>'
+    pattern    text PRIMARY KEY,          -- pattern over '<command tag> <object identity>', % the only wildcard
     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     created_by name NOT NULL DEFAULT session_user
 );
-COMMENT ON TABLE pggit.ignore_pattern IS 'LIKE patterns matched against the command tag followed by the object identity, e.g. ''REFRESH MATERIALIZED VIEW query.%''.';
+COMMENT ON TABLE pggit.ignore_pattern IS 'Patterns (% the only wildcard, pggit.like_pattern) matched against the command tag followed by the object identity, e.g. ''CREATE INDEX query.%''.';
 
 CREATE TABLE pggit.object_directive (
     object_key text PRIMARY KEY,
@@ -1343,7 +1343,7 @@ WITH RECURSIVE j AS (
        AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
        -- ignore patterns and ignored operations drop journal rows before they widen
        AND NOT EXISTS (SELECT 1 FROM pggit.ignore_pattern p
-                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE p.pattern)
+                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE pggit.like_pattern(p.pattern))
        AND NOT EXISTS (SELECT 1 FROM pggit.tracking_config c, unnest(c.ignore_operations) op
                         WHERE starts_with(journal.command_tag || ' ', upper(op) || ' '))
        AND NOT EXISTS (SELECT 1 FROM pggit.tracking_window w      -- paused: left to the drift scan
@@ -1511,11 +1511,11 @@ CREATE OR REPLACE FUNCTION pggit.is_tracked(change text, object_key text, kind t
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 -- The tracking rules for one change, in order of precedence:
 --   1. the object's directive (in its comment now, or seen before and kept): ignore or track;
---   2. ignore patterns, LIKE-matched against '<command tag> <identity>', where the command tag is
+--   2. ignore patterns (% the only wildcard, pggit.like_pattern) matched against '<command tag> <identity>', where the command tag is
 --      the one the change implies: CREATE <KIND> (added), DROP <KIND> (deleted), ALTER <KIND> or
 --      CREATE <KIND> (modified, renamed), e.g. 'CREATE INDEX query.%';
 --   3. operation filters: ignore_operations, then track_operations, as prefixes of that tag;
---   4. schemas: track_schemas (when set), then ignore_schemas, as LIKE patterns.
+--   4. schemas: track_schemas (when set), then ignore_schemas, % the only wildcard.
 DECLARE
     d text := coalesce(directive, (SELECT o.directive FROM pggit.object_directive o WHERE o.object_key = is_tracked.object_key));
     cfg pggit.tracking_config;
@@ -1529,7 +1529,7 @@ BEGIN
     cmds := ARRAY(SELECT v || ' ' || upper(replace(kind, '_', ' ')) || ' ' || pggit.key_identity(object_key)
                     FROM unnest(CASE change WHEN 'A' THEN ARRAY['CREATE'] WHEN 'D' THEN ARRAY['DROP']
                                             ELSE ARRAY['ALTER', 'CREATE'] END) v);
-    IF EXISTS (SELECT 1 FROM pggit.ignore_pattern p, unnest(cmds) c WHERE c LIKE p.pattern) THEN
+    IF EXISTS (SELECT 1 FROM pggit.ignore_pattern p, unnest(cmds) c WHERE c LIKE pggit.like_pattern(p.pattern)) THEN
         RETURN false;
     END IF;
     SELECT * INTO cfg FROM pggit.tracking_config;
@@ -1540,10 +1540,10 @@ BEGIN
        AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')) THEN
         RETURN false;
     END IF;
-    IF cfg.track_schemas IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_schemas) p WHERE schema_name LIKE p) THEN
+    IF cfg.track_schemas IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_schemas) p WHERE schema_name LIKE pggit.like_pattern(p)) THEN
         RETURN false;
     END IF;
-    RETURN NOT EXISTS (SELECT 1 FROM unnest(cfg.ignore_schemas) p WHERE schema_name LIKE p);
+    RETURN NOT EXISTS (SELECT 1 FROM unnest(cfg.ignore_schemas) p WHERE schema_name LIKE pggit.like_pattern(p));
 END
 $$;
 COMMENT ON FUNCTION pggit.is_tracked(text, text, text, text, text) IS
@@ -2213,10 +2213,11 @@ BEGIN
         IF p IS NULL OR btrim(p) = '' THEN
             RAISE EXCEPTION 'pggit: % contains an empty pattern', setting USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        IF schemas AND p !~ '[%_]' AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = p) THEN
-            RAISE EXCEPTION 'pggit: % names schema "%", which does not exist', setting, p
-                USING ERRCODE = 'invalid_schema_name',
-                      HINT = 'Create it first, or write a LIKE pattern (e.g. ''' || p || '%'') to match schemas created later.';
+        -- A schema the migrations have yet to create is a valid rule (seed 000 configures
+        -- track_schemas before its migrations create the schemas): said, not refused.
+        IF schemas AND strpos(p, '%') = 0 AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = p) THEN
+            RAISE NOTICE 'pggit: % names schema "%", which does not exist yet; it is tracked once created', setting, p
+                USING HINT = 'Patterns match schema names exactly but for %, the only wildcard (_ is a literal).';
         END IF;
         IF NOT schemas AND NOT upper(split_part(btrim(p), ' ', 1)) = ANY (verbs) THEN
             RAISE EXCEPTION 'pggit: % contains "%", which is not an operation', setting, p
@@ -2226,14 +2227,43 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION pggit.check_patterns(text, text[], boolean) IS 'Raises invalid_parameter_value naming the setting when a pattern is empty, names a schema that does not exist (schemas = true, no LIKE wildcard) or an operation no command tag starts with.';
+COMMENT ON FUNCTION pggit.check_patterns(text, text[], boolean) IS 'Raises invalid_parameter_value naming the setting when a pattern is empty or an operation no command tag starts with; a schema name (schemas = true, no % wildcard) that does not exist yet gets a NOTICE and is kept.';
+
+CREATE OR REPLACE FUNCTION pggit.never_matches(pattern text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+-- Why an ignore pattern can match no change pggit records, or null when it can match one. A pattern
+-- is matched against '<command tag> <object identity>' (pggit.affected_objects for journal rows,
+-- pggit.is_tracked for changes): command tags are upper case and never name TEMP, TEMPORARY,
+-- UNLOGGED, OR REPLACE, IF [NOT] EXISTS or CONCURRENTLY (PostgreSQL's command tags, see the event
+-- trigger firing matrix), temporary objects are never tracked (schemas pg_temp_N), and REFRESH
+-- MATERIALIZED VIEW and REINDEX change no definition.
+WITH w AS (SELECT split_part(pattern, '%', 1) AS lit)
+SELECT CASE
+    WHEN lit ~* '^\s*(CREATE|DROP|ALTER)\s+(OR\s+REPLACE\s+)?(GLOBAL\s+|LOCAL\s+)?(TEMP|TEMPORARY)\M'
+         OR lit ~* '\mpg_(toast_)?temp'
+        THEN 'temporary objects are never tracked, so there is nothing to ignore'
+    WHEN lit ~* '^\s*(REFRESH|REINDEX)\M'
+        THEN 'REFRESH MATERIALIZED VIEW and REINDEX change no definition, so pggit records nothing to ignore'
+    WHEN lit ~* '\m(UNLOGGED|OR\s+REPLACE|IF\s+(NOT\s+)?EXISTS|CONCURRENTLY)\M' AND lit ~* '^\s*(CREATE|ALTER|DROP)\s'
+        THEN 'a command tag never contains UNLOGGED, OR REPLACE, IF [NOT] EXISTS or CONCURRENTLY: the pattern matches the tag and the object''s identity (e.g. ''CREATE TABLE public.tmp%''), not the statement'
+    WHEN lit <> upper(lit) AND split_part(lit, ' ', 1) <> upper(split_part(lit, ' ', 1))
+        THEN 'command tags are upper case (e.g. ''CREATE INDEX'')'
+    END
+  FROM w
+$$;
+COMMENT ON FUNCTION pggit.never_matches(text) IS 'Why an ignore pattern can match nothing pggit records (a TEMP or UNLOGGED keyword, pg_temp, REFRESH/REINDEX, a lower-case command tag), or null when it can match.';
+
+CREATE OR REPLACE FUNCTION pggit.like_pattern(pattern text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN replace(replace(pattern, '\', '\\'), '_', '\_');
+COMMENT ON FUNCTION pggit.like_pattern(text) IS 'A tracking rule''s pattern as a LIKE pattern in which % is the only wildcard: _ and \ are literals (schema names such as query_cache are common).';
 
 CREATE OR REPLACE FUNCTION pggit.configure_tracking(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
                                          track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- An argument left null keeps its setting; an empty array clears it. Schemas are LIKE patterns
--- ('pg_temp%'); operations are command tags or their leading words ('CREATE', 'ALTER TABLE').
+-- An argument left null keeps its setting; an empty array clears it. Schemas are names in which
+-- % is the only wildcard ('tenant_%'; _ is a literal, pggit.like_pattern); operations are command tags or their leading words ('CREATE', 'ALTER TABLE').
 DECLARE
     before jsonb := (SELECT to_jsonb(c) - 'singleton' - 'updated_at' - 'updated_by' FROM pggit.tracking_config c);
 BEGIN
@@ -2256,7 +2286,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.configure_tracking(text[], text[], text[], text[]) IS
-    'Sets which schemas (LIKE patterns) and operations (command tags or their leading words) are tracked; null keeps a setting, ''{}'' clears it. Rules apply when journal rows become commits and in the drift scan, with precedence: object directive, ignore patterns, operations, schemas. Errors: empty pattern, a schema name without wildcard that does not exist, an operation that is no command. Every change is recorded in pggit.rule_change.';
+    'Sets which schemas (names, % the only wildcard) and operations (command tags or their leading words) are tracked; null keeps a setting, ''{}'' clears it. Rules apply when journal rows become commits and in the drift scan, with precedence: object directive, ignore patterns, operations, schemas. Errors: empty pattern, an operation that is no command; a schema that does not exist yet gets a NOTICE. Every change is recorded in pggit.rule_change.';
 
 CREATE OR REPLACE FUNCTION pggit.configure(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
                                 track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
@@ -2303,6 +2333,9 @@ CREATE OR REPLACE FUNCTION pggit.add_ignore_pattern(pattern text) RETURNS boolea
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM pggit.check_patterns('pattern', ARRAY[pattern], false);
+    IF pggit.never_matches(btrim(pattern)) IS NOT NULL THEN
+        RAISE WARNING 'pggit: ignore pattern "%" can never match: %', btrim(pattern), pggit.never_matches(btrim(pattern));
+    END IF;
     INSERT INTO pggit.ignore_pattern (pattern) VALUES (btrim(add_ignore_pattern.pattern)) ON CONFLICT DO NOTHING;
     IF NOT FOUND THEN
         RETURN false;
@@ -2312,7 +2345,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.add_ignore_pattern(text) IS
-    'Ignores changes whose command tag followed by object identity matches a LIKE pattern, e.g. ''REFRESH MATERIALIZED VIEW query.%'' or ''CREATE TABLE pg_temp%'' (an event trigger cannot see one command''s text, so the pattern matches the tag and the identity, not the statement). Returns false when the pattern was already there.';
+    'Ignores changes whose command tag followed by object identity matches a pattern in which % is the only wildcard, e.g. ''CREATE INDEX query.%'' (an event trigger cannot see one command''s text, so the pattern matches the tag and the identity, not the statement). Warns when the pattern can never match (pggit.never_matches). Returns false when the pattern was already there.';
 
 CREATE OR REPLACE FUNCTION pggit.remove_ignore_pattern(pattern text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -3615,7 +3648,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
     pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
-    pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
+    pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
     pggit.session_alive(integer, timestamptz)
 TO pggit_reader;
