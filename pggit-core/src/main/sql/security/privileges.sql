@@ -86,7 +86,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
     pggit.configure_properties(boolean, boolean, boolean), pggit.add_ignore_pattern(text),
     pggit.remove_ignore_pattern(text), pggit.remove_directive(text),
-    pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[]), pggit.refresh_tracking_windows(),
+    pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[], text), pggit.refresh_tracking_windows(),
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),

@@ -35,6 +35,9 @@
 \ir ../check/consistency.sql
 \ir ../check/conflicts.sql
 \ir ../extras/function_versions.sql
+-- Seed 002's four-field CQRS change, version last (issue 13): ROW(ARRAY[...], ARRAY[...], 'description', '2.1.0').
+ALTER TYPE pggit.cqrs_change ADD ATTRIBUTE version text;
+COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-side statements, the query-side statements, a description and a version (seed 002: ROW(ARRAY[...], ARRAY[...], ''description'', ''2.1.0'')::pggit.cqrs_change).';
 \ir ../extras/cqrs.sql
 
 -- Uninstall and reinstall: the restart of a history is recorded and reported (a gap of kind
@@ -81,6 +84,8 @@ COMMENT ON TABLE pggit.ignore_pattern IS 'Patterns (% the only wildcard, pggit.l
 \ir ../runs/interrupted.sql
 \ir ../journal/sessions.sql
 \ir ../runs/migrations.sql
+-- end_deployment(message => ...) beside commit_message (seed 001's name; issue 13): a third argument.
+DROP FUNCTION pggit.end_deployment(text, text[]);
 \ir ../runs/deployment_mode.sql
 \ir ../check/consistency.sql
 -- (capture/commit_writer.sql and api/porcelain.sql, changed too, are included above)

@@ -64,7 +64,7 @@ class PrivilegesTest {
                 "backfill_flyway_links(bigint,text,text)", "commit(text)", "configure_tracking(text[],text[],text[],text[])",
                 "configure(text[],text[],text[],text[])", "configure_properties(boolean,boolean,boolean)", "add_ignore_pattern(text)",
                 "remove_ignore_pattern(text)", "remove_directive(text)", "begin_deployment(text,boolean)",
-                "end_deployment(text,text[])", "refresh_tracking_windows()", "link_migration(text,text,text)",
+                "end_deployment(text,text[],text)", "refresh_tracking_windows()", "link_migration(text,text,text)",
                 "link_migration(bigint,text,text)", "track_function(text,text,jsonb)",
                 "record_cqrs_commit(text,pggit.cqrs_change,text)", "track_cqrs_change(pggit.cqrs_change,boolean)",
                 "track_cqrs_change(text,text,text,text)", "detect_conflicts()");

@@ -294,10 +294,42 @@ class TrackingApiTest {
         assertEquals("2.1.0", db.value("SELECT version FROM pggit.cqrs_commit WHERE commit_id = pggit.head_commit()"));
         String head = db.value("SELECT pggit.head_commit()");
         assertTrue(error("SELECT pggit.track_cqrs_change(ROW(ARRAY['CREATE TABLE command.t2 (a int)'], "
-                + "ARRAY['CREATE VIEW query.v2 AS SELECT nosuch FROM command.t2'], 'fails')::pggit.cqrs_change)").getMessage()
+                + "ARRAY['CREATE VIEW query.v2 AS SELECT nosuch FROM command.t2'], 'fails', '2.2.0')::pggit.cqrs_change)").getMessage()
                 .contains("nosuch"));
         assertEquals("0", db.value("SELECT count(*) FROM pg_class WHERE relname = 't2'"), "the command side was rolled back too");
         assertEquals(head, db.value("SELECT pggit.head_commit()"), "nothing recorded");
+    }
+
+    @Test
+    void seed002sFourFieldCqrsChangeWithItsVersionLast() {
+        db.exec("CREATE SCHEMA command", "CREATE SCHEMA query", "CREATE TABLE command.orders (id int)",
+                "CREATE MATERIALIZED VIEW query.order_summary AS SELECT id FROM command.orders");
+        db.pggit().commit("orders");
+        // seed 002, Example 2, as written but for its elided view body
+        db.exec("SELECT pggit.track_cqrs_change(ROW(ARRAY['ALTER TABLE command.orders ADD COLUMN priority text'], "
+                + "ARRAY['DROP MATERIALIZED VIEW query.order_summary', "
+                + "'CREATE MATERIALIZED VIEW query.order_summary AS SELECT id, priority FROM command.orders'], "
+                + "'Add order priority feature', '2.1.0')::pggit.cqrs_change)");
+        assertEquals(List.of(List.of("Add order priority feature (2.1.0) [cqrs: 1 command, 2 query]", "~1 materialized view, ~1 table")),
+                db.rows("SELECT message, summary FROM pggit.log(1)"));
+        assertEquals(List.of(List.of("2.1.0", "Add order priority feature")),
+                db.rows("SELECT version, description FROM pggit.cqrs_commit WHERE commit_id = pggit.head_commit()"));
+    }
+
+    @Test
+    void endDeploymentTakesSeed001sMessageAsWellAsCommitMessage() {
+        db.exec("CREATE TABLE public.t (a int)");
+        db.pggit().commit("t");
+        db.exec("SELECT pggit.begin_deployment('Q1 2024 Release')", "ALTER TABLE public.t ADD COLUMN b int",
+                "SELECT pggit.end_deployment(message => 'Q1 release completed successfully', tags => ARRAY['q1'])");
+        assertEquals("Q1 release completed successfully", db.value("SELECT message FROM pggit.log(1)"));
+        assertEquals(List.of("q1"), db.column("SELECT name FROM pggit.tag WHERE commit_id = pggit.head_commit()"));
+        db.exec("SELECT pggit.begin_deployment('Q2')", "ALTER TABLE public.t ADD COLUMN c int",
+                "SELECT pggit.end_deployment('Q2 done')");   // seed 002, Example 3: positional
+        assertEquals("Q2 done", db.value("SELECT message FROM pggit.log(1)"));
+        db.exec("SELECT pggit.begin_deployment('Q3')");
+        assertTrue(error("SELECT pggit.end_deployment(commit_message => 'a', message => 'b')").getMessage()
+                .contains("both commit_message and message, and they differ"));
     }
 
     @Test

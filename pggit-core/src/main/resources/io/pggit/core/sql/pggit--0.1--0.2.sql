@@ -1674,6 +1674,9 @@ END
 $$;
 COMMENT ON FUNCTION pggit.track_function(text, text, jsonb) IS
     'Commits pending changes, then optionally sets the version (x.y.z) of one routine overload with metadata; returns its current version. Errors: bad signature, unknown function, bad version.';
+-- Seed 002's four-field CQRS change, version last (issue 13): ROW(ARRAY[...], ARRAY[...], 'description', '2.1.0').
+ALTER TYPE pggit.cqrs_change ADD ATTRIBUTE version text;
+COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-side statements, the query-side statements, a description and a version (seed 002: ROW(ARRAY[...], ARRAY[...], ''description'', ''2.1.0'')::pggit.cqrs_change).';
 -- ==== extras/cqrs.sql ===========================================================================
 
 -- CQRS changes: command side and query side as one commit.
@@ -1685,12 +1688,12 @@ DECLARE
 BEGIN
     IF cid IS NOT NULL AND change IS NOT NULL THEN
         INSERT INTO pggit.cqrs_commit VALUES (cid, coalesce(change.command_operations, '{}'), coalesce(change.query_operations, '{}'),
-                                              version, change.description);
+                                              coalesce(version, change.version), change.description);
     END IF;
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.record_cqrs_commit(text, pggit.cqrs_change, text) IS 'Commits the journaled changes (origin manual) and records both sides of the CQRS change with it (change null: the commit alone); null when nothing tracked changed.';
+COMMENT ON FUNCTION pggit.record_cqrs_commit(text, pggit.cqrs_change, text) IS 'Commits the journaled changes (origin manual) and records both sides of the CQRS change with it, and its version (the argument, else the change''s own; change null: the commit alone); null when nothing tracked changed.';
 
 CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(change pggit.cqrs_change, atomic boolean DEFAULT true) RETURNS text
     LANGUAGE plpgsql SECURITY INVOKER AS $$
@@ -1719,13 +1722,13 @@ BEGIN
         END;
     END IF;
     RETURN pggit.record_cqrs_commit(
-        coalesce(change.description, 'cqrs change') || format(' [cqrs: %s command, %s query]',
+        coalesce(change.description, 'cqrs change') || coalesce(' (' || change.version || ')', '') || format(' [cqrs: %s command, %s query]',
             coalesce(cardinality(change.command_operations), 0), coalesce(cardinality(change.query_operations), 0)),
         change, NULL);
 END
 $$;
 COMMENT ON FUNCTION pggit.track_cqrs_change(pggit.cqrs_change, boolean) IS
-    'Runs a CQRS change with the caller''s rights (SECURITY INVOKER): command-side statements, then query-side statements, as one commit tagged with both sides (pggit.cqrs_commit); returns the commit id. atomic (default): a failure on either side rolls back both and records nothing.';
+    'Runs a CQRS change with the caller''s rights (SECURITY INVOKER): command-side statements, then query-side statements, as one commit tagged with both sides and the change''s version (pggit.cqrs_commit); returns the commit id. atomic (default): a failure on either side rolls back both and records nothing.';
 
 CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(command_sql text, query_sql text, version text DEFAULT NULL, description text DEFAULT NULL)
     RETURNS text
@@ -1739,7 +1742,7 @@ BEGIN
     cid := pggit.record_cqrs_commit(
         coalesce(description, 'cqrs change') || coalesce(' (' || version || ')', '') || ' [cqrs: command + query]',
         ROW(CASE WHEN command_sql IS NULL THEN '{}' ELSE ARRAY[command_sql] END,
-            CASE WHEN query_sql IS NULL THEN '{}' ELSE ARRAY[query_sql] END, description)::pggit.cqrs_change,
+            CASE WHEN query_sql IS NULL THEN '{}' ELSE ARRAY[query_sql] END, description, version)::pggit.cqrs_change,
         version);
     RETURN cid;
 END
@@ -2787,6 +2790,8 @@ END
 $$;
 COMMENT ON FUNCTION pggit.backfill_flyway_links(bigint, text, text) IS
     'Copies installed_rank and execution_time (ms) from Flyway''s history table (schema null = current schema) into the deployment''s links; returns the rows updated, 0 when the table does not exist.';
+-- end_deployment(message => ...) beside commit_message (seed 001's name; issue 13): a third argument.
+DROP FUNCTION pggit.end_deployment(text, text[]);
 -- ==== runs/deployment_mode.sql ==================================================================
 
 -- Deployment mode from SQL: begin_deployment ... end_deployment.
@@ -2821,13 +2826,21 @@ $$;
 COMMENT ON FUNCTION pggit.begin_deployment(text, boolean) IS
     'Opens a deployment (a release): the changes until pggit.end_deployment() become one commit. Returns the deployment id. Errors when one is already open (end or abandon it first). auto_commit => true allows pggit.commit() inside it.';
 
-CREATE OR REPLACE FUNCTION pggit.end_deployment(commit_message text DEFAULT NULL, tags text[] DEFAULT NULL) RETURNS text
+CREATE OR REPLACE FUNCTION pggit.end_deployment(commit_message text DEFAULT NULL, tags text[] DEFAULT NULL,
+                                                 message text DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- message is seed 001's name for commit_message (end_deployment(message => ..., tags => ...));
+-- seed 000 names it commit_message. A positional first argument is the commit message.
 DECLARE
     dep pggit.deployment;
     cid text;
     t text;
 BEGIN
+    IF message IS NOT NULL AND commit_message IS NOT NULL AND message <> commit_message THEN
+        RAISE EXCEPTION 'pggit: end_deployment got both commit_message and message, and they differ'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'They are two names of one argument: pass one.';
+    END IF;
+    commit_message := coalesce(commit_message, message);
     SELECT * INTO dep FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'pggit: no deployment is open' USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -2848,8 +2861,8 @@ BEGIN
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.end_deployment(text, text[]) IS
-    'Closes the open deployment: its changes become one commit (origin deployment) with commit_message (default ''deployment <name>'') and tags; returns the commit id, or null when nothing tracked changed. Errors when no deployment is open.';
+COMMENT ON FUNCTION pggit.end_deployment(text, text[], text) IS
+    'Closes the open deployment: its changes become one commit (origin deployment) with commit_message (or message, seed 001''s name for it; default ''deployment <name>'') and tags; returns the commit id, or null when nothing tracked changed. Errors when no deployment is open, or when commit_message and message both given differ.';
 
 CREATE OR REPLACE FUNCTION pggit.abandon_deployment(deployment_id bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -3207,7 +3220,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
     pggit.configure_properties(boolean, boolean, boolean), pggit.add_ignore_pattern(text),
     pggit.remove_ignore_pattern(text), pggit.remove_directive(text),
-    pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[]), pggit.refresh_tracking_windows(),
+    pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[], text), pggit.refresh_tracking_windows(),
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
