@@ -195,10 +195,18 @@ class TrackingApiTest {
     }
 
     @Test
-    void aDeploymentLeftOpenByACrashedSessionCanBeAbandoned() throws SQLException {
+    void aDeploymentLeftOpenByACrashedSessionCanBeAbandoned() throws SQLException, InterruptedException {
+        String pid;
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("SELECT pggit.begin_deployment('crashing')");
-        } // the session ends without end_deployment
+            try (java.sql.ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+                r.next();
+                pid = r.getString(1);
+            }
+        } // the session ends without end_deployment; its backend exits a moment after the client closes
+        for (int i = 0; i < 200 && !db.column("SELECT pid FROM pg_stat_activity WHERE pid = " + pid).isEmpty(); i++) {
+            Thread.sleep(25);
+        }
         assertEquals(List.of(List.of("crashing", "f")), db.rows("SELECT name, session_alive FROM pggit.open_deployments"));
         db.exec("SELECT pggit.abandon_deployment((SELECT id FROM pggit.open_deployments))");
         assertEquals("abandoned", db.value("SELECT outcome FROM pggit.deployment"));
@@ -277,6 +285,15 @@ class TrackingApiTest {
         db.exec("COMMENT ON FUNCTION app.process_meter(uuid, jsonb) IS 'validates readings @pggit-version: 4.1.0'");
         db.pggit().commit("annotated");
         assertEquals("4.1.0", db.value("SELECT pggit.get_function_version('app.process_meter(uuid, jsonb)')"));
+        // in the body, where PostgreSQL keeps comments (prosrc)
+        db.exec("COMMENT ON FUNCTION app.process_meter(uuid, jsonb) IS NULL",
+                "CREATE OR REPLACE FUNCTION app.process_meter(meter_id uuid, readings jsonb) RETURNS bigint LANGUAGE plpgsql STABLE AS "
+                + "$$ /* @pggit-version: 5.2.0 */ BEGIN RETURN 2; END $$");
+        db.pggit().commit("annotated body");
+        assertEquals("5.2.0", db.value("SELECT pggit.get_function_version('app.process_meter(uuid, jsonb)')"));
+        // seed 000's form, inside the argument list, is no valid SQL (a trailing comma before ')')
+        assertTrue(error("CREATE OR REPLACE FUNCTION app.process_meter(meter_id UUID, readings JSONB, /* @pggit-version: 1.2.3 */) "
+                + "RETURNS jsonb LANGUAGE sql AS 'SELECT null::jsonb'").getMessage().contains("syntax error"));
         assertEquals("function:app.f(integer, character varying)", db.value("SELECT pggit.function_key('app.f(int, varchar)')"));
         assertTrue(error("SELECT pggit.get_function_version('process_meter(uuid)')").getMessage().contains("must be schema-qualified"));
         assertTrue(error("SELECT pggit.track_function('app.process_meter(uuid)', 'one')").getMessage().contains("must look like 1.2.3"));
