@@ -25,6 +25,8 @@
 \ir ../catalog/kinds/foreign_data.sql
 \ir ../catalog/kinds/default_privileges.sql
 \ir ../catalog/kinds/extension.sql
+-- extended statistics, a kind of its own (issue 13)
+\ir ../catalog/kinds/statistics.sql
 \ir ../catalog/read_catalog.sql
 
 -- Comments on the functions 0.1 left without one.

@@ -71,6 +71,8 @@ class CatalogCoverageTest {
                 "rule:\"Ünïcødé Schema\".\"Meter\".\"no delete\""});
         KINDS.put("policy", new String[] {"ALTER POLICY \"own rows\" ON \"Ünïcødé Schema\".\"Meter\" TO " + OWNER,
                 "policy:\"Ünïcødé Schema\".\"Meter\".\"own rows\""});
+        KINDS.put("statistics", new String[] {"ALTER STATISTICS \"Ünïcødé Schema\".\"reading expr\" SET STATISTICS 50",
+                "statistics:\"Ünïcødé Schema\".\"reading expr\""});
         KINDS.put("event_trigger", new String[] {"ALTER EVENT TRIGGER \"Audit DDL\" ENABLE ALWAYS", "event_trigger:\"Audit DDL\""});
         KINDS.put("publication", new String[] {"ALTER PUBLICATION \"Meter Changes\" SET (publish = 'insert')", "publication:\"Meter Changes\""});
         KINDS.put("subscription", new String[] {"ALTER SUBSCRIPTION \"Sub Ü\" SET (binary = true)", "subscription:\"Sub Ü\""});
@@ -174,6 +176,13 @@ class CatalogCoverageTest {
             "CREATE RULE log_insert AS ON INSERT TO \"select\".scratch DO ALSO INSERT INTO \"select\".child (a) VALUES (NEW.a)",
             "CREATE POLICY \"own rows\" ON \"Ünïcødé Schema\".\"Meter\" FOR SELECT TO " + READER + " USING (owner_name = current_user)",
             "CREATE POLICY only_positive ON \"Ünïcødé Schema\".\"Meter\" AS RESTRICTIVE FOR INSERT WITH CHECK (\"select\" > 0)",
+            // extended statistics: in another schema than their table, expressions (PostgreSQL 14+), a
+            // statistics target (which pg_get_statisticsobjdef leaves out), owner and comment
+            "CREATE STATISTICS \"select\".\"Meter Stats\" (dependencies, ndistinct) ON serial, kind FROM \"Ünïcødé Schema\".\"Meter\"",
+            "ALTER STATISTICS \"select\".\"Meter Stats\" SET STATISTICS 300",
+            "ALTER STATISTICS \"select\".\"Meter Stats\" OWNER TO " + OWNER,
+            "CREATE STATISTICS \"Ünïcødé Schema\".\"reading expr\" ON (v::numeric * 2), meter_id FROM \"Ünïcødé Schema\".reading",
+            "COMMENT ON STATISTICS \"Ünïcødé Schema\".\"reading expr\" IS 'doubled v, it''s said'",
             // event triggers
             "CREATE EVENT TRIGGER \"Audit DDL\" ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') "
                     + "EXECUTE FUNCTION \"Ünïcødé Schema\".on_ddl()",

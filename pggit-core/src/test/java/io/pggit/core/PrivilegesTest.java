@@ -46,7 +46,7 @@ class PrivilegesTest {
                 "read_constraints(oid[])", "read_triggers(oid[])", "read_routines(oid[])", "read_types(oid[])",
                 "read_policies(oid[])", "read_rules(oid[])", "read_collations(oid[])", "read_event_triggers(oid[])",
                 "read_publications(oid[])", "read_subscriptions(oid[])", "read_foreign_data_wrappers(oid[])",
-                "read_servers(oid[])", "read_user_mappings(oid[])", "read_default_privileges(oid[])", "read_extensions(oid[])",
+                "read_servers(oid[])", "read_user_mappings(oid[])", "read_default_privileges(oid[])", "read_extensions(oid[])", "read_statistics(oid[])",
                 "read_catalog(oid[],oid[])", "tree_path(text,text,text)", "tree_lookup(text,text[])", "tree_objects(text)",
                 "diff_trees(text,text)", "head_commit()", "resolve(text)", "affected_objects(bigint[])",
                 "is_tracked(text,text,text,text,text)", "renamed_columns(jsonb,jsonb)", "compute_changes(boolean,bigint[])", "journal_ids(text)", "gather_changes(boolean,text)",

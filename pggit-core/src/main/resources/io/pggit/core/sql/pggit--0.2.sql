@@ -1005,6 +1005,33 @@ SELECT 'pg_extension'::regclass::oid, x.oid, 'extension', n.nspname, 'extension:
 $$;
 COMMENT ON FUNCTION pggit.read_extensions(oid[]) IS 'Part of the catalog reader, inlined into pggit.read_catalog: the definitions of the extensions among wanted (oids in pg_extension), without their comments (read_catalog joins pg_description once).';
 
+-- ==== catalog/kinds/statistics.sql ==============================================================
+
+-- The catalog reader for extended statistics objects (CREATE STATISTICS). Inlinable sql (one
+-- SELECT, STABLE, no SET, not STRICT, not SECURITY DEFINER): read_catalog plans it as part of its
+-- own query.
+
+CREATE OR REPLACE FUNCTION pggit.read_statistics(wanted oid[]) RETURNS SETOF pggit.catalog_entry
+    LANGUAGE sql STABLE AS $$
+-- extended statistics objects (children of their table; they live in a schema of their own, which
+-- may differ from the table's). pg_get_statisticsobjdef deparses the statement without the
+-- statistics target, which ALTER STATISTICS ... SET STATISTICS sets: stxstattarget apart (an
+-- integer where -1 is the default up to PostgreSQL 16, a nullable smallint from 17, read through
+-- to_jsonb to serve both, the default as null).
+SELECT 'pg_statistic_ext'::regclass::oid, s.oid, 'statistics', n.nspname,
+       'statistics:' || quote_ident(n.nspname) || '.' || quote_ident(s.stxname), t.rkind || ':' || t.qname,
+       jsonb_build_object('schema', n.nspname, 'name', s.stxname, 'table', t.qname,
+                          'definition', pg_get_statisticsobjdef(s.oid),
+                          'target', nullif((to_jsonb(s) ->> 'stxstattarget')::int, -1),
+                          'owner', pg_get_userbyid(s.stxowner))
+  FROM unnest(wanted) w(objid)
+  JOIN pg_statistic_ext s ON s.oid = w.objid
+  JOIN pggit.tracked_schemas() n ON n.oid = s.stxnamespace
+  JOIN pggit.tracked_relations() t ON t.oid = s.stxrelid
+ WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_statistic_ext'::regclass AND d.objid = s.oid AND d.deptype = 'e')
+$$;
+COMMENT ON FUNCTION pggit.read_statistics(oid[]) IS 'Part of the catalog reader, inlined into pggit.read_catalog: the definitions of the extended statistics objects among wanted (oids in pg_statistic_ext: pg_get_statisticsobjdef, the statistics target stxstattarget apart, owner), without their comments (read_catalog joins pg_description once).';
+
 -- ==== catalog/read_catalog.sql ==================================================================
 
 -- The catalog reader: the one place that reads pg_catalog for definitions.
@@ -1045,6 +1072,7 @@ DECLARE
     w_user_mapping oid[];
     w_collation oid[];
     w_default_acl oid[];
+    w_statistic_ext oid[];
     cfg pggit.tracking_config := (SELECT c FROM pggit.tracking_config c);
     all_properties boolean := cfg.track_owners AND cfg.track_privileges AND cfg.track_comments;
 BEGIN
@@ -1066,6 +1094,7 @@ IF classids IS NULL THEN   -- a full read: every candidate of each catalog
     w_user_mapping := ARRAY(SELECT um.umid FROM pg_user_mappings um);
     w_collation := ARRAY(SELECT co.oid FROM pg_collation co WHERE co.collnamespace <> 'pg_catalog'::regnamespace);
     w_default_acl := ARRAY(SELECT da.oid FROM pg_default_acl da);
+    w_statistic_ext := ARRAY(SELECT s.oid FROM pg_statistic_ext s);
 ELSE
     SELECT array_agg(x.o) FILTER (WHERE x.c = 'pg_namespace'::regclass),
            array_agg(x.o) FILTER (WHERE x.c = 'pg_class'::regclass),
@@ -1083,9 +1112,11 @@ ELSE
            array_agg(x.o) FILTER (WHERE x.c = 'pg_foreign_server'::regclass),
            array_agg(x.o) FILTER (WHERE x.c = 'pg_user_mapping'::regclass),
            array_agg(x.o) FILTER (WHERE x.c = 'pg_collation'::regclass),
-           array_agg(x.o) FILTER (WHERE x.c = 'pg_default_acl'::regclass)
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_default_acl'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_statistic_ext'::regclass)
       INTO w_namespace, w_class, w_proc, w_type, w_constraint, w_trigger, w_extension, w_policy, w_rewrite,
-           w_event_trigger, w_publication, w_subscription, w_foreign_data_wrapper, w_foreign_server, w_user_mapping, w_collation, w_default_acl
+           w_event_trigger, w_publication, w_subscription, w_foreign_data_wrapper, w_foreign_server, w_user_mapping, w_collation, w_default_acl,
+           w_statistic_ext
       FROM unnest(classids, objids) AS x(c, o);
 END IF;
 RETURN QUERY
@@ -1127,6 +1158,8 @@ WITH objs AS (
     SELECT * FROM pggit.read_default_privileges(w_default_acl)
     UNION ALL
     SELECT * FROM pggit.read_extensions(w_extension)
+    UNION ALL
+    SELECT * FROM pggit.read_statistics(w_statistic_ext)
 ),
 -- each object's comment (pg_description, objsubid 0), joined once here instead of probed per kind
 objc AS (
@@ -1152,7 +1185,7 @@ SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_k
 END
 $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
-    'The catalog reader: canonical definitions (JSON, nulls stripped, tracking directives removed from comments, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given, with the directive their comment carries. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension, pg_collation, pg_policy, pg_rewrite, pg_event_trigger, pg_publication(_rel, _namespace), pg_subscription (not subconninfo), pg_foreign_data_wrapper, pg_foreign_server, pg_foreign_table, pg_user_mappings (no password option), pg_default_acl, pg_description and pg_depend (extension members, deptype e, and objects another object made, deptype i, are never tracked). columns = a relation''s {attnum: name}, outside the hash, to follow column renames. hash = hex SHA-256 of definition::text.';
+    'The catalog reader: canonical definitions (JSON, nulls stripped, tracking directives removed from comments, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given, with the directive their comment carries. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension, pg_collation, pg_policy, pg_rewrite, pg_event_trigger, pg_publication(_rel, _namespace), pg_subscription (not subconninfo), pg_foreign_data_wrapper, pg_foreign_server, pg_foreign_table, pg_user_mappings (no password option), pg_default_acl, pg_statistic_ext, pg_description and pg_depend (extension members, deptype e, and objects another object made, deptype i, are never tracked). columns = a relation''s {attnum: name}, outside the hash, to follow column renames. hash = hex SHA-256 of definition::text.';
 
 -- ==== store/trees.sql ===========================================================================
 
@@ -1327,7 +1360,8 @@ CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[])
 --     change shows in their definitions): views through their rewrite rule, column defaults as
 --     their table, a domain's constraints as the domain, a composite type's relation as the type,
 --     and untracked links in between (row types, array types) followed through;
---   * each relation read is read with its indexes, constraints, triggers, rules and policies;
+--   * each relation read is read with its indexes, constraints, triggers, rules, policies and
+--     extended statistics;
 --   * an index a constraint owns stands for the constraint; a constraint brings its copies in
 --     inheritance children; a partitioned (or parent) table brings the partitions (children) it had
 --     at HEAD, since a detached one is no dependent any more;
@@ -1415,6 +1449,9 @@ lvl1 AS (
     UNION
     SELECT 'pg_default_acl'::regclass, da.oid FROM seed s JOIN pg_default_acl da ON da.defaclnamespace = s.objid
      WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_statistic_ext'::regclass, st.oid FROM seed s JOIN pg_statistic_ext st ON st.stxnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
     UNION  -- a composite type relation's type; a domain constraint's domain
     SELECT 'pg_type'::regclass, c.reltype FROM seed s JOIN pg_class c ON c.oid = s.objid
      WHERE s.classid = 'pg_class'::regclass AND c.relkind = 'c'
@@ -1474,7 +1511,7 @@ lvl2(classid, objid) AS (   -- pg_depend dependents, transitively (UNION: each a
      WHERE d.classid IN ('pg_class'::regclass, 'pg_rewrite'::regclass, 'pg_attrdef'::regclass, 'pg_constraint'::regclass,
                          'pg_proc'::regclass, 'pg_type'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass,
                          'pg_event_trigger'::regclass, 'pg_foreign_server'::regclass, 'pg_user_mapping'::regclass,
-                         'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass)
+                         'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass, 'pg_statistic_ext'::regclass)
        AND d.deptype IN ('n', 'a', 'i', 'P', 'S')
 ),
 rels AS (
@@ -1492,6 +1529,8 @@ lvl3 AS (   -- every relation read is read with all its children, so none looks 
     SELECT 'pg_policy'::regclass, pol.oid FROM rels r JOIN pg_policy pol ON pol.polrelid = r.oid
     UNION
     SELECT 'pg_rewrite'::regclass, rw.oid FROM rels r JOIN pg_rewrite rw ON rw.ev_class = r.oid AND rw.rulename <> '_RETURN'
+    UNION   -- extended statistics name the table's columns (a column rename shows in their definition)
+    SELECT 'pg_statistic_ext'::regclass, st.oid FROM rels r JOIN pg_statistic_ext st ON st.stxrelid = r.oid
     UNION   -- a server's user mappings (re-keyed when it is renamed)
     SELECT 'pg_user_mapping'::regclass, um.umid FROM lvl2 l JOIN pg_user_mappings um ON um.srvid = l.objid
      WHERE l.classid = 'pg_foreign_server'::regclass
@@ -3652,7 +3691,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.read_policies(oid[]), pggit.read_rules(oid[]), pggit.read_collations(oid[]), pggit.read_event_triggers(oid[]),
     pggit.read_publications(oid[]), pggit.read_subscriptions(oid[]), pggit.read_foreign_data_wrappers(oid[]),
     pggit.read_servers(oid[]), pggit.read_user_mappings(oid[]), pggit.read_default_privileges(oid[]),
-    pggit.read_extensions(oid[]), pggit.read_catalog(oid[], oid[]),
+    pggit.read_extensions(oid[]), pggit.read_statistics(oid[]), pggit.read_catalog(oid[], oid[]),
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
     pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
