@@ -25,6 +25,8 @@ public enum PggitSetting {
             "compare the whole catalog with HEAD at the end of the run (true or false; default true)"),
     INSTALL("install", Values.INSTALL, "auto",
             "install or upgrade pggit when the role may (auto) or only check it (never); default auto"),
+    GRANT_TO("grantTo", Values.LIST, null,
+            "migration roles to grant pggit_writer when the run installs or checks pggit (comma-separated role names, exact case)"),
     TRACK_SCHEMAS("trackSchemas", Values.LIST, null,
             "schemas to track, comma-separated names, % the only wildcard (pggit.configure_tracking)"),
     IGNORE_SCHEMAS("ignoreSchemas", Values.LIST, null,
