@@ -236,6 +236,31 @@ class LiquibaseListenerTest {
     }
 
     @Test
+    void aMisspelledKeyStopsTheRunWithTheAllowedKeys() throws Exception {
+        changelog(METERS);
+        System.setProperty("liquibase.pggit.trackSchema", "shop");   // as -Dliquibase.pggit.trackSchema=shop in a Maven run
+        try {
+            Exception e = assertThrows(Exception.class, () -> run("update", Map.of()));
+            StringBuilder all = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                all.append(t.getMessage()).append('\n');
+            }
+            assertTrue(all.toString().contains("unknown setting liquibase.pggit.trackSchema: the pggit settings are liquibase.pggit.enabled"),
+                    all.toString());
+            assertTrue(all.toString().contains("liquibase.pggit.trackSchemas"), all.toString());
+        } finally {
+            System.clearProperty("liquibase.pggit.trackSchema");
+        }
+        assertEquals("0", db.value("SELECT count(*) FROM pg_namespace WHERE nspname = 'command'"), "nothing ran");
+        // the spellings Liquibase itself accepts are no misspelling
+        assertEquals(List.of(), PggitLiquibaseConfiguration.unknownKeys(
+                List.of("liquibase.pggit.failOnError", "liquibase.pggit.fail-on-error", "liquibase.pggit.FAILONERROR", "user.home"),
+                List.of("LIQUIBASE_PGGIT_FAIL_ON_ERROR", "LIQUIBASE_PGGIT_GRANT_TO", "PATH")));
+        assertEquals(List.of("TRACK_SCHEMA (environment variable LIQUIBASE_PGGIT_TRACK_SCHEMA)", "trackSchema"),
+                PggitLiquibaseConfiguration.unknownKeys(List.of("liquibase.pggit.trackSchema"), List.of("LIQUIBASE_PGGIT_TRACK_SCHEMA")));
+    }
+
+    @Test
     void trackingRulesFromLiquibaseSettingsApplyToTheRun() throws Exception {
         changelog(METERS);
         LiquibaseRunner.run(db, dir, "changelog.xml", "update", Map.of(), Map.of("liquibase.pggit.ignoreSchemas", "command"));
