@@ -6,8 +6,9 @@ CREATE OR REPLACE FUNCTION pggit.is_tracked(change text, object_key text, kind t
 -- The tracking rules for one change, in order of precedence:
 --   1. the object's directive (in its comment now, or seen before and kept): ignore or track;
 --   2. ignore patterns (% the only wildcard, pggit.like_pattern) matched against '<command tag> <identity>', where the command tag is
---      the one the change implies: CREATE <KIND> (added), DROP <KIND> (deleted), ALTER <KIND> or
---      CREATE <KIND> (modified, renamed), e.g. 'CREATE INDEX query.%';
+--      the one the change implies: CREATE <KIND> (added), DROP <KIND> (deleted), ALTER <KIND>
+--      (modified, renamed), or CREATE <KIND> too for the kinds PostgreSQL can CREATE OR REPLACE
+--      (functions, procedures, aggregates, views, triggers, rules), e.g. 'CREATE INDEX query.%';
 --   3. operation filters: ignore_operations, then track_operations, as prefixes of that tag;
 --   4. schemas: track_schemas (when set), then ignore_schemas, % the only wildcard.
 DECLARE
@@ -20,9 +21,13 @@ BEGIN
     ELSIF d = 'track' THEN
         RETURN true;
     END IF;
+    -- a modification is an ALTER, or a CREATE OR REPLACE where PostgreSQL has one (functions,
+    -- procedures, aggregates, views, triggers, rules): an ALTER TABLE is no CREATE
     cmds := ARRAY(SELECT v || ' ' || upper(replace(kind, '_', ' ')) || ' ' || pggit.key_identity(object_key)
-                    FROM unnest(CASE change WHEN 'A' THEN ARRAY['CREATE'] WHEN 'D' THEN ARRAY['DROP']
-                                            ELSE ARRAY['ALTER', 'CREATE'] END) v);
+                    FROM unnest(CASE WHEN change = 'A' THEN ARRAY['CREATE'] WHEN change = 'D' THEN ARRAY['DROP']
+                                     WHEN kind IN ('function', 'procedure', 'aggregate', 'view', 'trigger', 'rule')
+                                         THEN ARRAY['ALTER', 'CREATE']
+                                     ELSE ARRAY['ALTER'] END) v);
     IF EXISTS (SELECT 1 FROM pggit.ignore_pattern p, unnest(cmds) c WHERE c LIKE pggit.like_pattern(p.pattern)) THEN
         RETURN false;
     END IF;

@@ -82,6 +82,9 @@ DROP FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]);
 -- Tracking rules: % is the only wildcard (pggit.like_pattern, in rules/configure.sql above); a
 -- schema that does not exist yet is accepted with a notice; a pattern that can never match warns.
 \ir ../rules/is_tracked.sql
+-- Operation filters filter (issue 13): a change the rules ignore is accepted without a commit, and
+-- the drift scan leaves it alone (rules/accepted_state.sql; capture/commit_writer.sql and api/porcelain.sql above).
+\ir ../rules/accepted_state.sql
 COMMENT ON TABLE pggit.ignore_pattern IS 'Patterns (% the only wildcard, pggit.like_pattern) matched against the command tag followed by the object identity, e.g. ''CREATE INDEX query.%''.';
 \ir ../runs/interrupted.sql
 \ir ../journal/sessions.sql

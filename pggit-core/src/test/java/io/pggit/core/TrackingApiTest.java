@@ -96,6 +96,33 @@ class TrackingApiTest {
     }
 
     @Test
+    void anOperationFilterKeepsAlterOutOfCommitsAndTheDriftScanAcceptsWhatItLeft() {
+        db.exec("SELECT pggit.configure(track_operations => ARRAY['CREATE', 'DROP'])", "CREATE TABLE public.t (a int)",
+                "CREATE VIEW public.v AS SELECT 1 AS x");
+        assertTrue(db.pggit().commit("t").isPresent());
+        db.exec("ALTER TABLE public.t ADD COLUMN b int");
+        assertEquals(List.of(), status(), "an ALTER TABLE is no CREATE");
+        assertEquals(java.util.Optional.empty(), db.pggit().commit("alter"));
+        assertEquals(List.of(), db.column("SELECT object_key FROM pggit.drift()"), "the drift scan accepts what the rules ignored");
+        assertEquals(List.of("table:public.t"), db.column("SELECT object_key FROM pggit.accepted_state"));
+        // CREATE OR REPLACE is a CREATE, as the filter says
+        db.exec("CREATE OR REPLACE VIEW public.v AS SELECT 2 AS x");
+        assertEquals(List.of("M view:public.v"), status());
+        db.pggit().commit("view");
+        // with every operation tracked again, the accepted state is still no drift ...
+        db.exec("SELECT pggit.configure(track_operations => '{}')");
+        assertEquals(List.of(), db.column("SELECT object_key FROM pggit.drift()"));
+        // ... but a later change made outside the rules is
+        db.exec("SELECT pggit.pause_tracking('1 hour')", "ALTER TABLE public.t ADD COLUMN c int", "SELECT pggit.resume_tracking()");
+        assertEquals(List.of("table:public.t"), db.column("SELECT object_key FROM pggit.drift()"));
+        // a commit of the object retires its accepted state
+        db.exec("ALTER TABLE public.t ADD COLUMN d int");
+        db.pggit().commit("d");
+        assertEquals(List.of(), db.column("SELECT object_key FROM pggit.accepted_state"));
+        assertEquals(List.of(), db.column("SELECT object_key FROM pggit.drift()"));
+    }
+
+    @Test
     void refreshAndReindexNeverBumpAVersionNorFillTheJournal() {
         db.exec("CREATE TABLE public.t (a int)", "CREATE MATERIALIZED VIEW public.mv AS SELECT a FROM public.t",
                 "CREATE INDEX mv_a ON public.mv (a)");

@@ -275,6 +275,18 @@ COMMENT ON TABLE pggit.untracked_change IS 'Journal rows that fell in a pause wi
 
 COMMENT ON TABLE pggit.rule_change IS 'The history of tracking rules: every change of configuration, pattern or directive.';
 
+-- ==== rules/accepted_state.sql ==================================================================
+
+-- Changes the tracking rules ignored: the live state they left, accepted without a commit.
+
+CREATE TABLE pggit.accepted_state (
+    object_key   text PRIMARY KEY,
+    hash         text,                                     -- the accepted definition's hash; null: accepted as gone
+    accepted_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    accepted_by  name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE pggit.accepted_state IS 'The live state of objects whose journaled change the tracking rules ignored (an operation filter, an ignore pattern, a directive): accepted without a commit, so that the drift scan does not report it, while a later change to another state still shows as drift. Kept apart from the index (object_map), which stays HEAD''s tree; a row goes when a commit records its object.';
+
 -- ==== capture/tables.sql ========================================================================
 
 -- Types of the capture.
@@ -1551,8 +1563,9 @@ CREATE OR REPLACE FUNCTION pggit.is_tracked(change text, object_key text, kind t
 -- The tracking rules for one change, in order of precedence:
 --   1. the object's directive (in its comment now, or seen before and kept): ignore or track;
 --   2. ignore patterns (% the only wildcard, pggit.like_pattern) matched against '<command tag> <identity>', where the command tag is
---      the one the change implies: CREATE <KIND> (added), DROP <KIND> (deleted), ALTER <KIND> or
---      CREATE <KIND> (modified, renamed), e.g. 'CREATE INDEX query.%';
+--      the one the change implies: CREATE <KIND> (added), DROP <KIND> (deleted), ALTER <KIND>
+--      (modified, renamed), or CREATE <KIND> too for the kinds PostgreSQL can CREATE OR REPLACE
+--      (functions, procedures, aggregates, views, triggers, rules), e.g. 'CREATE INDEX query.%';
 --   3. operation filters: ignore_operations, then track_operations, as prefixes of that tag;
 --   4. schemas: track_schemas (when set), then ignore_schemas, % the only wildcard.
 DECLARE
@@ -1565,9 +1578,13 @@ BEGIN
     ELSIF d = 'track' THEN
         RETURN true;
     END IF;
+    -- a modification is an ALTER, or a CREATE OR REPLACE where PostgreSQL has one (functions,
+    -- procedures, aggregates, views, triggers, rules): an ALTER TABLE is no CREATE
     cmds := ARRAY(SELECT v || ' ' || upper(replace(kind, '_', ' ')) || ' ' || pggit.key_identity(object_key)
-                    FROM unnest(CASE change WHEN 'A' THEN ARRAY['CREATE'] WHEN 'D' THEN ARRAY['DROP']
-                                            ELSE ARRAY['ALTER', 'CREATE'] END) v);
+                    FROM unnest(CASE WHEN change = 'A' THEN ARRAY['CREATE'] WHEN change = 'D' THEN ARRAY['DROP']
+                                     WHEN kind IN ('function', 'procedure', 'aggregate', 'view', 'trigger', 'rule')
+                                         THEN ARRAY['ALTER', 'CREATE']
+                                     ELSE ARRAY['ALTER'] END) v);
     IF EXISTS (SELECT 1 FROM pggit.ignore_pattern p, unnest(cmds) c WHERE c LIKE pggit.like_pattern(p.pattern)) THEN
         RETURN false;
     END IF;
@@ -1747,11 +1764,20 @@ BEGIN
         RETURNING o.object_key, o.directive)
     INSERT INTO pggit.rule_change (rule, new_value)
     SELECT 'directive', jsonb_build_object('object_key', seen.object_key, 'directive', seen.directive) FROM seen;
+    -- a journaled change the rules ignore: its live state is accepted, without a commit, so that
+    -- the drift scan leaves it alone (pggit.accepted_state)
+    IF NOT full_scan AND only_keys IS NULL THEN
+        INSERT INTO pggit.accepted_state AS a (object_key, hash)
+        SELECT DISTINCT ON (c.object_key) c.object_key, c.new_hash FROM unnest(changes) c
+         WHERE NOT c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+        ON CONFLICT (object_key) DO UPDATE SET hash = excluded.hash, accepted_at = clock_timestamp(), accepted_by = session_user;
+    END IF;
     changes := ARRAY(SELECT c FROM unnest(changes) c
                       WHERE c.tracked AND (only_keys IS NULL OR c.object_key = ANY (only_keys) OR c.old_key = ANY (only_keys)));
     IF cardinality(changes) = 0 THEN
         RETURN NULL;
     END IF;
+    DELETE FROM pggit.accepted_state a USING unnest(changes) c WHERE a.object_key IN (c.object_key, c.old_key);
 
     head := pggit.head_commit();
     SELECT c.tree INTO head_tree FROM pggit.commit c WHERE c.id = head;
@@ -2172,11 +2198,13 @@ BEGIN
                  ORDER BY w.started_at DESC LIMIT 1))
       FROM unnest((pggit.gather_changes(true, 'all')).changes) c   -- read again if a concurrent DROP interferes
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+       -- a state the rules made a capture accept (pggit.accepted_state) is no drift
+       AND NOT EXISTS (SELECT 1 FROM pggit.accepted_state a WHERE a.object_key = c.object_key AND a.hash IS NOT DISTINCT FROM c.new_hash)
      ORDER BY c.object_key;
 END
 $$;
 COMMENT ON FUNCTION pggit.drift() IS
-    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object; note says when tracking was off for it. Empty when the database is exactly HEAD.';
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it. Empty when the database is exactly HEAD.';
 
 CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
