@@ -131,27 +131,26 @@ public final class Exporter {
                         + " (a bug in pggit's file names; please report it)");
             }
             paths.add(rel);
+            ObjectNode o = objects.addObject();
+            o.put("key", i.key());
+            o.put("kind", i.kind());
+            o.put("file", rel);
         }
         try {
             prepare(dir);
+            // the manifest first: an export interrupted while writing is still recognised, and replaced, by the next one
+            Path man = dir.resolve(MANIFEST);
+            Files.writeString(man, JSON.writeValueAsString(manifest) + "\n", StandardCharsets.UTF_8);
             for (int n = 0; n < items.size(); n++) {
-                DdlWriter.Item i = items.get(n);
-                String rel = paths.get(n);
-                Path file = dir.resolve(rel);
+                Path file = dir.resolve(paths.get(n));
                 Files.createDirectories(file.getParent());
-                Files.writeString(file, perObject.getOrDefault(i.key(), new StringBuilder()).toString(), StandardCharsets.UTF_8);
+                Files.writeString(file, perObject.getOrDefault(items.get(n).key(), new StringBuilder()).toString(), StandardCharsets.UTF_8);
                 written.add(file);
-                ObjectNode o = objects.addObject();
-                o.put("key", i.key());
-                o.put("kind", i.kind());
-                o.put("file", rel);
             }
             Path script = dir.resolve(SCRIPT);
             Files.writeString(script, "-- pggit export of commit " + commitId + " (tree " + tree + ")\n\n" + DdlWriter.script(statements),
                     StandardCharsets.UTF_8);
             written.add(script);
-            Path man = dir.resolve(MANIFEST);
-            Files.writeString(man, JSON.writeValueAsString(manifest) + "\n", StandardCharsets.UTF_8);
             written.add(man);
         } catch (IOException e) {
             throw new PggitException("cannot write the export to " + dir + ": " + e.getMessage(), e);
