@@ -44,9 +44,12 @@ public final class Pggit {
     /**
      * Compares two live databases object by object and plans the DDL that would bring
      * {@code target} to {@code source} (dependents dropped first, created after what they depend
-     * on). Nothing is applied. Both databases need pggit installed: its catalog reader reads them.
+     * on). Nothing is applied. Both databases need pggit installed, at one version: its catalog
+     * reader reads them.
      *
      * @return the differences (added: only in source; deleted: only in target; modified) and the plan
+     * @throws PggitException.NotInstalled naming the database, when pggit is not installed in one of
+     *                                     them or the two versions differ (nothing is read then)
      * @throws PggitException when a database cannot be read
      */
     public static io.pggit.core.model.Comparison compare(DataSource source, DataSource target) {

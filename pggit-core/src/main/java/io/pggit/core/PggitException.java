@@ -15,7 +15,10 @@ public class PggitException extends RuntimeException {
         super(message, cause);
     }
 
-    /** pggit is not installed (or at another version) and this role may not install it. */
+    /**
+     * pggit is not installed (or at another version) where a call needs it: this role may not
+     * install it, or a comparison found it missing in one of its two databases (or at two versions).
+     */
     public static final class NotInstalled extends PggitException {
         private static final long serialVersionUID = 1L;
 

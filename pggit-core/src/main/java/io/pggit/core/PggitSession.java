@@ -295,10 +295,13 @@ public final class PggitSession {
 
     /**
      * Writes the schema at {@code rev} as {@code schema.sql} (dependency order), one file per object
-     * under {@code <schema>/<kind>/<name>.sql}, and {@code manifest.json}; byte-identical when
-     * repeated.
+     * under {@code <schema>/<kind>/<name>.sql} (names percent-encoded, upper case included: distinct
+     * on every file system, decoding to the object key; see docs/architecture.md), and
+     * {@code manifest.json}; byte-identical when repeated. An earlier export in {@code dir} is
+     * replaced; a non-empty {@code dir} that holds no export is refused, untouched.
      *
      * @return the files written
+     * @throws PggitException when {@code dir} is not empty and holds no pggit export, or cannot be written
      */
     public List<Path> export(String rev, Path dir) {
         String commitId = resolve(rev);

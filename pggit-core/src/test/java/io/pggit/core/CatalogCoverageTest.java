@@ -384,8 +384,10 @@ class CatalogCoverageTest {
         db.exec(FIXTURE);
         db.pggit().commit("every kind");
         List<Path> files = db.pggit().export("HEAD", dir);
-        assertTrue(files.contains(dir.resolve("_database/event_trigger/Audit DDL.sql")), "objects of no schema under _database/: " + files);
-        assertTrue(files.contains(dir.resolve("select/table/weird.sql")), "quotes are dropped from file names: " + files);
+        assertTrue(files.contains(dir.resolve("_database/event_trigger/%22%41udit %44%44%4C%22.sql")),
+                "objects of no schema under _database/, names percent-encoded (upper case too): " + files);
+        assertTrue(files.contains(dir.resolve("select/table/%22we%22%22ird%22.sql")),
+                "a schema quoted for being a reserved word (\"select\") without quotes, the key's identity percent-encoded: " + files);
         TestDb copy = TestDb.create("coverage_export_copy");
         try {
             copy.exec(Files.readString(dir.resolve("schema.sql")));

@@ -1,14 +1,25 @@
 package io.pggit.core;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pggit.core.internal.ddl.Exporter;
 import io.pggit.core.testing.TestDb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Export a commit as DDL, apply it to an empty database, capture it again: the same tree. */
@@ -69,7 +80,7 @@ class ExportTest {
         List<Path> files = source.pggit().export("HEAD", dir);
         String script = Files.readString(dir.resolve("schema.sql"));
         assertTrue(files.contains(dir.resolve("command/table/tb_meter.sql")), files.toString());
-        assertTrue(files.contains(dir.resolve("Query Side/view/v_meter.sql")), files.toString());
+        assertTrue(files.contains(dir.resolve("%51uery %53ide/view/v_meter.sql")), files.toString());
         assertTrue(Files.readString(dir.resolve("manifest.json")).contains("\"tree\" : \"" + tree + "\""));
 
         TestDb target = TestDb.create("export_target");
@@ -91,6 +102,125 @@ class ExportTest {
         for (int i = 0; i < first.size(); i++) {
             assertEquals(one.relativize(first.get(i)), two.relativize(second.get(i)));
             assertEquals(Files.readString(first.get(i)), Files.readString(second.get(i)), first.get(i).toString());
+        }
+    }
+
+    /** Names that today's file names (quotes dropped, reserved characters as "_") map to one file, and names too long for one. */
+    static final String LONG = "ü".repeat(31) + "a";   // 63 bytes, PostgreSQL's longest name
+    static final String LONG_INDEX = "ö".repeat(31) + "b";
+    static final String[] COLLIDING = {
+            "CREATE TABLE public.\"x/y\" (a int)", "CREATE TABLE public.x_y (b int)",
+            "CREATE TABLE public.\"q\"\"r\" (c int)", "CREATE TABLE public.qr (d int)",
+            "CREATE TABLE public.\"Users\" (e int)", "CREATE TABLE public.users (f int)", "CREATE TABLE public.\"USERS\" (g int)",
+            "CREATE TABLE public.con (h int)", "CREATE SCHEMA \"_database\"", "CREATE TABLE \"_database\".t (i int)",
+            "CREATE TABLE public.\"" + LONG + "\" (\"" + LONG + "\" int)",
+            "CREATE INDEX \"" + LONG_INDEX + "\" ON public.\"" + LONG + "\" (\"" + LONG + "\")",
+            "CREATE FUNCTION public.\"" + LONG + "\"(a public.\"" + LONG + "\", b public.\"" + LONG + "\", c public.\"" + LONG
+                    + "\") RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",
+    };
+
+    @Test
+    void namesThatCollidedGetDistinctFilesAndTheManifestMapsEachObjectToItsFile(@TempDir Path dir) throws Exception {
+        TestDb db = TestDb.withPggit("export_names");
+        db.exec(COLLIDING);
+        db.pggit().commit("names");
+        List<Path> files = db.pggit().export("HEAD", dir);
+
+        JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
+        Map<String, String> fileOf = new TreeMap<>();
+        manifest.path("objects").forEach(o -> fileOf.put(o.path("key").asText(), o.path("file").asText()));
+        assertEquals(Set.copyOf(db.column("SELECT object_key FROM pggit.object_map")), fileOf.keySet());
+        Set<String> lowerCased = new HashSet<>();
+        fileOf.values().forEach(f -> assertTrue(lowerCased.add(f.toLowerCase(Locale.ROOT)), "distinct also without case: " + f));
+        assertEquals(fileOf.size() + 2, files.size(), files.toString());
+
+        String x = "table:public.\"x/y\"";
+        assertEquals("public/table/%22x%2Fy%22.sql", fileOf.get(x));
+        assertEquals("public/table/x_y.sql", fileOf.get("table:public.x_y"));
+        assertEquals("public/table/%22q%22%22r%22.sql", fileOf.get("table:public.\"q\"\"r\""));
+        assertEquals("public/table/%22%55sers%22.sql", fileOf.get("table:public.\"Users\""));
+        assertEquals("public/table/users.sql", fileOf.get("table:public.users"));
+        assertEquals("public/table/%63on.sql", fileOf.get("table:public.con"), "a device name Windows reserves");
+        assertEquals("%5Fdatabase/table/t.sql", fileOf.get("table:_database.t"), "a schema named _database is not the folder of no schema");
+
+        for (Map.Entry<String, String> e : fileOf.entrySet()) {
+            Path file = dir.resolve(e.getValue());
+            assertTrue(files.contains(file), e.toString());
+            for (Path part : dir.relativize(file)) {
+                assertTrue(part.toString().getBytes(StandardCharsets.UTF_8).length <= 255, "at most 255 bytes: " + part);
+            }
+            String name = file.getFileName().toString().replaceFirst("\\.sql$", "");
+            String identity = e.getKey().substring(e.getKey().indexOf(':') + 1);
+            if (!name.contains("~")) {
+                String schema = Exporter.decode(file.getParent().getParent().getFileName().toString());
+                String prefix = db.value("SELECT quote_ident('" + schema.replace("'", "''") + "')") + ".";
+                String decoded = Exporter.decode(name);
+                assertEquals(identity, List.of("schema", "extension", "default_privileges").contains(e.getValue().split("/")[1])
+                        ? decoded : prefix + decoded, "the path decodes to the key: " + e);
+            }
+            String ddl = Files.readString(file);
+            String kind = e.getKey().substring(0, e.getKey().indexOf(':'));
+            if (kind.equals("table")) {
+                assertTrue(ddl.startsWith("CREATE TABLE " + identity + " ("), e + ": " + ddl);
+            }
+        }
+        String index = "index:public.\"" + LONG + "\".\"" + LONG_INDEX + "\"";
+        assertTrue(fileOf.get(index).matches("public/index/%22(%C3%BC)+a%22.%22(%C3%B6)+~[0-9a-f]{16}\\.sql"), "cut, with a hash: " + fileOf.get(index));
+        assertTrue(Files.readString(dir.resolve(fileOf.get(index))).startsWith("CREATE INDEX \"" + LONG_INDEX + "\" ON"));
+        String function = fileOf.keySet().stream().filter(k -> k.startsWith("function:")).findFirst().orElseThrow();
+        assertTrue(fileOf.get(function).contains("~"), fileOf.get(function));
+        assertTrue(Files.readString(dir.resolve(fileOf.get(function))).contains("CREATE OR REPLACE FUNCTION public.\"" + LONG + "\"("));
+    }
+
+    @Test
+    void theEncodingIsReversibleAndCaseFree() {
+        for (String s : List.of("tb_meter", "\"Users\"", "process_meter(uuid, jsonb)", "\"x/y\".\"a:b*c?\"", "\"ünïcødé\"", "%~+\\\t")) {
+            String e = Exporter.encode(s);
+            assertEquals(s, Exporter.decode(e));
+            assertEquals(s, java.net.URLDecoder.decode(e, StandardCharsets.UTF_8), "any URL decoder reverses it");
+            assertTrue(e.matches("[a-z0-9._(), %A-F-]*"), e);
+        }
+    }
+
+    @Test
+    void anExportReplacesTheEarlierExportInItsFolder(@TempDir Path dir) throws Exception {
+        TestDb db = TestDb.withPggit("export_replace");
+        db.exec("CREATE TABLE public.a (id int)", "CREATE TABLE public.b (id int)", "CREATE VIEW public.v AS SELECT id FROM public.b");
+        db.pggit().commit("three");
+        db.pggit().export("HEAD", dir);
+        Files.writeString(dir.resolve("public/table/left_over.sql"), "-- what an earlier pggit left\n");
+        Files.delete(dir.resolve("schema.sql"));   // as an export interrupted after its manifest leaves it
+        Files.createDirectories(dir.resolve(".git"));
+        Files.writeString(dir.resolve(".git/HEAD"), "ref: refs/heads/main\n");
+        db.exec("DROP VIEW public.v", "DROP TABLE public.b");
+        db.pggit().commit("one");
+
+        List<Path> files = db.pggit().export("HEAD", dir);
+        List<Path> present;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            present = walk.filter(Files::isRegularFile).filter(p -> !dir.relativize(p).startsWith(".git")).sorted().toList();
+        }
+        assertEquals(files.stream().sorted().toList(), present, "the folder holds this export and nothing of the earlier one");
+        assertTrue(Files.notExists(dir.resolve("public/view")), "emptied folders go too");
+        assertEquals("ref: refs/heads/main\n", Files.readString(dir.resolve(".git/HEAD")), "entries starting with a dot are left alone");
+    }
+
+    @Test
+    void aFolderThatHoldsNoExportIsRefusedAndKept(@TempDir Path dir) throws Exception {
+        TestDb db = TestDb.withPggit("export_refuse");
+        db.exec("CREATE TABLE public.a (id int)");
+        db.pggit().commit("one");
+        Files.writeString(dir.resolve("notes.txt"), "mine\n");
+        Files.createDirectories(dir.resolve("public/table"));
+        Files.writeString(dir.resolve("public/table/a.sql"), "-- my own a\n");
+
+        PggitException e = assertThrows(PggitException.class, () -> db.pggit().export("HEAD", dir));
+        assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("holds no pggit export")
+                && e.getMessage().contains("notes.txt"), e.getMessage());
+        assertEquals("mine\n", Files.readString(dir.resolve("notes.txt")));
+        assertEquals("-- my own a\n", Files.readString(dir.resolve("public/table/a.sql")));
+        try (Stream<Path> walk = Files.walk(dir)) {
+            assertEquals(2, walk.filter(Files::isRegularFile).count(), "nothing written");
         }
     }
 }

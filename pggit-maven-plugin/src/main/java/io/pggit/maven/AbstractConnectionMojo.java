@@ -8,6 +8,8 @@ import org.apache.maven.settings.Settings;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /** Connection settings shared by the goals, named like the Flyway and Liquibase plugins' own. */
 abstract class AbstractConnectionMojo extends AbstractMojo {
@@ -29,16 +31,13 @@ abstract class AbstractConnectionMojo extends AbstractMojo {
     @Parameter(defaultValue = "${settings}", readonly = true)
     protected Settings settings;
 
-    protected DataSource dataSource() throws MojoExecutionException {
+    protected PGSimpleDataSource dataSource() throws MojoExecutionException {
         if (url == null || url.isBlank() || url.startsWith("${")) {
             throw new MojoExecutionException("no database: set <url> (or -Dpggit.url=jdbc:postgresql://host/db), "
                     + "or run pggit:start-postgres earlier in the build");
         }
-        if (serverId != null && !serverId.isBlank()) {
-            Server server = settings == null ? null : settings.getServer(serverId);
-            if (server == null) {
-                throw new MojoExecutionException("no <server> with id \"" + serverId + "\" in settings.xml (pggit.serverId)");
-            }
+        Server server = server(serverId, "pggit.serverId");
+        if (server != null) {
             if (user == null || user.isBlank()) {
                 user = server.getUsername();
             }
@@ -55,6 +54,27 @@ abstract class AbstractConnectionMojo extends AbstractMojo {
             ds.setPassword(password);
         }
         return ds;
+    }
+
+    /** The {@code <server>} of settings.xml with id {@code id}; null when no id is given. */
+    protected Server server(String id, String property) throws MojoExecutionException {
+        if (id == null || id.isBlank()) {
+            return null;
+        }
+        Server server = settings == null ? null : settings.getServer(id);
+        if (server == null) {
+            throw new MojoExecutionException("no <server> with id \"" + id + "\" in settings.xml (" + property + ")");
+        }
+        return server;
+    }
+
+    /** The name of the database {@code ds} connects to (as the server says), for log lines. */
+    protected static String databaseName(DataSource ds) {
+        try (Connection c = ds.getConnection()) {
+            return c.getCatalog();
+        } catch (SQLException e) {
+            return "?";
+        }
     }
 
     /** The URL without user or password parameters, for reports. */

@@ -6,6 +6,7 @@ import io.pggit.core.model.Comparison;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.Server;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.File;
@@ -16,7 +17,13 @@ import java.nio.file.Files;
 /**
  * Compares two live databases (e.g. staging, the source, and production, the target) object by
  * object and writes the ordered DDL plan that would bring the target to the source to
- * {@code plan.sql}. Plan only: this goal never applies it. pggit must be installed in both.
+ * {@code plan.sql}. Plan only: this goal never applies it. pggit must be installed in both, at one
+ * version (the goal says which database lacks it and what to do).
+ *
+ * <p>The target's role: {@code pggit.targetUser} (or the username of {@code pggit.targetServerId}),
+ * else a {@code user} in {@code pggit.targetUrl}, else the source's. Its password:
+ * {@code pggit.targetPassword} (or the server's), else a {@code password} in the URL, else the
+ * source's, but only when the target's role is the source's: a password is never sent for another role.
  */
 @Mojo(name = "compare", threadSafe = true, requiresProject = false)
 public class CompareMojo extends AbstractConnectionMojo {
@@ -25,27 +32,29 @@ public class CompareMojo extends AbstractConnectionMojo {
     @Parameter(property = "pggit.targetUrl", required = true)
     private String targetUrl;
 
+    /** The target's role; default: the source's (pggit.user). */
     @Parameter(property = "pggit.targetUser")
     private String targetUser;
 
+    /** The target's password; default: the source's, when the target's role is the source's. */
     @Parameter(property = "pggit.targetPassword")
     private String targetPassword;
+
+    /** The id of a {@code <server>} in settings.xml with the target's username and password. */
+    @Parameter(property = "pggit.targetServerId")
+    private String targetServerId;
 
     @Parameter(property = "pggit.planFile", defaultValue = "${project.build.directory}/pggit/plan.sql")
     private File planFile;
 
     @Override
     public void execute() throws MojoExecutionException {
-        PGSimpleDataSource target = new PGSimpleDataSource();
-        target.setUrl(targetUrl);
-        if (targetUser != null) {
-            target.setUser(targetUser);
-        }
-        if (targetPassword != null) {
-            target.setPassword(targetPassword);
-        }
+        PGSimpleDataSource source = dataSource();
+        Server server = server(targetServerId, "pggit.targetServerId");
+        PGSimpleDataSource target = target(source, targetUrl, targetUser != null || server == null ? targetUser : server.getUsername(),
+                targetPassword != null || server == null ? targetPassword : server.getPassword());
         try {
-            Comparison c = Pggit.compare(dataSource(), target);
+            Comparison c = Pggit.compare(source, target);
             getLog().info("pggit compare: " + c.differences().size() + " object(s) differ");
             c.differences().forEach(d -> getLog().info("  " + d));
             Files.createDirectories(planFile.toPath().getParent());
@@ -54,5 +63,34 @@ public class CompareMojo extends AbstractConnectionMojo {
         } catch (PggitException | IOException e) {
             throw new MojoExecutionException("pggit compare failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The target's data source: {@code url} with {@code user} and {@code password} when given, else
+     * what the URL says, else the source's user, and the source's password only with the source's user.
+     */
+    static PGSimpleDataSource target(PGSimpleDataSource source, String url, String user, String password) {
+        PGSimpleDataSource target = new PGSimpleDataSource();
+        target.setUrl(url);
+        if (user != null && !user.isBlank()) {
+            target.setUser(user);
+        } else if (blank(target.getUser()) && !blank(source.getUser())) {
+            target.setUser(source.getUser());
+        }
+        if (password != null) {
+            target.setPassword(password);
+        } else if (target.getPassword() == null && source.getPassword() != null && role(target).equals(role(source))) {
+            target.setPassword(source.getPassword());
+        }
+        return target;
+    }
+
+    /** The role a data source names; "" for none (the driver then takes the operating system's user name). */
+    private static String role(PGSimpleDataSource ds) {
+        return blank(ds.getUser()) ? "" : ds.getUser();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 }

@@ -14,7 +14,9 @@ import java.util.List;
  * Writes the schema at a commit (default HEAD) as files: {@code schema.sql} in dependency order,
  * one file per object under {@code <schema>/<kind>/<name>.sql} ({@code _database/<kind>/} for objects of no
  * schema: event triggers, publications, subscriptions, servers ...), and {@code manifest.json}.
- * Exporting twice gives byte-identical output.
+ * Names are the object keys percent-encoded (upper case too), so they are distinct on every file
+ * system. Exporting twice gives byte-identical output; an earlier export in the folder is replaced,
+ * and a non-empty folder that holds no export is refused, untouched.
  */
 @Mojo(name = "export", threadSafe = true, requiresProject = false)
 public class ExportMojo extends AbstractConnectionMojo {

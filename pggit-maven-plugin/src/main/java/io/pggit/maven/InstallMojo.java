@@ -6,6 +6,7 @@ import io.pggit.core.model.InstallResult;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.util.Arrays;
 import java.util.List;
@@ -27,11 +28,13 @@ public class InstallMojo extends AbstractConnectionMojo {
         try {
             List<String> roles = grantTo == null ? List.of()
                     : Arrays.stream(grantTo.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-            InstallResult r = Pggit.builder(dataSource()).build().install(roles, "pggit.grantTo");
+            PGSimpleDataSource ds = dataSource();
+            InstallResult r = Pggit.builder(ds).build().install(roles, "pggit.grantTo");
+            String database = "database \"" + databaseName(ds) + "\"";
             getLog().info(r.changed()
-                    ? "pggit " + r.version() + " installed" + r.previousVersion().map(v -> " (upgraded from " + v + ")").orElse("")
+                    ? "pggit " + r.version() + " installed into " + database + r.previousVersion().map(v -> " (upgraded from " + v + ")").orElse("")
                       + r.baselineCommit().map(id -> "; baseline commit " + id.substring(0, 7)).orElse("")
-                    : "pggit " + r.version() + " is already installed");
+                    : "pggit " + r.version() + " is already installed in " + database);
             r.grantedWriter().forEach(role -> getLog().info("pggit: granted pggit_writer to role " + role));
             roles.forEach(role -> getLog().info("pggit: role " + role + " holds pggit_writer"));
         } catch (PggitException e) {

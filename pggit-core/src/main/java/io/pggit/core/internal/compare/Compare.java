@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pggit.core.PggitException;
 import io.pggit.core.internal.ddl.DdlWriter;
+import io.pggit.core.internal.install.Installer;
 import io.pggit.core.model.ChangeType;
 
 import java.io.IOException;
@@ -27,7 +28,8 @@ import java.util.concurrent.ExecutionException;
  * differs is altered where PostgreSQL can alter it in place (columns, functions and views with an
  * unchanged signature) and dropped and recreated otherwise, and what only the source has is
  * created in dependency order. Both databases are read through pggit's one catalog reader, so
- * pggit must be installed in both. A plan only: nothing is applied.
+ * pggit must be installed in both, at one version: otherwise the comparison is refused before
+ * anything is read, naming the database and what to do. A plan only: nothing is applied.
  *
  * <p>Internal: no compatibility promise.
  */
@@ -51,6 +53,14 @@ public final class Compare {
      * two server processes, often on two servers) and compares them.
      */
     public static Result compare(Connection source, Connection target) throws SQLException {
+        String sourceVersion = installedVersion(source, "source");
+        String targetVersion = installedVersion(target, "target");
+        if (!sourceVersion.equals(targetVersion)) {
+            throw new PggitException.NotInstalled("cannot compare: pggit " + sourceVersion + " is installed in the source database \""
+                    + source.getCatalog() + "\" and pggit " + targetVersion + " in the target database \"" + target.getCatalog()
+                    + "\", and the catalog readers of two versions may describe one object differently. Upgrade the older one "
+                    + "(mvn pggit:install -Dpggit.url=<its URL>, or Pggit.install(), upgrades in place, keeping its history), then compare");
+        }
         CompletableFuture<Map<String, DdlWriter.Item>> targetRead = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try {
@@ -112,6 +122,28 @@ public final class Compare {
         return new Result(diffs, plan.size() == 1 ? List.of() : plan);
     }
 
+    /**
+     * The pggit version installed in {@code c}'s database.
+     *
+     * @throws PggitException.NotInstalled naming the database and what to do, when pggit is not installed there
+     */
+    private static String installedVersion(Connection c, String which) throws SQLException {
+        return Installer.installedVersion(c).orElseThrow(() -> {
+            String database;
+            try {
+                database = c.getCatalog();
+            } catch (SQLException e) {
+                database = "?";
+            }
+            return new PggitException.NotInstalled("pggit is not installed in the " + which + " database \"" + database + "\": "
+                    + "compare reads the live catalogs of both databases with pggit's catalog reader (pggit.read_catalog, in schema "
+                    + "pggit), so both need pggit; comparing with a database that has no pggit is not supported. Install it in the "
+                    + which + " database first (mvn pggit:install -Dpggit.url=<the " + which + "'s URL>, or Pggit.install(), as a "
+                    + "superuser): that adds schema pggit and its two event triggers and records a baseline commit of the schema, "
+                    + "and changes none of the database's own objects");
+        });
+    }
+
     private static Map<String, DdlWriter.Item> read(Connection c, String which) throws SQLException {
         Map<String, DdlWriter.Item> items = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement(
@@ -121,8 +153,7 @@ public final class Compare {
                 items.put(rs.getString(1), new DdlWriter.Item(rs.getString(1), rs.getString(2), rs.getString(3), JSON.readTree(rs.getString(4))));
             }
         } catch (SQLException e) {
-            throw new PggitException("cannot read the " + which + " database's catalog (pggit must be installed in both databases: "
-                    + "the catalog reader lives in schema pggit): " + e.getMessage(), e);
+            throw new PggitException("cannot read the " + which + " database's catalog (\"" + c.getCatalog() + "\"): " + e.getMessage(), e);
         } catch (IOException e) {
             throw new PggitException("a definition is not JSON: " + e.getMessage(), e);
         }
