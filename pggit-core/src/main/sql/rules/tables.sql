@@ -36,7 +36,8 @@ CREATE TABLE pggit.rule_change (
     changed_by name NOT NULL DEFAULT session_user,
     rule       text NOT NULL,             -- configure_tracking, ignore_pattern, directive
     old_value  jsonb,
-    new_value  jsonb
+    new_value  jsonb,
+    source     text                       -- the build that set it (pggit.apply_build_rules), null from SQL
 );
 
 CREATE TABLE pggit.tracking_window (

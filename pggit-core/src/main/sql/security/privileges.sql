@@ -85,6 +85,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.backfill_flyway_links(bigint, text, text), pggit.commit(text),
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
     pggit.configure_properties(boolean, boolean, boolean), pggit.add_ignore_pattern(text),
+    pggit.apply_build_rules(text, text[], text[], text[], text[], text[]),
     pggit.remove_ignore_pattern(text), pggit.remove_directive(text),
     pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[], text), pggit.refresh_tracking_windows(),
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),

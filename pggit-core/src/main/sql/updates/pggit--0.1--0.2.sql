@@ -85,6 +85,9 @@ DROP FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]);
 -- Operation filters filter (issue 13): a change the rules ignore is accepted without a commit, and
 -- the drift scan leaves it alone (rules/accepted_state.sql; capture/commit_writer.sql and api/porcelain.sql above).
 \ir ../rules/accepted_state.sql
+-- A build's rules are the whole set of their kind, applied at once, recorded with their source
+-- (pggit.apply_build_rules in rules/configure.sql above).
+ALTER TABLE pggit.rule_change ADD COLUMN source text;
 COMMENT ON TABLE pggit.ignore_pattern IS 'Patterns (% the only wildcard, pggit.like_pattern) matched against the command tag followed by the object identity, e.g. ''CREATE INDEX query.%''.';
 \ir ../runs/interrupted.sql
 \ir ../journal/sessions.sql

@@ -131,22 +131,29 @@ public final class PggitSession {
         }
     }
 
+    /** As {@link #configureTracking(PggitConfig.Tracking, String)} with no source named. */
+    public void configureTracking(PggitConfig.Tracking t) {
+        configureTracking(t, null);
+    }
+
     /**
-     * Applies tracking rules from a build's configuration ({@code pggit.configure_tracking} for the
-     * lists that are set, {@code pggit.add_ignore_pattern} for each pattern,
-     * {@code pggit.configure_properties} for the owner/privilege/comment switches that are set; a
-     * switch that changes is recorded as a commit of the whole catalog).
+     * Applies tracking rules from a build's configuration as the whole set of each kind it names
+     * ({@code pggit.apply_build_rules}: a list the build sets replaces the database's rules of that
+     * kind, an unset one leaves the rules set from SQL; all at once, so one bad value changes
+     * nothing), then {@code pggit.configure_properties} for the owner/privilege/comment switches
+     * that are set (a switch that changes is recorded as a commit of the whole catalog).
      *
+     * @param source the build's tool and history table, recorded with each rule change, or null
      * @throws PggitException naming the bad setting, as the database reports it
      */
-    public void configureTracking(PggitConfig.Tracking t) {
+    public void configureTracking(PggitConfig.Tracking t, String source) {
         if (!t.any()) {
             return;
         }
         String what = "apply the tracking rules of the build's configuration";
-        sql.execute(what, "SELECT pggit.configure_tracking(?, ?, ?, ?)", Sql.textArray(t.trackSchemas()),
-                Sql.textArray(t.ignoreSchemas()), Sql.textArray(t.trackOperations()), Sql.textArray(t.ignoreOperations()));
-        t.ignorePatterns().forEach(p -> sql.execute(what, "SELECT pggit.add_ignore_pattern(?)", p));
+        sql.execute(what, "SELECT pggit.apply_build_rules(?, ?, ?, ?, ?, ?)", source, Sql.textArray(t.trackSchemas()),
+                Sql.textArray(t.ignoreSchemas()), Sql.textArray(t.trackOperations()), Sql.textArray(t.ignoreOperations()),
+                Sql.textArray(t.ignorePatterns()));
         if (t.anyProperty()) {
             sql.execute(what, "SELECT pggit.configure_properties(?, ?, ?)", Sql.bool(t.trackOwners().orElse(null)),
                     Sql.bool(t.trackPrivileges().orElse(null)), Sql.bool(t.trackComments().orElse(null)));

@@ -117,7 +117,9 @@ class UpgradeTest {
         assertEquals(objectsBefore, old.rows("SELECT * FROM pggit.tree_objects((SELECT tree FROM pggit.commit WHERE id = pggit.head_commit())) ORDER BY 3"));
         assertEquals(historyBefore, old.rows("SELECT * FROM pggit.object_history('command.tb_meter')"));
         assertEquals(versionsBefore, old.rows("SELECT * FROM pggit.list_function_versions('command.process_meter(uuid, jsonb)')"));
-        assertEquals(rulesBefore, old.rows("SELECT * FROM pggit.rule_change ORDER BY id"));
+        assertEquals(rulesBefore, old.rows("SELECT id, changed_at, changed_by, rule, old_value, new_value FROM pggit.rule_change ORDER BY id"),
+                "the rule history, and a new column (source) that 0.1 left null");
+        assertEquals("0", old.value("SELECT count(*) FROM pggit.rule_change WHERE source IS NOT NULL"));
         assertEquals(conflictsBefore, old.rows("SELECT * FROM pggit.conflict ORDER BY id"));
         assertEquals(extrasBefore, old.rows("SELECT (SELECT count(*) FROM pggit.cqrs_commit), (SELECT count(*) FROM pggit.capture_failure), "
                 + "(SELECT count(*) FROM pggit.tracking_window), (SELECT string_agg(tool_deployment_id, ',') FROM pggit.deployment)"));

@@ -180,6 +180,30 @@ class FlywayCallbackTest {
     }
 
     @Test
+    void theBuildsRulesAreTheWholeSetOfTheirKindAppliedAllOrNothing() throws IOException {
+        db.pggit().install();
+        db.exec("SELECT pggit.add_ignore_pattern('DROP TABLE legacy.%')", "SELECT pggit.configure(track_operations => ARRAY['CREATE', 'ALTER', 'DROP'])");
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        flyway(Map.of("flyway.pggit.ignorePatterns", "CREATE INDEX command.%, CREATE INDEX query.%")).load().migrate();
+        assertEquals(List.of("CREATE INDEX command.%", "CREATE INDEX query.%"), db.column("SELECT pattern FROM pggit.list_ignore_patterns()"),
+                "the build's patterns replace those set from SQL");
+        assertEquals("{CREATE,ALTER,DROP}", db.value("SELECT track_operations::text FROM pggit.tracking_config"),
+                "a kind the build does not name keeps the rules set from SQL");
+        write("V2__u.sql", "CREATE TABLE public.u (a int);");
+        flyway(Map.of("flyway.pggit.ignorePatterns", "CREATE INDEX query.%")).load().migrate();
+        assertEquals(List.of("CREATE INDEX query.%"), db.column("SELECT pattern FROM pggit.list_ignore_patterns()"),
+                "a pattern removed from the build is removed from the database");
+        assertEquals(List.of("flyway flyway_schema_history"), db.column("SELECT DISTINCT source FROM pggit.rule_change WHERE source IS NOT NULL"));
+        write("V3__w.sql", "CREATE TABLE public.w (a int);");
+        RuntimeException e = assertThrows(RuntimeException.class, () -> flyway(Map.of(
+                "flyway.pggit.ignorePatterns", "CREATE INDEX other.%", "flyway.pggit.trackOperations", "CREATE, CREAT")).load().migrate());
+        assertTrue(messages(e).contains("track_operations contains \"CREAT\""), messages(e));
+        assertEquals(List.of("CREATE INDEX query.%"), db.column("SELECT pattern FROM pggit.list_ignore_patterns()"),
+                "one bad value: nothing of the set changed");
+        assertEquals("{CREATE,ALTER,DROP}", db.value("SELECT track_operations::text FROM pggit.tracking_config"));
+    }
+
+    @Test
     void ownersAndCommentsCanBeSwitchedOutOfDefinitionsByTheBuild() throws IOException {
         write("V1__t.sql", "CREATE TABLE public.t (a int); COMMENT ON TABLE public.t IS 'a table';");
         flyway(Map.of("flyway.pggit.trackOwners", "false", "flyway.pggit.trackComments", "false")).load().migrate();

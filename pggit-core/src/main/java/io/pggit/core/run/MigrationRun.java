@@ -140,7 +140,7 @@ public final class MigrationRun {
                 s.requireInstalled();
                 s.registerToolTables(toolTables);
             }
-            s.configureTracking(config.tracking());
+            s.configureTracking(config.tracking(), tool + " " + String.join(",", toolTables));
             return s.openDeployment(name, tool, target, sessionPid);
         });
         LOG.info("pggit: deployment {} opened ({})", id, name);

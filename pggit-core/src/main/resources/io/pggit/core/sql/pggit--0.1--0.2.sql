@@ -1008,6 +1008,40 @@ $$;
 COMMENT ON FUNCTION pggit.add_ignore_pattern(text) IS
     'Ignores changes whose command tag followed by object identity matches a pattern in which % is the only wildcard, e.g. ''CREATE INDEX query.%'' (an event trigger cannot see one command''s text, so the pattern matches the tag and the identity, not the statement). Warns when the pattern can never match (pggit.never_matches). Returns false when the pattern was already there.';
 
+CREATE OR REPLACE FUNCTION pggit.apply_build_rules(source text, track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
+                                                    track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL,
+                                                    ignore_patterns text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- The rules a build's configuration names (flyway.pggit.*, liquibase.pggit.*) are the whole set of
+-- their kind: each non-null argument replaces the database's rules of that kind (a pattern the build
+-- no longer names is removed), a null one leaves the rules set from SQL as they are. All or nothing:
+-- one statement, so a bad value (raised by the functions below, naming the setting) undoes the
+-- rest. Each change is a row of pggit.rule_change naming source (e.g. 'flyway flyway_schema_history').
+DECLARE
+    first_change bigint := (SELECT coalesce(max(r.id), 0) FROM pggit.rule_change r);
+    p text;
+BEGIN
+    IF num_nonnulls(track_schemas, ignore_schemas, track_operations, ignore_operations) > 0 THEN
+        PERFORM pggit.configure_tracking(track_schemas, ignore_schemas, track_operations, ignore_operations);
+        -- configure_tracking records a change even when nothing changed: not for a build's run
+        DELETE FROM pggit.rule_change r WHERE r.id > first_change AND r.old_value IS NOT DISTINCT FROM r.new_value;
+    END IF;
+    IF ignore_patterns IS NOT NULL THEN
+        FOR p IN SELECT ip.pattern FROM pggit.ignore_pattern ip
+                  WHERE NOT ip.pattern = ANY (ARRAY(SELECT btrim(x) FROM unnest(ignore_patterns) x)) ORDER BY 1 LOOP
+            PERFORM pggit.remove_ignore_pattern(p);
+        END LOOP;
+        FOREACH p IN ARRAY ignore_patterns LOOP
+            PERFORM pggit.add_ignore_pattern(p);
+        END LOOP;
+    END IF;
+    UPDATE pggit.rule_change r SET source = apply_build_rules.source WHERE r.id > first_change;
+END
+$$;
+COMMENT ON FUNCTION pggit.apply_build_rules(text, text[], text[], text[], text[], text[]) IS
+    'Applies the tracking rules a build names as the whole set of their kind: each non-null list replaces the database''s rules of that kind (patterns the build no longer names are removed), null keeps the rules set from SQL. All values are checked before anything changes (one bad value: nothing changes, the error names the setting). Changes are recorded in pggit.rule_change with source (the tool and its history table).';
+
 CREATE OR REPLACE FUNCTION pggit.remove_ignore_pattern(pattern text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -2609,6 +2643,9 @@ CREATE TABLE pggit.accepted_state (
     accepted_by  name NOT NULL DEFAULT session_user
 );
 COMMENT ON TABLE pggit.accepted_state IS 'The live state of objects whose journaled change the tracking rules ignored (an operation filter, an ignore pattern, a directive): accepted without a commit, so that the drift scan does not report it, while a later change to another state still shows as drift. Kept apart from the index (object_map), which stays HEAD''s tree; a row goes when a commit records its object.';
+-- A build's rules are the whole set of their kind, applied at once, recorded with their source
+-- (pggit.apply_build_rules in rules/configure.sql above).
+ALTER TABLE pggit.rule_change ADD COLUMN source text;
 COMMENT ON TABLE pggit.ignore_pattern IS 'Patterns (% the only wildcard, pggit.like_pattern) matched against the command tag followed by the object identity, e.g. ''CREATE INDEX query.%''.';
 -- ==== runs/interrupted.sql ======================================================================
 
@@ -3287,6 +3324,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.backfill_flyway_links(bigint, text, text), pggit.commit(text),
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
     pggit.configure_properties(boolean, boolean, boolean), pggit.add_ignore_pattern(text),
+    pggit.apply_build_rules(text, text[], text[], text[], text[], text[]),
     pggit.remove_ignore_pattern(text), pggit.remove_directive(text),
     pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[], text), pggit.refresh_tracking_windows(),
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),

@@ -252,7 +252,8 @@ CREATE TABLE pggit.rule_change (
     changed_by name NOT NULL DEFAULT session_user,
     rule       text NOT NULL,             -- configure_tracking, ignore_pattern, directive
     old_value  jsonb,
-    new_value  jsonb
+    new_value  jsonb,
+    source     text                       -- the build that set it (pggit.apply_build_rules), null from SQL
 );
 
 CREATE TABLE pggit.tracking_window (
@@ -2414,6 +2415,40 @@ $$;
 COMMENT ON FUNCTION pggit.add_ignore_pattern(text) IS
     'Ignores changes whose command tag followed by object identity matches a pattern in which % is the only wildcard, e.g. ''CREATE INDEX query.%'' (an event trigger cannot see one command''s text, so the pattern matches the tag and the identity, not the statement). Warns when the pattern can never match (pggit.never_matches). Returns false when the pattern was already there.';
 
+CREATE OR REPLACE FUNCTION pggit.apply_build_rules(source text, track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
+                                                    track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL,
+                                                    ignore_patterns text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- The rules a build's configuration names (flyway.pggit.*, liquibase.pggit.*) are the whole set of
+-- their kind: each non-null argument replaces the database's rules of that kind (a pattern the build
+-- no longer names is removed), a null one leaves the rules set from SQL as they are. All or nothing:
+-- one statement, so a bad value (raised by the functions below, naming the setting) undoes the
+-- rest. Each change is a row of pggit.rule_change naming source (e.g. 'flyway flyway_schema_history').
+DECLARE
+    first_change bigint := (SELECT coalesce(max(r.id), 0) FROM pggit.rule_change r);
+    p text;
+BEGIN
+    IF num_nonnulls(track_schemas, ignore_schemas, track_operations, ignore_operations) > 0 THEN
+        PERFORM pggit.configure_tracking(track_schemas, ignore_schemas, track_operations, ignore_operations);
+        -- configure_tracking records a change even when nothing changed: not for a build's run
+        DELETE FROM pggit.rule_change r WHERE r.id > first_change AND r.old_value IS NOT DISTINCT FROM r.new_value;
+    END IF;
+    IF ignore_patterns IS NOT NULL THEN
+        FOR p IN SELECT ip.pattern FROM pggit.ignore_pattern ip
+                  WHERE NOT ip.pattern = ANY (ARRAY(SELECT btrim(x) FROM unnest(ignore_patterns) x)) ORDER BY 1 LOOP
+            PERFORM pggit.remove_ignore_pattern(p);
+        END LOOP;
+        FOREACH p IN ARRAY ignore_patterns LOOP
+            PERFORM pggit.add_ignore_pattern(p);
+        END LOOP;
+    END IF;
+    UPDATE pggit.rule_change r SET source = apply_build_rules.source WHERE r.id > first_change;
+END
+$$;
+COMMENT ON FUNCTION pggit.apply_build_rules(text, text[], text[], text[], text[], text[]) IS
+    'Applies the tracking rules a build names as the whole set of their kind: each non-null list replaces the database''s rules of that kind (patterns the build no longer names are removed), null keeps the rules set from SQL. All values are checked before anything changes (one bad value: nothing changes, the error names the setting). Changes are recorded in pggit.rule_change with source (the tool and its history table).';
+
 CREATE OR REPLACE FUNCTION pggit.remove_ignore_pattern(pattern text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -3747,6 +3782,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.backfill_flyway_links(bigint, text, text), pggit.commit(text),
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
     pggit.configure_properties(boolean, boolean, boolean), pggit.add_ignore_pattern(text),
+    pggit.apply_build_rules(text, text[], text[], text[], text[], text[]),
     pggit.remove_ignore_pattern(text), pggit.remove_directive(text),
     pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[], text), pggit.refresh_tracking_windows(),
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
