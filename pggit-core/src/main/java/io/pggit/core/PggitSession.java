@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -284,6 +285,21 @@ public final class PggitSession {
     public int backfillFlywayLinks(long deploymentId, String historySchema, String historyTable) {
         return sql.one("backfill Flyway history into links", "SELECT pggit.backfill_flyway_links(?, ?, ?)", rs -> rs.getInt(1),
                 deploymentId, historySchema, historyTable);
+    }
+
+    /**
+     * Copies the order executed from Liquibase's {@code databasechangelog} into a deployment's links
+     * and sets the execution times the listener measured ({@code pggit.backfill_liquibase_links}).
+     *
+     * @param executionTimesMs link id to the changeset's execution time in milliseconds
+     * @return the links ranked
+     */
+    public int backfillLiquibaseLinks(long deploymentId, String historySchema, String historyTable, Map<Long, Integer> executionTimesMs) {
+        List<Long> ids = new ArrayList<>(executionTimesMs.keySet());
+        String idArray = "{" + ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + "}";
+        String msArray = "{" + ids.stream().map(id -> String.valueOf(executionTimesMs.get(id))).collect(java.util.stream.Collectors.joining(",")) + "}";
+        return sql.one("backfill Liquibase history into links", "SELECT pggit.backfill_liquibase_links(?, ?, ?, ?::bigint[], ?::integer[])",
+                rs -> rs.getInt(1), deploymentId, historySchema, historyTable, idArray, msArray);
     }
 
     /**

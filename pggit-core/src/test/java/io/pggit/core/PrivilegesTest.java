@@ -61,7 +61,7 @@ class PrivilegesTest {
                 "close_interrupted_deployments()",
                 "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
                 "set_tool_deployment_id(bigint,text)", "record_capture_failure(bigint,text,text,text)",
-                "backfill_flyway_links(bigint,text,text)", "commit(text)", "configure_tracking(text[],text[],text[],text[])",
+                "backfill_flyway_links(bigint,text,text)", "backfill_liquibase_links(bigint,text,text,bigint[],integer[])", "commit(text)", "configure_tracking(text[],text[],text[],text[])",
                 "configure(text[],text[],text[],text[])", "configure_properties(boolean,boolean,boolean)", "add_ignore_pattern(text)", "apply_build_rules(text,text[],text[],text[],text[],text[])",
                 "remove_ignore_pattern(text)", "remove_directive(text)", "begin_deployment(text,boolean)",
                 "end_deployment(text,text[],text)", "refresh_tracking_windows()", "link_migration(text,text,text)",

@@ -31,6 +31,10 @@ public class PggitChangeExecListener extends AbstractChangeExecListener implemen
     private static final ThreadLocal<PggitChangeExecListener> CREATED_BY_NAME = new ThreadLocal<>();
 
     private MigrationRun run;
+    /** When each changeset started (willRun), to measure what databasechangelog does not keep. */
+    private final java.util.Map<ChangeSet, Long> started = new java.util.IdentityHashMap<>();
+    /** Link id to the changeset's execution time in ms, copied into the links at the end of the run. */
+    private final java.util.Map<Long, Integer> executionTimesMs = new java.util.LinkedHashMap<>();
 
     /** Used by {@link PggitCommandStep}. */
     PggitChangeExecListener() {
@@ -65,6 +69,25 @@ public class PggitChangeExecListener extends AbstractChangeExecListener implemen
         return run;
     }
 
+    /** Link id to execution time (ms) of the changesets recorded so far. */
+    java.util.Map<Long, Integer> executionTimesMs() {
+        return executionTimesMs;
+    }
+
+    @Override
+    public void willRun(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database, ChangeSet.RunStatus runStatus) {
+        if (run != null) {
+            started.put(changeSet, System.nanoTime());
+        }
+    }
+
+    private void timed(ChangeSet changeSet, java.util.Optional<MigrationLink> recorded) {
+        Long t0 = started.remove(changeSet);
+        if (t0 != null && recorded.isPresent() && recorded.get().linkId().isPresent()) {
+            executionTimesMs.put(recorded.get().linkId().getAsLong(), (int) ((System.nanoTime() - t0) / 1_000_000));
+        }
+    }
+
     @Override
     public void ran(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database, ChangeSet.ExecType execType) {
         if (run == null) {
@@ -75,7 +98,7 @@ public class PggitChangeExecListener extends AbstractChangeExecListener implemen
         if (execType == ChangeSet.ExecType.FAILED) {
             run.migrationFailed(m, "changeset failed with failOnError=false");
         } else if (execType != ChangeSet.ExecType.SKIPPED) {
-            run.migrationSucceeded(connection(database), m);
+            timed(changeSet, run.migrationSucceeded(connection(database), m));
         }
     }
 

@@ -41,6 +41,9 @@ public class PggitCommandStep extends DatabaseChangelogCommandStep {
             "rollback", "rollbackCount", "rollbackToDate");
 
     private MigrationRun run;
+    private PggitChangeExecListener listener;
+    private String historySchema;
+    private String historyTable;
 
     @Override
     public List<Class<?>> requiredDependencies() {
@@ -71,6 +74,9 @@ public class PggitCommandStep extends DatabaseChangelogCommandStep {
                 config, "liquibase", "liquibase " + command, null,
                 List.of(database.getDatabaseChangeLogTableName(), database.getDatabaseChangeLogLockTableName()));
         pggit.bind(run);
+        listener = pggit;
+        historySchema = database.getLiquibaseSchemaName();
+        historyTable = database.getDatabaseChangeLogTableName();
         if (named == null) {
             DefaultChangeExecListener composite = chain instanceof DefaultChangeExecListener d ? d : new DefaultChangeExecListener(chain);
             composite.addListener(pggit);
@@ -82,6 +88,7 @@ public class PggitCommandStep extends DatabaseChangelogCommandStep {
     public void cleanUp(CommandResultsBuilder resultsBuilder) {
         try {
             if (run != null) {
+                run.backfillLiquibaseHistory(historySchema, historyTable, listener.executionTimesMs());
                 run.close(!run.anyMigrationFailed());
                 run = null;
             }

@@ -217,6 +217,16 @@ class LiquibaseListenerTest {
     }
 
     @Test
+    void linksCarryTheOrderExecutedAndTheExecutionTime() throws Exception {
+        changelog(METERS);
+        run("update", Map.of());
+        assertEquals(db.column("SELECT id || ' ' || orderexecuted FROM public.databasechangelog ORDER BY orderexecuted"),
+                db.column("SELECT migration_id || ' ' || installed_rank FROM pggit.migration_link ORDER BY installed_rank"),
+                "each link ranks as databasechangelog orders the changeset");
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.migration_link WHERE execution_time_ms IS NULL OR execution_time_ms < 0"));
+    }
+
+    @Test
     void namingTheListenerExplicitlyRecordsOnce() throws Exception {
         changelog(METERS);
         run("update", Map.of("changeExecListenerClass", PggitChangeExecListener.class.getName()));

@@ -307,6 +307,22 @@ public final class MigrationRun {
     }
 
     /**
+     * Copies the order executed from Liquibase's {@code databasechangelog} into this deployment's
+     * links (Liquibase writes its row after the listener's {@code ran}) and sets the execution
+     * times the listener measured, which the table does not keep.
+     *
+     * @param executionTimesMs link id to execution time in milliseconds
+     */
+    public void backfillLiquibaseHistory(String historySchema, String historyTable, java.util.Map<Long, Integer> executionTimesMs) {
+        try {
+            side.call(c -> Pggit.on(c).backfillLiquibaseLinks(deploymentId, historySchema != null ? historySchema : c.getSchema(),
+                    historyTable, executionTimesMs));
+        } catch (RuntimeException e) {
+            LOG.warn("pggit could not copy Liquibase's history into the links: {}", e.getMessage());
+        }
+    }
+
+    /**
      * Closes the deployment and, when {@link PggitConfig#driftScan()}, compares the whole catalog
      * with HEAD once and logs the drift.
      *

@@ -2895,6 +2895,44 @@ END
 $$;
 COMMENT ON FUNCTION pggit.backfill_flyway_links(bigint, text, text) IS
     'Copies installed_rank and execution_time (ms) from Flyway''s history table (schema null = current schema) into the deployment''s links; returns the rows updated, 0 when the table does not exist.';
+
+CREATE OR REPLACE FUNCTION pggit.backfill_liquibase_links(deployment_id bigint, history_schema text, history_table text,
+                                                           link_ids bigint[] DEFAULT NULL, execution_times_ms integer[] DEFAULT NULL)
+    RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Liquibase writes a changeset's databasechangelog row after its listener's ran(), so the order
+-- executed (orderexecuted, the run-wide order Liquibase itself keeps) is copied at the end of the
+-- run, by id, author and changelog file, into the links still without a rank; a rolled-back
+-- changeset has no row and keeps none. databasechangelog records no duration: execution times
+-- are those the listener measured (willRun to ran), given as link_ids with execution_times_ms.
+-- history_schema null = current_schema().
+DECLARE
+    n integer := 0;
+    tbl regclass := to_regclass(format('%I.%I', coalesce(history_schema, current_schema()), history_table));
+BEGIN
+    IF cardinality(link_ids) > 0 THEN
+        UPDATE pggit.migration_link l SET execution_time_ms = t.ms
+          FROM unnest(link_ids, execution_times_ms) t(id, ms)
+         WHERE l.id = t.id AND l.deployment_id = backfill_liquibase_links.deployment_id AND l.tool = 'liquibase';
+    END IF;
+    IF tbl IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format($q$
+        UPDATE pggit.migration_link l
+           SET installed_rank = h.orderexecuted
+          FROM (SELECT DISTINCT ON (id, author, filename) id, author, filename, orderexecuted
+                  FROM %s ORDER BY id, author, filename, orderexecuted DESC) h
+         WHERE l.deployment_id = $1 AND l.tool = 'liquibase' AND l.installed_rank IS NULL AND l.outcome = 'success'
+           AND coalesce(l.exec_type, '') NOT IN ('ROLLED_BACK', 'FAILED')
+           AND l.migration_id = h.id AND l.author IS NOT DISTINCT FROM h.author AND l.script = h.filename
+    $q$, tbl) USING deployment_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION pggit.backfill_liquibase_links(bigint, text, text, bigint[], integer[]) IS
+    'Copies the order executed (orderexecuted) from Liquibase''s databasechangelog (schema null = current schema) into the deployment''s links by changeset id, author and changelog file, and sets the execution times (ms) the listener measured for link_ids; returns the links ranked, 0 when the table does not exist.';
 -- end_deployment(message => ...) beside commit_message (seed 001's name; issue 13): a third argument.
 DROP FUNCTION pggit.end_deployment(text, text[]);
 -- ==== runs/deployment_mode.sql ==================================================================
@@ -3321,7 +3359,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.close_interrupted_deployments(),
     pggit.record_migration(bigint, jsonb, text, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
     pggit.set_tool_deployment_id(bigint, text), pggit.record_capture_failure(bigint, text, text, text),
-    pggit.backfill_flyway_links(bigint, text, text), pggit.commit(text),
+    pggit.backfill_flyway_links(bigint, text, text), pggit.backfill_liquibase_links(bigint, text, text, bigint[], integer[]),
+    pggit.commit(text),
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
     pggit.configure_properties(boolean, boolean, boolean), pggit.add_ignore_pattern(text),
     pggit.apply_build_rules(text, text[], text[], text[], text[], text[]),
