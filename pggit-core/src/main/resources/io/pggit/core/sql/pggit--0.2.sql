@@ -2451,7 +2451,9 @@ COMMENT ON FUNCTION pggit.check_duration(interval) IS 'Raises invalid_parameter_
 CREATE OR REPLACE FUNCTION pggit.refresh_tracking_windows() RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- Nothing wakes up by itself inside PostgreSQL: every pggit call that writes (and each
--- integration run) ends the windows whose time is up, re-enabling the event triggers.
+-- integration run) ends the windows whose time is up, re-enabling the event triggers. The
+-- reader's calls never do (they write nothing, for a hot standby): they read a window whose
+-- ends_at has passed as ended.
 DECLARE
     w pggit.tracking_window;
 BEGIN
@@ -2481,7 +2483,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.pause_tracking(interval) IS
-    'Pauses tracking for duration (returns when it ends): the event triggers still journal, but changes made in the window are not committed; the drift scan reports them as changed while tracking was paused. Ends at pggit.resume_tracking() or at the next pggit call after duration.';
+    'Pauses tracking for duration (returns when it ends): the event triggers still journal, but changes made in the window are not committed; the drift scan reports them as changed while tracking was paused. Ends at pggit.resume_tracking() or after duration: the reader''s calls count it as ended then, and the next pggit call that writes records its end.';
 
 CREATE OR REPLACE FUNCTION pggit.resume_tracking() RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -2514,7 +2516,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.emergency_disable(interval) IS
-    'For when the trigger itself is the problem: disables pggit''s event triggers (ALTER EVENT TRIGGER ... DISABLE) for duration and returns when that ends. Nothing inside PostgreSQL wakes up by itself, so they are re-enabled by pggit.emergency_enable() or by the next pggit call or integration run after duration. The drift scan names the window.';
+    'For when the trigger itself is the problem: disables pggit''s event triggers (ALTER EVENT TRIGGER ... DISABLE) for duration and returns when that ends. Nothing inside PostgreSQL wakes up by itself, so they are re-enabled by pggit.emergency_enable() or by the next pggit call that writes (a commit, an integration run, a writable pggit:check) after duration; until then tracking_status() says disabled. The drift scan names the window.';
 
 CREATE OR REPLACE FUNCTION pggit.emergency_enable() RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
