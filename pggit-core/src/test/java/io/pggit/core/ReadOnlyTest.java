@@ -2,7 +2,6 @@ package io.pggit.core;
 
 import io.pggit.core.check.ConsistencyCheck;
 import io.pggit.core.check.Finding;
-import io.pggit.core.model.Change;
 import io.pggit.core.testing.TestDb;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,7 +118,15 @@ class ReadOnlyTest {
      */
     @BeforeAll
     static void history() {
-        db = FsckTest.history("read_only");
+        db = readerHistory("read_only");
+        reader = as("pggit_ro_reader", false);
+        assertEquals(List.of(List.of("1", "1")), db.rows("SELECT count(*) FILTER (WHERE kind = 'pause'), count(*) FROM pggit.tracking_window "
+                + "WHERE ended_at IS NULL"), "a pause whose time is up that no call has ended");
+    }
+
+    /** A database with that history, and the login role pggit_ro_reader (password pw) holding pggit_reader. */
+    static TestDb readerHistory(String name) {
+        TestDb db = FsckTest.history(name);
         db.exec("CREATE TABLE public.flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50), description varchar(200), "
                         + "type varchar(20), script varchar(1000), checksum int, installed_by varchar(100), installed_on timestamp DEFAULT now(), "
                         + "execution_time int, success boolean)",
@@ -139,9 +146,7 @@ class ReadOnlyTest {
                         + "VALUES ('killed run', 'flyway', 2147483647, now() - interval '1 minute', pggit.head_commit())");
         db.exec("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pggit_ro_reader') THEN "
                 + "CREATE ROLE pggit_ro_reader LOGIN PASSWORD 'pw'; END IF; END $$", "GRANT pggit_reader TO pggit_ro_reader");
-        reader = as("pggit_ro_reader", false);
-        assertEquals(List.of(List.of("1", "1")), db.rows("SELECT count(*) FILTER (WHERE kind = 'pause'), count(*) FROM pggit.tracking_window "
-                + "WHERE ended_at IS NULL"), "a pause whose time is up that no call has ended");
+        return db;
     }
 
     static DataSource as(String role, boolean readOnly) {
@@ -165,17 +170,33 @@ class ReadOnlyTest {
 
     @Test
     void everyReaderFunctionWritesNothing() throws SQLException {
-        List<List<String>> functions = db.rows("SELECT p.oid::regprocedure::text, p.proname, p.pronargs FROM pg_proc p "
-                + "WHERE p.pronamespace = 'pggit'::regnamespace AND has_function_privilege('pggit_reader', p.oid, 'EXECUTE') ORDER BY 1");
-        TreeSet<String> granted = new TreeSet<>();
         TreeSet<String> decided = PrivilegesTest.DECISIONS.entrySet().stream().filter(e -> e.getValue().equals("reader"))
                 .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
         String before = state();
+        TreeSet<String> granted = new TreeSet<>();
+        List<String> wrong = callEveryReaderFunction(db, reader, granted);
+        assertEquals(decided, granted, "the functions granted to pggit_reader are those PrivilegesTest.DECISIONS gives it");
+        assertTrue(granted.size() > 60, "the reader functions were found: " + granted.size());
+        assertEquals(List.of(), wrong);
+        assertEquals(before, state(), "no reader's call changed pggit's tables or its event triggers");
+    }
+
+    /**
+     * Calls every function granted to pggit_reader in {@code catalog} through {@code on}, each in a
+     * transaction {@code BEGIN TRANSACTION READ ONLY} ... {@code ROLLBACK}, and returns what went
+     * wrong: a call that failed (other than {@link #EXPECTED_ERRORS}), a function without a valid
+     * call in {@link #CALLS}, a call after which the transaction had a transaction id.
+     *
+     * @param called receives the signature of each function found
+     */
+    static List<String> callEveryReaderFunction(TestDb catalog, DataSource on, java.util.Set<String> called) throws SQLException {
+        List<List<String>> functions = catalog.rows("SELECT p.oid::regprocedure::text, p.proname, p.pronargs FROM pg_proc p "
+                + "WHERE p.pronamespace = 'pggit'::regnamespace AND has_function_privilege('pggit_reader', p.oid, 'EXECUTE') ORDER BY 1");
         List<String> wrong = new ArrayList<>();
-        try (Connection c = reader.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = on.getConnection(); Statement s = c.createStatement()) {
             for (List<String> f : functions) {
                 String sig = f.get(0).replaceFirst("^pggit\\.", "");
-                granted.add(sig);
+                called.add(sig);
                 String call = CALLS.get(sig);
                 if (call == null && !f.get(2).equals("0")) {
                     wrong.add(sig + ": no valid call in ReadOnlyTest.CALLS");
@@ -210,10 +231,7 @@ class ReadOnlyTest {
                 s.execute("ROLLBACK");
             }
         }
-        assertEquals(decided, granted, "the functions granted to pggit_reader are those PrivilegesTest.DECISIONS gives it");
-        assertTrue(granted.size() > 60, "the reader functions were found: " + granted.size());
-        assertEquals(List.of(), wrong);
-        assertEquals(before, state(), "no reader's call changed pggit's tables or its event triggers");
+        return wrong;
     }
 
     @Test
@@ -233,36 +251,43 @@ class ReadOnlyTest {
     @Test
     void theJavaReadersAndTheCheckWorkOnAReadOnlyConnection(@TempDir Path dir) throws SQLException {
         String before = state();
-        for (DataSource ds : List.of(as(io.pggit.core.testing.TestPostgres.get().user(), true), as("pggit_ro_reader", true))) {
-            Pggit pggit = Pggit.builder(ds).build();
-            assertEquals(List.of("table:app.after_pause"), pggit.status().stream().map(ch -> ch.key().toString()).toList());
-            assertEquals(3, pggit.drift().size());
-            assertTrue(pggit.log(100).size() >= 6);
-            assertFalse(pggit.diff("HEAD~3", "HEAD").isEmpty());
-            assertFalse(pggit.show("HEAD~1").isEmpty());
-            assertEquals(List.of(), pggit.fsck());
-            Path out = dir.resolve(String.valueOf(Math.abs(ds.hashCode())));
-            assertFalse(pggit.export("HEAD", out).isEmpty());
-            assertTrue(Files.exists(out.resolve("schema.sql")));
-
-            List<String> log = new ArrayList<>();
-            List<Finding> findings;
-            try (Connection c = ds.getConnection()) {
-                findings = ConsistencyCheck.run(c, List.of(), true, false, log::add);
-            }
-            assertTrue(log.get(0).startsWith("pggit: check: the transaction is read-only") && log.get(0).contains("not recorded as conflicts"),
-                    log.toString());
-            assertEquals(List.of("drift_added table:app.after_pause", "drift_added table:app.during_pause", "drift_added table:app.while_disabled",
-                            "interrupted_deployment deployment " + db.value("SELECT max(id) FROM pggit.deployment"),
-                            "unlinked_migration V5 unlinked"),
-                    findings.stream().map(f -> f.kind() + " " + f.subject()).sorted().toList());
-            Finding recorded = findings.stream().filter(f -> f.subject().equals("table:app.while_disabled")).findFirst().orElseThrow();
-            assertTrue(recorded.hint().contains("resolve conflict " + db.value("SELECT id FROM pggit.conflict WHERE resolved_at IS NULL")),
-                    recorded.hint());
-            Finding notYet = findings.stream().filter(f -> f.subject().equals("table:app.during_pause")).findFirst().orElseThrow();
-            assertTrue(notYet.hint().contains("record it as a conflict (pggit.record_conflicts()"), notYet.hint());
-        }
+        javaReadersAndCheck(db, as(io.pggit.core.testing.TestPostgres.get().user(), true), dir.resolve("superuser"),
+                "pggit: check: the transaction is read-only");
+        javaReadersAndCheck(db, as("pggit_ro_reader", true), dir.resolve("reader"), "pggit: check: the transaction is read-only");
         assertEquals(before, state(), "nothing recorded, closed or ended");
+    }
+
+    /**
+     * The Pggit facade's readers (status, drift, log, diff, show, fsck, export) and the check
+     * ({@code ConsistencyCheck.run}) through {@code ds}, on {@link #readerHistory}'s database
+     * {@code catalog}: they succeed, and the check's log starts with {@code why} nothing was recorded.
+     */
+    static void javaReadersAndCheck(TestDb catalog, DataSource ds, Path out, String why) throws SQLException {
+        Pggit pggit = Pggit.builder(ds).build();
+        assertEquals(List.of("table:app.after_pause"), pggit.status().stream().map(ch -> ch.key().toString()).toList());
+        assertEquals(3, pggit.drift().size());
+        assertTrue(pggit.log(100).size() >= 6);
+        assertFalse(pggit.diff("HEAD~3", "HEAD").isEmpty());
+        assertFalse(pggit.show("HEAD~1").isEmpty());
+        assertEquals(List.of(), pggit.fsck());
+        assertFalse(pggit.export("HEAD", out).isEmpty());
+        assertTrue(Files.exists(out.resolve("schema.sql")));
+
+        List<String> log = new ArrayList<>();
+        List<Finding> findings;
+        try (Connection c = ds.getConnection()) {
+            findings = ConsistencyCheck.run(c, List.of(), true, false, log::add);
+        }
+        assertTrue(log.get(0).startsWith(why) && log.get(0).contains("not recorded as conflicts"), log.toString());
+        assertEquals(List.of("drift_added table:app.after_pause", "drift_added table:app.during_pause", "drift_added table:app.while_disabled",
+                        "interrupted_deployment deployment " + catalog.value("SELECT max(id) FROM pggit.deployment"),
+                        "unlinked_migration V5 unlinked"),
+                findings.stream().map(f -> f.kind() + " " + f.subject()).sorted().toList());
+        Finding recorded = findings.stream().filter(f -> f.subject().equals("table:app.while_disabled")).findFirst().orElseThrow();
+        assertTrue(recorded.hint().contains("resolve conflict " + catalog.value("SELECT id FROM pggit.conflict WHERE resolved_at IS NULL")),
+                recorded.hint());
+        Finding notYet = findings.stream().filter(f -> f.subject().equals("table:app.during_pause")).findFirst().orElseThrow();
+        assertTrue(notYet.hint().contains("record it as a conflict (pggit.record_conflicts()"), notYet.hint());
     }
 
     @Test
