@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to pggit_reader, called with valid arguments on a database with history inside
  * {@code BEGIN TRANSACTION READ ONLY}, leaves the transaction without a transaction id. A hot
  * standby cannot assign one, and any write (a row, a temporary table, a sequence value) needs one:
- * so no xid proves nothing was written, temporary tables included (which a read-only transaction
- * on a primary would allow). The Java readers and the check work on a read-only connection, and
+ * so no xid proves nothing was written, rows of an existing temporary table included (which a
+ * read-only transaction on a primary allows, and a standby does not). The Java readers and the check work on a read-only connection, and
  * the check records conflicts only where the session may write.
  */
 class ReadOnlyTest {
