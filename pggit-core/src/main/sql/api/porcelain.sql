@@ -24,9 +24,10 @@ COMMENT ON FUNCTION pggit.commit(text) IS
 
 CREATE OR REPLACE FUNCTION pggit.status()
     RETURNS TABLE (change text, object_key text, old_key text, kind text, detail jsonb)
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- A reader's call: writes nothing, so a hot standby answers it (a pause whose time is up needs no
+-- ending here: the journal rows it left out are known by their time, pggit.affected_objects).
 BEGIN
-    PERFORM pggit.refresh_tracking_windows();
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind,
            CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
@@ -42,9 +43,9 @@ CREATE OR REPLACE FUNCTION pggit.drift()
     RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- note names a window when tracking was off that explains the change: a pause during which the
--- object was changed, or an emergency disable since the object was last committed.
+-- object was changed, or an emergency disable since the object was last committed. A reader's call:
+-- writes nothing, so a hot standby answers it; a window whose time is up is known by its ends_at.
 BEGIN
-    PERFORM pggit.refresh_tracking_windows();
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind, c.old_hash, c.new_hash,
            coalesce(

@@ -1,30 +1,44 @@
 -- Detecting and resolving conflicts.
 
-CREATE OR REPLACE FUNCTION pggit.detect_conflicts() RETURNS integer
+CREATE OR REPLACE FUNCTION pggit.record_conflicts(verbose boolean DEFAULT false)
+    RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- Records each drifted object as an open conflict (once), and closes the open ones whose drift has
--- gone (someone fixed it by hand or by migration). Returns the number of open conflicts.
+-- The writer's step of a check, apart from the reader's verify_consistency (which writes nothing,
+-- so that a hot standby answers it): scans for drift once, records each drifted object as an open
+-- conflict (once; its change and hashes follow the live object), closes the open drift conflicts
+-- whose drift has gone (fixed by hand or by a migration), and returns the drift check's findings
+-- (pggit.drift_findings, as verify_consistency(checks => '{drift}') reports them, each hint naming
+-- its conflict). Like every pggit call that writes, it ends the windows whose time is up first.
 DECLARE
-    n integer;
+    scan jsonb;
 BEGIN
-    -- the scan is kept for the rest of the transaction: verify_consistency reports from it instead of scanning again
-    CREATE TEMP TABLE IF NOT EXISTS pggit_drift_now (change text, object_key text, old_key text, kind text, old_hash text,
-                                                     new_hash text, note text) ON COMMIT DROP;
-    DELETE FROM pggit_drift_now;
-    INSERT INTO pggit_drift_now SELECT d.change, d.object_key, d.old_key, d.kind, d.old_hash, d.new_hash, d.note FROM pggit.drift() d;
+    PERFORM pggit.refresh_tracking_windows();
+    scan := (SELECT coalesce(jsonb_agg(to_jsonb(d)), '[]') FROM pggit.drift() d);
     INSERT INTO pggit.conflict (object_key, source, change, tracked_hash, current_hash)
-    SELECT d.object_key, 'drift', d.change, d.old_hash, d.new_hash FROM pggit_drift_now d
+    SELECT d.object_key, 'drift', d.change, d.old_hash, d.new_hash
+      FROM jsonb_to_recordset(scan) AS d(object_key text, change text, old_hash text, new_hash text)
     ON CONFLICT (object_key) WHERE resolved_at IS NULL DO UPDATE
        SET change = excluded.change, tracked_hash = excluded.tracked_hash, current_hash = excluded.current_hash;
     UPDATE pggit.conflict c
        SET resolved_at = clock_timestamp(), resolved_by = session_user, result = 'drift gone: the live schema equals HEAD again'
      WHERE c.resolved_at IS NULL AND c.source = 'drift'
-       AND NOT EXISTS (SELECT 1 FROM pggit_drift_now d WHERE d.object_key = c.object_key);
-    SELECT count(*) INTO n FROM pggit.conflict c WHERE c.resolved_at IS NULL;
-    RETURN n;
+       AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(scan) AS d(object_key text) WHERE d.object_key = c.object_key);
+    RETURN QUERY SELECT f.* FROM pggit.drift_findings(scan, record_conflicts.verbose) f;
 END
 $$;
-COMMENT ON FUNCTION pggit.detect_conflicts() IS 'Records drifted objects as open conflicts and closes those whose drift is gone; returns how many are open.';
+COMMENT ON FUNCTION pggit.record_conflicts(boolean) IS
+    'The writer''s step of a check (pggit_writer; verify_consistency, the reader''s, writes nothing): scans for drift once, records each drifted object as an open conflict, closes the open drift conflicts whose drift is gone, and returns the drift findings as verify_consistency(checks => ''{drift}'') reports them, each naming its conflict (details when verbose). mvn pggit:check runs it instead of the drift check where the session may write (not a hot standby, not a read-only transaction, a writer role).';
+
+CREATE OR REPLACE FUNCTION pggit.detect_conflicts() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Records each drifted object as an open conflict (once), and closes the open ones whose drift has
+-- gone (pggit.record_conflicts). Returns the number of open conflicts.
+BEGIN
+    PERFORM FROM pggit.record_conflicts();
+    RETURN (SELECT count(*) FROM pggit.conflict c WHERE c.resolved_at IS NULL);
+END
+$$;
+COMMENT ON FUNCTION pggit.detect_conflicts() IS 'Records drifted objects as open conflicts and closes those whose drift is gone (pggit.record_conflicts); returns how many are open.';
 
 CREATE OR REPLACE FUNCTION pggit.restore_tracked(object_key text, change text, tracked jsonb) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$

@@ -18,6 +18,33 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid A
 $$;
 COMMENT ON FUNCTION pggit.history_tables() IS 'The migration tools'' history tables in this database (tool flyway or liquibase, schema, table), recognised by name (pggit.tool_table) and by their columns.';
 
+CREATE OR REPLACE FUNCTION pggit.drift_findings(drift jsonb, verbose boolean DEFAULT false)
+    RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- The drift check's findings from one drift scan (a jsonb array of pggit.drift() rows), so that the
+-- reader's check (verify_consistency) and the writer's (record_conflicts) report it alike from a
+-- single scan. Writes nothing; reads the definitions and the open conflicts.
+SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
+       'error', d.object_key,
+       CASE d.change WHEN 'A' THEN format('%s exists in the database but in no commit', d.object_key)
+                     WHEN 'D' THEN format('%s is in HEAD but no longer in the database', d.object_key)
+                     WHEN 'R' THEN format('%s was renamed to %s outside any commit', d.old_key, d.object_key)
+                     ELSE format('%s differs from its definition at HEAD', d.object_key) END
+           || coalesce(' (' || d.note || ')', ''),
+       'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), '
+           || coalesce('resolve conflict ' || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
+                           || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason)',
+                       'record it as a conflict (pggit.record_conflicts(), which mvn pggit:check runs where it may write) and resolve it')
+           || ', or revert it with a migration.',
+       CASE WHEN drift_findings.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
+                                                 'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
+  FROM jsonb_to_recordset(coalesce(drift, '[]')) AS d(change text, object_key text, old_key text, kind text, old_hash text,
+                                                      new_hash text, note text)
+ ORDER BY d.object_key
+$$;
+COMMENT ON FUNCTION pggit.drift_findings(jsonb, boolean) IS
+    'The drift check''s findings (check_name drift; kind drift_added, drift_removed, drift_changed or drift_renamed; its open conflict in the hint; definitions before and after when verbose) from one drift scan given as a jsonb array of pggit.drift() rows: shared by verify_consistency and record_conflicts. Writes nothing.';
+
 CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT false, verbose boolean DEFAULT false,
                                          checks text[] DEFAULT NULL)
     RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
@@ -34,19 +61,24 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 --             table holds migrations from before the restart);
 --   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration),
 --             interrupted_deployment (warning: a run whose session ended without closing its
---             deployment, closed here by close_interrupted_deployments unless the transaction is
---             read-only; those that started in the last 7 days: an incident to look at, not a
---             state to fix, so it does not stay in every check; pggit.deployment keeps them all);
+--             deployment, closed by close_interrupted_deployments: the next run, or pggit:check
+--             first where it may write; those that started in the last 7 days: an incident to look
+--             at, not a state to fix, so it does not stay in every check; pggit.deployment keeps them all);
 --   integrity: what pggit.fsck() finds in the object store (hash mismatches, missing tree nodes,
 --             definitions and parents, the index out of step with HEAD; check/fsck.sql);
 --   conflict: none yet (the conflict registry comes with merge).
 -- verbose adds details (definitions before and after, history rows, hashes); checks names the checks
 -- to run (drift, gap, tracking, integrity; null = all), so a client can run them one by one and
 -- report progress.
+-- Without fix_issues a reader's call, which writes nothing (no row, no temporary table, no
+-- transaction id), so that a hot standby answers it: drift is not recorded as conflicts here (that
+-- is pggit.record_conflicts, the writer's step of a check), windows whose time is up count as ended
+-- when read (tracking_status), and interrupted runs are reported, not closed.
 DECLARE
     installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
     ht record;
     adopted text;
+    scan jsonb;
 BEGIN
     IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking', 'integrity')) THEN
         RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking, integrity (or null for all)', checks
@@ -56,33 +88,11 @@ BEGIN
         RAISE EXCEPTION 'pggit: fix_issues => true adopts drift as a commit, which takes pggit_admin; role "%" has not got it', session_user
             USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
     END IF;
-    PERFORM pggit.refresh_tracking_windows();
-    -- runs whose session is gone are closed first (their Flyway links get their installed rank, which
-    -- the gap check compares); in a read-only transaction (a standby) they are reported, not closed
-    IF NOT current_setting('transaction_read_only')::boolean THEN
-        PERFORM pggit.close_interrupted_deployments();
-    END IF;
-
     IF checks IS NULL OR 'drift' = ANY (checks) THEN
-    PERFORM pggit.detect_conflicts();
+    scan := (SELECT coalesce(jsonb_agg(to_jsonb(d)), '[]') FROM pggit.drift() d);   -- one scan, for the findings and the fix
+    RETURN QUERY SELECT f.* FROM pggit.drift_findings(scan, verify_consistency.verbose) f;
 
-    RETURN QUERY
-    SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
-           'error', d.object_key,
-           CASE d.change WHEN 'A' THEN format('%s exists in the database but in no commit', d.object_key)
-                         WHEN 'D' THEN format('%s is in HEAD but no longer in the database', d.object_key)
-                         WHEN 'R' THEN format('%s was renamed to %s outside any commit', d.old_key, d.object_key)
-                         ELSE format('%s differs from its definition at HEAD', d.object_key) END
-               || coalesce(' (' || d.note || ')', ''),
-           'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), resolve conflict '
-               || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
-               || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason), or revert it with a migration.',
-           CASE WHEN verify_consistency.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
-                                                     'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
-      FROM pggit_drift_now d   -- what detect_conflicts just found
-     ORDER BY d.object_key;
-
-    IF fix_issues AND EXISTS (SELECT 1 FROM pggit_drift_now) THEN
+    IF fix_issues AND jsonb_array_length(scan) > 0 THEN
         adopted := pggit.commit_changes('adopt drift (verify_consistency)', 'drift', NULL, NULL, true);
         RETURN QUERY SELECT 'drift', 'drift_adopted', 'info', adopted,
                             format('drift adopted as commit %s', left(adopted, 7)), NULL::text, NULL::jsonb;
@@ -232,7 +242,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; closed first, unless read-only), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; pggit.close_interrupted_deployments closes them), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). Without fix_issues it writes nothing (so a hot standby answers it); drift is recorded as conflicts by pggit.record_conflicts, the writer''s step. fix_issues => true (pggit_admin) adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp

@@ -14,7 +14,9 @@ COMMENT ON FUNCTION pggit.check_duration(interval) IS 'Raises invalid_parameter_
 CREATE OR REPLACE FUNCTION pggit.refresh_tracking_windows() RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- Nothing wakes up by itself inside PostgreSQL: every pggit call that writes (and each
--- integration run) ends the windows whose time is up, re-enabling the event triggers.
+-- integration run) ends the windows whose time is up, re-enabling the event triggers. The
+-- reader's calls never do (they write nothing, for a hot standby): they read a window whose
+-- ends_at has passed as ended.
 DECLARE
     w pggit.tracking_window;
 BEGIN
@@ -44,7 +46,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.pause_tracking(interval) IS
-    'Pauses tracking for duration (returns when it ends): the event triggers still journal, but changes made in the window are not committed; the drift scan reports them as changed while tracking was paused. Ends at pggit.resume_tracking() or at the next pggit call after duration.';
+    'Pauses tracking for duration (returns when it ends): the event triggers still journal, but changes made in the window are not committed; the drift scan reports them as changed while tracking was paused. Ends at pggit.resume_tracking() or after duration: the reader''s calls count it as ended then, and the next pggit call that writes records its end.';
 
 CREATE OR REPLACE FUNCTION pggit.resume_tracking() RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -1,8 +1,11 @@
 -- Privileges, PostgreSQL's own way (as contrib modules do): nothing in schema pggit is granted to
 -- PUBLIC; three NOLOGIN roles hold what each kind of user may do, each including the one before:
---   pggit_reader  read history, status, drift, checks without fixes, tracking status, export
+--   pggit_reader  read history, status, drift, checks without fixes, tracking status, export; each of
+--                 its functions writes nothing (no row, no temporary table, no transaction id), so
+--                 that a hot standby answers them (ReadOnlyTest)
 --   pggit_writer  what a migration role needs: commits, deployments, links, recording migrations,
---                 the tracking rules and property switches a build names
+--                 the tracking rules and property switches a build names, and the writer's step of
+--                 a check (record_conflicts)
 --   pggit_admin   pause, emergency, purge, conflict resolution, adoption and fixes
 -- Roles are cluster-wide: created when missing, never dropped. This file runs at the end of every
 -- install script and every upgrade step, so a function added or re-created by a step gets its
@@ -71,7 +74,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer), pggit.show(text),
     pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
-    pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.tracking_overhead_report(),
+    pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),
+    pggit.tracking_overhead_report(),
     pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(),
     pggit.commit_hash_text(text, text[], text, timestamptz, text, text)
 TO pggit_reader;
@@ -92,7 +96,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
-    pggit.detect_conflicts()
+    pggit.detect_conflicts(), pggit.record_conflicts(boolean)
 TO pggit_writer;
 
 -- admin: pause, emergency, purge, conflicts, adoption, another run's deployment

@@ -98,6 +98,13 @@ DROP FUNCTION pggit.end_deployment(text, text[]);
 \ir ../check/consistency.sql
 -- (capture/commit_writer.sql and api/porcelain.sql, changed too, are included above)
 
+-- Readers write nothing (issue 12), so a hot standby answers every reader call: status, drift,
+-- tracking_status and verify_consistency no longer end the windows whose time is up (a window is
+-- known to be over by its ends_at when read), verify_consistency keeps its drift scan in a variable
+-- instead of a temporary table and records no conflicts: the writer's pggit.record_conflicts does
+-- (check/consistency.sql, check/conflicts.sql and api/porcelain.sql above).
+\ir ../ops/emergency.sql
+
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
 \ir ../security/privileges.sql

@@ -135,7 +135,7 @@ class InterruptedDeploymentTest {
         db.exec("SELECT * FROM pggit.record_migration(" + killed + ", '{\"tool\":\"flyway\",\"id\":\"1\",\"script\":\"V1__a.sql\"}', 'success')");
         String old = deadRun("a run last month", "liquibase", NO_SUCH_PID, "now() - interval '1 minute'");
         db.exec("UPDATE pggit.deployment SET started_at = now() - interval '30 days' WHERE id = " + old);
-        // the tracking check in a read-only transaction (a standby; the drift check needs a temporary table): reported, not closed
+        // the tracking check in a read-only transaction (as on a standby): reported, not closed
         String inReadOnly = "SELECT check_name, kind, severity, subject, message FROM pggit.verify_consistency(checks => '{tracking}') "
                 + "WHERE kind = 'interrupted_deployment'";
         List<List<String>> readOnly;
@@ -156,8 +156,17 @@ class InterruptedDeploymentTest {
         assertTrue(f.get(4).startsWith("deployment " + killed + " \"flyway migrate\" (flyway, started "), f.get(4));
         assertTrue(f.get(4).endsWith("after 1 migration(s) linked"), f.get(4));
         assertEquals(readOnly, List.of(f));
+        assertEquals(List.of("running", "running"), db.column("SELECT outcome FROM pggit.deployment ORDER BY id"),
+                "verify_consistency is a reader's call: it writes nothing");
+        // pggit:check, where it may write, closes them first
+        List<io.pggit.core.check.Finding> checked;
+        try (Connection c = db.dataSource().getConnection()) {
+            checked = io.pggit.core.check.ConsistencyCheck.run(c, List.of(), false, false);
+        }
         assertEquals(List.of("interrupted", "interrupted"), db.column("SELECT outcome FROM pggit.deployment ORDER BY id"),
                 "both closed; only the recent one is reported");
+        assertEquals(List.of("interrupted_deployment deployment " + killed),
+                checked.stream().map(x -> x.kind() + " " + x.subject()).toList());
         assertEquals(findings, db.rows("SELECT check_name, kind, severity, subject, message FROM pggit.verify_consistency() "
                 + "WHERE severity <> 'info'"), "reported by every check while it is recent");
     }

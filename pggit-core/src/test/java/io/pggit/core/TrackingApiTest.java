@@ -260,8 +260,13 @@ class TrackingApiTest {
         db.exec("CREATE TABLE public.while_disabled (a int)");
         assertEquals("0", db.value("SELECT count(*) FROM pggit.journal"));
         assertTrue(db.value("SELECT note FROM pggit.drift()").startsWith("tracking was disabled"));
-        // time is up: the next pggit call re-enables the triggers
+        // time is up: a reader's call writes nothing, so the triggers stay disabled and it says so;
+        // the next pggit call that writes re-enables them
         db.exec("UPDATE pggit.tracking_window SET ends_at = now() - interval '1 second'");
+        List<List<String>> over = db.rows("SELECT state, triggers_enabled, note FROM pggit.tracking_status()");
+        assertEquals(List.of("disabled", "f"), over.get(0).subList(0, 2));
+        assertTrue(over.get(0).get(2).contains("until the next pggit call that writes"), over.toString());
+        db.exec("SELECT pggit.refresh_tracking_windows()");
         assertEquals(List.of(List.of("tracking", "t")), db.rows("SELECT state, triggers_enabled FROM pggit.tracking_status()"));
         db.exec("CREATE TABLE public.after (a int)");
         assertEquals("1", db.value("SELECT count(*) FROM pggit.journal"));

@@ -133,6 +133,8 @@ class UpgradeTest {
         assertEquals(List.of(List.of("interrupted_deployment", "deployment " + killed.get(0))),
                 old.rows("SELECT kind, subject FROM pggit.verify_consistency() WHERE severity = 'warning' AND check_name = 'tracking'"),
                 "its pid alone tells that the session is gone");
+        assertEquals("running", old.value("SELECT outcome FROM pggit.deployment WHERE id = " + killed.get(0)), "a check writes nothing");
+        assertEquals(List.of(killed.get(0)), old.column("SELECT deployment_id::text FROM pggit.close_interrupted_deployments()"));
         assertEquals("interrupted", old.value("SELECT outcome FROM pggit.deployment WHERE id = " + killed.get(0)));
 
         // and it goes on recording

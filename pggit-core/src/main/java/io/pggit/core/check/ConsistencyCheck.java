@@ -22,6 +22,14 @@ import java.util.zip.CRC32;
  * The consistency checks: everything {@code pggit.verify_consistency} finds in the database
  * (drift, history-table gaps, tracking state, the object store's integrity), plus what needs
  * files on disk: Flyway migration files whose checksum differs from what was applied.
+ *
+ * <p>The checks themselves only read, so they run on a hot standby and in a read-only
+ * transaction. Where the session may write (not in recovery, not a read-only transaction, a role
+ * holding {@code pggit_writer}), the check also does the writer's steps: it ends the tracking
+ * windows whose time is up, closes the runs whose session is gone
+ * ({@code pggit.close_interrupted_deployments}) and records drift as conflicts
+ * ({@code pggit.record_conflicts}, which reports the drift findings from the same scan). Elsewhere
+ * it says in the log that nothing was recorded, and why; that is no failure.
  */
 public final class ConsistencyCheck {
 
@@ -51,23 +59,42 @@ public final class ConsistencyCheck {
         List<Finding> out = new ArrayList<>();
         int phases = flywayLocations.isEmpty() ? 4 : 5;
         try {
+            String readOnly = whyNotWritable(c);
+            if (readOnly == null) {
+                // the writer's steps, which verify_consistency (a reader's call) leaves alone
+                try (PreparedStatement ps = c.prepareStatement("SELECT pggit.refresh_tracking_windows()")) {
+                    ps.execute();
+                }
+                long closed = count(c, "SELECT count(*) FROM pggit.close_interrupted_deployments()");
+                if (closed > 0) {
+                    progress.accept(String.format("pggit: check: closed %d interrupted deployment(s) whose session is gone", closed));
+                }
+            } else if (!fixDrift) {
+                progress.accept("pggit: check: " + readOnly + ": drift is reported but not recorded as conflicts, and interrupted"
+                        + " deployments are reported but not closed (pggit.record_conflicts and pggit.close_interrupted_deployments"
+                        + " run where the session may write)");
+            }
             long tracked = count(c, "SELECT count(*) FROM pggit.object_map");
             phase(c, "drift", 1, phases, String.format("comparing the live catalog with HEAD (%,d objects tracked)", tracked),
-                    verbose, fixDrift, out, progress);
+                    verbose, fixDrift, readOnly == null && !fixDrift, out, progress);
             List<String> tables = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT tool, table_schema, table_name FROM pggit.history_tables() ORDER BY 1, 2, 3");
+            // the rows are counted with the caller's rights (the gap check reads them with pggit's): a
+            // role holding only pggit_reader may not read the tool's table itself
+            try (PreparedStatement ps = c.prepareStatement("SELECT tool, table_schema, table_name, "
+                    + "has_table_privilege(format('%I.%I', table_schema, table_name), 'SELECT') FROM pggit.history_tables() ORDER BY 1, 2, 3");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String table = quote(rs.getString(2)) + "." + quote(rs.getString(3));
-                    tables.add(String.format("%s %s (%,d rows)", rs.getString(1), table, count(c, "SELECT count(*) FROM " + table)));
+                    tables.add(rs.getBoolean(4) ? String.format("%s %s (%,d rows)", rs.getString(1), table, count(c, "SELECT count(*) FROM " + table))
+                            : String.format("%s %s", rs.getString(1), table));
                 }
             }
             phase(c, "gap", 2, phases, tables.isEmpty() ? "no Flyway or Liquibase history table found"
-                    : "history tables against links: " + String.join(", ", tables), verbose, false, out, progress);
-            phase(c, "tracking", 3, phases, "tracking windows and capture failures", verbose, false, out, progress);
+                    : "history tables against links: " + String.join(", ", tables), verbose, false, false, out, progress);
+            phase(c, "tracking", 3, phases, "tracking windows and capture failures", verbose, false, false, out, progress);
             phase(c, "integrity", 4, phases, String.format("recomputing the hashes of %,d commits, %,d tree nodes and %,d definitions (pggit.fsck)",
                     count(c, "SELECT count(*) FROM pggit.commit"), count(c, "SELECT count(*) FROM pggit.tree"),
-                    count(c, "SELECT count(*) FROM pggit.blob")), verbose, false, out, progress);
+                    count(c, "SELECT count(*) FROM pggit.blob")), verbose, false, false, out, progress);
             if (!flywayLocations.isEmpty()) {
                 long start = System.nanoTime();
                 progress.accept(String.format("pggit: check 5/5 files: Flyway migration files under %d location(s) ...", flywayLocations.size()));
@@ -81,16 +108,41 @@ public final class ConsistencyCheck {
         return out;
     }
 
+    /**
+     * Why this session may not do a check's writer steps ({@code pggit.record_conflicts},
+     * {@code pggit.close_interrupted_deployments}): a hot standby, a read-only transaction, or a
+     * role without {@code pggit_writer}; null when it may.
+     */
+    static String whyNotWritable(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE"
+                + " WHEN pg_is_in_recovery() THEN 'the server is read-only (a hot standby)'"
+                + " WHEN current_setting('transaction_read_only')::boolean THEN 'the transaction is read-only (default_transaction_read_only or SET TRANSACTION READ ONLY)'"
+                + " WHEN NOT coalesce(has_function_privilege(to_regprocedure('pggit.record_conflicts(boolean)'), 'EXECUTE'), false)"
+                + "   OR NOT coalesce(has_function_privilege(to_regprocedure('pggit.close_interrupted_deployments()'), 'EXECUTE'), false)"
+                + "   OR NOT coalesce(has_function_privilege(to_regprocedure('pggit.refresh_tracking_windows()'), 'EXECUTE'), false)"
+                + " THEN format('role %s may only read (it has not got pggit_writer)', current_user) END");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     private static void phase(Connection c, String check, int n, int of, String what, boolean verbose, boolean fix,
-                              List<Finding> out, Consumer<String> progress) throws SQLException {
+                              boolean record, List<Finding> out, Consumer<String> progress) throws SQLException {
         long start = System.nanoTime();
         progress.accept(String.format("pggit: check %d/%d %s: %s ...", n, of, check, what));
         int found = 0;
-        try (PreparedStatement ps = c.prepareStatement("SELECT check_name, kind, severity, subject, message, hint, details::text"
-                + " FROM pggit.verify_consistency(?, ?, ARRAY[?])")) {
-            ps.setBoolean(1, fix);
-            ps.setBoolean(2, verbose);
-            ps.setString(3, check);
+        // the drift check of a session that may write records its findings as conflicts, from the same scan
+        try (PreparedStatement ps = c.prepareStatement(record
+                ? "SELECT check_name, kind, severity, subject, message, hint, details::text FROM pggit.record_conflicts(?)"
+                : "SELECT check_name, kind, severity, subject, message, hint, details::text FROM pggit.verify_consistency(?, ?, ARRAY[?])")) {
+            if (record) {
+                ps.setBoolean(1, verbose);
+            } else {
+                ps.setBoolean(1, fix);
+                ps.setBoolean(2, verbose);
+                ps.setString(3, check);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(Finding.ofRow(rs));

@@ -1092,7 +1092,9 @@ COMMENT ON FUNCTION pggit.check_duration(interval) IS 'Raises invalid_parameter_
 CREATE OR REPLACE FUNCTION pggit.refresh_tracking_windows() RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- Nothing wakes up by itself inside PostgreSQL: every pggit call that writes (and each
--- integration run) ends the windows whose time is up, re-enabling the event triggers.
+-- integration run) ends the windows whose time is up, re-enabling the event triggers. The
+-- reader's calls never do (they write nothing, for a hot standby): they read a window whose
+-- ends_at has passed as ended.
 DECLARE
     w pggit.tracking_window;
 BEGIN
@@ -1122,7 +1124,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.pause_tracking(interval) IS
-    'Pauses tracking for duration (returns when it ends): the event triggers still journal, but changes made in the window are not committed; the drift scan reports them as changed while tracking was paused. Ends at pggit.resume_tracking() or at the next pggit call after duration.';
+    'Pauses tracking for duration (returns when it ends): the event triggers still journal, but changes made in the window are not committed; the drift scan reports them as changed while tracking was paused. Ends at pggit.resume_tracking() or after duration: the reader''s calls count it as ended then, and the next pggit call that writes records its end.';
 
 CREATE OR REPLACE FUNCTION pggit.resume_tracking() RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -1154,6 +1156,33 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid A
 $$;
 COMMENT ON FUNCTION pggit.history_tables() IS 'The migration tools'' history tables in this database (tool flyway or liquibase, schema, table), recognised by name (pggit.tool_table) and by their columns.';
 
+CREATE OR REPLACE FUNCTION pggit.drift_findings(drift jsonb, verbose boolean DEFAULT false)
+    RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- The drift check's findings from one drift scan (a jsonb array of pggit.drift() rows), so that the
+-- reader's check (verify_consistency) and the writer's (record_conflicts) report it alike from a
+-- single scan. Writes nothing; reads the definitions and the open conflicts.
+SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
+       'error', d.object_key,
+       CASE d.change WHEN 'A' THEN format('%s exists in the database but in no commit', d.object_key)
+                     WHEN 'D' THEN format('%s is in HEAD but no longer in the database', d.object_key)
+                     WHEN 'R' THEN format('%s was renamed to %s outside any commit', d.old_key, d.object_key)
+                     ELSE format('%s differs from its definition at HEAD', d.object_key) END
+           || coalesce(' (' || d.note || ')', ''),
+       'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), '
+           || coalesce('resolve conflict ' || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
+                           || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason)',
+                       'record it as a conflict (pggit.record_conflicts(), which mvn pggit:check runs where it may write) and resolve it')
+           || ', or revert it with a migration.',
+       CASE WHEN drift_findings.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
+                                                 'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
+  FROM jsonb_to_recordset(coalesce(drift, '[]')) AS d(change text, object_key text, old_key text, kind text, old_hash text,
+                                                      new_hash text, note text)
+ ORDER BY d.object_key
+$$;
+COMMENT ON FUNCTION pggit.drift_findings(jsonb, boolean) IS
+    'The drift check''s findings (check_name drift; kind drift_added, drift_removed, drift_changed or drift_renamed; its open conflict in the hint; definitions before and after when verbose) from one drift scan given as a jsonb array of pggit.drift() rows: shared by verify_consistency and record_conflicts. Writes nothing.';
+
 CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT false, verbose boolean DEFAULT false,
                                          checks text[] DEFAULT NULL)
     RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
@@ -1170,19 +1199,24 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 --             table holds migrations from before the restart);
 --   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration),
 --             interrupted_deployment (warning: a run whose session ended without closing its
---             deployment, closed here by close_interrupted_deployments unless the transaction is
---             read-only; those that started in the last 7 days: an incident to look at, not a
---             state to fix, so it does not stay in every check; pggit.deployment keeps them all);
+--             deployment, closed by close_interrupted_deployments: the next run, or pggit:check
+--             first where it may write; those that started in the last 7 days: an incident to look
+--             at, not a state to fix, so it does not stay in every check; pggit.deployment keeps them all);
 --   integrity: what pggit.fsck() finds in the object store (hash mismatches, missing tree nodes,
 --             definitions and parents, the index out of step with HEAD; check/fsck.sql);
 --   conflict: none yet (the conflict registry comes with merge).
 -- verbose adds details (definitions before and after, history rows, hashes); checks names the checks
 -- to run (drift, gap, tracking, integrity; null = all), so a client can run them one by one and
 -- report progress.
+-- Without fix_issues a reader's call, which writes nothing (no row, no temporary table, no
+-- transaction id), so that a hot standby answers it: drift is not recorded as conflicts here (that
+-- is pggit.record_conflicts, the writer's step of a check), windows whose time is up count as ended
+-- when read (tracking_status), and interrupted runs are reported, not closed.
 DECLARE
     installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
     ht record;
     adopted text;
+    scan jsonb;
 BEGIN
     IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking', 'integrity')) THEN
         RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking, integrity (or null for all)', checks
@@ -1192,33 +1226,11 @@ BEGIN
         RAISE EXCEPTION 'pggit: fix_issues => true adopts drift as a commit, which takes pggit_admin; role "%" has not got it', session_user
             USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
     END IF;
-    PERFORM pggit.refresh_tracking_windows();
-    -- runs whose session is gone are closed first (their Flyway links get their installed rank, which
-    -- the gap check compares); in a read-only transaction (a standby) they are reported, not closed
-    IF NOT current_setting('transaction_read_only')::boolean THEN
-        PERFORM pggit.close_interrupted_deployments();
-    END IF;
-
     IF checks IS NULL OR 'drift' = ANY (checks) THEN
-    PERFORM pggit.detect_conflicts();
+    scan := (SELECT coalesce(jsonb_agg(to_jsonb(d)), '[]') FROM pggit.drift() d);   -- one scan, for the findings and the fix
+    RETURN QUERY SELECT f.* FROM pggit.drift_findings(scan, verify_consistency.verbose) f;
 
-    RETURN QUERY
-    SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
-           'error', d.object_key,
-           CASE d.change WHEN 'A' THEN format('%s exists in the database but in no commit', d.object_key)
-                         WHEN 'D' THEN format('%s is in HEAD but no longer in the database', d.object_key)
-                         WHEN 'R' THEN format('%s was renamed to %s outside any commit', d.old_key, d.object_key)
-                         ELSE format('%s differs from its definition at HEAD', d.object_key) END
-               || coalesce(' (' || d.note || ')', ''),
-           'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), resolve conflict '
-               || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
-               || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason), or revert it with a migration.',
-           CASE WHEN verify_consistency.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
-                                                     'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
-      FROM pggit_drift_now d   -- what detect_conflicts just found
-     ORDER BY d.object_key;
-
-    IF fix_issues AND EXISTS (SELECT 1 FROM pggit_drift_now) THEN
+    IF fix_issues AND jsonb_array_length(scan) > 0 THEN
         adopted := pggit.commit_changes('adopt drift (verify_consistency)', 'drift', NULL, NULL, true);
         RETURN QUERY SELECT 'drift', 'drift_adopted', 'info', adopted,
                             format('drift adopted as commit %s', left(adopted, 7)), NULL::text, NULL::jsonb;
@@ -1368,7 +1380,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; closed first, unless read-only), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; pggit.close_interrupted_deployments closes them), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). Without fix_issues it writes nothing (so a hot standby answers it); drift is recorded as conflicts by pggit.record_conflicts, the writer''s step. fix_issues => true (pggit_admin) adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -1378,31 +1390,45 @@ COMMENT ON FUNCTION pggit.adopt(text) IS 'Records all current drift (the whole c
 
 -- Detecting and resolving conflicts.
 
-CREATE OR REPLACE FUNCTION pggit.detect_conflicts() RETURNS integer
+CREATE OR REPLACE FUNCTION pggit.record_conflicts(verbose boolean DEFAULT false)
+    RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- Records each drifted object as an open conflict (once), and closes the open ones whose drift has
--- gone (someone fixed it by hand or by migration). Returns the number of open conflicts.
+-- The writer's step of a check, apart from the reader's verify_consistency (which writes nothing,
+-- so that a hot standby answers it): scans for drift once, records each drifted object as an open
+-- conflict (once; its change and hashes follow the live object), closes the open drift conflicts
+-- whose drift has gone (fixed by hand or by a migration), and returns the drift check's findings
+-- (pggit.drift_findings, as verify_consistency(checks => '{drift}') reports them, each hint naming
+-- its conflict). Like every pggit call that writes, it ends the windows whose time is up first.
 DECLARE
-    n integer;
+    scan jsonb;
 BEGIN
-    -- the scan is kept for the rest of the transaction: verify_consistency reports from it instead of scanning again
-    CREATE TEMP TABLE IF NOT EXISTS pggit_drift_now (change text, object_key text, old_key text, kind text, old_hash text,
-                                                     new_hash text, note text) ON COMMIT DROP;
-    DELETE FROM pggit_drift_now;
-    INSERT INTO pggit_drift_now SELECT d.change, d.object_key, d.old_key, d.kind, d.old_hash, d.new_hash, d.note FROM pggit.drift() d;
+    PERFORM pggit.refresh_tracking_windows();
+    scan := (SELECT coalesce(jsonb_agg(to_jsonb(d)), '[]') FROM pggit.drift() d);
     INSERT INTO pggit.conflict (object_key, source, change, tracked_hash, current_hash)
-    SELECT d.object_key, 'drift', d.change, d.old_hash, d.new_hash FROM pggit_drift_now d
+    SELECT d.object_key, 'drift', d.change, d.old_hash, d.new_hash
+      FROM jsonb_to_recordset(scan) AS d(object_key text, change text, old_hash text, new_hash text)
     ON CONFLICT (object_key) WHERE resolved_at IS NULL DO UPDATE
        SET change = excluded.change, tracked_hash = excluded.tracked_hash, current_hash = excluded.current_hash;
     UPDATE pggit.conflict c
        SET resolved_at = clock_timestamp(), resolved_by = session_user, result = 'drift gone: the live schema equals HEAD again'
      WHERE c.resolved_at IS NULL AND c.source = 'drift'
-       AND NOT EXISTS (SELECT 1 FROM pggit_drift_now d WHERE d.object_key = c.object_key);
-    SELECT count(*) INTO n FROM pggit.conflict c WHERE c.resolved_at IS NULL;
-    RETURN n;
+       AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(scan) AS d(object_key text) WHERE d.object_key = c.object_key);
+    RETURN QUERY SELECT f.* FROM pggit.drift_findings(scan, record_conflicts.verbose) f;
 END
 $$;
-COMMENT ON FUNCTION pggit.detect_conflicts() IS 'Records drifted objects as open conflicts and closes those whose drift is gone; returns how many are open.';
+COMMENT ON FUNCTION pggit.record_conflicts(boolean) IS
+    'The writer''s step of a check (pggit_writer; verify_consistency, the reader''s, writes nothing): scans for drift once, records each drifted object as an open conflict, closes the open drift conflicts whose drift is gone, and returns the drift findings as verify_consistency(checks => ''{drift}'') reports them, each naming its conflict (details when verbose). mvn pggit:check runs it instead of the drift check where the session may write (not a hot standby, not a read-only transaction, a writer role).';
+
+CREATE OR REPLACE FUNCTION pggit.detect_conflicts() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Records each drifted object as an open conflict (once), and closes the open ones whose drift has
+-- gone (pggit.record_conflicts). Returns the number of open conflicts.
+BEGIN
+    PERFORM FROM pggit.record_conflicts();
+    RETURN (SELECT count(*) FROM pggit.conflict c WHERE c.resolved_at IS NULL);
+END
+$$;
+COMMENT ON FUNCTION pggit.detect_conflicts() IS 'Records drifted objects as open conflicts and closes those whose drift is gone (pggit.record_conflicts); returns how many are open.';
 
 CREATE OR REPLACE FUNCTION pggit.restore_tracked(object_key text, change text, tracked jsonb) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -1896,9 +1922,10 @@ COMMENT ON FUNCTION pggit.commit(text) IS
 
 CREATE OR REPLACE FUNCTION pggit.status()
     RETURNS TABLE (change text, object_key text, old_key text, kind text, detail jsonb)
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- A reader's call: writes nothing, so a hot standby answers it (a pause whose time is up needs no
+-- ending here: the journal rows it left out are known by their time, pggit.affected_objects).
 BEGIN
-    PERFORM pggit.refresh_tracking_windows();
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind,
            CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
@@ -1914,9 +1941,9 @@ CREATE OR REPLACE FUNCTION pggit.drift()
     RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- note names a window when tracking was off that explains the change: a pause during which the
--- object was changed, or an emergency disable since the object was last committed.
+-- object was changed, or an emergency disable since the object was last committed. A reader's call:
+-- writes nothing, so a hot standby answers it; a window whose time is up is known by its ends_at.
 BEGIN
-    PERFORM pggit.refresh_tracking_windows();
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind, c.old_hash, c.new_hash,
            coalesce(
@@ -3049,6 +3076,33 @@ SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid A
 $$;
 COMMENT ON FUNCTION pggit.history_tables() IS 'The migration tools'' history tables in this database (tool flyway or liquibase, schema, table), recognised by name (pggit.tool_table) and by their columns.';
 
+CREATE OR REPLACE FUNCTION pggit.drift_findings(drift jsonb, verbose boolean DEFAULT false)
+    RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- The drift check's findings from one drift scan (a jsonb array of pggit.drift() rows), so that the
+-- reader's check (verify_consistency) and the writer's (record_conflicts) report it alike from a
+-- single scan. Writes nothing; reads the definitions and the open conflicts.
+SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
+       'error', d.object_key,
+       CASE d.change WHEN 'A' THEN format('%s exists in the database but in no commit', d.object_key)
+                     WHEN 'D' THEN format('%s is in HEAD but no longer in the database', d.object_key)
+                     WHEN 'R' THEN format('%s was renamed to %s outside any commit', d.old_key, d.object_key)
+                     ELSE format('%s differs from its definition at HEAD', d.object_key) END
+           || coalesce(' (' || d.note || ')', ''),
+       'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), '
+           || coalesce('resolve conflict ' || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
+                           || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason)',
+                       'record it as a conflict (pggit.record_conflicts(), which mvn pggit:check runs where it may write) and resolve it')
+           || ', or revert it with a migration.',
+       CASE WHEN drift_findings.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
+                                                 'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
+  FROM jsonb_to_recordset(coalesce(drift, '[]')) AS d(change text, object_key text, old_key text, kind text, old_hash text,
+                                                      new_hash text, note text)
+ ORDER BY d.object_key
+$$;
+COMMENT ON FUNCTION pggit.drift_findings(jsonb, boolean) IS
+    'The drift check''s findings (check_name drift; kind drift_added, drift_removed, drift_changed or drift_renamed; its open conflict in the hint; definitions before and after when verbose) from one drift scan given as a jsonb array of pggit.drift() rows: shared by verify_consistency and record_conflicts. Writes nothing.';
+
 CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT false, verbose boolean DEFAULT false,
                                          checks text[] DEFAULT NULL)
     RETURNS TABLE (check_name text, kind text, severity text, subject text, message text, hint text, details jsonb)
@@ -3065,19 +3119,24 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 --             table holds migrations from before the restart);
 --   tracking: tracking_off (paused or disabled), capture_failure (pggit could not record a migration),
 --             interrupted_deployment (warning: a run whose session ended without closing its
---             deployment, closed here by close_interrupted_deployments unless the transaction is
---             read-only; those that started in the last 7 days: an incident to look at, not a
---             state to fix, so it does not stay in every check; pggit.deployment keeps them all);
+--             deployment, closed by close_interrupted_deployments: the next run, or pggit:check
+--             first where it may write; those that started in the last 7 days: an incident to look
+--             at, not a state to fix, so it does not stay in every check; pggit.deployment keeps them all);
 --   integrity: what pggit.fsck() finds in the object store (hash mismatches, missing tree nodes,
 --             definitions and parents, the index out of step with HEAD; check/fsck.sql);
 --   conflict: none yet (the conflict registry comes with merge).
 -- verbose adds details (definitions before and after, history rows, hashes); checks names the checks
 -- to run (drift, gap, tracking, integrity; null = all), so a client can run them one by one and
 -- report progress.
+-- Without fix_issues a reader's call, which writes nothing (no row, no temporary table, no
+-- transaction id), so that a hot standby answers it: drift is not recorded as conflicts here (that
+-- is pggit.record_conflicts, the writer's step of a check), windows whose time is up count as ended
+-- when read (tracking_status), and interrupted runs are reported, not closed.
 DECLARE
     installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
     ht record;
     adopted text;
+    scan jsonb;
 BEGIN
     IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking', 'integrity')) THEN
         RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking, integrity (or null for all)', checks
@@ -3087,33 +3146,11 @@ BEGIN
         RAISE EXCEPTION 'pggit: fix_issues => true adopts drift as a commit, which takes pggit_admin; role "%" has not got it', session_user
             USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
     END IF;
-    PERFORM pggit.refresh_tracking_windows();
-    -- runs whose session is gone are closed first (their Flyway links get their installed rank, which
-    -- the gap check compares); in a read-only transaction (a standby) they are reported, not closed
-    IF NOT current_setting('transaction_read_only')::boolean THEN
-        PERFORM pggit.close_interrupted_deployments();
-    END IF;
-
     IF checks IS NULL OR 'drift' = ANY (checks) THEN
-    PERFORM pggit.detect_conflicts();
+    scan := (SELECT coalesce(jsonb_agg(to_jsonb(d)), '[]') FROM pggit.drift() d);   -- one scan, for the findings and the fix
+    RETURN QUERY SELECT f.* FROM pggit.drift_findings(scan, verify_consistency.verbose) f;
 
-    RETURN QUERY
-    SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
-           'error', d.object_key,
-           CASE d.change WHEN 'A' THEN format('%s exists in the database but in no commit', d.object_key)
-                         WHEN 'D' THEN format('%s is in HEAD but no longer in the database', d.object_key)
-                         WHEN 'R' THEN format('%s was renamed to %s outside any commit', d.old_key, d.object_key)
-                         ELSE format('%s differs from its definition at HEAD', d.object_key) END
-               || coalesce(' (' || d.note || ')', ''),
-           'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), resolve conflict '
-               || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
-               || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason), or revert it with a migration.',
-           CASE WHEN verify_consistency.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
-                                                     'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
-      FROM pggit_drift_now d   -- what detect_conflicts just found
-     ORDER BY d.object_key;
-
-    IF fix_issues AND EXISTS (SELECT 1 FROM pggit_drift_now) THEN
+    IF fix_issues AND jsonb_array_length(scan) > 0 THEN
         adopted := pggit.commit_changes('adopt drift (verify_consistency)', 'drift', NULL, NULL, true);
         RETURN QUERY SELECT 'drift', 'drift_adopted', 'info', adopted,
                             format('drift adopted as commit %s', left(adopted, 7)), NULL::text, NULL::jsonb;
@@ -3263,7 +3300,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; closed first, unless read-only), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). fix_issues => true adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; pggit.close_interrupted_deployments closes them), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). Without fix_issues it writes nothing (so a hot standby answers it); drift is recorded as conflicts by pggit.record_conflicts, the writer''s step. fix_issues => true (pggit_admin) adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -3271,15 +3308,83 @@ CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETUR
 COMMENT ON FUNCTION pggit.adopt(text) IS 'Records all current drift (the whole catalog against HEAD) as one commit of origin drift, so a hotfix made by hand becomes history; returns its id, or null when there is none.';
 -- (capture/commit_writer.sql and api/porcelain.sql, changed too, are included above)
 
+-- Readers write nothing (issue 12), so a hot standby answers every reader call: status, drift,
+-- tracking_status and verify_consistency no longer end the windows whose time is up (a window is
+-- known to be over by its ends_at when read), verify_consistency keeps its drift scan in a variable
+-- instead of a temporary table and records no conflicts: the writer's pggit.record_conflicts does
+-- (check/consistency.sql, check/conflicts.sql and api/porcelain.sql above).
+-- ==== ops/emergency.sql =========================================================================
+
+-- Emergency: disable pggit's event triggers for a while; tracking status.
+
+CREATE OR REPLACE FUNCTION pggit.emergency_disable(duration interval DEFAULT '1 hour') RETURNS timestamptz
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    until timestamptz;
+BEGIN
+    PERFORM pggit.check_duration(duration);
+    PERFORM pggit.refresh_tracking_windows();
+    IF EXISTS (SELECT 1 FROM pggit.tracking_window t WHERE t.kind = 'emergency' AND t.ended_at IS NULL) THEN
+        RAISE EXCEPTION 'pggit: the event triggers are already disabled (see pggit.tracking_status())'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    ALTER EVENT TRIGGER pggit_ddl_command_end DISABLE;
+    ALTER EVENT TRIGGER pggit_sql_drop DISABLE;
+    INSERT INTO pggit.tracking_window (kind, ends_at) VALUES ('emergency', clock_timestamp() + duration) RETURNING ends_at INTO until;
+    RETURN until;
+END
+$$;
+COMMENT ON FUNCTION pggit.emergency_disable(interval) IS
+    'For when the trigger itself is the problem: disables pggit''s event triggers (ALTER EVENT TRIGGER ... DISABLE) for duration and returns when that ends. Nothing inside PostgreSQL wakes up by itself, so they are re-enabled by pggit.emergency_enable() or by the next pggit call that writes (a commit, an integration run, a writable pggit:check) after duration; until then tracking_status() says disabled. The drift scan names the window.';
+
+CREATE OR REPLACE FUNCTION pggit.emergency_enable() RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    ALTER EVENT TRIGGER pggit_ddl_command_end ENABLE;
+    ALTER EVENT TRIGGER pggit_sql_drop ENABLE;
+    UPDATE pggit.tracking_window t SET ended_at = clock_timestamp() WHERE t.kind = 'emergency' AND t.ended_at IS NULL;
+    RETURN FOUND;
+END
+$$;
+COMMENT ON FUNCTION pggit.emergency_enable() IS 'Re-enables pggit''s event triggers; false when they were not disabled by emergency_disable.';
+
+CREATE OR REPLACE FUNCTION pggit.tracking_status()
+    RETURNS TABLE (state text, since timestamptz, until timestamptz, triggers_enabled boolean, note text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Computed when read, writing nothing (a reader's call, which a hot standby answers): a window whose
+-- time is up counts as ended, though no call has ended it yet (refresh_tracking_windows, run by the
+-- calls that write); but an emergency window whose triggers are still disabled keeps tracking off,
+-- because the triggers are re-enabled only by a call that writes.
+WITH triggers AS (SELECT bool_and(e.evtenabled <> 'D') AS enabled FROM pg_event_trigger e WHERE e.evtname LIKE 'pggit\_%'),
+     w AS (SELECT t.kind, t.started_at, t.ends_at, t.ends_at <= now() AS is_over
+             FROM pggit.tracking_window t, triggers
+            WHERE t.ended_at IS NULL AND (t.ends_at > now() OR (t.kind = 'emergency' AND NOT triggers.enabled))
+            ORDER BY t.id DESC LIMIT 1)
+SELECT coalesce((SELECT CASE w.kind WHEN 'pause' THEN 'paused' ELSE 'disabled' END FROM w), 'tracking'),
+       (SELECT w.started_at FROM w),
+       (SELECT w.ends_at FROM w),
+       (SELECT triggers.enabled FROM triggers),
+       (SELECT CASE
+                   WHEN w.kind = 'pause' THEN 'the triggers journal, but changes made until then are left to the drift scan; ends at pggit.resume_tracking() or at the next pggit call after that'
+                   WHEN w.is_over THEN 'the emergency window is over, but the event triggers stay disabled until the next pggit call that writes (a commit, a migration run, pggit.refresh_tracking_windows()) or pggit.emergency_enable()'
+                   ELSE 'the event triggers are disabled; pggit.emergency_enable() or the next pggit call that writes after that re-enables them'
+               END
+          FROM w)
+$$;
+COMMENT ON FUNCTION pggit.tracking_status() IS 'Whether pggit is tracking, paused or disabled, since and until when, and whether its event triggers are enabled; computed when read, writing nothing (a pause whose time is up counts as ended; an emergency stays disabled while its triggers are).';
+
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
 -- ==== security/privileges.sql ===================================================================
 
 -- Privileges, PostgreSQL's own way (as contrib modules do): nothing in schema pggit is granted to
 -- PUBLIC; three NOLOGIN roles hold what each kind of user may do, each including the one before:
---   pggit_reader  read history, status, drift, checks without fixes, tracking status, export
+--   pggit_reader  read history, status, drift, checks without fixes, tracking status, export; each of
+--                 its functions writes nothing (no row, no temporary table, no transaction id), so
+--                 that a hot standby answers them (ReadOnlyTest)
 --   pggit_writer  what a migration role needs: commits, deployments, links, recording migrations,
---                 the tracking rules and property switches a build names
+--                 the tracking rules and property switches a build names, and the writer's step of
+--                 a check (record_conflicts)
 --   pggit_admin   pause, emergency, purge, conflict resolution, adoption and fixes
 -- Roles are cluster-wide: created when missing, never dropped. This file runs at the end of every
 -- install script and every upgrade step, so a function added or re-created by a step gets its
@@ -3348,7 +3453,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer), pggit.show(text),
     pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
-    pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.tracking_overhead_report(),
+    pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),
+    pggit.tracking_overhead_report(),
     pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(),
     pggit.commit_hash_text(text, text[], text, timestamptz, text, text)
 TO pggit_reader;
@@ -3369,7 +3475,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
-    pggit.detect_conflicts()
+    pggit.detect_conflicts(), pggit.record_conflicts(boolean)
 TO pggit_writer;
 
 -- admin: pause, emergency, purge, conflicts, adoption, another run's deployment
