@@ -67,9 +67,11 @@ class ReadOnlyTest {
         CALLS.put("acl_text(aclitem[],\"char\",oid)", "SELECT pggit.acl_text(c.relacl, 'r', c.relowner) FROM pg_class c WHERE c.oid = " + METER);
         CALLS.put("firing_state(\"char\")", "SELECT pggit.firing_state('O')");
         CALLS.put("without_properties(jsonb,boolean,boolean,boolean)", "SELECT pggit.without_properties(" + DEFINITION + ", false, false, false)");
+        CALLS.put("never_matches(text)", "SELECT pggit.never_matches('CREATE TEMP TABLE %')");
+        CALLS.put("like_pattern(text)", "SELECT pggit.like_pattern('query_cache')");
         for (String kind : List.of("schemas", "relations", "sequences", "indexes", "constraints", "triggers", "routines", "types",
                 "policies", "rules", "collations", "event_triggers", "publications", "subscriptions", "foreign_data_wrappers",
-                "servers", "user_mappings", "default_privileges", "extensions")) {
+                "servers", "user_mappings", "default_privileges", "extensions", "statistics")) {
             CALLS.put("read_" + kind + "(oid[])", "SELECT * FROM pggit.read_" + kind + "(" + ALL_OIDS + ")");
         }
         CALLS.put("read_catalog(oid[],oid[])", "SELECT * FROM pggit.read_catalog(NULL, NULL)");
