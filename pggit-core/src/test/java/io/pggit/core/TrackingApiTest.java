@@ -263,11 +263,17 @@ class TrackingApiTest {
         // time is up: a reader's call writes nothing, so the triggers stay disabled and it says so;
         // the next pggit call that writes re-enables them
         db.exec("UPDATE pggit.tracking_window SET ends_at = now() - interval '1 second'");
+        db.exec("CREATE TABLE public.after_nominal_end (a int)");   // after the nominal end, triggers still off
         List<List<String>> over = db.rows("SELECT state, triggers_enabled, note FROM pggit.tracking_status()");
         assertEquals(List.of("disabled", "f"), over.get(0).subList(0, 2));
         assertTrue(over.get(0).get(2).contains("until the next pggit call that writes"), over.toString());
         db.exec("SELECT pggit.refresh_tracking_windows()");
         assertEquals(List.of(List.of("tracking", "t")), db.rows("SELECT state, triggers_enabled FROM pggit.tracking_status()"));
+        assertEquals("t", db.value("SELECT ended_at > ends_at FROM pggit.tracking_window"),
+                "the window records when tracking really came back, not its nominal end");
+        assertEquals(List.of(List.of("table:public.after_nominal_end", "true"), List.of("table:public.while_disabled", "true")),
+                db.rows("SELECT object_key, (note LIKE 'tracking was disabled%')::text FROM pggit.drift() ORDER BY 1"),
+                "DDL made after the nominal end, while the triggers were still off, is flagged as from the window too");
         db.exec("CREATE TABLE public.after (a int)");
         assertEquals("1", db.value("SELECT count(*) FROM pggit.journal"));
     }

@@ -1103,11 +1103,14 @@ BEGIN
             ALTER EVENT TRIGGER pggit_ddl_command_end ENABLE;
             ALTER EVENT TRIGGER pggit_sql_drop ENABLE;
         END IF;
-        UPDATE pggit.tracking_window t SET ended_at = w.ends_at WHERE t.id = w.id;
+        -- a pause ends at its time (the trigger journaled all along; rows are judged by when they
+        -- were recorded); an emergency ends when the triggers really came back, which is now
+        UPDATE pggit.tracking_window t SET ended_at = CASE WHEN w.kind = 'emergency' THEN clock_timestamp() ELSE w.ends_at END
+         WHERE t.id = w.id;
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION pggit.refresh_tracking_windows() IS 'Ends the pause and emergency windows whose time is up and re-enables the event triggers an emergency disabled; every pggit call that writes runs it first.';
+COMMENT ON FUNCTION pggit.refresh_tracking_windows() IS 'Ends the pause and emergency windows whose time is up and re-enables the event triggers an emergency disabled; every pggit call that writes runs it first. A pause ends at its ends_at; an emergency at the moment its triggers are re-enabled (DDL until then was not journaled).';
 
 CREATE OR REPLACE FUNCTION pggit.pause_tracking(duration interval) RETURNS timestamptz
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
