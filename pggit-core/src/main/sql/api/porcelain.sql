@@ -26,6 +26,9 @@ CREATE OR REPLACE FUNCTION pggit.status()
     RETURNS TABLE (change text, object_key text, old_key text, kind text, detail jsonb)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    IF (SELECT m.moved FROM pggit.server_moved() m) THEN   -- the index holds another server's addresses
+        RAISE EXCEPTION '%', (SELECT m.message FROM pggit.server_moved() m) USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     PERFORM pggit.refresh_tracking_windows();
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind,
@@ -36,14 +39,19 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.status() IS
-    'Journaled but uncommitted changes that the tracking rules keep: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key).';
+    'Journaled but uncommitted changes that the tracking rules keep: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key). On a moved server (pggit.server_moved) raises object_not_in_prerequisite_state, as drift() does.';
 
 CREATE OR REPLACE FUNCTION pggit.drift()
     RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- note names a window when tracking was off that explains the change: a pause during which the
 -- object was changed, or an emergency disable since the object was last committed.
+-- On a moved server (pggit.server_moved) one error says so instead: the index's addresses are the
+-- old server's and a new major version prints definitions its own way, so a scan would be a flood.
 BEGIN
+    IF (SELECT m.moved FROM pggit.server_moved() m) THEN   -- the index holds another server's addresses
+        RAISE EXCEPTION '%', (SELECT m.message FROM pggit.server_moved() m) USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     PERFORM pggit.refresh_tracking_windows();
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind, c.old_hash, c.new_hash,
@@ -66,7 +74,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.drift() IS
-    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object; note says when tracking was off for it. Empty when the database is exactly HEAD.';
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object; note says when tracking was off for it. Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
 
 CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
