@@ -61,7 +61,8 @@ CREATE OR REPLACE FUNCTION pggit.rebaseline_after_move()
 --   * journal rows whose address names another object than they do (rows of the old server, which
 --     a full dump carries) are dropped: what they describe, if not committed, shows as drift;
 --   * definitions that differ from HEAD: on a new major version, PostgreSQL printing the same
---     object differently, recorded as one commit of origin server-upgrade that lists them (objects
+--     object differently, recorded as one commit of origin server-upgrade whose message lists them
+--     with the parts of their definitions that differ (objects
 --     with journal rows pending are left to the capture that commits them); on the same major they
 --     cannot be a new deparse, so they are left to the drift scan.
 -- The catalog is read before the advisory lock of the commit writer, as the writer does, and the
@@ -81,6 +82,7 @@ DECLARE
     ident_id bigint;
     cid text;
     what text;
+    listing text;
     msg text;
 BEGIN
     SELECT * INTO s FROM pggit.server_moved() m;
@@ -89,9 +91,11 @@ BEGIN
         RETURN QUERY SELECT false, 0, 0, 0, 0, NULL::text, s.message;
         RETURN;
     END IF;
-    live := ARRAY(SELECT ROW('M', r.object_key, NULL, r.kind, r.schema_name, r.parent_key, r.classid, r.objid, NULL, r.hash,
-                             NULL, NULL, r.columns, NULL, NULL)::pggit.change_row
-                    FROM pggit.read_catalog() r);
+    IF EXISTS (SELECT 1 FROM pggit.object_map) THEN   -- an empty index (a fresh install's first commit): no catalog read
+        live := ARRAY(SELECT ROW('M', r.object_key, NULL, r.kind, r.schema_name, r.parent_key, r.classid, r.objid, NULL, r.hash,
+                                 NULL, NULL, r.columns, NULL, NULL)::pggit.change_row
+                        FROM pggit.read_catalog() r);
+    END IF;
     PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
     SELECT * INTO s FROM pggit.server_moved() m;
     IF NOT s.moved AND s.recorded_id IS NOT NULL THEN   -- another session re-baselined meanwhile
@@ -152,10 +156,23 @@ BEGIN
     PERFORM set_config('pggit.server_checked', ident_id::text, false);   -- this session checked: commit_changes goes on
 
     IF cardinality(changed_keys) > 0 THEN
+        -- what changed in the text: per key (the first 20), the parts of its definition that differ
+        -- ("view:app.v (query)"), from HEAD's definition and a read of just those objects
+        listing := (SELECT string_agg(format('%s (%s)', r.object_key,
+                                             coalesce((SELECT string_agg(f.part, ', ' ORDER BY f.part)
+                                                         FROM (SELECT jsonb_object_keys(b.definition) UNION SELECT jsonb_object_keys(r.definition)) f(part)
+                                                        WHERE b.definition -> f.part IS DISTINCT FROM r.definition -> f.part), 'definition')),
+                                      ', ' ORDER BY r.object_key)
+                      FROM pggit.read_catalog(ARRAY(SELECT l.classid FROM unnest(live) l WHERE l.object_key = ANY (changed_keys[1:20])
+                                                     ORDER BY l.classid, l.objid),
+                                              ARRAY(SELECT l.objid FROM unnest(live) l WHERE l.object_key = ANY (changed_keys[1:20])
+                                                     ORDER BY l.classid, l.objid)) r
+                      JOIN pggit.object_map m ON m.object_key = r.object_key
+                      JOIN pggit.blob b ON b.hash = m.hash);
         cid := pggit.commit_changes(
             format('server-upgrade: %s prints %s definition%s differently: %s%s', what, cardinality(changed_keys),
                    CASE WHEN cardinality(changed_keys) = 1 THEN '' ELSE 's' END,
-                   array_to_string(changed_keys[1:20], ', '),
+                   coalesce(listing, array_to_string(changed_keys[1:20], ', ')),
                    CASE WHEN cardinality(changed_keys) > 20 THEN format(' and %s more', cardinality(changed_keys) - 20) ELSE '' END),
             'server-upgrade', NULL, NULL, true, changed_keys);
         UPDATE pggit.server_identity i SET rebaseline_commit = cid WHERE i.id = ident_id;

@@ -168,7 +168,7 @@ class ServerMoveTest {
         List<String> upgrade = after.get(1);
         assertEquals("server-upgrade", upgrade.get(1));
         assertEquals("server-upgrade: PostgreSQL " + (major - 1) + " to " + major + " prints 2 definitions differently: "
-                + "function:app.balance(integer), view:app.balances", upgrade.get(3));
+                + "function:app.balance(integer) (definition), view:app.balances (query)", upgrade.get(3));
         assertEquals(headBefore, upgraded.value("SELECT parents[1] FROM pggit.commit WHERE id = '" + upgrade.get(0) + "'"));
         assertEquals(List.of("M function:app.balance(integer)", "M view:app.balances"),
                 upgraded.column("SELECT change || ' ' || object_key FROM pggit.show('" + upgrade.get(0) + "') ORDER BY 1"));
