@@ -208,6 +208,30 @@ class ServerMoveTest {
     }
 
     @Test
+    void aCheckWithFixesReBaselinesThenReportsTheRealDriftByKey() {
+        TestDb source = TestDb.withPggit("server_move_fix");
+        migrate(source, "1", FIXTURE);
+        migrate(source, "2", "CREATE TABLE app.gone (x int)");
+        TestDb moved = source.copy("moved");
+        // changed without pggit seeing it, besides the move: a table dropped, another created
+        moved.exec("SET session_replication_role = replica", "DROP TABLE app.gone", "CREATE TABLE app.fresh (x int)",
+                "RESET session_replication_role");
+
+        List<List<String>> findings = moved.rows("SELECT kind, severity, subject FROM pggit.verify_consistency(fix_issues => true, "
+                + "checks => ARRAY['drift'])");
+        assertEquals(List.of("server_rebaselined", "info"), findings.get(0).subList(0, 2));
+        assertEquals(List.of(List.of("drift_added", "error", "table:app.fresh"), List.of("drift_removed", "error", "table:app.gone")),
+                findings.subList(1, 3), "the drift, by key: a table gone and one added, no rename guessed from the old OIDs");
+        assertEquals("drift_adopted", findings.get(3).get(0));
+        assertEquals(4, findings.size());
+        assertEquals(List.of(List.of("1", "0")), moved.rows("SELECT unmatched::text, journal_rows_dropped::text FROM pggit.server_identity "
+                + "ORDER BY id DESC LIMIT 1"), "the gone table's entry had no live address until the adoption deleted it");
+        assertEquals(List.of(), moved.pggit().drift());
+        assertEquals(List.of(), moved.column(OUT_OF_STEP));
+        assertEquals(List.of(), moved.pggit().fsck());
+    }
+
+    @Test
     void theReaderSideCheckWritesNothing() throws SQLException {
         TestDb source = TestDb.withPggit("server_move_readonly");
         source.exec("CREATE TABLE public.t (a int)", "SELECT pggit.commit('t')");
