@@ -70,11 +70,13 @@ BEGIN
                  ORDER BY w.started_at DESC LIMIT 1))
       FROM unnest((pggit.gather_changes(true, 'all')).changes) c   -- read again if a concurrent DROP interferes
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+       -- a state the rules made a capture accept (pggit.accepted_state) is no drift
+       AND NOT EXISTS (SELECT 1 FROM pggit.accepted_state a WHERE a.object_key = c.object_key AND a.hash IS NOT DISTINCT FROM c.new_hash)
      ORDER BY c.object_key;
 END
 $$;
 COMMENT ON FUNCTION pggit.drift() IS
-    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object; note says when tracking was off for it. Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it. Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
 
 CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,

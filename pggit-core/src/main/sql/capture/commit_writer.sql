@@ -79,11 +79,20 @@ BEGIN
         RETURNING o.object_key, o.directive)
     INSERT INTO pggit.rule_change (rule, new_value)
     SELECT 'directive', jsonb_build_object('object_key', seen.object_key, 'directive', seen.directive) FROM seen;
+    -- a journaled change the rules ignore: its live state is accepted, without a commit, so that
+    -- the drift scan leaves it alone (pggit.accepted_state)
+    IF NOT full_scan AND only_keys IS NULL THEN
+        INSERT INTO pggit.accepted_state AS a (object_key, hash)
+        SELECT DISTINCT ON (c.object_key) c.object_key, c.new_hash FROM unnest(changes) c
+         WHERE NOT c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+        ON CONFLICT (object_key) DO UPDATE SET hash = excluded.hash, accepted_at = clock_timestamp(), accepted_by = session_user;
+    END IF;
     changes := ARRAY(SELECT c FROM unnest(changes) c
                       WHERE c.tracked AND (only_keys IS NULL OR c.object_key = ANY (only_keys) OR c.old_key = ANY (only_keys)));
     IF cardinality(changes) = 0 THEN
         RETURN NULL;
     END IF;
+    DELETE FROM pggit.accepted_state a USING unnest(changes) c WHERE a.object_key IN (c.object_key, c.old_key);
 
     head := pggit.head_commit();
     SELECT c.tree INTO head_tree FROM pggit.commit c WHERE c.id = head;

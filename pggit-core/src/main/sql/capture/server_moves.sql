@@ -136,6 +136,8 @@ BEGIN
     changed_keys := ARRAY(SELECT n.object_key FROM unnest(newmap) n JOIN unnest(live) l ON l.object_key = n.object_key
                            WHERE l.new_hash <> n.hash
                              AND NOT EXISTS (SELECT 1 FROM unnest(pending) p WHERE p.classid = l.classid AND p.objid = l.objid)
+                             -- a state the rules accepted (pggit.accepted_state) is no difference to record
+                             AND NOT EXISTS (SELECT 1 FROM pggit.accepted_state a WHERE a.object_key = n.object_key AND a.hash = l.new_hash)
                            ORDER BY 1);
     major_changed := s.recorded_server_version_num IS NOT NULL AND s.recorded_server_version_num / 10000 <> s.server_version_num / 10000;
     IF NOT major_changed THEN

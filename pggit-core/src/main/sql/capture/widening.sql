@@ -10,7 +10,8 @@ CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[])
 --     change shows in their definitions): views through their rewrite rule, column defaults as
 --     their table, a domain's constraints as the domain, a composite type's relation as the type,
 --     and untracked links in between (row types, array types) followed through;
---   * each relation read is read with its indexes, constraints, triggers, rules and policies;
+--   * each relation read is read with its indexes, constraints, triggers, rules, policies and
+--     extended statistics;
 --   * an index a constraint owns stands for the constraint; a constraint brings its copies in
 --     inheritance children; a partitioned (or parent) table brings the partitions (children) it had
 --     at HEAD, since a detached one is no dependent any more;
@@ -26,7 +27,7 @@ WITH RECURSIVE j AS (
        AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
        -- ignore patterns and ignored operations drop journal rows before they widen
        AND NOT EXISTS (SELECT 1 FROM pggit.ignore_pattern p
-                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE p.pattern)
+                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE pggit.like_pattern(p.pattern))
        AND NOT EXISTS (SELECT 1 FROM pggit.tracking_config c, unnest(c.ignore_operations) op
                         WHERE starts_with(journal.command_tag || ' ', upper(op) || ' '))
        AND NOT EXISTS (SELECT 1 FROM pggit.tracking_window w      -- paused: left to the drift scan
@@ -98,6 +99,9 @@ lvl1 AS (
     UNION
     SELECT 'pg_default_acl'::regclass, da.oid FROM seed s JOIN pg_default_acl da ON da.defaclnamespace = s.objid
      WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_statistic_ext'::regclass, st.oid FROM seed s JOIN pg_statistic_ext st ON st.stxnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
     UNION  -- a composite type relation's type; a domain constraint's domain
     SELECT 'pg_type'::regclass, c.reltype FROM seed s JOIN pg_class c ON c.oid = s.objid
      WHERE s.classid = 'pg_class'::regclass AND c.relkind = 'c'
@@ -157,7 +161,7 @@ lvl2(classid, objid) AS (   -- pg_depend dependents, transitively (UNION: each a
      WHERE d.classid IN ('pg_class'::regclass, 'pg_rewrite'::regclass, 'pg_attrdef'::regclass, 'pg_constraint'::regclass,
                          'pg_proc'::regclass, 'pg_type'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass,
                          'pg_event_trigger'::regclass, 'pg_foreign_server'::regclass, 'pg_user_mapping'::regclass,
-                         'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass)
+                         'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass, 'pg_statistic_ext'::regclass)
        AND d.deptype IN ('n', 'a', 'i', 'P', 'S')
 ),
 rels AS (
@@ -175,6 +179,8 @@ lvl3 AS (   -- every relation read is read with all its children, so none looks 
     SELECT 'pg_policy'::regclass, pol.oid FROM rels r JOIN pg_policy pol ON pol.polrelid = r.oid
     UNION
     SELECT 'pg_rewrite'::regclass, rw.oid FROM rels r JOIN pg_rewrite rw ON rw.ev_class = r.oid AND rw.rulename <> '_RETURN'
+    UNION   -- extended statistics name the table's columns (a column rename shows in their definition)
+    SELECT 'pg_statistic_ext'::regclass, st.oid FROM rels r JOIN pg_statistic_ext st ON st.stxrelid = r.oid
     UNION   -- a server's user mappings (re-keyed when it is renamed)
     SELECT 'pg_user_mapping'::regclass, um.umid FROM lvl2 l JOIN pg_user_mappings um ON um.srvid = l.objid
      WHERE l.classid = 'pg_foreign_server'::regclass

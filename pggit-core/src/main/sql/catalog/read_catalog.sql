@@ -36,6 +36,7 @@ DECLARE
     w_user_mapping oid[];
     w_collation oid[];
     w_default_acl oid[];
+    w_statistic_ext oid[];
     cfg pggit.tracking_config := (SELECT c FROM pggit.tracking_config c);
     all_properties boolean := cfg.track_owners AND cfg.track_privileges AND cfg.track_comments;
 BEGIN
@@ -57,6 +58,7 @@ IF classids IS NULL THEN   -- a full read: every candidate of each catalog
     w_user_mapping := ARRAY(SELECT um.umid FROM pg_user_mappings um);
     w_collation := ARRAY(SELECT co.oid FROM pg_collation co WHERE co.collnamespace <> 'pg_catalog'::regnamespace);
     w_default_acl := ARRAY(SELECT da.oid FROM pg_default_acl da);
+    w_statistic_ext := ARRAY(SELECT s.oid FROM pg_statistic_ext s);
 ELSE
     SELECT array_agg(x.o) FILTER (WHERE x.c = 'pg_namespace'::regclass),
            array_agg(x.o) FILTER (WHERE x.c = 'pg_class'::regclass),
@@ -74,9 +76,11 @@ ELSE
            array_agg(x.o) FILTER (WHERE x.c = 'pg_foreign_server'::regclass),
            array_agg(x.o) FILTER (WHERE x.c = 'pg_user_mapping'::regclass),
            array_agg(x.o) FILTER (WHERE x.c = 'pg_collation'::regclass),
-           array_agg(x.o) FILTER (WHERE x.c = 'pg_default_acl'::regclass)
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_default_acl'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_statistic_ext'::regclass)
       INTO w_namespace, w_class, w_proc, w_type, w_constraint, w_trigger, w_extension, w_policy, w_rewrite,
-           w_event_trigger, w_publication, w_subscription, w_foreign_data_wrapper, w_foreign_server, w_user_mapping, w_collation, w_default_acl
+           w_event_trigger, w_publication, w_subscription, w_foreign_data_wrapper, w_foreign_server, w_user_mapping, w_collation, w_default_acl,
+           w_statistic_ext
       FROM unnest(classids, objids) AS x(c, o);
 END IF;
 RETURN QUERY
@@ -118,6 +122,8 @@ WITH objs AS (
     SELECT * FROM pggit.read_default_privileges(w_default_acl)
     UNION ALL
     SELECT * FROM pggit.read_extensions(w_extension)
+    UNION ALL
+    SELECT * FROM pggit.read_statistics(w_statistic_ext)
 ),
 -- each object's comment (pg_description, objsubid 0), joined once here instead of probed per kind
 objc AS (
@@ -143,4 +149,4 @@ SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_k
 END
 $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
-    'The catalog reader: canonical definitions (JSON, nulls stripped, tracking directives removed from comments, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given, with the directive their comment carries. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension, pg_collation, pg_policy, pg_rewrite, pg_event_trigger, pg_publication(_rel, _namespace), pg_subscription (not subconninfo), pg_foreign_data_wrapper, pg_foreign_server, pg_foreign_table, pg_user_mappings (no password option), pg_default_acl, pg_description and pg_depend (extension members, deptype e, and objects another object made, deptype i, are never tracked). columns = a relation''s {attnum: name}, outside the hash, to follow column renames. hash = hex SHA-256 of definition::text.';
+    'The catalog reader: canonical definitions (JSON, nulls stripped, tracking directives removed from comments, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given, with the directive their comment carries. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension, pg_collation, pg_policy, pg_rewrite, pg_event_trigger, pg_publication(_rel, _namespace), pg_subscription (not subconninfo), pg_foreign_data_wrapper, pg_foreign_server, pg_foreign_table, pg_user_mappings (no password option), pg_default_acl, pg_statistic_ext, pg_description and pg_depend (extension members, deptype e, and objects another object made, deptype i, are never tracked). columns = a relation''s {attnum: name}, outside the hash, to follow column renames. hash = hex SHA-256 of definition::text.';

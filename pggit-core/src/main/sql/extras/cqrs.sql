@@ -7,12 +7,12 @@ DECLARE
 BEGIN
     IF cid IS NOT NULL AND change IS NOT NULL THEN
         INSERT INTO pggit.cqrs_commit VALUES (cid, coalesce(change.command_operations, '{}'), coalesce(change.query_operations, '{}'),
-                                              version, change.description);
+                                              coalesce(version, change.version), change.description);
     END IF;
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.record_cqrs_commit(text, pggit.cqrs_change, text) IS 'Commits the journaled changes (origin manual) and records both sides of the CQRS change with it (change null: the commit alone); null when nothing tracked changed.';
+COMMENT ON FUNCTION pggit.record_cqrs_commit(text, pggit.cqrs_change, text) IS 'Commits the journaled changes (origin manual) and records both sides of the CQRS change with it, and its version (the argument, else the change''s own; change null: the commit alone); null when nothing tracked changed.';
 
 CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(change pggit.cqrs_change, atomic boolean DEFAULT true) RETURNS text
     LANGUAGE plpgsql SECURITY INVOKER AS $$
@@ -41,13 +41,13 @@ BEGIN
         END;
     END IF;
     RETURN pggit.record_cqrs_commit(
-        coalesce(change.description, 'cqrs change') || format(' [cqrs: %s command, %s query]',
+        coalesce(change.description, 'cqrs change') || coalesce(' (' || change.version || ')', '') || format(' [cqrs: %s command, %s query]',
             coalesce(cardinality(change.command_operations), 0), coalesce(cardinality(change.query_operations), 0)),
         change, NULL);
 END
 $$;
 COMMENT ON FUNCTION pggit.track_cqrs_change(pggit.cqrs_change, boolean) IS
-    'Runs a CQRS change with the caller''s rights (SECURITY INVOKER): command-side statements, then query-side statements, as one commit tagged with both sides (pggit.cqrs_commit); returns the commit id. atomic (default): a failure on either side rolls back both and records nothing.';
+    'Runs a CQRS change with the caller''s rights (SECURITY INVOKER): command-side statements, then query-side statements, as one commit tagged with both sides and the change''s version (pggit.cqrs_commit); returns the commit id. atomic (default): a failure on either side rolls back both and records nothing.';
 
 CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(command_sql text, query_sql text, version text DEFAULT NULL, description text DEFAULT NULL)
     RETURNS text
@@ -61,7 +61,7 @@ BEGIN
     cid := pggit.record_cqrs_commit(
         coalesce(description, 'cqrs change') || coalesce(' (' || version || ')', '') || ' [cqrs: command + query]',
         ROW(CASE WHEN command_sql IS NULL THEN '{}' ELSE ARRAY[command_sql] END,
-            CASE WHEN query_sql IS NULL THEN '{}' ELSE ARRAY[query_sql] END, description)::pggit.cqrs_change,
+            CASE WHEN query_sql IS NULL THEN '{}' ELSE ARRAY[query_sql] END, description, version)::pggit.cqrs_change,
         version);
     RETURN cid;
 END

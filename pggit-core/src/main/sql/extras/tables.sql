@@ -13,8 +13,8 @@ CREATE TABLE pggit.function_version (
 CREATE INDEX function_version_key_idx ON pggit.function_version (object_key);
 COMMENT ON TABLE pggit.function_version IS 'Versions set by hand with pggit.track_function; later changes bump from them.';
 
-CREATE TYPE pggit.cqrs_change AS (command_operations text[], query_operations text[], description text);
-COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-side statements, the query-side statements, a description.';
+CREATE TYPE pggit.cqrs_change AS (command_operations text[], query_operations text[], description text, version text);
+COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-side statements, the query-side statements, a description and a version (seed 002: ROW(ARRAY[...], ARRAY[...], ''description'', ''2.1.0'')::pggit.cqrs_change).';
 
 CREATE TABLE pggit.cqrs_commit (
     commit_id          text PRIMARY KEY REFERENCES pggit.commit ON DELETE CASCADE,

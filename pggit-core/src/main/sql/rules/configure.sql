@@ -11,10 +11,11 @@ BEGIN
         IF p IS NULL OR btrim(p) = '' THEN
             RAISE EXCEPTION 'pggit: % contains an empty pattern', setting USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        IF schemas AND p !~ '[%_]' AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = p) THEN
-            RAISE EXCEPTION 'pggit: % names schema "%", which does not exist', setting, p
-                USING ERRCODE = 'invalid_schema_name',
-                      HINT = 'Create it first, or write a LIKE pattern (e.g. ''' || p || '%'') to match schemas created later.';
+        -- A schema the migrations have yet to create is a valid rule (seed 000 configures
+        -- track_schemas before its migrations create the schemas): said, not refused.
+        IF schemas AND strpos(p, '%') = 0 AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = p) THEN
+            RAISE NOTICE 'pggit: % names schema "%", which does not exist yet; it is tracked once created', setting, p
+                USING HINT = 'Patterns match schema names exactly but for %, the only wildcard (_ is a literal).';
         END IF;
         IF NOT schemas AND NOT upper(split_part(btrim(p), ' ', 1)) = ANY (verbs) THEN
             RAISE EXCEPTION 'pggit: % contains "%", which is not an operation', setting, p
@@ -24,14 +25,43 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION pggit.check_patterns(text, text[], boolean) IS 'Raises invalid_parameter_value naming the setting when a pattern is empty, names a schema that does not exist (schemas = true, no LIKE wildcard) or an operation no command tag starts with.';
+COMMENT ON FUNCTION pggit.check_patterns(text, text[], boolean) IS 'Raises invalid_parameter_value naming the setting when a pattern is empty or an operation no command tag starts with; a schema name (schemas = true, no % wildcard) that does not exist yet gets a NOTICE and is kept.';
+
+CREATE OR REPLACE FUNCTION pggit.never_matches(pattern text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+-- Why an ignore pattern can match no change pggit records, or null when it can match one. A pattern
+-- is matched against '<command tag> <object identity>' (pggit.affected_objects for journal rows,
+-- pggit.is_tracked for changes): command tags are upper case and never name TEMP, TEMPORARY,
+-- UNLOGGED, OR REPLACE, IF [NOT] EXISTS or CONCURRENTLY (PostgreSQL's command tags, see the event
+-- trigger firing matrix), temporary objects are never tracked (schemas pg_temp_N), and REFRESH
+-- MATERIALIZED VIEW and REINDEX change no definition.
+WITH w AS (SELECT split_part(pattern, '%', 1) AS lit)
+SELECT CASE
+    WHEN lit ~* '^\s*(CREATE|DROP|ALTER)\s+(OR\s+REPLACE\s+)?(GLOBAL\s+|LOCAL\s+)?(TEMP|TEMPORARY)\M'
+         OR lit ~* '\mpg_(toast_)?temp'
+        THEN 'temporary objects are never tracked, so there is nothing to ignore'
+    WHEN lit ~* '^\s*(REFRESH|REINDEX)\M'
+        THEN 'REFRESH MATERIALIZED VIEW and REINDEX change no definition, so pggit records nothing to ignore'
+    WHEN lit ~* '\m(UNLOGGED|OR\s+REPLACE|IF\s+(NOT\s+)?EXISTS|CONCURRENTLY)\M' AND lit ~* '^\s*(CREATE|ALTER|DROP)\s'
+        THEN 'a command tag never contains UNLOGGED, OR REPLACE, IF [NOT] EXISTS or CONCURRENTLY: the pattern matches the tag and the object''s identity (e.g. ''CREATE TABLE public.tmp%''), not the statement'
+    WHEN lit <> upper(lit) AND split_part(lit, ' ', 1) <> upper(split_part(lit, ' ', 1))
+        THEN 'command tags are upper case (e.g. ''CREATE INDEX'')'
+    END
+  FROM w
+$$;
+COMMENT ON FUNCTION pggit.never_matches(text) IS 'Why an ignore pattern can match nothing pggit records (a TEMP or UNLOGGED keyword, pg_temp, REFRESH/REINDEX, a lower-case command tag), or null when it can match.';
+
+CREATE OR REPLACE FUNCTION pggit.like_pattern(pattern text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN replace(replace(pattern, '\', '\\'), '_', '\_');
+COMMENT ON FUNCTION pggit.like_pattern(text) IS 'A tracking rule''s pattern as a LIKE pattern in which % is the only wildcard: _ and \ are literals (schema names such as query_cache are common).';
 
 CREATE OR REPLACE FUNCTION pggit.configure_tracking(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
                                          track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- An argument left null keeps its setting; an empty array clears it. Schemas are LIKE patterns
--- ('pg_temp%'); operations are command tags or their leading words ('CREATE', 'ALTER TABLE').
+-- An argument left null keeps its setting; an empty array clears it. Schemas are names in which
+-- % is the only wildcard ('tenant_%'; _ is a literal, pggit.like_pattern); operations are command tags or their leading words ('CREATE', 'ALTER TABLE').
 DECLARE
     before jsonb := (SELECT to_jsonb(c) - 'singleton' - 'updated_at' - 'updated_by' FROM pggit.tracking_config c);
 BEGIN
@@ -54,7 +84,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.configure_tracking(text[], text[], text[], text[]) IS
-    'Sets which schemas (LIKE patterns) and operations (command tags or their leading words) are tracked; null keeps a setting, ''{}'' clears it. Rules apply when journal rows become commits and in the drift scan, with precedence: object directive, ignore patterns, operations, schemas. Errors: empty pattern, a schema name without wildcard that does not exist, an operation that is no command. Every change is recorded in pggit.rule_change.';
+    'Sets which schemas (names, % the only wildcard) and operations (command tags or their leading words) are tracked; null keeps a setting, ''{}'' clears it. Rules apply when journal rows become commits and in the drift scan, with precedence: object directive, ignore patterns, operations, schemas. Errors: empty pattern, an operation that is no command; a schema that does not exist yet gets a NOTICE. Every change is recorded in pggit.rule_change.';
 
 CREATE OR REPLACE FUNCTION pggit.configure(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
                                 track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
@@ -101,6 +131,9 @@ CREATE OR REPLACE FUNCTION pggit.add_ignore_pattern(pattern text) RETURNS boolea
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM pggit.check_patterns('pattern', ARRAY[pattern], false);
+    IF pggit.never_matches(btrim(pattern)) IS NOT NULL THEN
+        RAISE WARNING 'pggit: ignore pattern "%" can never match: %', btrim(pattern), pggit.never_matches(btrim(pattern));
+    END IF;
     INSERT INTO pggit.ignore_pattern (pattern) VALUES (btrim(add_ignore_pattern.pattern)) ON CONFLICT DO NOTHING;
     IF NOT FOUND THEN
         RETURN false;
@@ -110,7 +143,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.add_ignore_pattern(text) IS
-    'Ignores changes whose command tag followed by object identity matches a LIKE pattern, e.g. ''REFRESH MATERIALIZED VIEW query.%'' or ''CREATE TABLE pg_temp%'' (an event trigger cannot see one command''s text, so the pattern matches the tag and the identity, not the statement). Returns false when the pattern was already there.';
+    'Ignores changes whose command tag followed by object identity matches a pattern in which % is the only wildcard, e.g. ''CREATE INDEX query.%'' (an event trigger cannot see one command''s text, so the pattern matches the tag and the identity, not the statement). Warns when the pattern can never match (pggit.never_matches). Returns false when the pattern was already there.';
 
 CREATE OR REPLACE FUNCTION pggit.remove_ignore_pattern(pattern text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

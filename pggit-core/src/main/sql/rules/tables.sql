@@ -3,8 +3,8 @@
 
 CREATE TABLE pggit.tracking_config (
     singleton         boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    track_schemas     text[],             -- LIKE patterns; null = every user schema
-    ignore_schemas    text[],             -- LIKE patterns
+    track_schemas     text[],             -- names, % the only wildcard; null = every user schema
+    ignore_schemas    text[],             -- names, % the only wildcard
     track_operations  text[],             -- command-tag prefixes (CREATE, ALTER, DROP, CREATE INDEX ...); null = all
     ignore_operations text[],
     track_owners      boolean NOT NULL DEFAULT true,   -- false: owners are no part of definitions
@@ -17,11 +17,11 @@ INSERT INTO pggit.tracking_config DEFAULT VALUES;
 COMMENT ON TABLE pggit.tracking_config IS 'Schema and operation filters (pggit.configure_tracking) and whether owners, privileges and comments are part of definitions (pggit.configure_properties). Defaults track every user schema, operation and property.';
 
 CREATE TABLE pggit.ignore_pattern (
-    pattern    text PRIMARY KEY,          -- LIKE pattern over '<command tag> <object identity>'
+    pattern    text PRIMARY KEY,          -- pattern over '<command tag> <object identity>', % the only wildcard
     created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     created_by name NOT NULL DEFAULT session_user
 );
-COMMENT ON TABLE pggit.ignore_pattern IS 'LIKE patterns matched against the command tag followed by the object identity, e.g. ''REFRESH MATERIALIZED VIEW query.%''.';
+COMMENT ON TABLE pggit.ignore_pattern IS 'Patterns (% the only wildcard, pggit.like_pattern) matched against the command tag followed by the object identity, e.g. ''CREATE INDEX query.%''.';
 
 CREATE TABLE pggit.object_directive (
     object_key text PRIMARY KEY,

@@ -30,13 +30,21 @@ $$;
 COMMENT ON FUNCTION pggit.begin_deployment(text, boolean) IS
     'Opens a deployment (a release): the changes until pggit.end_deployment() become one commit. Returns the deployment id. Errors when one is already open (end or abandon it first). auto_commit => true allows pggit.commit() inside it.';
 
-CREATE OR REPLACE FUNCTION pggit.end_deployment(commit_message text DEFAULT NULL, tags text[] DEFAULT NULL) RETURNS text
+CREATE OR REPLACE FUNCTION pggit.end_deployment(commit_message text DEFAULT NULL, tags text[] DEFAULT NULL,
+                                                 message text DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- message is seed 001's name for commit_message (end_deployment(message => ..., tags => ...));
+-- seed 000 names it commit_message. A positional first argument is the commit message.
 DECLARE
     dep pggit.deployment;
     cid text;
     t text;
 BEGIN
+    IF message IS NOT NULL AND commit_message IS NOT NULL AND message <> commit_message THEN
+        RAISE EXCEPTION 'pggit: end_deployment got both commit_message and message, and they differ'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'They are two names of one argument: pass one.';
+    END IF;
+    commit_message := coalesce(commit_message, message);
     SELECT * INTO dep FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'pggit: no deployment is open' USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -57,8 +65,8 @@ BEGIN
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.end_deployment(text, text[]) IS
-    'Closes the open deployment: its changes become one commit (origin deployment) with commit_message (default ''deployment <name>'') and tags; returns the commit id, or null when nothing tracked changed. Errors when no deployment is open.';
+COMMENT ON FUNCTION pggit.end_deployment(text, text[], text) IS
+    'Closes the open deployment: its changes become one commit (origin deployment) with commit_message (or message, seed 001''s name for it; default ''deployment <name>'') and tags; returns the commit id, or null when nothing tracked changed. Errors when no deployment is open, or when commit_message and message both given differ.';
 
 CREATE OR REPLACE FUNCTION pggit.abandon_deployment(deployment_id bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -57,11 +57,11 @@ GRANT EXECUTE ON FUNCTION
     pggit.read_policies(oid[]), pggit.read_rules(oid[]), pggit.read_collations(oid[]), pggit.read_event_triggers(oid[]),
     pggit.read_publications(oid[]), pggit.read_subscriptions(oid[]), pggit.read_foreign_data_wrappers(oid[]),
     pggit.read_servers(oid[]), pggit.read_user_mappings(oid[]), pggit.read_default_privileges(oid[]),
-    pggit.read_extensions(oid[]), pggit.read_catalog(oid[], oid[]),
+    pggit.read_extensions(oid[]), pggit.read_statistics(oid[]), pggit.read_catalog(oid[], oid[]),
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
     pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
-    pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
+    pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
     pggit.session_alive(integer, timestamptz)
 TO pggit_reader;
@@ -87,7 +87,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
     pggit.configure_properties(boolean, boolean, boolean), pggit.add_ignore_pattern(text),
     pggit.remove_ignore_pattern(text), pggit.remove_directive(text),
-    pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[]), pggit.refresh_tracking_windows(),
+    pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[], text), pggit.refresh_tracking_windows(),
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),

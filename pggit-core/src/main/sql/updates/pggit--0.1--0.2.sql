@@ -25,6 +25,8 @@
 \ir ../catalog/kinds/foreign_data.sql
 \ir ../catalog/kinds/default_privileges.sql
 \ir ../catalog/kinds/extension.sql
+-- extended statistics, a kind of its own (issue 13)
+\ir ../catalog/kinds/statistics.sql
 \ir ../catalog/read_catalog.sql
 
 -- Comments on the functions 0.1 left without one.
@@ -35,6 +37,9 @@
 \ir ../check/consistency.sql
 \ir ../check/conflicts.sql
 \ir ../extras/function_versions.sql
+-- Seed 002's four-field CQRS change, version last (issue 13): ROW(ARRAY[...], ARRAY[...], 'description', '2.1.0').
+ALTER TYPE pggit.cqrs_change ADD ATTRIBUTE version text;
+COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-side statements, the query-side statements, a description and a version (seed 002: ROW(ARRAY[...], ARRAY[...], ''description'', ''2.1.0'')::pggit.cqrs_change).';
 \ir ../extras/cqrs.sql
 
 -- Uninstall and reinstall: the restart of a history is recorded and reported (a gap of kind
@@ -74,9 +79,18 @@ DROP FUNCTION pggit.adopt(text);   -- a sql function whose body depends on commi
 DROP FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]);
 \ir ../capture/widening.sql
 \ir ../capture/changes.sql
+-- Tracking rules: % is the only wildcard (pggit.like_pattern, in rules/configure.sql above); a
+-- schema that does not exist yet is accepted with a notice; a pattern that can never match warns.
+\ir ../rules/is_tracked.sql
+-- Operation filters filter (issue 13): a change the rules ignore is accepted without a commit, and
+-- the drift scan leaves it alone (rules/accepted_state.sql; capture/commit_writer.sql and api/porcelain.sql above).
+\ir ../rules/accepted_state.sql
+COMMENT ON TABLE pggit.ignore_pattern IS 'Patterns (% the only wildcard, pggit.like_pattern) matched against the command tag followed by the object identity, e.g. ''CREATE INDEX query.%''.';
 \ir ../runs/interrupted.sql
 \ir ../journal/sessions.sql
 \ir ../runs/migrations.sql
+-- end_deployment(message => ...) beside commit_message (seed 001's name; issue 13): a third argument.
+DROP FUNCTION pggit.end_deployment(text, text[]);
 \ir ../runs/deployment_mode.sql
 \ir ../check/consistency.sql
 -- (capture/commit_writer.sql and api/porcelain.sql, changed too, are included above)

@@ -89,6 +89,14 @@ public final class Pggit {
     }
 
     /**
+     * As {@link #install(List)}, with messages that name the setting the roles come from as the
+     * caller spells it (e.g. {@code pggit.grantTo}); see {@link PggitSession#install(List, List, String)}.
+     */
+    public InstallResult install(List<String> grantTo, String grantToSetting) {
+        return with(s -> s.install(List.of(), grantTo, grantToSetting));
+    }
+
+    /**
      * Removes pggit from the database: its event triggers and schema {@code pggit} with all the
      * history it recorded, in one transaction under the install lock; roles stay. A later install
      * starts a new history whose baseline commit says when the earlier one was removed.

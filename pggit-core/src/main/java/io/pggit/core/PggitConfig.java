@@ -17,6 +17,11 @@ import java.util.Optional;
  *                    (default true)
  * @param install     {@code install}: {@link Install#AUTO} installs or upgrades pggit when the role
  *                    may (default), {@link Install#NEVER} only checks the version
+ * @param grantTo     {@code grantTo}: roles (comma-separated names, exact case, no quotes) that the
+ *                    run's install step makes members of {@code pggit_writer} (the migration roles);
+ *                    empty by default. Only with {@link Install#AUTO}: see
+ *                    {@code PggitSession.install(List, List, String)} for what happens when
+ *                    pggit is installed already
  * @param tracking    {@code trackSchemas}, {@code ignoreSchemas}, {@code trackOperations},
  *                    {@code ignoreOperations}, {@code ignorePatterns}: the tracking rules of
  *                    {@code pggit.configure_tracking} and {@code pggit.add_ignore_pattern}, as
@@ -24,16 +29,21 @@ import java.util.Optional;
  *                    database's rules as they are; and {@code trackOwners}, {@code trackPrivileges},
  *                    {@code trackComments} (true or false) of {@code pggit.configure_properties}
  */
-public record PggitConfig(boolean enabled, boolean failOnError, boolean driftScan, Install install, Tracking tracking) {
+public record PggitConfig(boolean enabled, boolean failOnError, boolean driftScan, Install install, List<String> grantTo,
+                          Tracking tracking) {
+
+    public PggitConfig {
+        grantTo = List.copyOf(grantTo);
+    }
 
     /**
      * Tracking rules from the build's configuration; an empty list means "not set here".
      *
-     * @param trackSchemas     LIKE patterns of the schemas to track
-     * @param ignoreSchemas    LIKE patterns of schemas to ignore
+     * @param trackSchemas     schema names to track, {@code %} the only wildcard ({@code _} is a literal)
+     * @param ignoreSchemas    schema names to ignore, {@code %} the only wildcard
      * @param trackOperations  command tags (or their leading words) to track
      * @param ignoreOperations command tags (or their leading words) to ignore
-     * @param ignorePatterns   LIKE patterns over '&lt;command tag&gt; &lt;identity&gt;' to ignore
+     * @param ignorePatterns   patterns over '&lt;command tag&gt; &lt;identity&gt;' to ignore, {@code %} the only wildcard
      * @param trackOwners      whether owners are part of definitions (empty: not set here)
      * @param trackPrivileges  whether privileges (ACLs, default privileges) are (empty: not set here)
      * @param trackComments    whether comments are (empty: not set here)
@@ -95,7 +105,7 @@ public record PggitConfig(boolean enabled, boolean failOnError, boolean driftSca
         }
         Reader r = new Reader(values, prefix);
         return new PggitConfig(r.bool(PggitSetting.ENABLED), r.bool(PggitSetting.FAIL_ON_ERROR), r.bool(PggitSetting.DRIFT_SCAN),
-                Install.valueOf(r.text(PggitSetting.INSTALL).orElseThrow().toUpperCase(Locale.ROOT)),
+                Install.valueOf(r.text(PggitSetting.INSTALL).orElseThrow().toUpperCase(Locale.ROOT)), r.list(PggitSetting.GRANT_TO),
                 new Tracking(r.list(PggitSetting.TRACK_SCHEMAS), r.list(PggitSetting.IGNORE_SCHEMAS),
                         r.list(PggitSetting.TRACK_OPERATIONS), r.list(PggitSetting.IGNORE_OPERATIONS),
                         r.list(PggitSetting.IGNORE_PATTERNS), r.optionalBool(PggitSetting.TRACK_OWNERS),

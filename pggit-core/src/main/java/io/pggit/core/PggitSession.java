@@ -76,13 +76,32 @@ public final class PggitSession {
 
     /**
      * Installs or upgrades pggit as {@link #install(List)}, then grants {@code pggit_writer} to each
-     * role of {@code grantTo} (the migration roles).
+     * role of {@code grantTo} (the migration roles), as {@link #install(List, List, String)}.
      *
      * @throws PggitException.NotInstalled when the role may not install it
-     * @throws PggitException naming a role of {@code grantTo} that does not exist
+     * @throws PggitException.InvalidConfig naming a role of {@code grantTo} that does not exist
      */
     public InstallResult install(List<String> toolTables, List<String> grantTo) {
-        return sql.call("install pggit", c -> Installer.install(c, toolTables, grantTo));
+        return install(toolTables, grantTo, "grantTo");
+    }
+
+    /**
+     * Installs or upgrades pggit as {@link #install(List)} and makes each role of {@code grantTo}
+     * (exact names) a member of {@code pggit_writer}, in the same transaction, also when pggit is
+     * current already: a role that is a member (directly or through {@code pggit_admin}) is left as
+     * it is, any other is granted it, which needs a superuser or a role holding {@code pggit_writer}
+     * WITH ADMIN OPTION. Nothing is revoked. When a role is missing or may not be granted, nothing
+     * is installed, upgraded or granted.
+     *
+     * @param grantToSetting how the caller spells the setting that names the roles, for messages
+     *                       (e.g. {@code flyway.pggit.grantTo})
+     * @throws PggitException.NotInstalled  when the role may not install it
+     * @throws PggitException.InvalidConfig naming the setting and a role that does not exist
+     * @throws PggitException.NotPermitted  naming the setting, a role that is not a member, and the
+     *                                      {@code GRANT} a superuser runs, when this role may not grant it
+     */
+    public InstallResult install(List<String> toolTables, List<String> grantTo, String grantToSetting) {
+        return sql.call("install pggit", c -> Installer.install(c, toolTables, grantTo, grantToSetting));
     }
 
     /**

@@ -73,6 +73,30 @@ class CaptureTest {
     }
 
     @Test
+    void extendedStatisticsAreObjectsOfTheirOwn() {
+        db.exec("CREATE SCHEMA stats", "CREATE TABLE public.t (a int, b int, c text)");
+        pggit.commit("t");
+        db.exec("CREATE STATISTICS stats.s_ab (dependencies, ndistinct) ON a, b FROM public.t",
+                "CREATE STATISTICS public.s_expr ON (a + b), lower(c) FROM public.t");
+        assertEquals(Set.of("A statistics:stats.s_ab", "A statistics:public.s_expr"), codes(pggit.status()),
+                "a migration that only creates statistics has tracked changes");
+        pggit.commit("statistics");
+        db.exec("ALTER STATISTICS stats.s_ab SET STATISTICS 250");
+        assertEquals(Set.of("M statistics:stats.s_ab"), codes(pggit.status()), "the statistics target is part of it");
+        pggit.commit("target");
+        assertEquals("250", db.value("SELECT (b.definition ->> 'target') FROM pggit.object_map m JOIN pggit.blob b ON b.hash = m.hash "
+                + "WHERE m.object_key = 'statistics:stats.s_ab'"));
+        db.exec("ALTER TABLE public.t RENAME COLUMN b TO b2");
+        assertEquals(Set.of("M table:public.t (column b renamed to b2)", "M statistics:stats.s_ab", "M statistics:public.s_expr"), codes(pggit.status()),
+                "a column rename shows in the statistics that name the column");
+        pggit.commit("rename");
+        db.exec("ALTER TABLE public.t DROP COLUMN a");   // drops the statistics on it
+        assertEquals(Set.of("M table:public.t", "D statistics:stats.s_ab", "D statistics:public.s_expr"), codes(pggit.status()));
+        pggit.commit("drop");
+        assertTrue(pggit.drift().isEmpty());
+    }
+
+    @Test
     void overloadsAreDistinctObjectsAndDroppingOneKeepsTheOther() {
         db.exec("CREATE SCHEMA app",
                 "CREATE FUNCTION app.process_meter(id uuid, data jsonb) RETURNS int LANGUAGE sql AS 'SELECT 1'",

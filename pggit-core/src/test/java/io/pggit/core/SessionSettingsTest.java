@@ -133,7 +133,7 @@ class SessionSettingsTest {
         assertEquals(List.of(), db.column("SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'pggit'::regnamespace "
                 + "AND (p.proname LIKE 'read\\_%' AND p.proname <> 'read_catalog' OR p.proname LIKE 'tracked\\_%') "
                 + "AND (p.prolang <> (SELECT l.oid FROM pg_language l WHERE l.lanname = 'sql') OR p.proconfig IS NOT NULL OR p.proisstrict OR p.prosecdef OR p.provolatile = 'v')"));
-        assertEquals(19, Integer.parseInt(db.value("SELECT count(*) FROM pg_proc WHERE pronamespace = 'pggit'::regnamespace "
+        assertEquals(20, Integer.parseInt(db.value("SELECT count(*) FROM pg_proc WHERE pronamespace = 'pggit'::regnamespace "
                 + "AND proname LIKE 'read\\_%' AND proname <> 'read_catalog'")));
         String plan = String.join("\n", db.column("EXPLAIN SELECT * FROM pggit.read_relations(ARRAY['pg_class'::regclass::oid])"));
         assertTrue(!plan.contains("Function Scan on read_relations") && !plan.contains("Function Scan on tracked_relations"), plan);

@@ -96,6 +96,33 @@ class TrackingApiTest {
     }
 
     @Test
+    void anOperationFilterKeepsAlterOutOfCommitsAndTheDriftScanAcceptsWhatItLeft() {
+        db.exec("SELECT pggit.configure(track_operations => ARRAY['CREATE', 'DROP'])", "CREATE TABLE public.t (a int)",
+                "CREATE VIEW public.v AS SELECT 1 AS x");
+        assertTrue(db.pggit().commit("t").isPresent());
+        db.exec("ALTER TABLE public.t ADD COLUMN b int");
+        assertEquals(List.of(), status(), "an ALTER TABLE is no CREATE");
+        assertEquals(java.util.Optional.empty(), db.pggit().commit("alter"));
+        assertEquals(List.of(), db.column("SELECT object_key FROM pggit.drift()"), "the drift scan accepts what the rules ignored");
+        assertEquals(List.of("table:public.t"), db.column("SELECT object_key FROM pggit.accepted_state"));
+        // CREATE OR REPLACE is a CREATE, as the filter says
+        db.exec("CREATE OR REPLACE VIEW public.v AS SELECT 2 AS x");
+        assertEquals(List.of("M view:public.v"), status());
+        db.pggit().commit("view");
+        // with every operation tracked again, the accepted state is still no drift ...
+        db.exec("SELECT pggit.configure(track_operations => '{}')");
+        assertEquals(List.of(), db.column("SELECT object_key FROM pggit.drift()"));
+        // ... but a later change made outside the rules is
+        db.exec("SELECT pggit.pause_tracking('1 hour')", "ALTER TABLE public.t ADD COLUMN c int", "SELECT pggit.resume_tracking()");
+        assertEquals(List.of("table:public.t"), db.column("SELECT object_key FROM pggit.drift()"));
+        // a commit of the object retires its accepted state
+        db.exec("ALTER TABLE public.t ADD COLUMN d int");
+        db.pggit().commit("d");
+        assertEquals(List.of(), db.column("SELECT object_key FROM pggit.accepted_state"));
+        assertEquals(List.of(), db.column("SELECT object_key FROM pggit.drift()"));
+    }
+
+    @Test
     void refreshAndReindexNeverBumpAVersionNorFillTheJournal() {
         db.exec("CREATE TABLE public.t (a int)", "CREATE MATERIALIZED VIEW public.mv AS SELECT a FROM public.t",
                 "CREATE INDEX mv_a ON public.mv (a)");
@@ -114,10 +141,65 @@ class TrackingApiTest {
         assertEquals("[\"REINDEX\"]", db.value("SELECT new_value -> 'ignore_operations' FROM pggit.rule_change WHERE id = 1"));
     }
 
+    /** Runs one statement and returns the notices and warnings it raised. */
+    List<String> warnings(String sql) {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+            List<String> out = new java.util.ArrayList<>();
+            for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+                out.add(w.getMessage());
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void rulesMayNameSchemasTheMigrationsHaveYetToCreate() {
+        // seed 000's use case: the rules first, then the migrations that create the schemas
+        List<String> said = warnings("SELECT pggit.configure_tracking(track_schemas => ARRAY['command', 'reference'])");
+        assertTrue(said.stream().anyMatch(w -> w.contains("track_schemas names schema \"command\", which does not exist yet")), said.toString());
+        assertEquals("{command,reference}", db.value("SELECT track_schemas::text FROM pggit.tracking_config"));
+        db.exec("CREATE SCHEMA command", "CREATE TABLE command.tb_meter (id int)", "CREATE TABLE public.other (id int)");
+        assertEquals(List.of("A schema:command", "A table:command.tb_meter"), status().stream().sorted().toList());
+    }
+
+    @Test
+    void underscoreIsALiteralInSchemaNamesAndPatterns() {
+        db.exec("CREATE SCHEMA query_cache", "CREATE SCHEMA queryxcache", "CREATE SCHEMA tmp_a", "CREATE SCHEMA tmpxa",
+                "SELECT pggit.configure_tracking(track_schemas => ARRAY['query_cache', 'tmp%'], ignore_schemas => ARRAY['tmp_%'])",
+                "CREATE TABLE query_cache.t (id int)", "CREATE TABLE queryxcache.t (id int)",
+                "CREATE TABLE tmp_a.t (id int)", "CREATE TABLE tmpxa.t (id int)");
+        assertEquals(List.of("A table:query_cache.t", "A table:tmpxa.t"),
+                status().stream().filter(x -> x.startsWith("A table")).sorted().toList(),
+                "query_cache does not match queryxcache; tmp_% ignores tmp_a but not tmpxa");
+        // a name that was a LIKE pattern by its _ passed the existence check and then matched nothing it named
+        List<String> said = warnings("SELECT pggit.configure_tracking(track_schemas => ARRAY['nonexistent_schema'])");
+        assertTrue(said.stream().anyMatch(w -> w.contains("\"nonexistent_schema\", which does not exist yet")), said.toString());
+        db.exec("SELECT pggit.configure_tracking(track_schemas => '{}', ignore_schemas => '{}')",
+                "SELECT pggit.add_ignore_pattern('CREATE TABLE public.t_%')",
+                "CREATE TABLE public.t_x (a int)", "CREATE TABLE public.tyx (a int)");
+        assertTrue(status().contains("A table:public.tyx"), "_ in an ignore pattern is a literal: " + status());
+        assertTrue(!status().contains("A table:public.t_x"), "the pattern still ignores what it names: " + status());
+    }
+
+    @Test
+    void aPatternThatCanNeverMatchSaysSo() {
+        List<String> said = warnings("SELECT pggit.add_ignore_pattern('CREATE TEMP TABLE %')");
+        assertTrue(said.stream().anyMatch(w -> w.contains("can never match: temporary objects are never tracked")), said.toString());
+        assertEquals(List.of("CREATE TEMP TABLE %"), db.column("SELECT pattern FROM pggit.list_ignore_patterns()"),
+                "kept: a warning, not a refusal");
+        assertTrue(warnings("SELECT pggit.add_ignore_pattern('CREATE UNLOGGED TABLE public.%')").stream()
+                .anyMatch(w -> w.contains("never contains UNLOGGED")));
+        assertTrue(warnings("SELECT pggit.add_ignore_pattern('create index public.%')").stream()
+                .anyMatch(w -> w.contains("upper case")));
+        assertEquals(List.of(), warnings("SELECT pggit.add_ignore_pattern('CREATE INDEX query.%')"));
+        assertEquals(List.of(), warnings("SELECT pggit.add_ignore_pattern('DROP TABLE tmp%')"));
+    }
+
     @Test
     void badRulesAreRefusedWithTheSettingNamed() {
-        assertTrue(error("SELECT pggit.configure_tracking(track_schemas => ARRAY['nosuch'])").getMessage()
-                .contains("track_schemas names schema \"nosuch\", which does not exist"));
         assertTrue(error("SELECT pggit.configure_tracking(track_operations => ARRAY['CREAT'])").getMessage()
                 .contains("track_operations contains \"CREAT\", which is not an operation"));
         assertTrue(error("SELECT pggit.add_ignore_pattern('')").getMessage().contains("empty pattern"));
@@ -140,10 +222,18 @@ class TrackingApiTest {
     }
 
     @Test
-    void aDeploymentLeftOpenByACrashedSessionCanBeAbandoned() throws SQLException {
+    void aDeploymentLeftOpenByACrashedSessionCanBeAbandoned() throws SQLException, InterruptedException {
+        String pid;
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("SELECT pggit.begin_deployment('crashing')");
-        } // the session ends without end_deployment
+            try (java.sql.ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+                r.next();
+                pid = r.getString(1);
+            }
+        } // the session ends without end_deployment; its backend exits a moment after the client closes
+        for (int i = 0; i < 200 && !db.column("SELECT pid FROM pg_stat_activity WHERE pid = " + pid).isEmpty(); i++) {
+            Thread.sleep(25);
+        }
         assertEquals(List.of(List.of("crashing", "f")), db.rows("SELECT name, session_alive FROM pggit.open_deployments"));
         db.exec("SELECT pggit.abandon_deployment((SELECT id FROM pggit.open_deployments))");
         assertEquals("abandoned", db.value("SELECT outcome FROM pggit.deployment"));
@@ -222,6 +312,15 @@ class TrackingApiTest {
         db.exec("COMMENT ON FUNCTION app.process_meter(uuid, jsonb) IS 'validates readings @pggit-version: 4.1.0'");
         db.pggit().commit("annotated");
         assertEquals("4.1.0", db.value("SELECT pggit.get_function_version('app.process_meter(uuid, jsonb)')"));
+        // in the body, where PostgreSQL keeps comments (prosrc)
+        db.exec("COMMENT ON FUNCTION app.process_meter(uuid, jsonb) IS NULL",
+                "CREATE OR REPLACE FUNCTION app.process_meter(meter_id uuid, readings jsonb) RETURNS bigint LANGUAGE plpgsql STABLE AS "
+                + "$$ /* @pggit-version: 5.2.0 */ BEGIN RETURN 2; END $$");
+        db.pggit().commit("annotated body");
+        assertEquals("5.2.0", db.value("SELECT pggit.get_function_version('app.process_meter(uuid, jsonb)')"));
+        // seed 000's form, inside the argument list, is no valid SQL (a trailing comma before ')')
+        assertTrue(error("CREATE OR REPLACE FUNCTION app.process_meter(meter_id UUID, readings JSONB, /* @pggit-version: 1.2.3 */) "
+                + "RETURNS jsonb LANGUAGE sql AS 'SELECT null::jsonb'").getMessage().contains("syntax error"));
         assertEquals("function:app.f(integer, character varying)", db.value("SELECT pggit.function_key('app.f(int, varchar)')"));
         assertTrue(error("SELECT pggit.get_function_version('process_meter(uuid)')").getMessage().contains("must be schema-qualified"));
         assertTrue(error("SELECT pggit.track_function('app.process_meter(uuid)', 'one')").getMessage().contains("must look like 1.2.3"));
@@ -239,10 +338,42 @@ class TrackingApiTest {
         assertEquals("2.1.0", db.value("SELECT version FROM pggit.cqrs_commit WHERE commit_id = pggit.head_commit()"));
         String head = db.value("SELECT pggit.head_commit()");
         assertTrue(error("SELECT pggit.track_cqrs_change(ROW(ARRAY['CREATE TABLE command.t2 (a int)'], "
-                + "ARRAY['CREATE VIEW query.v2 AS SELECT nosuch FROM command.t2'], 'fails')::pggit.cqrs_change)").getMessage()
+                + "ARRAY['CREATE VIEW query.v2 AS SELECT nosuch FROM command.t2'], 'fails', '2.2.0')::pggit.cqrs_change)").getMessage()
                 .contains("nosuch"));
         assertEquals("0", db.value("SELECT count(*) FROM pg_class WHERE relname = 't2'"), "the command side was rolled back too");
         assertEquals(head, db.value("SELECT pggit.head_commit()"), "nothing recorded");
+    }
+
+    @Test
+    void seed002sFourFieldCqrsChangeWithItsVersionLast() {
+        db.exec("CREATE SCHEMA command", "CREATE SCHEMA query", "CREATE TABLE command.orders (id int)",
+                "CREATE MATERIALIZED VIEW query.order_summary AS SELECT id FROM command.orders");
+        db.pggit().commit("orders");
+        // seed 002, Example 2, as written but for its elided view body
+        db.exec("SELECT pggit.track_cqrs_change(ROW(ARRAY['ALTER TABLE command.orders ADD COLUMN priority text'], "
+                + "ARRAY['DROP MATERIALIZED VIEW query.order_summary', "
+                + "'CREATE MATERIALIZED VIEW query.order_summary AS SELECT id, priority FROM command.orders'], "
+                + "'Add order priority feature', '2.1.0')::pggit.cqrs_change)");
+        assertEquals(List.of(List.of("Add order priority feature (2.1.0) [cqrs: 1 command, 2 query]", "~1 materialized view, ~1 table")),
+                db.rows("SELECT message, summary FROM pggit.log(1)"));
+        assertEquals(List.of(List.of("2.1.0", "Add order priority feature")),
+                db.rows("SELECT version, description FROM pggit.cqrs_commit WHERE commit_id = pggit.head_commit()"));
+    }
+
+    @Test
+    void endDeploymentTakesSeed001sMessageAsWellAsCommitMessage() {
+        db.exec("CREATE TABLE public.t (a int)");
+        db.pggit().commit("t");
+        db.exec("SELECT pggit.begin_deployment('Q1 2024 Release')", "ALTER TABLE public.t ADD COLUMN b int",
+                "SELECT pggit.end_deployment(message => 'Q1 release completed successfully', tags => ARRAY['q1'])");
+        assertEquals("Q1 release completed successfully", db.value("SELECT message FROM pggit.log(1)"));
+        assertEquals(List.of("q1"), db.column("SELECT name FROM pggit.tag WHERE commit_id = pggit.head_commit()"));
+        db.exec("SELECT pggit.begin_deployment('Q2')", "ALTER TABLE public.t ADD COLUMN c int",
+                "SELECT pggit.end_deployment('Q2 done')");   // seed 002, Example 3: positional
+        assertEquals("Q2 done", db.value("SELECT message FROM pggit.log(1)"));
+        db.exec("SELECT pggit.begin_deployment('Q3')");
+        assertTrue(error("SELECT pggit.end_deployment(commit_message => 'a', message => 'b')").getMessage()
+                .contains("both commit_message and message, and they differ"));
     }
 
     @Test

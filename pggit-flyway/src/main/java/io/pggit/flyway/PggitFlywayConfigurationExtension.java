@@ -54,6 +54,7 @@ public class PggitFlywayConfigurationExtension implements ConfigurationExtension
     private String failOnError;
     private String driftScan;
     private String install;
+    private String grantTo;
     private String trackSchemas;
     private String ignoreSchemas;
     private String trackOperations;

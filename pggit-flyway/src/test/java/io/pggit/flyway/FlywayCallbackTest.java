@@ -297,4 +297,34 @@ class FlywayCallbackTest {
             assertEquals(List.of(), io.pggit.core.check.ConsistencyCheck.run(c, List.of(migrations), false, false));
         }
     }
+
+    @Test
+    void grantToMakesTheMigrationRoleAWriterThatThenMigratesAlone() throws IOException {
+        String role = "App_Writer_" + Integer.toUnsignedString(db.name().hashCode());   // mixed case: quoted
+        db.exec("CREATE ROLE \"" + role + "\" LOGIN PASSWORD 'pw'", "GRANT ALL ON SCHEMA public TO \"" + role + "\"");
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        flyway(Map.of("flyway.pggit.grantTo", role)).load().migrate();
+        assertEquals("true", db.value("SELECT pg_has_role('" + role + "', 'pggit_writer', 'MEMBER')::text"));
+        assertEquals("false", db.value("SELECT pg_has_role('" + role + "', 'pggit_admin', 'MEMBER')::text"));
+        db.exec("GRANT SELECT, INSERT, UPDATE, DELETE ON public.flyway_schema_history TO \"" + role + "\"");
+
+        write("V2__u.sql", "CREATE TABLE public.u (a int);");
+        Flyway.configure().configuration(Map.of("flyway.pggit.grantTo", role))   // the same setting, now a member: nothing to do
+                .dataSource(db.jdbcUrl(), role, "pw").locations("filesystem:" + migrations)
+                .callbacks(new PggitFlywayCallback()).load().migrate();
+        assertEquals(List.of("A table:public.u"), db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD')"));
+        assertEquals(List.of(List.of("2", role)), db.rows("SELECT l.migration_id, c.author FROM pggit.migration_link l "
+                + "JOIN pggit.commit c ON c.id = l.commit_id WHERE l.migration_id = '2'"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"));
+    }
+
+    @Test
+    void grantToNamingAMissingRoleStopsTheRunNamingTheKeyAndTheRole() throws IOException {
+        write("V1__t.sql", "CREATE TABLE public.t (a int);");
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> flyway(Map.of("flyway.pggit.grantTo", "No_Such_Role")).load().migrate());
+        assertTrue(messages(e).contains("flyway.pggit.grantTo names role \"No_Such_Role\", which does not exist"), messages(e));
+        assertNull(db.value("SELECT to_regclass('public.t')"), "nothing migrated");
+        assertNull(db.value("SELECT to_regclass('pggit.commit')"), "nothing installed");
+    }
 }

@@ -23,6 +23,7 @@ class PggitFlywayConfigurationExtensionTest {
         PggitFlywayConfigurationExtension ext = new PggitFlywayConfigurationExtension();
         assertEquals("flyway.pggit.failOnError", ext.getConfigurationParameterFromEnvironmentVariable("FLYWAY_PGGIT_FAIL_ON_ERROR"));
         assertEquals("flyway.pggit.trackComments", ext.getConfigurationParameterFromEnvironmentVariable("FLYWAY_PGGIT_TRACK_COMMENTS"));
+        assertEquals("flyway.pggit.grantTo", ext.getConfigurationParameterFromEnvironmentVariable("FLYWAY_PGGIT_GRANT_TO"));
         for (PggitSetting s : PggitSetting.values()) {
             assertEquals("flyway.pggit." + s.key(), ext.getConfigurationParameterFromEnvironmentVariable("FLYWAY_PGGIT_" + s.environmentSuffix()));
         }
@@ -36,12 +37,14 @@ class PggitFlywayConfigurationExtensionTest {
         conf.put("flyway.pggit.install", "never");
         conf.put("flyway.pggit.trackSchemas", "app, command");
         conf.put("flyway.pggit.trackOwners", "false");
+        conf.put("flyway.pggit.grantTo", "App_Writer, ci_migrator");
         FluentConfiguration fc = new FluentConfiguration().configuration(conf);
         PggitConfig c = PggitFlywayCallback.config(fc);
         assertEquals(false, c.enabled());
         assertEquals(PggitConfig.Install.NEVER, c.install());
         assertEquals(List.of("app", "command"), c.tracking().trackSchemas());
         assertEquals(java.util.Optional.of(false), c.tracking().trackOwners());
+        assertEquals(List.of("App_Writer", "ci_migrator"), c.grantTo(), "exact names, case kept");
         PggitFlywayConfigurationExtension copy = (PggitFlywayConfigurationExtension) fc.getPluginRegister()
                 .getPlugin(PggitFlywayConfigurationExtension.class).copy();
         assertEquals("never", copy.get(PggitSetting.INSTALL));

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -234,6 +236,31 @@ class LiquibaseListenerTest {
     }
 
     @Test
+    void aMisspelledKeyStopsTheRunWithTheAllowedKeys() throws Exception {
+        changelog(METERS);
+        System.setProperty("liquibase.pggit.trackSchema", "shop");   // as -Dliquibase.pggit.trackSchema=shop in a Maven run
+        try {
+            Exception e = assertThrows(Exception.class, () -> run("update", Map.of()));
+            StringBuilder all = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                all.append(t.getMessage()).append('\n');
+            }
+            assertTrue(all.toString().contains("unknown setting liquibase.pggit.trackSchema: the pggit settings are liquibase.pggit.enabled"),
+                    all.toString());
+            assertTrue(all.toString().contains("liquibase.pggit.trackSchemas"), all.toString());
+        } finally {
+            System.clearProperty("liquibase.pggit.trackSchema");
+        }
+        assertEquals("0", db.value("SELECT count(*) FROM pg_namespace WHERE nspname = 'command'"), "nothing ran");
+        // the spellings Liquibase itself accepts are no misspelling
+        assertEquals(List.of(), PggitLiquibaseConfiguration.unknownKeys(
+                List.of("liquibase.pggit.failOnError", "liquibase.pggit.fail-on-error", "liquibase.pggit.FAILONERROR", "user.home"),
+                List.of("LIQUIBASE_PGGIT_FAIL_ON_ERROR", "LIQUIBASE_PGGIT_GRANT_TO", "PATH")));
+        assertEquals(List.of("TRACK_SCHEMA (environment variable LIQUIBASE_PGGIT_TRACK_SCHEMA)", "trackSchema"),
+                PggitLiquibaseConfiguration.unknownKeys(List.of("liquibase.pggit.trackSchema"), List.of("LIQUIBASE_PGGIT_TRACK_SCHEMA")));
+    }
+
+    @Test
     void trackingRulesFromLiquibaseSettingsApplyToTheRun() throws Exception {
         changelog(METERS);
         LiquibaseRunner.run(db, dir, "changelog.xml", "update", Map.of(), Map.of("liquibase.pggit.ignoreSchemas", "command"));
@@ -288,5 +315,82 @@ class LiquibaseListenerTest {
             all.append(t.getMessage()).append('\n');
         }
         assertTrue(all.toString().contains("pggit check found 1 error(s)"), all.toString());
+    }
+
+    /** A login role named in mixed case (so it must be quoted), with the rights on schema public a migration role has. */
+    String migrationRole() {
+        String role = "App_Writer_" + Integer.toUnsignedString(db.name().hashCode());   // role names stop at 63 bytes
+        db.exec("CREATE ROLE \"" + role + "\" LOGIN PASSWORD 'pw'", "GRANT ALL ON SCHEMA public TO \"" + role + "\"");
+        return role;
+    }
+
+    PGSimpleDataSource as(String role) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(db.jdbcUrl());
+        ds.setUser(role);
+        ds.setPassword("pw");
+        return ds;
+    }
+
+    static final String OWN_SCHEMA = """
+            <changeSet id="1" author="alice">
+              <sql>CREATE SCHEMA command</sql>
+              <createTable schemaName="command" tableName="tb_meter">
+                <column name="id" type="uuid"><constraints primaryKey="true"/></column>
+              </createTable>
+            </changeSet>
+            <changeSet id="2" author="alice">
+              <createView schemaName="command" viewName="v_meter">SELECT id FROM command.tb_meter</createView>
+            </changeSet>
+            <changeSet id="3" author="alice">
+              <addColumn schemaName="command" tableName="tb_meter"><column name="kind" type="text"/></addColumn>
+              <rollback><dropColumn schemaName="command" tableName="tb_meter" columnName="kind"/></rollback>
+            </changeSet>
+            """;
+
+    @Test
+    void aMigrationRoleHoldingOnlyPggitWriterUpdatesRollsBackChecksDiffsAndExports(@TempDir Path export) throws Exception {
+        String role = migrationRole();
+        db.exec("GRANT CREATE ON DATABASE \"" + db.name() + "\" TO \"" + role + "\"");
+        // the superuser installs pggit through Liquibase's own setting, before the role's first update
+        changelog("");
+        Files.move(dir.resolve("changelog.xml"), dir.resolve("bootstrap.xml"));   // Liquibase keeps a parsed changelog per file
+        LiquibaseRunner.run(db, dir, "bootstrap.xml", "update", Map.of(), Map.of("liquibase.pggit.grantTo", role));
+        assertEquals("true", db.value("SELECT pg_has_role('" + role + "', 'pggit_writer', 'MEMBER')::text"));
+        assertEquals("false", db.value("SELECT pg_has_role('" + role + "', 'pggit_admin', 'MEMBER')::text"));
+        db.exec("GRANT SELECT, INSERT, UPDATE, DELETE ON public.databasechangelog, public.databasechangeloglock TO \"" + role + "\"");
+
+        changelog(OWN_SCHEMA);
+        PGSimpleDataSource ds = as(role);
+        LiquibaseRunner.run(ds, dir, "changelog.xml", "update", Map.of(), Map.of("liquibase.pggit.grantTo", role));
+        assertEquals(List.of("1", "2", "3"), db.column("SELECT migration_id FROM pggit.migration_link WHERE outcome = 'success' ORDER BY id"));
+        LiquibaseRunner.run(ds, dir, "changelog.xml", "rollbackCount", Map.of("count", 1), Map.of());
+        assertEquals(List.of(List.of("rollback", "M table:command.tb_meter")), db.rows("SELECT c.origin, s.change || ' ' || s.object_key "
+                + "FROM pggit.commit c, pggit.show('HEAD') s WHERE c.id = pggit.head_commit()"));
+
+        io.pggit.core.Pggit asWriter = io.pggit.core.Pggit.builder(ds).build();
+        assertTrue(asWriter.drift().isEmpty(), "the drift scan as the migration role");
+        assertEquals(List.of("M table:command.tb_meter"), asWriter.diff("HEAD~1", "HEAD").stream().map(Object::toString).toList());
+        assertFalse(asWriter.export("HEAD", export).isEmpty());
+        try (Connection c = ds.getConnection()) {
+            assertEquals(List.of(), ConsistencyCheck.run(c, List.of(), false, false), "the check as the migration role");
+        }
+        assertTrue(LiquibaseRunner.run(ds, dir, null, "pggitCheck", Map.of("reportDirectory", export.resolve("reports").toString()),
+                Map.of()).contains("no findings"));
+        io.pggit.core.PggitException refused = assertThrows(io.pggit.core.PggitException.NotPermitted.class, () -> asWriter.adopt("x"));
+        assertTrue(refused.getMessage().contains("pggit_admin"), refused.getMessage());
+    }
+
+    @Test
+    void grantToNamingAMissingRoleStopsTheUpdateNamingTheKeyAndTheRole() throws Exception {
+        changelog(METERS);
+        Exception e = assertThrows(Exception.class, () -> LiquibaseRunner.run(db, dir, "changelog.xml", "update", Map.of(),
+                Map.of("liquibase.pggit.grantTo", "No_Such_Role")));
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        assertTrue(all.toString().contains("liquibase.pggit.grantTo names role \"No_Such_Role\", which does not exist"), all.toString());
+        assertNull(db.value("SELECT to_regclass('command.tb_meter')"), "nothing migrated");
     }
 }

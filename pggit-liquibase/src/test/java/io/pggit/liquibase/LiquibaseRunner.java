@@ -9,6 +9,7 @@ import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.DirectoryResourceAccessor;
 
+import javax.sql.DataSource;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,8 +31,14 @@ final class LiquibaseRunner {
      */
     static String run(TestDb db, Path dir, String changelog, String command, Map<String, Object> args,
                       Map<String, Object> scopeValues) throws Exception {
+        return run(db.dataSource(), dir, changelog, command, args, scopeValues);
+    }
+
+    /** As {@link #run(TestDb, Path, String, String, Map, Map)}, connected through {@code dataSource} (another role). */
+    static String run(DataSource dataSource, Path dir, String changelog, String command, Map<String, Object> args,
+                      Map<String, Object> scopeValues) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (Connection c = db.dataSource().getConnection()) {
+        try (Connection c = dataSource.getConnection()) {
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
             database.setDefaultSchemaName("public");
             Map<String, Object> scope = new HashMap<>(scopeValues);

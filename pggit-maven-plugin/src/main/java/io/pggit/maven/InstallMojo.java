@@ -27,11 +27,12 @@ public class InstallMojo extends AbstractConnectionMojo {
         try {
             List<String> roles = grantTo == null ? List.of()
                     : Arrays.stream(grantTo.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-            InstallResult r = Pggit.builder(dataSource()).build().install(roles);
+            InstallResult r = Pggit.builder(dataSource()).build().install(roles, "pggit.grantTo");
             getLog().info(r.changed()
                     ? "pggit " + r.version() + " installed" + r.previousVersion().map(v -> " (upgraded from " + v + ")").orElse("")
                       + r.baselineCommit().map(id -> "; baseline commit " + id.substring(0, 7)).orElse("")
                     : "pggit " + r.version() + " is already installed");
+            r.grantedWriter().forEach(role -> getLog().info("pggit: granted pggit_writer to role " + role));
             roles.forEach(role -> getLog().info("pggit: role " + role + " holds pggit_writer"));
         } catch (PggitException e) {
             throw new MojoExecutionException(e.getMessage(), e);

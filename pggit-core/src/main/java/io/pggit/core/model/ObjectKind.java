@@ -36,6 +36,11 @@ public enum ObjectKind {
     RULE("rule"),
     /** A row-level security policy, a child of its table. */
     POLICY("policy"),
+    /**
+     * An extended statistics object ({@code CREATE STATISTICS}, {@code pg_statistic_ext}), a child of
+     * its table that lives in a schema of its own; its statistics target is part of it.
+     */
+    STATISTICS("statistics"),
     EVENT_TRIGGER("event_trigger"),
     PUBLICATION("publication"),
     SUBSCRIPTION("subscription"),

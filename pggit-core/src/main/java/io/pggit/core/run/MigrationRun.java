@@ -4,6 +4,7 @@ import io.pggit.core.Pggit;
 import io.pggit.core.PggitConfig;
 import io.pggit.core.PggitException;
 import io.pggit.core.PggitSession;
+import io.pggit.core.PggitSetting;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.InstallResult;
 import io.pggit.core.model.MigrationLink;
@@ -63,7 +64,8 @@ public final class MigrationRun {
 
     /**
      * Makes sure pggit is installed at the version this library needs (installing or upgrading it
-     * when {@link PggitConfig#install()} is AUTO and the role may), then opens a deployment for the
+     * when {@link PggitConfig#install()} is AUTO and the role may, and making the roles of
+     * {@link PggitConfig#grantTo()} members of {@code pggit_writer}), then opens a deployment for the
      * session that opens it.
      *
      * @param tool   {@code flyway} or {@code liquibase}
@@ -71,6 +73,9 @@ public final class MigrationRun {
      * @param target the tool's target (version, tag), or null
      * @param toolTables the tool's own tables (its history table's configured name), never tracked
      * @throws PggitException.NotInstalled when pggit is missing and cannot be installed
+     * @throws PggitException.InvalidConfig when {@code grantTo} names a role that does not exist
+     * @throws PggitException.NotPermitted when {@code grantTo} names a role that is not a member and
+     *                                     this role may not grant it
      */
     public static MigrationRun open(DataSource dataSource, PggitConfig config, String tool, String name, String target,
                                     List<String> toolTables) {
@@ -122,13 +127,18 @@ public final class MigrationRun {
         long id = side.call(c -> {
             PggitSession s = Pggit.on(c);
             if (config.install() == PggitConfig.Install.AUTO) {
-                InstallResult r = s.install(toolTables);
+                InstallResult r = s.install(toolTables, config.grantTo(), tool + ".pggit." + PggitSetting.GRANT_TO.key());
                 if (r.changed()) {
                     LOG.info("pggit {} installed{}{}", r.version(),
                             r.previousVersion().map(v -> " (upgraded from " + v + ")").orElse(""),
                             r.baselineCommit().map(h -> ", baseline commit " + h.substring(0, 7) + " records the existing schema").orElse(""));
                 }
+                r.grantedWriter().forEach(role -> LOG.info("pggit: granted pggit_writer to role \"{}\"", role));
             } else {
+                if (!config.grantTo().isEmpty()) {
+                    LOG.warn("pggit: {}.pggit.grantTo is not applied: {}.pggit.install=never changes nothing in the database "
+                            + "(grant pggit_writer with mvn pggit:install -Dpggit.grantTo=..., or GRANT pggit_writer TO ...)", tool, tool);
+                }
                 s.requireInstalled();
                 s.registerToolTables(toolTables);
             }

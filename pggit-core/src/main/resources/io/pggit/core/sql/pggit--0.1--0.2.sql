@@ -539,6 +539,33 @@ SELECT 'pg_extension'::regclass::oid, x.oid, 'extension', n.nspname, 'extension:
  WHERE x.extname <> 'plpgsql'
 $$;
 COMMENT ON FUNCTION pggit.read_extensions(oid[]) IS 'Part of the catalog reader, inlined into pggit.read_catalog: the definitions of the extensions among wanted (oids in pg_extension), without their comments (read_catalog joins pg_description once).';
+-- extended statistics, a kind of its own (issue 13)
+-- ==== catalog/kinds/statistics.sql ==============================================================
+
+-- The catalog reader for extended statistics objects (CREATE STATISTICS). Inlinable sql (one
+-- SELECT, STABLE, no SET, not STRICT, not SECURITY DEFINER): read_catalog plans it as part of its
+-- own query.
+
+CREATE OR REPLACE FUNCTION pggit.read_statistics(wanted oid[]) RETURNS SETOF pggit.catalog_entry
+    LANGUAGE sql STABLE AS $$
+-- extended statistics objects (children of their table; they live in a schema of their own, which
+-- may differ from the table's). pg_get_statisticsobjdef deparses the statement without the
+-- statistics target, which ALTER STATISTICS ... SET STATISTICS sets: stxstattarget apart (an
+-- integer where -1 is the default up to PostgreSQL 16, a nullable smallint from 17, read through
+-- to_jsonb to serve both, the default as null).
+SELECT 'pg_statistic_ext'::regclass::oid, s.oid, 'statistics', n.nspname,
+       'statistics:' || quote_ident(n.nspname) || '.' || quote_ident(s.stxname), t.rkind || ':' || t.qname,
+       jsonb_build_object('schema', n.nspname, 'name', s.stxname, 'table', t.qname,
+                          'definition', pg_get_statisticsobjdef(s.oid),
+                          'target', nullif((to_jsonb(s) ->> 'stxstattarget')::int, -1),
+                          'owner', pg_get_userbyid(s.stxowner))
+  FROM unnest(wanted) w(objid)
+  JOIN pg_statistic_ext s ON s.oid = w.objid
+  JOIN pggit.tracked_schemas() n ON n.oid = s.stxnamespace
+  JOIN pggit.tracked_relations() t ON t.oid = s.stxrelid
+ WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_statistic_ext'::regclass AND d.objid = s.oid AND d.deptype = 'e')
+$$;
+COMMENT ON FUNCTION pggit.read_statistics(oid[]) IS 'Part of the catalog reader, inlined into pggit.read_catalog: the definitions of the extended statistics objects among wanted (oids in pg_statistic_ext: pg_get_statisticsobjdef, the statistics target stxstattarget apart, owner), without their comments (read_catalog joins pg_description once).';
 -- ==== catalog/read_catalog.sql ==================================================================
 
 -- The catalog reader: the one place that reads pg_catalog for definitions.
@@ -579,6 +606,7 @@ DECLARE
     w_user_mapping oid[];
     w_collation oid[];
     w_default_acl oid[];
+    w_statistic_ext oid[];
     cfg pggit.tracking_config := (SELECT c FROM pggit.tracking_config c);
     all_properties boolean := cfg.track_owners AND cfg.track_privileges AND cfg.track_comments;
 BEGIN
@@ -600,6 +628,7 @@ IF classids IS NULL THEN   -- a full read: every candidate of each catalog
     w_user_mapping := ARRAY(SELECT um.umid FROM pg_user_mappings um);
     w_collation := ARRAY(SELECT co.oid FROM pg_collation co WHERE co.collnamespace <> 'pg_catalog'::regnamespace);
     w_default_acl := ARRAY(SELECT da.oid FROM pg_default_acl da);
+    w_statistic_ext := ARRAY(SELECT s.oid FROM pg_statistic_ext s);
 ELSE
     SELECT array_agg(x.o) FILTER (WHERE x.c = 'pg_namespace'::regclass),
            array_agg(x.o) FILTER (WHERE x.c = 'pg_class'::regclass),
@@ -617,9 +646,11 @@ ELSE
            array_agg(x.o) FILTER (WHERE x.c = 'pg_foreign_server'::regclass),
            array_agg(x.o) FILTER (WHERE x.c = 'pg_user_mapping'::regclass),
            array_agg(x.o) FILTER (WHERE x.c = 'pg_collation'::regclass),
-           array_agg(x.o) FILTER (WHERE x.c = 'pg_default_acl'::regclass)
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_default_acl'::regclass),
+           array_agg(x.o) FILTER (WHERE x.c = 'pg_statistic_ext'::regclass)
       INTO w_namespace, w_class, w_proc, w_type, w_constraint, w_trigger, w_extension, w_policy, w_rewrite,
-           w_event_trigger, w_publication, w_subscription, w_foreign_data_wrapper, w_foreign_server, w_user_mapping, w_collation, w_default_acl
+           w_event_trigger, w_publication, w_subscription, w_foreign_data_wrapper, w_foreign_server, w_user_mapping, w_collation, w_default_acl,
+           w_statistic_ext
       FROM unnest(classids, objids) AS x(c, o);
 END IF;
 RETURN QUERY
@@ -661,6 +692,8 @@ WITH objs AS (
     SELECT * FROM pggit.read_default_privileges(w_default_acl)
     UNION ALL
     SELECT * FROM pggit.read_extensions(w_extension)
+    UNION ALL
+    SELECT * FROM pggit.read_statistics(w_statistic_ext)
 ),
 -- each object's comment (pg_description, objsubid 0), joined once here instead of probed per kind
 objc AS (
@@ -686,7 +719,7 @@ SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_k
 END
 $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
-    'The catalog reader: canonical definitions (JSON, nulls stripped, tracking directives removed from comments, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given, with the directive their comment carries. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension, pg_collation, pg_policy, pg_rewrite, pg_event_trigger, pg_publication(_rel, _namespace), pg_subscription (not subconninfo), pg_foreign_data_wrapper, pg_foreign_server, pg_foreign_table, pg_user_mappings (no password option), pg_default_acl, pg_description and pg_depend (extension members, deptype e, and objects another object made, deptype i, are never tracked). columns = a relation''s {attnum: name}, outside the hash, to follow column renames. hash = hex SHA-256 of definition::text.';
+    'The catalog reader: canonical definitions (JSON, nulls stripped, tracking directives removed from comments, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given, with the directive their comment carries. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension, pg_collation, pg_policy, pg_rewrite, pg_event_trigger, pg_publication(_rel, _namespace), pg_subscription (not subconninfo), pg_foreign_data_wrapper, pg_foreign_server, pg_foreign_table, pg_user_mappings (no password option), pg_default_acl, pg_statistic_ext, pg_description and pg_depend (extension members, deptype e, and objects another object made, deptype i, are never tracked). columns = a relation''s {attnum: name}, outside the hash, to follow column renames. hash = hex SHA-256 of definition::text.';
 
 -- Comments on the functions 0.1 left without one.
 -- ==== store/hashing.sql =========================================================================
@@ -841,10 +874,11 @@ BEGIN
         IF p IS NULL OR btrim(p) = '' THEN
             RAISE EXCEPTION 'pggit: % contains an empty pattern', setting USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        IF schemas AND p !~ '[%_]' AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = p) THEN
-            RAISE EXCEPTION 'pggit: % names schema "%", which does not exist', setting, p
-                USING ERRCODE = 'invalid_schema_name',
-                      HINT = 'Create it first, or write a LIKE pattern (e.g. ''' || p || '%'') to match schemas created later.';
+        -- A schema the migrations have yet to create is a valid rule (seed 000 configures
+        -- track_schemas before its migrations create the schemas): said, not refused.
+        IF schemas AND strpos(p, '%') = 0 AND NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = p) THEN
+            RAISE NOTICE 'pggit: % names schema "%", which does not exist yet; it is tracked once created', setting, p
+                USING HINT = 'Patterns match schema names exactly but for %, the only wildcard (_ is a literal).';
         END IF;
         IF NOT schemas AND NOT upper(split_part(btrim(p), ' ', 1)) = ANY (verbs) THEN
             RAISE EXCEPTION 'pggit: % contains "%", which is not an operation', setting, p
@@ -854,14 +888,43 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION pggit.check_patterns(text, text[], boolean) IS 'Raises invalid_parameter_value naming the setting when a pattern is empty, names a schema that does not exist (schemas = true, no LIKE wildcard) or an operation no command tag starts with.';
+COMMENT ON FUNCTION pggit.check_patterns(text, text[], boolean) IS 'Raises invalid_parameter_value naming the setting when a pattern is empty or an operation no command tag starts with; a schema name (schemas = true, no % wildcard) that does not exist yet gets a NOTICE and is kept.';
+
+CREATE OR REPLACE FUNCTION pggit.never_matches(pattern text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+-- Why an ignore pattern can match no change pggit records, or null when it can match one. A pattern
+-- is matched against '<command tag> <object identity>' (pggit.affected_objects for journal rows,
+-- pggit.is_tracked for changes): command tags are upper case and never name TEMP, TEMPORARY,
+-- UNLOGGED, OR REPLACE, IF [NOT] EXISTS or CONCURRENTLY (PostgreSQL's command tags, see the event
+-- trigger firing matrix), temporary objects are never tracked (schemas pg_temp_N), and REFRESH
+-- MATERIALIZED VIEW and REINDEX change no definition.
+WITH w AS (SELECT split_part(pattern, '%', 1) AS lit)
+SELECT CASE
+    WHEN lit ~* '^\s*(CREATE|DROP|ALTER)\s+(OR\s+REPLACE\s+)?(GLOBAL\s+|LOCAL\s+)?(TEMP|TEMPORARY)\M'
+         OR lit ~* '\mpg_(toast_)?temp'
+        THEN 'temporary objects are never tracked, so there is nothing to ignore'
+    WHEN lit ~* '^\s*(REFRESH|REINDEX)\M'
+        THEN 'REFRESH MATERIALIZED VIEW and REINDEX change no definition, so pggit records nothing to ignore'
+    WHEN lit ~* '\m(UNLOGGED|OR\s+REPLACE|IF\s+(NOT\s+)?EXISTS|CONCURRENTLY)\M' AND lit ~* '^\s*(CREATE|ALTER|DROP)\s'
+        THEN 'a command tag never contains UNLOGGED, OR REPLACE, IF [NOT] EXISTS or CONCURRENTLY: the pattern matches the tag and the object''s identity (e.g. ''CREATE TABLE public.tmp%''), not the statement'
+    WHEN lit <> upper(lit) AND split_part(lit, ' ', 1) <> upper(split_part(lit, ' ', 1))
+        THEN 'command tags are upper case (e.g. ''CREATE INDEX'')'
+    END
+  FROM w
+$$;
+COMMENT ON FUNCTION pggit.never_matches(text) IS 'Why an ignore pattern can match nothing pggit records (a TEMP or UNLOGGED keyword, pg_temp, REFRESH/REINDEX, a lower-case command tag), or null when it can match.';
+
+CREATE OR REPLACE FUNCTION pggit.like_pattern(pattern text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN replace(replace(pattern, '\', '\\'), '_', '\_');
+COMMENT ON FUNCTION pggit.like_pattern(text) IS 'A tracking rule''s pattern as a LIKE pattern in which % is the only wildcard: _ and \ are literals (schema names such as query_cache are common).';
 
 CREATE OR REPLACE FUNCTION pggit.configure_tracking(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
                                          track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- An argument left null keeps its setting; an empty array clears it. Schemas are LIKE patterns
--- ('pg_temp%'); operations are command tags or their leading words ('CREATE', 'ALTER TABLE').
+-- An argument left null keeps its setting; an empty array clears it. Schemas are names in which
+-- % is the only wildcard ('tenant_%'; _ is a literal, pggit.like_pattern); operations are command tags or their leading words ('CREATE', 'ALTER TABLE').
 DECLARE
     before jsonb := (SELECT to_jsonb(c) - 'singleton' - 'updated_at' - 'updated_by' FROM pggit.tracking_config c);
 BEGIN
@@ -884,7 +947,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.configure_tracking(text[], text[], text[], text[]) IS
-    'Sets which schemas (LIKE patterns) and operations (command tags or their leading words) are tracked; null keeps a setting, ''{}'' clears it. Rules apply when journal rows become commits and in the drift scan, with precedence: object directive, ignore patterns, operations, schemas. Errors: empty pattern, a schema name without wildcard that does not exist, an operation that is no command. Every change is recorded in pggit.rule_change.';
+    'Sets which schemas (names, % the only wildcard) and operations (command tags or their leading words) are tracked; null keeps a setting, ''{}'' clears it. Rules apply when journal rows become commits and in the drift scan, with precedence: object directive, ignore patterns, operations, schemas. Errors: empty pattern, an operation that is no command; a schema that does not exist yet gets a NOTICE. Every change is recorded in pggit.rule_change.';
 
 CREATE OR REPLACE FUNCTION pggit.configure(track_schemas text[] DEFAULT NULL, ignore_schemas text[] DEFAULT NULL,
                                 track_operations text[] DEFAULT NULL, ignore_operations text[] DEFAULT NULL)
@@ -931,6 +994,9 @@ CREATE OR REPLACE FUNCTION pggit.add_ignore_pattern(pattern text) RETURNS boolea
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM pggit.check_patterns('pattern', ARRAY[pattern], false);
+    IF pggit.never_matches(btrim(pattern)) IS NOT NULL THEN
+        RAISE WARNING 'pggit: ignore pattern "%" can never match: %', btrim(pattern), pggit.never_matches(btrim(pattern));
+    END IF;
     INSERT INTO pggit.ignore_pattern (pattern) VALUES (btrim(add_ignore_pattern.pattern)) ON CONFLICT DO NOTHING;
     IF NOT FOUND THEN
         RETURN false;
@@ -940,7 +1006,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.add_ignore_pattern(text) IS
-    'Ignores changes whose command tag followed by object identity matches a LIKE pattern, e.g. ''REFRESH MATERIALIZED VIEW query.%'' or ''CREATE TABLE pg_temp%'' (an event trigger cannot see one command''s text, so the pattern matches the tag and the identity, not the statement). Returns false when the pattern was already there.';
+    'Ignores changes whose command tag followed by object identity matches a pattern in which % is the only wildcard, e.g. ''CREATE INDEX query.%'' (an event trigger cannot see one command''s text, so the pattern matches the tag and the identity, not the statement). Warns when the pattern can never match (pggit.never_matches). Returns false when the pattern was already there.';
 
 CREATE OR REPLACE FUNCTION pggit.remove_ignore_pattern(pattern text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -1661,6 +1727,9 @@ END
 $$;
 COMMENT ON FUNCTION pggit.track_function(text, text, jsonb) IS
     'Commits pending changes, then optionally sets the version (x.y.z) of one routine overload with metadata; returns its current version. Errors: bad signature, unknown function, bad version.';
+-- Seed 002's four-field CQRS change, version last (issue 13): ROW(ARRAY[...], ARRAY[...], 'description', '2.1.0').
+ALTER TYPE pggit.cqrs_change ADD ATTRIBUTE version text;
+COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-side statements, the query-side statements, a description and a version (seed 002: ROW(ARRAY[...], ARRAY[...], ''description'', ''2.1.0'')::pggit.cqrs_change).';
 -- ==== extras/cqrs.sql ===========================================================================
 
 -- CQRS changes: command side and query side as one commit.
@@ -1672,12 +1741,12 @@ DECLARE
 BEGIN
     IF cid IS NOT NULL AND change IS NOT NULL THEN
         INSERT INTO pggit.cqrs_commit VALUES (cid, coalesce(change.command_operations, '{}'), coalesce(change.query_operations, '{}'),
-                                              version, change.description);
+                                              coalesce(version, change.version), change.description);
     END IF;
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.record_cqrs_commit(text, pggit.cqrs_change, text) IS 'Commits the journaled changes (origin manual) and records both sides of the CQRS change with it (change null: the commit alone); null when nothing tracked changed.';
+COMMENT ON FUNCTION pggit.record_cqrs_commit(text, pggit.cqrs_change, text) IS 'Commits the journaled changes (origin manual) and records both sides of the CQRS change with it, and its version (the argument, else the change''s own; change null: the commit alone); null when nothing tracked changed.';
 
 CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(change pggit.cqrs_change, atomic boolean DEFAULT true) RETURNS text
     LANGUAGE plpgsql SECURITY INVOKER AS $$
@@ -1706,13 +1775,13 @@ BEGIN
         END;
     END IF;
     RETURN pggit.record_cqrs_commit(
-        coalesce(change.description, 'cqrs change') || format(' [cqrs: %s command, %s query]',
+        coalesce(change.description, 'cqrs change') || coalesce(' (' || change.version || ')', '') || format(' [cqrs: %s command, %s query]',
             coalesce(cardinality(change.command_operations), 0), coalesce(cardinality(change.query_operations), 0)),
         change, NULL);
 END
 $$;
 COMMENT ON FUNCTION pggit.track_cqrs_change(pggit.cqrs_change, boolean) IS
-    'Runs a CQRS change with the caller''s rights (SECURITY INVOKER): command-side statements, then query-side statements, as one commit tagged with both sides (pggit.cqrs_commit); returns the commit id. atomic (default): a failure on either side rolls back both and records nothing.';
+    'Runs a CQRS change with the caller''s rights (SECURITY INVOKER): command-side statements, then query-side statements, as one commit tagged with both sides and the change''s version (pggit.cqrs_commit); returns the commit id. atomic (default): a failure on either side rolls back both and records nothing.';
 
 CREATE OR REPLACE FUNCTION pggit.track_cqrs_change(command_sql text, query_sql text, version text DEFAULT NULL, description text DEFAULT NULL)
     RETURNS text
@@ -1726,7 +1795,7 @@ BEGIN
     cid := pggit.record_cqrs_commit(
         coalesce(description, 'cqrs change') || coalesce(' (' || version || ')', '') || ' [cqrs: command + query]',
         ROW(CASE WHEN command_sql IS NULL THEN '{}' ELSE ARRAY[command_sql] END,
-            CASE WHEN query_sql IS NULL THEN '{}' ELSE ARRAY[query_sql] END, description)::pggit.cqrs_change,
+            CASE WHEN query_sql IS NULL THEN '{}' ELSE ARRAY[query_sql] END, description, version)::pggit.cqrs_change,
         version);
     RETURN cid;
 END
@@ -1859,11 +1928,13 @@ BEGIN
                  ORDER BY w.started_at DESC LIMIT 1))
       FROM unnest((pggit.gather_changes(true, 'all')).changes) c   -- read again if a concurrent DROP interferes
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+       -- a state the rules made a capture accept (pggit.accepted_state) is no drift
+       AND NOT EXISTS (SELECT 1 FROM pggit.accepted_state a WHERE a.object_key = c.object_key AND a.hash IS NOT DISTINCT FROM c.new_hash)
      ORDER BY c.object_key;
 END
 $$;
 COMMENT ON FUNCTION pggit.drift() IS
-    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object; note says when tracking was off for it. Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it. Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
 
 CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
@@ -2009,11 +2080,20 @@ BEGIN
         RETURNING o.object_key, o.directive)
     INSERT INTO pggit.rule_change (rule, new_value)
     SELECT 'directive', jsonb_build_object('object_key', seen.object_key, 'directive', seen.directive) FROM seen;
+    -- a journaled change the rules ignore: its live state is accepted, without a commit, so that
+    -- the drift scan leaves it alone (pggit.accepted_state)
+    IF NOT full_scan AND only_keys IS NULL THEN
+        INSERT INTO pggit.accepted_state AS a (object_key, hash)
+        SELECT DISTINCT ON (c.object_key) c.object_key, c.new_hash FROM unnest(changes) c
+         WHERE NOT c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+        ON CONFLICT (object_key) DO UPDATE SET hash = excluded.hash, accepted_at = clock_timestamp(), accepted_by = session_user;
+    END IF;
     changes := ARRAY(SELECT c FROM unnest(changes) c
                       WHERE c.tracked AND (only_keys IS NULL OR c.object_key = ANY (only_keys) OR c.old_key = ANY (only_keys)));
     IF cardinality(changes) = 0 THEN
         RETURN NULL;
     END IF;
+    DELETE FROM pggit.accepted_state a USING unnest(changes) c WHERE a.object_key IN (c.object_key, c.old_key);
 
     head := pggit.head_commit();
     SELECT c.tree INTO head_tree FROM pggit.commit c WHERE c.id = head;
@@ -2236,7 +2316,8 @@ CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[])
 --     change shows in their definitions): views through their rewrite rule, column defaults as
 --     their table, a domain's constraints as the domain, a composite type's relation as the type,
 --     and untracked links in between (row types, array types) followed through;
---   * each relation read is read with its indexes, constraints, triggers, rules and policies;
+--   * each relation read is read with its indexes, constraints, triggers, rules, policies and
+--     extended statistics;
 --   * an index a constraint owns stands for the constraint; a constraint brings its copies in
 --     inheritance children; a partitioned (or parent) table brings the partitions (children) it had
 --     at HEAD, since a detached one is no dependent any more;
@@ -2252,7 +2333,7 @@ WITH RECURSIVE j AS (
        AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
        -- ignore patterns and ignored operations drop journal rows before they widen
        AND NOT EXISTS (SELECT 1 FROM pggit.ignore_pattern p
-                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE p.pattern)
+                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE pggit.like_pattern(p.pattern))
        AND NOT EXISTS (SELECT 1 FROM pggit.tracking_config c, unnest(c.ignore_operations) op
                         WHERE starts_with(journal.command_tag || ' ', upper(op) || ' '))
        AND NOT EXISTS (SELECT 1 FROM pggit.tracking_window w      -- paused: left to the drift scan
@@ -2324,6 +2405,9 @@ lvl1 AS (
     UNION
     SELECT 'pg_default_acl'::regclass, da.oid FROM seed s JOIN pg_default_acl da ON da.defaclnamespace = s.objid
      WHERE s.classid = 'pg_namespace'::regclass
+    UNION
+    SELECT 'pg_statistic_ext'::regclass, st.oid FROM seed s JOIN pg_statistic_ext st ON st.stxnamespace = s.objid
+     WHERE s.classid = 'pg_namespace'::regclass
     UNION  -- a composite type relation's type; a domain constraint's domain
     SELECT 'pg_type'::regclass, c.reltype FROM seed s JOIN pg_class c ON c.oid = s.objid
      WHERE s.classid = 'pg_class'::regclass AND c.relkind = 'c'
@@ -2383,7 +2467,7 @@ lvl2(classid, objid) AS (   -- pg_depend dependents, transitively (UNION: each a
      WHERE d.classid IN ('pg_class'::regclass, 'pg_rewrite'::regclass, 'pg_attrdef'::regclass, 'pg_constraint'::regclass,
                          'pg_proc'::regclass, 'pg_type'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass,
                          'pg_event_trigger'::regclass, 'pg_foreign_server'::regclass, 'pg_user_mapping'::regclass,
-                         'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass)
+                         'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass, 'pg_statistic_ext'::regclass)
        AND d.deptype IN ('n', 'a', 'i', 'P', 'S')
 ),
 rels AS (
@@ -2401,6 +2485,8 @@ lvl3 AS (   -- every relation read is read with all its children, so none looks 
     SELECT 'pg_policy'::regclass, pol.oid FROM rels r JOIN pg_policy pol ON pol.polrelid = r.oid
     UNION
     SELECT 'pg_rewrite'::regclass, rw.oid FROM rels r JOIN pg_rewrite rw ON rw.ev_class = r.oid AND rw.rulename <> '_RETURN'
+    UNION   -- extended statistics name the table's columns (a column rename shows in their definition)
+    SELECT 'pg_statistic_ext'::regclass, st.oid FROM rels r JOIN pg_statistic_ext st ON st.stxrelid = r.oid
     UNION   -- a server's user mappings (re-keyed when it is renamed)
     SELECT 'pg_user_mapping'::regclass, um.umid FROM lvl2 l JOIN pg_user_mappings um ON um.srvid = l.objid
      WHERE l.classid = 'pg_foreign_server'::regclass
@@ -2488,6 +2574,73 @@ END
 $$;
 COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint[]) IS
     'Plumbing: differences between the index (tree at HEAD) and the live catalog, as A/M/D/R rows with the new definitions; journal-scoped, or the whole catalog when full_scan.';
+-- Tracking rules: % is the only wildcard (pggit.like_pattern, in rules/configure.sql above); a
+-- schema that does not exist yet is accepted with a notice; a pattern that can never match warns.
+-- ==== rules/is_tracked.sql ======================================================================
+
+-- The rules for one change, in order of precedence.
+
+CREATE OR REPLACE FUNCTION pggit.is_tracked(change text, object_key text, kind text, schema_name text, directive text)
+    RETURNS boolean
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- The tracking rules for one change, in order of precedence:
+--   1. the object's directive (in its comment now, or seen before and kept): ignore or track;
+--   2. ignore patterns (% the only wildcard, pggit.like_pattern) matched against '<command tag> <identity>', where the command tag is
+--      the one the change implies: CREATE <KIND> (added), DROP <KIND> (deleted), ALTER <KIND>
+--      (modified, renamed), or CREATE <KIND> too for the kinds PostgreSQL can CREATE OR REPLACE
+--      (functions, procedures, aggregates, views, triggers, rules), e.g. 'CREATE INDEX query.%';
+--   3. operation filters: ignore_operations, then track_operations, as prefixes of that tag;
+--   4. schemas: track_schemas (when set), then ignore_schemas, % the only wildcard.
+DECLARE
+    d text := coalesce(directive, (SELECT o.directive FROM pggit.object_directive o WHERE o.object_key = is_tracked.object_key));
+    cfg pggit.tracking_config;
+    cmds text[];
+BEGIN
+    IF d = 'ignore' THEN
+        RETURN false;
+    ELSIF d = 'track' THEN
+        RETURN true;
+    END IF;
+    -- a modification is an ALTER, or a CREATE OR REPLACE where PostgreSQL has one (functions,
+    -- procedures, aggregates, views, triggers, rules): an ALTER TABLE is no CREATE
+    cmds := ARRAY(SELECT v || ' ' || upper(replace(kind, '_', ' ')) || ' ' || pggit.key_identity(object_key)
+                    FROM unnest(CASE WHEN change = 'A' THEN ARRAY['CREATE'] WHEN change = 'D' THEN ARRAY['DROP']
+                                     WHEN kind IN ('function', 'procedure', 'aggregate', 'view', 'trigger', 'rule')
+                                         THEN ARRAY['ALTER', 'CREATE']
+                                     ELSE ARRAY['ALTER'] END) v);
+    IF EXISTS (SELECT 1 FROM pggit.ignore_pattern p, unnest(cmds) c WHERE c LIKE pggit.like_pattern(p.pattern)) THEN
+        RETURN false;
+    END IF;
+    SELECT * INTO cfg FROM pggit.tracking_config;
+    IF EXISTS (SELECT 1 FROM unnest(cfg.ignore_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')) THEN
+        RETURN false;
+    END IF;
+    IF cfg.track_operations IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')) THEN
+        RETURN false;
+    END IF;
+    IF cfg.track_schemas IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_schemas) p WHERE schema_name LIKE pggit.like_pattern(p)) THEN
+        RETURN false;
+    END IF;
+    RETURN NOT EXISTS (SELECT 1 FROM unnest(cfg.ignore_schemas) p WHERE schema_name LIKE pggit.like_pattern(p));
+END
+$$;
+COMMENT ON FUNCTION pggit.is_tracked(text, text, text, text, text) IS
+    'Whether the tracking rules keep one change (A, M, D, R) of an object: directive, then ignore patterns, then operation filters, then schema include/exclude.';
+-- Operation filters filter (issue 13): a change the rules ignore is accepted without a commit, and
+-- the drift scan leaves it alone (rules/accepted_state.sql; capture/commit_writer.sql and api/porcelain.sql above).
+-- ==== rules/accepted_state.sql ==================================================================
+
+-- Changes the tracking rules ignored: the live state they left, accepted without a commit.
+
+CREATE TABLE pggit.accepted_state (
+    object_key   text PRIMARY KEY,
+    hash         text,                                     -- the accepted definition's hash; null: accepted as gone
+    accepted_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    accepted_by  name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE pggit.accepted_state IS 'The live state of objects whose journaled change the tracking rules ignored (an operation filter, an ignore pattern, a directive): accepted without a commit, so that the drift scan does not report it, while a later change to another state still shows as drift. Kept apart from the index (object_map), which stays HEAD''s tree; a row goes when a commit records its object.';
+COMMENT ON TABLE pggit.ignore_pattern IS 'Patterns (% the only wildcard, pggit.like_pattern) matched against the command tag followed by the object identity, e.g. ''CREATE INDEX query.%''.';
 -- ==== runs/interrupted.sql ======================================================================
 
 -- Interrupted runs: a migration tool's deployment whose session is gone (the JVM was killed, the
@@ -2737,6 +2890,8 @@ END
 $$;
 COMMENT ON FUNCTION pggit.backfill_flyway_links(bigint, text, text) IS
     'Copies installed_rank and execution_time (ms) from Flyway''s history table (schema null = current schema) into the deployment''s links; returns the rows updated, 0 when the table does not exist.';
+-- end_deployment(message => ...) beside commit_message (seed 001's name; issue 13): a third argument.
+DROP FUNCTION pggit.end_deployment(text, text[]);
 -- ==== runs/deployment_mode.sql ==================================================================
 
 -- Deployment mode from SQL: begin_deployment ... end_deployment.
@@ -2771,13 +2926,21 @@ $$;
 COMMENT ON FUNCTION pggit.begin_deployment(text, boolean) IS
     'Opens a deployment (a release): the changes until pggit.end_deployment() become one commit. Returns the deployment id. Errors when one is already open (end or abandon it first). auto_commit => true allows pggit.commit() inside it.';
 
-CREATE OR REPLACE FUNCTION pggit.end_deployment(commit_message text DEFAULT NULL, tags text[] DEFAULT NULL) RETURNS text
+CREATE OR REPLACE FUNCTION pggit.end_deployment(commit_message text DEFAULT NULL, tags text[] DEFAULT NULL,
+                                                 message text DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- message is seed 001's name for commit_message (end_deployment(message => ..., tags => ...));
+-- seed 000 names it commit_message. A positional first argument is the commit message.
 DECLARE
     dep pggit.deployment;
     cid text;
     t text;
 BEGIN
+    IF message IS NOT NULL AND commit_message IS NOT NULL AND message <> commit_message THEN
+        RAISE EXCEPTION 'pggit: end_deployment got both commit_message and message, and they differ'
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'They are two names of one argument: pass one.';
+    END IF;
+    commit_message := coalesce(commit_message, message);
     SELECT * INTO dep FROM pggit.deployment d WHERE d.tool = 'manual' AND d.outcome = 'running' LIMIT 1;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'pggit: no deployment is open' USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -2798,8 +2961,8 @@ BEGIN
     RETURN cid;
 END
 $$;
-COMMENT ON FUNCTION pggit.end_deployment(text, text[]) IS
-    'Closes the open deployment: its changes become one commit (origin deployment) with commit_message (default ''deployment <name>'') and tags; returns the commit id, or null when nothing tracked changed. Errors when no deployment is open.';
+COMMENT ON FUNCTION pggit.end_deployment(text, text[], text) IS
+    'Closes the open deployment: its changes become one commit (origin deployment) with commit_message (or message, seed 001''s name for it; default ''deployment <name>'') and tags; returns the commit id, or null when nothing tracked changed. Errors when no deployment is open, or when commit_message and message both given differ.';
 
 CREATE OR REPLACE FUNCTION pggit.abandon_deployment(deployment_id bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -3253,6 +3416,8 @@ BEGIN
     changed_keys := ARRAY(SELECT n.object_key FROM unnest(newmap) n JOIN unnest(live) l ON l.object_key = n.object_key
                            WHERE l.new_hash <> n.hash
                              AND NOT EXISTS (SELECT 1 FROM unnest(pending) p WHERE p.classid = l.classid AND p.objid = l.objid)
+                             -- a state the rules accepted (pggit.accepted_state) is no difference to record
+                             AND NOT EXISTS (SELECT 1 FROM pggit.accepted_state a WHERE a.object_key = n.object_key AND a.hash = l.new_hash)
                            ORDER BY 1);
     major_changed := s.recorded_server_version_num IS NOT NULL AND s.recorded_server_version_num / 10000 <> s.server_version_num / 10000;
     IF NOT major_changed THEN
@@ -3389,11 +3554,11 @@ GRANT EXECUTE ON FUNCTION
     pggit.read_policies(oid[]), pggit.read_rules(oid[]), pggit.read_collations(oid[]), pggit.read_event_triggers(oid[]),
     pggit.read_publications(oid[]), pggit.read_subscriptions(oid[]), pggit.read_foreign_data_wrappers(oid[]),
     pggit.read_servers(oid[]), pggit.read_user_mappings(oid[]), pggit.read_default_privileges(oid[]),
-    pggit.read_extensions(oid[]), pggit.read_catalog(oid[], oid[]),
+    pggit.read_extensions(oid[]), pggit.read_statistics(oid[]), pggit.read_catalog(oid[], oid[]),
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
     pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
-    pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.check_duration(interval),
+    pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
     pggit.session_alive(integer, timestamptz)
 TO pggit_reader;
@@ -3419,7 +3584,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
     pggit.configure_properties(boolean, boolean, boolean), pggit.add_ignore_pattern(text),
     pggit.remove_ignore_pattern(text), pggit.remove_directive(text),
-    pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[]), pggit.refresh_tracking_windows(),
+    pggit.begin_deployment(text, boolean), pggit.end_deployment(text, text[], text), pggit.refresh_tracking_windows(),
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),

@@ -272,6 +272,7 @@ public final class Compare {
                 case "extension" -> "DROP EXTENSION " + DdlWriter.q(d.path("name").asText()) + ";";
                 case "foreign_table" -> "DROP FOREIGN TABLE " + id + ";";
                 case "collation" -> "DROP COLLATION " + id + ";";
+                case "statistics" -> "DROP STATISTICS " + id + ";";
                 case "policy" -> "DROP POLICY " + DdlWriter.q(d.path("name").asText()) + " ON " + parent + ";";
                 case "rule" -> "DROP RULE " + DdlWriter.q(d.path("name").asText()) + " ON " + parent + ";";
                 case "event_trigger" -> "DROP EVENT TRIGGER " + id + ";";

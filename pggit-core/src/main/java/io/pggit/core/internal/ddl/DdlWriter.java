@@ -15,7 +15,8 @@ import java.util.Map;
  * mappings, tables and foreign tables (inheritance and partition parents first), sequence
  * ownership, functions that do, primary/unique/check/exclusion constraints, indexes, foreign keys
  * (after every table, so mutual references need no special case), views (one before another whose
- * query names it), materialized views and their indexes, triggers, rules, policies, event
+ * query names it), materialized views and their indexes, extended statistics (with their
+ * statistics target), triggers, rules, policies, event
  * triggers, publications, subscriptions, comments, owners ({@code ALTER ... OWNER TO}), privileges
  * ({@code REVOKE ALL} from PUBLIC and the owner, then a {@code GRANT} per ACL item, as pg_dump
  * writes them), and last the default privileges (so that they do not apply to what the script
@@ -51,7 +52,7 @@ public final class DdlWriter {
         Map<String, List<Statement>> phases = new LinkedHashMap<>();
         for (String p : List.of("settings", "schema", "extension", "collation", "type", "composite", "domain", "sequence", "function",
                 "foreign_data_wrapper", "server", "user_mapping", "table", "column_settings", "owned", "function_late", "aggregate", "constraint", "index", "foreign_key",
-                "replica_identity", "view", "materialized_view", "matview_index", "trigger", "rule", "policy", "event_trigger", "publication", "subscription",
+                "replica_identity", "view", "materialized_view", "matview_index", "statistics", "trigger", "rule", "policy", "event_trigger", "publication", "subscription",
                 "comment", "owner", "privileges", "default_privileges")) {
             phases.put(p, new ArrayList<>());
         }
@@ -97,6 +98,13 @@ public final class DdlWriter {
                     columnSettings(i, phases.get("column_settings"));
                 }
                 case "collation" -> phases.get("collation").add(st(i, collation(i)));
+                case "statistics" -> {   // after the indexes: on a table or a materialized view
+                    phases.get("statistics").add(st(i, d.path("definition").asText() + ";"));
+                    if (d.has("target")) {   // pg_get_statisticsobjdef leaves the statistics target out
+                        phases.get("statistics").add(st(i, "ALTER STATISTICS " + i.identity() + " SET STATISTICS "
+                                + d.path("target").asInt() + ";"));
+                    }
+                }
                 case "policy" -> phases.get("policy").add(st(i, policy(d)));
                 case "rule" -> {
                     phases.get("rule").add(st(i, d.path("definition").asText()));
@@ -307,6 +315,7 @@ public final class DdlWriter {
             case "type" -> new String[] {"TYPE " + id, "TYPE " + id};
             case "domain" -> new String[] {"DOMAIN " + id, "DOMAIN " + id};
             case "collation" -> new String[] {"COLLATION " + id, null};
+            case "statistics" -> new String[] {"STATISTICS " + id, null};
             case "event_trigger" -> new String[] {"EVENT TRIGGER " + id, null};
             case "publication" -> new String[] {"PUBLICATION " + id, null};
             case "subscription" -> new String[] {"SUBSCRIPTION " + id, null};
@@ -551,6 +560,7 @@ public final class DdlWriter {
             case "domain" -> "DOMAIN " + i.identity();
             case "foreign_table" -> "FOREIGN TABLE " + i.identity();
             case "collation" -> "COLLATION " + i.identity();
+            case "statistics" -> "STATISTICS " + i.identity();
             case "policy" -> "POLICY " + q(d.path("name").asText()) + " ON " + d.path("table").asText();
             case "rule" -> "RULE " + q(d.path("name").asText()) + " ON " + d.path("table").asText();
             case "event_trigger" -> "EVENT TRIGGER " + i.identity();

@@ -12,6 +12,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -76,12 +78,30 @@ public final class Installer {
     }
 
     /**
-     * As {@link #install(Connection, List)}, then grants {@code pggit_writer} to each role of
-     * {@code grantTo} that is not a member yet (a migration role: what it needs to record its runs).
-     *
-     * @throws PggitException naming a role of {@code grantTo} that does not exist
+     * As {@link #install(Connection, List, List, String)}, naming the roles {@code grantTo} in messages.
      */
     public static InstallResult install(Connection c, List<String> toolTables, List<String> grantTo) throws SQLException {
+        return install(c, toolTables, grantTo, "grantTo");
+    }
+
+    /**
+     * As {@link #install(Connection, List)}, then makes each role of {@code grantTo} a member of
+     * {@code pggit_writer} (a migration role: what it needs to record its runs), in the same
+     * transaction: a role that is a member already (directly or through {@code pggit_admin}) is left
+     * as it is; any other is granted it, which needs a superuser or a role holding
+     * {@code pggit_writer} WITH ADMIN OPTION. This happens on every call, also when pggit is current,
+     * so a setting that names a role keeps it a member; nothing is revoked.
+     *
+     * @param grantToSetting how the caller spells the setting that names the roles (e.g.
+     *                       {@code flyway.pggit.grantTo}), for the messages
+     * @throws PggitException.InvalidConfig naming the setting and a role of {@code grantTo} that
+     *                                      does not exist; nothing is installed or granted then
+     * @throws PggitException.NotPermitted  naming the setting, the role and the statement a superuser
+     *                                      runs, when a role is not a member and this role may not
+     *                                      grant it; nothing is installed or granted then
+     */
+    public static InstallResult install(Connection c, List<String> toolTables, List<String> grantTo, String grantToSetting)
+            throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -92,9 +112,9 @@ public final class Installer {
             Optional<String> before = installedVersion(c);
             if (before.isPresent() && before.get().equals(CURRENT)) {
                 registerToolTables(c, toolTables);
-                grantWriter(c, grantTo);
+                List<String> granted = grantWriter(c, grantTo, grantToSetting);
                 c.commit();
-                return new InstallResult(before, CURRENT, Optional.empty());
+                return new InstallResult(before, CURRENT, Optional.empty(), granted);
             }
             if (before.isPresent() && !VERSIONS.contains(before.get())) {
                 throw new PggitException("pggit " + before.get() + " is installed in schema \"pggit\", newer than this library ("
@@ -110,7 +130,7 @@ public final class Installer {
             }
             Optional<String> baseline = Optional.empty();
             registerToolTables(c, toolTables);
-            grantWriter(c, grantTo);
+            List<String> granted = grantWriter(c, grantTo, grantToSetting);
             if (before.isEmpty()) {
                 try (Statement s = c.createStatement();
                      ResultSet rs = s.executeQuery(
@@ -120,7 +140,7 @@ public final class Installer {
                 }
             }
             c.commit();
-            return new InstallResult(before, CURRENT, baseline);
+            return new InstallResult(before, CURRENT, baseline, granted);
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -129,26 +149,49 @@ public final class Installer {
         }
     }
 
-    private static void grantWriter(Connection c, List<String> roles) throws SQLException {
-        for (String role : roles) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT x.e, CASE WHEN x.e THEN pg_has_role(?::name, 'pggit_writer', 'MEMBER') END, "
-                    + "format('GRANT pggit_writer TO %I', ?::text) FROM (SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?) AS e) x")) {
+    /**
+     * Grants {@code pggit_writer} to each role of {@code roles} that is not a member yet; the roles
+     * granted it, in order. Role names are exact (as in {@code pg_roles}); the statement quotes them
+     * ({@code format('%I')}).
+     */
+    private static List<String> grantWriter(Connection c, List<String> roles, String setting) throws SQLException {
+        List<String> granted = new ArrayList<>();
+        for (String role : new LinkedHashSet<>(roles)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT r.oid IS NOT NULL, "
+                    + "r.oid IS NOT NULL AND pg_has_role(r.oid, 'pggit_writer', 'MEMBER'), "
+                    + "pg_has_role(current_user, 'pggit_writer', 'USAGE WITH ADMIN OPTION'), "
+                    + "format('GRANT pggit_writer TO %I', ?::text), current_user, "
+                    + "(SELECT string_agg(format('\"%s\"', o.rolname), ', ' ORDER BY o.rolname) FROM pg_roles o "
+                    + "WHERE lower(o.rolname) = lower(?::text)) "
+                    + "FROM (SELECT ?::text AS name) n LEFT JOIN pg_roles r ON r.rolname = n.name")) {
                 ps.setString(1, role);
                 ps.setString(2, role);
                 ps.setString(3, role);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (!rs.getBoolean(1)) {
-                        throw new PggitException("cannot grant pggit_writer to role \"" + role + "\": it does not exist (grantTo names it)");
+                        String similar = rs.getString(6);
+                        throw new PggitException.InvalidConfig(setting + " names role \"" + role + "\", which does not exist: "
+                                + "create it, or name an existing role (role names are exact, case included"
+                                + (similar == null ? "" : "; there is " + similar) + ")");
                     }
-                    if (!rs.getBoolean(2)) {
-                        try (Statement s = c.createStatement()) {
-                            s.execute(rs.getString(3));
-                        }
+                    if (rs.getBoolean(2)) {
+                        continue;
                     }
+                    if (!rs.getBoolean(3)) {
+                        throw new PggitException.NotPermitted(setting + " names role \"" + role + "\", which is not a member of "
+                                + "pggit_writer, and role \"" + rs.getString(5) + "\" may not grant it (that needs a superuser or "
+                                + "pggit_writer WITH ADMIN OPTION): a superuser runs " + rs.getString(4)
+                                + ", or the run goes as a role that may", null);
+                    }
+                    try (Statement s = c.createStatement()) {
+                        s.execute(rs.getString(4));
+                    }
+                    granted.add(role);
                 }
             }
         }
+        return List.copyOf(granted);
     }
 
     private static void registerToolTables(Connection c, List<String> toolTables) throws SQLException {

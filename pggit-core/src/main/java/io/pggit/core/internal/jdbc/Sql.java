@@ -125,7 +125,8 @@ public final class Sql {
     public static final String ROLES_HINT = "pggit's privileges are held by roles pggit_reader (history, status, drift, checks, export), "
             + "pggit_writer (recording migrations, commits, deployments, the build's tracking rules; includes reader) and pggit_admin "
             + "(pause, emergency, purge, conflict resolution, adopting drift; includes writer): a superuser grants the one needed, "
-            + "e.g. GRANT pggit_writer TO <migration role>, or mvn pggit:install -Dpggit.grantTo=<migration role>";
+            + "e.g. GRANT pggit_writer TO <migration role>, or mvn pggit:install -Dpggit.grantTo=<migration role> "
+            + "(or a superuser's run with the setting flyway.pggit.grantTo / liquibase.pggit.grantTo)";
 
     private <T> T run(String what, String sql, Object[] params, Row<T> whole) {
         return call(what, c -> {
