@@ -28,6 +28,9 @@ CREATE OR REPLACE FUNCTION pggit.status()
 -- A reader's call: writes nothing, so a hot standby answers it (a pause whose time is up needs no
 -- ending here: the journal rows it left out are known by their time, pggit.affected_objects).
 BEGIN
+    IF (SELECT m.moved FROM pggit.server_moved() m) THEN   -- the index holds another server's addresses
+        RAISE EXCEPTION '%', (SELECT m.message FROM pggit.server_moved() m) USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind,
            CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
@@ -37,7 +40,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.status() IS
-    'Journaled but uncommitted changes that the tracking rules keep: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key).';
+    'Journaled but uncommitted changes that the tracking rules keep: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key). On a moved server (pggit.server_moved) raises object_not_in_prerequisite_state, as drift() does.';
 
 CREATE OR REPLACE FUNCTION pggit.drift()
     RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text)
@@ -45,7 +48,12 @@ CREATE OR REPLACE FUNCTION pggit.drift()
 -- note names a window when tracking was off that explains the change: a pause during which the
 -- object was changed, or an emergency disable since the object was last committed. A reader's call:
 -- writes nothing, so a hot standby answers it; a window whose time is up is known by its ends_at.
+-- On a moved server (pggit.server_moved) one error says so instead: the index's addresses are the
+-- old server's and a new major version prints definitions its own way, so a scan would be a flood.
 BEGIN
+    IF (SELECT m.moved FROM pggit.server_moved() m) THEN   -- the index holds another server's addresses
+        RAISE EXCEPTION '%', (SELECT m.message FROM pggit.server_moved() m) USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind, c.old_hash, c.new_hash,
            coalesce(
@@ -69,7 +77,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.drift() IS
-    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it. Empty when the database is exactly HEAD.';
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it. Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
 
 CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,

@@ -34,6 +34,8 @@ CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, autho
 -- catalog is read before it (a migration holding ACCESS EXCLUSIVE on its tables may be waiting for
 -- that lock, while reading a definition can need ACCESS SHARE on them: a deadlock), and read again
 -- under it when another commit moved HEAD meanwhile. Catalog reads wait at most lock_timeout.
+-- On a server the index was not built on (pggit.server_moved) it re-baselines first
+-- (pggit.check_server: once per session), since the index's addresses are the old server's.
 DECLARE
     ids      bigint[];
     seen_head text;
@@ -46,6 +48,7 @@ DECLARE
     ts       timestamptz := clock_timestamp();
     who      text := coalesce(author, session_user::text);
 BEGIN
+    PERFORM pggit.check_server();   -- after pg_dump/pg_restore or pg_upgrade the index is re-mapped by key first
     PERFORM pggit.refresh_tracking_windows();
     seen_head := pggit.head_commit();
     SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
@@ -140,7 +143,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[], text) IS
-    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
 
 CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

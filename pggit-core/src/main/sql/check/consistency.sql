@@ -52,6 +52,9 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 -- One row per finding, check_name one of drift, gap, conflict, tracking, integrity:
 --   drift:    added / removed / changed objects no commit explains (kind drift_added, drift_removed,
 --             drift_changed, drift_renamed); fix_issues => true adopts them as a commit (origin drift);
+--             on a database restored or upgraded since its index was built, one finding server_moved
+--             instead (pggit.server_moved), or with fix_issues the re-baseline (server_rebaselined,
+--             pggit.rebaseline_after_move) and then the drift scan;
 --   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
 --             missing_migration (a link whose history row is gone; not a Liquibase changeset whose
 --             latest link is its rollback), checksum_mismatch (the history
@@ -79,6 +82,8 @@ DECLARE
     ht record;
     adopted text;
     scan jsonb;
+    mv record;
+    rb record;
 BEGIN
     IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking', 'integrity')) THEN
         RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking, integrity (or null for all)', checks
@@ -89,6 +94,20 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
     END IF;
     IF checks IS NULL OR 'drift' = ANY (checks) THEN
+    -- a moved server (pg_dump/pg_restore, pg_upgrade): one finding, not a flood of every object whose
+    -- address or printed definition differs; with fixes, the re-baseline first, then the drift scan
+    SELECT * INTO mv FROM pggit.server_moved() m;
+    IF mv.moved AND fix_issues THEN
+        SELECT * INTO rb FROM pggit.rebaseline_after_move() r;
+        RETURN QUERY SELECT 'drift', 'server_rebaselined', 'info', current_database()::text, rb.message, NULL::text,
+                            CASE WHEN verify_consistency.verbose THEN to_jsonb(rb) END;
+    ELSIF mv.moved THEN
+        RETURN QUERY SELECT 'drift', 'server_moved', 'error', current_database()::text, mv.message,
+                            'Run a migration (the Flyway callback and Liquibase re-baseline at the start of a run), a commit, '
+                                || 'SELECT * FROM pggit.rebaseline_after_move() (pggit_writer), or this check with fixes; then check again.',
+                            CASE WHEN verify_consistency.verbose THEN to_jsonb(mv) END;
+    END IF;
+    IF NOT mv.moved OR fix_issues THEN
     scan := (SELECT coalesce(jsonb_agg(to_jsonb(d)), '[]') FROM pggit.drift() d);   -- one scan, for the findings and the fix
     RETURN QUERY SELECT f.* FROM pggit.drift_findings(scan, verify_consistency.verbose) f;
 
@@ -96,6 +115,7 @@ BEGIN
         adopted := pggit.commit_changes('adopt drift (verify_consistency)', 'drift', NULL, NULL, true);
         RETURN QUERY SELECT 'drift', 'drift_adopted', 'info', adopted,
                             format('drift adopted as commit %s', left(adopted, 7)), NULL::text, NULL::jsonb;
+    END IF;
     END IF;
     END IF;
 
@@ -242,7 +262,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; pggit.close_interrupted_deployments closes them), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). Without fix_issues it writes nothing (so a hot standby answers it); drift is recorded as conflicts by pggit.record_conflicts, the writer''s step. fix_issues => true (pggit_admin) adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD (on a database restored or upgraded since its index was built, one server_moved finding instead, or with fix_issues the re-baseline first), gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; pggit.close_interrupted_deployments closes them), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). Without fix_issues it writes nothing (so a hot standby answers it); drift is recorded as conflicts by pggit.record_conflicts, the writer''s step. fix_issues => true (pggit_admin) adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp

@@ -19,6 +19,7 @@ BEGIN
         RAISE EXCEPTION 'pggit: no session with backend pid % in this database', run_pid USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM pggit.close_interrupted_deployments();
+    PERFORM pggit.check_server();   -- a run on a restored or upgraded database re-baselines before its migrations
     INSERT INTO pggit.deployment (name, tool, target, head_before, backend_pid, backend_started_at)
     VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit(), run_pid, started)
     RETURNING deployment.id INTO id;
@@ -26,7 +27,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.open_deployment(text, text, text, integer) IS
-    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; first closes the deployments whose session is gone (close_interrupted_deployments).';
+    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; first closes the deployments whose session is gone (close_interrupted_deployments) and, on a database restored or upgraded since its index was built, re-baselines (pggit.rebaseline_after_move).';
 
 CREATE OR REPLACE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

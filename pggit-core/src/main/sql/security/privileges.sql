@@ -75,7 +75,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),
-    pggit.tracking_overhead_report(),
+    pggit.tracking_overhead_report(), pggit.server_moved(),
     pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(),
     pggit.commit_hash_text(text, text[], text, timestamptz, text, text)
 TO pggit_reader;
@@ -96,7 +96,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
-    pggit.detect_conflicts(), pggit.record_conflicts(boolean)
+    pggit.detect_conflicts(), pggit.record_conflicts(boolean), pggit.rebaseline_after_move()
 TO pggit_writer;
 
 -- admin: pause, emergency, purge, conflicts, adoption, another run's deployment
@@ -110,4 +110,4 @@ TO pggit_admin;
 -- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the
 -- DDL), the installer's baseline, and tree plumbing that writes the store:
 --   pggit.journal_ddl(), pggit.journal_drop(), pggit.baseline(), pggit.put_tree(jsonb),
---   pggit.write_tree(text, pggit.tree_edit[])
+--   pggit.write_tree(text, pggit.tree_edit[]), pggit.check_server() (the writers' once-per-session server check)

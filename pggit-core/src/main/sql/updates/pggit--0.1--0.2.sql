@@ -104,6 +104,18 @@ DROP FUNCTION pggit.end_deployment(text, text[]);
 -- instead of a temporary table and records no conflicts: the writer's pggit.record_conflicts does
 -- (check/consistency.sql, check/conflicts.sql and api/porcelain.sql above).
 \ir ../ops/emergency.sql
+-- Server moves (issue 12): pg_dump/pg_restore and pg_upgrade keep the objects but not all their
+-- OIDs. The server the index is built on is recorded (store/server_identity.sql); a writer on
+-- another server re-maps the index by object key first and records a server-upgrade commit of what
+-- a new major version prints differently (capture/server_moves.sql; commit_changes, open_deployment,
+-- drift, status and verify_consistency, changed for it, are included above). 0.1 recorded no
+-- server: the index is re-mapped by key here (a no-op unless the database moved under 0.1) and
+-- this server recorded.
+\ir ../store/server_identity.sql
+ALTER TABLE pggit.commit DROP CONSTRAINT commit_origin_check,
+    ADD CONSTRAINT commit_origin_check CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade'));
+\ir ../capture/server_moves.sql
+SELECT pggit.check_server();
 
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.

@@ -165,6 +165,16 @@ public final class Pggit {
         return with(s -> s.export(rev, dir));
     }
 
+    /** Whether this database moved since its index was built (see {@link PggitSession#serverMoved()}). */
+    public io.pggit.core.model.ServerMove serverMoved() {
+        return with(PggitSession::serverMoved);
+    }
+
+    /** Re-baselines a database that moved (see {@link PggitSession#rebaselineAfterMove()}). */
+    public io.pggit.core.model.Rebaseline rebaselineAfterMove() {
+        return with(PggitSession::rebaselineAfterMove);
+    }
+
     /** The whole live catalog compared with HEAD; empty when equal. */
     public List<Change> drift() {
         return with(PggitSession::drift);

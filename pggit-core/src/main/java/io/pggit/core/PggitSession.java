@@ -13,6 +13,8 @@ import io.pggit.core.model.Commit;
 import io.pggit.core.model.InstallResult;
 import io.pggit.core.model.MigrationLink;
 import io.pggit.core.model.ObjectKey;
+import io.pggit.core.model.Rebaseline;
+import io.pggit.core.model.ServerMove;
 import io.pggit.core.model.UninstallResult;
 
 import java.io.IOException;
@@ -368,7 +370,33 @@ public final class PggitSession {
                 + "FROM pggit.status()", PggitSession::change);
     }
 
-    /** The live catalog against the tree at HEAD ({@code pggit.drift}); empty when they are equal. */
+    /**
+     * Whether this database moved since its index was built ({@code pggit.server_moved}; reads only):
+     * restored with pg_dump/pg_restore, copied as a template, or upgraded with pg_upgrade.
+     */
+    public ServerMove serverMoved() {
+        return sql.one("check whether the database moved", "SELECT moved, recorded_at, message FROM pggit.server_moved()",
+                rs -> new ServerMove(rs.getBoolean(1), Optional.ofNullable(rs.getTimestamp(2)).map(java.sql.Timestamp::toInstant),
+                        rs.getString(3)));
+    }
+
+    /**
+     * On a database that moved ({@link #serverMoved()}), re-maps the index by object key, records the
+     * server and, on a new major version, commits the definitions it prints differently (origin
+     * {@code server-upgrade}) ({@code pggit.rebaseline_after_move}); does nothing otherwise. Every
+     * commit and the start of every migration run do it too.
+     */
+    public Rebaseline rebaselineAfterMove() {
+        return sql.one("re-baseline after a server move", "SELECT moved, remapped, unmatched, changed, journal_rows_dropped, "
+                + "commit_id, message FROM pggit.rebaseline_after_move()", rs -> new Rebaseline(rs.getBoolean(1), rs.getInt(2),
+                rs.getInt(3), rs.getInt(4), rs.getInt(5), Optional.ofNullable(rs.getString(6)), rs.getString(7)));
+    }
+
+    /**
+     * The live catalog against the tree at HEAD ({@code pggit.drift}); empty when they are equal.
+     *
+     * @throws PggitException on a database that moved since its index was built, saying so ({@link #serverMoved()})
+     */
     public List<Change> drift() {
         return sql.list("scan for drift", "SELECT change, object_key, old_key, NULL, NULL, NULL FROM pggit.drift()", PggitSession::change);
     }

@@ -1,5 +1,6 @@
 package io.pggit.core;
 
+import io.pggit.core.model.Change;
 import io.pggit.core.model.Comparison;
 import io.pggit.core.testing.TestDb;
 import io.pggit.core.testing.TestPostgres;
@@ -28,6 +29,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -54,8 +57,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * dropped from the archive's table of contents with {@code pg_restore --list} / {@code --use-list},
  * which then writes the plain SQL script that psql restores). The copy is the user's schema, into
  * which pggit is then installed afresh: its baseline is a full capture of what the dump created.
- * Dumping pggit's schema too would restore its tables without their rows (no version, no history)
- * and its event triggers, a broken pggit rather than a fresh one.
+ * Dumping pggit's schema too with {@code --schema-only} would restore its tables without their rows
+ * (no version, no history) and its event triggers, a broken pggit rather than a fresh one.
+ *
+ * <p>A full dump, pggit's schema and rows included, is how a database moves to a new server with
+ * its history ({@link #aFullDumpWithPggitRestoredIntoANewDatabaseReBaselinesAtTheNextMigration}):
+ * every object gets a new OID there, and the next migration run re-maps the index by object key
+ * ({@link ServerMoveTest} simulates moves on every major).
  */
 class PgDumpRoundTripTest {
 
@@ -253,6 +261,61 @@ class PgDumpRoundTripTest {
         TestDb source = TestDb.withPggit("pgdump_known_differences");
         String role = "r_" + source.name();
         roundTrip(info, source, Stream.of(KNOWN_DIFFERENCES).map(s -> s.replace("%ROLE%", role)).toArray(String[]::new));
+    }
+
+    /**
+     * The real move (issue 12): a database with pggit and history, dumped whole ({@code pg_dump
+     * --format=custom}, pggit's schema, rows and event triggers included) and restored into a new
+     * database with {@code pg_restore}: every object has a new OID there and the columns of a table
+     * that lost one are numbered again. Before a migration, one finding says the database moved; the
+     * next migration run re-baselines (no commit: the same major prints every definition as before)
+     * and records its migration as usual, a column rename included: no drift, history and links intact.
+     */
+    @Test
+    void aFullDumpWithPggitRestoredIntoANewDatabaseReBaselinesAtTheNextMigration(TestInfo info) throws IOException {
+        TestDb source = TestDb.withPggit("pgdump_full");
+        String role = "r_" + source.name();
+        ServerMoveTest.migrate(source, "1", ServerMoveTest.FIXTURE);
+        ServerMoveTest.migrate(source, "2", Stream.of(WRITTEN_OTHERWISE).map(s -> s.replace("%ROLE%", role)).toArray(String[]::new));
+        List<List<String>> history = ServerMoveTest.log(source);
+        assertEquals(List.of(), source.pggit().drift());
+
+        Path dir = Path.of("target", "pgdump-round-trip").toAbsolutePath();
+        Files.createDirectories(dir);
+        Path archive = dir.resolve(info.getTestMethod().orElseThrow().getName() + ".dump");
+        run(List.of(pgDump.toString(), "--format=custom", "--file=" + archive,
+                "-h", host(), "-p", port(), "-U", TestPostgres.get().user(), "-d", source.name()), null);
+        TestDb target = TestDb.create(source.name() + "_restored");
+        run(List.of(pgRestore.toString(), "--exit-on-error", "--no-password", "-h", host(), "-p", port(), "-U", TestPostgres.get().user(),
+                "-d", target.name(), archive.toString()), archive.toString());
+
+        assertEquals(List.of("pggit_ddl_command_end", "pggit_sql_drop"),
+                target.column("SELECT evtname FROM pg_event_trigger ORDER BY 1"), "pggit's event triggers restored");
+        assertEquals(history, ServerMoveTest.log(target), "the history restored");
+        assertTrue(target.column(ServerMoveTest.STALE).size() > 10, "the objects have new OIDs");
+        assertTrue(target.pggit().serverMoved().moved());
+        PggitException drift = assertThrows(PggitException.class, () -> target.pggit().drift());
+        assertTrue(drift.getMessage().contains("this database moved since its index was built"), drift.getMessage());
+        assertEquals(List.of(List.of("drift", "server_moved")),
+                target.rows("SELECT check_name, kind FROM pggit.verify_consistency(checks => ARRAY['drift'])"));
+
+        List<Change> driftAtEnd = ServerMoveTest.migrate(target, "3", "CREATE TABLE app.audit (id int, at timestamptz)",
+                "ALTER TABLE app.account RENAME COLUMN note TO remark");
+        assertEquals(List.of(), driftAtEnd.stream().map(Object::toString).toList(), "no drift at the end of the run");
+        assertEquals(List.of(), target.column(ServerMoveTest.OUT_OF_STEP), "the index holds the live addresses");
+        assertEquals("0", target.value("SELECT count(*) FROM pggit.commit WHERE origin = 'server-upgrade'"), "the same major: no commit");
+        List<List<String>> after = ServerMoveTest.log(target);
+        assertEquals(history, after.subList(1, after.size()));
+        assertEquals(List.of("migration", "flyway 3"), after.get(0).subList(1, 3));
+        assertEquals(List.of("A table:app.audit", "M table:app.account {\"renamed_columns\": {\"note\": \"remark\"}}"),
+                target.column("SELECT change || ' ' || object_key || coalesce(' ' || detail::text, '') FROM pggit.show('HEAD') ORDER BY 1"));
+        assertEquals(List.of(List.of("1", "true"), List.of("2", "true"), List.of("3", "true")), target.rows(
+                "SELECT l.migration_id, (l.commit_id IN (SELECT id FROM pggit.commit))::text FROM pggit.migration_link l ORDER BY l.id"));
+        assertEquals(List.of(), target.pggit().drift());
+        assertEquals(List.of(), target.pggit().fsck());
+        assertEquals(List.of(), target.rows("SELECT kind, message FROM pggit.verify_consistency() WHERE severity = 'error'"));
+        assertTrue(target.value("SELECT note FROM pggit.server_identity ORDER BY id DESC LIMIT 1").startsWith("moved: database OID "));
+        assertFalse(source.pggit().serverMoved().moved(), "the source is not moved by being dumped");
     }
 
     private void roundTrip(TestInfo info, String name, String... statements) throws IOException {

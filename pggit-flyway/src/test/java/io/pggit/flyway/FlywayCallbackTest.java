@@ -288,6 +288,40 @@ class FlywayCallbackTest {
         assertTrue(refused.getMessage().contains("pggit_admin"), refused.getMessage());
     }
 
+    /**
+     * A database that moved (issue 12; here a template copy whose function and trigger were created
+     * again without pggit seeing it, so they have OIDs the index does not know): the next
+     * {@code flyway migrate} re-baselines at its start, with nothing in the callback for it (core's
+     * MigrationRun does it), and records its migration; no drift, no gap, no server-upgrade commit.
+     */
+    @Test
+    void theFirstMigrateOnAMovedDatabaseReBaselinesAndRecordsAsUsual() throws IOException, SQLException {
+        write("V1__t.sql", "CREATE TABLE public.t (a int PRIMARY KEY);"
+                + "CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
+                + "CREATE TRIGGER t_touch BEFORE INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.touch();");
+        flyway(Map.of()).load().migrate();
+        TestDb moved = db.copy("moved");
+        moved.exec("SET session_replication_role = replica", "DROP TRIGGER t_touch ON public.t", "DROP FUNCTION public.touch()",
+                "CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'",
+                "CREATE TRIGGER t_touch BEFORE INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.touch()",
+                "RESET session_replication_role");
+        assertTrue(moved.pggit().serverMoved().moved());
+
+        write("V2__u.sql", "ALTER TABLE public.t ADD COLUMN b text;");
+        Flyway.configure().dataSource(moved.jdbcUrl(), TestPostgres.get().user(), TestPostgres.get().password())
+                .locations("filesystem:" + migrations).callbacks(new PggitFlywayCallback()).load().migrate();
+
+        assertFalse(moved.pggit().serverMoved().moved());
+        assertEquals(List.of("2", "0"), moved.rows("SELECT remapped::text, unmatched::text FROM pggit.server_identity "
+                + "ORDER BY id DESC LIMIT 1").get(0), "function and trigger re-mapped by key");
+        assertEquals(List.of("M table:public.t"), moved.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD')"));
+        assertEquals(List.of("migration", "migration", "baseline"), moved.column("SELECT origin FROM pggit.log()"));
+        assertTrue(moved.pggit().drift().isEmpty());
+        try (java.sql.Connection c = moved.dataSource().getConnection()) {
+            assertEquals(List.of(), io.pggit.core.check.ConsistencyCheck.run(c, List.of(migrations), false, false));
+        }
+    }
+
     @Test
     void grantToMakesTheMigrationRoleAWriterThatThenMigratesAlone() throws IOException {
         String role = "App_Writer_" + Integer.toUnsignedString(db.name().hashCode());   // mixed case: quoted

@@ -16,7 +16,7 @@ import static java.util.Objects.requireNonNull;
  *                     (the baseline, or the oldest commit kept by a purge), two for a merge
  * @param committedAt  when it was written
  * @param author       the database role (or the author a tool gave)
- * @param origin       baseline, migration, deployment, manual, drift or rollback
+ * @param origin       baseline, migration, deployment, manual, drift, rollback or server-upgrade
  * @param message      the commit message
  * @param summary      counts by kind, e.g. {@code +2 tables, ~1 function}
  * @param deploymentId the deployment it belongs to, if any

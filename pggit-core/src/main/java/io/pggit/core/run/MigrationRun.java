@@ -8,6 +8,7 @@ import io.pggit.core.PggitSetting;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.InstallResult;
 import io.pggit.core.model.MigrationLink;
+import io.pggit.core.model.Rebaseline;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,8 @@ import static java.util.Objects.requireNonNull;
  * and the Liquibase listener, so that both only map their lifecycle onto these calls.
  *
  * <ol>
- *   <li>{@link #open}: checks (or installs) pggit and opens a deployment, on a short-lived
+ *   <li>{@link #open}: checks (or installs) pggit, re-baselines a database restored or upgraded
+ *       since its index was built, and opens a deployment, on a short-lived
  *       connection of its own (auto-commit, closed at once: no pggit transaction stays open while
  *       migrations run, which {@code CREATE INDEX CONCURRENTLY} would wait for);</li>
  *   <li>{@link #migrationSucceeded}: inside the migration's own transaction when it has one, commits
@@ -141,6 +143,12 @@ public final class MigrationRun {
                 s.registerToolTables(toolTables);
             }
             s.configureTracking(config.tracking(), tool + " " + String.join(",", toolTables));
+            // a database restored (pg_dump/pg_restore) or upgraded (pg_upgrade) since its index was
+            // built is re-baselined before its migrations run (open_deployment would do it silently)
+            Rebaseline moved = s.rebaselineAfterMove();
+            if (moved.moved()) {
+                LOG.info(moved.message());
+            }
             return s.openDeployment(name, tool, target, sessionPid);
         });
         LOG.info("pggit: deployment {} opened ({})", id, name);

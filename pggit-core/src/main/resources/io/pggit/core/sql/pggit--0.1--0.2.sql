@@ -1193,6 +1193,9 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 -- One row per finding, check_name one of drift, gap, conflict, tracking, integrity:
 --   drift:    added / removed / changed objects no commit explains (kind drift_added, drift_removed,
 --             drift_changed, drift_renamed); fix_issues => true adopts them as a commit (origin drift);
+--             on a database restored or upgraded since its index was built, one finding server_moved
+--             instead (pggit.server_moved), or with fix_issues the re-baseline (server_rebaselined,
+--             pggit.rebaseline_after_move) and then the drift scan;
 --   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
 --             missing_migration (a link whose history row is gone; not a Liquibase changeset whose
 --             latest link is its rollback), checksum_mismatch (the history
@@ -1220,6 +1223,8 @@ DECLARE
     ht record;
     adopted text;
     scan jsonb;
+    mv record;
+    rb record;
 BEGIN
     IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking', 'integrity')) THEN
         RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking, integrity (or null for all)', checks
@@ -1230,6 +1235,20 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
     END IF;
     IF checks IS NULL OR 'drift' = ANY (checks) THEN
+    -- a moved server (pg_dump/pg_restore, pg_upgrade): one finding, not a flood of every object whose
+    -- address or printed definition differs; with fixes, the re-baseline first, then the drift scan
+    SELECT * INTO mv FROM pggit.server_moved() m;
+    IF mv.moved AND fix_issues THEN
+        SELECT * INTO rb FROM pggit.rebaseline_after_move() r;
+        RETURN QUERY SELECT 'drift', 'server_rebaselined', 'info', current_database()::text, rb.message, NULL::text,
+                            CASE WHEN verify_consistency.verbose THEN to_jsonb(rb) END;
+    ELSIF mv.moved THEN
+        RETURN QUERY SELECT 'drift', 'server_moved', 'error', current_database()::text, mv.message,
+                            'Run a migration (the Flyway callback and Liquibase re-baseline at the start of a run), a commit, '
+                                || 'SELECT * FROM pggit.rebaseline_after_move() (pggit_writer), or this check with fixes; then check again.',
+                            CASE WHEN verify_consistency.verbose THEN to_jsonb(mv) END;
+    END IF;
+    IF NOT mv.moved OR fix_issues THEN
     scan := (SELECT coalesce(jsonb_agg(to_jsonb(d)), '[]') FROM pggit.drift() d);   -- one scan, for the findings and the fix
     RETURN QUERY SELECT f.* FROM pggit.drift_findings(scan, verify_consistency.verbose) f;
 
@@ -1237,6 +1256,7 @@ BEGIN
         adopted := pggit.commit_changes('adopt drift (verify_consistency)', 'drift', NULL, NULL, true);
         RETURN QUERY SELECT 'drift', 'drift_adopted', 'info', adopted,
                             format('drift adopted as commit %s', left(adopted, 7)), NULL::text, NULL::jsonb;
+    END IF;
     END IF;
     END IF;
 
@@ -1383,7 +1403,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; pggit.close_interrupted_deployments closes them), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). Without fix_issues it writes nothing (so a hot standby answers it); drift is recorded as conflicts by pggit.record_conflicts, the writer''s step. fix_issues => true (pggit_admin) adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD (on a database restored or upgraded since its index was built, one server_moved finding instead, or with fix_issues the re-baseline first), gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; pggit.close_interrupted_deployments closes them), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). Without fix_issues it writes nothing (so a hot standby answers it); drift is recorded as conflicts by pggit.record_conflicts, the writer''s step. fix_issues => true (pggit_admin) adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -1929,6 +1949,9 @@ CREATE OR REPLACE FUNCTION pggit.status()
 -- A reader's call: writes nothing, so a hot standby answers it (a pause whose time is up needs no
 -- ending here: the journal rows it left out are known by their time, pggit.affected_objects).
 BEGIN
+    IF (SELECT m.moved FROM pggit.server_moved() m) THEN   -- the index holds another server's addresses
+        RAISE EXCEPTION '%', (SELECT m.message FROM pggit.server_moved() m) USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind,
            CASE WHEN c.renamed_columns IS NOT NULL THEN jsonb_build_object('renamed_columns', c.renamed_columns) END
@@ -1938,7 +1961,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.status() IS
-    'Journaled but uncommitted changes that the tracking rules keep: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key).';
+    'Journaled but uncommitted changes that the tracking rules keep: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key). On a moved server (pggit.server_moved) raises object_not_in_prerequisite_state, as drift() does.';
 
 CREATE OR REPLACE FUNCTION pggit.drift()
     RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text)
@@ -1946,7 +1969,12 @@ CREATE OR REPLACE FUNCTION pggit.drift()
 -- note names a window when tracking was off that explains the change: a pause during which the
 -- object was changed, or an emergency disable since the object was last committed. A reader's call:
 -- writes nothing, so a hot standby answers it; a window whose time is up is known by its ends_at.
+-- On a moved server (pggit.server_moved) one error says so instead: the index's addresses are the
+-- old server's and a new major version prints definitions its own way, so a scan would be a flood.
 BEGIN
+    IF (SELECT m.moved FROM pggit.server_moved() m) THEN   -- the index holds another server's addresses
+        RAISE EXCEPTION '%', (SELECT m.message FROM pggit.server_moved() m) USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     RETURN QUERY
     SELECT c.change, c.object_key, c.old_key, c.kind, c.old_hash, c.new_hash,
            coalesce(
@@ -1970,7 +1998,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.drift() IS
-    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it. Empty when the database is exactly HEAD.';
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it. Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
 
 CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
@@ -2071,6 +2099,8 @@ CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, autho
 -- catalog is read before it (a migration holding ACCESS EXCLUSIVE on its tables may be waiting for
 -- that lock, while reading a definition can need ACCESS SHARE on them: a deadlock), and read again
 -- under it when another commit moved HEAD meanwhile. Catalog reads wait at most lock_timeout.
+-- On a server the index was not built on (pggit.server_moved) it re-baselines first
+-- (pggit.check_server: once per session), since the index's addresses are the old server's.
 DECLARE
     ids      bigint[];
     seen_head text;
@@ -2083,6 +2113,7 @@ DECLARE
     ts       timestamptz := clock_timestamp();
     who      text := coalesce(author, session_user::text);
 BEGIN
+    PERFORM pggit.check_server();   -- after pg_dump/pg_restore or pg_upgrade the index is re-mapped by key first
     PERFORM pggit.refresh_tracking_windows();
     seen_head := pggit.head_commit();
     SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
@@ -2177,7 +2208,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[], text) IS
-    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback.';
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
 
 CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -2785,6 +2816,7 @@ BEGIN
         RAISE EXCEPTION 'pggit: no session with backend pid % in this database', run_pid USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM pggit.close_interrupted_deployments();
+    PERFORM pggit.check_server();   -- a run on a restored or upgraded database re-baselines before its migrations
     INSERT INTO pggit.deployment (name, tool, target, head_before, backend_pid, backend_started_at)
     VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit(), run_pid, started)
     RETURNING deployment.id INTO id;
@@ -2792,7 +2824,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.open_deployment(text, text, text, integer) IS
-    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; first closes the deployments whose session is gone (close_interrupted_deployments).';
+    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; first closes the deployments whose session is gone (close_interrupted_deployments) and, on a database restored or upgraded since its index was built, re-baselines (pggit.rebaseline_after_move).';
 
 CREATE OR REPLACE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -3113,6 +3145,9 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 -- One row per finding, check_name one of drift, gap, conflict, tracking, integrity:
 --   drift:    added / removed / changed objects no commit explains (kind drift_added, drift_removed,
 --             drift_changed, drift_renamed); fix_issues => true adopts them as a commit (origin drift);
+--             on a database restored or upgraded since its index was built, one finding server_moved
+--             instead (pggit.server_moved), or with fix_issues the re-baseline (server_rebaselined,
+--             pggit.rebaseline_after_move) and then the drift scan;
 --   gap:      unlinked_migration (in a history table, applied after pggit was installed, no link),
 --             missing_migration (a link whose history row is gone; not a Liquibase changeset whose
 --             latest link is its rollback), checksum_mismatch (the history
@@ -3140,6 +3175,8 @@ DECLARE
     ht record;
     adopted text;
     scan jsonb;
+    mv record;
+    rb record;
 BEGIN
     IF EXISTS (SELECT 1 FROM unnest(checks) c WHERE c IS NULL OR c NOT IN ('drift', 'gap', 'tracking', 'integrity')) THEN
         RAISE EXCEPTION 'pggit: checks has %: the allowed values are drift, gap, tracking, integrity (or null for all)', checks
@@ -3150,6 +3187,20 @@ BEGIN
             USING ERRCODE = 'insufficient_privilege', HINT = 'Run the check without fixes, or GRANT pggit_admin TO the role that adopts drift.';
     END IF;
     IF checks IS NULL OR 'drift' = ANY (checks) THEN
+    -- a moved server (pg_dump/pg_restore, pg_upgrade): one finding, not a flood of every object whose
+    -- address or printed definition differs; with fixes, the re-baseline first, then the drift scan
+    SELECT * INTO mv FROM pggit.server_moved() m;
+    IF mv.moved AND fix_issues THEN
+        SELECT * INTO rb FROM pggit.rebaseline_after_move() r;
+        RETURN QUERY SELECT 'drift', 'server_rebaselined', 'info', current_database()::text, rb.message, NULL::text,
+                            CASE WHEN verify_consistency.verbose THEN to_jsonb(rb) END;
+    ELSIF mv.moved THEN
+        RETURN QUERY SELECT 'drift', 'server_moved', 'error', current_database()::text, mv.message,
+                            'Run a migration (the Flyway callback and Liquibase re-baseline at the start of a run), a commit, '
+                                || 'SELECT * FROM pggit.rebaseline_after_move() (pggit_writer), or this check with fixes; then check again.',
+                            CASE WHEN verify_consistency.verbose THEN to_jsonb(mv) END;
+    END IF;
+    IF NOT mv.moved OR fix_issues THEN
     scan := (SELECT coalesce(jsonb_agg(to_jsonb(d)), '[]') FROM pggit.drift() d);   -- one scan, for the findings and the fix
     RETURN QUERY SELECT f.* FROM pggit.drift_findings(scan, verify_consistency.verbose) f;
 
@@ -3157,6 +3208,7 @@ BEGIN
         adopted := pggit.commit_changes('adopt drift (verify_consistency)', 'drift', NULL, NULL, true);
         RETURN QUERY SELECT 'drift', 'drift_adopted', 'info', adopted,
                             format('drift adopted as commit %s', left(adopted, 7)), NULL::text, NULL::jsonb;
+    END IF;
     END IF;
     END IF;
 
@@ -3303,7 +3355,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.verify_consistency(boolean, boolean, text[]) IS
-    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD, gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; pggit.close_interrupted_deployments closes them), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). Without fix_issues it writes nothing (so a hot standby answers it); drift is recorded as conflicts by pggit.record_conflicts, the writer''s step. fix_issues => true (pggit_admin) adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
+    'One row per finding (check_name drift, gap, conflict, tracking or integrity; kind; severity error, warning or info; subject; message; hint; details when verbose): drift against HEAD (on a database restored or upgraded since its index was built, one server_moved finding instead, or with fix_issues the re-baseline first), gaps between the Flyway and Liquibase history tables and the links (unlinked, missing, checksum mismatch, failed, out of order, restarted history after pggit:uninstall), tracking off, capture failures, interrupted deployments (those of the last 7 days; pggit.close_interrupted_deployments closes them), and the object store''s integrity (pggit.fsck: hash mismatches, missing tree nodes, definitions and parents, the index out of step with HEAD). Without fix_issues it writes nothing (so a hot standby answers it); drift is recorded as conflicts by pggit.record_conflicts, the writer''s step. fix_issues => true (pggit_admin) adopts drift as a commit of origin drift. checks (text[]: drift, gap, tracking, integrity) runs only those, null runs all; another name raises invalid_parameter_value.';
 
 CREATE OR REPLACE FUNCTION pggit.adopt(message text DEFAULT 'adopt drift') RETURNS text
     LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -3375,6 +3427,248 @@ SELECT coalesce((SELECT CASE w.kind WHEN 'pause' THEN 'paused' ELSE 'disabled' E
           FROM w)
 $$;
 COMMENT ON FUNCTION pggit.tracking_status() IS 'Whether pggit is tracking, paused or disabled, since and until when, and whether its event triggers are enabled; computed when read, writing nothing (a pause whose time is up counts as ended; an emergency stays disabled while its triggers are).';
+-- Server moves (issue 12): pg_dump/pg_restore and pg_upgrade keep the objects but not all their
+-- OIDs. The server the index is built on is recorded (store/server_identity.sql); a writer on
+-- another server re-maps the index by object key first and records a server-upgrade commit of what
+-- a new major version prints differently (capture/server_moves.sql; commit_changes, open_deployment,
+-- drift, status and verify_consistency, changed for it, are included above). 0.1 recorded no
+-- server: the index is re-mapped by key here (a no-op unless the database moved under 0.1) and
+-- this server recorded.
+-- ==== store/server_identity.sql =================================================================
+
+-- The server the index was built on: pg_dump/pg_restore into another database or cluster and
+-- pg_upgrade keep every object but not all their OIDs (capture/server_moves.sql).
+
+CREATE TABLE pggit.server_identity (
+    id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    system_identifier    bigint NOT NULL,     -- pg_control_system(): new for every initdb, so for a restore into another cluster and for pg_upgrade
+    database_oid         oid NOT NULL,        -- pg_database.oid: new for a restore into another database (pg_upgrade keeps it since PostgreSQL 15)
+    server_version_num   integer NOT NULL,    -- server_version_num; its major (/ 10000) decides whether definitions may print differently
+    recorded_at          timestamptz NOT NULL DEFAULT clock_timestamp(),
+    recorded_by          name NOT NULL DEFAULT session_user,
+    remapped             integer NOT NULL DEFAULT 0,   -- index entries given the live address of their key
+    unmatched            integer NOT NULL DEFAULT 0,   -- index entries whose key the catalog no longer has (shown as drift)
+    journal_rows_dropped integer NOT NULL DEFAULT 0,   -- journal rows whose address named an object of the old server
+    rebaseline_commit    text,                         -- the server-upgrade commit of definitions the new major prints differently
+    note                 text NOT NULL
+);
+COMMENT ON TABLE pggit.server_identity IS 'The server the index (pggit.object_map) was built on, one row per re-baseline, the latest current: system identifier, database OID and server version, and what pggit.rebaseline_after_move did (entries re-mapped by object key, unmatched keys, journal rows of the old server dropped, the server-upgrade commit). pggit.server_moved compares the latest with the live server.';
+ALTER TABLE pggit.commit DROP CONSTRAINT commit_origin_check,
+    ADD CONSTRAINT commit_origin_check CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade'));
+-- ==== capture/server_moves.sql ==================================================================
+
+-- Server moves: pg_dump/pg_restore into another database or cluster, and pg_upgrade, keep every
+-- object and its key but not all their OIDs (functions, constraints and triggers get new ones; a
+-- restore gives every object a new one), and a new major version may print some definitions
+-- differently. The index (pggit.object_map) holds the addresses of the server it was built on,
+-- recorded in pggit.server_identity: a server whose system identifier, database OID or major
+-- version differs is another server, whose index is re-mapped by object key before anything
+-- compares addresses (docs/architecture.md, "Server moves").
+
+CREATE OR REPLACE FUNCTION pggit.server_moved()
+    RETURNS TABLE (moved boolean, recorded_id bigint, recorded_system_identifier bigint, recorded_database_oid oid,
+                   recorded_server_version_num integer, recorded_at timestamptz,
+                   system_identifier bigint, database_oid oid, server_version_num integer, message text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Reads only: the latest pggit.server_identity row against the live server. Not recorded yet (an
+-- install before its baseline) is not a move: the first writer call records it.
+WITH live AS (
+    SELECT c.system_identifier, (SELECT d.oid FROM pg_database d WHERE d.datname = current_database()) AS database_oid,
+           current_setting('server_version_num')::integer AS version_num
+      FROM pg_control_system() c
+), rec AS (
+    SELECT * FROM pggit.server_identity s ORDER BY s.id DESC LIMIT 1
+), cmp AS (
+    SELECT live.*, rec.id, rec.system_identifier AS r_sysid, rec.database_oid AS r_dboid, rec.server_version_num AS r_version,
+           rec.recorded_at AS r_at,
+           rec.id IS NOT NULL AND (rec.system_identifier <> live.system_identifier OR rec.database_oid <> live.database_oid
+                                   OR rec.server_version_num / 10000 <> live.version_num / 10000) AS moved
+      FROM live LEFT JOIN rec ON true
+)
+SELECT cmp.moved, cmp.id, cmp.r_sysid, cmp.r_dboid, cmp.r_version, cmp.r_at, cmp.system_identifier, cmp.database_oid, cmp.version_num,
+       CASE WHEN cmp.id IS NULL THEN 'pggit: the server the index is built on is not recorded yet; the next commit records it'
+            WHEN NOT cmp.moved THEN format('pggit: the index was built on this server (PostgreSQL %s, system identifier %s, database OID %s)',
+                                           cmp.version_num / 10000, cmp.system_identifier, cmp.database_oid)
+            ELSE format('pggit: this database moved since its index was built: the index was built on PostgreSQL %s '
+                        || '(system identifier %s, database OID %s, recorded %s), this is PostgreSQL %s (system identifier %s, '
+                        || 'database OID %s): %s. Objects keep their keys but not their OIDs, and a new major version may print '
+                        || 'definitions differently, so pggit compares the catalog again once the index is re-mapped by object key: '
+                        || 'the next migration run or commit re-baselines, or run SELECT * FROM pggit.rebaseline_after_move() '
+                        || '(pggit_writer), or pggit:check with fixes (pggit.verify_consistency(fix_issues => true))',
+                        cmp.r_version / 10000, cmp.r_sysid, cmp.r_dboid, cmp.r_at, cmp.version_num / 10000, cmp.system_identifier,
+                        cmp.database_oid,
+                        CASE WHEN cmp.r_version / 10000 <> cmp.version_num / 10000
+                                 THEN 'a new major version (pg_upgrade, or a dump restored into a newer server)'
+                             WHEN cmp.r_sysid <> cmp.system_identifier
+                                 THEN 'another cluster (a dump restored into another server, or pg_upgrade)'
+                             ELSE 'another database of this cluster (pg_dump/pg_restore into a new database, or CREATE DATABASE ... TEMPLATE)' END)
+       END
+  FROM cmp
+$$;
+COMMENT ON FUNCTION pggit.server_moved() IS 'Whether this database moved since its index was built (reads only): the server recorded in pggit.server_identity (system identifier, database OID, server version; the latest row) against the live one; moved when the system identifier, the database OID or the major version differs (pg_dump/pg_restore, CREATE DATABASE ... TEMPLATE, pg_upgrade). message says what moved and what to run. Not recorded yet is not a move.';
+
+CREATE OR REPLACE FUNCTION pggit.rebaseline_after_move()
+    RETURNS TABLE (moved boolean, remapped integer, unmatched integer, changed integer, journal_rows_dropped integer,
+                   commit_id text, message text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET lock_timeout = '10s' AS $$
+-- When pggit.server_moved() says so (or the server is not recorded yet): re-maps the index by
+-- object key against one full read of the catalog reader, and records the live server.
+--   * every index entry whose key the catalog has takes that object's live address (and column
+--     numbers: a restore closes the gaps of dropped columns); an entry whose key is gone gets no
+--     address (classid 0), so the drift scan reports it deleted and no live object is taken for it
+--     by address (the old server's OIDs mean nothing here: no rename is guessed from them);
+--   * journal rows whose address names another object than they do (rows of the old server, which
+--     a full dump carries) are dropped: what they describe, if not committed, shows as drift;
+--   * definitions that differ from HEAD: on a new major version, PostgreSQL printing the same
+--     object differently, recorded as one commit of origin server-upgrade whose message lists them
+--     with the parts of their definitions that differ (objects
+--     with journal rows pending are left to the capture that commits them); on the same major they
+--     cannot be a new deparse, so they are left to the drift scan.
+-- The catalog is read before the advisory lock of the commit writer, as the writer does, and the
+-- move checked again under it: a concurrent call re-baselines once.
+#variable_conflict use_column
+DECLARE
+    s record;
+    live pggit.change_row[];
+    newmap pggit.object_map[];
+    pending pggit.change_row[];
+    n_remapped integer := 0;
+    n_unmatched integer := 0;
+    n_dropped integer := 0;
+    changed_keys text[];
+    same_major_changed integer := 0;
+    major_changed boolean;
+    ident_id bigint;
+    cid text;
+    what text;
+    listing text;
+    msg text;
+BEGIN
+    SELECT * INTO s FROM pggit.server_moved() m;
+    IF NOT s.moved AND s.recorded_id IS NOT NULL THEN
+        PERFORM set_config('pggit.server_checked', s.recorded_id::text, false);
+        RETURN QUERY SELECT false, 0, 0, 0, 0, NULL::text, s.message;
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pggit.object_map) THEN   -- an empty index (a fresh install's first commit): no catalog read
+        live := ARRAY(SELECT ROW('M', r.object_key, NULL, r.kind, r.schema_name, r.parent_key, r.classid, r.objid, NULL, r.hash,
+                                 NULL, NULL, r.columns, NULL, NULL)::pggit.change_row
+                        FROM pggit.read_catalog() r);
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    SELECT * INTO s FROM pggit.server_moved() m;
+    IF NOT s.moved AND s.recorded_id IS NOT NULL THEN   -- another session re-baselined meanwhile
+        PERFORM set_config('pggit.server_checked', s.recorded_id::text, false);
+        RETURN QUERY SELECT false, 0, 0, 0, 0, NULL::text, s.message;
+        RETURN;
+    END IF;
+
+    -- journal rows of the old server: their address names another object, or a live one for a drop
+    DELETE FROM pggit.journal j
+     WHERE j.objid IS NOT NULL AND j.objid <> 0
+       AND CASE WHEN j.event = 'drop' THEN coalesce(j.objsubid, 0) = 0 AND (pg_identify_object(j.classid, j.objid, 0)).identity IS NOT NULL
+                ELSE (pg_identify_object(j.classid, j.objid, coalesce(j.objsubid, 0))).identity IS DISTINCT FROM j.object_identity END;
+    GET DIAGNOSTICS n_dropped = ROW_COUNT;
+
+    -- the index by key: live addresses, or none (classid 0, numbered) for keys the catalog lost
+    newmap := ARRAY(
+        SELECT ROW(x.object_key, x.kind, x.schema_name, x.parent_key,
+                   coalesce(x.live_classid, 0::oid),
+                   coalesce(x.live_objid, (row_number() OVER (PARTITION BY x.live_objid IS NULL ORDER BY x.object_key))::oid),
+                   x.hash, coalesce(x.live_columns, x.columns))::pggit.object_map
+          FROM (SELECT m.*, l.classid AS live_classid, l.objid AS live_objid, l.columns AS live_columns
+                  FROM pggit.object_map m LEFT JOIN unnest(live) l ON l.object_key = m.object_key) x);
+    SELECT count(*) FILTER (WHERE n.classid <> 0 AND (n.classid, n.objid, n.columns) IS DISTINCT FROM (m.classid, m.objid, m.columns)),
+           count(*) FILTER (WHERE n.classid = 0)
+      INTO n_remapped, n_unmatched
+      FROM unnest(newmap) n JOIN pggit.object_map m ON m.object_key = n.object_key;
+    IF n_remapped > 0 OR n_unmatched > 0 THEN
+        DELETE FROM pggit.object_map;
+        INSERT INTO pggit.object_map SELECT * FROM unnest(newmap);
+    END IF;
+
+    -- definitions HEAD holds otherwise; not those a pending journal row will commit
+    IF EXISTS (SELECT 1 FROM pggit.journal) THEN
+        pending := ARRAY(SELECT ROW(NULL, NULL, NULL, NULL, NULL, NULL, a.classid, a.objid, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::pggit.change_row
+                           FROM pggit.affected_objects(ARRAY(SELECT j.id FROM pggit.journal j)) a);
+    END IF;
+    changed_keys := ARRAY(SELECT n.object_key FROM unnest(newmap) n JOIN unnest(live) l ON l.object_key = n.object_key
+                           WHERE l.new_hash <> n.hash
+                             AND NOT EXISTS (SELECT 1 FROM unnest(pending) p WHERE p.classid = l.classid AND p.objid = l.objid)
+                             -- a state the rules accepted (pggit.accepted_state) is no difference to record
+                             AND NOT EXISTS (SELECT 1 FROM pggit.accepted_state a WHERE a.object_key = n.object_key AND a.hash = l.new_hash)
+                           ORDER BY 1);
+    major_changed := s.recorded_server_version_num IS NOT NULL AND s.recorded_server_version_num / 10000 <> s.server_version_num / 10000;
+    IF NOT major_changed THEN
+        same_major_changed := cardinality(changed_keys);
+        changed_keys := '{}';
+    END IF;
+
+    what := CASE WHEN s.recorded_id IS NULL THEN 'first record of the server the index is built on'
+                 WHEN major_changed THEN format('PostgreSQL %s to %s', s.recorded_server_version_num / 10000, s.server_version_num / 10000)
+                 WHEN s.recorded_system_identifier <> s.system_identifier
+                     THEN format('system identifier %s to %s', s.recorded_system_identifier, s.system_identifier)
+                 ELSE format('database OID %s to %s', s.recorded_database_oid, s.database_oid) END;
+    INSERT INTO pggit.server_identity (system_identifier, database_oid, server_version_num, remapped, unmatched,
+                                       journal_rows_dropped, note)
+    VALUES (s.system_identifier, s.database_oid, s.server_version_num, n_remapped, n_unmatched, n_dropped,
+            CASE WHEN s.recorded_id IS NULL THEN what ELSE 'moved: ' || what END)
+    RETURNING id INTO ident_id;
+    PERFORM set_config('pggit.server_checked', ident_id::text, false);   -- this session checked: commit_changes goes on
+
+    IF cardinality(changed_keys) > 0 THEN
+        -- what changed in the text: per key (the first 20), the parts of its definition that differ
+        -- ("view:app.v (query)"), from HEAD's definition and a read of just those objects
+        listing := (SELECT string_agg(format('%s (%s)', r.object_key,
+                                             coalesce((SELECT string_agg(f.part, ', ' ORDER BY f.part)
+                                                         FROM (SELECT jsonb_object_keys(b.definition) UNION SELECT jsonb_object_keys(r.definition)) f(part)
+                                                        WHERE b.definition -> f.part IS DISTINCT FROM r.definition -> f.part), 'definition')),
+                                      ', ' ORDER BY r.object_key)
+                      FROM pggit.read_catalog(ARRAY(SELECT l.classid FROM unnest(live) l WHERE l.object_key = ANY (changed_keys[1:20])
+                                                     ORDER BY l.classid, l.objid),
+                                              ARRAY(SELECT l.objid FROM unnest(live) l WHERE l.object_key = ANY (changed_keys[1:20])
+                                                     ORDER BY l.classid, l.objid)) r
+                      JOIN pggit.object_map m ON m.object_key = r.object_key
+                      JOIN pggit.blob b ON b.hash = m.hash);
+        cid := pggit.commit_changes(
+            format('server-upgrade: %s prints %s definition%s differently: %s%s', what, cardinality(changed_keys),
+                   CASE WHEN cardinality(changed_keys) = 1 THEN '' ELSE 's' END,
+                   coalesce(listing, array_to_string(changed_keys[1:20], ', ')),
+                   CASE WHEN cardinality(changed_keys) > 20 THEN format(' and %s more', cardinality(changed_keys) - 20) ELSE '' END),
+            'server-upgrade', NULL, NULL, true, changed_keys);
+        UPDATE pggit.server_identity i SET rebaseline_commit = cid WHERE i.id = ident_id;
+    END IF;
+
+    msg := format('pggit: re-baselined (%s): %s index entr%s re-mapped by object key, %s not in this database (shown as drift), '
+                  || '%s journal row%s of the old server dropped; %s',
+                  what, n_remapped, CASE WHEN n_remapped = 1 THEN 'y' ELSE 'ies' END, n_unmatched,
+                  n_dropped, CASE WHEN n_dropped = 1 THEN '' ELSE 's' END,
+                  CASE WHEN cid IS NOT NULL
+                           THEN format('the definitions printed differently are commit %s (origin server-upgrade)', left(cid, 7))
+                       WHEN same_major_changed > 0
+                           THEN format('%s definition%s differ from HEAD on the same major version (not a new deparse): they show as drift',
+                                       same_major_changed, CASE WHEN same_major_changed = 1 THEN '' ELSE 's' END)
+                       ELSE 'every definition prints as at HEAD: no commit' END);
+    RAISE NOTICE '%', msg;
+    RETURN QUERY SELECT s.recorded_id IS NOT NULL, n_remapped, n_unmatched, coalesce(cardinality(changed_keys), 0), n_dropped, cid, msg;
+END
+$$;
+COMMENT ON FUNCTION pggit.rebaseline_after_move() IS 'After pg_dump/pg_restore or pg_upgrade (pggit.server_moved): re-maps the index by object key against one full read of the catalog, drops journal rows of the old server, records the live server in pggit.server_identity and, on a new major version, records the definitions it prints differently as one commit of origin server-upgrade; returns what it did (moved false and nothing done when the server is the recorded one). Called by every capture (pggit.commit_changes) and pggit.open_deployment, so the next migration run re-baselines.';
+
+CREATE OR REPLACE FUNCTION pggit.check_server() RETURNS void
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- Plumbing of the writers (commit_changes, open_deployment): a session checks its server once (a
+-- session never moves; the setting it keeps is undone with a rolled-back transaction), so a
+-- capture pays a setting lookup and one index probe, not pg_control_system().
+BEGIN
+    IF current_setting('pggit.server_checked', true) = (SELECT max(s.id) FROM pggit.server_identity s)::text THEN
+        RETURN;
+    END IF;
+    PERFORM pggit.rebaseline_after_move();
+END
+$$;
+COMMENT ON FUNCTION pggit.check_server() IS 'Plumbing of the writers: re-baselines (pggit.rebaseline_after_move) unless this session already checked that the server is the one the index was built on (the session setting pggit.server_checked).';
+SELECT pggit.check_server();
 
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
@@ -3457,7 +3751,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),
-    pggit.tracking_overhead_report(),
+    pggit.tracking_overhead_report(), pggit.server_moved(),
     pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(),
     pggit.commit_hash_text(text, text[], text, timestamptz, text, text)
 TO pggit_reader;
@@ -3478,7 +3772,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
-    pggit.detect_conflicts(), pggit.record_conflicts(boolean)
+    pggit.detect_conflicts(), pggit.record_conflicts(boolean), pggit.rebaseline_after_move()
 TO pggit_writer;
 
 -- admin: pause, emergency, purge, conflicts, adoption, another run's deployment
@@ -3492,7 +3786,7 @@ TO pggit_admin;
 -- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the
 -- DDL), the installer's baseline, and tree plumbing that writes the store:
 --   pggit.journal_ddl(), pggit.journal_drop(), pggit.baseline(), pggit.put_tree(jsonb),
---   pggit.write_tree(text, pggit.tree_edit[])
+--   pggit.write_tree(text, pggit.tree_edit[]), pggit.check_server() (the writers' once-per-session server check)
 
 -- ==== release.sql ===============================================================================
 

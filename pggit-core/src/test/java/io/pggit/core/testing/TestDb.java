@@ -36,6 +36,21 @@ public final class TestDb {
         return db;
     }
 
+    /**
+     * A copy of this database ({@code CREATE DATABASE ... TEMPLATE}): the same objects under the same
+     * OIDs, pggit's tables and their rows included, in a database of another OID. No session may be
+     * connected to this database meanwhile (the data source opens one per call).
+     */
+    public TestDb copy(String suffix) {
+        String copy = (name.length() + suffix.length() + 1 > 63 ? name.substring(0, 62 - suffix.length()) : name) + "_" + suffix;
+        try (Connection c = TestPostgres.get().admin().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE \"" + copy + "\" TEMPLATE \"" + name + "\"");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return new TestDb(copy);
+    }
+
     public String name() {
         return name;
     }
