@@ -2,6 +2,7 @@ package io.pggit.core.internal.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pggit.core.PggitException;
 import io.pggit.core.internal.ddl.DdlWriter;
 import io.pggit.core.model.ChangeType;
@@ -141,6 +142,12 @@ public final class Compare {
                         : null;
             case "table":
                 return sameExceptColumns(a, b) ? alterColumns(id, a, b) : null;
+            case "index":   // attached in the source only: attach it (an index is never detached but with its table)
+                return !a.has("attached_to") && b.has("attached_to") && a.equals(((ObjectNode) b.deepCopy())
+                        .without("attached_to"))
+                        ? List.of("ALTER INDEX " + b.path("attached_to").asText() + " ATTACH PARTITION " + DdlWriter.q(to.schema()) + "."
+                                + DdlWriter.q(b.path("name").asText()) + ";")
+                        : null;
             default:
                 return null;
         }
@@ -230,11 +237,16 @@ public final class Compare {
         return m;
     }
 
-    /** DROP statements, dependents first: the reverse of the creation order; children of dropped tables go with them. */
+    /**
+     * DROP statements, dependents first: the reverse of the creation order; children of dropped tables go with them,
+     * and partitions' indexes with the partitioned index they are attached to.
+     */
     private static List<String> drops(List<DdlWriter.Item> items) {
         List<String> tables = items.stream().filter(i -> i.kind().equals("table") || i.kind().equals("view")
                 || i.kind().equals("materialized_view") || i.kind().equals("foreign_table"))
                 .map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
+        List<String> indexes = items.stream().filter(i -> i.kind().equals("index") || i.kind().equals("constraint"))
+                .map(i -> DdlWriter.q(i.schema()) + "." + DdlWriter.q(i.definition().path("name").asText())).toList();
         List<String> out = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (DdlWriter.Statement st : DdlWriter.create(items)) {
@@ -250,6 +262,9 @@ public final class Compare {
                     || (i.kind().equals("constraint") && d.path("type").asText().equals("foreign key"));
             if (!parent.isEmpty() && tables.contains(parent) && !reachesOut) {
                 continue;   // dropped with its table (a rule, a policy or a foreign key may hold another table: dropped first)
+            }
+            if (d.has("attached_to") && indexes.contains(d.path("attached_to").asText())) {
+                continue;   // a partition's index goes with the partitioned index it is attached to
             }
             if (i.kind().equals("sequence") && d.has("owned_by")
                     && tables.contains(d.path("owned_by").asText().replaceAll("\\.[^.]*$", ""))) {
