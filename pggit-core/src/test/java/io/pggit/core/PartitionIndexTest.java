@@ -126,5 +126,18 @@ class PartitionIndexTest {
         db.pggit().commit("on only");
         assertEquals(db.freshCaptureTree(), db.headTree(), () -> "the journal agrees with a full capture: " + db.pggit().drift());
         assertEquals("pt.m_v2", db.value("SELECT definition ->> 'attached_to' FROM pggit.read_catalog() WHERE object_key = 'index:pt.m_b.m_b_v2'"));
+        // renaming a partitioned index changes what its partitions' indexes are attached to; dropping it drops them
+        db.exec("ALTER INDEX pt.m_at RENAME TO \"M At\"");
+        commit = db.pggit().commit("rename").orElseThrow();
+        assertEquals(List.of("M index:pt.m_a.m_a_at_idx", "M index:pt.m_b.m_b_at", "M index:pt.m_rest.m_rest_at_idx", "R index:pt.m.\"M At\""),
+                db.column("SELECT change || ' ' || object_key FROM pggit.change WHERE commit_id = '" + commit + "' ORDER BY 1"));
+        assertEquals("pt.\"M At\"", db.value("SELECT definition ->> 'attached_to' FROM pggit.read_catalog() WHERE object_key = 'index:pt.m_b.m_b_at'"));
+        assertEquals(db.freshCaptureTree(), db.headTree(), () -> "the journal agrees with a full capture: " + db.pggit().drift());
+        db.exec("DROP INDEX pt.\"M At\"");
+        commit = db.pggit().commit("drop").orElseThrow();
+        assertEquals(List.of("D index:pt.m.\"M At\"", "D index:pt.m_a.m_a_at_idx", "D index:pt.m_a_high.m_a_high_at_idx",
+                "D index:pt.m_a_low.m_a_low_at_idx", "D index:pt.m_b.m_b_at", "D index:pt.m_rest.m_rest_at_idx"),
+                db.column("SELECT change || ' ' || object_key FROM pggit.change WHERE commit_id = '" + commit + "' ORDER BY 1"));
+        assertEquals(db.freshCaptureTree(), db.headTree(), () -> "the journal agrees with a full capture: " + db.pggit().drift());
     }
 }
