@@ -80,6 +80,29 @@ class PartitionIndexTest {
     }
 
     @Test
+    void comparePlansANewPartitionOfAnIndexedTableAndANewPartitionedIndex() {
+        TestDb source = TestDb.withPggit("partidx_cmp_source");
+        TestDb target = TestDb.withPggit("partidx_cmp_target");
+        source.exec(FIXTURE);
+        target.exec(FIXTURE);
+        // a new partition gets the partitioned table's indexes made for it: by PostgreSQL in the source, by the plan's
+        // CREATE TABLE ... PARTITION OF in the target; a new partitioned index is built on every partition
+        source.exec("CREATE TABLE pt.m_c PARTITION OF pt.m FOR VALUES IN ('c')", "CREATE INDEX m_at ON pt.m (at)");
+        Comparison plan = Pggit.compare(source.dataSource(), target.dataSource());
+        target.exec(String.join("\n", plan.plan()));
+        Comparison after = Pggit.compare(source.dataSource(), target.dataSource());
+        assertEquals(List.of(), after.differences(), () -> String.join("\n", plan.plan()));
+        assertEquals(source.column(INDEXES), target.column(INDEXES));
+        // and back: the partition and the partitioned index dropped, their partitions' indexes with them, m_b_at kept
+        TestDb fixture = TestDb.withPggit("partidx_cmp_fixture");
+        fixture.exec(FIXTURE);
+        Comparison back = Pggit.compare(fixture.dataSource(), target.dataSource());
+        target.exec(String.join("\n", back.plan()));
+        assertEquals(List.of(), Pggit.compare(fixture.dataSource(), target.dataSource()).differences(), () -> String.join("\n", back.plan()));
+        assertEquals(fixture.column(INDEXES), target.column(INDEXES));
+    }
+
+    @Test
     void detachingAPartitionShowsItsIndexesNoLongerAttachedAndAttachingAgainShowsThemAttached() {
         TestDb db = TestDb.withPggit("partidx_detach");
         db.exec(FIXTURE);

@@ -79,6 +79,7 @@ public final class Compare {
         List<DdlWriter.Item> create = new ArrayList<>();
         List<DdlWriter.Item> drop = new ArrayList<>();
         List<String> alter = new ArrayList<>();
+        List<String> attach = new ArrayList<>();   // after the creates: the partitioned index may be new
         for (DdlWriter.Item s : src.values()) {
             DdlWriter.Item t = tgt.get(s.key());
             if (t == null) {
@@ -88,7 +89,7 @@ public final class Compare {
                 diffs.add(new Difference(ChangeType.MODIFIED, s.key(), s.kind()));
                 List<String> inPlace = alterInPlace(t, s);
                 if (inPlace != null) {
-                    alter.addAll(inPlace);
+                    (s.kind().equals("index") ? attach : alter).addAll(inPlace);
                 } else {
                     drop.add(t);
                     create.add(s);
@@ -105,11 +106,20 @@ public final class Compare {
         plan.add("SET check_function_bodies = off;");
         plan.addAll(drops(drop));
         plan.addAll(alter);
+        // A new partition of a table the target has already gets the table's partitioned indexes from PostgreSQL
+        // when it is created (named as PostgreSQL names them, as in the source unless renamed there): its
+        // attached indexes are created only where missing, and attaching one already attached does nothing.
+        List<String> newTables = create.stream().filter(i -> i.kind().equals("table"))
+                .map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
+        List<String> madeWithTable = create.stream().filter(i -> i.kind().equals("index") && i.definition().has("attached_to")
+                && newTables.contains(i.definition().path("table").asText())).map(DdlWriter.Item::key).toList();
         for (DdlWriter.Statement st : DdlWriter.create(create)) {
             if (!st.key().isEmpty()) {
-                plan.add(st.sql());
+                plan.add(madeWithTable.contains(st.key()) ? st.sql().replaceFirst("^CREATE (UNIQUE )?INDEX ", "CREATE $1INDEX IF NOT EXISTS ")
+                        : st.sql());
             }
         }
+        plan.addAll(attach);
         return new Result(diffs, plan.size() == 1 ? List.of() : plan);
     }
 
@@ -237,6 +247,31 @@ public final class Compare {
         return m;
     }
 
+    /** The names of a qualified name as {@code quote_ident} writes them ({@code app."Odd ""Name"""}), unquoted. */
+    static List<String> names(String qualified) {
+        List<String> out = new ArrayList<>();
+        StringBuilder name = new StringBuilder();
+        boolean quoted = false;
+        for (int k = 0; k < qualified.length(); k++) {
+            char c = qualified.charAt(k);
+            if (c == '"') {
+                if (quoted && k + 1 < qualified.length() && qualified.charAt(k + 1) == '"') {
+                    name.append('"');
+                    k++;
+                } else {
+                    quoted = !quoted;
+                }
+            } else if (c == '.' && !quoted) {
+                out.add(name.toString());
+                name.setLength(0);
+            } else {
+                name.append(c);
+            }
+        }
+        out.add(name.toString());
+        return out;
+    }
+
     /**
      * DROP statements, dependents first: the reverse of the creation order; children of dropped tables go with them,
      * and partitions' indexes with the partitioned index they are attached to.
@@ -245,8 +280,8 @@ public final class Compare {
         List<String> tables = items.stream().filter(i -> i.kind().equals("table") || i.kind().equals("view")
                 || i.kind().equals("materialized_view") || i.kind().equals("foreign_table"))
                 .map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
-        List<String> indexes = items.stream().filter(i -> i.kind().equals("index") || i.kind().equals("constraint"))
-                .map(i -> DdlWriter.q(i.schema()) + "." + DdlWriter.q(i.definition().path("name").asText())).toList();
+        List<List<String>> indexes = items.stream().filter(i -> i.kind().equals("index") || i.kind().equals("constraint"))
+                .map(i -> List.of(i.schema(), i.definition().path("name").asText())).toList();
         List<String> out = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (DdlWriter.Statement st : DdlWriter.create(items)) {
@@ -263,7 +298,7 @@ public final class Compare {
             if (!parent.isEmpty() && tables.contains(parent) && !reachesOut) {
                 continue;   // dropped with its table (a rule, a policy or a foreign key may hold another table: dropped first)
             }
-            if (d.has("attached_to") && indexes.contains(d.path("attached_to").asText())) {
+            if (d.has("attached_to") && indexes.contains(names(d.path("attached_to").asText()))) {
                 continue;   // a partition's index goes with the partitioned index it is attached to
             }
             if (i.kind().equals("sequence") && d.has("owned_by")
