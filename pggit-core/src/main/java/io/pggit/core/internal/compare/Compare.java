@@ -282,6 +282,8 @@ public final class Compare {
                 .map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
         List<List<String>> indexes = items.stream().filter(i -> i.kind().equals("index") || i.kind().equals("constraint"))
                 .map(i -> List.of(i.schema(), i.definition().path("name").asText())).toList();
+        List<List<String>> attachedConstraints = items.stream().filter(i -> i.kind().equals("constraint") && i.definition().has("attached_to"))
+                .map(i -> names(i.definition().path("attached_to").asText())).toList();
         List<String> out = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (DdlWriter.Statement st : DdlWriter.create(items)) {
@@ -310,7 +312,9 @@ public final class Compare {
                 case "view" -> "DROP VIEW " + id + ";";
                 case "materialized_view" -> "DROP MATERIALIZED VIEW " + id + ";";
                 case "sequence" -> "DROP SEQUENCE " + id + ";";
-                case "index" -> "DROP INDEX " + parent.replaceAll("\\.[^.]*$", "") + "." + DdlWriter.q(d.path("name").asText()) + ";";
+                // a partition's constraint attached to it depends on it; it is among the drops, and goes with the index (CASCADE)
+                case "index" -> "DROP INDEX " + parent.replaceAll("\\.[^.]*$", "") + "." + DdlWriter.q(d.path("name").asText())
+                        + (attachedConstraints.contains(List.of(i.schema(), d.path("name").asText())) ? " CASCADE;" : ";");
                 case "constraint" -> "ALTER TABLE " + parent + " DROP CONSTRAINT " + DdlWriter.q(d.path("name").asText()) + ";";
                 case "trigger" -> "DROP TRIGGER " + DdlWriter.q(d.path("name").asText()) + " ON " + parent + ";";
                 case "function" -> "DROP FUNCTION " + id + ";";
