@@ -14,7 +14,10 @@ CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[])
 --     extended statistics;
 --   * an index a constraint owns stands for the constraint; a constraint brings its copies in
 --     inheritance children; a partitioned (or parent) table brings the partitions (children) it had
---     at HEAD, since a detached one is no dependent any more;
+--     at HEAD, since a detached one is no dependent any more (so ATTACH and DETACH PARTITION, journaled as
+--     the partitioned table, re-read the partition and, as a relation read, its indexes); a partitioned
+--     index brings the partitions' indexes attached to it, as its pg_depend dependents (deptype 'P'), so
+--     a CREATE INDEX, ALTER INDEX ... RENAME or ATTACH PARTITION on it re-reads them;
 --   * a schema brings every object in it (a rename re-keys them all);
 --   * a type brings the relations and routines that use it;
 --   * GRANT/REVOKE rows carry no object id, so they rescan every object of their kind.

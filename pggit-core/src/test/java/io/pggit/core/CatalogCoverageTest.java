@@ -193,6 +193,17 @@ class CatalogCoverageTest {
             "CREATE TABLE \"select\".\"" + LONG_TABLE + "\" (\"table\" text, \"user\" int) PARTITION BY LIST (\"user\")",
             "CREATE TABLE \"select\".\"part one\" PARTITION OF \"select\".\"" + LONG_TABLE + "\" FOR VALUES IN (1, 2)",
             "CREATE INDEX ON \"select\".\"" + LONG_TABLE + "\" (\"table\" text_pattern_ops)",
+            // multi-level partitions: a sub-partitioned partition, a default partition, a primary key, a unique and
+            // an expression index on the partitioned table (each partition's index is attached to them), an index
+            // on one partition only
+            "CREATE TABLE \"select\".\"part two\" PARTITION OF \"select\".\"" + LONG_TABLE + "\" FOR VALUES IN (3, 4) "
+                    + "PARTITION BY LIST (\"table\")",
+            "CREATE TABLE \"select\".\"Part Two A\" PARTITION OF \"select\".\"part two\" FOR VALUES IN ('a')",
+            "CREATE TABLE \"select\".\"part rest\" PARTITION OF \"select\".\"part two\" DEFAULT",
+            "ALTER TABLE \"select\".\"" + LONG_TABLE + "\" ADD CONSTRAINT \"Long Key\" PRIMARY KEY (\"user\", \"table\")",
+            "CREATE UNIQUE INDEX \"Part Unique\" ON \"select\".\"" + LONG_TABLE + "\" (\"table\", \"user\")",
+            "CREATE INDEX \"part lower\" ON \"select\".\"" + LONG_TABLE + "\" (lower(\"table\"))",
+            "CREATE INDEX \"two a only\" ON \"select\".\"Part Two A\" (upper(\"table\"))",
             "CREATE UNLOGGED TABLE \"select\".scratch (a int)",
             "CREATE TABLE \"select\".child (b int) INHERITS (\"select\".scratch)",
             "CREATE TABLE \"select\".\"we\"\"ird\" (a int PRIMARY KEY, b int)",
@@ -255,6 +266,11 @@ class CatalogCoverageTest {
             "COMMENT ON AGGREGATE \"select\".sum_text(text) IS 'concatenation'",
             "COMMENT ON PROCEDURE \"select\".\"Clean Up\"() IS 'no arguments'",
     };
+
+    /** Every index of the user's schemas and whether it is valid (no part of any definition). */
+    static final String INDEX_VALIDITY = "SELECT i.indexrelid::regclass::text || ' ' || i.indisvalid FROM pg_index i "
+            + "JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace::regnamespace::text NOT IN ('pggit', 'pg_catalog', 'pg_toast') "
+            + "ORDER BY 1";
 
     /** kind -> what was proved (captured, diffed, recreated). */
     static final Map<String, Set<String>> PROVED = new ConcurrentHashMap<>();
@@ -407,6 +423,8 @@ class CatalogCoverageTest {
             }
             assertEquals(Set.of(), bad, () -> "objects the export did not recreate identically; in the copy instead: " + extra);
             assertEquals(tree, copy.headTree());
+            assertEquals(db.column(INDEX_VALIDITY), copy.column(INDEX_VALIDITY), "every index valid, as in the source (a partitioned "
+                    + "index turns valid once every partition's index is attached)");
         } finally {
             dropSubscriptions(db);
             dropSubscriptions(copy);
@@ -423,6 +441,7 @@ class CatalogCoverageTest {
             empty.exec(String.join("\n", create.plan()));
             assertEquals(List.of(), Pggit.compare(source.dataSource(), empty.dataSource()).differences(),
                     "after the create plan: " + String.join("\n", create.plan()));
+            assertEquals(source.column(INDEX_VALIDITY), empty.column(INDEX_VALIDITY), "after the create plan");
             TestDb nothing = TestDb.withPggit("coverage_compare_nothing");
             io.pggit.core.model.Comparison drop = Pggit.compare(nothing.dataSource(), full.dataSource());
             full.exec(String.join("\n", drop.plan()));

@@ -222,6 +222,15 @@ class PgDumpRoundTripTest {
         roundTrip(info, "pgdump_fixture", ExportTest.FIXTURE);
     }
 
+    /**
+     * pg_dump writes each partition's index and attaches it ({@code ALTER INDEX ... ATTACH PARTITION}), as
+     * pggit's export does: the partitions' indexes are the same objects, attached to the same indexes.
+     */
+    @Test
+    void partitionsIndexesRestoredByPgDumpAreTheSameTree(TestInfo info) throws IOException {
+        roundTrip(info, "pgdump_partitions", PartitionIndexTest.FIXTURE);
+    }
+
     @Test
     void whatPgDumpWritesItsOwnWayIsStillTheSameTree(TestInfo info) throws IOException {
         TestDb source = TestDb.withPggit("pgdump_written_otherwise");

@@ -658,21 +658,28 @@ COMMENT ON FUNCTION pggit.read_sequences(oid[]) IS 'Part of the catalog reader, 
 
 CREATE OR REPLACE FUNCTION pggit.read_indexes(wanted oid[]) RETURNS SETOF pggit.catalog_entry
     LANGUAGE sql STABLE AS $$
--- indexes that no constraint owns (constraint indexes are part of their constraint),
--- and not partitions of a partitioned index (they follow their parent)
+-- indexes that no constraint owns (constraint indexes are part of their constraint); an index of a
+-- partition that is attached to an index of the partitioned table is an index of the partition, which
+-- records the index it is attached to (pg_inherits between indexes; an index's parent is in the
+-- schema of its table). Validity is no part of a definition: a partitioned index turns valid when
+-- every partition's index is attached, and an invalid plain index is a failed build, not schema.
 SELECT 'pg_class'::regclass::oid, ic.oid, 'index', t.nspname,
        'index:' || t.qname || '.' || quote_ident(ic.relname), t.rkind || ':' || t.qname,
        jsonb_build_object('table', t.qname, 'name', ic.relname,
-                          'definition', pg_get_indexdef(ic.oid))
+                          'definition', pg_get_indexdef(ic.oid),
+                          'attached_to', (SELECT quote_ident(pn.nspname) || '.' || quote_ident(pc.relname)
+                                            FROM pg_inherits h
+                                            JOIN pg_class pc ON pc.oid = h.inhparent
+                                            JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+                                           WHERE ic.relispartition AND h.inhrelid = ic.oid))
   FROM unnest(wanted) w(objid)
   JOIN pg_index i ON i.indexrelid = w.objid
   JOIN pg_class ic ON ic.oid = i.indexrelid
   JOIN pggit.tracked_relations() t ON t.oid = i.indrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
  WHERE NOT EXISTS (SELECT 1 FROM pg_constraint k
                     WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
-   AND NOT ic.relispartition
 $$;
-COMMENT ON FUNCTION pggit.read_indexes(oid[]) IS 'Part of the catalog reader, inlined into pggit.read_catalog: the definitions of the indexes no constraint owns among wanted (oids in pg_class), without their comments (read_catalog joins pg_description once).';
+COMMENT ON FUNCTION pggit.read_indexes(oid[]) IS 'Part of the catalog reader, inlined into pggit.read_catalog: the definitions of the indexes no constraint owns among wanted (oids in pg_class), partitions'' indexes with the index each is attached to, without their comments (read_catalog joins pg_description once).';
 
 -- ==== catalog/kinds/constraint.sql ==============================================================
 
@@ -682,20 +689,27 @@ COMMENT ON FUNCTION pggit.read_indexes(oid[]) IS 'Part of the catalog reader, in
 CREATE OR REPLACE FUNCTION pggit.read_constraints(wanted oid[]) RETURNS SETOF pggit.catalog_entry
     LANGUAGE sql STABLE AS $$
 -- table constraints (not-null constraints are part of the column; constraint triggers are triggers;
--- constraints inherited by partitions follow their parent)
+-- constraints inherited by partitions follow their parent; a partition's own constraint whose index is
+-- attached to an index of the partitioned table, which no constraint owns, records that index)
 SELECT 'pg_constraint'::regclass::oid, k.oid, 'constraint', t.nspname,
        'constraint:' || t.qname || '.' || quote_ident(k.conname), t.rkind || ':' || t.qname,
        jsonb_build_object('table', t.qname, 'name', k.conname,
                           'type', CASE k.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique'
                                                  WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check'
                                                  WHEN 'x' THEN 'exclusion' END,
-                          'definition', pg_get_constraintdef(k.oid))
+                          'definition', pg_get_constraintdef(k.oid),
+                          'attached_to', (SELECT quote_ident(pn.nspname) || '.' || quote_ident(pc.relname)
+                                            FROM pg_class ic
+                                            JOIN pg_inherits h ON h.inhrelid = ic.oid
+                                            JOIN pg_class pc ON pc.oid = h.inhparent
+                                            JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+                                           WHERE ic.oid = k.conindid AND ic.relispartition))
   FROM unnest(wanted) w(objid)
   JOIN pg_constraint k ON k.oid = w.objid
   JOIN pggit.tracked_relations() t ON t.oid = k.conrelid AND t.relkind IN ('r', 'p', 'v', 'm', 'f')
  WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND k.conparentid = 0
 $$;
-COMMENT ON FUNCTION pggit.read_constraints(oid[]) IS 'Part of the catalog reader, inlined into pggit.read_catalog: the definitions of the table constraints among wanted (oids in pg_constraint), without their comments (read_catalog joins pg_description once).';
+COMMENT ON FUNCTION pggit.read_constraints(oid[]) IS 'Part of the catalog reader, inlined into pggit.read_catalog: the definitions of the table constraints among wanted (oids in pg_constraint), a partition''s constraint with the partitioned index its index is attached to, without their comments (read_catalog joins pg_description once).';
 
 -- ==== catalog/kinds/trigger.sql =================================================================
 
@@ -1397,7 +1411,10 @@ CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[])
 --     extended statistics;
 --   * an index a constraint owns stands for the constraint; a constraint brings its copies in
 --     inheritance children; a partitioned (or parent) table brings the partitions (children) it had
---     at HEAD, since a detached one is no dependent any more;
+--     at HEAD, since a detached one is no dependent any more (so ATTACH and DETACH PARTITION, journaled as
+--     the partitioned table, re-read the partition and, as a relation read, its indexes); a partitioned
+--     index brings the partitions' indexes attached to it, as its pg_depend dependents (deptype 'P'), so
+--     a CREATE INDEX, ALTER INDEX ... RENAME or ATTACH PARTITION on it re-reads them;
 --   * a schema brings every object in it (a rename re-keys them all);
 --   * a type brings the relations and routines that use it;
 --   * GRANT/REVOKE rows carry no object id, so they rescan every object of their kind.

@@ -2,6 +2,7 @@ package io.pggit.core.internal.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pggit.core.PggitException;
 import io.pggit.core.internal.ddl.DdlWriter;
 import io.pggit.core.internal.install.Installer;
@@ -88,6 +89,7 @@ public final class Compare {
         List<DdlWriter.Item> create = new ArrayList<>();
         List<DdlWriter.Item> drop = new ArrayList<>();
         List<String> alter = new ArrayList<>();
+        List<String> attach = new ArrayList<>();   // after the creates: the partitioned index may be new
         for (DdlWriter.Item s : src.values()) {
             DdlWriter.Item t = tgt.get(s.key());
             if (t == null) {
@@ -97,7 +99,7 @@ public final class Compare {
                 diffs.add(new Difference(ChangeType.MODIFIED, s.key(), s.kind()));
                 List<String> inPlace = alterInPlace(t, s);
                 if (inPlace != null) {
-                    alter.addAll(inPlace);
+                    (s.kind().equals("index") ? attach : alter).addAll(inPlace);
                 } else {
                     drop.add(t);
                     create.add(s);
@@ -114,11 +116,20 @@ public final class Compare {
         plan.add("SET check_function_bodies = off;");
         plan.addAll(drops(drop));
         plan.addAll(alter);
+        // A new partition of a table the target has already gets the table's partitioned indexes from PostgreSQL
+        // when it is created (named as PostgreSQL names them, as in the source unless renamed there): its
+        // attached indexes are created only where missing, and attaching one already attached does nothing.
+        List<String> newTables = create.stream().filter(i -> i.kind().equals("table"))
+                .map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
+        List<String> madeWithTable = create.stream().filter(i -> i.kind().equals("index") && i.definition().has("attached_to")
+                && newTables.contains(i.definition().path("table").asText())).map(DdlWriter.Item::key).toList();
         for (DdlWriter.Statement st : DdlWriter.create(create)) {
             if (!st.key().isEmpty()) {
-                plan.add(st.sql());
+                plan.add(madeWithTable.contains(st.key()) ? st.sql().replaceFirst("^CREATE (UNIQUE )?INDEX ", "CREATE $1INDEX IF NOT EXISTS ")
+                        : st.sql());
             }
         }
+        plan.addAll(attach);
         return new Result(diffs, plan.size() == 1 ? List.of() : plan);
     }
 
@@ -172,6 +183,12 @@ public final class Compare {
                         : null;
             case "table":
                 return sameExceptColumns(a, b) ? alterColumns(id, a, b) : null;
+            case "index":   // attached in the source only: attach it (an index is never detached but with its table)
+                return !a.has("attached_to") && b.has("attached_to") && a.equals(((ObjectNode) b.deepCopy())
+                        .without("attached_to"))
+                        ? List.of("ALTER INDEX " + b.path("attached_to").asText() + " ATTACH PARTITION " + DdlWriter.q(to.schema()) + "."
+                                + DdlWriter.q(b.path("name").asText()) + ";")
+                        : null;
             default:
                 return null;
         }
@@ -261,11 +278,43 @@ public final class Compare {
         return m;
     }
 
-    /** DROP statements, dependents first: the reverse of the creation order; children of dropped tables go with them. */
+    /** The names of a qualified name as {@code quote_ident} writes them ({@code app."Odd ""Name"""}), unquoted. */
+    static List<String> names(String qualified) {
+        List<String> out = new ArrayList<>();
+        StringBuilder name = new StringBuilder();
+        boolean quoted = false;
+        for (int k = 0; k < qualified.length(); k++) {
+            char c = qualified.charAt(k);
+            if (c == '"') {
+                if (quoted && k + 1 < qualified.length() && qualified.charAt(k + 1) == '"') {
+                    name.append('"');
+                    k++;
+                } else {
+                    quoted = !quoted;
+                }
+            } else if (c == '.' && !quoted) {
+                out.add(name.toString());
+                name.setLength(0);
+            } else {
+                name.append(c);
+            }
+        }
+        out.add(name.toString());
+        return out;
+    }
+
+    /**
+     * DROP statements, dependents first: the reverse of the creation order; children of dropped tables go with them,
+     * and partitions' indexes with the partitioned index they are attached to.
+     */
     private static List<String> drops(List<DdlWriter.Item> items) {
         List<String> tables = items.stream().filter(i -> i.kind().equals("table") || i.kind().equals("view")
                 || i.kind().equals("materialized_view") || i.kind().equals("foreign_table"))
                 .map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
+        List<List<String>> indexes = items.stream().filter(i -> i.kind().equals("index") || i.kind().equals("constraint"))
+                .map(i -> List.of(i.schema(), i.definition().path("name").asText())).toList();
+        List<List<String>> attachedConstraints = items.stream().filter(i -> i.kind().equals("constraint") && i.definition().has("attached_to"))
+                .map(i -> names(i.definition().path("attached_to").asText())).toList();
         List<String> out = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (DdlWriter.Statement st : DdlWriter.create(items)) {
@@ -282,6 +331,9 @@ public final class Compare {
             if (!parent.isEmpty() && tables.contains(parent) && !reachesOut) {
                 continue;   // dropped with its table (a rule, a policy or a foreign key may hold another table: dropped first)
             }
+            if (d.has("attached_to") && indexes.contains(names(d.path("attached_to").asText()))) {
+                continue;   // a partition's index goes with the partitioned index it is attached to
+            }
             if (i.kind().equals("sequence") && d.has("owned_by")
                     && tables.contains(d.path("owned_by").asText().replaceAll("\\.[^.]*$", ""))) {
                 continue;   // a sequence its column owns goes with the table
@@ -291,7 +343,9 @@ public final class Compare {
                 case "view" -> "DROP VIEW " + id + ";";
                 case "materialized_view" -> "DROP MATERIALIZED VIEW " + id + ";";
                 case "sequence" -> "DROP SEQUENCE " + id + ";";
-                case "index" -> "DROP INDEX " + parent.replaceAll("\\.[^.]*$", "") + "." + DdlWriter.q(d.path("name").asText()) + ";";
+                // a partition's constraint attached to it depends on it; it is among the drops, and goes with the index (CASCADE)
+                case "index" -> "DROP INDEX " + parent.replaceAll("\\.[^.]*$", "") + "." + DdlWriter.q(d.path("name").asText())
+                        + (attachedConstraints.contains(List.of(i.schema(), d.path("name").asText())) ? " CASCADE;" : ";");
                 case "constraint" -> "ALTER TABLE " + parent + " DROP CONSTRAINT " + DdlWriter.q(d.path("name").asText()) + ";";
                 case "trigger" -> "DROP TRIGGER " + DdlWriter.q(d.path("name").asText()) + " ON " + parent + ";";
                 case "function" -> "DROP FUNCTION " + id + ";";

@@ -13,7 +13,8 @@ import java.util.Map;
  * definitions (JSON): schemas, extensions, collations, enum and range types, composite types,
  * domains, sequences, functions that use no table type, foreign-data wrappers, servers and user
  * mappings, tables and foreign tables (inheritance and partition parents first), sequence
- * ownership, functions that do, primary/unique/check/exclusion constraints, indexes, foreign keys
+ * ownership, functions that do, primary/unique/check/exclusion constraints, indexes, the attachment
+ * of partitions' indexes to their partitioned index ({@code ALTER INDEX ... ATTACH PARTITION}), foreign keys
  * (after every table, so mutual references need no special case), views (one before another whose
  * query names it), materialized views and their indexes, extended statistics (with their
  * statistics target), triggers, rules, policies, event
@@ -51,7 +52,7 @@ public final class DdlWriter {
         sorted.sort(Comparator.comparing(Item::key));
         Map<String, List<Statement>> phases = new LinkedHashMap<>();
         for (String p : List.of("settings", "schema", "extension", "collation", "type", "composite", "domain", "sequence", "function",
-                "foreign_data_wrapper", "server", "user_mapping", "table", "column_settings", "owned", "function_late", "aggregate", "constraint", "index", "foreign_key",
+                "foreign_data_wrapper", "server", "user_mapping", "table", "column_settings", "owned", "function_late", "aggregate", "constraint", "index", "index_attach", "foreign_key",
                 "replica_identity", "view", "materialized_view", "matview_index", "statistics", "trigger", "rule", "policy", "event_trigger", "publication", "subscription",
                 "comment", "owner", "privileges", "default_privileges")) {
             phases.put(p, new ArrayList<>());
@@ -78,11 +79,17 @@ public final class DdlWriter {
                                 + (ri.startsWith("index ") ? "USING INDEX " + ri.substring(6) : ri.toUpperCase(java.util.Locale.ROOT)) + ";"));
                     }
                 }
-                case "constraint" -> phases.get(d.path("type").asText().equals("foreign key") ? "foreign_key" : "constraint")
-                        .add(st(i, "ALTER TABLE " + d.path("table").asText() + " ADD CONSTRAINT " + q(d.path("name").asText()) + " "
-                                + d.path("definition").asText() + ";"));
-                case "index" -> phases.get(matviews.contains(d.path("table").asText()) ? "matview_index" : "index")
-                        .add(st(i, d.path("definition").asText() + ";"));
+                case "constraint" -> {
+                    phases.get(d.path("type").asText().equals("foreign key") ? "foreign_key" : "constraint")
+                            .add(st(i, "ALTER TABLE " + d.path("table").asText() + " ADD CONSTRAINT " + q(d.path("name").asText()) + " "
+                                    + d.path("definition").asText() + ";"));
+                    attach(i, phases.get("index_attach"));   // its index (named as the constraint) to a partitioned index
+                }
+                case "index" -> {
+                    phases.get(matviews.contains(d.path("table").asText()) ? "matview_index" : "index")
+                            .add(st(i, d.path("definition").asText() + ";"));
+                    attach(i, phases.get("index_attach"));
+                }
                 case "view" -> phases.get("view").add(st(i, "CREATE VIEW " + i.identity() + with(d) + " AS\n" + stripSemicolon(d.path("query").asText()) + ";"));
                 case "materialized_view" -> phases.get("materialized_view").add(st(i, "CREATE MATERIALIZED VIEW " + i.identity() + with(d) + " AS\n"
                         + stripSemicolon(d.path("query").asText()) + ";"));
@@ -539,6 +546,21 @@ public final class DdlWriter {
             sb.append(" NOT NULL");
         }
         return sb.toString();
+    }
+
+    /**
+     * A partition's index attached to the partitioned table's index, as pg_dump writes it: the
+     * partitioned index is created {@code ON ONLY} its table (pg_get_indexdef says so), each
+     * partition's index on its own, then attached; a partitioned index turns valid once every
+     * partition's index is attached (through every level: attaching a sub-partitioned partition's
+     * last index validates its parent too), so the order of the attachments does not matter.
+     */
+    private static void attach(Item i, List<Statement> out) {
+        JsonNode d = i.definition();
+        if (d.has("attached_to")) {
+            out.add(st(i, "ALTER INDEX " + d.path("attached_to").asText() + " ATTACH PARTITION " + q(i.schema()) + "."
+                    + q(d.path("name").asText()) + ";"));
+        }
     }
 
     private static void comments(Item i, List<Statement> out) {
