@@ -117,6 +117,11 @@ ALTER TABLE pggit.commit DROP CONSTRAINT commit_origin_check,
 \ir ../capture/server_moves.sql
 SELECT pggit.check_server();
 
+-- compare_environments (issue 13) takes environment names: a foreign server (dblink resolves it
+-- with the caller's user mapping) or a connection string, and keeps only what this database's
+-- tracking rules and directives keep.
+\ir ../ops/environments.sql
+
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
 \ir ../security/privileges.sql
