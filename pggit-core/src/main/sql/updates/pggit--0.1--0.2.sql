@@ -49,6 +49,9 @@ COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-sid
 
 -- pggit.log() also returns each commit's tree and parents (a new result type: dropped, re-created).
 DROP FUNCTION pggit.log(integer);
+-- pggit.drift() also returns each object's address (classid, objid), so that verify_consistency(verbose
+-- => true) reads the live definitions of just the drifted objects (a new result type: dropped, re-created).
+DROP FUNCTION pggit.drift();
 \ir ../api/porcelain.sql
 
 -- Integrity (pggit.fsck, issue 12): every hash recomputed, every reference followed; the commit
