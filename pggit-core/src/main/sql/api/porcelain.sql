@@ -43,13 +43,16 @@ COMMENT ON FUNCTION pggit.status() IS
     'Journaled but uncommitted changes that the tracking rules keep: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key). On a moved server (pggit.server_moved) raises object_not_in_prerequisite_state, as drift() does.';
 
 CREATE OR REPLACE FUNCTION pggit.drift()
-    RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text)
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text,
+                   classid oid, objid oid)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- note names a window when tracking was off that explains the change: a pause during which the
 -- object was changed, or an emergency disable since the object was last committed. A reader's call:
 -- writes nothing, so a hot standby answers it; a window whose time is up is known by its ends_at.
 -- On a moved server (pggit.server_moved) one error says so instead: the index's addresses are the
 -- old server's and a new major version prints definitions its own way, so a scan would be a flood.
+-- classid, objid: the object's address (live; for a deleted object the one the index had), so that
+-- a caller can read the live definitions of just the drifted objects (pggit.read_catalog(classids, objids)).
 BEGIN
     IF (SELECT m.moved FROM pggit.server_moved() m) THEN   -- the index holds another server's addresses
         RAISE EXCEPTION '%', (SELECT m.message FROM pggit.server_moved() m) USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -68,7 +71,8 @@ BEGIN
                    AND coalesce(w.ended_at, 'infinity') > coalesce((SELECT max(cm.committed_at) FROM pggit.change ch
                                                                      JOIN pggit.commit cm ON cm.id = ch.commit_id
                                                                     WHERE ch.object_key = c.object_key), '-infinity')
-                 ORDER BY w.started_at DESC LIMIT 1))
+                 ORDER BY w.started_at DESC LIMIT 1)),
+           c.classid, c.objid
       FROM unnest((pggit.gather_changes(true, 'all')).changes) c   -- read again if a concurrent DROP interferes
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
        -- a state the rules made a capture accept (pggit.accepted_state) is no drift
@@ -77,7 +81,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.drift() IS
-    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it. Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it; classid and objid are its address (live, or the index''s for a deleted object). Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
 
 CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,

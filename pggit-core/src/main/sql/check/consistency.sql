@@ -23,7 +23,25 @@ CREATE OR REPLACE FUNCTION pggit.drift_findings(drift jsonb, verbose boolean DEF
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 -- The drift check's findings from one drift scan (a jsonb array of pggit.drift() rows), so that the
 -- reader's check (verify_consistency) and the writer's (record_conflicts) report it alike from a
--- single scan. Writes nothing; reads the definitions and the open conflicts.
+-- single scan. Writes nothing; reads the definitions and the open conflicts. verbose: details.before
+-- is the definition at HEAD (the store's blob of old_hash), details.after the live one: the store's
+-- when a commit holds that state, else read from the catalog by address, once for just the drifted
+-- objects no commit holds (an added, modified or renamed object's new state), and only when the
+-- live object still has the hash the scan found.
+WITH d AS (
+    SELECT * FROM jsonb_to_recordset(coalesce(drift, '[]')) AS d(change text, object_key text, old_key text, kind text, old_hash text,
+                                                                new_hash text, note text, classid oid, objid oid)
+),
+unstored AS (
+    SELECT DISTINCT d.classid, d.objid FROM d
+     WHERE d.change <> 'D' AND d.classid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pggit.blob b WHERE b.hash = d.new_hash)
+),
+live AS MATERIALIZED (   -- computed once, on the first verbose finding that needs it; never without verbose;
+    -- one jsonb object keyed by '<object_key> <hash>', so that each finding finds its own by a key lookup
+    SELECT jsonb_object_agg(r.object_key || ' ' || r.hash, r.definition) AS definitions
+      FROM pggit.read_catalog(coalesce((SELECT array_agg(u.classid ORDER BY u.classid, u.objid) FROM unstored u), '{}'),
+                              coalesce((SELECT array_agg(u.objid ORDER BY u.classid, u.objid) FROM unstored u), '{}')) r
+)
 SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
        'error', d.object_key,
        CASE d.change WHEN 'A' THEN format('%s exists in the database but in no commit', d.object_key)
@@ -36,14 +54,16 @@ SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'r
                            || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason)',
                        'record it as a conflict (pggit.record_conflicts(), which mvn pggit:check runs where it may write) and resolve it')
            || ', or revert it with a migration.',
-       CASE WHEN drift_findings.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
-                                                 'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
-  FROM jsonb_to_recordset(coalesce(drift, '[]')) AS d(change text, object_key text, old_key text, kind text, old_hash text,
-                                                      new_hash text, note text)
+       CASE WHEN drift_findings.verbose THEN jsonb_build_object(
+           'before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
+           'after', CASE WHEN d.new_hash IS NOT NULL
+                         THEN coalesce((SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash),
+                                       (SELECT l.definitions -> (d.object_key || ' ' || d.new_hash) FROM live l)) END) END
+  FROM d
  ORDER BY d.object_key
 $$;
 COMMENT ON FUNCTION pggit.drift_findings(jsonb, boolean) IS
-    'The drift check''s findings (check_name drift; kind drift_added, drift_removed, drift_changed or drift_renamed; its open conflict in the hint; definitions before and after when verbose) from one drift scan given as a jsonb array of pggit.drift() rows: shared by verify_consistency and record_conflicts. Writes nothing.';
+    'The drift check''s findings (check_name drift; kind drift_added, drift_removed, drift_changed or drift_renamed; its open conflict in the hint; when verbose, details.before = the definition at HEAD and details.after = the live one, from the store or read once by address for the drifted objects no commit holds) from one drift scan given as a jsonb array of pggit.drift() rows: shared by verify_consistency and record_conflicts. Writes nothing.';
 
 CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT false, verbose boolean DEFAULT false,
                                          checks text[] DEFAULT NULL)

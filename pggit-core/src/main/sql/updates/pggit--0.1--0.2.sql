@@ -49,6 +49,9 @@ COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-sid
 
 -- pggit.log() also returns each commit's tree and parents (a new result type: dropped, re-created).
 DROP FUNCTION pggit.log(integer);
+-- pggit.drift() also returns each object's address (classid, objid), so that verify_consistency(verbose
+-- => true) reads the live definitions of just the drifted objects (a new result type: dropped, re-created).
+DROP FUNCTION pggit.drift();
 \ir ../api/porcelain.sql
 
 -- Integrity (pggit.fsck, issue 12): every hash recomputed, every reference followed; the commit
@@ -116,6 +119,11 @@ ALTER TABLE pggit.commit DROP CONSTRAINT commit_origin_check,
     ADD CONSTRAINT commit_origin_check CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade'));
 \ir ../capture/server_moves.sql
 SELECT pggit.check_server();
+
+-- compare_environments (issue 13) takes environment names: a foreign server (dblink resolves it
+-- with the caller's user mapping) or a connection string, and keeps only what this database's
+-- tracking rules and directives keep.
+\ir ../ops/environments.sql
 
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.

@@ -87,6 +87,36 @@ class CheckReportTest {
     }
 
     @Test
+    void verboseDriftFindingsCarryTheDefinitionsBeforeAndAfter() {
+        TestDb db = TestDb.withPggit("check_verbose");
+        db.exec("CREATE TABLE public.changed (a int)", "CREATE TABLE public.dropped (a int)", "CREATE TABLE public.renamed (a int)");
+        db.pggit().commit("three tables");
+        String head = "(SELECT b.definition FROM pggit.object_map m JOIN pggit.blob b ON b.hash = m.hash WHERE m.object_key = '%s')";
+        String live = "(SELECT r.definition FROM pggit.read_catalog() r WHERE r.object_key = '%s')";
+        db.exec("CREATE TABLE public.added (a int)", "ALTER TABLE public.changed ADD COLUMN b text", "DROP TABLE public.dropped",
+                "ALTER TABLE public.renamed RENAME TO moved");
+        String details = "(SELECT f.details FROM pggit.verify_consistency(verbose => true) f WHERE f.subject = '%s')";
+        assertEquals(List.of(List.of("t", "t")), db.rows("SELECT " + details.formatted("table:public.added") + " -> 'before' = 'null', "
+                + details.formatted("table:public.added") + " -> 'after' = " + live.formatted("table:public.added")),
+                "added: no definition before, the live one after");
+        assertEquals(List.of(List.of("t", "t", "f")), db.rows("SELECT " + details.formatted("table:public.changed") + " -> 'before' = "
+                + head.formatted("table:public.changed") + ", " + details.formatted("table:public.changed") + " -> 'after' = "
+                + live.formatted("table:public.changed") + ", " + head.formatted("table:public.changed") + " = "
+                + live.formatted("table:public.changed")), "modified: HEAD's definition before, the live one after");
+        assertEquals(List.of(List.of("t", "t")), db.rows("SELECT " + details.formatted("table:public.dropped") + " -> 'before' = "
+                + head.formatted("table:public.dropped") + ", " + details.formatted("table:public.dropped") + " -> 'after' = 'null'"),
+                "deleted: HEAD's definition before, none after");
+        assertEquals(List.of(List.of("t", "t")), db.rows("SELECT " + details.formatted("table:public.moved") + " -> 'before' = "
+                + head.formatted("table:public.renamed") + ", " + details.formatted("table:public.moved") + " -> 'after' = "
+                + live.formatted("table:public.moved")), "renamed: both");
+        assertEquals("4", db.value("SELECT count(*) FROM pggit.verify_consistency(verbose => true) WHERE details IS NOT NULL"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency() WHERE details IS NOT NULL"), "details only when verbose");
+        // the writer's step reports them alike
+        assertEquals(db.rows("SELECT subject, details::text FROM pggit.verify_consistency(verbose => true, checks => '{drift}') ORDER BY 1"),
+                db.rows("SELECT subject, details::text FROM pggit.record_conflicts(verbose => true) ORDER BY 1"));
+    }
+
+    @Test
     void fixIssuesAdoptsDriftAsACommit() throws Exception {
         TestDb db = TestDb.withPggit("check_fix");
         db.exec("CREATE TABLE public.hotfix (a int)");

@@ -440,6 +440,45 @@ class TrackingApiTest {
     }
 
     @Test
+    void environmentsAreNamedByForeignServersAndComparedUnderThisDatabasesRules() {
+        TestDb other = TestDb.withPggit("environment_staging");
+        db.exec("CREATE EXTENSION dblink", "CREATE TABLE public.differs (a int)");
+        other.exec("CREATE TABLE public.differs (a bigint)", "CREATE SCHEMA scratch", "CREATE TABLE scratch.t (a int)");
+        String port = db.value("SELECT current_setting('port')");
+        String conninfo = "host=localhost port=" + port + " dbname=" + other.name() + " user=postgres";
+        // a server of dblink_fdw and a user mapping: the environment's name, no password in a pggit table
+        db.exec("CREATE SERVER staging FOREIGN DATA WRAPPER dblink_fdw OPTIONS (host 'localhost', port '" + port + "', dbname '"
+                        + other.name() + "')",
+                "CREATE USER MAPPING FOR CURRENT_USER SERVER staging OPTIONS (user 'postgres')");
+        String byName = "SELECT change || ' ' || object_key || ' ' || coalesce(source_hash, '-') || ' ' || coalesce(target_hash, '-') "
+                + "FROM pggit.compare_environments('staging')";
+        String byConninfo = "SELECT change || ' ' || object_key || ' ' || coalesce(source_hash, '-') || ' ' || coalesce(target_hash, '-') "
+                + "FROM pggit.compare_environments('" + conninfo + "')";
+        List<String> named = db.column(byName);
+        assertEquals(db.column(byConninfo), named);
+        assertEquals(List.of("A schema:scratch", "A table:scratch.t", "D extension:dblink", "D server:staging", "M table:public.differs"),
+                named.stream().map(r -> r.split(" ")[0] + " " + r.split(" ")[1]).filter(r -> !r.contains("user_mapping")).sorted().toList());
+        assertEquals(db.column(byName), db.column("SELECT change || ' ' || object_key || ' ' || coalesce(source_hash, '-') || ' ' "
+                + "|| coalesce(target_hash, '-') FROM pggit.compare_environments('staging', 'dbname=" + db.name() + " host=localhost port="
+                + port + " user=postgres')"), "a named source against this database named by a connection string");
+
+        // this database's rules decide: an ignored schema's differences are hidden, though the other database tracks it
+        db.exec("SELECT pggit.configure_tracking(ignore_schemas => ARRAY['scratch'])",
+                "COMMENT ON EXTENSION dblink IS 'compare only @pggit-ignore'");
+        assertEquals(List.of("D server:staging", "M table:public.differs"),
+                db.column("SELECT change || ' ' || object_key FROM pggit.compare_environments('staging') "
+                        + "WHERE object_key NOT LIKE 'user_mapping:%' ORDER BY object_key"));
+
+        SQLException unknown = error("SELECT * FROM pggit.compare_environments('production')");
+        assertEquals("42704", unknown.getSQLState());
+        assertTrue(unknown.getMessage().contains("environment \"production\" is neither a foreign server nor a connection string"),
+                unknown.getMessage());
+        db.exec("CREATE SERVER unmapped FOREIGN DATA WRAPPER dblink_fdw OPTIONS (dbname 'postgres')");
+        assertTrue(error("SELECT * FROM pggit.compare_environments('unmapped')").getMessage()
+                .contains("environment \"unmapped\" is a foreign server without a user mapping"));
+    }
+
+    @Test
     void purgingKeepsWhatABranchReachesUnlessForcedAndRecordsItself() {
         db.exec("CREATE TABLE public.t1 (a int)");
         db.pggit().commit("one");

@@ -2473,13 +2473,16 @@ COMMENT ON FUNCTION pggit.status() IS
     'Journaled but uncommitted changes that the tracking rules keep: one row per object, change A (added), M (modified), D (deleted) or R (renamed from old_key). On a moved server (pggit.server_moved) raises object_not_in_prerequisite_state, as drift() does.';
 
 CREATE OR REPLACE FUNCTION pggit.drift()
-    RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text)
+    RETURNS TABLE (change text, object_key text, old_key text, kind text, old_hash text, new_hash text, note text,
+                   classid oid, objid oid)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- note names a window when tracking was off that explains the change: a pause during which the
 -- object was changed, or an emergency disable since the object was last committed. A reader's call:
 -- writes nothing, so a hot standby answers it; a window whose time is up is known by its ends_at.
 -- On a moved server (pggit.server_moved) one error says so instead: the index's addresses are the
 -- old server's and a new major version prints definitions its own way, so a scan would be a flood.
+-- classid, objid: the object's address (live; for a deleted object the one the index had), so that
+-- a caller can read the live definitions of just the drifted objects (pggit.read_catalog(classids, objids)).
 BEGIN
     IF (SELECT m.moved FROM pggit.server_moved() m) THEN   -- the index holds another server's addresses
         RAISE EXCEPTION '%', (SELECT m.message FROM pggit.server_moved() m) USING ERRCODE = 'object_not_in_prerequisite_state';
@@ -2498,7 +2501,8 @@ BEGIN
                    AND coalesce(w.ended_at, 'infinity') > coalesce((SELECT max(cm.committed_at) FROM pggit.change ch
                                                                      JOIN pggit.commit cm ON cm.id = ch.commit_id
                                                                     WHERE ch.object_key = c.object_key), '-infinity')
-                 ORDER BY w.started_at DESC LIMIT 1))
+                 ORDER BY w.started_at DESC LIMIT 1)),
+           c.classid, c.objid
       FROM unnest((pggit.gather_changes(true, 'all')).changes) c   -- read again if a concurrent DROP interferes
      WHERE c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
        -- a state the rules made a capture accept (pggit.accepted_state) is no drift
@@ -2507,7 +2511,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.drift() IS
-    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it. Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
+    'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it; classid and objid are its address (live, or the index''s for a deleted object). Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
 
 CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
@@ -3450,7 +3454,25 @@ CREATE OR REPLACE FUNCTION pggit.drift_findings(drift jsonb, verbose boolean DEF
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 -- The drift check's findings from one drift scan (a jsonb array of pggit.drift() rows), so that the
 -- reader's check (verify_consistency) and the writer's (record_conflicts) report it alike from a
--- single scan. Writes nothing; reads the definitions and the open conflicts.
+-- single scan. Writes nothing; reads the definitions and the open conflicts. verbose: details.before
+-- is the definition at HEAD (the store's blob of old_hash), details.after the live one: the store's
+-- when a commit holds that state, else read from the catalog by address, once for just the drifted
+-- objects no commit holds (an added, modified or renamed object's new state), and only when the
+-- live object still has the hash the scan found.
+WITH d AS (
+    SELECT * FROM jsonb_to_recordset(coalesce(drift, '[]')) AS d(change text, object_key text, old_key text, kind text, old_hash text,
+                                                                new_hash text, note text, classid oid, objid oid)
+),
+unstored AS (
+    SELECT DISTINCT d.classid, d.objid FROM d
+     WHERE d.change <> 'D' AND d.classid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pggit.blob b WHERE b.hash = d.new_hash)
+),
+live AS MATERIALIZED (   -- computed once, on the first verbose finding that needs it; never without verbose;
+    -- one jsonb object keyed by '<object_key> <hash>', so that each finding finds its own by a key lookup
+    SELECT jsonb_object_agg(r.object_key || ' ' || r.hash, r.definition) AS definitions
+      FROM pggit.read_catalog(coalesce((SELECT array_agg(u.classid ORDER BY u.classid, u.objid) FROM unstored u), '{}'),
+                              coalesce((SELECT array_agg(u.objid ORDER BY u.classid, u.objid) FROM unstored u), '{}')) r
+)
 SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'removed' WHEN 'R' THEN 'renamed' ELSE 'changed' END,
        'error', d.object_key,
        CASE d.change WHEN 'A' THEN format('%s exists in the database but in no commit', d.object_key)
@@ -3463,14 +3485,16 @@ SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'r
                            || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason)',
                        'record it as a conflict (pggit.record_conflicts(), which mvn pggit:check runs where it may write) and resolve it')
            || ', or revert it with a migration.',
-       CASE WHEN drift_findings.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
-                                                 'after', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash)) END
-  FROM jsonb_to_recordset(coalesce(drift, '[]')) AS d(change text, object_key text, old_key text, kind text, old_hash text,
-                                                      new_hash text, note text)
+       CASE WHEN drift_findings.verbose THEN jsonb_build_object(
+           'before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
+           'after', CASE WHEN d.new_hash IS NOT NULL
+                         THEN coalesce((SELECT b.definition FROM pggit.blob b WHERE b.hash = d.new_hash),
+                                       (SELECT l.definitions -> (d.object_key || ' ' || d.new_hash) FROM live l)) END) END
+  FROM d
  ORDER BY d.object_key
 $$;
 COMMENT ON FUNCTION pggit.drift_findings(jsonb, boolean) IS
-    'The drift check''s findings (check_name drift; kind drift_added, drift_removed, drift_changed or drift_renamed; its open conflict in the hint; definitions before and after when verbose) from one drift scan given as a jsonb array of pggit.drift() rows: shared by verify_consistency and record_conflicts. Writes nothing.';
+    'The drift check''s findings (check_name drift; kind drift_added, drift_removed, drift_changed or drift_renamed; its open conflict in the hint; when verbose, details.before = the definition at HEAD and details.after = the live one, from the store or read once by address for the drifted objects no commit holds) from one drift scan given as a jsonb array of pggit.drift() rows: shared by verify_consistency and record_conflicts. Writes nothing.';
 
 CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT false, verbose boolean DEFAULT false,
                                          checks text[] DEFAULT NULL)
@@ -3916,34 +3940,71 @@ CREATE OR REPLACE FUNCTION pggit.compare_environments(source_conninfo text, targ
     RETURNS TABLE (change text, object_key text, source_hash text, target_hash text)
     LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
 -- Runs with the caller's rights (SECURITY INVOKER): reaching another database is never a way
--- around privileges. Each side is a libpq connection string read through dblink (null target =
--- this database); pggit must be installed in each, its catalog reader reads them. A: only in the
--- source, D: only in the target, M: different definitions.
+-- around privileges. Each side is an environment: the name of a foreign server (of the dblink_fdw
+-- or postgres_fdw wrapper) with a user mapping for the caller, which dblink resolves itself
+-- (dblink_get_conn: a server name becomes the server's options and the mapping's, so no password
+-- sits in a pggit table), or a libpq connection string (key=value pairs or a postgres:// URI); a
+-- null target is this database. pggit must be installed in each, its catalog reader reads them.
+-- A: only in the source, D: only in the target, M: different definitions; a difference is kept
+-- only when this database's tracking rules and directives keep that change (pggit.is_tracked).
 DECLARE
-    has_dblink boolean := EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'dblink');
     dblink_schema text := (SELECT n.nspname FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname = 'dblink');
+    env text;
+    srv record;
 BEGIN
-    IF NOT has_dblink THEN
+    IF dblink_schema IS NULL THEN
         RAISE EXCEPTION 'pggit: compare_environments needs the dblink extension in this database'
             USING ERRCODE = 'feature_not_supported',
                   HINT = 'CREATE EXTENSION dblink; or compare from the build: mvn pggit:compare -Dpggit.url=<source> -Dpggit.targetUrl=<target>';
     END IF;
+    FOREACH env IN ARRAY ARRAY[source_conninfo, coalesce(target_conninfo, '=')] LOOP   -- '=': this database
+        SELECT s.srvname, w.fdwname,
+               EXISTS (SELECT 1 FROM pg_user_mappings u WHERE u.srvid = s.oid AND u.umuser IN (0, (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user))) AS mapped
+          INTO srv
+          FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+         WHERE s.srvname = env;
+        IF srv.srvname IS NOT NULL AND srv.fdwname NOT IN ('dblink_fdw', 'postgres_fdw') THEN
+            RAISE EXCEPTION 'pggit: environment "%" is a foreign server of wrapper %, not of dblink_fdw or postgres_fdw', env, srv.fdwname
+                USING ERRCODE = 'invalid_parameter_value',
+                      HINT = 'Name a server of FOREIGN DATA WRAPPER dblink_fdw (OPTIONS host, port, dbname), or pass a connection string.';
+        ELSIF srv.srvname IS NOT NULL AND NOT srv.mapped THEN
+            RAISE EXCEPTION 'pggit: environment "%" is a foreign server without a user mapping for role "%"', env, current_user
+                USING ERRCODE = 'undefined_object',
+                      HINT = format('CREATE USER MAPPING FOR CURRENT_USER SERVER %I OPTIONS (user ''...'', password ''...'');', env);
+        ELSIF srv.srvname IS NULL AND env IS NULL THEN
+            RAISE EXCEPTION 'pggit: compare_environments needs a source environment (a foreign server name or a connection string)'
+                USING ERRCODE = 'null_value_not_allowed';
+        ELSIF srv.srvname IS NULL AND strpos(env, '=') = 0 AND env !~* '^postgres(ql)?://' THEN
+            RAISE EXCEPTION 'pggit: environment "%" is neither a foreign server nor a connection string', env
+                USING ERRCODE = 'undefined_object',
+                      HINT = format('Create the server: CREATE SERVER %I FOREIGN DATA WRAPPER dblink_fdw OPTIONS (host ''...'', port ''...'', dbname ''...''); '
+                                    || 'CREATE USER MAPPING FOR CURRENT_USER SERVER %I OPTIONS (user ''...'', password ''...''); '
+                                    || 'or pass a connection string (host=... dbname=..., or postgresql://...).', env, env);
+        END IF;
+    END LOOP;
     RETURN QUERY EXECUTE format($q$
-        WITH s AS (SELECT * FROM %1$I.dblink($1, 'SELECT object_key, hash FROM pggit.read_catalog()') AS r(object_key text, hash text)),
+        WITH s AS (SELECT * FROM %1$I.dblink($1, 'SELECT object_key, hash, kind, schema_name, directive FROM pggit.read_catalog()')
+                                 AS r(object_key text, hash text, kind text, schema_name text, directive text)),
              t AS (SELECT * FROM %1$I.dblink(coalesce($2, format('host=%%s port=%%s dbname=%%s user=%%s',
                                                     split_part(current_setting('unix_socket_directories'), ',', 1),
                                                     current_setting('port'), current_database(), current_user)),
-                                             'SELECT object_key, hash FROM pggit.read_catalog()') AS r(object_key text, hash text))
-        SELECT CASE WHEN t.object_key IS NULL THEN 'A' WHEN s.object_key IS NULL THEN 'D' ELSE 'M' END,
-               coalesce(s.object_key, t.object_key), s.hash, t.hash
-          FROM s FULL JOIN t ON t.object_key = s.object_key
-         WHERE s.hash IS DISTINCT FROM t.hash
+                                             'SELECT object_key, hash, kind, schema_name, directive FROM pggit.read_catalog()')
+                                 AS r(object_key text, hash text, kind text, schema_name text, directive text)),
+             d AS (SELECT CASE WHEN t.object_key IS NULL THEN 'A' WHEN s.object_key IS NULL THEN 'D' ELSE 'M' END AS change,
+                          coalesce(s.object_key, t.object_key) AS object_key, s.hash AS source_hash, t.hash AS target_hash,
+                          coalesce(t.kind, s.kind) AS kind, coalesce(t.schema_name, s.schema_name) AS schema_name,
+                          coalesce(t.directive, s.directive) AS directive
+                     FROM s FULL JOIN t ON t.object_key = s.object_key
+                    WHERE s.hash IS DISTINCT FROM t.hash)
+        SELECT d.change, d.object_key, d.source_hash, d.target_hash
+          FROM d
+         WHERE pggit.is_tracked(d.change, d.object_key, d.kind, d.schema_name, d.directive)   -- this database's rules
          ORDER BY 2
     $q$, dblink_schema) USING source_conninfo, target_conninfo;
 END
 $$;
 COMMENT ON FUNCTION pggit.compare_environments(text, text) IS
-    'Compares the tracked objects of two databases (libpq connection strings; target null = this database) by content hash, with the caller''s rights, through dblink: A only in the source, D only in the target, M different. Without dblink, an error pointing to mvn pggit:compare, which also plans the DDL.';
+    'Compares the tracked objects of two environments by content hash, with the caller''s rights, through dblink: each the name of a foreign server (dblink_fdw or postgres_fdw, with a user mapping for the caller: no password in a pggit table) or a libpq connection string; target null = this database. A only in the source, D only in the target, M different; only the differences this database''s tracking rules and directives keep (pggit.is_tracked; the directive of the target''s object first). A name that is neither a server nor a connection string is an error (undefined_object). Without dblink, an error pointing to mvn pggit:compare, which also plans the DDL.';
 
 CREATE OR REPLACE FUNCTION pggit.export_schema_snapshot(path text) RETURNS void
     LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
