@@ -144,8 +144,9 @@ END
 $$;
 COMMENT ON FUNCTION pggit.execute_as_owner(text, text, text) IS 'Runs one statement of a restore as the object''s owner (SET LOCAL ROLE) and puts the caller''s role back; refuses an owner that does not exist or that the session''s role cannot become (insufficient_privilege). SECURITY INVOKER: the statement never runs with more rights than the caller has.';
 
-CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id uuid, resolution text, reason text DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- Conflict ids are UUIDs (seed 000: resolve_conflict(conflict_id => 'uuid-here', resolution => 'use_current', reason => ...)).
 -- SECURITY INVOKER (pggit_admin): use_tracked runs DDL, which pggit.restore_tracked runs as the
 -- object's owner; the bookkeeping goes through pggit.commit_changes and the conflict's resolution
 -- columns, which pggit_admin may write.
@@ -186,5 +187,40 @@ BEGIN
     RETURN did;
 END
 $$;
+COMMENT ON FUNCTION pggit.resolve_conflict(uuid, text, text) IS
+    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind use_tracked cannot restore.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id text, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- The id as text: what a quoted literal in the seed's call, resolve_conflict(conflict_id => 'uuid-here', ...),
+-- resolves to (PostgreSQL prefers the text overload for an untyped literal). A UUID goes on to
+-- resolve_conflict(uuid, ...); anything else is refused with a message that says what an id is,
+-- rather than PostgreSQL's invalid input syntax.
+DECLARE
+    parsed uuid;
+BEGIN
+    BEGIN
+        parsed := conflict_id::uuid;
+    EXCEPTION WHEN invalid_text_representation THEN
+        RAISE EXCEPTION 'pggit: "%" is not a conflict id: conflict ids are UUIDs (pggit.conflict.id)', conflict_id
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = CASE WHEN conflict_id ~ '^\s*[0-9]+\s*$'
+                              THEN format('A number is the order of detection (pggit.conflict.seq; a conflict recorded by pggit 0.1 kept its old id there): SELECT id FROM pggit.conflict WHERE seq = %s.', trim(conflict_id))
+                              ELSE 'Open conflicts: SELECT id, object_key, change FROM pggit.conflict WHERE resolved_at IS NULL ORDER BY seq.' END;
+    END;
+    RETURN pggit.resolve_conflict(parsed, resolution, reason);
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve_conflict(text, text, text) IS
+    'pggit.resolve_conflict(uuid, text, text) for an id given as text (a quoted literal, as in resolve_conflict(conflict_id => ''<uuid>'', ...)): a UUID is resolved; anything else is refused with invalid_parameter_value, naming pggit.conflict.seq for a number.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- 0.1's signature: conflict ids were numbers. Refused with a clear message instead of "function
+-- does not exist"; the number lives on as pggit.conflict.seq.
+BEGIN
+    RETURN pggit.resolve_conflict(conflict_id::text, resolution, reason);
+END
+$$;
 COMMENT ON FUNCTION pggit.resolve_conflict(bigint, text, text) IS
-    'Resolves an open conflict and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind use_tracked cannot restore.';
+    'pggit 0.1''s signature (conflict ids were numbers): always refused with invalid_parameter_value, naming the UUID to use instead (pggit.conflict.id; the number is pggit.conflict.seq).';

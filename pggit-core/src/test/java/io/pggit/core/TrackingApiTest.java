@@ -400,19 +400,38 @@ class TrackingApiTest {
         assertEquals("SELECT 1", db.value("SELECT prosrc FROM pg_proc WHERE proname = 'Größe'"));
         assertTrue(db.value("SELECT pggit.resolve_conflict((SELECT id FROM pggit.conflict WHERE object_key = 'index:public.t.t_a'), "
                 + "'use_tracked', 'put it back')").startsWith("recreated"));
-        assertTrue(db.value("SELECT pggit.resolve_conflict((SELECT id FROM pggit.conflict WHERE object_key = 'index:public.t.t_hot'), "
-                + "'use_current', 'keep the hotfix')").startsWith("committed the live definition as "));
+        // seed 000, section 6: the id is a UUID, given as a quoted literal with named arguments
+        String hot = db.value("SELECT id FROM pggit.conflict WHERE object_key = 'index:public.t.t_hot'");
+        assertTrue(hot.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), hot);
+        assertTrue(db.value("SELECT pggit.resolve_conflict(conflict_id => '" + hot + "', resolution => 'use_current', reason => 'keep the hotfix')")
+                .startsWith("committed the live definition as "));
         assertEquals(List.of("A index:public.t.t_hot"), db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD')"));
+        assertEquals("resolve conflict " + hot + " (use_current): keep the hotfix", db.value("SELECT message FROM pggit.log(1)"));
         assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"));
         assertEquals(List.of(List.of("postgres", "keep the hotfix")),
                 db.rows("SELECT resolved_by, reason FROM pggit.conflict WHERE resolution = 'use_current'"));
-        assertTrue(error("SELECT pggit.resolve_conflict(4242, 'use_current')").getMessage().contains("no conflict with id 4242"));
-        assertTrue(error("SELECT pggit.resolve_conflict((SELECT min(id) FROM pggit.conflict), 'use_current')").getMessage()
-                .contains("was resolved"));
+        assertEquals(List.of("1", "2", "3"), db.column("SELECT seq FROM pggit.conflict ORDER BY seq"), "seq: the order of detection");
+        // ids that are not one: an unknown UUID, a number (0.1's ids), a malformed text
+        assertTrue(error("SELECT pggit.resolve_conflict('00000000-0000-0000-0000-000000004242', 'use_current')").getMessage()
+                .contains("no conflict with id 00000000-0000-0000-0000-000000004242"));
+        SQLException number = error("SELECT pggit.resolve_conflict(3, 'use_current')");
+        assertEquals("22023", number.getSQLState());
+        assertTrue(number.getMessage().contains("\"3\" is not a conflict id: conflict ids are UUIDs (pggit.conflict.id)")
+                && number.getMessage().contains("SELECT id FROM pggit.conflict WHERE seq = 3"), number.getMessage());
+        SQLException quotedNumber = error("SELECT pggit.resolve_conflict(conflict_id => '42', resolution => 'use_current')");
+        assertEquals("22023", quotedNumber.getSQLState());
+        assertTrue(quotedNumber.getMessage().contains("WHERE seq = 42"), quotedNumber.getMessage());
+        SQLException malformed = error("SELECT pggit.resolve_conflict(conflict_id => 'uuid-here', resolution => 'use_current')");
+        assertEquals("22023", malformed.getSQLState());
+        assertTrue(malformed.getMessage().contains("\"uuid-here\" is not a conflict id: conflict ids are UUIDs")
+                && malformed.getMessage().contains("Open conflicts: SELECT id, object_key, change FROM pggit.conflict WHERE resolved_at IS NULL"),
+                malformed.getMessage());
+        assertTrue(error("SELECT pggit.resolve_conflict('" + hot + "', 'use_current')").getMessage().contains("was resolved"));
         db.exec("CREATE TABLE public.u (a int)", "SELECT pggit.detect_conflicts()");
-        assertTrue(error("SELECT pggit.resolve_conflict((SELECT max(id) FROM pggit.conflict), 'keep')").getMessage()
+        String open = "(SELECT id FROM pggit.conflict WHERE resolved_at IS NULL)";
+        assertTrue(error("SELECT pggit.resolve_conflict(" + open + ", 'keep')").getMessage()
                 .contains("must be use_current, use_tracked or merge"));
-        assertTrue(error("SELECT pggit.resolve_conflict((SELECT max(id) FROM pggit.conflict), 'merge')").getMessage()
+        assertTrue(error("SELECT pggit.resolve_conflict(" + open + ", 'merge')").getMessage()
                 .contains("comes from drift"));
     }
 

@@ -721,6 +721,21 @@ $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
     'The catalog reader: canonical definitions (JSON, nulls stripped, tracking directives removed from comments, lists in catalog order where order matters and sorted otherwise) of all tracked objects, or of the objects whose (classid, objid) pairs are given, with the directive their comment carries. Reads pg_namespace, pg_class, pg_attribute, pg_attrdef, pg_index, pg_constraint, pg_trigger, pg_proc, pg_aggregate, pg_type, pg_enum, pg_range, pg_sequence, pg_inherits, pg_extension, pg_collation, pg_policy, pg_rewrite, pg_event_trigger, pg_publication(_rel, _namespace), pg_subscription (not subconninfo), pg_foreign_data_wrapper, pg_foreign_server, pg_foreign_table, pg_user_mappings (no password option), pg_default_acl, pg_statistic_ext, pg_description and pg_depend (extension members, deptype e, and objects another object made, deptype i, are never tracked). columns = a relation''s {attnum: name}, outside the hash, to follow column renames. hash = hex SHA-256 of definition::text.';
 
+-- Conflict ids are UUIDs (issue 13; seed 000: resolve_conflict(conflict_id => 'uuid-here', ...)).
+-- Each conflict of 0.1 gets a fresh UUID as its id and keeps its number as seq, the order of
+-- detection that new conflicts continue; resolve_conflict takes the UUID (also as text, a quoted
+-- literal) and refuses a number with a message naming seq (its 0.1 signature, bigint, re-created
+-- below as that refusal). check/conflicts.sql and check/consistency.sql (a drift finding's hint
+-- names its conflict's UUID) are included below.
+ALTER TABLE pggit.conflict ADD COLUMN seq bigint;
+UPDATE pggit.conflict SET seq = id;
+ALTER TABLE pggit.conflict ALTER COLUMN id DROP IDENTITY;
+ALTER TABLE pggit.conflict ALTER COLUMN id TYPE uuid USING gen_random_uuid(), ALTER COLUMN id SET DEFAULT gen_random_uuid();
+ALTER TABLE pggit.conflict ALTER COLUMN seq SET NOT NULL, ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY,
+    ADD CONSTRAINT conflict_seq_key UNIQUE (seq);
+SELECT setval(pg_get_serial_sequence('pggit.conflict', 'seq'), max(seq)) FROM pggit.conflict HAVING max(seq) IS NOT NULL;
+COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the history (from drift, later from merges): open until pggit.resolve_conflict. id is a UUID (resolve_conflict(conflict_id => ''<uuid>'', ...)); seq orders them by detection (a conflict recorded by 0.1 keeps its number, 0.1''s id, there).';
+
 -- Comments on the functions 0.1 left without one.
 -- ==== store/hashing.sql =========================================================================
 
@@ -1173,8 +1188,8 @@ SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'r
                      ELSE format('%s differs from its definition at HEAD', d.object_key) END
            || coalesce(' (' || d.note || ')', ''),
        'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), '
-           || coalesce('resolve conflict ' || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
-                           || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason)',
+           || coalesce((SELECT format('resolve conflict %s with pggit.resolve_conflict(conflict_id => %L, resolution => ''use_current'' or ''use_tracked'', reason => ...)', x.id, x.id)
+                          FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL),
                        'record it as a conflict (pggit.record_conflicts(), which mvn pggit:check runs where it may write) and resolve it')
            || ', or revert it with a migration.',
        CASE WHEN drift_findings.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
@@ -1557,8 +1572,9 @@ END
 $$;
 COMMENT ON FUNCTION pggit.execute_as_owner(text, text, text) IS 'Runs one statement of a restore as the object''s owner (SET LOCAL ROLE) and puts the caller''s role back; refuses an owner that does not exist or that the session''s role cannot become (insufficient_privilege). SECURITY INVOKER: the statement never runs with more rights than the caller has.';
 
-CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id uuid, resolution text, reason text DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- Conflict ids are UUIDs (seed 000: resolve_conflict(conflict_id => 'uuid-here', resolution => 'use_current', reason => ...)).
 -- SECURITY INVOKER (pggit_admin): use_tracked runs DDL, which pggit.restore_tracked runs as the
 -- object's owner; the bookkeeping goes through pggit.commit_changes and the conflict's resolution
 -- columns, which pggit_admin may write.
@@ -1599,8 +1615,43 @@ BEGIN
     RETURN did;
 END
 $$;
+COMMENT ON FUNCTION pggit.resolve_conflict(uuid, text, text) IS
+    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind use_tracked cannot restore.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id text, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- The id as text: what a quoted literal in the seed's call, resolve_conflict(conflict_id => 'uuid-here', ...),
+-- resolves to (PostgreSQL prefers the text overload for an untyped literal). A UUID goes on to
+-- resolve_conflict(uuid, ...); anything else is refused with a message that says what an id is,
+-- rather than PostgreSQL's invalid input syntax.
+DECLARE
+    parsed uuid;
+BEGIN
+    BEGIN
+        parsed := conflict_id::uuid;
+    EXCEPTION WHEN invalid_text_representation THEN
+        RAISE EXCEPTION 'pggit: "%" is not a conflict id: conflict ids are UUIDs (pggit.conflict.id)', conflict_id
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = CASE WHEN conflict_id ~ '^\s*[0-9]+\s*$'
+                              THEN format('A number is the order of detection (pggit.conflict.seq; a conflict recorded by pggit 0.1 kept its old id there): SELECT id FROM pggit.conflict WHERE seq = %s.', trim(conflict_id))
+                              ELSE 'Open conflicts: SELECT id, object_key, change FROM pggit.conflict WHERE resolved_at IS NULL ORDER BY seq.' END;
+    END;
+    RETURN pggit.resolve_conflict(parsed, resolution, reason);
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve_conflict(text, text, text) IS
+    'pggit.resolve_conflict(uuid, text, text) for an id given as text (a quoted literal, as in resolve_conflict(conflict_id => ''<uuid>'', ...)): a UUID is resolved; anything else is refused with invalid_parameter_value, naming pggit.conflict.seq for a number.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- 0.1's signature: conflict ids were numbers. Refused with a clear message instead of "function
+-- does not exist"; the number lives on as pggit.conflict.seq.
+BEGIN
+    RETURN pggit.resolve_conflict(conflict_id::text, resolution, reason);
+END
+$$;
 COMMENT ON FUNCTION pggit.resolve_conflict(bigint, text, text) IS
-    'Resolves an open conflict and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind use_tracked cannot restore.';
+    'pggit 0.1''s signature (conflict ids were numbers): always refused with invalid_parameter_value, naming the UUID to use instead (pggit.conflict.id; the number is pggit.conflict.seq).';
 -- ==== extras/function_versions.sql ==============================================================
 
 -- Function versions: each overload (keyed by identity arguments) has its own history.
@@ -3125,8 +3176,8 @@ SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'r
                      ELSE format('%s differs from its definition at HEAD', d.object_key) END
            || coalesce(' (' || d.note || ')', ''),
        'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), '
-           || coalesce('resolve conflict ' || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
-                           || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason)',
+           || coalesce((SELECT format('resolve conflict %s with pggit.resolve_conflict(conflict_id => %L, resolution => ''use_current'' or ''use_tracked'', reason => ...)', x.id, x.id)
+                          FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL),
                        'record it as a conflict (pggit.record_conflicts(), which mvn pggit:check runs where it may write) and resolve it')
            || ', or revert it with a migration.',
        CASE WHEN drift_findings.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
@@ -3779,8 +3830,8 @@ TO pggit_writer;
 GRANT EXECUTE ON FUNCTION
     pggit.pause_tracking(interval), pggit.resume_tracking(), pggit.emergency_disable(interval), pggit.emergency_enable(),
     pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[], text),
-    pggit.restore_tracked(text, text, jsonb), pggit.execute_as_owner(text, text, text), pggit.resolve_conflict(bigint, text, text),
-    pggit.purge_history(interval, boolean)
+    pggit.restore_tracked(text, text, jsonb), pggit.execute_as_owner(text, text, text), pggit.resolve_conflict(uuid, text, text),
+    pggit.resolve_conflict(text, text, text), pggit.resolve_conflict(bigint, text, text), pggit.purge_history(interval, boolean)
 TO pggit_admin;
 
 -- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the

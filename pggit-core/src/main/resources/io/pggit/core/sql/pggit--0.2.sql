@@ -352,7 +352,7 @@ COMMENT ON TABLE pggit.cqrs_commit IS 'Commits made by pggit.track_cqrs_change, 
 -- Conflicts: the live schema and the tracked history disagree, and someone has to decide.
 
 CREATE TABLE pggit.conflict (
-    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),   -- what resolve_conflict takes (seed 000)
     object_key   text NOT NULL,
     source       text NOT NULL CHECK (source IN ('drift', 'merge')),
     change       text NOT NULL,           -- A, M, D, R as the live schema differs from HEAD
@@ -363,11 +363,12 @@ CREATE TABLE pggit.conflict (
     resolved_by  name,
     resolution   text CHECK (resolution IN ('use_current', 'use_tracked', 'merge')),
     reason       text,
-    result       text                     -- what the resolution did
+    result       text,                    -- what the resolution did
+    seq          bigint GENERATED ALWAYS AS IDENTITY UNIQUE   -- the order of detection; a conflict of 0.1 keeps its number (0.1's id) here
 );
 
 CREATE UNIQUE INDEX conflict_open_idx ON pggit.conflict (object_key) WHERE resolved_at IS NULL;
-COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the history (from drift, later from merges): open until pggit.resolve_conflict.';
+COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the history (from drift, later from merges): open until pggit.resolve_conflict. id is a UUID (resolve_conflict(conflict_id => ''<uuid>'', ...)); seq orders them by detection (a conflict recorded by 0.1 keeps its number, 0.1''s id, there).';
 
 -- ==== catalog/tables.sql ========================================================================
 
@@ -3442,8 +3443,8 @@ SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'r
                      ELSE format('%s differs from its definition at HEAD', d.object_key) END
            || coalesce(' (' || d.note || ')', ''),
        'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), '
-           || coalesce('resolve conflict ' || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
-                           || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason)',
+           || coalesce((SELECT format('resolve conflict %s with pggit.resolve_conflict(conflict_id => %L, resolution => ''use_current'' or ''use_tracked'', reason => ...)', x.id, x.id)
+                          FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL),
                        'record it as a conflict (pggit.record_conflicts(), which mvn pggit:check runs where it may write) and resolve it')
            || ', or revert it with a migration.',
        CASE WHEN drift_findings.verbose THEN jsonb_build_object('before', (SELECT b.definition FROM pggit.blob b WHERE b.hash = d.old_hash),
@@ -3827,8 +3828,9 @@ END
 $$;
 COMMENT ON FUNCTION pggit.execute_as_owner(text, text, text) IS 'Runs one statement of a restore as the object''s owner (SET LOCAL ROLE) and puts the caller''s role back; refuses an owner that does not exist or that the session''s role cannot become (insufficient_privilege). SECURITY INVOKER: the statement never runs with more rights than the caller has.';
 
-CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id uuid, resolution text, reason text DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- Conflict ids are UUIDs (seed 000: resolve_conflict(conflict_id => 'uuid-here', resolution => 'use_current', reason => ...)).
 -- SECURITY INVOKER (pggit_admin): use_tracked runs DDL, which pggit.restore_tracked runs as the
 -- object's owner; the bookkeeping goes through pggit.commit_changes and the conflict's resolution
 -- columns, which pggit_admin may write.
@@ -3869,8 +3871,43 @@ BEGIN
     RETURN did;
 END
 $$;
+COMMENT ON FUNCTION pggit.resolve_conflict(uuid, text, text) IS
+    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind use_tracked cannot restore.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id text, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- The id as text: what a quoted literal in the seed's call, resolve_conflict(conflict_id => 'uuid-here', ...),
+-- resolves to (PostgreSQL prefers the text overload for an untyped literal). A UUID goes on to
+-- resolve_conflict(uuid, ...); anything else is refused with a message that says what an id is,
+-- rather than PostgreSQL's invalid input syntax.
+DECLARE
+    parsed uuid;
+BEGIN
+    BEGIN
+        parsed := conflict_id::uuid;
+    EXCEPTION WHEN invalid_text_representation THEN
+        RAISE EXCEPTION 'pggit: "%" is not a conflict id: conflict ids are UUIDs (pggit.conflict.id)', conflict_id
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = CASE WHEN conflict_id ~ '^\s*[0-9]+\s*$'
+                              THEN format('A number is the order of detection (pggit.conflict.seq; a conflict recorded by pggit 0.1 kept its old id there): SELECT id FROM pggit.conflict WHERE seq = %s.', trim(conflict_id))
+                              ELSE 'Open conflicts: SELECT id, object_key, change FROM pggit.conflict WHERE resolved_at IS NULL ORDER BY seq.' END;
+    END;
+    RETURN pggit.resolve_conflict(parsed, resolution, reason);
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve_conflict(text, text, text) IS
+    'pggit.resolve_conflict(uuid, text, text) for an id given as text (a quoted literal, as in resolve_conflict(conflict_id => ''<uuid>'', ...)): a UUID is resolved; anything else is refused with invalid_parameter_value, naming pggit.conflict.seq for a number.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- 0.1's signature: conflict ids were numbers. Refused with a clear message instead of "function
+-- does not exist"; the number lives on as pggit.conflict.seq.
+BEGIN
+    RETURN pggit.resolve_conflict(conflict_id::text, resolution, reason);
+END
+$$;
 COMMENT ON FUNCTION pggit.resolve_conflict(bigint, text, text) IS
-    'Resolves an open conflict and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind use_tracked cannot restore.';
+    'pggit 0.1''s signature (conflict ids were numbers): always refused with invalid_parameter_value, naming the UUID to use instead (pggit.conflict.id; the number is pggit.conflict.seq).';
 
 -- ==== ops/overhead.sql ==========================================================================
 
@@ -4139,8 +4176,8 @@ TO pggit_writer;
 GRANT EXECUTE ON FUNCTION
     pggit.pause_tracking(interval), pggit.resume_tracking(), pggit.emergency_disable(interval), pggit.emergency_enable(),
     pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[], text),
-    pggit.restore_tracked(text, text, jsonb), pggit.execute_as_owner(text, text, text), pggit.resolve_conflict(bigint, text, text),
-    pggit.purge_history(interval, boolean)
+    pggit.restore_tracked(text, text, jsonb), pggit.execute_as_owner(text, text, text), pggit.resolve_conflict(uuid, text, text),
+    pggit.resolve_conflict(text, text, text), pggit.resolve_conflict(bigint, text, text), pggit.purge_history(interval, boolean)
 TO pggit_admin;
 
 -- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the
