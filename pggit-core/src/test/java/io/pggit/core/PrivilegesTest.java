@@ -70,8 +70,8 @@ class PrivilegesTest {
                 "track_cqrs_change(text,text,text,text)", "detect_conflicts()", "record_conflicts(boolean)", "rebaseline_after_move()");
         decide("admin", "pause_tracking(interval)", "resume_tracking()", "emergency_disable(interval)", "emergency_enable()",
                 "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",
-                "restore_tracked(text,text,jsonb)", "execute_as_owner(text,text,text)", "resolve_conflict(uuid,text,text)",
-                "resolve_conflict(text,text,text)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)");
+                "restore_tracked(text,text,jsonb,boolean)", "execute_as_owner(text,text,text)", "resolve_conflict(uuid,text,text,boolean)",
+                "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)");
         decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "check_server()");
     }
 

@@ -436,6 +436,42 @@ class TrackingApiTest {
     }
 
     @Test
+    void useTrackedRestoresATablesColumnsAndRefusesDataLossUnlessAllowed() {
+        db.exec("CREATE TABLE public.t (a int NOT NULL DEFAULT 1, b text, c varchar(10) COLLATE \"C\" DEFAULT 'x')", "INSERT INTO public.t (a, b) VALUES (5, 'five')");
+        db.pggit().commit("base");
+        String tracked = db.value("SELECT definition::text FROM pggit.read_catalog() WHERE object_key = 'table:public.t'");
+        String conflict = "(SELECT id FROM pggit.conflict WHERE object_key = 'table:public.t' AND resolved_at IS NULL)";
+        // no data lost: a default, NOT NULL, a column dropped at the end
+        db.exec("ALTER TABLE public.t ALTER COLUMN a DROP NOT NULL, ALTER COLUMN a SET DEFAULT 2, ALTER COLUMN b SET DEFAULT 'b'",
+                "ALTER TABLE public.t DROP COLUMN c", "SELECT pggit.detect_conflicts()");
+        String did = db.value("SELECT pggit.resolve_conflict(conflict_id => " + conflict + ", resolution => 'use_tracked', reason => 'revert')");
+        assertTrue(did.startsWith("restored table:public.t to its tracked definition: ALTER TABLE public.t ALTER COLUMN a DROP DEFAULT; "), did);
+        assertTrue(did.contains("ALTER TABLE public.t ADD COLUMN c character varying(10) COLLATE pg_catalog.\"C\" DEFAULT 'x'::character varying"), did);
+        assertEquals(tracked, db.value("SELECT definition::text FROM pggit.read_catalog() WHERE object_key = 'table:public.t'"));
+        assertEquals(List.of(), db.rows("SELECT * FROM pggit.drift()"));
+        assertEquals(List.of(List.of("5", "five", "x")), db.rows("SELECT * FROM public.t"));
+
+        // a column HEAD does not have, a changed type: refused unless allowed
+        db.exec("ALTER TABLE public.t ADD COLUMN d int", "ALTER TABLE public.t ALTER COLUMN a TYPE bigint", "SELECT pggit.detect_conflicts()");
+        SQLException loss = error("SELECT pggit.resolve_conflict(" + conflict + ", 'use_tracked', 'revert')");
+        assertEquals("55000", loss.getSQLState());
+        assertTrue(loss.getMessage().contains("use_tracked would lose data in table:public.t: drop column d and its data, "
+                + "change the type of column a from bigint back to integer") && loss.getMessage().contains("allow_data_loss => true"), loss.getMessage());
+        assertEquals("bigint", db.value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.t'::regclass AND attname = 'a'"));
+        assertTrue(db.value("SELECT pggit.resolve_conflict(" + conflict + ", 'use_tracked', 'revert', allow_data_loss => true)").startsWith("restored"));
+        assertEquals(tracked, db.value("SELECT definition::text FROM pggit.read_catalog() WHERE object_key = 'table:public.t'"));
+        assertEquals(List.of(), db.rows("SELECT * FROM pggit.drift()"));
+
+        // what it cannot build: a column lost from the middle (PostgreSQL adds columns last), a table property
+        db.exec("ALTER TABLE public.t DROP COLUMN b", "ALTER TABLE public.t SET (fillfactor = 50)", "SELECT pggit.detect_conflicts()");
+        SQLException cannot = error("SELECT pggit.resolve_conflict(" + conflict + ", 'use_tracked', 'revert', true)");
+        assertEquals("0A000", cannot.getSQLState());
+        assertTrue(cannot.getMessage().contains("use_tracked cannot restore table:public.t yet: it differs from its tracked definition in options, "
+                + "the order of its columns (PostgreSQL adds a column last)"), cannot.getMessage());
+        assertEquals("1", db.value("SELECT count(*) FROM pggit.conflict WHERE resolved_at IS NULL"), "still open");
+    }
+
+    @Test
     void theOverheadReportCountsCommitsAndCaptureTime() {
         db.exec("CREATE TABLE public.t (a int)");
         db.pggit().commit("t");
