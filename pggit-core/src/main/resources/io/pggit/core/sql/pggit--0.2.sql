@@ -3958,7 +3958,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.resolve_conflict(uuid, text, text, boolean) IS
-    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; a table''s columns, refusing a dropped column or a changed type unless allow_data_loss; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind use_tracked cannot restore.';
+    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; a table''s columns, refusing a dropped column or a changed type unless allow_data_loss; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind or difference use_tracked cannot restore, data loss without allow_data_loss.';
 
 CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id text, resolution text, reason text DEFAULT NULL,
                                                   allow_data_loss boolean DEFAULT false) RETURNS text
