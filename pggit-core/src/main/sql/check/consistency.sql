@@ -50,8 +50,8 @@ SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'r
                      ELSE format('%s differs from its definition at HEAD', d.object_key) END
            || coalesce(' (' || d.note || ')', ''),
        'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), '
-           || coalesce('resolve conflict ' || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
-                           || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason)',
+           || coalesce((SELECT format('resolve conflict %s with pggit.resolve_conflict(conflict_id => %L, resolution => ''use_current'' or ''use_tracked'', reason => ...)', x.id, x.id)
+                          FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL),
                        'record it as a conflict (pggit.record_conflicts(), which mvn pggit:check runs where it may write) and resolve it')
            || ', or revert it with a migration.',
        CASE WHEN drift_findings.verbose THEN jsonb_build_object(

@@ -103,8 +103,8 @@ TO pggit_writer;
 GRANT EXECUTE ON FUNCTION
     pggit.pause_tracking(interval), pggit.resume_tracking(), pggit.emergency_disable(interval), pggit.emergency_enable(),
     pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[], text),
-    pggit.restore_tracked(text, text, jsonb), pggit.execute_as_owner(text, text, text), pggit.resolve_conflict(bigint, text, text),
-    pggit.purge_history(interval, boolean)
+    pggit.restore_tracked(text, text, jsonb, boolean), pggit.execute_as_owner(text, text, text),
+    pggit.resolve_conflict(uuid, text, text, boolean), pggit.resolve_conflict(text, text, text, boolean), pggit.resolve_conflict(bigint, text, text), pggit.purge_history(interval, boolean)
 TO pggit_admin;
 
 -- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the

@@ -29,6 +29,24 @@
 \ir ../catalog/kinds/statistics.sql
 \ir ../catalog/read_catalog.sql
 
+-- Conflict ids are UUIDs (issue 13; seed 000: resolve_conflict(conflict_id => 'uuid-here', ...)).
+-- Each conflict of 0.1 gets a fresh UUID as its id and keeps its number as seq, the order of
+-- detection that new conflicts continue; resolve_conflict takes the UUID (also as text, a quoted
+-- literal) and refuses a number with a message naming seq (its 0.1 signature, bigint, re-created
+-- below as that refusal). check/conflicts.sql and check/consistency.sql (a drift finding's hint
+-- names its conflict's UUID) are included below.
+ALTER TABLE pggit.conflict ADD COLUMN seq bigint;
+UPDATE pggit.conflict SET seq = id;
+ALTER TABLE pggit.conflict ALTER COLUMN id DROP IDENTITY;
+ALTER TABLE pggit.conflict ALTER COLUMN id TYPE uuid USING gen_random_uuid(), ALTER COLUMN id SET DEFAULT gen_random_uuid();
+ALTER TABLE pggit.conflict ALTER COLUMN seq SET NOT NULL, ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY,
+    ADD CONSTRAINT conflict_seq_key UNIQUE (seq);
+SELECT setval(pg_get_serial_sequence('pggit.conflict', 'seq'), max(seq)) FROM pggit.conflict HAVING max(seq) IS NOT NULL;
+-- use_tracked restores a table's columns, refusing data loss unless allowed (issue 13):
+-- restore_tracked gains allow_data_loss, which resolve_conflict passes on.
+DROP FUNCTION pggit.restore_tracked(text, text, jsonb);
+COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the history (from drift, later from merges): open until pggit.resolve_conflict. id is a UUID (resolve_conflict(conflict_id => ''<uuid>'', ...)); seq orders them by detection (a conflict recorded by 0.1 keeps its number, 0.1''s id, there).';
+
 -- Comments on the functions 0.1 left without one.
 \ir ../store/hashing.sql
 \ir ../store/trees.sql

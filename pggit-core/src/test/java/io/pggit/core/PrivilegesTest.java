@@ -70,7 +70,8 @@ class PrivilegesTest {
                 "track_cqrs_change(text,text,text,text)", "detect_conflicts()", "record_conflicts(boolean)", "rebaseline_after_move()");
         decide("admin", "pause_tracking(interval)", "resume_tracking()", "emergency_disable(interval)", "emergency_enable()",
                 "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",
-                "restore_tracked(text,text,jsonb)", "execute_as_owner(text,text,text)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)");
+                "restore_tracked(text,text,jsonb,boolean)", "execute_as_owner(text,text,text)", "resolve_conflict(uuid,text,text,boolean)",
+                "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)");
         decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "check_server()");
     }
 
@@ -224,7 +225,7 @@ class PrivilegesTest {
         db.exec("SELECT pggit.detect_conflicts()");
         String id = db.value("SELECT id FROM pggit.conflict WHERE object_key = 'function:public.owned_by_postgres()' AND resolved_at IS NULL");
         try (Connection c = AS.get("admin").getConnection(); Statement s = c.createStatement()) {
-            s.execute("SELECT pggit.resolve_conflict(" + id + ", 'use_tracked', 'restore')");
+            s.execute("SELECT pggit.resolve_conflict('" + id + "', 'use_tracked', 'restore')");
             fail("a non-superuser admin restored a superuser's function");
         } catch (SQLException e) {
             assertEquals("42501", e.getSQLState(), e.getMessage());
@@ -232,7 +233,7 @@ class PrivilegesTest {
         }
         assertEquals("0", db.value("SELECT count(*) FROM pg_proc WHERE proname = 'owned_by_postgres'"));
         // a superuser may: the statement runs as the recorded owner
-        db.exec("SELECT pggit.resolve_conflict(" + id + ", 'use_tracked', 'restore')");
+        db.exec("SELECT pggit.resolve_conflict('" + id + "', 'use_tracked', 'restore')");
         assertEquals("1", db.value("SELECT count(*) FROM pg_proc WHERE proname = 'owned_by_postgres'"));
         assertTrue(db.pggit().drift().stream().noneMatch(ch -> ch.key().toString().contains("owned_by_postgres")));
         // an admin who owns the object restores it

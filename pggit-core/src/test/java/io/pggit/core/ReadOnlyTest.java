@@ -329,6 +329,6 @@ class ReadOnlyTest {
         // the drift is gone: the writer's step closes its conflict
         fresh.exec("DROP TABLE public.hotfix", "SELECT pggit.commit('hotfix gone')");
         assertEquals(List.of(), fresh.rows("SELECT * FROM pggit.record_conflicts()"));
-        assertEquals("drift gone: the live schema equals HEAD again", fresh.value("SELECT result FROM pggit.conflict WHERE id = " + conflict));
+        assertEquals("drift gone: the live schema equals HEAD again", fresh.value("SELECT result FROM pggit.conflict WHERE id = '" + conflict + "'"));
     }
 }

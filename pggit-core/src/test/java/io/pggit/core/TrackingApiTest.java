@@ -400,20 +400,75 @@ class TrackingApiTest {
         assertEquals("SELECT 1", db.value("SELECT prosrc FROM pg_proc WHERE proname = 'Größe'"));
         assertTrue(db.value("SELECT pggit.resolve_conflict((SELECT id FROM pggit.conflict WHERE object_key = 'index:public.t.t_a'), "
                 + "'use_tracked', 'put it back')").startsWith("recreated"));
-        assertTrue(db.value("SELECT pggit.resolve_conflict((SELECT id FROM pggit.conflict WHERE object_key = 'index:public.t.t_hot'), "
-                + "'use_current', 'keep the hotfix')").startsWith("committed the live definition as "));
+        // seed 000, section 6: the id is a UUID, given as a quoted literal with named arguments
+        String hot = db.value("SELECT id FROM pggit.conflict WHERE object_key = 'index:public.t.t_hot'");
+        assertTrue(hot.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), hot);
+        assertTrue(db.value("SELECT pggit.resolve_conflict(conflict_id => '" + hot + "', resolution => 'use_current', reason => 'keep the hotfix')")
+                .startsWith("committed the live definition as "));
         assertEquals(List.of("A index:public.t.t_hot"), db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD')"));
+        assertEquals("resolve conflict " + hot + " (use_current): keep the hotfix", db.value("SELECT message FROM pggit.log(1)"));
         assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"));
         assertEquals(List.of(List.of("postgres", "keep the hotfix")),
                 db.rows("SELECT resolved_by, reason FROM pggit.conflict WHERE resolution = 'use_current'"));
-        assertTrue(error("SELECT pggit.resolve_conflict(4242, 'use_current')").getMessage().contains("no conflict with id 4242"));
-        assertTrue(error("SELECT pggit.resolve_conflict((SELECT min(id) FROM pggit.conflict), 'use_current')").getMessage()
-                .contains("was resolved"));
+        assertEquals(List.of("1", "2", "3"), db.column("SELECT seq FROM pggit.conflict ORDER BY seq"), "seq: the order of detection");
+        // ids that are not one: an unknown UUID, a number (0.1's ids), a malformed text
+        assertTrue(error("SELECT pggit.resolve_conflict('00000000-0000-0000-0000-000000004242', 'use_current')").getMessage()
+                .contains("no conflict with id 00000000-0000-0000-0000-000000004242"));
+        SQLException number = error("SELECT pggit.resolve_conflict(3, 'use_current')");
+        assertEquals("22023", number.getSQLState());
+        assertTrue(number.getMessage().contains("\"3\" is not a conflict id: conflict ids are UUIDs (pggit.conflict.id)")
+                && number.getMessage().contains("SELECT id FROM pggit.conflict WHERE seq = 3"), number.getMessage());
+        SQLException quotedNumber = error("SELECT pggit.resolve_conflict(conflict_id => '42', resolution => 'use_current')");
+        assertEquals("22023", quotedNumber.getSQLState());
+        assertTrue(quotedNumber.getMessage().contains("WHERE seq = 42"), quotedNumber.getMessage());
+        SQLException malformed = error("SELECT pggit.resolve_conflict(conflict_id => 'uuid-here', resolution => 'use_current')");
+        assertEquals("22023", malformed.getSQLState());
+        assertTrue(malformed.getMessage().contains("\"uuid-here\" is not a conflict id: conflict ids are UUIDs")
+                && malformed.getMessage().contains("Open conflicts: SELECT id, object_key, change FROM pggit.conflict WHERE resolved_at IS NULL"),
+                malformed.getMessage());
+        assertTrue(error("SELECT pggit.resolve_conflict('" + hot + "', 'use_current')").getMessage().contains("was resolved"));
         db.exec("CREATE TABLE public.u (a int)", "SELECT pggit.detect_conflicts()");
-        assertTrue(error("SELECT pggit.resolve_conflict((SELECT max(id) FROM pggit.conflict), 'keep')").getMessage()
+        String open = "(SELECT id FROM pggit.conflict WHERE resolved_at IS NULL)";
+        assertTrue(error("SELECT pggit.resolve_conflict(" + open + ", 'keep')").getMessage()
                 .contains("must be use_current, use_tracked or merge"));
-        assertTrue(error("SELECT pggit.resolve_conflict((SELECT max(id) FROM pggit.conflict), 'merge')").getMessage()
+        assertTrue(error("SELECT pggit.resolve_conflict(" + open + ", 'merge')").getMessage()
                 .contains("comes from drift"));
+    }
+
+    @Test
+    void useTrackedRestoresATablesColumnsAndRefusesDataLossUnlessAllowed() {
+        db.exec("CREATE TABLE public.t (a int NOT NULL DEFAULT 1, b text, c varchar(10) COLLATE \"C\" DEFAULT 'x')", "INSERT INTO public.t (a, b) VALUES (5, 'five')");
+        db.pggit().commit("base");
+        String tracked = db.value("SELECT definition::text FROM pggit.read_catalog() WHERE object_key = 'table:public.t'");
+        String conflict = "(SELECT id FROM pggit.conflict WHERE object_key = 'table:public.t' AND resolved_at IS NULL)";
+        // no data lost: a default, NOT NULL, a column dropped at the end
+        db.exec("ALTER TABLE public.t ALTER COLUMN a DROP NOT NULL, ALTER COLUMN a SET DEFAULT 2, ALTER COLUMN b SET DEFAULT 'b'",
+                "ALTER TABLE public.t DROP COLUMN c", "SELECT pggit.detect_conflicts()");
+        String did = db.value("SELECT pggit.resolve_conflict(conflict_id => " + conflict + ", resolution => 'use_tracked', reason => 'revert')");
+        assertTrue(did.startsWith("restored table:public.t to its tracked definition: ALTER TABLE public.t ALTER COLUMN a DROP DEFAULT; "), did);
+        assertTrue(did.contains("ALTER TABLE public.t ADD COLUMN c character varying(10) COLLATE pg_catalog.\"C\" DEFAULT 'x'::character varying"), did);
+        assertEquals(tracked, db.value("SELECT definition::text FROM pggit.read_catalog() WHERE object_key = 'table:public.t'"));
+        assertEquals(List.of(), db.rows("SELECT * FROM pggit.drift()"));
+        assertEquals(List.of(List.of("5", "five", "x")), db.rows("SELECT * FROM public.t"));
+
+        // a column HEAD does not have, a changed type: refused unless allowed
+        db.exec("ALTER TABLE public.t ADD COLUMN d int", "ALTER TABLE public.t ALTER COLUMN a TYPE bigint", "SELECT pggit.detect_conflicts()");
+        SQLException loss = error("SELECT pggit.resolve_conflict(" + conflict + ", 'use_tracked', 'revert')");
+        assertEquals("55000", loss.getSQLState());
+        assertTrue(loss.getMessage().contains("use_tracked would lose data in table:public.t: drop column d and its data, "
+                + "change the type of column a from bigint back to integer") && loss.getMessage().contains("allow_data_loss => true"), loss.getMessage());
+        assertEquals("bigint", db.value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.t'::regclass AND attname = 'a'"));
+        assertTrue(db.value("SELECT pggit.resolve_conflict(" + conflict + ", 'use_tracked', 'revert', allow_data_loss => true)").startsWith("restored"));
+        assertEquals(tracked, db.value("SELECT definition::text FROM pggit.read_catalog() WHERE object_key = 'table:public.t'"));
+        assertEquals(List.of(), db.rows("SELECT * FROM pggit.drift()"));
+
+        // what it cannot build: a column lost from the middle (PostgreSQL adds columns last), a table property
+        db.exec("ALTER TABLE public.t DROP COLUMN b", "ALTER TABLE public.t SET (fillfactor = 50)", "SELECT pggit.detect_conflicts()");
+        SQLException cannot = error("SELECT pggit.resolve_conflict(" + conflict + ", 'use_tracked', 'revert', true)");
+        assertEquals("0A000", cannot.getSQLState());
+        assertTrue(cannot.getMessage().contains("use_tracked cannot restore table:public.t yet: it differs from its tracked definition in options, "
+                + "the order of its columns (PostgreSQL adds a column last)"), cannot.getMessage());
+        assertEquals("1", db.value("SELECT count(*) FROM pggit.conflict WHERE resolved_at IS NULL"), "still open");
     }
 
     @Test

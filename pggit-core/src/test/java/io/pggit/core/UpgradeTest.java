@@ -120,7 +120,20 @@ class UpgradeTest {
         assertEquals(rulesBefore, old.rows("SELECT id, changed_at, changed_by, rule, old_value, new_value FROM pggit.rule_change ORDER BY id"),
                 "the rule history, and a new column (source) that 0.1 left null");
         assertEquals("0", old.value("SELECT count(*) FROM pggit.rule_change WHERE source IS NOT NULL"));
-        assertEquals(conflictsBefore, old.rows("SELECT * FROM pggit.conflict ORDER BY id"));
+        // conflict ids became UUIDs (issue 13): each 0.1 conflict has a fresh one, its number moved to seq
+        List<List<String>> conflictsAfter = old.rows("SELECT * FROM pggit.conflict ORDER BY seq");
+        assertEquals(conflictsBefore.stream().map(r -> r.subList(1, r.size())).toList(),
+                conflictsAfter.stream().map(r -> r.subList(1, r.size() - 1)).toList(), "the conflicts, their id apart, and a new column");
+        assertEquals(conflictsBefore.stream().map(r -> r.get(0)).toList(), conflictsAfter.stream().map(r -> r.get(r.size() - 1)).toList(),
+                "0.1's id is seq");
+        assertTrue(conflictsAfter.stream().allMatch(r -> r.get(0).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")),
+                "a UUID each: " + conflictsAfter);
+        assertEquals(1, conflictsBefore.size());
+        old.exec("CREATE TABLE command.tb_later (id int)", "SELECT pggit.detect_conflicts()");
+        assertEquals(String.valueOf(Long.parseLong(conflictsBefore.get(0).get(0)) + 1),
+                old.value("SELECT seq FROM pggit.conflict WHERE object_key = 'table:command.tb_later'"), "new conflicts go on numbering");
+        assertTrue(old.value("SELECT pggit.resolve_conflict(conflict_id => (SELECT id::text FROM pggit.conflict WHERE object_key = "
+                + "'table:command.tb_later'), resolution => 'use_tracked', reason => 'not wanted')").startsWith("DROP TABLE"));
         assertEquals(extrasBefore, old.rows("SELECT (SELECT count(*) FROM pggit.cqrs_commit), (SELECT count(*) FROM pggit.capture_failure), "
                 + "(SELECT count(*) FROM pggit.tracking_window), (SELECT string_agg(tool_deployment_id, ',') FROM pggit.deployment)"));
         assertEquals(List.of("1", "1", "1", "lb-4711"), extrasBefore.get(0));

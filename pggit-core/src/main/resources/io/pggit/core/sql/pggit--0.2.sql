@@ -352,7 +352,7 @@ COMMENT ON TABLE pggit.cqrs_commit IS 'Commits made by pggit.track_cqrs_change, 
 -- Conflicts: the live schema and the tracked history disagree, and someone has to decide.
 
 CREATE TABLE pggit.conflict (
-    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),   -- what resolve_conflict takes (seed 000)
     object_key   text NOT NULL,
     source       text NOT NULL CHECK (source IN ('drift', 'merge')),
     change       text NOT NULL,           -- A, M, D, R as the live schema differs from HEAD
@@ -363,11 +363,12 @@ CREATE TABLE pggit.conflict (
     resolved_by  name,
     resolution   text CHECK (resolution IN ('use_current', 'use_tracked', 'merge')),
     reason       text,
-    result       text                     -- what the resolution did
+    result       text,                    -- what the resolution did
+    seq          bigint GENERATED ALWAYS AS IDENTITY UNIQUE   -- the order of detection; a conflict of 0.1 keeps its number (0.1's id) here
 );
 
 CREATE UNIQUE INDEX conflict_open_idx ON pggit.conflict (object_key) WHERE resolved_at IS NULL;
-COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the history (from drift, later from merges): open until pggit.resolve_conflict.';
+COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the history (from drift, later from merges): open until pggit.resolve_conflict. id is a UUID (resolve_conflict(conflict_id => ''<uuid>'', ...)); seq orders them by detection (a conflict recorded by 0.1 keeps its number, 0.1''s id, there).';
 
 -- ==== catalog/tables.sql ========================================================================
 
@@ -3481,8 +3482,8 @@ SELECT 'drift', 'drift_' || CASE d.change WHEN 'A' THEN 'added' WHEN 'D' THEN 'r
                      ELSE format('%s differs from its definition at HEAD', d.object_key) END
            || coalesce(' (' || d.note || ')', ''),
        'Adopt it as a commit (mvn pggit:adopt, or pggit.verify_consistency(fix_issues => true)), '
-           || coalesce('resolve conflict ' || (SELECT x.id FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL)
-                           || ' with pggit.resolve_conflict(id, ''use_current'' or ''use_tracked'', reason)',
+           || coalesce((SELECT format('resolve conflict %s with pggit.resolve_conflict(conflict_id => %L, resolution => ''use_current'' or ''use_tracked'', reason => ...)', x.id, x.id)
+                          FROM pggit.conflict x WHERE x.object_key = d.object_key AND x.resolved_at IS NULL),
                        'record it as a conflict (pggit.record_conflicts(), which mvn pggit:check runs where it may write) and resolve it')
            || ', or revert it with a migration.',
        CASE WHEN drift_findings.verbose THEN jsonb_build_object(
@@ -3764,10 +3765,12 @@ END
 $$;
 COMMENT ON FUNCTION pggit.detect_conflicts() IS 'Records drifted objects as open conflicts and closes those whose drift is gone (pggit.record_conflicts); returns how many are open.';
 
-CREATE OR REPLACE FUNCTION pggit.restore_tracked(object_key text, change text, tracked jsonb) RETURNS text
+CREATE OR REPLACE FUNCTION pggit.restore_tracked(object_key text, change text, tracked jsonb, allow_data_loss boolean DEFAULT false)
+    RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 -- Puts one live object back to its tracked definition (change M), recreates it (D), or drops it
--- when HEAD does not have it (A), for the kinds whose definition is a complete statement.
+-- when HEAD does not have it (A), for the kinds whose definition is a complete statement; a table
+-- (change M) with ALTERs built column by column from its stored definition (below).
 -- SECURITY INVOKER, and each statement runs as the owner of the object it changes (SET ROLE, as
 -- pg_dump --use-set-session-authorization restores): never with the caller's or pggit's rights,
 -- since a stored definition (a view, a default, a function body) can call code its author wrote.
@@ -3780,6 +3783,15 @@ DECLARE
     live record;
     drop_stmt text;
     create_stmt text;
+    rel text;
+    col record;
+    diffs text[];
+    tnames text[];
+    lnames text[];
+    stmts text[] := '{}';
+    losses text[] := '{}';
+    unsupported text[] := '{}';
+    stmt text;
 BEGIN
     SELECT r.classid, r.objid, r.definition INTO live FROM pggit.read_catalog() r WHERE r.object_key = restore_tracked.object_key;
     IF change IN ('A', 'M') THEN
@@ -3823,13 +3835,86 @@ BEGIN
                  THEN (SELECT pg_get_userbyid(c.relowner) FROM pg_class c WHERE c.oid = to_regclass(tracked ->> 'table'))
                  ELSE tracked ->> 'owner' END, object_key);
         RETURN format('%s %s to its tracked definition', CASE change WHEN 'M' THEN 'restored' ELSE 'recreated' END, object_key);
+    ELSIF change = 'M' AND kind = 'table' AND live.objid IS NOT NULL THEN
+        -- A table, column by column: a column HEAD has and the table lost is added again (last, as
+        -- PostgreSQL adds columns: only when that gives HEAD's order back), a column HEAD does not
+        -- have is dropped, a column's type, default and NOT NULL are put back. A dropped column or
+        -- a changed type loses data: refused unless allow_data_loss. Any other difference (table
+        -- properties, comments, privileges, owner, identity, generated, collation, storage, the
+        -- order of columns) is refused: a migration puts it back.
+        rel := live.objid::regclass::text;
+        unsupported := ARRAY(SELECT k FROM (SELECT jsonb_object_keys(live.definition) UNION SELECT jsonb_object_keys(tracked)) ks(k)
+                              WHERE k <> 'columns' AND live.definition -> k IS DISTINCT FROM tracked -> k ORDER BY k);
+        tnames := ARRAY(SELECT e.c ->> 'name' FROM jsonb_array_elements(tracked -> 'columns') WITH ORDINALITY e(c, n) ORDER BY e.n);
+        lnames := ARRAY(SELECT e.c ->> 'name' FROM jsonb_array_elements(live.definition -> 'columns') WITH ORDINALITY e(c, n) ORDER BY e.n);
+        IF ARRAY(SELECT u.x FROM unnest(lnames) WITH ORDINALITY u(x, n) WHERE u.x = ANY (tnames) ORDER BY u.n)
+           || ARRAY(SELECT u.x FROM unnest(tnames) WITH ORDINALITY u(x, n) WHERE NOT u.x = ANY (lnames) ORDER BY u.n) IS DISTINCT FROM tnames THEN
+            unsupported := unsupported || 'the order of its columns (PostgreSQL adds a column last)'::text;
+        END IF;
+        FOR col IN
+            SELECT coalesce(t.c ->> 'name', l.c ->> 'name') AS name, l.c AS lc, t.c AS tc
+              FROM jsonb_array_elements(live.definition -> 'columns') WITH ORDINALITY l(c, n)
+              FULL JOIN jsonb_array_elements(tracked -> 'columns') WITH ORDINALITY t(c, n) ON t.c ->> 'name' = l.c ->> 'name'
+             ORDER BY t.n NULLS FIRST, l.n
+        LOOP
+            IF col.tc IS NULL THEN
+                losses := losses || format('drop column %I and its data', col.name);
+                stmts := stmts || format('ALTER TABLE %s DROP COLUMN %I', rel, col.name);
+            ELSIF col.lc IS NULL THEN
+                unsupported := unsupported || ARRAY(SELECT format('column %I: %s', col.name, k) FROM jsonb_object_keys(col.tc) k
+                                                     WHERE k NOT IN ('name', 'type', 'collation', 'default', 'not_null') ORDER BY k);
+                stmts := stmts || format('ALTER TABLE %s ADD COLUMN %I %s%s%s%s', rel, col.name, col.tc ->> 'type',
+                                         ' COLLATE ' || (col.tc ->> 'collation'), ' DEFAULT ' || (col.tc ->> 'default'),
+                                         CASE WHEN (col.tc ->> 'not_null')::boolean THEN ' NOT NULL' ELSE '' END);
+            ELSE
+                diffs := ARRAY(SELECT k FROM (SELECT jsonb_object_keys(col.lc) UNION SELECT jsonb_object_keys(col.tc)) ks(k)
+                                WHERE col.lc -> k IS DISTINCT FROM col.tc -> k ORDER BY k);
+                unsupported := unsupported || ARRAY(SELECT format('column %I: %s', col.name, k) FROM unnest(diffs) k
+                                                     WHERE k NOT IN ('type', 'default', 'not_null'));
+                IF 'default' = ANY (diffs) AND col.lc ? 'default' THEN
+                    stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', rel, col.name);
+                END IF;
+                IF 'type' = ANY (diffs) THEN
+                    losses := losses || format('change the type of column %I from %s back to %s', col.name, col.lc ->> 'type', col.tc ->> 'type');
+                    stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I TYPE %s%s USING %I::%s', rel, col.name, col.tc ->> 'type',
+                                             ' COLLATE ' || (col.tc ->> 'collation'), col.name, col.tc ->> 'type');
+                END IF;
+                IF 'default' = ANY (diffs) AND col.tc ? 'default' THEN
+                    stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', rel, col.name, col.tc ->> 'default');
+                END IF;
+                IF 'not_null' = ANY (diffs) THEN
+                    stmts := stmts || format('ALTER TABLE %s ALTER COLUMN %I %s NOT NULL', rel, col.name,
+                                             CASE WHEN (col.tc ->> 'not_null')::boolean THEN 'SET' ELSE 'DROP' END);
+                END IF;
+            END IF;
+        END LOOP;
+        IF cardinality(unsupported) > 0 THEN
+            RAISE EXCEPTION 'pggit: use_tracked cannot restore % yet: it differs from its tracked definition in %', object_key,
+                  array_to_string(unsupported, ', ')
+                USING ERRCODE = 'feature_not_supported',
+                      HINT = 'use_tracked restores a table''s columns (adds back the columns it lost at the end, drops those HEAD does not have, puts back types, defaults and NOT NULL); write a migration for the rest, or keep the live table with use_current.';
+        END IF;
+        IF cardinality(losses) > 0 AND NOT coalesce(allow_data_loss, false) THEN
+            RAISE EXCEPTION 'pggit: use_tracked would lose data in %: %', object_key, array_to_string(losses, ', ')
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = format('Resolve it with allow_data_loss => true to run: %s; or keep the live table with use_current.', array_to_string(stmts, '; '));
+        END IF;
+        FOREACH stmt IN ARRAY stmts LOOP
+            PERFORM pggit.execute_as_owner(stmt, pggit.live_owner(live.classid, live.objid), object_key);
+        END LOOP;
+        IF (SELECT r.definition FROM pggit.read_catalog() r WHERE r.object_key = restore_tracked.object_key) IS DISTINCT FROM tracked THEN
+            RAISE EXCEPTION 'pggit: use_tracked cannot restore % yet: its ALTERs (%) did not give its tracked definition back', object_key,
+                  array_to_string(stmts, '; ')
+                USING ERRCODE = 'feature_not_supported', HINT = 'Nothing was changed. Write a migration that puts it back, or keep the live table with use_current.';
+        END IF;
+        RETURN format('restored %s to its tracked definition: %s', object_key, array_to_string(stmts, '; '));
     ELSE
         RAISE EXCEPTION 'pggit: use_tracked cannot restore a % (change %) yet: write a migration that puts % back', kind, change, object_key
             USING ERRCODE = 'feature_not_supported';
     END IF;
 END
 $$;
-COMMENT ON FUNCTION pggit.restore_tracked(text, text, jsonb) IS 'Puts one live object back to its tracked definition (M), recreates it (D) or drops it (A), for the kinds whose definition is a complete statement, each statement as the object''s owner (SET ROLE; the caller must be able to become it); used by pggit.resolve_conflict. SECURITY INVOKER.';
+COMMENT ON FUNCTION pggit.restore_tracked(text, text, jsonb, boolean) IS 'Puts one live object back to its tracked definition (M), recreates it (D) or drops it (A), for the kinds whose definition is a complete statement, and a table (M) column by column with ALTERs built from its stored definition (re-adds lost columns at the end, drops columns HEAD does not have, puts back types, defaults and NOT NULL; a dropped column or changed type loses data and is refused unless allow_data_loss; anything else refused), each statement as the object''s owner (SET ROLE; the caller must be able to become it); used by pggit.resolve_conflict. SECURITY INVOKER.';
 
 CREATE OR REPLACE FUNCTION pggit.live_owner(classid oid, objid oid) RETURNS text
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -3868,8 +3953,10 @@ END
 $$;
 COMMENT ON FUNCTION pggit.execute_as_owner(text, text, text) IS 'Runs one statement of a restore as the object''s owner (SET LOCAL ROLE) and puts the caller''s role back; refuses an owner that does not exist or that the session''s role cannot become (insufficient_privilege). SECURITY INVOKER: the statement never runs with more rights than the caller has.';
 
-CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id uuid, resolution text, reason text DEFAULT NULL,
+                                                  allow_data_loss boolean DEFAULT false) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- Conflict ids are UUIDs (seed 000: resolve_conflict(conflict_id => 'uuid-here', resolution => 'use_current', reason => ...)).
 -- SECURITY INVOKER (pggit_admin): use_tracked runs DDL, which pggit.restore_tracked runs as the
 -- object's owner; the bookkeeping goes through pggit.commit_changes and the conflict's resolution
 -- columns, which pggit_admin may write.
@@ -3898,7 +3985,8 @@ BEGIN
                    format('resolve conflict %s (use_current): %s', conflict_id, coalesce(reason, 'no reason given')),
                    'drift', NULL, NULL, true, ARRAY[c.object_key]), 7), '(nothing left to commit)');
     ELSE
-        did := pggit.restore_tracked(c.object_key, c.change, (SELECT b.definition FROM pggit.blob b WHERE b.hash = c.tracked_hash));
+        did := pggit.restore_tracked(c.object_key, c.change, (SELECT b.definition FROM pggit.blob b WHERE b.hash = c.tracked_hash),
+                                     resolve_conflict.allow_data_loss);
         -- the object equals HEAD again; this only follows its new address (a recreated index has a new oid)
         PERFORM pggit.commit_changes('resolve conflict ' || conflict_id || ' (use_tracked)', 'manual', NULL, NULL, true,
                                      ARRAY[c.object_key]);
@@ -3910,8 +3998,44 @@ BEGIN
     RETURN did;
 END
 $$;
+COMMENT ON FUNCTION pggit.resolve_conflict(uuid, text, text, boolean) IS
+    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; a table''s columns, refusing a dropped column or a changed type unless allow_data_loss; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind or difference use_tracked cannot restore, data loss without allow_data_loss.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id text, resolution text, reason text DEFAULT NULL,
+                                                  allow_data_loss boolean DEFAULT false) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- The id as text: what a quoted literal in the seed's call, resolve_conflict(conflict_id => 'uuid-here', ...),
+-- resolves to (PostgreSQL prefers the text overload for an untyped literal). A UUID goes on to
+-- resolve_conflict(uuid, ...); anything else is refused with a message that says what an id is,
+-- rather than PostgreSQL's invalid input syntax.
+DECLARE
+    parsed uuid;
+BEGIN
+    BEGIN
+        parsed := conflict_id::uuid;
+    EXCEPTION WHEN invalid_text_representation THEN
+        RAISE EXCEPTION 'pggit: "%" is not a conflict id: conflict ids are UUIDs (pggit.conflict.id)', conflict_id
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = CASE WHEN conflict_id ~ '^\s*[0-9]+\s*$'
+                              THEN format('A number is the order of detection (pggit.conflict.seq; a conflict recorded by pggit 0.1 kept its old id there): SELECT id FROM pggit.conflict WHERE seq = %s.', trim(conflict_id))
+                              ELSE 'Open conflicts: SELECT id, object_key, change FROM pggit.conflict WHERE resolved_at IS NULL ORDER BY seq.' END;
+    END;
+    RETURN pggit.resolve_conflict(parsed, resolution, reason, allow_data_loss);
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve_conflict(text, text, text, boolean) IS
+    'pggit.resolve_conflict(uuid, text, text, boolean) for an id given as text (a quoted literal, as in resolve_conflict(conflict_id => ''<uuid>'', ...)): a UUID is resolved; anything else is refused with invalid_parameter_value, naming pggit.conflict.seq for a number.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id bigint, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- 0.1's signature: conflict ids were numbers. Refused with a clear message instead of "function
+-- does not exist"; the number lives on as pggit.conflict.seq.
+BEGIN
+    RETURN pggit.resolve_conflict(conflict_id::text, resolution, reason);
+END
+$$;
 COMMENT ON FUNCTION pggit.resolve_conflict(bigint, text, text) IS
-    'Resolves an open conflict and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind use_tracked cannot restore.';
+    'pggit 0.1''s signature (conflict ids were numbers): always refused with invalid_parameter_value, naming the UUID to use instead (pggit.conflict.id; the number is pggit.conflict.seq).';
 
 -- ==== ops/overhead.sql ==========================================================================
 
@@ -4217,8 +4341,8 @@ TO pggit_writer;
 GRANT EXECUTE ON FUNCTION
     pggit.pause_tracking(interval), pggit.resume_tracking(), pggit.emergency_disable(interval), pggit.emergency_enable(),
     pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[], text),
-    pggit.restore_tracked(text, text, jsonb), pggit.execute_as_owner(text, text, text), pggit.resolve_conflict(bigint, text, text),
-    pggit.purge_history(interval, boolean)
+    pggit.restore_tracked(text, text, jsonb, boolean), pggit.execute_as_owner(text, text, text),
+    pggit.resolve_conflict(uuid, text, text, boolean), pggit.resolve_conflict(text, text, text, boolean), pggit.resolve_conflict(bigint, text, text), pggit.purge_history(interval, boolean)
 TO pggit_admin;
 
 -- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the
