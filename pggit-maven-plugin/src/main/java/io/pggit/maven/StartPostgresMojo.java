@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code postgres}, user {@code postgres}, no password), which other plugins read, e.g.
  * {@code <url>${pggit.jdbc.url}</url>} in the Flyway plugin. Don't define that property in the
  * POM: Maven would then resolve it before this goal runs. Stop it with {@code pggit:stop-postgres}.
+ * One project may run several servers, one per URL property (two executions with different
+ * {@code urlProperty}); {@code pggit:stop-postgres} with the same {@code urlProperty} stops each.
  */
 @Mojo(name = "start-postgres", defaultPhase = LifecyclePhase.PRE_INTEGRATION_TEST, threadSafe = true)
 public class StartPostgresMojo extends AbstractMojo {
@@ -41,15 +43,21 @@ public class StartPostgresMojo extends AbstractMojo {
     @Parameter(property = "pggit.skipPostgres", defaultValue = "false")
     private boolean skip;
 
+    /** The key of a running server: the project and the property that holds its URL. */
+    static String key(MavenProject project, String urlProperty) {
+        return project.getId() + " " + urlProperty;
+    }
+
     @Override
     public void execute() throws MojoExecutionException {
         if (skip) {
             getLog().info("pggit: embedded PostgreSQL skipped (pggit.skipPostgres=true)");
             return;
         }
-        String key = project.getId();
+        String key = key(project, urlProperty);
         if (RUNNING.containsKey(key)) {
-            throw new MojoExecutionException("an embedded PostgreSQL already runs for " + key + ": run pggit:stop-postgres first");
+            throw new MojoExecutionException("an embedded PostgreSQL already runs for " + project.getId()
+                    + " (property " + urlProperty + "): run pggit:stop-postgres first, or give this one another urlProperty");
         }
         try {
             EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()

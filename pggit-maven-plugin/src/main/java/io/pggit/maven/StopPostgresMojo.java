@@ -10,23 +10,30 @@ import org.apache.maven.project.MavenProject;
 
 import java.io.IOException;
 
-/** Stops the embedded PostgreSQL that {@code pggit:start-postgres} started for this project. */
+/**
+ * Stops the embedded PostgreSQL that {@code pggit:start-postgres} started for this project, the one
+ * whose URL it published in {@code urlProperty}.
+ */
 @Mojo(name = "stop-postgres", defaultPhase = LifecyclePhase.POST_INTEGRATION_TEST, threadSafe = true)
 public class StopPostgresMojo extends AbstractMojo {
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
 
+    /** The URL property that {@code pggit:start-postgres} was given. */
+    @Parameter(property = "pggit.urlProperty", defaultValue = "pggit.jdbc.url")
+    private String urlProperty;
+
     @Override
     public void execute() throws MojoExecutionException {
-        EmbeddedPostgres pg = StartPostgresMojo.RUNNING.remove(project.getId());
+        EmbeddedPostgres pg = StartPostgresMojo.RUNNING.remove(StartPostgresMojo.key(project, urlProperty));
         if (pg == null) {
-            getLog().info("pggit: no embedded PostgreSQL runs for " + project.getId());
+            getLog().info("pggit: no embedded PostgreSQL runs for " + project.getId() + " (property " + urlProperty + ")");
             return;
         }
         try {
             pg.close();
-            getLog().info("pggit: embedded PostgreSQL stopped");
+            getLog().info("pggit: embedded PostgreSQL stopped (property " + urlProperty + ")");
         } catch (IOException e) {
             throw new MojoExecutionException("cannot stop the embedded PostgreSQL: " + e.getMessage(), e);
         }
