@@ -143,6 +143,14 @@ SELECT pggit.check_server();
 -- tracking rules and directives keep.
 \ir ../ops/environments.sql
 
+-- 0.2 tracks what 0.1 did not see: extended statistics, the indexes of partitions (attached to
+-- their partitioned index), and a partition's constraint attached to one (its definition gains
+-- attached_to). Without a commit they would be drift after the upgrade: one commit records just
+-- those objects (any other drift stays drift); none when the database has none of them.
+SELECT pggit.commit_changes('pggit 0.2 tracks extended statistics and the indexes of partitions', 'manual', NULL, NULL, true,
+       ARRAY(SELECT r.object_key FROM pggit.read_catalog() r
+              WHERE r.kind = 'statistics' OR (r.kind IN ('index', 'constraint') AND r.definition ? 'attached_to')));
+
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
 \ir ../security/privileges.sql

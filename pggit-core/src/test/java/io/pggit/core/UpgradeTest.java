@@ -157,6 +157,26 @@ class UpgradeTest {
     }
 
     @Test
+    void theKindsThatZeroPointOneDidNotSeeAreOneCommitOfTheUpgradeNotDrift() {
+        TestDb old = withPggit01("upgrade_new_kinds");
+        old.exec("CREATE TABLE public.m (id int, at date, v int) PARTITION BY RANGE (at)",
+                "CREATE TABLE public.m_2026 PARTITION OF public.m FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+                "CREATE INDEX m_v ON public.m (v)", "CREATE TABLE public.t (a int, b int)",
+                "CREATE STATISTICS public.t_ab (dependencies) ON a, b FROM public.t",
+                "SELECT pggit.commit('under 0.1')");
+        assertEquals(List.of(), old.rows("SELECT * FROM pggit.drift()"), "0.1 sees neither");
+        String head01 = old.value("SELECT pggit.head_commit()");
+        old.exec("CREATE TABLE public.outside (a int)");   // drift the upgrade must leave as drift
+        old.pggit().install();
+        assertEquals(List.of("table:public.outside"), old.column("SELECT object_key FROM pggit.drift()"));
+        assertEquals(List.of(List.of("manual", "pggit 0.2 tracks extended statistics and the indexes of partitions")),
+                old.rows("SELECT origin, message FROM pggit.log(1)"));
+        assertEquals(List.of("A index:public.m_2026.m_2026_v_idx", "A statistics:public.t_ab"),
+                old.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD') ORDER BY 1"));
+        assertEquals(List.of(head01), old.column("SELECT unnest(parents) FROM pggit.log(1)"));
+    }
+
+    @Test
     void aFreshInstallIsTheCurrentVersionAndEveryFunctionHasAComment() {
         TestDb db = TestDb.withPggit("upgrade_fresh_comments");
         assertEquals(List.of(Installer.CURRENT), db.column("SELECT version FROM pggit.schema_version"));
