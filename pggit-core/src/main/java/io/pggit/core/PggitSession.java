@@ -298,10 +298,9 @@ public final class PggitSession {
      */
     public int backfillLiquibaseLinks(long deploymentId, String historySchema, String historyTable, Map<Long, Integer> executionTimesMs) {
         List<Long> ids = new ArrayList<>(executionTimesMs.keySet());
-        String idArray = "{" + ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + "}";
-        String msArray = "{" + ids.stream().map(id -> String.valueOf(executionTimesMs.get(id))).collect(java.util.stream.Collectors.joining(",")) + "}";
-        return sql.one("backfill Liquibase history into links", "SELECT pggit.backfill_liquibase_links(?, ?, ?, ?::bigint[], ?::integer[])",
-                rs -> rs.getInt(1), deploymentId, historySchema, historyTable, idArray, msArray);
+        return sql.one("backfill Liquibase history into links", "SELECT pggit.backfill_liquibase_links(?, ?, ?, ?, ?)",
+                rs -> rs.getInt(1), deploymentId, historySchema, historyTable, Sql.array("bigint", ids),
+                Sql.array("integer", ids.stream().map(executionTimesMs::get).toList()));
     }
 
     /**

@@ -63,10 +63,21 @@ public final class Sql {
 
     /** A text[] parameter; an empty list binds as null. */
     public static Object textArray(List<String> values) {
-        return new Typed(values == null || values.isEmpty() ? null : List.copyOf(values), Types.ARRAY);
+        return array("text", values);
     }
 
-    private record Typed(Object value, int sqlType) {
+    /**
+     * An array parameter of {@code elementType} (a PostgreSQL type name such as {@code bigint});
+     * an empty list binds as null.
+     */
+    public static Object array(String elementType, List<?> values) {
+        return new Typed(values == null || values.isEmpty() ? null : List.copyOf(values), Types.ARRAY, elementType);
+    }
+
+    private record Typed(Object value, int sqlType, String elementType) {
+        Typed(Object value, int sqlType) {
+            this(value, sqlType, null);
+        }
     }
 
     /**
@@ -154,7 +165,7 @@ public final class Sql {
             if (t.value() == null) {
                 ps.setNull(i, t.sqlType());
             } else if (t.sqlType() == Types.ARRAY) {
-                ps.setArray(i, connection.createArrayOf("text", ((List<?>) t.value()).toArray()));
+                ps.setArray(i, connection.createArrayOf(t.elementType(), ((List<?>) t.value()).toArray()));
             } else {
                 ps.setObject(i, t.value(), t.sqlType());
             }
