@@ -1024,10 +1024,13 @@ COMMENT ON FUNCTION pggit.configure_properties(boolean, boolean, boolean) IS
 
 CREATE OR REPLACE FUNCTION pggit.add_ignore_pattern(pattern text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    why_not text;
 BEGIN
     PERFORM pggit.check_patterns('pattern', ARRAY[pattern], false);
-    IF pggit.never_matches(btrim(pattern)) IS NOT NULL THEN
-        RAISE WARNING 'pggit: ignore pattern "%" can never match: %', btrim(pattern), pggit.never_matches(btrim(pattern));
+    why_not := pggit.never_matches(btrim(pattern));
+    IF why_not IS NOT NULL THEN
+        RAISE WARNING 'pggit: ignore pattern "%" can never match: %', btrim(pattern), why_not;
     END IF;
     INSERT INTO pggit.ignore_pattern (pattern) VALUES (btrim(add_ignore_pattern.pattern)) ON CONFLICT DO NOTHING;
     IF NOT FOUND THEN
