@@ -186,8 +186,7 @@ public final class Compare {
             case "index":   // attached in the source only: attach it (an index is never detached but with its table)
                 return !a.has("attached_to") && b.has("attached_to") && a.equals(((ObjectNode) b.deepCopy())
                         .without("attached_to"))
-                        ? List.of("ALTER INDEX " + b.path("attached_to").asText() + " ATTACH PARTITION " + DdlWriter.q(to.schema()) + "."
-                                + DdlWriter.q(b.path("name").asText()) + ";")
+                        ? List.of(DdlWriter.attachPartition(to.schema(), b))
                         : null;
             default:
                 return null;

@@ -556,11 +556,22 @@ public final class DdlWriter {
      * last index validates its parent too), so the order of the attachments does not matter.
      */
     private static void attach(Item i, List<Statement> out) {
-        JsonNode d = i.definition();
-        if (d.has("attached_to")) {
-            out.add(st(i, "ALTER INDEX " + d.path("attached_to").asText() + " ATTACH PARTITION " + q(i.schema()) + "."
-                    + q(d.path("name").asText()) + ";"));
+        String statement = attachPartition(i.schema(), i.definition());
+        if (statement != null) {
+            out.add(st(i, statement));
         }
+    }
+
+    /**
+     * {@code ALTER INDEX <partitioned index> ATTACH PARTITION <schema>.<index>;} for the definition of
+     * a partition's index (or of the constraint that owns it) attached to a partitioned index, or
+     * null when the definition has no {@code attached_to}.
+     */
+    public static String attachPartition(String schema, JsonNode definition) {
+        return definition.has("attached_to")
+                ? "ALTER INDEX " + definition.path("attached_to").asText() + " ATTACH PARTITION " + q(schema) + "."
+                  + q(definition.path("name").asText()) + ";"
+                : null;
     }
 
     private static void comments(Item i, List<Statement> out) {
