@@ -146,9 +146,12 @@ COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text
     'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
 
 CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- '+2 tables, ~1 function, >1 index, -1 view': added, modified, renamed, deleted, by kind.
-SELECT coalesce(string_agg(format('%s%s %s', sym, n,
+-- plpgsql, not sql: a sql function with SET clauses is planned on every call (one per migration).
+#variable_conflict use_column
+BEGIN
+RETURN (SELECT coalesce(string_agg(format('%s%s %s', sym, n,
                     CASE WHEN n = 1 THEN replace(kind, '_', ' ')
                          WHEN kind LIKE '%x' THEN replace(kind, '_', ' ') || 'es'
                          ELSE replace(kind, '_', ' ') || 's' END), ', ' ORDER BY ord, kind), 'no changes')
@@ -157,6 +160,7 @@ SELECT coalesce(string_agg(format('%s%s %s', sym, n,
                CASE ch.change WHEN 'A' THEN 1 WHEN 'M' THEN 2 WHEN 'R' THEN 3 ELSE 4 END AS ord,
                count(*) AS n
           FROM pggit.change ch WHERE ch.commit_id = commit_summary.commit_id
-         GROUP BY 1, 2, 3) s
+         GROUP BY 1, 2, 3) s);
+END
 $$;
 COMMENT ON FUNCTION pggit.commit_summary(text) IS 'One line per commit: counts by kind of objects added (+), modified (~), renamed (>) and deleted (-).';

@@ -1,5 +1,34 @@
 -- The catalog reader: the one place that reads pg_catalog for definitions.
 
+CREATE OR REPLACE FUNCTION pggit.canonical_entry(o pggit.catalog_entry, cfg pggit.tracking_config)
+    RETURNS TABLE (classid oid, objid oid, kind text, schema_name text, object_key text, parent_key text,
+                   definition jsonb, hash text, directive text, columns jsonb)
+    LANGUAGE sql STABLE AS $$
+-- Inlinable sql (one SELECT, STABLE, no SET, not STRICT, not SECURITY DEFINER): read_catalog plans
+-- it into each kind's statement. The settings that change deparsed text are read_catalog's.
+SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_key,
+       d.def, encode(sha256(convert_to(d.def::text, 'UTF8')), 'hex'),   -- = pggit.sha256_hex, written out: per row
+       CASE WHEN c.definition ->> 'comment' LIKE '%@pggit%' THEN pggit.directive_of(c.definition ->> 'comment') END,
+       -- a relation's columns by attnum: an address per column, so that a rename is followed (not part of the hash)
+       CASE WHEN o.kind IN ('table', 'view', 'materialized_view', 'foreign_table') THEN
+           (SELECT jsonb_object_agg(a.attnum, a.attname) FROM pg_attribute a
+             WHERE a.attrelid = o.objid AND a.attnum > 0 AND NOT a.attisdropped) END
+  -- o.definition is referenced once, behind OFFSET 0: the kind reader's expression that builds it is
+  -- substituted for each reference once its query is flattened into this one, and would run as often
+  FROM (SELECT o.definition || jsonb_build_object('comment', ds.description) AS definition   -- {"comment": null} is stripped below
+          FROM (SELECT) one
+          LEFT JOIN pg_description ds ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = 0   -- its comment
+        OFFSET 0) c,
+       LATERAL (SELECT CASE WHEN c.definition ->> 'comment' LIKE '%@pggit%'
+                            THEN pggit.without_directives(jsonb_strip_nulls(c.definition))
+                            ELSE jsonb_strip_nulls(c.definition) END AS d0) d0,
+       LATERAL (SELECT CASE WHEN cfg.track_owners AND cfg.track_privileges AND cfg.track_comments THEN d0.d0
+                            ELSE pggit.without_properties(d0.d0, cfg.track_owners, cfg.track_privileges, cfg.track_comments) END AS def) d
+ WHERE cfg.track_privileges OR o.kind <> 'default_privileges'   -- default privileges are nothing but privileges
+$$;
+COMMENT ON FUNCTION pggit.canonical_entry(pggit.catalog_entry, pggit.tracking_config) IS
+    'Part of the catalog reader, inlined into pggit.read_catalog: one kind reader''s entry made canonical under the tracking configuration cfg: its comment joined (pg_description, objsubid 0), nulls stripped, tracking directives removed from the comment, untracked properties (owner, privileges, comments) removed, hashed (hex SHA-256 of definition::text), with the directive its comment carries and, for relations, the {attnum: name} map of its columns. No row for default privileges when privileges are not tracked.';
+
 CREATE OR REPLACE FUNCTION pggit.read_catalog(classids oid[] DEFAULT NULL, objids oid[] DEFAULT NULL)
     RETURNS TABLE (classid oid, objid oid, kind text, schema_name text, object_key text, parent_key text,
                    definition jsonb, hash text, directive text, columns jsonb)
@@ -21,6 +50,9 @@ DECLARE
     -- the wanted addresses, one array per catalog: each branch unnests its own (a probe per object)
     w_namespace oid[];
     w_class oid[];
+    w_relation oid[];   -- w_class split by relkind, so that each kind's statement runs only when wanted
+    w_sequence oid[];
+    w_index oid[];
     w_proc oid[];
     w_type oid[];
     w_constraint oid[];
@@ -38,11 +70,12 @@ DECLARE
     w_default_acl oid[];
     w_statistic_ext oid[];
     cfg pggit.tracking_config := (SELECT c FROM pggit.tracking_config c);
-    all_properties boolean := cfg.track_owners AND cfg.track_privileges AND cfg.track_comments;
 BEGIN
 IF classids IS NULL THEN   -- a full read: every candidate of each catalog
     w_namespace := ARRAY(SELECT n.oid FROM pg_namespace n);
-    w_class := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'I'));
+    w_relation := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f'));
+    w_sequence := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind = 'S');
+    w_index := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('i', 'I'));
     w_proc := ARRAY(SELECT p.oid FROM pg_proc p WHERE p.pronamespace <> 'pg_catalog'::regnamespace);
     w_type := ARRAY(SELECT t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c'));
     w_constraint := ARRAY(SELECT k.oid FROM pg_constraint k WHERE k.conrelid <> 0);
@@ -82,70 +115,75 @@ ELSE
            w_event_trigger, w_publication, w_subscription, w_foreign_data_wrapper, w_foreign_server, w_user_mapping, w_collation, w_default_acl,
            w_statistic_ext
       FROM unnest(classids, objids) AS x(c, o);
+    SELECT array_agg(c.oid) FILTER (WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')),
+           array_agg(c.oid) FILTER (WHERE c.relkind = 'S'),
+           array_agg(c.oid) FILTER (WHERE c.relkind IN ('i', 'I'))
+      INTO w_relation, w_sequence, w_index
+      FROM unnest(w_class) w(oid) JOIN pg_class c ON c.oid = w.oid;
 END IF;
-RETURN QUERY
-WITH objs AS (
-    SELECT * FROM pggit.read_schemas(w_namespace)
-    UNION ALL
-    SELECT * FROM pggit.read_relations(w_class)
-    UNION ALL
-    SELECT * FROM pggit.read_sequences(w_class)
-    UNION ALL
-    SELECT * FROM pggit.read_indexes(w_class)
-    UNION ALL
-    SELECT * FROM pggit.read_constraints(w_constraint)
-    UNION ALL
-    SELECT * FROM pggit.read_triggers(w_trigger)
-    UNION ALL
-    SELECT * FROM pggit.read_routines(w_proc)
-    UNION ALL
-    SELECT * FROM pggit.read_types(w_type)
-    UNION ALL
-    SELECT * FROM pggit.read_policies(w_policy)
-    UNION ALL
-    SELECT * FROM pggit.read_rules(w_rewrite)
-    UNION ALL
-    SELECT * FROM pggit.read_collations(w_collation)
-    UNION ALL
-    SELECT * FROM pggit.read_event_triggers(w_event_trigger)
-    UNION ALL
-    SELECT * FROM pggit.read_publications(w_publication)
-    UNION ALL
-    SELECT * FROM pggit.read_subscriptions(w_subscription)
-    UNION ALL
-    SELECT * FROM pggit.read_foreign_data_wrappers(w_foreign_data_wrapper)
-    UNION ALL
-    SELECT * FROM pggit.read_servers(w_foreign_server)
-    UNION ALL
-    SELECT * FROM pggit.read_user_mappings(w_user_mapping)
-    UNION ALL
-    SELECT * FROM pggit.read_default_privileges(w_default_acl)
-    UNION ALL
-    SELECT * FROM pggit.read_extensions(w_extension)
-    UNION ALL
-    SELECT * FROM pggit.read_statistics(w_statistic_ext)
-),
--- each object's comment (pg_description, objsubid 0), joined once here instead of probed per kind
-objc AS (
-    SELECT o.classid, o.objid, o.kind, o.schema_name, o.object_key, o.parent_key,
-           CASE WHEN ds.description IS NULL THEN o.definition ELSE o.definition || jsonb_build_object('comment', ds.description) END AS definition
-      FROM objs o
-      LEFT JOIN pg_description ds ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = 0
-)
-SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_key,
-       d.def, encode(sha256(convert_to(d.def::text, 'UTF8')), 'hex'),   -- = pggit.sha256_hex, written out: per row
-       CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%' THEN pggit.directive_of(o.definition ->> 'comment') END,
-       -- a relation's columns by attnum: an address per column, so that a rename is followed (not part of the hash)
-       CASE WHEN o.kind IN ('table', 'view', 'materialized_view', 'foreign_table') THEN
-           (SELECT jsonb_object_agg(a.attnum, a.attname) FROM pg_attribute a
-             WHERE a.attrelid = o.objid AND a.attnum > 0 AND NOT a.attisdropped) END
-  FROM objc o,
-       LATERAL (SELECT CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%'
-                            THEN pggit.without_directives(jsonb_strip_nulls(o.definition))
-                            ELSE jsonb_strip_nulls(o.definition) END AS d0) d0,
-       LATERAL (SELECT CASE WHEN all_properties THEN d0.d0
-                            ELSE pggit.without_properties(d0.d0, cfg.track_owners, cfg.track_privileges, cfg.track_comments) END AS def) d
- WHERE cfg.track_privileges OR o.kind <> 'default_privileges';   -- default privileges are nothing but privileges
+-- one statement per kind, run only for the kinds with wanted addresses: a capture of a table and its
+-- index plans, starts and runs two small queries, not one over every kind (whose executor start-up
+-- alone cost ~1.5 ms per call); each statement's plan is cached per session
+IF cardinality(w_namespace) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_schemas(w_namespace) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_relation) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_relations(w_relation) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_sequence) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_sequences(w_sequence) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_index) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_indexes(w_index) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_constraint) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_constraints(w_constraint) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_trigger) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_triggers(w_trigger) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_proc) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_routines(w_proc) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_type) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_types(w_type) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_policy) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_policies(w_policy) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_rewrite) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_rules(w_rewrite) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_collation) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_collations(w_collation) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_event_trigger) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_event_triggers(w_event_trigger) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_publication) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_publications(w_publication) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_subscription) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_subscriptions(w_subscription) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_foreign_data_wrapper) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_foreign_data_wrappers(w_foreign_data_wrapper) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_foreign_server) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_servers(w_foreign_server) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_user_mapping) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_user_mappings(w_user_mapping) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_default_acl) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_default_privileges(w_default_acl) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_extension) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_extensions(w_extension) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_statistic_ext) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_statistics(w_statistic_ext) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
 END
 $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS

@@ -61,6 +61,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.read_publications(oid[]), pggit.read_subscriptions(oid[]), pggit.read_foreign_data_wrappers(oid[]),
     pggit.read_servers(oid[]), pggit.read_user_mappings(oid[]), pggit.read_default_privileges(oid[]),
     pggit.read_extensions(oid[]), pggit.read_statistics(oid[]), pggit.read_catalog(oid[], oid[]),
+    pggit.canonical_entry(pggit.catalog_entry, pggit.tracking_config),
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
     pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),

@@ -1,8 +1,13 @@
 -- Refs and revisions: HEAD, branches, commit ids and prefixes, ~N.
 
 CREATE OR REPLACE FUNCTION pggit.head_commit() RETURNS text
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- plpgsql, not sql: a sql function with SET clauses is planned on every call (a capture calls this
+-- several times); plpgsql caches the plan per session
+BEGIN
     RETURN (SELECT r.commit_id FROM pggit.ref r JOIN pggit.head h ON h.branch = r.name);
+END
+$$;
 COMMENT ON FUNCTION pggit.head_commit() IS 'The commit HEAD points at (through its branch); null before the first commit.';
 
 CREATE OR REPLACE FUNCTION pggit.resolve(rev text) RETURNS text

@@ -50,6 +50,8 @@ COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the hi
 -- Comments on the functions 0.1 left without one.
 \ir ../store/hashing.sql
 \ir ../store/trees.sql
+-- head_commit and the capture's other hot helpers are plpgsql, so their plans are cached per session (issue 14).
+\ir ../store/refs.sql
 \ir ../rules/configure.sql
 \ir ../rules/windows.sql
 \ir ../check/consistency.sql

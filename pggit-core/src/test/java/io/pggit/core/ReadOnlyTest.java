@@ -75,6 +75,9 @@ class ReadOnlyTest {
             CALLS.put("read_" + kind + "(oid[])", "SELECT * FROM pggit.read_" + kind + "(" + ALL_OIDS + ")");
         }
         CALLS.put("read_catalog(oid[],oid[])", "SELECT * FROM pggit.read_catalog(NULL, NULL)");
+        CALLS.put("canonical_entry(pggit.catalog_entry,pggit.tracking_config)",
+                "SELECT e.* FROM pggit.read_relations(ARRAY(SELECT c.oid FROM pg_class c)) o,"
+                        + " LATERAL pggit.canonical_entry(o, (SELECT c FROM pggit.tracking_config c)) e");
         CALLS.put("tree_path(text,text,text)", "SELECT pggit.tree_path('app', 'table', 'table:app.meter')");
         CALLS.put("tree_lookup(text,text[])", "SELECT pggit.tree_lookup(" + HEAD_TREE + ", pggit.tree_path('app', 'table', 'table:app.meter'))");
         CALLS.put("tree_objects(text)", "SELECT * FROM pggit.tree_objects(" + HEAD_TREE + ")");

@@ -1084,6 +1084,35 @@ COMMENT ON FUNCTION pggit.read_statistics(oid[]) IS 'Part of the catalog reader,
 
 -- The catalog reader: the one place that reads pg_catalog for definitions.
 
+CREATE OR REPLACE FUNCTION pggit.canonical_entry(o pggit.catalog_entry, cfg pggit.tracking_config)
+    RETURNS TABLE (classid oid, objid oid, kind text, schema_name text, object_key text, parent_key text,
+                   definition jsonb, hash text, directive text, columns jsonb)
+    LANGUAGE sql STABLE AS $$
+-- Inlinable sql (one SELECT, STABLE, no SET, not STRICT, not SECURITY DEFINER): read_catalog plans
+-- it into each kind's statement. The settings that change deparsed text are read_catalog's.
+SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_key,
+       d.def, encode(sha256(convert_to(d.def::text, 'UTF8')), 'hex'),   -- = pggit.sha256_hex, written out: per row
+       CASE WHEN c.definition ->> 'comment' LIKE '%@pggit%' THEN pggit.directive_of(c.definition ->> 'comment') END,
+       -- a relation's columns by attnum: an address per column, so that a rename is followed (not part of the hash)
+       CASE WHEN o.kind IN ('table', 'view', 'materialized_view', 'foreign_table') THEN
+           (SELECT jsonb_object_agg(a.attnum, a.attname) FROM pg_attribute a
+             WHERE a.attrelid = o.objid AND a.attnum > 0 AND NOT a.attisdropped) END
+  -- o.definition is referenced once, behind OFFSET 0: the kind reader's expression that builds it is
+  -- substituted for each reference once its query is flattened into this one, and would run as often
+  FROM (SELECT o.definition || jsonb_build_object('comment', ds.description) AS definition   -- {"comment": null} is stripped below
+          FROM (SELECT) one
+          LEFT JOIN pg_description ds ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = 0   -- its comment
+        OFFSET 0) c,
+       LATERAL (SELECT CASE WHEN c.definition ->> 'comment' LIKE '%@pggit%'
+                            THEN pggit.without_directives(jsonb_strip_nulls(c.definition))
+                            ELSE jsonb_strip_nulls(c.definition) END AS d0) d0,
+       LATERAL (SELECT CASE WHEN cfg.track_owners AND cfg.track_privileges AND cfg.track_comments THEN d0.d0
+                            ELSE pggit.without_properties(d0.d0, cfg.track_owners, cfg.track_privileges, cfg.track_comments) END AS def) d
+ WHERE cfg.track_privileges OR o.kind <> 'default_privileges'   -- default privileges are nothing but privileges
+$$;
+COMMENT ON FUNCTION pggit.canonical_entry(pggit.catalog_entry, pggit.tracking_config) IS
+    'Part of the catalog reader, inlined into pggit.read_catalog: one kind reader''s entry made canonical under the tracking configuration cfg: its comment joined (pg_description, objsubid 0), nulls stripped, tracking directives removed from the comment, untracked properties (owner, privileges, comments) removed, hashed (hex SHA-256 of definition::text), with the directive its comment carries and, for relations, the {attnum: name} map of its columns. No row for default privileges when privileges are not tracked.';
+
 CREATE OR REPLACE FUNCTION pggit.read_catalog(classids oid[] DEFAULT NULL, objids oid[] DEFAULT NULL)
     RETURNS TABLE (classid oid, objid oid, kind text, schema_name text, object_key text, parent_key text,
                    definition jsonb, hash text, directive text, columns jsonb)
@@ -1105,6 +1134,9 @@ DECLARE
     -- the wanted addresses, one array per catalog: each branch unnests its own (a probe per object)
     w_namespace oid[];
     w_class oid[];
+    w_relation oid[];   -- w_class split by relkind, so that each kind's statement runs only when wanted
+    w_sequence oid[];
+    w_index oid[];
     w_proc oid[];
     w_type oid[];
     w_constraint oid[];
@@ -1122,11 +1154,12 @@ DECLARE
     w_default_acl oid[];
     w_statistic_ext oid[];
     cfg pggit.tracking_config := (SELECT c FROM pggit.tracking_config c);
-    all_properties boolean := cfg.track_owners AND cfg.track_privileges AND cfg.track_comments;
 BEGIN
 IF classids IS NULL THEN   -- a full read: every candidate of each catalog
     w_namespace := ARRAY(SELECT n.oid FROM pg_namespace n);
-    w_class := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'I'));
+    w_relation := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f'));
+    w_sequence := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind = 'S');
+    w_index := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('i', 'I'));
     w_proc := ARRAY(SELECT p.oid FROM pg_proc p WHERE p.pronamespace <> 'pg_catalog'::regnamespace);
     w_type := ARRAY(SELECT t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c'));
     w_constraint := ARRAY(SELECT k.oid FROM pg_constraint k WHERE k.conrelid <> 0);
@@ -1166,70 +1199,75 @@ ELSE
            w_event_trigger, w_publication, w_subscription, w_foreign_data_wrapper, w_foreign_server, w_user_mapping, w_collation, w_default_acl,
            w_statistic_ext
       FROM unnest(classids, objids) AS x(c, o);
+    SELECT array_agg(c.oid) FILTER (WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')),
+           array_agg(c.oid) FILTER (WHERE c.relkind = 'S'),
+           array_agg(c.oid) FILTER (WHERE c.relkind IN ('i', 'I'))
+      INTO w_relation, w_sequence, w_index
+      FROM unnest(w_class) w(oid) JOIN pg_class c ON c.oid = w.oid;
 END IF;
-RETURN QUERY
-WITH objs AS (
-    SELECT * FROM pggit.read_schemas(w_namespace)
-    UNION ALL
-    SELECT * FROM pggit.read_relations(w_class)
-    UNION ALL
-    SELECT * FROM pggit.read_sequences(w_class)
-    UNION ALL
-    SELECT * FROM pggit.read_indexes(w_class)
-    UNION ALL
-    SELECT * FROM pggit.read_constraints(w_constraint)
-    UNION ALL
-    SELECT * FROM pggit.read_triggers(w_trigger)
-    UNION ALL
-    SELECT * FROM pggit.read_routines(w_proc)
-    UNION ALL
-    SELECT * FROM pggit.read_types(w_type)
-    UNION ALL
-    SELECT * FROM pggit.read_policies(w_policy)
-    UNION ALL
-    SELECT * FROM pggit.read_rules(w_rewrite)
-    UNION ALL
-    SELECT * FROM pggit.read_collations(w_collation)
-    UNION ALL
-    SELECT * FROM pggit.read_event_triggers(w_event_trigger)
-    UNION ALL
-    SELECT * FROM pggit.read_publications(w_publication)
-    UNION ALL
-    SELECT * FROM pggit.read_subscriptions(w_subscription)
-    UNION ALL
-    SELECT * FROM pggit.read_foreign_data_wrappers(w_foreign_data_wrapper)
-    UNION ALL
-    SELECT * FROM pggit.read_servers(w_foreign_server)
-    UNION ALL
-    SELECT * FROM pggit.read_user_mappings(w_user_mapping)
-    UNION ALL
-    SELECT * FROM pggit.read_default_privileges(w_default_acl)
-    UNION ALL
-    SELECT * FROM pggit.read_extensions(w_extension)
-    UNION ALL
-    SELECT * FROM pggit.read_statistics(w_statistic_ext)
-),
--- each object's comment (pg_description, objsubid 0), joined once here instead of probed per kind
-objc AS (
-    SELECT o.classid, o.objid, o.kind, o.schema_name, o.object_key, o.parent_key,
-           CASE WHEN ds.description IS NULL THEN o.definition ELSE o.definition || jsonb_build_object('comment', ds.description) END AS definition
-      FROM objs o
-      LEFT JOIN pg_description ds ON ds.objoid = o.objid AND ds.classoid = o.classid AND ds.objsubid = 0
-)
-SELECT o.classid, o.objid, o.kind, o.schema_name::text, o.object_key, o.parent_key,
-       d.def, encode(sha256(convert_to(d.def::text, 'UTF8')), 'hex'),   -- = pggit.sha256_hex, written out: per row
-       CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%' THEN pggit.directive_of(o.definition ->> 'comment') END,
-       -- a relation's columns by attnum: an address per column, so that a rename is followed (not part of the hash)
-       CASE WHEN o.kind IN ('table', 'view', 'materialized_view', 'foreign_table') THEN
-           (SELECT jsonb_object_agg(a.attnum, a.attname) FROM pg_attribute a
-             WHERE a.attrelid = o.objid AND a.attnum > 0 AND NOT a.attisdropped) END
-  FROM objc o,
-       LATERAL (SELECT CASE WHEN o.definition ->> 'comment' LIKE '%@pggit%'
-                            THEN pggit.without_directives(jsonb_strip_nulls(o.definition))
-                            ELSE jsonb_strip_nulls(o.definition) END AS d0) d0,
-       LATERAL (SELECT CASE WHEN all_properties THEN d0.d0
-                            ELSE pggit.without_properties(d0.d0, cfg.track_owners, cfg.track_privileges, cfg.track_comments) END AS def) d
- WHERE cfg.track_privileges OR o.kind <> 'default_privileges';   -- default privileges are nothing but privileges
+-- one statement per kind, run only for the kinds with wanted addresses: a capture of a table and its
+-- index plans, starts and runs two small queries, not one over every kind (whose executor start-up
+-- alone cost ~1.5 ms per call); each statement's plan is cached per session
+IF cardinality(w_namespace) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_schemas(w_namespace) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_relation) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_relations(w_relation) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_sequence) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_sequences(w_sequence) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_index) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_indexes(w_index) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_constraint) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_constraints(w_constraint) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_trigger) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_triggers(w_trigger) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_proc) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_routines(w_proc) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_type) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_types(w_type) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_policy) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_policies(w_policy) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_rewrite) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_rules(w_rewrite) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_collation) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_collations(w_collation) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_event_trigger) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_event_triggers(w_event_trigger) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_publication) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_publications(w_publication) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_subscription) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_subscriptions(w_subscription) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_foreign_data_wrapper) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_foreign_data_wrappers(w_foreign_data_wrapper) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_foreign_server) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_servers(w_foreign_server) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_user_mapping) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_user_mappings(w_user_mapping) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_default_acl) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_default_privileges(w_default_acl) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_extension) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_extensions(w_extension) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
+IF cardinality(w_statistic_ext) > 0 THEN
+    RETURN QUERY SELECT e.* FROM (SELECT * FROM pggit.read_statistics(w_statistic_ext) OFFSET 0) o, LATERAL pggit.canonical_entry(o, cfg) e;
+END IF;
 END
 $$;
 COMMENT ON FUNCTION pggit.read_catalog(oid[], oid[]) IS
@@ -1341,8 +1379,13 @@ COMMENT ON FUNCTION pggit.diff_trees(text, text) IS 'Plumbing (diff-tree): objec
 -- Refs and revisions: HEAD, branches, commit ids and prefixes, ~N.
 
 CREATE OR REPLACE FUNCTION pggit.head_commit() RETURNS text
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- plpgsql, not sql: a sql function with SET clauses is planned on every call (a capture calls this
+-- several times); plpgsql caches the plan per session
+BEGIN
     RETURN (SELECT r.commit_id FROM pggit.ref r JOIN pggit.head h ON h.branch = r.name);
+END
+$$;
 COMMENT ON FUNCTION pggit.head_commit() IS 'The commit HEAD points at (through its branch); null before the first commit.';
 
 CREATE OR REPLACE FUNCTION pggit.resolve(rev text) RETURNS text
@@ -1873,9 +1916,12 @@ COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text
     'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
 
 CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- '+2 tables, ~1 function, >1 index, -1 view': added, modified, renamed, deleted, by kind.
-SELECT coalesce(string_agg(format('%s%s %s', sym, n,
+-- plpgsql, not sql: a sql function with SET clauses is planned on every call (one per migration).
+#variable_conflict use_column
+BEGIN
+RETURN (SELECT coalesce(string_agg(format('%s%s %s', sym, n,
                     CASE WHEN n = 1 THEN replace(kind, '_', ' ')
                          WHEN kind LIKE '%x' THEN replace(kind, '_', ' ') || 'es'
                          ELSE replace(kind, '_', ' ') || 's' END), ', ' ORDER BY ord, kind), 'no changes')
@@ -1884,7 +1930,8 @@ SELECT coalesce(string_agg(format('%s%s %s', sym, n,
                CASE ch.change WHEN 'A' THEN 1 WHEN 'M' THEN 2 WHEN 'R' THEN 3 ELSE 4 END AS ord,
                count(*) AS n
           FROM pggit.change ch WHERE ch.commit_id = commit_summary.commit_id
-         GROUP BY 1, 2, 3) s
+         GROUP BY 1, 2, 3) s);
+END
 $$;
 COMMENT ON FUNCTION pggit.commit_summary(text) IS 'One line per commit: counts by kind of objects added (+), modified (~), renamed (>) and deleted (-).';
 
@@ -2205,22 +2252,26 @@ COMMENT ON FUNCTION pggit.close_interrupted_deployments() IS
 -- records: backend pid and start time, runs/interrupted.sql), which keep theirs for the run.
 
 CREATE OR REPLACE FUNCTION pggit.journal_ids(scope text) RETURNS bigint[]
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 -- A session is its pid and backend start: a row recorded before this backend started came from an
 -- earlier session that had the same pid.
-WITH reserved AS MATERIALIZED (   -- other sessions running an open migration run, read once
+-- plpgsql, not sql: a sql function with SET clauses is planned on every call (every capture calls
+-- this); plpgsql caches the plan per session.
+BEGIN
+RETURN (WITH reserved AS MATERIALIZED (   -- other sessions running an open migration run, read once
     SELECT d.backend_pid AS pid, d.backend_started_at AS backend_start FROM pggit.deployment d
      WHERE d.outcome = 'running' AND d.tool <> 'manual' AND d.backend_pid <> pg_backend_pid()
        AND pggit.session_alive(d.backend_pid, d.backend_started_at)
 ), me AS MATERIALIZED (
-    SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()
+    SELECT a.backend_start FROM pg_stat_get_activity(pg_backend_pid()) a   -- this backend's row only (the view reads all)
 )
 SELECT coalesce(array_agg(j.id ORDER BY j.id), '{}')
   FROM pggit.journal j
  WHERE CASE scope
        WHEN 'session' THEN j.pid = pg_backend_pid() AND j.recorded_at >= (SELECT me.backend_start FROM me)
        WHEN 'all' THEN NOT EXISTS (SELECT 1 FROM reserved r WHERE r.pid = j.pid AND j.recorded_at >= coalesce(r.backend_start, '-infinity'))
-       END
+       END);
+END
 $$;
 COMMENT ON FUNCTION pggit.journal_ids(text) IS 'The journal rows a commit of this scope takes: session = this session''s own (pid and backend start); all = every session''s but those of another session running an open migration-tool deployment (its recorded backend pid and start time, pggit.session_alive). Another value gives no rows.';
 
@@ -4302,6 +4353,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.read_publications(oid[]), pggit.read_subscriptions(oid[]), pggit.read_foreign_data_wrappers(oid[]),
     pggit.read_servers(oid[]), pggit.read_user_mappings(oid[]), pggit.read_default_privileges(oid[]),
     pggit.read_extensions(oid[]), pggit.read_statistics(oid[]), pggit.read_catalog(oid[], oid[]),
+    pggit.canonical_entry(pggit.catalog_entry, pggit.tracking_config),
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
     pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
