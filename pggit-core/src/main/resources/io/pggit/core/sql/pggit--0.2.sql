@@ -1466,7 +1466,7 @@ CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[])
 BEGIN
 RETURN QUERY
 WITH RECURSIVE j AS (
-    SELECT * FROM pggit.journal WHERE id = ANY (journal_ids)
+    SELECT journal.* FROM unnest(journal_ids) i(id) JOIN pggit.journal ON journal.id = i.id   -- estimated as a few rows (unnest), not as the table
        AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
        AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
        -- ignore patterns and ignored operations drop journal rows before they widen
