@@ -14,12 +14,13 @@ CREATE OR REPLACE FUNCTION pggit.fsck()
 --     the commit was written); missing_commit: a branch, tag or migration link names no commit;
 --   index_out_of_step: pggit.object_map (the index) and HEAD's tree disagree on a key or its hash.
 WITH RECURSIVE
-walk(hash, lvl, path) AS (      -- every tree node below a commit's root (level 0), and the blobs (level 4)
-    SELECT DISTINCT c.tree, 0, '{}'::text[] FROM pggit.commit c
+walk(hash, lvl, path, blob) AS (   -- every tree node below a commit's root (level 0), and the blobs: below the
+    -- schema nodes (level 1) a key with a colon is an object (kind:identity), any other key a node
+    SELECT DISTINCT c.tree, 0, '{}'::text[], false FROM pggit.commit c
     UNION
-    SELECT e.value, w.lvl + 1, w.path || e.key
+    SELECT e.value, w.lvl + 1, w.path || e.key, w.lvl >= 2 AND strpos(e.key, ':') > 0
       FROM walk w JOIN pggit.tree t ON t.hash = w.hash, jsonb_each_text(t.entries) e
-     WHERE w.lvl < 4
+     WHERE NOT w.blob
 ),
 purge AS (
     SELECT max(p.purged_at) FILTER (WHERE p.commits_purged > 0) AS last_purge,
@@ -71,14 +72,14 @@ SELECT 'integrity', 'missing_tree', 'error', array_to_string(w.path, '/'),
        'A tree node was deleted outside pggit (purge_history keeps every node a kept commit reaches): restore pggit.tree from a backup; until then the commits above it miss the objects below it.',
        jsonb_build_object('tree', w.hash, 'path', to_jsonb(w.path))
   FROM walk w
- WHERE w.lvl BETWEEN 1 AND 3 AND NOT EXISTS (SELECT 1 FROM pggit.tree t WHERE t.hash = w.hash)
+ WHERE w.lvl >= 1 AND NOT w.blob AND NOT EXISTS (SELECT 1 FROM pggit.tree t WHERE t.hash = w.hash)
 UNION ALL
-SELECT 'integrity', 'missing_blob', 'error', w.path[4],
-       format('definition %s of %s is referred to by a stored tree but is not stored', left(w.hash, 12), w.path[4]),
+SELECT 'integrity', 'missing_blob', 'error', w.path[cardinality(w.path)],
+       format('definition %s of %s is referred to by a stored tree but is not stored', left(w.hash, 12), w.path[cardinality(w.path)]),
        'A definition was deleted outside pggit (purge_history keeps every definition a kept tree holds): restore pggit.blob from a backup; until then show, diff and export cannot print this object.',
-       jsonb_build_object('blob', w.hash, 'object_key', w.path[4], 'path', to_jsonb(w.path))
+       jsonb_build_object('blob', w.hash, 'object_key', w.path[cardinality(w.path)], 'path', to_jsonb(w.path))
   FROM walk w
- WHERE w.lvl = 4 AND NOT EXISTS (SELECT 1 FROM pggit.blob b WHERE b.hash = w.hash)
+ WHERE w.blob AND NOT EXISTS (SELECT 1 FROM pggit.blob b WHERE b.hash = w.hash)
 UNION ALL
 SELECT 'integrity', CASE WHEN x.purged THEN 'purged_parent' ELSE 'missing_parent' END,
        CASE WHEN x.purged THEN 'info' ELSE 'error' END, x.id,

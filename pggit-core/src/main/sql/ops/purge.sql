@@ -38,16 +38,20 @@ BEGIN
     GET DIAGNOSTICS n_commits = ROW_COUNT;
     -- garbage: tree nodes under no kept commit, definitions in no kept tree, change row or the index
     CREATE TEMP TABLE pggit_live_trees ON COMMIT DROP AS
-    WITH RECURSIVE w(hash, lvl) AS (
-        SELECT c.tree, 0 FROM pggit.commit c
+    -- (levels 0 and 1: root and schema nodes; below, a key with a colon is an object, kind:identity,
+    -- whose value is a blob, and any other key a node: a kind, a trie digit, a 0.1 bucket)
+    -- (level 2 stands for every level from the kind nodes down, so shared subtrees are walked once)
+    WITH RECURSIVE w(hash, lvl, blob) AS (
+        SELECT c.tree, 0, false FROM pggit.commit c
         UNION
-        SELECT e.value, w.lvl + 1 FROM w JOIN pggit.tree t ON t.hash = w.hash, jsonb_each_text(t.entries) e WHERE w.lvl < 3
-    ) SELECT hash, lvl FROM w;
-    DELETE FROM pggit.tree t WHERE NOT EXISTS (SELECT 1 FROM pggit_live_trees l WHERE l.hash = t.hash);
+        SELECT e.value, least(w.lvl + 1, 2), w.lvl >= 2 AND strpos(e.key, ':') > 0
+          FROM w JOIN pggit.tree t ON t.hash = w.hash, jsonb_each_text(t.entries) e
+         WHERE NOT w.blob
+    ) SELECT hash, blob FROM w;
+    DELETE FROM pggit.tree t WHERE NOT EXISTS (SELECT 1 FROM pggit_live_trees l WHERE l.hash = t.hash AND NOT l.blob);
     GET DIAGNOSTICS n_trees = ROW_COUNT;
     DELETE FROM pggit.blob b
-     WHERE NOT EXISTS (SELECT 1 FROM pggit_live_trees l JOIN pggit.tree t ON t.hash = l.hash AND l.lvl = 3,
-                                     jsonb_each_text(t.entries) e WHERE e.value = b.hash)
+     WHERE NOT EXISTS (SELECT 1 FROM pggit_live_trees l WHERE l.hash = b.hash AND l.blob)
        AND NOT EXISTS (SELECT 1 FROM pggit.change ch WHERE ch.old_hash = b.hash OR ch.new_hash = b.hash)
        AND NOT EXISTS (SELECT 1 FROM pggit.object_map m WHERE m.hash = b.hash);
     GET DIAGNOSTICS n_blobs = ROW_COUNT;

@@ -9,10 +9,10 @@ COMMENT ON TABLE pggit.blob IS 'Content-addressed object definitions; hash = hex
 
 CREATE TABLE pggit.tree (
     hash    text PRIMARY KEY,             -- hex SHA-256 of entries::text
-    entries jsonb NOT NULL                -- name -> child tree hash, or object key -> blob hash in buckets
+    entries jsonb NOT NULL                -- name -> child tree hash, or object key -> blob hash in leaves
 );
 COMMENT ON TABLE pggit.tree IS
-    'Content-addressed tree nodes. Depth 4: root (schema names) -> schema (kinds) -> kind (bucket = first two hex digits of SHA-256(object key)) -> bucket (object key -> blob hash).';
+    'Content-addressed tree nodes: root (schema name -> node) -> schema (kind -> node) -> the kind''s trie: a leaf of at most 16 objects (object key -> blob hash), or a node of up to 16 children by the next hex digit of SHA-256(object key) (pggit.build_trie). Trees 0.1 wrote have, below each kind node, 256 buckets (first two hex digits) of objects; pggit reads both.';
 
 CREATE TABLE pggit.deployment (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -107,4 +107,4 @@ COMMENT ON TABLE pggit.object_map IS
     'The index: every object of the tree at HEAD with its live catalog address (classid, objid). Follows renames; names dropped children.';
 
 CREATE TYPE pggit.tree_edit AS (path text[], hash text);
-COMMENT ON TYPE pggit.tree_edit IS 'One edit of a tree: path = {schema, kind, bucket, object key} (or a prefix of it while writing), hash = new child hash or null to remove.';
+COMMENT ON TYPE pggit.tree_edit IS 'One edit of a tree: path = {schema, kind, object key} (pggit.tree_path; a prefix of it while writing), hash = new blob or child hash, or null to remove.';

@@ -49,7 +49,14 @@ COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the hi
 
 -- Comments on the functions 0.1 left without one.
 \ir ../store/hashing.sql
+-- Each kind's objects are a trie of small nodes (at most 16 entries) instead of 256 buckets, so a
+-- commit rewrites a few small nodes, not the kind's 256-entry node (issue 14); the trees 0.1 wrote
+-- stay as written and are read as they are (their kind nodes are rebuilt when next written).
+COMMENT ON TABLE pggit.tree IS
+    'Content-addressed tree nodes: root (schema name -> node) -> schema (kind -> node) -> the kind''s trie: a leaf of at most 16 objects (object key -> blob hash), or a node of up to 16 children by the next hex digit of SHA-256(object key) (pggit.build_trie). Trees 0.1 wrote have, below each kind node, 256 buckets (first two hex digits) of objects; pggit reads both.';
+COMMENT ON TYPE pggit.tree_edit IS 'One edit of a tree: path = {schema, kind, object key} (pggit.tree_path; a prefix of it while writing), hash = new blob or child hash, or null to remove.';
 \ir ../store/trees.sql
+\ir ../ops/purge.sql
 -- head_commit and the capture's other hot helpers are plpgsql, so their plans are cached per session (issue 14).
 \ir ../store/refs.sql
 \ir ../rules/configure.sql

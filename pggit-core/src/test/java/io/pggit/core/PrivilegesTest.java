@@ -47,7 +47,7 @@ class PrivilegesTest {
                 "read_policies(oid[])", "read_rules(oid[])", "read_collations(oid[])", "read_event_triggers(oid[])",
                 "read_publications(oid[])", "read_subscriptions(oid[])", "read_foreign_data_wrappers(oid[])",
                 "read_servers(oid[])", "read_user_mappings(oid[])", "read_default_privileges(oid[])", "read_extensions(oid[])", "read_statistics(oid[])",
-                "read_catalog(oid[],oid[])", "canonical_entry(pggit.catalog_entry,pggit.tracking_config)", "tree_path(text,text,text)", "tree_lookup(text,text[])", "tree_objects(text)",
+                "read_catalog(oid[],oid[])", "canonical_entry(pggit.catalog_entry,pggit.tracking_config)", "tree_path(text,text,text)", "tree_lookup(text,text[])", "tree_objects(text)", "tree_node_shape(jsonb)", "subtree_objects(text)",
                 "diff_trees(text,text)", "head_commit()", "resolve(text)", "affected_objects(bigint[])",
                 "is_tracked(text,text,text,text,text)", "renamed_columns(jsonb,jsonb)", "compute_changes(boolean,bigint[])", "journal_ids(text)", "gather_changes(boolean,text)",
                 "check_patterns(text,text[],boolean)", "never_matches(text)", "like_pattern(text)", "check_duration(interval)", "try_regtype(text)", "function_bump(jsonb,jsonb)",
@@ -72,7 +72,7 @@ class PrivilegesTest {
                 "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",
                 "restore_tracked(text,text,jsonb,boolean)", "execute_as_owner(text,text,text)", "resolve_conflict(uuid,text,text,boolean)",
                 "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)");
-        decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "check_server()");
+        decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()");
     }
 
     static final List<String> LEVELS = List.of("none", "reader", "writer", "admin");

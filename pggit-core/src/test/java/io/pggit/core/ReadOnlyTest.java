@@ -81,6 +81,8 @@ class ReadOnlyTest {
         CALLS.put("tree_path(text,text,text)", "SELECT pggit.tree_path('app', 'table', 'table:app.meter')");
         CALLS.put("tree_lookup(text,text[])", "SELECT pggit.tree_lookup(" + HEAD_TREE + ", pggit.tree_path('app', 'table', 'table:app.meter'))");
         CALLS.put("tree_objects(text)", "SELECT * FROM pggit.tree_objects(" + HEAD_TREE + ")");
+        CALLS.put("tree_node_shape(jsonb)", "SELECT pggit.tree_node_shape(t.entries) FROM pggit.tree t");
+        CALLS.put("subtree_objects(text)", "SELECT * FROM pggit.subtree_objects(pggit.tree_lookup(" + HEAD_TREE + ", ARRAY['app', 'table']))");
         CALLS.put("diff_trees(text,text)", "SELECT * FROM pggit.diff_trees(" + FIRST_TREE + ", " + HEAD_TREE + ")");
         CALLS.put("resolve(text)", "SELECT pggit.resolve('HEAD~1')");
         CALLS.put("affected_objects(bigint[])", "SELECT * FROM pggit.affected_objects(ARRAY(SELECT j.id FROM pggit.journal j))");

@@ -67,9 +67,41 @@ class StoreTest {
         db.exec("ALTER TABLE wide.t17 ADD COLUMN b text");
         db.pggit().commit("one column");
         long written = Long.parseLong(db.value("SELECT count(*) FROM pggit.tree")) - before;
-        assertEquals(4, written, "bucket, kind, schema and root: the nodes on the path to wide.t17");
-        assertTrue(Long.parseLong(db.value("SELECT max((SELECT count(*) FROM jsonb_object_keys(entries))) FROM pggit.tree")) <= 256,
-                "no node holds more than 256 entries");
+        // 400 objects of one kind: a trie node of 16 children by the first hex digit of SHA-256(key),
+        // each (~25 objects) split again by the second: root, schema, kind, one trie node, one leaf
+        assertEquals(5, written, "root, schema, kind, trie node and leaf: the nodes on the path to wide.t17");
+        assertEquals("16", db.value("SELECT max((SELECT count(*) FROM jsonb_object_keys(entries))) FROM pggit.tree"),
+                "no node holds more than 16 entries");
+    }
+
+    @Test
+    void aKindsTrieHasOneShapePerSetOfObjects() {
+        TestDb db = TestDb.withPggit("trie_shape");
+        StringBuilder ddl = new StringBuilder("CREATE SCHEMA grow;");
+        for (int i = 0; i < 300; i++) {
+            ddl.append("CREATE TABLE grow.t").append(i).append(" (a int);");
+        }
+        db.exec(ddl.toString());
+        db.pggit().commit("300 tables");
+        String kindNode = "SELECT pggit.tree_lookup((SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()), ARRAY['grow', 'table'])";
+        String rebuilt = "SELECT pggit.build_trie((SELECT jsonb_object_agg(object_key, hash) FROM pggit.object_map"
+                + " WHERE schema_name = 'grow' AND kind = 'table'), 0)";
+        assertEquals("trie", db.value("SELECT pggit.tree_node_shape(entries) FROM pggit.tree WHERE hash = (" + kindNode + ")"));
+        assertEquals(db.value(rebuilt), db.value(kindNode), "written edit by edit or built at once: one node");
+        StringBuilder drops = new StringBuilder();
+        for (int i = 10; i < 300; i++) {
+            drops.append("DROP TABLE grow.t").append(i).append(';');
+        }
+        db.exec(drops.toString());
+        db.pggit().commit("290 fewer");
+        assertEquals("leaf", db.value("SELECT pggit.tree_node_shape(entries) FROM pggit.tree WHERE hash = (" + kindNode + ")"),
+                "ten objects are one leaf again");
+        assertEquals(db.value(rebuilt), db.value(kindNode));
+        assertEquals("290", db.value("SELECT count(*) FROM pggit.diff('HEAD~1', 'HEAD') WHERE change = 'D'"));
+        assertEquals("11", db.value("SELECT count(*) FROM pggit.diff('HEAD~2', 'HEAD')"), "the schema and its ten tables since the baseline");
+        assertEquals(db.value("SELECT pggit.tree_lookup((SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()),"
+                + " pggit.tree_path('grow', 'table', 'table:grow.t3'))"), db.value("SELECT hash FROM pggit.object_map WHERE object_key = 'table:grow.t3'"));
+        assertEquals(List.of(), db.rows("SELECT kind, subject FROM pggit.fsck()"));
     }
 
     @Test

@@ -95,7 +95,7 @@ class UpgradeTest {
         List<List<String>> conflictsBefore = old.rows("SELECT * FROM pggit.conflict ORDER BY id");
         List<List<String>> extrasBefore = old.rows("SELECT (SELECT count(*) FROM pggit.cqrs_commit), (SELECT count(*) FROM pggit.capture_failure), "
                 + "(SELECT count(*) FROM pggit.tracking_window), (SELECT string_agg(tool_deployment_id, ',') FROM pggit.deployment)");
-        String captureBefore = old.freshCaptureTree();
+        List<String> captureBefore = old.freshCapture();
         assertEquals(List.of(), old.rows("SELECT * FROM pggit.drift()"), "no drift before the upgrade");
         assertTrue(logBefore.size() >= 4, "history recorded: " + logBefore);
 
@@ -137,7 +137,7 @@ class UpgradeTest {
         assertEquals(extrasBefore, old.rows("SELECT (SELECT count(*) FROM pggit.cqrs_commit), (SELECT count(*) FROM pggit.capture_failure), "
                 + "(SELECT count(*) FROM pggit.tracking_window), (SELECT string_agg(tool_deployment_id, ',') FROM pggit.deployment)"));
         assertEquals(List.of("1", "1", "1", "lb-4711"), extrasBefore.get(0));
-        assertEquals(captureBefore, old.freshCaptureTree(), "the upgraded catalog reader gives the same definitions as 0.1's");
+        assertEquals(captureBefore, old.freshCapture(), "the upgraded catalog reader gives the same definitions as 0.1's");
         assertEquals(List.of(), old.rows("SELECT * FROM pggit.drift()"), "no drift after the upgrade");
         assertEquals(List.of(), old.rows("SELECT check_name, kind, subject FROM pggit.verify_consistency() WHERE severity = 'error'"));
         while (!old.value("SELECT count(*) FROM pg_stat_activity WHERE pid = " + killed.get(1)).equals("0")) {
@@ -150,10 +150,20 @@ class UpgradeTest {
         assertEquals(List.of(killed.get(0)), old.column("SELECT deployment_id::text FROM pggit.close_interrupted_deployments()"));
         assertEquals("interrupted", old.value("SELECT outcome FROM pggit.deployment WHERE id = " + killed.get(0)));
 
-        // and it goes on recording
+        // and it goes on recording, into 0.2's tree layout (each kind a trie of nodes of at most 16
+        // entries) on top of 0.1's (256 buckets per kind), which stays readable
         old.exec("CREATE TABLE command.tb_after (id int)");
         assertTrue(old.pggit().commit("after the upgrade").isPresent());
-        assertFalse(old.pggit().show("HEAD").isEmpty());
+        assertEquals(List.of("A table:command.tb_after"), old.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD')"));
+        assertEquals(List.of("A table:command.tb_after"), old.column("SELECT change || ' ' || object_key FROM pggit.diff('HEAD~1', 'HEAD')"),
+                "a diff between 0.1's layout and 0.2's compares objects, not nodes");
+        assertEquals("leaf", old.value("SELECT pggit.tree_node_shape(t.entries) FROM pggit.tree t WHERE t.hash = pggit.tree_lookup("
+                + "(SELECT tree FROM pggit.commit WHERE id = pggit.head_commit()), ARRAY['command', 'table'])"), "the kind it wrote is 0.2's");
+        old.exec("DROP TABLE command.tb_after");
+        assertTrue(old.pggit().commit("dropped again").isPresent());
+        assertEquals(List.of(), old.column("SELECT object_key FROM pggit.diff('HEAD~2', 'HEAD')"), "0.1's tree and 0.2's, same objects");
+        assertEquals(List.of(), old.rows("SELECT kind, subject FROM pggit.fsck()"), "both layouts pass fsck");
+        assertEquals(List.of(), old.rows("SELECT * FROM pggit.drift()"));
     }
 
     @Test

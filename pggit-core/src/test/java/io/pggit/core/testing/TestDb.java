@@ -107,6 +107,11 @@ public final class TestDb {
     }
 
     /** The tree hash of a fresh full capture of the live catalog (written as tree nodes, not committed). */
+    /** What a full capture reads now: each object's key and definition hash, by key (comparable across tree layouts). */
+    public List<String> freshCapture() {
+        return column("SELECT object_key || ' ' || hash FROM pggit.read_catalog() ORDER BY 1");
+    }
+
     public String freshCaptureTree() {
         return value("SELECT pggit.write_tree(NULL, ARRAY(SELECT ROW(pggit.tree_path(schema_name, kind, object_key), hash)"
                 + "::pggit.tree_edit FROM pggit.read_catalog()))");
