@@ -748,8 +748,9 @@ ALTER TABLE pggit.conflict ALTER COLUMN id TYPE uuid USING gen_random_uuid(), AL
 ALTER TABLE pggit.conflict ALTER COLUMN seq SET NOT NULL, ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY,
     ADD CONSTRAINT conflict_seq_key UNIQUE (seq);
 SELECT setval(pg_get_serial_sequence('pggit.conflict', 'seq'), max(seq)) FROM pggit.conflict HAVING max(seq) IS NOT NULL;
--- use_tracked restores a table's columns, refusing data loss unless allowed (issue 13):
--- restore_tracked gains allow_data_loss, which resolve_conflict passes on.
+-- use_tracked restores tables (created, dropped, renamed back, altered: restore_table, table_ddl,
+-- table_alters, column_ddl, new in check/conflicts.sql below), refusing data loss unless allowed
+-- (issue 13): restore_tracked gains allow_data_loss, which resolve_conflict passes on.
 DROP FUNCTION pggit.restore_tracked(text, text, jsonb);
 COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the history (from drift, later from merges): open until pggit.resolve_conflict. id is a UUID (resolve_conflict(conflict_id => ''<uuid>'', ...)); seq orders them by detection (a conflict recorded by 0.1 keeps its number, 0.1''s id, there).';
 
@@ -2185,7 +2186,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.resolve_conflict(uuid, text, text, boolean) IS
-    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (functions, procedures, views, indexes, constraints, triggers; a table''s columns, refusing a dropped column or a changed type unless allow_data_loss; drops objects HEAD does not have); merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind or difference use_tracked cannot restore, data loss without allow_data_loss.';
+    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (pggit.restore_tracked: functions, procedures, views, indexes, constraints, triggers, a dropped sequence, an enum''s labels; tables by pggit.restore_table: recreated, dropped, renamed back, altered; drops objects HEAD does not have). A dropped table''s sequences, constraints, indexes and triggers that went with it are recreated with it (sequences first, then keys, checks, foreign keys, indexes, triggers) and their conflicts resolved; one that cannot come back stays open and the result names it (left open: key (error)). After a table, the open conflicts whose drift is gone (its renamed indexes, say) are closed. Data loss (rows, non-null columns, narrowing types, an enum rebuilt, a sequence''s value, a partition''s rows) is refused unless allow_data_loss; merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind or difference use_tracked cannot restore, data loss without allow_data_loss, an owner the caller cannot become.';
 
 CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id text, resolution text, reason text DEFAULT NULL,
                                                   allow_data_loss boolean DEFAULT false) RETURNS text
