@@ -526,6 +526,24 @@ class TrackingApiTest {
     }
 
     @Test
+    void useTrackedRecreatesADroppedPartitionedTableWithItsPartitionsAndAnInheritingTable() {
+        db.exec("CREATE TABLE public.pt (a int PRIMARY KEY, b text DEFAULT 'b') PARTITION BY RANGE (a)",
+                "CREATE TABLE public.pt1 PARTITION OF public.pt FOR VALUES FROM (1) TO (10)", "CREATE INDEX pt1_b ON public.pt1 (b)",
+                "CREATE TABLE public.pt2 PARTITION OF public.pt DEFAULT", "CREATE TABLE public.par (x int)", "CREATE TABLE public.kid (y int) INHERITS (public.par)");
+        db.pggit().commit("base");
+        String tracked = definitions("%public.%");
+        db.exec("DROP TABLE public.pt", "DROP TABLE public.kid", "SELECT pggit.detect_conflicts()");
+        String did = db.value("SELECT pggit.resolve_conflict(" + conflictOf("table:public.pt") + ", 'use_tracked', 'dropped by mistake')");
+        assertTrue(did.startsWith("recreated table:public.pt from its tracked definition: CREATE TABLE public.pt (a integer NOT NULL, b text DEFAULT 'b'::text) "
+                + "PARTITION BY RANGE (a); with it: constraint:public.pt.pt_pkey, table:public.pt1, table:public.pt2"), did);
+        assertEquals("recreated table:public.kid from its tracked definition: CREATE TABLE public.kid (x integer, y integer) INHERITS (public.par)",
+                db.value("SELECT pggit.resolve_conflict(" + conflictOf("table:public.kid") + ", 'use_tracked', 'dropped by mistake')"));
+        assertEquals(tracked, definitions("%public.%"));
+        assertEquals(List.of(), db.rows("SELECT * FROM pggit.drift()"));
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.conflict WHERE resolved_at IS NULL"));
+    }
+
+    @Test
     void useTrackedDropsATableHeadDoesNotHaveUnlessItHoldsRows() {
         ownerRole();
         db.exec("CREATE TABLE public.keep (a int)");

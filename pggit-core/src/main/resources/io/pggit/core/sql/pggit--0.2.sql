@@ -4349,6 +4349,7 @@ DECLARE
     seq_ids uuid[] := '{}';
     i integer;
     restored text[] := '{}';
+    partitions text[] := '{}';
     left_open text[] := '{}';
     drifting text[];
 BEGIN
@@ -4418,7 +4419,21 @@ BEGIN
                     left_open := left_open || format('%s (%s)', dep.object_key, SQLERRM);
                 END;
             END LOOP;
-            did := did || coalesce('; with it: ' || nullif(array_to_string(restored, ', '), ''), '')
+            -- and its partitions, each resolved as a table of its own (with the objects on it)
+            FOR dep IN
+                SELECT o.id, o.object_key FROM pggit.conflict o JOIN pggit.blob b ON b.hash = o.tracked_hash
+                 WHERE o.resolved_at IS NULL AND o.change = 'D' AND pggit.key_kind(o.object_key) = 'table'
+                   AND b.definition ->> 'partition_of' = pggit.key_identity(c.object_key)
+                 ORDER BY o.seq
+            LOOP
+                BEGIN
+                    PERFORM pggit.resolve_conflict(dep.id, 'use_tracked', resolve_conflict.reason, resolve_conflict.allow_data_loss);
+                    partitions := partitions || dep.object_key;
+                EXCEPTION WHEN OTHERS THEN
+                    left_open := left_open || format('%s (%s)', dep.object_key, SQLERRM);
+                END;
+            END LOOP;
+            did := did || coalesce('; with it: ' || nullif(array_to_string(restored || partitions, ', '), ''), '')
                        || coalesce('; left open: ' || nullif(array_to_string(left_open, ', '), ''), '');
             keys := keys || restored;
         END IF;
@@ -4445,7 +4460,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.resolve_conflict(uuid, text, text, boolean) IS
-    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (pggit.restore_tracked: functions, procedures, views, indexes, constraints, triggers, a dropped sequence, an enum''s labels; tables by pggit.restore_table: recreated, dropped, renamed back, altered; drops objects HEAD does not have). A dropped table''s sequences, constraints, indexes and triggers that went with it are recreated with it (sequences first, then keys, checks, foreign keys, indexes, triggers) and their conflicts resolved; one that cannot come back stays open and the result names it (left open: key (error)). After a table, the open conflicts whose drift is gone (its renamed indexes, say) are closed. Data loss (rows, non-null columns, narrowing types, an enum rebuilt, a sequence''s value, a partition''s rows) is refused unless allow_data_loss; merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind or difference use_tracked cannot restore, data loss without allow_data_loss, an owner the caller cannot become.';
+    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (pggit.restore_tracked: functions, procedures, views, indexes, constraints, triggers, a dropped sequence, an enum''s labels; tables by pggit.restore_table: recreated, dropped, renamed back, altered; drops objects HEAD does not have). A dropped table''s sequences, constraints, indexes and triggers that went with it are recreated with it (sequences first, then keys, checks, foreign keys, indexes, triggers, then its partitions, each resolved as a table) and their conflicts resolved; one that cannot come back stays open and the result names it (left open: key (error)). After a table, the open conflicts whose drift is gone (its renamed indexes, say) are closed. Data loss (rows, non-null columns, narrowing types, an enum rebuilt, a sequence''s value, a partition''s rows) is refused unless allow_data_loss; merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind or difference use_tracked cannot restore, data loss without allow_data_loss, an owner the caller cannot become.';
 
 CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id text, resolution text, reason text DEFAULT NULL,
                                                   allow_data_loss boolean DEFAULT false) RETURNS text
