@@ -541,7 +541,7 @@ BEGIN
         RETURN format('%s %s to its tracked definition', CASE change WHEN 'M' THEN 'restored' ELSE 'recreated' END, object_key);
     ELSE
         RAISE EXCEPTION 'pggit: use_tracked cannot restore a % (change %) yet: write a migration that puts % back', kind, change, object_key
-            USING ERRCODE = 'feature_not_supported';
+            USING ERRCODE = 'feature_not_supported', HINT = 'Write a migration that puts it back, or keep the live object with use_current.';
     END IF;
 END
 $$;
