@@ -42,8 +42,9 @@ ALTER TABLE pggit.conflict ALTER COLUMN id TYPE uuid USING gen_random_uuid(), AL
 ALTER TABLE pggit.conflict ALTER COLUMN seq SET NOT NULL, ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY,
     ADD CONSTRAINT conflict_seq_key UNIQUE (seq);
 SELECT setval(pg_get_serial_sequence('pggit.conflict', 'seq'), max(seq)) FROM pggit.conflict HAVING max(seq) IS NOT NULL;
--- use_tracked restores a table's columns, refusing data loss unless allowed (issue 13):
--- restore_tracked gains allow_data_loss, which resolve_conflict passes on.
+-- use_tracked restores tables (created, dropped, renamed back, altered: restore_table, table_ddl,
+-- table_alters, column_ddl, new in check/conflicts.sql below), refusing data loss unless allowed
+-- (issue 13): restore_tracked gains allow_data_loss, which resolve_conflict passes on.
 DROP FUNCTION pggit.restore_tracked(text, text, jsonb);
 COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the history (from drift, later from merges): open until pggit.resolve_conflict. id is a UUID (resolve_conflict(conflict_id => ''<uuid>'', ...)); seq orders them by detection (a conflict recorded by 0.1 keeps its number, 0.1''s id, there).';
 

@@ -70,7 +70,8 @@ class PrivilegesTest {
                 "track_cqrs_change(text,text,text,text)", "detect_conflicts()", "record_conflicts(boolean)", "rebaseline_after_move()");
         decide("admin", "pause_tracking(interval)", "resume_tracking()", "emergency_disable(interval)", "emergency_enable()",
                 "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",
-                "restore_tracked(text,text,jsonb,boolean)", "execute_as_owner(text,text,text)", "resolve_conflict(uuid,text,text,boolean)",
+                "restore_tracked(text,text,jsonb,boolean)", "execute_as_owner(text,text,text,boolean)",
+                "restore_table(text,text,jsonb,boolean)", "table_ddl(jsonb)", "table_alters(text,jsonb,jsonb)", "column_ddl(jsonb)", "resolve_conflict(uuid,text,text,boolean)",
                 "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)");
         decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()");
     }
@@ -249,6 +250,28 @@ class PrivilegesTest {
         }
         assertEquals("pggit_test_admin", db.value("SELECT proowner::regrole::text FROM pg_proc WHERE proname = 'owned_by_admin'"));
         assertFalse(db.value("SELECT resolved_by FROM pggit.conflict WHERE object_key = 'function:public.owned_by_admin()'").isEmpty());
+    }
+
+    @Test
+    void anAdminWhoCannotBecomeATablesOwnerIsRefusedItsRestoreAndTheRestoreRunsWithTheCallersRights() throws SQLException {
+        db.exec("CREATE TABLE public.owned_by_postgres (a int)", "SELECT pggit.commit('t')",
+                "DROP TABLE public.owned_by_postgres", "CREATE TABLE public.added_by_postgres (a int)", "SELECT pggit.detect_conflicts()");
+        for (String key : List.of("table:public.owned_by_postgres", "table:public.added_by_postgres")) {
+            String id = db.value("SELECT id FROM pggit.conflict WHERE object_key = '" + key + "' AND resolved_at IS NULL");
+            try (Connection c = AS.get("admin").getConnection(); Statement s = c.createStatement()) {
+                s.execute("SELECT pggit.resolve_conflict('" + id + "', 'use_tracked', 'restore', allow_data_loss => true)");
+                fail("a non-superuser admin restored a superuser's table: " + key);
+            } catch (SQLException e) {
+                assertEquals("42501", e.getSQLState(), e.getMessage());
+                assertTrue(e.getMessage().contains("its statements run as its owner \"postgres\"") && e.getMessage().contains("Run it as a member of"),
+                        e.getMessage());
+            }
+        }
+        assertEquals(List.of("added_by_postgres"), db.column("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+                + "AND relname IN ('owned_by_postgres', 'added_by_postgres')"), "nothing changed");
+        assertEquals(List.of(), db.column("SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'pggit'::regnamespace AND p.prosecdef "
+                + "AND p.proname IN ('resolve_conflict', 'restore_tracked', 'restore_table', 'table_ddl', 'table_alters', 'column_ddl', 'execute_as_owner')"),
+                "a restore runs with the caller's rights, as its objects' owners");
     }
 
     /** What an attack could change: roles, event triggers, commits, links, rules, windows. */
