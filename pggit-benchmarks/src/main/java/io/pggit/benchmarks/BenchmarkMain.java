@@ -37,7 +37,11 @@ import java.util.List;
  *       when writable, else {@code java.io.tmpdir});</li>
  *   <li>{@code bench.capture.tables} (2100): tables of the generated schema of (d) (views and functions
  *       a third of that each, enum types a fifteenth: 4 tracked objects per table, about 9,900 in all at 2100);</li>
- *   <li>{@code bench.only}: {@code ddl}, {@code flyway}, {@code liquibase} or {@code capture} to run one
+ *   <li>{@code bench.growth.objects} (20000) and {@code bench.growth.commits} (10000, at least 1000): the
+ *       schema size and the number of one-object commits of (e);</li>
+ *   <li>{@code bench.only}: {@code ddl}, {@code flyway} (Kestra, then the generated history of
+ *       {@link GeneratedFlywayHistory} with a third of {@code bench.runs}), {@code liquibase}, {@code capture}
+ *       or {@code growth} to run one
  *       benchmark only ((c) runs a third of {@code bench.runs}: one Tolgee update takes seconds; (d) runs
  *       a third of {@code bench.runs} for its pggit and pg_dump variants and a fifth for the Liquibase
  *       snapshot, which takes many seconds, all without warm-up rounds: untimed warming calls instead).</li>
@@ -71,7 +75,14 @@ import java.util.List;
  *       too; skipped, naming what is missing, without pg_dump 15 or the 15.18.0 binaries jar) and a
  *       Liquibase snapshot of the same database. Targets: full capture / pg_dump at most 0.75
  *       (stretch 0.5); pggit at least 50x faster than the Liquibase snapshot.</li>
+ *   <li>{@link StoreGrowth}: the store's growth per commit that changes one object of a
+ *       20,000-object schema (relation sizes after {@code VACUUM}, over 1,000 commits), and the whole
+ *       store after 10,000 such commits against one full tree. Targets: at most 4 KB per commit; at
+ *       most 10 full trees.</li>
  * </ol>
+ * (b) also runs on {@link GeneratedFlywayHistory} (220 migrations growing a schema to 2,120 objects,
+ * with ALTERs, replaced functions and rebuilt views), and reports a run's fixed cost (opening and
+ * closing it, target at most 60 ms) and its capture per migration (target at most 1.5 ms) apart.
  *
  * <h2>Output</h2>
  * On stdout: a header (date, processors, Java, Flyway and PostgreSQL versions, data directory,
@@ -91,9 +102,11 @@ public final class BenchmarkMain {
         int warmups = intProperty("bench.warmups", 1, 0);
         int tables = intProperty("bench.ddl.tables", 500, 1);
         int captureTables = intProperty("bench.capture.tables", 2100, 15);
+        int growthObjects = intProperty("bench.growth.objects", 20000, 8);
+        int growthCommits = intProperty("bench.growth.commits", 10000, StoreGrowth.FIRST);
         String only = System.getProperty("bench.only", "").trim();
-        if (!List.of("", "ddl", "flyway", "liquibase", "capture").contains(only)) {
-            throw new IllegalArgumentException("bench.only must be ddl, flyway, liquibase or capture (or unset for all), but was \"" + only + "\"");
+        if (!List.of("", "ddl", "flyway", "liquibase", "capture", "growth").contains(only)) {
+            throw new IllegalArgumentException("bench.only must be ddl, flyway, liquibase, capture or growth (or unset for all), but was \"" + only + "\"");
         }
         Path dataParent = System.getProperty("bench.dataDir", "").isBlank() ? BenchServer.defaultDataParent()
                 : Path.of(System.getProperty("bench.dataDir"));
@@ -112,8 +125,11 @@ public final class BenchmarkMain {
                 FlywayMigrate flyway = new FlywayMigrate(server, FlywayMigrate.locateCorpus());
                 if (flyway.corpusPresent()) {
                     boolean met = flyway.measureAndPrint(warmups, runs, out, progress);
-                    verdicts.add(String.format("(b) flyway migrate, pggit / plain at most %.2f: %s", FlywayMigrate.TARGET,
+                    verdicts.add(String.format("(b) flyway migrate of Kestra, pggit / plain at most %.2f: %s", FlywayMigrate.TARGET,
                             met ? "MET" : "MISSED"));
+                    verdicts.add(String.format("(b) Kestra: fixed cost per run at most %.0f ms: %s (%.1f ms); capture per migration at most %.1f ms: %s (%.2f ms)",
+                            FlywayMigrate.FIXED_TARGET_MS, flyway.fixedMs <= FlywayMigrate.FIXED_TARGET_MS ? "MET" : "MISSED", flyway.fixedMs,
+                            FlywayMigrate.CAPTURE_TARGET_MS, flyway.captureMs <= FlywayMigrate.CAPTURE_TARGET_MS ? "MET" : "MISSED", flyway.captureMs));
                 } else {
                     String msg = "(b) skipped: the Flyway corpus was not found at " + FlywayMigrate.locateCorpus()
                             + " (no migrations/ folder); pass -Dbench.corpus=<dir> to point at it";
@@ -121,6 +137,13 @@ public final class BenchmarkMain {
                     out.println();
                     verdicts.add(msg);
                 }
+            }
+            if (only.isEmpty() || only.equals("flyway")) {
+                Path generated = GeneratedFlywayHistory.write(Files.createTempDirectory("pggit-bench-history"));
+                FlywayMigrate flyway = new FlywayMigrate(server, generated);
+                boolean met = flyway.measureAndPrint(warmups, Math.max(1, runs / 3), out, progress);
+                verdicts.add(String.format("(b) flyway migrate of the generated history (%d migrations, %d objects), pggit / plain at most %.2f: %s",
+                        GeneratedFlywayHistory.MIGRATIONS, GeneratedFlywayHistory.objects(), FlywayMigrate.TARGET, met ? "MET" : "MISSED"));
             }
             if (only.isEmpty() || only.equals("liquibase")) {
                 LiquibaseUpdate liquibase = new LiquibaseUpdate(server, LiquibaseUpdate.locateCorpus());
@@ -138,6 +161,9 @@ public final class BenchmarkMain {
             if (only.isEmpty() || only.equals("capture")) {
                 verdicts.addAll(new CaptureAtScale(server, dataParent, captureTables)
                         .measureAndPrint(Math.max(1, runs / 3), Math.max(1, runs / 5), out, progress));
+            }
+            if (only.isEmpty() || only.equals("growth")) {
+                verdicts.addAll(new StoreGrowth(server, growthObjects, growthCommits).measureAndPrint(out, progress));
             }
             out.println("Targets");
             verdicts.forEach(v -> out.println("    " + v));
