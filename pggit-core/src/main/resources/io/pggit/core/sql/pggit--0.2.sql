@@ -1616,7 +1616,9 @@ COMMENT ON FUNCTION pggit.affected_objects(bigint[], text) IS
 CREATE OR REPLACE FUNCTION pggit.rules_in_force(rules_source text DEFAULT NULL)
     RETURNS TABLE (source text, track_schemas text[], ignore_schemas text[], track_operations text[],
                    ignore_operations text[], ignore_patterns text[])
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE sql STABLE AS $$
+-- Inlinable sql (one SELECT, STABLE, no SET, not STRICT, not SECURITY DEFINER): is_tracked and
+-- journal_kept, called per change and per journal row, plan it as part of their own (cached) query.
 -- During a run of a build (rules_source: its deployment's, pggit.deployment.rules_source), one set:
 -- the build's rules for each kind it names (pggit.build_rules), the database's (set from SQL) for
 -- the others. Outside a run (rules_source null: psql DDL, pggit.commit, status, drift), the
@@ -1646,7 +1648,7 @@ COMMENT ON FUNCTION pggit.rules_in_force(text) IS
 
 CREATE OR REPLACE FUNCTION pggit.journal_kept(command_tag text, object_identity text, rules_source text DEFAULT NULL)
     RETURNS boolean
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
 -- Ignore patterns and ignored operations drop a journal row before it widens (pggit.affected_objects):
 -- kept when one set of the rules in force for rules_source keeps it. plpgsql: pggit.like_pattern
 -- comes later in the install script.
@@ -1664,7 +1666,7 @@ COMMENT ON FUNCTION pggit.journal_kept(text, text, text) IS
 CREATE OR REPLACE FUNCTION pggit.is_tracked(change text, object_key text, kind text, schema_name text, directive text,
                                              rules_source text DEFAULT NULL)
     RETURNS boolean
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
 -- The tracking rules for one change, in order of precedence:
 --   1. the object's directive (in its comment now, or seen before and kept): ignore or track;
 --   2. ignore patterns (% the only wildcard, pggit.like_pattern) matched against '<command tag> <identity>', where the command tag is
@@ -1674,7 +1676,8 @@ CREATE OR REPLACE FUNCTION pggit.is_tracked(change text, object_key text, kind t
 --   3. operation filters: ignore_operations, then track_operations, as prefixes of that tag;
 --   4. schemas: track_schemas (when set), then ignore_schemas, % the only wildcard.
 -- Rules 2-4 are those in force for rules_source (pggit.rules_in_force): a run's, or outside a run
--- (null) the database's and each build's, the change kept when one set keeps it.
+-- (null) the database's and each build's, the change kept when one set keeps it. A generic plan:
+-- planning the query (rules_in_force inlined) on every call would cost more than running it.
 DECLARE
     d text := coalesce(directive, (SELECT o.directive FROM pggit.object_directive o WHERE o.object_key = is_tracked.object_key));
     cmds text[];
