@@ -6,7 +6,7 @@ CREATE OR REPLACE FUNCTION pggit.renamed_columns(before jsonb, after jsonb) RETU
              WHERE a.value <> b.value);
 COMMENT ON FUNCTION pggit.renamed_columns(jsonb, jsonb) IS 'Columns of one relation renamed between two {attnum: name} maps (same attnum, other name): {"old": "new"}, or null.';
 
-CREATE OR REPLACE FUNCTION pggit.compute_changes(full_scan boolean, journal_ids bigint[])
+CREATE OR REPLACE FUNCTION pggit.compute_changes(full_scan boolean, journal_ids bigint[], rules_source text DEFAULT NULL)
     RETURNS TABLE (change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
                    classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text,
                    columns jsonb, renamed_columns jsonb, tracked boolean)
@@ -16,6 +16,7 @@ CREATE OR REPLACE FUNCTION pggit.compute_changes(full_scan boolean, journal_ids 
 -- The differences between the index (object_map, the tree at HEAD) and the live catalog:
 --   full_scan = false: only within the objects the journal rows journal_ids imply;
 --   full_scan = true:  the whole catalog (drift scan, baseline).
+-- tracked: under the rules in force for rules_source (a build's run; null: outside a run, pggit.rules_in_force).
 -- Renames are recognised by an unchanged (classid, objid) under a new key.
 -- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
 -- That generic plan is for a capture: a few addresses, each probed in the index (LATERAL ... OFFSET
@@ -29,7 +30,7 @@ IF full_scan THEN
 END IF;
 RETURN QUERY
 WITH w AS (
-    SELECT DISTINCT a.classid, a.objid FROM pggit.affected_objects(journal_ids) a WHERE NOT full_scan
+    SELECT DISTINCT a.classid, a.objid FROM pggit.affected_objects(journal_ids, rules_source) a WHERE NOT full_scan
 ),
 l AS (
     SELECT * FROM pggit.read_catalog(
@@ -46,7 +47,7 @@ s AS (   -- the index entries in scope: the addresses read, and the children of 
     UNION
     SELECT c.* FROM l, LATERAL (SELECT c.* FROM pggit.object_map c WHERE c.parent_key = l.object_key OFFSET 0) c WHERE NOT full_scan
 )
-SELECT x.*, pggit.is_tracked(x.change, x.object_key, x.kind, x.schema_name, x.directive)
+SELECT x.*, pggit.is_tracked(x.change, x.object_key, x.kind, x.schema_name, x.directive, rules_source)
   FROM (
 -- same key: modified when the definition (or the live address) differs
 SELECT 'M' AS change, l.object_key, NULL::text AS old_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid,
@@ -80,5 +81,5 @@ SELECT 'D', s.object_key, NULL, s.kind, s.schema_name, s.parent_key, s.classid, 
 ) x;
 END
 $$;
-COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint[]) IS
-    'Plumbing: differences between the index (tree at HEAD) and the live catalog, as A/M/D/R rows with the new definitions; journal-scoped, or the whole catalog when full_scan.';
+COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint[], text) IS
+    'Plumbing: differences between the index (tree at HEAD) and the live catalog, as A/M/D/R rows with the new definitions; journal-scoped, or the whole catalog when full_scan; tracked under the rules in force for rules_source (a build''s run; null: outside a run, pggit.rules_in_force).';

@@ -1,6 +1,7 @@
 -- The one commit writer: journal (or the whole catalog) -> blobs, tree, commit, index, branch.
 
-CREATE OR REPLACE FUNCTION pggit.gather_changes(full_scan boolean, journal_scope text, OUT ids bigint[], OUT changes pggit.change_row[])
+CREATE OR REPLACE FUNCTION pggit.gather_changes(full_scan boolean, journal_scope text, rules_source text DEFAULT NULL,
+                                                 OUT ids bigint[], OUT changes pggit.change_row[])
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 -- The journal rows of the scope and the changes they imply. Another session may drop an object
 -- between the catalog scan that finds it and the deparsing of its definition, which then fails
@@ -9,7 +10,7 @@ BEGIN
     FOR attempt IN 1 .. 5 LOOP
         BEGIN
             ids := pggit.journal_ids(journal_scope);
-            SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, ids) c;
+            SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, ids, rules_source) c;
             RETURN;
         EXCEPTION WHEN internal_error THEN
             IF attempt = 5 THEN
@@ -19,7 +20,7 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION pggit.gather_changes(boolean, text) IS 'Plumbing of the commit writer: the journal rows of journal_scope (pggit.journal_ids) and the changes they imply (pggit.compute_changes), read again when a concurrent DROP made a definition vanish while it was read (internal_error), up to 5 times.';
+COMMENT ON FUNCTION pggit.gather_changes(boolean, text, text) IS 'Plumbing of the commit writer: the journal rows of journal_scope (pggit.journal_ids) and the changes they imply under the rules in force for rules_source (pggit.compute_changes), read again when a concurrent DROP made a definition vanish while it was read (internal_error), up to 5 times.';
 
 CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, author text DEFAULT NULL,
                                      deployment_id bigint DEFAULT NULL, full_scan boolean DEFAULT false,
@@ -36,7 +37,12 @@ CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, autho
 -- under it when another commit moved HEAD meanwhile. Catalog reads wait at most lock_timeout.
 -- On a server the index was not built on (pggit.server_moved) it re-baselines first
 -- (pggit.check_server: once per session), since the index's addresses are the old server's.
+-- The tracking rules are those in force for the deployment's source (a build's run,
+-- pggit.deployment.rules_source), else outside a run (pggit.rules_in_force).
 DECLARE
+    rules_source text := (SELECT d.rules_source FROM pggit.deployment d WHERE d.id = commit_changes.deployment_id);
+    ignored_classids oid[] := '{}';
+    ignored_objids oid[] := '{}';
     ids      bigint[];
     seen_head text;
     changes  pggit.change_row[];
@@ -51,10 +57,10 @@ BEGIN
     PERFORM pggit.check_server();   -- after pg_dump/pg_restore or pg_upgrade the index is re-mapped by key first
     PERFORM pggit.refresh_tracking_windows();
     seen_head := pggit.head_commit();
-    SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
+    SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope, rules_source) r;
     PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
     IF pggit.head_commit() IS DISTINCT FROM seen_head THEN   -- another commit came first: read again, against its index
-        SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
+        SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope, rules_source) r;
     END IF;
     IF journal_scope = 'session' AND NOT full_scan THEN
         -- an object another session has pending rows for stays in status(), for that session's commit
@@ -67,6 +73,14 @@ BEGIN
       FROM pggit.journal j JOIN pggit.tracking_window w
         ON w.kind = 'pause' AND j.recorded_at >= w.started_at AND j.recorded_at < coalesce(w.ended_at, w.ends_at)
      WHERE j.id = ANY (ids);
+    IF NOT full_scan AND only_keys IS NULL THEN   -- the objects of the rows the rules dropped before widening
+        SELECT coalesce(array_agg(i.classid ORDER BY i.classid, i.objid), '{}'), coalesce(array_agg(i.objid ORDER BY i.classid, i.objid), '{}')
+          INTO ignored_classids, ignored_objids
+          FROM (SELECT DISTINCT j.classid, j.objid FROM pggit.journal j
+                 WHERE j.id = ANY (ids) AND j.objid IS NOT NULL AND j.objid <> 0 AND coalesce(j.schema_name, '') <> 'pggit'
+                   AND j.command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX') AND NOT (j.event = 'ddl' AND coalesce(j.flag, false))
+                   AND NOT pggit.journal_kept(j.command_tag, j.object_identity, rules_source)) i;
+    END IF;
     IF only_keys IS NULL THEN   -- a commit of some objects only leaves the journal to the next full commit
         DELETE FROM pggit.journal j WHERE j.id = ANY (ids);
     END IF;
@@ -85,6 +99,25 @@ BEGIN
         INSERT INTO pggit.accepted_state AS a (object_key, hash)
         SELECT DISTINCT ON (c.object_key) c.object_key, c.new_hash FROM unnest(changes) c
          WHERE NOT c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+        ON CONFLICT (object_key) DO UPDATE SET hash = excluded.hash, accepted_at = clock_timestamp(), accepted_by = session_user;
+        -- so is the live state of an object whose journal rows the rules dropped before widening
+        -- (an ignore pattern, an ignored operation: pggit.journal_kept), so that rules in force
+        -- elsewhere (outside the run, another build's) do not see it as drift
+        WITH ign AS MATERIALIZED (
+            SELECT i.classid, i.objid FROM unnest(ignored_classids, ignored_objids) i(classid, objid)
+        ), live AS (
+            SELECT l.object_key, l.hash FROM pggit.read_catalog(ignored_classids, ignored_objids) l
+             WHERE cardinality(ignored_objids) > 0
+        ), seen AS (
+            SELECT l.object_key, l.hash FROM live l
+            UNION ALL   -- gone: accepted as gone
+            SELECT m.object_key, NULL FROM ign i JOIN pggit.object_map m ON m.classid = i.classid AND m.objid = i.objid
+             WHERE NOT EXISTS (SELECT 1 FROM live l WHERE l.object_key = m.object_key)
+        )
+        INSERT INTO pggit.accepted_state AS a (object_key, hash)
+        SELECT DISTINCT ON (s.object_key) s.object_key, s.hash FROM seen s
+         WHERE NOT EXISTS (SELECT 1 FROM unnest(changes) c WHERE s.object_key IN (c.object_key, c.old_key))
+           AND s.hash IS DISTINCT FROM (SELECT m.hash FROM pggit.object_map m WHERE m.object_key = s.object_key)
         ON CONFLICT (object_key) DO UPDATE SET hash = excluded.hash, accepted_at = clock_timestamp(), accepted_by = session_user;
     END IF;
     changes := ARRAY(SELECT c FROM unnest(changes) c
@@ -143,7 +176,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[], text) IS
-    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD, under the tracking rules of deployment_id''s source (pggit.rules_in_force); returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
 
 CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

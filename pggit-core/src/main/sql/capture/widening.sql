@@ -1,6 +1,6 @@
 -- Widening the journal: which objects a journaled change may have touched.
 
-CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[])
+CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[], rules_source text DEFAULT NULL)
     RETURNS TABLE (classid oid, objid oid)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
     SET plan_cache_mode = force_generic_plan SET enable_hashjoin = off SET enable_mergejoin = off
@@ -33,11 +33,9 @@ WITH RECURSIVE j AS (
     SELECT journal.* FROM unnest(journal_ids) i(id) JOIN pggit.journal ON journal.id = i.id   -- estimated as a few rows (unnest), not as the table
        AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
        AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
-       -- ignore patterns and ignored operations drop journal rows before they widen
-       AND NOT EXISTS (SELECT 1 FROM pggit.ignore_pattern p
-                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE pggit.like_pattern(p.pattern))
-       AND NOT EXISTS (SELECT 1 FROM pggit.tracking_config c, unnest(c.ignore_operations) op
-                        WHERE starts_with(journal.command_tag || ' ', upper(op) || ' '))
+       -- ignore patterns and ignored operations drop journal rows before they widen: a row stays
+       -- when one set of the rules in force for rules_source keeps it (pggit.journal_kept)
+       AND pggit.journal_kept(journal.command_tag, journal.object_identity, rules_source)
        AND NOT EXISTS (SELECT 1 FROM pggit.tracking_window w      -- paused: left to the drift scan
                         WHERE w.kind = 'pause' AND journal.recorded_at >= w.started_at
                           AND journal.recorded_at < coalesce(w.ended_at, w.ends_at))
@@ -196,5 +194,5 @@ lvl3 AS (   -- every relation read is read with all its children, so none looks 
 SELECT l.classid, l.objid FROM lvl3 l WHERE l.objid IS NOT NULL AND l.objid <> 0;
 END
 $$;
-COMMENT ON FUNCTION pggit.affected_objects(bigint[]) IS
-    'The (classid, objid) of every object the journal rows journal_ids may have changed, widened with children and pg_depend dependents. Includes objects that no longer exist (dropped).';
+COMMENT ON FUNCTION pggit.affected_objects(bigint[], text) IS
+    'The (classid, objid) of every object the journal rows journal_ids may have changed, widened with children and pg_depend dependents; rows every set of the rules in force for rules_source (pggit.rules_in_force; null: outside a run) ignores by pattern or operation are left out. Includes objects that no longer exist (dropped).';

@@ -153,34 +153,62 @@ CREATE OR REPLACE FUNCTION pggit.apply_build_rules(source text, track_schemas te
                                                     ignore_patterns text[] DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- The rules a build's configuration names (flyway.pggit.*, liquibase.pggit.*) are the whole set of
--- their kind: each non-null argument replaces the database's rules of that kind (a pattern the build
--- no longer names is removed), a null one leaves the rules set from SQL as they are. All or nothing:
--- one statement, so a bad value (raised by the functions below, naming the setting) undoes the
--- rest. Each change is a row of pggit.rule_change naming source (e.g. 'flyway flyway_schema_history').
+-- The rules a build's configuration names (flyway.pggit.*, liquibase.pggit.*), called at the start
+-- of each of its runs. They belong to source, the tool and its history table ('flyway:public.flyway_schema_history'),
+-- and are the whole set of each kind named: the source's row of pggit.build_rules becomes exactly
+-- these lists (a kind no longer named, or a pattern no longer named, is gone; all null: the row
+-- goes). The rules set from SQL (tracking_config, ignore_pattern) and other sources' are untouched:
+-- the source's runs use its lists for the kinds it names, the database's for the others
+-- (pggit.rules_in_force). All or nothing: every value is checked before anything is written.
+-- Each kind that changed is a row of pggit.rule_change (rule = the kind) naming source.
 DECLARE
-    first_change bigint := (SELECT coalesce(max(r.id), 0) FROM pggit.rule_change r);
+    kinds constant text[] := ARRAY['track_schemas', 'ignore_schemas', 'track_operations', 'ignore_operations', 'ignore_patterns'];
+    patterns text[] := ARRAY(SELECT DISTINCT btrim(x) FROM unnest(ignore_patterns) x ORDER BY 1);
+    before jsonb;
+    after jsonb;
     p text;
 BEGIN
-    IF num_nonnulls(track_schemas, ignore_schemas, track_operations, ignore_operations) > 0 THEN
-        PERFORM pggit.configure_tracking(track_schemas, ignore_schemas, track_operations, ignore_operations);
-        -- configure_tracking records a change even when nothing changed: not for a build's run
-        DELETE FROM pggit.rule_change r WHERE r.id > first_change AND r.old_value IS NOT DISTINCT FROM r.new_value;
+    PERFORM pggit.require_text(source, 'the source of build rules');
+    PERFORM pggit.check_patterns('track_schemas', track_schemas, true);
+    PERFORM pggit.check_patterns('ignore_schemas', ignore_schemas, NULL);  -- ignoring a schema that does not exist yet is fine
+    PERFORM pggit.check_patterns('track_operations', track_operations, false);
+    PERFORM pggit.check_patterns('ignore_operations', ignore_operations, false);
+    PERFORM pggit.check_patterns('ignore_patterns', ignore_patterns, false);
+    IF ignore_patterns IS NULL THEN
+        patterns := NULL;
     END IF;
-    IF ignore_patterns IS NOT NULL THEN
-        FOR p IN SELECT ip.pattern FROM pggit.ignore_pattern ip
-                  WHERE NOT ip.pattern = ANY (ARRAY(SELECT btrim(x) FROM unnest(ignore_patterns) x)) ORDER BY 1 LOOP
-            PERFORM pggit.remove_ignore_pattern(p);
-        END LOOP;
-        FOREACH p IN ARRAY ignore_patterns LOOP
-            PERFORM pggit.add_ignore_pattern(p);
-        END LOOP;
+    FOREACH p IN ARRAY coalesce(patterns, '{}') LOOP
+        IF pggit.never_matches(p) IS NOT NULL THEN
+            RAISE WARNING 'pggit: ignore pattern "%" can never match: %', p, pggit.never_matches(p);
+        END IF;
+    END LOOP;
+    SELECT jsonb_strip_nulls(to_jsonb(b) - 'source' - 'updated_at' - 'updated_by') INTO before
+      FROM pggit.build_rules b WHERE b.source = apply_build_rules.source FOR UPDATE;
+    after := jsonb_strip_nulls(jsonb_build_object('track_schemas', track_schemas, 'ignore_schemas', ignore_schemas,
+                                                  'track_operations', track_operations, 'ignore_operations', ignore_operations,
+                                                  'ignore_patterns', patterns));
+    IF coalesce(before, '{}') = after THEN
+        RETURN;
     END IF;
-    UPDATE pggit.rule_change r SET source = apply_build_rules.source WHERE r.id > first_change;
+    IF after = '{}' THEN
+        DELETE FROM pggit.build_rules b WHERE b.source = apply_build_rules.source;
+    ELSE
+        INSERT INTO pggit.build_rules AS b (source, track_schemas, ignore_schemas, track_operations, ignore_operations, ignore_patterns)
+        VALUES (apply_build_rules.source, track_schemas, ignore_schemas, track_operations, ignore_operations, patterns)
+        ON CONFLICT ON CONSTRAINT build_rules_pkey DO UPDATE
+           SET track_schemas = excluded.track_schemas, ignore_schemas = excluded.ignore_schemas,
+               track_operations = excluded.track_operations, ignore_operations = excluded.ignore_operations,
+               ignore_patterns = excluded.ignore_patterns, updated_at = clock_timestamp(), updated_by = session_user;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, old_value, new_value, source)
+    SELECT k, before -> k, after -> k, apply_build_rules.source
+      FROM unnest(kinds) WITH ORDINALITY u(k, n)
+     WHERE (before -> k) IS DISTINCT FROM (after -> k)
+     ORDER BY u.n;
 END
 $$;
 COMMENT ON FUNCTION pggit.apply_build_rules(text, text[], text[], text[], text[], text[]) IS
-    'Applies the tracking rules a build names as the whole set of their kind: each non-null list replaces the database''s rules of that kind (patterns the build no longer names are removed), null keeps the rules set from SQL. All values are checked before anything changes (one bad value: nothing changes, the error names the setting). Changes are recorded in pggit.rule_change with source (the tool and its history table).';
+    'Sets the tracking rules a build names (flyway.pggit.*, liquibase.pggit.*) for its source, the tool and its history table (''flyway:public.flyway_schema_history''): each non-null list is the whole set of its kind for the source''s runs, a null one leaves that kind to the database''s rules (set from SQL); the source''s row of pggit.build_rules becomes exactly these lists (all null: no row). Neither the database''s rules nor another source''s change. All values are checked before anything changes (one bad value: nothing changes, the error names the setting). Each kind that changed is recorded in pggit.rule_change (rule = the kind) with source.';
 
 CREATE OR REPLACE FUNCTION pggit.remove_ignore_pattern(pattern text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

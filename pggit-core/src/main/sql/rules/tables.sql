@@ -34,10 +34,10 @@ CREATE TABLE pggit.rule_change (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     changed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     changed_by name NOT NULL DEFAULT session_user,
-    rule       text NOT NULL,             -- configure_tracking, ignore_pattern, directive
+    rule       text NOT NULL,             -- configure_tracking, ignore_pattern, directive; a build's: the kind (track_schemas ... ignore_patterns)
     old_value  jsonb,
     new_value  jsonb,
-    source     text                       -- the build that set it (pggit.apply_build_rules), null from SQL
+    source     text                       -- the build whose rules changed (pggit.build_rules.source), null from SQL
 );
 
 CREATE TABLE pggit.tracking_window (
@@ -58,4 +58,4 @@ CREATE TABLE pggit.untracked_change (
 );
 COMMENT ON TABLE pggit.untracked_change IS 'Journal rows that fell in a pause window: not committed, kept so the drift scan can say the object changed while tracking was off.';
 
-COMMENT ON TABLE pggit.rule_change IS 'The history of tracking rules: every change of configuration, pattern or directive.';
+COMMENT ON TABLE pggit.rule_change IS 'The history of tracking rules: every change of configuration, pattern or directive set from SQL (source null), and of the rules a build names (pggit.apply_build_rules: source names the build, rule the kind, old_value and new_value its lists, null when not named).';

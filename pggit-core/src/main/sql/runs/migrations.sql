@@ -1,13 +1,16 @@
 -- What the integrations call per run and per migration: deployments, links, failures.
 
-CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL, session_pid integer DEFAULT NULL)
+CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL, session_pid integer DEFAULT NULL,
+                                                  rules_source text DEFAULT NULL)
     RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- session_pid: the backend pid of the session that runs the migrations, when it is not this one
 -- (Flyway's callback opens the deployment on a connection of its own, closed at once, while the
 -- migrations run on Flyway's). The deployment records that session's pid and start time, so the
 -- next run or check can tell for sure that the run is gone (close_interrupted_deployments), which
--- this call does first.
+-- this call does first. rules_source: the build's source (tool and history table, as given to
+-- pggit.apply_build_rules) whose tracking rules the run's captures use (pggit.rules_in_force);
+-- null: the rules outside a run.
 DECLARE
     run_pid integer := coalesce(session_pid, pg_backend_pid());
     started timestamptz;
@@ -20,14 +23,15 @@ BEGIN
     END IF;
     PERFORM pggit.close_interrupted_deployments();
     PERFORM pggit.check_server();   -- a run on a restored or upgraded database re-baselines before its migrations
-    INSERT INTO pggit.deployment (name, tool, target, head_before, backend_pid, backend_started_at)
-    VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit(), run_pid, started)
+    INSERT INTO pggit.deployment (name, tool, target, head_before, backend_pid, backend_started_at, rules_source)
+    VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit(), run_pid, started,
+            nullif(open_deployment.rules_source, ''))
     RETURNING deployment.id INTO id;
     RETURN id;
 END
 $$;
-COMMENT ON FUNCTION pggit.open_deployment(text, text, text, integer) IS
-    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; first closes the deployments whose session is gone (close_interrupted_deployments) and, on a database restored or upgraded since its index was built, re-baselines (pggit.rebaseline_after_move).';
+COMMENT ON FUNCTION pggit.open_deployment(text, text, text, integer, text) IS
+    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; its captures use the tracking rules in force for rules_source (a build''s tool and history table, pggit.apply_build_rules; null: the rules outside a run, pggit.rules_in_force); first closes the deployments whose session is gone (close_interrupted_deployments) and, on a database restored or upgraded since its index was built, re-baselines (pggit.rebaseline_after_move).';
 
 CREATE OR REPLACE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

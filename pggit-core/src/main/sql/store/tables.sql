@@ -30,7 +30,8 @@ CREATE TABLE pggit.deployment (
     backend_pid integer NOT NULL DEFAULT pg_backend_pid(),
     message     text,
     tags        text[],
-    backend_started_at timestamptz        -- pg_stat_activity.backend_start of backend_pid: with the pid, the session (pids are reused)
+    backend_started_at timestamptz,       -- pg_stat_activity.backend_start of backend_pid: with the pid, the session (pids are reused)
+    rules_source text                     -- the build's source whose rules its captures use (pggit.build_rules); null: the database's
 );
 COMMENT ON TABLE pggit.deployment IS 'A named group of commits: one migrate run, one release.';
 

@@ -112,6 +112,14 @@ DROP FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]);
 \ir ../capture/changes.sql
 -- Tracking rules: % is the only wildcard (pggit.like_pattern, in rules/configure.sql above); a
 -- schema that does not exist yet is accepted with a notice; a pattern that can never match warns.
+-- Rules from a build belong to their source, the tool and its history table (issue 13): kept per
+-- source (rules/build_rules.sql), set by pggit.apply_build_rules (rules/configure.sql above), used
+-- by the captures of a deployment naming that source (deployment.rules_source, open_deployment in
+-- runs/migrations.sql below); pggit.rules_in_force says which rules apply, is_tracked gains
+-- rules_source (a new signature), as compute_changes, gather_changes and affected_objects did above.
+\ir ../rules/build_rules.sql
+ALTER TABLE pggit.deployment ADD COLUMN rules_source text;
+DROP FUNCTION pggit.is_tracked(text, text, text, text, text);
 \ir ../rules/is_tracked.sql
 -- Operation filters filter (issue 13): a change the rules ignore is accepted without a commit, and
 -- the drift scan leaves it alone (rules/accepted_state.sql; capture/commit_writer.sql and api/porcelain.sql above).
@@ -119,6 +127,7 @@ DROP FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[]);
 -- A build's rules are the whole set of their kind, applied at once, recorded with their source
 -- (pggit.apply_build_rules in rules/configure.sql above).
 ALTER TABLE pggit.rule_change ADD COLUMN source text;
+COMMENT ON TABLE pggit.rule_change IS 'The history of tracking rules: every change of configuration, pattern or directive set from SQL (source null), and of the rules a build names (pggit.apply_build_rules: source names the build, rule the kind, old_value and new_value its lists, null when not named).';
 COMMENT ON TABLE pggit.ignore_pattern IS 'Patterns (% the only wildcard, pggit.like_pattern) matched against the command tag followed by the object identity, e.g. ''CREATE INDEX query.%''.';
 \ir ../runs/interrupted.sql
 \ir ../journal/sessions.sql

@@ -134,29 +134,26 @@ public final class PggitSession {
         }
     }
 
-    /** As {@link #configureTracking(PggitConfig.Tracking, String)} with no source named. */
-    public void configureTracking(PggitConfig.Tracking t) {
-        configureTracking(t, null);
-    }
-
     /**
-     * Applies tracking rules from a build's configuration as the whole set of each kind it names
-     * ({@code pggit.apply_build_rules}: a list the build sets replaces the database's rules of that
-     * kind, an unset one leaves the rules set from SQL; all at once, so one bad value changes
-     * nothing), then {@code pggit.configure_properties} for the owner/privilege/comment switches
-     * that are set (a switch that changes is recorded as a commit of the whole catalog).
+     * Sets the tracking rules a build's configuration names for its source
+     * ({@code pggit.apply_build_rules}): the source's rules become exactly the lists the build sets,
+     * each the whole set of its kind for the source's runs (a deployment opened with that source,
+     * {@link #openDeployment(String, String, String, Integer, String)}); an unset kind leaves the
+     * database's rules (set from SQL) in force for its runs; neither the database's rules nor another
+     * source's change; all at once, so one bad value changes nothing. Called with a source on every
+     * run, also when the build names none, so that rules it no longer names are forgotten. Then
+     * {@code pggit.configure_properties} for the owner/privilege/comment switches that are set
+     * (properties are the database's: a switch that changes is recorded as a commit of the whole catalog).
      *
-     * @param source the build's tool and history table, recorded with each rule change, or null
+     * @param source the build's tool and history table ({@link #buildSource}), whose rules these are
      * @throws PggitException naming the bad setting, as the database reports it
      */
     public void configureTracking(PggitConfig.Tracking t, String source) {
-        if (!t.any()) {
-            return;
-        }
+        java.util.Objects.requireNonNull(source, "source");
         String what = "apply the tracking rules of the build's configuration";
-        sql.execute(what, "SELECT pggit.apply_build_rules(?, ?, ?, ?, ?, ?)", source, Sql.textArray(t.trackSchemas()),
-                Sql.textArray(t.ignoreSchemas()), Sql.textArray(t.trackOperations()), Sql.textArray(t.ignoreOperations()),
-                Sql.textArray(t.ignorePatterns()));
+        sql.execute(what, "SELECT pggit.apply_build_rules(?, ?, ?, ?, ?, ?)", source,
+                Sql.textArray(t.trackSchemas()), Sql.textArray(t.ignoreSchemas()), Sql.textArray(t.trackOperations()),
+                Sql.textArray(t.ignoreOperations()), Sql.textArray(t.ignorePatterns()));
         if (t.anyProperty()) {
             sql.execute(what, "SELECT pggit.configure_properties(?, ?, ?)", Sql.bool(t.trackOwners().orElse(null)),
                     Sql.bool(t.trackPrivileges().orElse(null)), Sql.bool(t.trackComments().orElse(null)));
@@ -166,6 +163,19 @@ public final class PggitSession {
     /** Never tracks tables of these names ({@code pggit.register_tool_table}). */
     public void registerToolTables(List<String> names) {
         names.forEach(n -> sql.execute("register tool tables " + names, "SELECT pggit.register_tool_table(?)", n));
+    }
+
+    /**
+     * The source of a build's tracking rules: its tool and its history table, schema-qualified,
+     * e.g. {@code flyway:public.flyway_schema_history} (two services migrating one database with
+     * their own history tables are two sources).
+     *
+     * @param historySchema the history table's schema, or null for this session's current schema
+     */
+    public String buildSource(String tool, String historySchema, String historyTable) {
+        String schema = historySchema != null && !historySchema.isBlank() ? historySchema
+                : sql.one("read the current schema", "SELECT coalesce(current_schema(), 'public')", rs -> rs.getString(1));
+        return tool + ":" + schema + "." + historyTable;
     }
 
     /** Opens a deployment for this session ({@code pggit.open_deployment}); returns its id. */
@@ -181,8 +191,17 @@ public final class PggitSession {
      *                   on its connection), or null for this session
      */
     public long openDeployment(String name, String tool, String target, Integer sessionPid) {
-        return sql.one("open a deployment", "SELECT pggit.open_deployment(?, ?, ?, ?)", rs -> rs.getLong(1), name, tool, target,
-                Sql.integer(sessionPid));
+        return openDeployment(name, tool, target, sessionPid, null);
+    }
+
+    /**
+     * As {@link #openDeployment(String, String, String, Integer)}, for a run of a build whose
+     * captures use the tracking rules of {@code rulesSource} ({@link #buildSource}, as given to
+     * {@link #configureTracking(PggitConfig.Tracking, String)}); null: the rules outside a run.
+     */
+    public long openDeployment(String name, String tool, String target, Integer sessionPid, String rulesSource) {
+        return sql.one("open a deployment", "SELECT pggit.open_deployment(?, ?, ?, ?, ?)", rs -> rs.getLong(1), name, tool, target,
+                Sql.integer(sessionPid), rulesSource);
     }
 
     /** This session's backend pid ({@code pg_backend_pid()}). */

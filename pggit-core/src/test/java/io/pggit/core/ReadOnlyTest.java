@@ -85,12 +85,14 @@ class ReadOnlyTest {
         CALLS.put("subtree_objects(text)", "SELECT * FROM pggit.subtree_objects(pggit.tree_lookup(" + HEAD_TREE + ", ARRAY['app', 'table']))");
         CALLS.put("diff_trees(text,text)", "SELECT * FROM pggit.diff_trees(" + FIRST_TREE + ", " + HEAD_TREE + ")");
         CALLS.put("resolve(text)", "SELECT pggit.resolve('HEAD~1')");
-        CALLS.put("affected_objects(bigint[])", "SELECT * FROM pggit.affected_objects(ARRAY(SELECT j.id FROM pggit.journal j))");
-        CALLS.put("is_tracked(text,text,text,text,text)", "SELECT pggit.is_tracked('A', 'table:app.meter', 'table', 'app', NULL)");
+        CALLS.put("affected_objects(bigint[],text)", "SELECT * FROM pggit.affected_objects(ARRAY(SELECT j.id FROM pggit.journal j), 'flyway:public.flyway_schema_history')");
+        CALLS.put("is_tracked(text,text,text,text,text,text)", "SELECT pggit.is_tracked('A', 'table:app.meter', 'table', 'app', NULL, 'flyway:public.flyway_schema_history')");
+        CALLS.put("rules_in_force(text)", "SELECT * FROM pggit.rules_in_force(NULL)");
+        CALLS.put("journal_kept(text,text,text)", "SELECT pggit.journal_kept('CREATE INDEX', 'app.meter_idx', NULL)");
         CALLS.put("renamed_columns(jsonb,jsonb)", "SELECT pggit.renamed_columns('{\"1\": \"id\", \"2\": \"serial\"}', '{\"1\": \"id\", \"2\": \"serial_no\"}')");
-        CALLS.put("compute_changes(boolean,bigint[])", "SELECT * FROM pggit.compute_changes(true, ARRAY(SELECT j.id FROM pggit.journal j))");
+        CALLS.put("compute_changes(boolean,bigint[],text)", "SELECT * FROM pggit.compute_changes(true, ARRAY(SELECT j.id FROM pggit.journal j), NULL)");
         CALLS.put("journal_ids(text)", "SELECT pggit.journal_ids('all'), pggit.journal_ids('session')");
-        CALLS.put("gather_changes(boolean,text)", "SELECT * FROM pggit.gather_changes(true, 'all')");
+        CALLS.put("gather_changes(boolean,text,text)", "SELECT * FROM pggit.gather_changes(true, 'all', 'flyway:public.flyway_schema_history')");
         CALLS.put("check_patterns(text,text[],boolean)", "SELECT pggit.check_patterns('ignore_schemas', ARRAY['app', 'tmp%'], true)");
         CALLS.put("check_duration(interval)", "SELECT pggit.check_duration('1 hour')");
         CALLS.put("try_regtype(text)", "SELECT pggit.try_regtype('integer')");

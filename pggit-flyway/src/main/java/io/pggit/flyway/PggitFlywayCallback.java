@@ -119,7 +119,8 @@ public class PggitFlywayCallback implements Callback {
     /** Opens the run on pggit's own connection, for the session of Flyway's migration connection. */
     private static MigrationRun open(Configuration conf, Connection migrationConnection) {
         return MigrationRun.open(conf.getDataSource(), config(conf), "flyway", "flyway migrate",
-                conf.getTarget() == null ? null : conf.getTarget().toString(), List.of(conf.getTable()), migrationConnection);
+                conf.getTarget() == null ? null : conf.getTarget().toString(), historySchema(conf), List.of(conf.getTable()),
+                migrationConnection);
     }
 
     /**

@@ -174,9 +174,35 @@ class FlywayCallbackTest {
                 .load().migrate();
         assertEquals(List.of("A schema:command", "A table:command.t"),
                 db.column("SELECT change || ' ' || object_key FROM pggit.show('HEAD') ORDER BY 1"));
-        assertEquals("{query,pg_temp%}", db.value("SELECT ignore_schemas::text FROM pggit.tracking_config"));
-        assertEquals(List.of("CREATE INDEX command.%"), db.column("SELECT pattern FROM pggit.list_ignore_patterns()"));
-        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"));
+        assertEquals(List.of("flyway:public.flyway_schema_history {query,pg_temp%} {\"CREATE INDEX command.%\"}"),
+                db.column("SELECT concat_ws(' ', source, ignore_schemas, ignore_patterns) FROM pggit.build_rules"),
+                "the build's rules belong to its tool and history table");
+        assertEquals("t", db.value("SELECT ignore_schemas IS NULL FROM pggit.tracking_config"), "the database's rules are untouched");
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"), "what the run ignored is no drift afterwards");
+    }
+
+    @Test
+    void twoServicesWithTheirOwnHistoryTablesKeepTheirOwnRules() throws IOException {
+        Path a = Files.createDirectories(migrations.resolve("a"));
+        Path b = Files.createDirectories(migrations.resolve("b"));
+        Files.writeString(a.resolve("V1__a.sql"), "CREATE SCHEMA svc_a; CREATE TABLE svc_a.t (a int); CREATE TABLE public.a_scratch (a int);");
+        Files.writeString(b.resolve("V1__b.sql"), "CREATE SCHEMA svc_b; CREATE TABLE svc_b.t (b int); CREATE TABLE public.b_scratch (b int);");
+        Files.writeString(a.resolve("V2__a.sql"), "ALTER TABLE svc_a.t ADD COLUMN c int; ALTER TABLE svc_b.t ADD COLUMN c int;");
+        flyway(Map.of("flyway.table", "history_a", "flyway.pggit.trackSchemas", "svc_a")).locations("filesystem:" + a).target("1").load().migrate();
+        flyway(Map.of("flyway.table", "history_b", "flyway.pggit.trackSchemas", "svc_b",   // public holds A's history table already
+                "flyway.baselineOnMigrate", "true", "flyway.baselineVersion", "0")).locations("filesystem:" + b).load().migrate();
+        flyway(Map.of("flyway.table", "history_a", "flyway.pggit.trackSchemas", "svc_a")).locations("filesystem:" + a).load().migrate();
+        assertEquals(List.of("flyway:public.history_a {svc_a}", "flyway:public.history_b {svc_b}"),
+                db.column("SELECT concat_ws(' ', source, track_schemas) FROM pggit.build_rules ORDER BY 1"), "neither overwrote the other's");
+        assertEquals(List.of("schema:public", "schema:svc_a", "schema:svc_b", "table:svc_a.t", "table:svc_b.t"),
+                db.column("SELECT object_key FROM pggit.object_map ORDER BY 1"), "each run committed what its own rules track");
+        assertEquals("svc_a.t", db.value("SELECT string_agg(ch.identity, ',') FROM pggit.change ch JOIN pggit.commit c ON c.id = ch.commit_id "
+                + "WHERE c.deployment_id = 3"), "A's second run: its own table only");
+        assertEquals(List.of("flyway:public.history_a", "flyway:public.history_b", "flyway:public.history_a"),
+                db.column("SELECT rules_source FROM pggit.deployment ORDER BY id"));
+        assertEquals(List.of("flyway:public.history_a", "flyway:public.history_b"),
+                db.column("SELECT DISTINCT source FROM pggit.rule_change WHERE source IS NOT NULL ORDER BY 1"));
+        assertEquals(List.of(), db.column("SELECT change || ' ' || object_key FROM pggit.drift()"), "what each run ignored is no drift");
     }
 
     @Test
@@ -185,21 +211,23 @@ class FlywayCallbackTest {
         db.exec("SELECT pggit.add_ignore_pattern('DROP TABLE legacy.%')", "SELECT pggit.configure(track_operations => ARRAY['CREATE', 'ALTER', 'DROP'])");
         write("V1__t.sql", "CREATE TABLE public.t (a int);");
         flyway(Map.of("flyway.pggit.ignorePatterns", "CREATE INDEX command.%, CREATE INDEX query.%")).load().migrate();
-        assertEquals(List.of("CREATE INDEX command.%", "CREATE INDEX query.%"), db.column("SELECT pattern FROM pggit.list_ignore_patterns()"),
-                "the build's patterns replace those set from SQL");
-        assertEquals("{CREATE,ALTER,DROP}", db.value("SELECT track_operations::text FROM pggit.tracking_config"),
-                "a kind the build does not name keeps the rules set from SQL");
+        String patterns = "SELECT ignore_patterns::text FROM pggit.build_rules WHERE source = 'flyway:public.flyway_schema_history'";
+        assertEquals("{\"CREATE INDEX command.%\",\"CREATE INDEX query.%\"}", db.value(patterns),
+                "the build's patterns are the whole set of their kind for its runs");
+        assertEquals(List.of("DROP TABLE legacy.%"), db.column("SELECT pattern FROM pggit.list_ignore_patterns()"),
+                "the database's rules stay as set from SQL");
+        assertEquals("{\"CREATE INDEX command.%\",\"CREATE INDEX query.%\"} {CREATE,ALTER,DROP}",
+                db.value("SELECT concat_ws(' ', ignore_patterns, track_operations) FROM pggit.rules_in_force('flyway:public.flyway_schema_history')"),
+                "in its runs: its patterns, and the kinds it does not name as set from SQL");
         write("V2__u.sql", "CREATE TABLE public.u (a int);");
         flyway(Map.of("flyway.pggit.ignorePatterns", "CREATE INDEX query.%")).load().migrate();
-        assertEquals(List.of("CREATE INDEX query.%"), db.column("SELECT pattern FROM pggit.list_ignore_patterns()"),
-                "a pattern removed from the build is removed from the database");
-        assertEquals(List.of("flyway flyway_schema_history"), db.column("SELECT DISTINCT source FROM pggit.rule_change WHERE source IS NOT NULL"));
+        assertEquals("{\"CREATE INDEX query.%\"}", db.value(patterns), "a pattern removed from the build no longer applies");
+        assertEquals(List.of("flyway:public.flyway_schema_history"), db.column("SELECT DISTINCT source FROM pggit.rule_change WHERE source IS NOT NULL"));
         write("V3__w.sql", "CREATE TABLE public.w (a int);");
         RuntimeException e = assertThrows(RuntimeException.class, () -> flyway(Map.of(
                 "flyway.pggit.ignorePatterns", "CREATE INDEX other.%", "flyway.pggit.trackOperations", "CREATE, CREAT")).load().migrate());
         assertTrue(messages(e).contains("track_operations contains \"CREAT\""), messages(e));
-        assertEquals(List.of("CREATE INDEX query.%"), db.column("SELECT pattern FROM pggit.list_ignore_patterns()"),
-                "one bad value: nothing of the set changed");
+        assertEquals("{\"CREATE INDEX query.%\"}", db.value(patterns), "one bad value: nothing of the set changed");
         assertEquals("{CREATE,ALTER,DROP}", db.value("SELECT track_operations::text FROM pggit.tracking_config"));
     }
 

@@ -71,7 +71,7 @@ public class PggitCommandStep extends DatabaseChangelogCommandStep {
                 ChangeExecListenerCommandStep.CHANGE_EXEC_LISTENER_CLASS_ARG));
         PggitChangeExecListener pggit = named != null ? named : new PggitChangeExecListener();
         run = MigrationRun.open(SideConnection.sharing(((JdbcConnection) database.getConnection()).getUnderlyingConnection()),
-                config, "liquibase", "liquibase " + command, null,
+                config, "liquibase", "liquibase " + command, null, database.getLiquibaseSchemaName(),
                 List.of(database.getDatabaseChangeLogTableName(), database.getDatabaseChangeLogLockTableName()));
         pggit.bind(run);
         listener = pggit;

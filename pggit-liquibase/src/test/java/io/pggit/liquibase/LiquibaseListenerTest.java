@@ -274,7 +274,9 @@ class LiquibaseListenerTest {
     void trackingRulesFromLiquibaseSettingsApplyToTheRun() throws Exception {
         changelog(METERS);
         LiquibaseRunner.run(db, dir, "changelog.xml", "update", Map.of(), Map.of("liquibase.pggit.ignoreSchemas", "command"));
-        assertEquals("{command}", db.value("SELECT ignore_schemas::text FROM pggit.tracking_config"));
+        assertEquals(List.of("liquibase:public.databasechangelog {command}"),
+                db.column("SELECT concat_ws(' ', source, ignore_schemas) FROM pggit.build_rules"), "the build's rules: its tool and history table");
+        assertEquals("t", db.value("SELECT ignore_schemas IS NULL FROM pggit.tracking_config"), "the database's rules are untouched");
         assertEquals("0", db.value("SELECT count(*) FROM pggit.object_map WHERE schema_name = 'command'"));
         assertEquals("0", db.value("SELECT count(*) FROM pggit.verify_consistency()"));
     }

@@ -79,7 +79,7 @@ public final class MigrationRun {
      */
     public static MigrationRun open(DataSource dataSource, PggitConfig config, String tool, String name, String target,
                                     List<String> toolTables) {
-        return open(SideConnection.of(requireNonNull(dataSource, "dataSource")), config, tool, name, target, toolTables, null);
+        return open(SideConnection.of(requireNonNull(dataSource, "dataSource")), config, tool, name, target, null, toolTables, null);
     }
 
     /**
@@ -91,8 +91,19 @@ public final class MigrationRun {
      */
     public static MigrationRun open(DataSource dataSource, PggitConfig config, String tool, String name, String target,
                                     List<String> toolTables, Connection migrationConnection) {
+        return open(dataSource, config, tool, name, target, null, toolTables, migrationConnection);
+    }
+
+    /**
+     * As {@link #open(DataSource, PggitConfig, String, String, String, List, Connection)}, naming the
+     * schema of the tool's history table (the first of {@code toolTables}; null: the current schema):
+     * the build's tracking rules belong to the tool and that table ({@link PggitSession#buildSource}),
+     * so two services migrating one database with their own history tables keep their own rules.
+     */
+    public static MigrationRun open(DataSource dataSource, PggitConfig config, String tool, String name, String target,
+                                    String historySchema, List<String> toolTables, Connection migrationConnection) {
         Integer pid = migrationConnection == null ? null : backendPid(migrationConnection);
-        return open(SideConnection.of(requireNonNull(dataSource, "dataSource")), config, tool, name, target, toolTables, pid);
+        return open(SideConnection.of(requireNonNull(dataSource, "dataSource")), config, tool, name, target, historySchema, toolTables, pid);
     }
 
     /**
@@ -102,7 +113,17 @@ public final class MigrationRun {
      */
     public static MigrationRun open(SideConnection side, PggitConfig config, String tool, String name, String target,
                                     List<String> toolTables) {
-        return open(side, config, tool, name, target, toolTables, null);
+        return open(side, config, tool, name, target, null, toolTables, null);
+    }
+
+    /**
+     * As {@link #open(SideConnection, PggitConfig, String, String, String, List)}, naming the schema
+     * of the tool's history table (the first of {@code toolTables}; null: the current schema), whose
+     * build's tracking rules these are ({@link PggitSession#buildSource}).
+     */
+    public static MigrationRun open(SideConnection side, PggitConfig config, String tool, String name, String target,
+                                    String historySchema, List<String> toolTables) {
+        return open(side, config, tool, name, target, historySchema, toolTables, null);
     }
 
     /**
@@ -123,7 +144,7 @@ public final class MigrationRun {
     }
 
     private static MigrationRun open(SideConnection side, PggitConfig config, String tool, String name, String target,
-                                     List<String> toolTables, Integer sessionPid) {
+                                     String historySchema, List<String> toolTables, Integer sessionPid) {
         long id = side.call(c -> {
             PggitSession s = Pggit.on(c);
             if (config.install() == PggitConfig.Install.AUTO) {
@@ -142,17 +163,28 @@ public final class MigrationRun {
                 s.requireInstalled();
                 s.registerToolTables(toolTables);
             }
-            s.configureTracking(config.tracking(), tool + " " + String.join(",", toolTables));
+            // the build's rules belong to its tool and history table: its runs use them, other builds keep theirs
+            String source = s.buildSource(tool, historySchema, toolTables.isEmpty() ? defaultHistoryTable(tool) : toolTables.get(0));
+            s.configureTracking(config.tracking(), source);
             // a database restored (pg_dump/pg_restore) or upgraded (pg_upgrade) since its index was
             // built is re-baselined before its migrations run (open_deployment would do it silently)
             Rebaseline moved = s.rebaselineAfterMove();
             if (moved.moved()) {
                 LOG.info(moved.message());
             }
-            return s.openDeployment(name, tool, target, sessionPid);
+            return s.openDeployment(name, tool, target, sessionPid, source);
         });
         LOG.info("pggit: deployment {} opened ({})", id, name);
         return new MigrationRun(side, config, tool, id);
+    }
+
+    /** The history table a tool uses by default, for a run that names none. */
+    private static String defaultHistoryTable(String tool) {
+        return switch (tool) {
+            case "flyway" -> "flyway_schema_history";
+            case "liquibase" -> "databasechangelog";
+            default -> tool + "_history";
+        };
     }
 
     public long deploymentId() {

@@ -74,7 +74,8 @@ CREATE TABLE pggit.deployment (
     backend_pid integer NOT NULL DEFAULT pg_backend_pid(),
     message     text,
     tags        text[],
-    backend_started_at timestamptz        -- pg_stat_activity.backend_start of backend_pid: with the pid, the session (pids are reused)
+    backend_started_at timestamptz,       -- pg_stat_activity.backend_start of backend_pid: with the pid, the session (pids are reused)
+    rules_source text                     -- the build's source whose rules its captures use (pggit.build_rules); null: the database's
 );
 COMMENT ON TABLE pggit.deployment IS 'A named group of commits: one migrate run, one release.';
 
@@ -270,10 +271,10 @@ CREATE TABLE pggit.rule_change (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     changed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     changed_by name NOT NULL DEFAULT session_user,
-    rule       text NOT NULL,             -- configure_tracking, ignore_pattern, directive
+    rule       text NOT NULL,             -- configure_tracking, ignore_pattern, directive; a build's: the kind (track_schemas ... ignore_patterns)
     old_value  jsonb,
     new_value  jsonb,
-    source     text                       -- the build that set it (pggit.apply_build_rules), null from SQL
+    source     text                       -- the build whose rules changed (pggit.build_rules.source), null from SQL
 );
 
 CREATE TABLE pggit.tracking_window (
@@ -294,7 +295,25 @@ CREATE TABLE pggit.untracked_change (
 );
 COMMENT ON TABLE pggit.untracked_change IS 'Journal rows that fell in a pause window: not committed, kept so the drift scan can say the object changed while tracking was off.';
 
-COMMENT ON TABLE pggit.rule_change IS 'The history of tracking rules: every change of configuration, pattern or directive.';
+COMMENT ON TABLE pggit.rule_change IS 'The history of tracking rules: every change of configuration, pattern or directive set from SQL (source null), and of the rules a build names (pggit.apply_build_rules: source names the build, rule the kind, old_value and new_value its lists, null when not named).';
+
+-- ==== rules/build_rules.sql =====================================================================
+
+-- Tracking rules a build names (flyway.pggit.*, liquibase.pggit.*), kept per source: the tool and
+-- its history table. A source's runs use its rules for the kinds it names and the database's rules
+-- (set from SQL: tracking_config, ignore_pattern) for the others (pggit.rules_in_force).
+
+CREATE TABLE pggit.build_rules (
+    source            text PRIMARY KEY CHECK (source <> ''),   -- '<tool>:<schema>.<history table>', e.g. 'flyway:public.flyway_schema_history'
+    track_schemas     text[],             -- null: the build names none (the database's apply); '{}': every user schema
+    ignore_schemas    text[],             -- null: the database's; '{}': none
+    track_operations  text[],             -- null: the database's; '{}': every operation
+    ignore_operations text[],             -- null: the database's; '{}': none
+    ignore_patterns   text[],             -- null: the database's (pggit.ignore_pattern); '{}': none
+    updated_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+    updated_by        name NOT NULL DEFAULT session_user
+);
+COMMENT ON TABLE pggit.build_rules IS 'The tracking rules each build names, per source (tool and history table, e.g. ''flyway:public.flyway_schema_history''), as pggit.apply_build_rules sets them at the start of each of its runs: a null column is a kind the build does not name, for which its runs use the database''s rules (set from SQL). A source that names no rule has no row. Read by pggit.rules_in_force.';
 
 -- ==== rules/accepted_state.sql ==================================================================
 
@@ -1568,7 +1587,7 @@ COMMENT ON FUNCTION pggit.resolve(text) IS 'Resolves a revision (commit id, uniq
 
 -- Widening the journal: which objects a journaled change may have touched.
 
-CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[])
+CREATE OR REPLACE FUNCTION pggit.affected_objects(journal_ids bigint[], rules_source text DEFAULT NULL)
     RETURNS TABLE (classid oid, objid oid)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
     SET plan_cache_mode = force_generic_plan SET enable_hashjoin = off SET enable_mergejoin = off
@@ -1601,11 +1620,9 @@ WITH RECURSIVE j AS (
     SELECT journal.* FROM unnest(journal_ids) i(id) JOIN pggit.journal ON journal.id = i.id   -- estimated as a few rows (unnest), not as the table
        AND command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX')
        AND NOT (event = 'ddl' AND coalesce(flag, false))   -- objects an extension script creates are its members
-       -- ignore patterns and ignored operations drop journal rows before they widen
-       AND NOT EXISTS (SELECT 1 FROM pggit.ignore_pattern p
-                        WHERE journal.command_tag || ' ' || coalesce(journal.object_identity, '') LIKE pggit.like_pattern(p.pattern))
-       AND NOT EXISTS (SELECT 1 FROM pggit.tracking_config c, unnest(c.ignore_operations) op
-                        WHERE starts_with(journal.command_tag || ' ', upper(op) || ' '))
+       -- ignore patterns and ignored operations drop journal rows before they widen: a row stays
+       -- when one set of the rules in force for rules_source keeps it (pggit.journal_kept)
+       AND pggit.journal_kept(journal.command_tag, journal.object_identity, rules_source)
        AND NOT EXISTS (SELECT 1 FROM pggit.tracking_window w      -- paused: left to the drift scan
                         WHERE w.kind = 'pause' AND journal.recorded_at >= w.started_at
                           AND journal.recorded_at < coalesce(w.ended_at, w.ends_at))
@@ -1764,16 +1781,67 @@ lvl3 AS (   -- every relation read is read with all its children, so none looks 
 SELECT l.classid, l.objid FROM lvl3 l WHERE l.objid IS NOT NULL AND l.objid <> 0;
 END
 $$;
-COMMENT ON FUNCTION pggit.affected_objects(bigint[]) IS
-    'The (classid, objid) of every object the journal rows journal_ids may have changed, widened with children and pg_depend dependents. Includes objects that no longer exist (dropped).';
+COMMENT ON FUNCTION pggit.affected_objects(bigint[], text) IS
+    'The (classid, objid) of every object the journal rows journal_ids may have changed, widened with children and pg_depend dependents; rows every set of the rules in force for rules_source (pggit.rules_in_force; null: outside a run) ignores by pattern or operation are left out. Includes objects that no longer exist (dropped).';
 
 -- ==== rules/is_tracked.sql ======================================================================
 
--- The rules for one change, in order of precedence.
+-- The rules for one change, in order of precedence, and which rules are in force.
 
-CREATE OR REPLACE FUNCTION pggit.is_tracked(change text, object_key text, kind text, schema_name text, directive text)
+CREATE OR REPLACE FUNCTION pggit.rules_in_force(rules_source text DEFAULT NULL)
+    RETURNS TABLE (source text, track_schemas text[], ignore_schemas text[], track_operations text[],
+                   ignore_operations text[], ignore_patterns text[])
+    LANGUAGE sql STABLE AS $$
+-- Inlinable sql (one SELECT, STABLE, no SET, not STRICT, not SECURITY DEFINER): is_tracked and
+-- journal_kept, called per change and per journal row, plan it as part of their own (cached) query.
+-- During a run of a build (rules_source: its deployment's, pggit.deployment.rules_source), one set:
+-- the build's rules for each kind it names (pggit.build_rules), the database's (set from SQL) for
+-- the others. Outside a run (rules_source null: psql DDL, pggit.commit, status, drift), the
+-- database's set and each source's: a change is kept when one of them keeps it, so that what a
+-- build tracks is tracked outside its runs too (a psql change to it is drift, and pggit.commit
+-- records it), and with the default rules (everything) nothing else changes.
+WITH db AS (
+    SELECT c.track_schemas, c.ignore_schemas, c.track_operations, c.ignore_operations,
+           ARRAY(SELECT p.pattern FROM pggit.ignore_pattern p ORDER BY p.pattern) AS ignore_patterns
+      FROM pggit.tracking_config c
+)
+SELECT b.source,
+       CASE WHEN b.track_schemas IS NULL THEN db.track_schemas ELSE nullif(b.track_schemas, '{}') END,
+       coalesce(b.ignore_schemas, db.ignore_schemas),
+       CASE WHEN b.track_operations IS NULL THEN db.track_operations ELSE nullif(b.track_operations, '{}') END,
+       coalesce(b.ignore_operations, db.ignore_operations),
+       coalesce(b.ignore_patterns, db.ignore_patterns)
+  FROM db, pggit.build_rules b
+ WHERE rules_source IS NULL OR b.source = rules_source
+UNION ALL
+SELECT NULL, db.track_schemas, db.ignore_schemas, db.track_operations, db.ignore_operations, db.ignore_patterns
+  FROM db
+ WHERE rules_source IS NULL OR NOT EXISTS (SELECT 1 FROM pggit.build_rules b WHERE b.source = rules_source)
+$$;
+COMMENT ON FUNCTION pggit.rules_in_force(text) IS
+    'The sets of tracking rules in force (schemas and operations as text[], null = all; patterns as text[]): for a run of rules_source (a build: tool and history table), one set, its rules (pggit.build_rules) for each kind it names and the database''s (set from SQL) for the others, or just the database''s when it names none; for rules_source null (outside a run), the database''s set (source null) and each source''s, of which a change is kept when one keeps it.';
+
+CREATE OR REPLACE FUNCTION pggit.journal_kept(command_tag text, object_identity text, rules_source text DEFAULT NULL)
     RETURNS boolean
-    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
+-- Ignore patterns and ignored operations drop a journal row before it widens (pggit.affected_objects):
+-- kept when one set of the rules in force for rules_source keeps it. plpgsql: pggit.like_pattern
+-- comes later in the install script.
+BEGIN
+RETURN EXISTS (
+    SELECT 1 FROM pggit.rules_in_force(rules_source) r
+     WHERE NOT EXISTS (SELECT 1 FROM unnest(r.ignore_patterns) p
+                        WHERE journal_kept.command_tag || ' ' || coalesce(journal_kept.object_identity, '') LIKE pggit.like_pattern(p))
+       AND NOT EXISTS (SELECT 1 FROM unnest(r.ignore_operations) op WHERE starts_with(journal_kept.command_tag || ' ', upper(op) || ' ')));
+END
+$$;
+COMMENT ON FUNCTION pggit.journal_kept(text, text, text) IS
+    'Whether a journal row (its command tag and object identity) passes the ignore patterns and ignored operations of one set of the rules in force for rules_source (pggit.rules_in_force; null: outside a run); a row none keeps is not widened (pggit.affected_objects), its object''s live state accepted by the commit writer.';
+
+CREATE OR REPLACE FUNCTION pggit.is_tracked(change text, object_key text, kind text, schema_name text, directive text,
+                                             rules_source text DEFAULT NULL)
+    RETURNS boolean
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
 -- The tracking rules for one change, in order of precedence:
 --   1. the object's directive (in its comment now, or seen before and kept): ignore or track;
 --   2. ignore patterns (% the only wildcard, pggit.like_pattern) matched against '<command tag> <identity>', where the command tag is
@@ -1782,9 +1850,11 @@ CREATE OR REPLACE FUNCTION pggit.is_tracked(change text, object_key text, kind t
 --      (functions, procedures, aggregates, views, triggers, rules), e.g. 'CREATE INDEX query.%';
 --   3. operation filters: ignore_operations, then track_operations, as prefixes of that tag;
 --   4. schemas: track_schemas (when set), then ignore_schemas, % the only wildcard.
+-- Rules 2-4 are those in force for rules_source (pggit.rules_in_force): a run's, or outside a run
+-- (null) the database's and each build's, the change kept when one set keeps it. A generic plan:
+-- planning the query (rules_in_force inlined) on every call would cost more than running it.
 DECLARE
     d text := coalesce(directive, (SELECT o.directive FROM pggit.object_directive o WHERE o.object_key = is_tracked.object_key));
-    cfg pggit.tracking_config;
     cmds text[];
 BEGIN
     IF d = 'ignore' THEN
@@ -1799,25 +1869,18 @@ BEGIN
                                      WHEN kind IN ('function', 'procedure', 'aggregate', 'view', 'trigger', 'rule')
                                          THEN ARRAY['ALTER', 'CREATE']
                                      ELSE ARRAY['ALTER'] END) v);
-    IF EXISTS (SELECT 1 FROM pggit.ignore_pattern p, unnest(cmds) c WHERE c LIKE pggit.like_pattern(p.pattern)) THEN
-        RETURN false;
-    END IF;
-    SELECT * INTO cfg FROM pggit.tracking_config;
-    IF EXISTS (SELECT 1 FROM unnest(cfg.ignore_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')) THEN
-        RETURN false;
-    END IF;
-    IF cfg.track_operations IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')) THEN
-        RETURN false;
-    END IF;
-    IF cfg.track_schemas IS NOT NULL AND NOT EXISTS (SELECT 1 FROM unnest(cfg.track_schemas) p WHERE schema_name LIKE pggit.like_pattern(p)) THEN
-        RETURN false;
-    END IF;
-    RETURN NOT EXISTS (SELECT 1 FROM unnest(cfg.ignore_schemas) p WHERE schema_name LIKE pggit.like_pattern(p));
+    RETURN EXISTS (
+        SELECT 1 FROM pggit.rules_in_force(rules_source) r
+         WHERE NOT EXISTS (SELECT 1 FROM unnest(r.ignore_patterns) p, unnest(cmds) c WHERE c LIKE pggit.like_pattern(p))
+           AND NOT EXISTS (SELECT 1 FROM unnest(r.ignore_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' '))
+           AND (r.track_operations IS NULL
+                OR EXISTS (SELECT 1 FROM unnest(r.track_operations) op, unnest(cmds) c WHERE starts_with(c || ' ', upper(op) || ' ')))
+           AND (r.track_schemas IS NULL OR EXISTS (SELECT 1 FROM unnest(r.track_schemas) p WHERE is_tracked.schema_name LIKE pggit.like_pattern(p)))
+           AND NOT EXISTS (SELECT 1 FROM unnest(r.ignore_schemas) p WHERE is_tracked.schema_name LIKE pggit.like_pattern(p)));
 END
 $$;
-COMMENT ON FUNCTION pggit.is_tracked(text, text, text, text, text) IS
-    'Whether the tracking rules keep one change (A, M, D, R) of an object: directive, then ignore patterns, then operation filters, then schema include/exclude.';
+COMMENT ON FUNCTION pggit.is_tracked(text, text, text, text, text, text) IS
+    'Whether the tracking rules keep one change (A, M, D, R) of an object: directive, then ignore patterns, then operation filters, then schema include/exclude; the rules those in force for rules_source (pggit.rules_in_force: a build''s run, or null outside a run, where a change is kept when the database''s or any build''s rules keep it).';
 
 -- ==== capture/changes.sql =======================================================================
 
@@ -1829,7 +1892,7 @@ CREATE OR REPLACE FUNCTION pggit.renamed_columns(before jsonb, after jsonb) RETU
              WHERE a.value <> b.value);
 COMMENT ON FUNCTION pggit.renamed_columns(jsonb, jsonb) IS 'Columns of one relation renamed between two {attnum: name} maps (same attnum, other name): {"old": "new"}, or null.';
 
-CREATE OR REPLACE FUNCTION pggit.compute_changes(full_scan boolean, journal_ids bigint[])
+CREATE OR REPLACE FUNCTION pggit.compute_changes(full_scan boolean, journal_ids bigint[], rules_source text DEFAULT NULL)
     RETURNS TABLE (change text, object_key text, old_key text, kind text, schema_name text, parent_key text,
                    classid oid, objid oid, old_hash text, new_hash text, definition jsonb, directive text,
                    columns jsonb, renamed_columns jsonb, tracked boolean)
@@ -1839,6 +1902,7 @@ CREATE OR REPLACE FUNCTION pggit.compute_changes(full_scan boolean, journal_ids 
 -- The differences between the index (object_map, the tree at HEAD) and the live catalog:
 --   full_scan = false: only within the objects the journal rows journal_ids imply;
 --   full_scan = true:  the whole catalog (drift scan, baseline).
+-- tracked: under the rules in force for rules_source (a build's run; null: outside a run, pggit.rules_in_force).
 -- Renames are recognised by an unchanged (classid, objid) under a new key.
 -- plpgsql, not sql: its plan is cached per session, where a sql function is planned on every call.
 -- That generic plan is for a capture: a few addresses, each probed in the index (LATERAL ... OFFSET
@@ -1852,7 +1916,7 @@ IF full_scan THEN
 END IF;
 RETURN QUERY
 WITH w AS (
-    SELECT DISTINCT a.classid, a.objid FROM pggit.affected_objects(journal_ids) a WHERE NOT full_scan
+    SELECT DISTINCT a.classid, a.objid FROM pggit.affected_objects(journal_ids, rules_source) a WHERE NOT full_scan
 ),
 l AS (
     SELECT * FROM pggit.read_catalog(
@@ -1869,7 +1933,7 @@ s AS (   -- the index entries in scope: the addresses read, and the children of 
     UNION
     SELECT c.* FROM l, LATERAL (SELECT c.* FROM pggit.object_map c WHERE c.parent_key = l.object_key OFFSET 0) c WHERE NOT full_scan
 )
-SELECT x.*, pggit.is_tracked(x.change, x.object_key, x.kind, x.schema_name, x.directive)
+SELECT x.*, pggit.is_tracked(x.change, x.object_key, x.kind, x.schema_name, x.directive, rules_source)
   FROM (
 -- same key: modified when the definition (or the live address) differs
 SELECT 'M' AS change, l.object_key, NULL::text AS old_key, l.kind, l.schema_name, l.parent_key, l.classid, l.objid,
@@ -1903,14 +1967,15 @@ SELECT 'D', s.object_key, NULL, s.kind, s.schema_name, s.parent_key, s.classid, 
 ) x;
 END
 $$;
-COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint[]) IS
-    'Plumbing: differences between the index (tree at HEAD) and the live catalog, as A/M/D/R rows with the new definitions; journal-scoped, or the whole catalog when full_scan.';
+COMMENT ON FUNCTION pggit.compute_changes(boolean, bigint[], text) IS
+    'Plumbing: differences between the index (tree at HEAD) and the live catalog, as A/M/D/R rows with the new definitions; journal-scoped, or the whole catalog when full_scan; tracked under the rules in force for rules_source (a build''s run; null: outside a run, pggit.rules_in_force).';
 
 -- ==== capture/commit_writer.sql =================================================================
 
 -- The one commit writer: journal (or the whole catalog) -> blobs, tree, commit, index, branch.
 
-CREATE OR REPLACE FUNCTION pggit.gather_changes(full_scan boolean, journal_scope text, OUT ids bigint[], OUT changes pggit.change_row[])
+CREATE OR REPLACE FUNCTION pggit.gather_changes(full_scan boolean, journal_scope text, rules_source text DEFAULT NULL,
+                                                 OUT ids bigint[], OUT changes pggit.change_row[])
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 -- The journal rows of the scope and the changes they imply. Another session may drop an object
 -- between the catalog scan that finds it and the deparsing of its definition, which then fails
@@ -1919,7 +1984,7 @@ BEGIN
     FOR attempt IN 1 .. 5 LOOP
         BEGIN
             ids := pggit.journal_ids(journal_scope);
-            SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, ids) c;
+            SELECT array_agg(c::pggit.change_row) INTO changes FROM pggit.compute_changes(full_scan, ids, rules_source) c;
             RETURN;
         EXCEPTION WHEN internal_error THEN
             IF attempt = 5 THEN
@@ -1929,7 +1994,7 @@ BEGIN
     END LOOP;
 END
 $$;
-COMMENT ON FUNCTION pggit.gather_changes(boolean, text) IS 'Plumbing of the commit writer: the journal rows of journal_scope (pggit.journal_ids) and the changes they imply (pggit.compute_changes), read again when a concurrent DROP made a definition vanish while it was read (internal_error), up to 5 times.';
+COMMENT ON FUNCTION pggit.gather_changes(boolean, text, text) IS 'Plumbing of the commit writer: the journal rows of journal_scope (pggit.journal_ids) and the changes they imply under the rules in force for rules_source (pggit.compute_changes), read again when a concurrent DROP made a definition vanish while it was read (internal_error), up to 5 times.';
 
 CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, author text DEFAULT NULL,
                                      deployment_id bigint DEFAULT NULL, full_scan boolean DEFAULT false,
@@ -1946,7 +2011,12 @@ CREATE OR REPLACE FUNCTION pggit.commit_changes(message text, origin text, autho
 -- under it when another commit moved HEAD meanwhile. Catalog reads wait at most lock_timeout.
 -- On a server the index was not built on (pggit.server_moved) it re-baselines first
 -- (pggit.check_server: once per session), since the index's addresses are the old server's.
+-- The tracking rules are those in force for the deployment's source (a build's run,
+-- pggit.deployment.rules_source), else outside a run (pggit.rules_in_force).
 DECLARE
+    rules_source text := (SELECT d.rules_source FROM pggit.deployment d WHERE d.id = commit_changes.deployment_id);
+    ignored_classids oid[] := '{}';
+    ignored_objids oid[] := '{}';
     ids      bigint[];
     seen_head text;
     changes  pggit.change_row[];
@@ -1961,10 +2031,10 @@ BEGIN
     PERFORM pggit.check_server();   -- after pg_dump/pg_restore or pg_upgrade the index is re-mapped by key first
     PERFORM pggit.refresh_tracking_windows();
     seen_head := pggit.head_commit();
-    SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
+    SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope, rules_source) r;
     PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
     IF pggit.head_commit() IS DISTINCT FROM seen_head THEN   -- another commit came first: read again, against its index
-        SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope) r;
+        SELECT r.ids, r.changes INTO ids, changes FROM pggit.gather_changes(full_scan, journal_scope, rules_source) r;
     END IF;
     IF journal_scope = 'session' AND NOT full_scan THEN
         -- an object another session has pending rows for stays in status(), for that session's commit
@@ -1977,6 +2047,14 @@ BEGIN
       FROM pggit.journal j JOIN pggit.tracking_window w
         ON w.kind = 'pause' AND j.recorded_at >= w.started_at AND j.recorded_at < coalesce(w.ended_at, w.ends_at)
      WHERE j.id = ANY (ids);
+    IF NOT full_scan AND only_keys IS NULL THEN   -- the objects of the rows the rules dropped before widening
+        SELECT coalesce(array_agg(i.classid ORDER BY i.classid, i.objid), '{}'), coalesce(array_agg(i.objid ORDER BY i.classid, i.objid), '{}')
+          INTO ignored_classids, ignored_objids
+          FROM (SELECT DISTINCT j.classid, j.objid FROM pggit.journal j
+                 WHERE j.id = ANY (ids) AND j.objid IS NOT NULL AND j.objid <> 0 AND coalesce(j.schema_name, '') <> 'pggit'
+                   AND j.command_tag NOT IN ('REFRESH MATERIALIZED VIEW', 'REINDEX') AND NOT (j.event = 'ddl' AND coalesce(j.flag, false))
+                   AND NOT pggit.journal_kept(j.command_tag, j.object_identity, rules_source)) i;
+    END IF;
     IF only_keys IS NULL THEN   -- a commit of some objects only leaves the journal to the next full commit
         DELETE FROM pggit.journal j WHERE j.id = ANY (ids);
     END IF;
@@ -1995,6 +2073,25 @@ BEGIN
         INSERT INTO pggit.accepted_state AS a (object_key, hash)
         SELECT DISTINCT ON (c.object_key) c.object_key, c.new_hash FROM unnest(changes) c
          WHERE NOT c.tracked AND (c.change <> 'M' OR c.old_hash <> c.new_hash)
+        ON CONFLICT (object_key) DO UPDATE SET hash = excluded.hash, accepted_at = clock_timestamp(), accepted_by = session_user;
+        -- so is the live state of an object whose journal rows the rules dropped before widening
+        -- (an ignore pattern, an ignored operation: pggit.journal_kept), so that rules in force
+        -- elsewhere (outside the run, another build's) do not see it as drift
+        WITH ign AS MATERIALIZED (
+            SELECT i.classid, i.objid FROM unnest(ignored_classids, ignored_objids) i(classid, objid)
+        ), live AS (
+            SELECT l.object_key, l.hash FROM pggit.read_catalog(ignored_classids, ignored_objids) l
+             WHERE cardinality(ignored_objids) > 0
+        ), seen AS (
+            SELECT l.object_key, l.hash FROM live l
+            UNION ALL   -- gone: accepted as gone
+            SELECT m.object_key, NULL FROM ign i JOIN pggit.object_map m ON m.classid = i.classid AND m.objid = i.objid
+             WHERE NOT EXISTS (SELECT 1 FROM live l WHERE l.object_key = m.object_key)
+        )
+        INSERT INTO pggit.accepted_state AS a (object_key, hash)
+        SELECT DISTINCT ON (s.object_key) s.object_key, s.hash FROM seen s
+         WHERE NOT EXISTS (SELECT 1 FROM unnest(changes) c WHERE s.object_key IN (c.object_key, c.old_key))
+           AND s.hash IS DISTINCT FROM (SELECT m.hash FROM pggit.object_map m WHERE m.object_key = s.object_key)
         ON CONFLICT (object_key) DO UPDATE SET hash = excluded.hash, accepted_at = clock_timestamp(), accepted_by = session_user;
     END IF;
     changes := ARRAY(SELECT c FROM unnest(changes) c
@@ -2053,7 +2150,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[], text) IS
-    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD; returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD, under the tracking rules of deployment_id''s source (pggit.rules_in_force); returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
 
 CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -2419,14 +2516,17 @@ COMMENT ON FUNCTION pggit.journal_ids(text) IS 'The journal rows a commit of thi
 
 -- What the integrations call per run and per migration: deployments, links, failures.
 
-CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL, session_pid integer DEFAULT NULL)
+CREATE OR REPLACE FUNCTION pggit.open_deployment(name text, tool text, target text DEFAULT NULL, session_pid integer DEFAULT NULL,
+                                                  rules_source text DEFAULT NULL)
     RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- session_pid: the backend pid of the session that runs the migrations, when it is not this one
 -- (Flyway's callback opens the deployment on a connection of its own, closed at once, while the
 -- migrations run on Flyway's). The deployment records that session's pid and start time, so the
 -- next run or check can tell for sure that the run is gone (close_interrupted_deployments), which
--- this call does first.
+-- this call does first. rules_source: the build's source (tool and history table, as given to
+-- pggit.apply_build_rules) whose tracking rules the run's captures use (pggit.rules_in_force);
+-- null: the rules outside a run.
 DECLARE
     run_pid integer := coalesce(session_pid, pg_backend_pid());
     started timestamptz;
@@ -2439,14 +2539,15 @@ BEGIN
     END IF;
     PERFORM pggit.close_interrupted_deployments();
     PERFORM pggit.check_server();   -- a run on a restored or upgraded database re-baselines before its migrations
-    INSERT INTO pggit.deployment (name, tool, target, head_before, backend_pid, backend_started_at)
-    VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit(), run_pid, started)
+    INSERT INTO pggit.deployment (name, tool, target, head_before, backend_pid, backend_started_at, rules_source)
+    VALUES (open_deployment.name, open_deployment.tool, open_deployment.target, pggit.head_commit(), run_pid, started,
+            nullif(open_deployment.rules_source, ''))
     RETURNING deployment.id INTO id;
     RETURN id;
 END
 $$;
-COMMENT ON FUNCTION pggit.open_deployment(text, text, text, integer) IS
-    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; first closes the deployments whose session is gone (close_interrupted_deployments) and, on a database restored or upgraded since its index was built, re-baselines (pggit.rebaseline_after_move).';
+COMMENT ON FUNCTION pggit.open_deployment(text, text, text, integer, text) IS
+    'Opens a deployment (outcome running) for the session with backend pid session_pid (null: this session) and returns its id; its captures use the tracking rules in force for rules_source (a build''s tool and history table, pggit.apply_build_rules; null: the rules outside a run, pggit.rules_in_force); first closes the deployments whose session is gone (close_interrupted_deployments) and, on a database restored or upgraded since its index was built, re-baselines (pggit.rebaseline_after_move).';
 
 CREATE OR REPLACE FUNCTION pggit.close_deployment(deployment_id bigint, outcome text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -2921,34 +3022,62 @@ CREATE OR REPLACE FUNCTION pggit.apply_build_rules(source text, track_schemas te
                                                     ignore_patterns text[] DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- The rules a build's configuration names (flyway.pggit.*, liquibase.pggit.*) are the whole set of
--- their kind: each non-null argument replaces the database's rules of that kind (a pattern the build
--- no longer names is removed), a null one leaves the rules set from SQL as they are. All or nothing:
--- one statement, so a bad value (raised by the functions below, naming the setting) undoes the
--- rest. Each change is a row of pggit.rule_change naming source (e.g. 'flyway flyway_schema_history').
+-- The rules a build's configuration names (flyway.pggit.*, liquibase.pggit.*), called at the start
+-- of each of its runs. They belong to source, the tool and its history table ('flyway:public.flyway_schema_history'),
+-- and are the whole set of each kind named: the source's row of pggit.build_rules becomes exactly
+-- these lists (a kind no longer named, or a pattern no longer named, is gone; all null: the row
+-- goes). The rules set from SQL (tracking_config, ignore_pattern) and other sources' are untouched:
+-- the source's runs use its lists for the kinds it names, the database's for the others
+-- (pggit.rules_in_force). All or nothing: every value is checked before anything is written.
+-- Each kind that changed is a row of pggit.rule_change (rule = the kind) naming source.
 DECLARE
-    first_change bigint := (SELECT coalesce(max(r.id), 0) FROM pggit.rule_change r);
+    kinds constant text[] := ARRAY['track_schemas', 'ignore_schemas', 'track_operations', 'ignore_operations', 'ignore_patterns'];
+    patterns text[] := ARRAY(SELECT DISTINCT btrim(x) FROM unnest(ignore_patterns) x ORDER BY 1);
+    before jsonb;
+    after jsonb;
     p text;
 BEGIN
-    IF num_nonnulls(track_schemas, ignore_schemas, track_operations, ignore_operations) > 0 THEN
-        PERFORM pggit.configure_tracking(track_schemas, ignore_schemas, track_operations, ignore_operations);
-        -- configure_tracking records a change even when nothing changed: not for a build's run
-        DELETE FROM pggit.rule_change r WHERE r.id > first_change AND r.old_value IS NOT DISTINCT FROM r.new_value;
+    PERFORM pggit.require_text(source, 'the source of build rules');
+    PERFORM pggit.check_patterns('track_schemas', track_schemas, true);
+    PERFORM pggit.check_patterns('ignore_schemas', ignore_schemas, NULL);  -- ignoring a schema that does not exist yet is fine
+    PERFORM pggit.check_patterns('track_operations', track_operations, false);
+    PERFORM pggit.check_patterns('ignore_operations', ignore_operations, false);
+    PERFORM pggit.check_patterns('ignore_patterns', ignore_patterns, false);
+    IF ignore_patterns IS NULL THEN
+        patterns := NULL;
     END IF;
-    IF ignore_patterns IS NOT NULL THEN
-        FOR p IN SELECT ip.pattern FROM pggit.ignore_pattern ip
-                  WHERE NOT ip.pattern = ANY (ARRAY(SELECT btrim(x) FROM unnest(ignore_patterns) x)) ORDER BY 1 LOOP
-            PERFORM pggit.remove_ignore_pattern(p);
-        END LOOP;
-        FOREACH p IN ARRAY ignore_patterns LOOP
-            PERFORM pggit.add_ignore_pattern(p);
-        END LOOP;
+    FOREACH p IN ARRAY coalesce(patterns, '{}') LOOP
+        IF pggit.never_matches(p) IS NOT NULL THEN
+            RAISE WARNING 'pggit: ignore pattern "%" can never match: %', p, pggit.never_matches(p);
+        END IF;
+    END LOOP;
+    SELECT jsonb_strip_nulls(to_jsonb(b) - 'source' - 'updated_at' - 'updated_by') INTO before
+      FROM pggit.build_rules b WHERE b.source = apply_build_rules.source FOR UPDATE;
+    after := jsonb_strip_nulls(jsonb_build_object('track_schemas', track_schemas, 'ignore_schemas', ignore_schemas,
+                                                  'track_operations', track_operations, 'ignore_operations', ignore_operations,
+                                                  'ignore_patterns', patterns));
+    IF coalesce(before, '{}') = after THEN
+        RETURN;
     END IF;
-    UPDATE pggit.rule_change r SET source = apply_build_rules.source WHERE r.id > first_change;
+    IF after = '{}' THEN
+        DELETE FROM pggit.build_rules b WHERE b.source = apply_build_rules.source;
+    ELSE
+        INSERT INTO pggit.build_rules AS b (source, track_schemas, ignore_schemas, track_operations, ignore_operations, ignore_patterns)
+        VALUES (apply_build_rules.source, track_schemas, ignore_schemas, track_operations, ignore_operations, patterns)
+        ON CONFLICT ON CONSTRAINT build_rules_pkey DO UPDATE
+           SET track_schemas = excluded.track_schemas, ignore_schemas = excluded.ignore_schemas,
+               track_operations = excluded.track_operations, ignore_operations = excluded.ignore_operations,
+               ignore_patterns = excluded.ignore_patterns, updated_at = clock_timestamp(), updated_by = session_user;
+    END IF;
+    INSERT INTO pggit.rule_change (rule, old_value, new_value, source)
+    SELECT k, before -> k, after -> k, apply_build_rules.source
+      FROM unnest(kinds) WITH ORDINALITY u(k, n)
+     WHERE (before -> k) IS DISTINCT FROM (after -> k)
+     ORDER BY u.n;
 END
 $$;
 COMMENT ON FUNCTION pggit.apply_build_rules(text, text[], text[], text[], text[], text[]) IS
-    'Applies the tracking rules a build names as the whole set of their kind: each non-null list replaces the database''s rules of that kind (patterns the build no longer names are removed), null keeps the rules set from SQL. All values are checked before anything changes (one bad value: nothing changes, the error names the setting). Changes are recorded in pggit.rule_change with source (the tool and its history table).';
+    'Sets the tracking rules a build names (flyway.pggit.*, liquibase.pggit.*) for its source, the tool and its history table (''flyway:public.flyway_schema_history''): each non-null list is the whole set of its kind for the source''s runs, a null one leaves that kind to the database''s rules (set from SQL); the source''s row of pggit.build_rules becomes exactly these lists (all null: no row). Neither the database''s rules nor another source''s change. All values are checked before anything changes (one bad value: nothing changes, the error names the setting). Each kind that changed is recorded in pggit.rule_change (rule = the kind) with source.';
 
 CREATE OR REPLACE FUNCTION pggit.remove_ignore_pattern(pattern text) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -4960,8 +5089,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.tree_node_shape(jsonb), pggit.subtree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
-    pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
-    pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
+    pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
+    pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
     pggit.session_alive(integer, timestamptz)
 TO pggit_reader;
@@ -4979,7 +5108,7 @@ TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
 GRANT EXECUTE ON FUNCTION
-    pggit.register_tool_table(text), pggit.open_deployment(text, text, text, integer), pggit.close_deployment(bigint, text),
+    pggit.register_tool_table(text), pggit.open_deployment(text, text, text, integer, text), pggit.close_deployment(bigint, text),
     pggit.close_interrupted_deployments(),
     pggit.record_migration(bigint, jsonb, text, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
     pggit.set_tool_deployment_id(bigint, text), pggit.record_capture_failure(bigint, text, text, text),
