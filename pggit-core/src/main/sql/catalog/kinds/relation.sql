@@ -30,7 +30,9 @@ SELECT 'pg_class'::regclass::oid, t.oid, t.rkind, t.nspname, t.rkind || ':' || t
                                   'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum)))
                               ORDER BY a.attnum)
                         FROM pg_attribute a
-                        JOIN pg_type ty ON ty.oid = a.atttypid
+                        -- the type by an index probe per column (OFFSET 0 keeps it one: joined, the planner
+                        -- hashed all of pg_type for every relation, ~0.1 ms per table)
+                        CROSS JOIN LATERAL (SELECT ty.typcollation, ty.typstorage FROM pg_type ty WHERE ty.oid = a.atttypid OFFSET 0) ty
                         LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
                        WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped),
            'query', CASE WHEN t.relkind IN ('v', 'm') THEN pg_get_viewdef(t.oid) END,
