@@ -100,6 +100,7 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 DECLARE
     installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
     ht record;
+    sources text[];   -- tool:schema.table of every history table, as runs name theirs (deployment.rules_source)
     adopted text;
     scan jsonb;
     mv record;
@@ -140,11 +141,18 @@ BEGIN
     END IF;
 
     IF checks IS NULL OR 'gap' = ANY (checks) THEN
+    -- a link belongs to the history table its run named (deployment.rules_source, tool:schema.table):
+    -- two services with their own history tables in one database each see their own links; a link
+    -- of a run that named none (0.1's, or one opened from SQL) or named a table gone since is
+    -- compared with every history table of its tool
+    sources := ARRAY(SELECT h.tool || ':' || h.table_schema || '.' || h.table_name FROM pggit.history_tables() h);
     FOR ht IN SELECT * FROM pggit.history_tables() h LOOP
         IF ht.tool = 'flyway' THEN
             RETURN QUERY EXECUTE format($q$
                 WITH h AS (SELECT * FROM %I.%I WHERE type NOT IN ('SCHEMA', 'BASELINE', 'DELETE')),
-                     l AS (SELECT * FROM pggit.migration_link WHERE tool = 'flyway' AND outcome = 'success')
+                     l AS (SELECT ml.* FROM pggit.migration_link ml LEFT JOIN pggit.deployment d ON d.id = ml.deployment_id
+                            WHERE ml.tool = 'flyway' AND ml.outcome = 'success'
+                              AND (d.rules_source IS NULL OR d.rules_source = $4 OR NOT d.rules_source = ANY ($3)))
                 SELECT 'gap', 'unlinked_migration', 'error',
                        coalesce('V' || h.version, 'R') || ' ' || h.description,
                        format('%%s (%%s, rank %%s) was applied at %%s but has no link to a commit', coalesce('V' || h.version, 'R'),
@@ -185,7 +193,8 @@ BEGIN
                  WHERE h.version IS NOT NULL AND h.success
                    AND EXISTS (SELECT 1 FROM h e WHERE e.version IS NOT NULL AND e.installed_rank < h.installed_rank
                                   AND string_to_array(e.version, '.')::numeric[] > string_to_array(h.version, '.')::numeric[])
-            $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
+            $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name)
+                USING installed, verify_consistency.verbose, sources, ht.tool || ':' || ht.table_schema || '.' || ht.table_name;
         ELSE
             RETURN QUERY EXECUTE format($q$
                 -- l: the latest link of each changeset that is applied. A failed rollback leaves it
@@ -193,9 +202,11 @@ BEGIN
                 -- applied, so its row's absence from databasechangelog is no gap; applied again, it
                 -- has a newer link.
                 WITH h AS (SELECT * FROM %I.%I),
-                     l AS (SELECT * FROM (SELECT DISTINCT ON (migration_id, author, script) * FROM pggit.migration_link
-                                           WHERE tool = 'liquibase' AND exec_type IS DISTINCT FROM 'ROLLBACK_FAILED'
-                                           ORDER BY migration_id, author, script, id DESC) latest
+                     l AS (SELECT * FROM (SELECT DISTINCT ON (ml.migration_id, ml.author, ml.script) ml.* FROM pggit.migration_link ml
+                                           LEFT JOIN pggit.deployment d ON d.id = ml.deployment_id
+                                           WHERE ml.tool = 'liquibase' AND ml.exec_type IS DISTINCT FROM 'ROLLBACK_FAILED'
+                                             AND (d.rules_source IS NULL OR d.rules_source = $4 OR NOT d.rules_source = ANY ($3))
+                                           ORDER BY ml.migration_id, ml.author, ml.script, ml.id DESC) latest
                             WHERE latest.exec_type IS DISTINCT FROM 'ROLLED_BACK')
                 SELECT 'gap', 'unlinked_migration', 'error', h.id || '::' || h.author || ' (' || h.filename || ')',
                        format('changeset %%s::%%s (%%s) ran at %%s but has no link to a commit', h.id, h.author, h.filename, h.dateexecuted),
@@ -227,7 +238,8 @@ BEGIN
                        'Fix the changeset and run update again.',
                        CASE WHEN $2 THEN to_jsonb(l) END
                   FROM l WHERE l.outcome = 'failed'
-            $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name) USING installed, verify_consistency.verbose;
+            $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name)
+                USING installed, verify_consistency.verbose, sources, ht.tool || ':' || ht.table_schema || '.' || ht.table_name;
         END IF;
         -- a history restarted by a reinstall after pggit:uninstall, while the tool's history table
         -- holds migrations from before it: their commits are gone

@@ -203,6 +203,11 @@ class FlywayCallbackTest {
         assertEquals(List.of("flyway:public.history_a", "flyway:public.history_b"),
                 db.column("SELECT DISTINCT source FROM pggit.rule_change WHERE source IS NOT NULL ORDER BY 1"));
         assertEquals(List.of(), db.column("SELECT change || ' ' || object_key FROM pggit.drift()"), "what each run ignored is no drift");
+        assertEquals(List.of(), db.column("SELECT kind || ' ' || subject FROM pggit.verify_consistency() WHERE check_name = 'gap'"),
+                "each history table is compared with the links of the runs that named it");
+        db.exec("DELETE FROM public.history_b WHERE version = '1'");
+        assertEquals(List.of("missing_migration V1 b"), db.column("SELECT kind || ' ' || subject FROM pggit.verify_consistency() WHERE check_name = 'gap'"),
+                "a row gone from B's table is B's gap, not A's");
     }
 
     @Test
