@@ -3563,6 +3563,7 @@ lvl2(classid, objid) AS (   -- pg_depend dependents, transitively (UNION: each a
                          'pg_event_trigger'::regclass, 'pg_foreign_server'::regclass, 'pg_user_mapping'::regclass,
                          'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass, 'pg_statistic_ext'::regclass)
        AND d.deptype IN ('n', 'a', 'i', 'P', 'S')
+       AND NOT (d.classid = 'pg_trigger'::regclass AND d.deptype = 'i')   -- a constraint's internal triggers (never tracked)
 ),
 rels AS (
     SELECT l.objid AS oid FROM lvl2 l WHERE l.classid = 'pg_class'::regclass
@@ -3574,7 +3575,7 @@ lvl3 AS (   -- every relation read is read with all its children, so none looks 
     UNION
     SELECT 'pg_constraint'::regclass, k.oid FROM rels r JOIN pg_constraint k ON k.conrelid = r.oid
     UNION
-    SELECT 'pg_trigger'::regclass, g.oid FROM rels r JOIN pg_trigger g ON g.tgrelid = r.oid
+    SELECT 'pg_trigger'::regclass, g.oid FROM rels r JOIN pg_trigger g ON g.tgrelid = r.oid AND NOT g.tgisinternal   -- not a foreign key's own
     UNION
     SELECT 'pg_policy'::regclass, pol.oid FROM rels r JOIN pg_policy pol ON pol.polrelid = r.oid
     UNION
