@@ -71,7 +71,7 @@ TO pggit_reader;
 
 -- reader: history, status, drift, checks, reports
 GRANT EXECUTE ON FUNCTION
-    pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer), pggit.show(text),
+    pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer, text), pggit.show(text),
     pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),

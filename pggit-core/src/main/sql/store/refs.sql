@@ -31,7 +31,11 @@ BEGIN
                 RAISE EXCEPTION 'pggit: unknown revision "%"', rev
                     USING ERRCODE = 'undefined_object', HINT = 'Use a commit id (at least 4 hex digits), a branch name or HEAD, optionally followed by ~N.';
             END IF;
-            SELECT count(*), min(c.id) INTO n, cid FROM pggit.commit c WHERE c.id LIKE base || '%';
+            -- the ids starting with base, as a range of the index commit_id_prefix_idx (byte order:
+            -- every id starting with base lies in [base, base || 'g'), hex digits sorting below 'g'),
+            -- which a LIKE prefix match cannot use under a database collation other than C
+            SELECT count(*), min(c.id) INTO n, cid FROM pggit.commit c
+             WHERE (c.id COLLATE "C") >= base AND (c.id COLLATE "C") < base || 'g';
             IF n = 0 THEN
                 RAISE EXCEPTION 'pggit: no commit matches "%"', rev USING ERRCODE = 'undefined_object';
             ELSIF n > 1 THEN
@@ -40,12 +44,18 @@ BEGIN
             END IF;
         END IF;
     END IF;
-    FOR i IN 1..steps LOOP
-        SELECT c.parents[1] INTO cid FROM pggit.commit c WHERE c.id = cid;
+    IF steps > 0 AND cid IS NOT NULL THEN
+        -- N first parents back in one query: N index lookups, however long the history
+        WITH RECURSIVE back(id, n) AS (
+            SELECT cid, 0
+            UNION ALL
+            SELECT c.parents[1], b.n + 1 FROM back b JOIN pggit.commit c ON c.id = b.id WHERE b.n < steps
+        )
+        SELECT c.id INTO cid FROM back b JOIN pggit.commit c ON c.id = b.id WHERE b.n = steps;
         IF cid IS NULL THEN
             RAISE EXCEPTION 'pggit: revision "%" goes past the first commit', rev USING ERRCODE = 'undefined_object';
         END IF;
-    END LOOP;
+    END IF;
     IF cid IS NULL THEN
         RAISE EXCEPTION 'pggit: "%" points at no commit yet', rev USING ERRCODE = 'undefined_object';
     END IF;

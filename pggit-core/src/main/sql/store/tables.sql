@@ -48,6 +48,9 @@ CREATE TABLE pggit.commit (
 );
 COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic).';
 
+-- commit ids by prefix (pggit.resolve): byte order, which a range of a prefix can use under any database collation
+CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));
+
 CREATE TABLE pggit.change (
     commit_id  text NOT NULL REFERENCES pggit.commit ON DELETE CASCADE,
     object_key text NOT NULL,

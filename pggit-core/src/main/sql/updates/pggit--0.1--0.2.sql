@@ -50,6 +50,11 @@ COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the hi
 -- Comments on the functions 0.1 left without one.
 \ir ../store/hashing.sql
 \ir ../store/trees.sql
+-- History at scale (issue 14): a commit id prefix is found through an index of byte order (a LIKE
+-- prefix match cannot use the primary key under a collation other than C), HEAD~N walks N first
+-- parents in one query (store/refs.sql).
+CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));
+\ir ../store/refs.sql
 \ir ../rules/configure.sql
 \ir ../rules/windows.sql
 \ir ../check/consistency.sql
@@ -65,7 +70,9 @@ COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-sid
 \ir ../store/history_restart.sql
 \ir ../capture/baseline.sql
 
--- pggit.log() also returns each commit's tree and parents (a new result type: dropped, re-created).
+-- pggit.log() also returns each commit's tree and parents (a new result type: dropped, re-created),
+-- takes the revision to start from (rev, default HEAD: the log of a branch) and reads about
+-- max_count commits instead of the whole ancestry (issue 14).
 DROP FUNCTION pggit.log(integer);
 -- pggit.drift() also returns each object's address (classid, objid), so that verify_consistency(verbose
 -- => true) reads the live definitions of just the drifted objects (a new result type: dropped, re-created).

@@ -51,7 +51,7 @@ class PrivilegesTest {
                 "diff_trees(text,text)", "head_commit()", "resolve(text)", "affected_objects(bigint[])",
                 "is_tracked(text,text,text,text,text)", "renamed_columns(jsonb,jsonb)", "compute_changes(boolean,bigint[])", "journal_ids(text)", "gather_changes(boolean,text)",
                 "check_patterns(text,text[],boolean)", "never_matches(text)", "like_pattern(text)", "check_duration(interval)", "try_regtype(text)", "function_bump(jsonb,jsonb)",
-                "version()", "commit_summary(text)", "status()", "drift()", "log(integer)", "show(text)", "diff(text,text)",
+                "version()", "commit_summary(text)", "status()", "drift()", "log(integer,text)", "show(text)", "diff(text,text)",
                 "object_history(text)", "list_ignore_patterns()", "tracking_status()", "function_key(text)",
                 "list_function_versions(text)", "get_function_version(text)", "history_tables()",
                 "verify_consistency(boolean,boolean,text[])", "drift_findings(jsonb,boolean)", "tracking_overhead_report()", "compare_environments(text,text)",

@@ -91,7 +91,7 @@ class ReadOnlyTest {
         CALLS.put("try_regtype(text)", "SELECT pggit.try_regtype('integer')");
         CALLS.put("function_bump(jsonb,jsonb)", "SELECT pggit.function_bump('{\"definition\": \"a\"}', '{\"definition\": \"b\"}')");
         CALLS.put("commit_summary(text)", "SELECT pggit.commit_summary(pggit.head_commit())");
-        CALLS.put("log(integer)", "SELECT * FROM pggit.log(100)");
+        CALLS.put("log(integer,text)", "SELECT * FROM pggit.log(100, 'HEAD~1')");
         CALLS.put("show(text)", "SELECT * FROM pggit.show('HEAD~1')");
         CALLS.put("diff(text,text)", "SELECT * FROM pggit.diff('HEAD~3', 'HEAD')");
         CALLS.put("object_history(text)", "SELECT * FROM pggit.object_history('app.meter')");

@@ -891,6 +891,77 @@ SELECT path[4], path[2], CASE WHEN ha IS NULL THEN 'A' WHEN hb IS NULL THEN 'D' 
   FROM d WHERE lvl = 4
 $$;
 COMMENT ON FUNCTION pggit.diff_trees(text, text) IS 'Plumbing (diff-tree): objects added (A), deleted (D) or modified (M) from tree a to tree b.';
+-- History at scale (issue 14): a commit id prefix is found through an index of byte order (a LIKE
+-- prefix match cannot use the primary key under a collation other than C), HEAD~N walks N first
+-- parents in one query (store/refs.sql).
+CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));
+-- ==== store/refs.sql ============================================================================
+
+-- Refs and revisions: HEAD, branches, commit ids and prefixes, ~N.
+
+CREATE OR REPLACE FUNCTION pggit.head_commit() RETURNS text
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    RETURN (SELECT r.commit_id FROM pggit.ref r JOIN pggit.head h ON h.branch = r.name);
+COMMENT ON FUNCTION pggit.head_commit() IS 'The commit HEAD points at (through its branch); null before the first commit.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve(rev text) RETURNS text
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Accepts: a full commit id, a unique prefix of at least 4 hex digits, a branch name, HEAD,
+-- and any of those followed by ~N (N-th first parent).
+DECLARE
+    base text := rev;
+    steps int := 0;
+    cid text;
+    n int;
+BEGIN
+    IF rev IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF rev ~ '~\d*$' THEN
+        base := substring(rev FROM '^(.*)~\d*$');
+        steps := coalesce(nullif(substring(rev FROM '~(\d*)$'), '')::int, 1);
+    END IF;
+    IF upper(base) = 'HEAD' THEN
+        cid := pggit.head_commit();
+    ELSE
+        SELECT r.commit_id INTO cid FROM pggit.ref r WHERE r.name = base;
+        IF cid IS NULL THEN
+            IF base !~ '^[0-9a-f]{4,64}$' THEN
+                RAISE EXCEPTION 'pggit: unknown revision "%"', rev
+                    USING ERRCODE = 'undefined_object', HINT = 'Use a commit id (at least 4 hex digits), a branch name or HEAD, optionally followed by ~N.';
+            END IF;
+            -- the ids starting with base, as a range of the index commit_id_prefix_idx (byte order:
+            -- every id starting with base lies in [base, base || 'g'), hex digits sorting below 'g'),
+            -- which a LIKE prefix match cannot use under a database collation other than C
+            SELECT count(*), min(c.id) INTO n, cid FROM pggit.commit c
+             WHERE (c.id COLLATE "C") >= base AND (c.id COLLATE "C") < base || 'g';
+            IF n = 0 THEN
+                RAISE EXCEPTION 'pggit: no commit matches "%"', rev USING ERRCODE = 'undefined_object';
+            ELSIF n > 1 THEN
+                RAISE EXCEPTION 'pggit: commit prefix "%" is ambiguous (% commits)', base, n
+                    USING ERRCODE = 'ambiguous_parameter', HINT = 'Give more hex digits.';
+            END IF;
+        END IF;
+    END IF;
+    IF steps > 0 AND cid IS NOT NULL THEN
+        -- N first parents back in one query: N index lookups, however long the history
+        WITH RECURSIVE back(id, n) AS (
+            SELECT cid, 0
+            UNION ALL
+            SELECT c.parents[1], b.n + 1 FROM back b JOIN pggit.commit c ON c.id = b.id WHERE b.n < steps
+        )
+        SELECT c.id INTO cid FROM back b JOIN pggit.commit c ON c.id = b.id WHERE b.n = steps;
+        IF cid IS NULL THEN
+            RAISE EXCEPTION 'pggit: revision "%" goes past the first commit', rev USING ERRCODE = 'undefined_object';
+        END IF;
+    END IF;
+    IF cid IS NULL THEN
+        RAISE EXCEPTION 'pggit: "%" points at no commit yet', rev USING ERRCODE = 'undefined_object';
+    END IF;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve(text) IS 'Resolves a revision (commit id, unique prefix >= 4 hex digits, branch, HEAD, with optional ~N) to a full commit id; raises undefined_object when nothing matches.';
 -- ==== rules/configure.sql =======================================================================
 
 -- The tracking-rules API: schemas, operations, owners/privileges/comments, ignore patterns, directives.
@@ -2093,7 +2164,9 @@ END
 $$;
 COMMENT ON FUNCTION pggit.baseline() IS 'Writes the baseline commit of a fresh installation (origin baseline, a full scan) and returns its id, null when there is nothing to track; after pggit:uninstall (database setting pggit.uninstalled_at) records the restart in pggit.history_restart and resets the setting. Raises object_not_in_prerequisite_state when the history already has commits.';
 
--- pggit.log() also returns each commit's tree and parents (a new result type: dropped, re-created).
+-- pggit.log() also returns each commit's tree and parents (a new result type: dropped, re-created),
+-- takes the revision to start from (rev, default HEAD: the log of a branch) and reads about
+-- max_count commits instead of the whole ancestry (issue 14).
 DROP FUNCTION pggit.log(integer);
 -- pggit.drift() also returns each object's address (classid, objid), so that verify_consistency(verbose
 -- => true) reads the live definitions of just the drifted objects (a new result type: dropped, re-created).
@@ -2185,24 +2258,33 @@ $$;
 COMMENT ON FUNCTION pggit.drift() IS
     'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it; classid and objid are its address (live, or the index''s for a deleted object). Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
 
-CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
+CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100, rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
                    deployment_id bigint, migration text, tree text, parents text[])
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-WITH RECURSIVE anc(id) AS (
-    SELECT pggit.head_commit()
+-- Reads about max_count commits, not the whole ancestry: a parent is always older (a smaller seq)
+-- than its child, so each of the max_count newest ancestors of the start is reached by a path of
+-- fewer than max_count parent steps (its commits are newer still, hence among those max_count):
+-- the walk stops at that depth. In a history without merges that is exactly max_count commits.
+WITH RECURSIVE anc(id, seq, parents, depth) AS (
+    SELECT c.id, c.seq, c.parents, 1
+      FROM pggit.commit c
+     WHERE c.id = CASE WHEN upper(rev) = 'HEAD' THEN pggit.head_commit() ELSE pggit.resolve(rev) END
     UNION
-    SELECT unnest(c.parents) FROM anc JOIN pggit.commit c ON c.id = anc.id
+    SELECT c.id, c.seq, c.parents, a.depth + 1
+      FROM anc a CROSS JOIN LATERAL unnest(a.parents) AS p(id) JOIN pggit.commit c ON c.id = p.id
+     WHERE max_count IS NULL OR a.depth < max_count
+), newest AS (
+    SELECT DISTINCT a.id, a.seq FROM anc a ORDER BY a.seq DESC LIMIT max_count
 )
 SELECT c.id, c.committed_at, c.author, c.origin, c.message, pggit.commit_summary(c.id), c.deployment_id,
        (SELECT string_agg(l.tool || ' ' || coalesce(l.migration_id, l.script), ', ' ORDER BY l.id)
           FROM pggit.migration_link l WHERE l.commit_id = c.id AND l.new_commit),
        c.tree, c.parents
-  FROM anc JOIN pggit.commit c ON c.id = anc.id
+  FROM newest n JOIN pggit.commit c ON c.id = n.id
  ORDER BY c.seq DESC
- LIMIT max_count
 $$;
-COMMENT ON FUNCTION pggit.log(integer) IS 'The history of HEAD, newest first, at most max_count commits, with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash and its parents (first parent first).';
+COMMENT ON FUNCTION pggit.log(integer, text) IS 'The history of rev (default HEAD; a branch, commit id, unique prefix or ~N as pggit.resolve takes), newest first, at most max_count commits (null: all), with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash and its parents (first parent first). Empty before the first commit; a rev that names nothing raises undefined_object (pggit.resolve). Reads about max_count commits, however long the history.';
 
 CREATE OR REPLACE FUNCTION pggit.show(rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, change text, object_key text, old_key text, kind text,
@@ -4050,7 +4132,7 @@ TO pggit_reader;
 
 -- reader: history, status, drift, checks, reports
 GRANT EXECUTE ON FUNCTION
-    pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer), pggit.show(text),
+    pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer, text), pggit.show(text),
     pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),
