@@ -146,7 +146,8 @@ SELECT c.id, c.committed_at, ch.change, ch.object_key, ch.old_key, c.message, b.
   JOIN pggit.commit c ON c.id = ch.commit_id
   LEFT JOIN pggit.blob b ON b.hash = ch.new_hash
  WHERE ch.object_key = object_name OR ch.identity = object_name
-    OR ch.old_key = object_name OR pggit.key_identity(ch.old_key) = object_name
+    -- renames are few: the partial index change_old_key_idx lists them, so that no arm scans the table
+    OR (ch.old_key IS NOT NULL AND (ch.old_key = object_name OR pggit.key_identity(ch.old_key) = object_name))
  ORDER BY c.seq
 $$;
 COMMENT ON FUNCTION pggit.object_history(text) IS 'Every commit that added, modified, renamed or deleted the object, oldest first; object_name is a key (kind:identity) or an identity such as command.tb_meter.';

@@ -67,6 +67,9 @@ CREATE TABLE pggit.change (
 CREATE INDEX change_identity_idx ON pggit.change (identity);
 
 CREATE INDEX change_key_idx ON pggit.change (object_key);
+
+-- the renames (pggit.object_history looks an object up by its old key or identity too)
+CREATE INDEX change_old_key_idx ON pggit.change (old_key) WHERE old_key IS NOT NULL;
 COMMENT ON TABLE pggit.change IS 'Per commit, the objects it added (A), modified (M), deleted (D) or renamed (R) relative to its first parent.';
 
 CREATE TABLE pggit.ref (

@@ -54,6 +54,9 @@ COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the hi
 -- prefix match cannot use the primary key under a collation other than C), HEAD~N walks N first
 -- parents in one query (store/refs.sql).
 CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));
+-- pggit.object_history finds renames through a partial index of them instead of a scan of every change
+-- (api/porcelain.sql, below).
+CREATE INDEX change_old_key_idx ON pggit.change (old_key) WHERE old_key IS NOT NULL;
 \ir ../store/refs.sql
 \ir ../rules/configure.sql
 \ir ../rules/windows.sql

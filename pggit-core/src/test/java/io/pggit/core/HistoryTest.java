@@ -124,6 +124,36 @@ class HistoryTest {
         }
     }
 
+    @Test
+    void objectHistoryFindsAnObjectByItsKeyItsIdentityAndTheKeyOrIdentityItWasRenamedFrom() {
+        TestDb db = history("object_history", 3);
+        db.exec("CREATE TABLE public.t (a int)");
+        db.pggit().commit("t");
+        db.exec("ALTER TABLE public.t RENAME TO u");
+        db.pggit().commit("t -> u");
+        List<List<String>> both = List.of(List.of("A", "table:public.t", "t"), List.of("R", "table:public.u", "t -> u"));
+        for (String name : List.of("public.t", "table:public.t")) {
+            assertEquals(both, db.rows("SELECT change, object_key, message FROM pggit.object_history('" + name + "')"), name);
+        }
+        for (String name : List.of("public.u", "table:public.u")) {
+            assertEquals(both.subList(1, 2), db.rows("SELECT change, object_key, message FROM pggit.object_history('" + name + "')"), name);
+        }
+        assertEquals(List.of("c1", "c2", "c3"), db.column("SELECT message FROM pggit.object_history('public.f()')"));
+    }
+
+    @Test
+    void treeObjectsListsEveryObjectOfATreeWithItsSchemaKindAndHash() {
+        TestDb db = history("tree_objects", 2);
+        db.exec("CREATE SCHEMA other", "CREATE TABLE other.t (a int PRIMARY KEY)", "CREATE VIEW public.v AS SELECT 1 AS one");
+        db.pggit().commit("more");
+        String index = "SELECT schema_name || ' ' || kind || ' ' || object_key || ' ' || hash FROM pggit.object_map ORDER BY 1";
+        String tree = "SELECT schema_name || ' ' || kind || ' ' || object_key || ' ' || hash FROM pggit.tree_objects('" + db.headTree()
+                + "') ORDER BY 1";
+        assertEquals(db.column(index), db.column(tree));
+        assertEquals(List.of("0"), db.column("SELECT count(*) FROM pggit.tree_objects(NULL)"));
+        assertEquals(List.of("0"), db.column("SELECT count(*) FROM pggit.tree_objects(pggit.put_tree('{}'))"));
+    }
+
     private static String id(String name) {
         return "pggit.sha256_hex('" + name + "')";
     }
