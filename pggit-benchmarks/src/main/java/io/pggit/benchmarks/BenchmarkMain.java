@@ -37,7 +37,11 @@ import java.util.List;
  *       when writable, else {@code java.io.tmpdir});</li>
  *   <li>{@code bench.capture.tables} (2100): tables of the generated schema of (d) (views and functions
  *       a third of that each, enum types a fifteenth: 4 tracked objects per table, about 9,900 in all at 2100);</li>
- *   <li>{@code bench.only}: {@code ddl}, {@code flyway}, {@code liquibase} or {@code capture} to run one
+ *   <li>{@code bench.history.objects} (20000), {@code bench.history.commits} (10000), {@code bench.history.reps}
+ *       (200): the functions of (f)'s schema, the commits of its history (measured at a tenth of it and
+ *       at all of it) and the timed runs per operation and size; {@code bench.history.hold} (0): seconds
+ *       to keep (f)'s database and server after measuring, its JDBC URL printed, to profile it by hand;</li>
+ *   <li>{@code bench.only}: {@code ddl}, {@code flyway}, {@code liquibase}, {@code capture} or {@code history} to run one
  *       benchmark only ((c) runs a third of {@code bench.runs}: one Tolgee update takes seconds; (d) runs
  *       a third of {@code bench.runs} for its pggit and pg_dump variants and a fifth for the Liquibase
  *       snapshot, which takes many seconds, all without warm-up rounds: untimed warming calls instead).</li>
@@ -71,6 +75,11 @@ import java.util.List;
  *       too; skipped, naming what is missing, without pg_dump 15 or the 15.18.0 binaries jar) and a
  *       Liquibase snapshot of the same database. Targets: full capture / pg_dump at most 0.75
  *       (stretch 0.5); pggit at least 50x faster than the Liquibase snapshot.</li>
+ *   <li>{@link HistoryAtScale}: reading a history of 10,000 commits (written by the real commit
+ *       writer) over 20,000 objects: log, show, object_history, diffs, revision parsing, a definition
+ *       and the whole tree at an old commit, p50 and p99, at 1,000 and at 10,000 commits. Targets:
+ *       20 ms p99 each (150 ms for a distant diff's count and the whole tree), and flat: p99 at
+ *       10,000 commits at most 1.5x p99 at 1,000.</li>
  * </ol>
  *
  * <h2>Output</h2>
@@ -92,8 +101,11 @@ public final class BenchmarkMain {
         int tables = intProperty("bench.ddl.tables", 500, 1);
         int captureTables = intProperty("bench.capture.tables", 2100, 15);
         String only = System.getProperty("bench.only", "").trim();
-        if (!List.of("", "ddl", "flyway", "liquibase", "capture").contains(only)) {
-            throw new IllegalArgumentException("bench.only must be ddl, flyway, liquibase or capture (or unset for all), but was \"" + only + "\"");
+        int historyObjects = intProperty("bench.history.objects", 20_000, 1);
+        int historyCommits = intProperty("bench.history.commits", 10_000, 20);
+        int historyReps = intProperty("bench.history.reps", 200, 1);
+        if (!List.of("", "ddl", "flyway", "liquibase", "capture", "history").contains(only)) {
+            throw new IllegalArgumentException("bench.only must be ddl, flyway, liquibase, capture or history (or unset for all), but was \"" + only + "\"");
         }
         Path dataParent = System.getProperty("bench.dataDir", "").isBlank() ? BenchServer.defaultDataParent()
                 : Path.of(System.getProperty("bench.dataDir"));
@@ -138,6 +150,9 @@ public final class BenchmarkMain {
             if (only.isEmpty() || only.equals("capture")) {
                 verdicts.addAll(new CaptureAtScale(server, dataParent, captureTables)
                         .measureAndPrint(Math.max(1, runs / 3), Math.max(1, runs / 5), out, progress));
+            }
+            if (only.isEmpty() || only.equals("history")) {
+                verdicts.addAll(new HistoryAtScale(server, historyObjects, historyCommits, historyReps).measureAndPrint(out, progress));
             }
             out.println("Targets");
             verdicts.forEach(v -> out.println("    " + v));
