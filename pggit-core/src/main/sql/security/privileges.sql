@@ -62,7 +62,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.read_servers(oid[]), pggit.read_user_mappings(oid[]), pggit.read_default_privileges(oid[]),
     pggit.read_extensions(oid[]), pggit.read_statistics(oid[]), pggit.read_catalog(oid[], oid[]),
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
-    pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
+    pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
     pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
@@ -110,4 +110,5 @@ TO pggit_admin;
 -- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the
 -- DDL), the installer's baseline, and tree plumbing that writes the store:
 --   pggit.journal_ddl(), pggit.journal_drop(), pggit.baseline(), pggit.put_tree(jsonb),
---   pggit.write_tree(text, pggit.tree_edit[]), pggit.check_server() (the writers' once-per-session server check)
+--   pggit.write_tree(text, pggit.tree_edit[]), pggit.check_server() (the writers' once-per-session server check),
+--   pggit.commit_graph() (the trigger that sets a new commit's depth and skip)

@@ -44,9 +44,11 @@ CREATE TABLE pggit.commit (
     origin        text NOT NULL CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade')),
     message       text NOT NULL,
     deployment_id bigint REFERENCES pggit.deployment,
-    capture_ms    double precision      -- time commit_changes took, milliseconds
+    capture_ms    double precision,     -- time commit_changes took, milliseconds
+    depth         integer NOT NULL,     -- first parents back to a root (0 for a root); set by trigger commit_graph
+    skip          text                  -- the first-parent ancestor at depth pggit.skip_depth(depth); set by trigger commit_graph
 );
-COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic).';
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups.';
 
 -- commit ids by prefix (pggit.resolve): byte order, which a range of a prefix can use under any database collation
 CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));

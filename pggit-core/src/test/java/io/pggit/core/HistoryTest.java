@@ -1,5 +1,6 @@
 package io.pggit.core;
 
+import io.pggit.core.internal.install.Installer;
 import io.pggit.core.testing.TestDb;
 import org.junit.jupiter.api.Test;
 
@@ -152,6 +153,52 @@ class HistoryTest {
         assertEquals(db.column(index), db.column(tree));
         assertEquals(List.of("0"), db.column("SELECT count(*) FROM pggit.tree_objects(NULL)"));
         assertEquals(List.of("0"), db.column("SELECT count(*) FROM pggit.tree_objects(pggit.put_tree('{}'))"));
+    }
+
+    @Test
+    void theSkipListReachesEveryFirstParentAncestorAndSurvivesAPurge() {
+        TestDb db = history("skip_list", 70);
+        assertEquals(List.of("0"), db.column("SELECT count(*) FROM pggit.commit c WHERE c.depth <> "
+                + "(SELECT count(*) FROM pggit.commit x WHERE x.seq < c.seq)"), "depth counts first parents");
+        assertEquals(List.of("0"), db.column("SELECT count(*) FROM pggit.commit c, generate_series(0, c.depth) t "
+                + "WHERE pggit.first_parent_ancestor(c.id, t) IS DISTINCT FROM (SELECT x.id FROM pggit.commit x WHERE x.depth = t)"),
+                "every ancestor of every commit");
+        assertEquals(List.of("0"), db.column("SELECT count(*) FROM pggit.commit c WHERE c.depth > 0 AND c.skip IS DISTINCT FROM "
+                + "(SELECT x.id FROM pggit.commit x WHERE x.depth = pggit.skip_depth(c.depth))"));
+        assertEquals(List.of("1"), db.column("SELECT count(*) FROM pggit.commit c WHERE pggit.first_parent_ancestor(c.id, -1) IS NULL "
+                + "AND pggit.first_parent_ancestor(c.id, c.depth + 1) IS NULL AND c.id = pggit.head_commit()"));
+        // a forced purge keeps the newest commit before the cutoff as the new root (its parents cleared)
+        db.exec("UPDATE pggit.commit SET committed_at = now() - interval '10 days' WHERE seq <= (SELECT seq FROM pggit.commit WHERE message = 'c40')");
+        db.exec("SELECT * FROM pggit.purge_history('1 day', true)");
+        Pggit pggit = db.pggit();
+        assertEquals(db.value("SELECT id FROM pggit.commit WHERE message = 'c40'"), pggit.resolve("HEAD~30"));
+        assertEquals(db.value("SELECT id FROM pggit.commit WHERE message = 'c41'"), pggit.resolve("HEAD~29"));
+        PggitException past = assertThrows(PggitException.class, () -> pggit.resolve("HEAD~31"));
+        assertTrue(past.getMessage().contains("goes past the first commit"), past.getMessage());
+        assertEquals(31, db.column("SELECT commit_id FROM pggit.log(NULL)").size());
+    }
+
+    @Test
+    void theUpgradeFrom01BackfillsTheSkipList() {
+        TestDb db = UpgradeTest.withPggit01("skip_list_upgrade");
+        db.exec("DO $$ BEGIN FOR k IN 1 .. 40 LOOP "
+                + "EXECUTE format('CREATE OR REPLACE FUNCTION public.f() RETURNS integer LANGUAGE sql AS %L', 'SELECT ' || k); "
+                + "PERFORM pggit.commit('c' || k); END LOOP; END $$");
+        List<String> chain = db.column(String.format(WHOLE_ANCESTRY, "HEAD"));
+        db.pggit().install();
+        assertEquals(Installer.CURRENT, db.value("SELECT pggit.version()"));
+        List<String> after = db.column(String.format(WHOLE_ANCESTRY, "HEAD"));
+        assertEquals(chain, after.subList(after.size() - chain.size(), after.size()), "the history, and the upgrade's own commits on top");
+        assertEquals(List.of("0"), db.column("SELECT count(*) FROM pggit.commit c WHERE c.depth IS NULL OR c.depth <> "
+                + "(SELECT count(*) FROM pggit.commit x WHERE x.seq < c.seq)"), "depth backfilled");
+        assertEquals(List.of("0"), db.column("SELECT count(*) FROM pggit.commit c WHERE c.depth > 0 AND c.skip IS DISTINCT FROM "
+                + "(SELECT x.id FROM pggit.commit x WHERE x.depth = pggit.skip_depth(c.depth))"), "skip backfilled");
+        for (int n = 0; n < after.size(); n++) {
+            assertEquals(after.get(n), db.pggit().resolve("HEAD~" + n), "HEAD~" + n);
+        }
+        db.exec("CREATE OR REPLACE FUNCTION public.f() RETURNS integer LANGUAGE sql AS 'SELECT 0'");
+        db.pggit().commit("after the upgrade");
+        assertEquals(after.get(0), db.pggit().resolve("HEAD~1"));
     }
 
     private static String id(String name) {

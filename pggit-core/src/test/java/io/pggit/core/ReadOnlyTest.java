@@ -80,6 +80,8 @@ class ReadOnlyTest {
         CALLS.put("tree_objects(text)", "SELECT * FROM pggit.tree_objects(" + HEAD_TREE + ")");
         CALLS.put("diff_trees(text,text)", "SELECT * FROM pggit.diff_trees(" + FIRST_TREE + ", " + HEAD_TREE + ")");
         CALLS.put("resolve(text)", "SELECT pggit.resolve('HEAD~1')");
+        CALLS.put("skip_depth(integer)", "SELECT pggit.skip_depth(1000)");
+        CALLS.put("first_parent_ancestor(text,integer)", "SELECT pggit.first_parent_ancestor(pggit.head_commit(), 0)");
         CALLS.put("affected_objects(bigint[])", "SELECT * FROM pggit.affected_objects(ARRAY(SELECT j.id FROM pggit.journal j))");
         CALLS.put("is_tracked(text,text,text,text,text)", "SELECT pggit.is_tracked('A', 'table:app.meter', 'table', 'app', NULL)");
         CALLS.put("renamed_columns(jsonb,jsonb)", "SELECT pggit.renamed_columns('{\"1\": \"id\", \"2\": \"serial\"}', '{\"1\": \"id\", \"2\": \"serial_no\"}')");

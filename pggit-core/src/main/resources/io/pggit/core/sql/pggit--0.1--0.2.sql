@@ -893,9 +893,11 @@ SELECT path[4], path[2], CASE WHEN ha IS NULL THEN 'A' WHEN hb IS NULL THEN 'D' 
 $$;
 COMMENT ON FUNCTION pggit.diff_trees(text, text) IS 'Plumbing (diff-tree): objects added (A), deleted (D) or modified (M) from tree a to tree b.';
 -- History at scale (issue 14): a commit id prefix is found through an index of byte order (a LIKE
--- prefix match cannot use the primary key under a collation other than C), HEAD~N walks N first
--- parents in one query (store/refs.sql).
+-- prefix match cannot use the primary key under a collation other than C); HEAD~N walks a skip list
+-- over first parents (columns depth and skip, set by trigger commit_graph, store/refs.sql), which
+-- is backfilled here, parents first.
 CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));
+ALTER TABLE pggit.commit ADD COLUMN depth integer, ADD COLUMN skip text;
 -- pggit.object_history finds renames through a partial index of them instead of a scan of every change
 -- (api/porcelain.sql, below).
 CREATE INDEX change_old_key_idx ON pggit.change (old_key) WHERE old_key IS NOT NULL;
@@ -907,6 +909,64 @@ CREATE OR REPLACE FUNCTION pggit.head_commit() RETURNS text
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
     RETURN (SELECT r.commit_id FROM pggit.ref r JOIN pggit.head h ON h.branch = r.name);
 COMMENT ON FUNCTION pggit.head_commit() IS 'The commit HEAD points at (through its branch); null before the first commit.';
+
+CREATE OR REPLACE FUNCTION pggit.skip_depth(depth integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN CASE WHEN depth < 2 THEN 0
+                WHEN depth % 2 = 1 THEN (((depth - 1) & (depth - 2)) & (((depth - 1) & (depth - 2)) - 1)) + 1
+                ELSE depth & (depth - 1) END;
+COMMENT ON FUNCTION pggit.skip_depth(integer) IS 'The depth a commit at first-parent depth depth keeps its skip pointer to (pggit.commit.skip): the skip list of Bitcoin Core''s CBlockIndex (GetSkipHeight), with which any ancestor is O(log n) lookups away. 0 below depth 2.';
+
+CREATE OR REPLACE FUNCTION pggit.first_parent_ancestor(commit_id text, target_depth integer) RETURNS text
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Walks from commit_id towards its first-parent ancestor at target_depth, taking a skip pointer
+-- wherever it does not overshoot (Bitcoin Core's CBlockIndex::GetAncestor): O(log n) lookups. Null
+-- when commit_id is unknown, target_depth is not between 0 and its depth, or the walk meets a
+-- commit that is not there (history purged before it).
+DECLARE
+    walk text := commit_id;
+    h integer;
+    parent text;
+    jump text;
+    hs integer;
+    hsp integer;
+BEGIN
+    SELECT c.depth, c.parents[1], c.skip INTO h, parent, jump FROM pggit.commit c WHERE c.id = walk;
+    IF h IS NULL OR target_depth IS NULL OR target_depth < 0 OR target_depth > h THEN
+        RETURN NULL;
+    END IF;
+    WHILE h > target_depth LOOP
+        hs := pggit.skip_depth(h);
+        hsp := pggit.skip_depth(h - 1);
+        IF jump IS NOT NULL AND (hs = target_depth OR (hs > target_depth AND NOT (hsp < hs - 2 AND hsp >= target_depth))) THEN
+            walk := jump;
+            h := hs;
+        ELSE
+            walk := parent;
+            h := h - 1;
+        END IF;
+        SELECT c.parents[1], c.skip INTO parent, jump FROM pggit.commit c WHERE c.id = walk;
+        IF NOT FOUND THEN
+            RETURN NULL;
+        END IF;
+    END LOOP;
+    RETURN walk;
+END
+$$;
+COMMENT ON FUNCTION pggit.first_parent_ancestor(text, integer) IS 'The first-parent ancestor of commit_id at first-parent depth target_depth (pggit.commit.depth), in O(log n) lookups over the skip pointers; null when there is none (unknown commit, a depth outside 0 .. its depth, or history purged before it).';
+
+CREATE OR REPLACE FUNCTION pggit.commit_graph() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- BEFORE INSERT on pggit.commit: depth = 1 + the first parent's (0 for a root, or when the first
+-- parent is not here), skip = the first-parent ancestor at pggit.skip_depth(depth).
+BEGIN
+    NEW.depth := coalesce((SELECT c.depth + 1 FROM pggit.commit c WHERE c.id = NEW.parents[1]), 0);
+    NEW.skip := CASE WHEN NEW.depth > 0 THEN pggit.first_parent_ancestor(NEW.parents[1], pggit.skip_depth(NEW.depth)) END;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION pggit.commit_graph() IS 'Trigger function (BEFORE INSERT on pggit.commit): sets depth and skip, the skip list over first parents that pggit.first_parent_ancestor walks.';
+CREATE OR REPLACE TRIGGER commit_graph BEFORE INSERT ON pggit.commit FOR EACH ROW EXECUTE FUNCTION pggit.commit_graph();
 
 CREATE OR REPLACE FUNCTION pggit.resolve(rev text) RETURNS text
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -948,13 +1008,8 @@ BEGIN
         END IF;
     END IF;
     IF steps > 0 AND cid IS NOT NULL THEN
-        -- N first parents back in one query: N index lookups, however long the history
-        WITH RECURSIVE back(id, n) AS (
-            SELECT cid, 0
-            UNION ALL
-            SELECT c.parents[1], b.n + 1 FROM back b JOIN pggit.commit c ON c.id = b.id WHERE b.n < steps
-        )
-        SELECT c.id INTO cid FROM back b JOIN pggit.commit c ON c.id = b.id WHERE b.n = steps;
+        -- N first parents back through the skip list: O(log N) lookups, however long the history
+        cid := pggit.first_parent_ancestor(cid, (SELECT c.depth FROM pggit.commit c WHERE c.id = cid) - steps);
         IF cid IS NULL THEN
             RAISE EXCEPTION 'pggit: revision "%" goes past the first commit', rev USING ERRCODE = 'undefined_object';
         END IF;
@@ -966,6 +1021,20 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.resolve(text) IS 'Resolves a revision (commit id, unique prefix >= 4 hex digits, branch, HEAD, with optional ~N) to a full commit id; raises undefined_object when nothing matches.';
+DO $$
+DECLARE
+    cid text;
+BEGIN
+    FOR cid IN SELECT c.id FROM pggit.commit c ORDER BY c.seq LOOP
+        UPDATE pggit.commit c SET depth = coalesce((SELECT p.depth + 1 FROM pggit.commit p WHERE p.id = c.parents[1]), 0)
+         WHERE c.id = cid;
+        UPDATE pggit.commit c SET skip = pggit.first_parent_ancestor(c.parents[1], pggit.skip_depth(c.depth))
+         WHERE c.id = cid AND c.depth > 0;
+    END LOOP;
+END
+$$;
+ALTER TABLE pggit.commit ALTER COLUMN depth SET NOT NULL;
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups.';
 -- ==== rules/configure.sql =======================================================================
 
 -- The tracking-rules API: schemas, operations, owners/privileges/comments, ignore patterns, directives.
@@ -4128,7 +4197,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.read_servers(oid[]), pggit.read_user_mappings(oid[]), pggit.read_default_privileges(oid[]),
     pggit.read_extensions(oid[]), pggit.read_statistics(oid[]), pggit.read_catalog(oid[], oid[]),
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
-    pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
+    pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
     pggit.affected_objects(bigint[]), pggit.is_tracked(text, text, text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[]), pggit.journal_ids(text), pggit.gather_changes(boolean, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
@@ -4176,7 +4245,8 @@ TO pggit_admin;
 -- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the
 -- DDL), the installer's baseline, and tree plumbing that writes the store:
 --   pggit.journal_ddl(), pggit.journal_drop(), pggit.baseline(), pggit.put_tree(jsonb),
---   pggit.write_tree(text, pggit.tree_edit[]), pggit.check_server() (the writers' once-per-session server check)
+--   pggit.write_tree(text, pggit.tree_edit[]), pggit.check_server() (the writers' once-per-session server check),
+--   pggit.commit_graph() (the trigger that sets a new commit's depth and skip)
 
 -- ==== release.sql ===============================================================================
 
