@@ -83,24 +83,35 @@ $$;
 COMMENT ON FUNCTION pggit.drift() IS
     'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it; classid and objid are its address (live, or the index''s for a deleted object). Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
 
-CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
+CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100, rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
                    deployment_id bigint, migration text, tree text, parents text[])
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-WITH RECURSIVE anc(id) AS (
-    SELECT pggit.head_commit()
+-- Reads about max_count commits, not the whole ancestry: a parent is always older (a smaller seq)
+-- than its child, so each of the max_count newest ancestors of the start is reached by a path of
+-- fewer than max_count parent steps (its commits are newer still, hence among those max_count):
+-- the walk stops at that depth. In a history without merges that is exactly max_count commits.
+WITH RECURSIVE anc(id, seq, parents, depth, committed_at, author, origin, message, deployment_id, tree) AS (
+    SELECT c.id, c.seq, c.parents, 1, c.committed_at, c.author, c.origin, c.message, c.deployment_id, c.tree
+      FROM pggit.commit c
+     WHERE c.id = CASE WHEN upper(rev) = 'HEAD' THEN pggit.head_commit() ELSE pggit.resolve(rev) END
     UNION
-    SELECT unnest(c.parents) FROM anc JOIN pggit.commit c ON c.id = anc.id
+    -- "= ANY (parents)", not a join with unnest (estimated 10 rows each): with that estimate a history
+    -- of a thousand commits was hash-joined by scanning pggit.commit once per step
+    SELECT c.id, c.seq, c.parents, a.depth + 1, c.committed_at, c.author, c.origin, c.message, c.deployment_id, c.tree
+      FROM anc a JOIN pggit.commit c ON c.id = ANY (a.parents)
+     WHERE max_count IS NULL OR a.depth < max_count
+), newest AS (
+    SELECT DISTINCT ON (a.seq) a.* FROM anc a ORDER BY a.seq DESC LIMIT max_count
 )
-SELECT c.id, c.committed_at, c.author, c.origin, c.message, pggit.commit_summary(c.id), c.deployment_id,
+SELECT n.id, n.committed_at, n.author, n.origin, n.message, pggit.commit_summary(n.id), n.deployment_id,
        (SELECT string_agg(l.tool || ' ' || coalesce(l.migration_id, l.script), ', ' ORDER BY l.id)
-          FROM pggit.migration_link l WHERE l.commit_id = c.id AND l.new_commit),
-       c.tree, c.parents
-  FROM anc JOIN pggit.commit c ON c.id = anc.id
- ORDER BY c.seq DESC
- LIMIT max_count
+          FROM pggit.migration_link l WHERE l.commit_id = n.id AND l.new_commit),
+       n.tree, n.parents
+  FROM newest n
+ ORDER BY n.seq DESC
 $$;
-COMMENT ON FUNCTION pggit.log(integer) IS 'The history of HEAD, newest first, at most max_count commits, with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash and its parents (first parent first).';
+COMMENT ON FUNCTION pggit.log(integer, text) IS 'The history of rev (default HEAD; a branch, commit id, unique prefix or ~N as pggit.resolve takes), newest first, at most max_count commits (null: all), with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash and its parents (first parent first). Empty before the first commit; a rev that names nothing raises undefined_object (pggit.resolve). Reads about max_count commits, however long the history.';
 
 CREATE OR REPLACE FUNCTION pggit.show(rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, change text, object_key text, old_key text, kind text,
@@ -137,7 +148,8 @@ SELECT c.id, c.committed_at, ch.change, ch.object_key, ch.old_key, c.message, b.
   JOIN pggit.commit c ON c.id = ch.commit_id
   LEFT JOIN pggit.blob b ON b.hash = ch.new_hash
  WHERE ch.object_key = object_name OR ch.identity = object_name
-    OR ch.old_key = object_name OR pggit.key_identity(ch.old_key) = object_name
+    -- renames are few: the partial index change_old_key_idx lists them, so that no arm scans the table
+    OR (ch.old_key IS NOT NULL AND (ch.old_key = object_name OR pggit.key_identity(ch.old_key) = object_name))
  ORDER BY c.seq
 $$;
 COMMENT ON FUNCTION pggit.object_history(text) IS 'Every commit that added, modified, renamed or deleted the object, oldest first; object_name is a key (kind:identity) or an identity such as command.tb_meter.';

@@ -64,7 +64,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.canonical_entry(pggit.catalog_entry, pggit.tracking_config),
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.tree_node_shape(jsonb), pggit.subtree_objects(text),
-    pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
+    pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
@@ -73,7 +73,7 @@ TO pggit_reader;
 
 -- reader: history, status, drift, checks, reports
 GRANT EXECUTE ON FUNCTION
-    pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer), pggit.show(text),
+    pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer, text), pggit.show(text),
     pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),
@@ -114,4 +114,5 @@ TO pggit_admin;
 -- DDL), the installer's baseline, and tree plumbing that writes the store:
 --   pggit.journal_ddl(), pggit.journal_drop(), pggit.baseline(), pggit.put_tree(jsonb),
 --   pggit.write_tree(text, pggit.tree_edit[]), pggit.write_trie(text, integer, jsonb), pggit.build_trie(jsonb, integer),
---   pggit.check_server() (the writers' once-per-session server check)
+--   pggit.check_server() (the writers' once-per-session server check),
+--   pggit.commit_graph() (the trigger that sets a new commit's depth and skip)

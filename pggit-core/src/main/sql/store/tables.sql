@@ -45,9 +45,14 @@ CREATE TABLE pggit.commit (
     origin        text NOT NULL CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade')),
     message       text NOT NULL,
     deployment_id bigint REFERENCES pggit.deployment,
-    capture_ms    double precision      -- time commit_changes took, milliseconds
+    capture_ms    double precision,     -- time commit_changes took, milliseconds
+    depth         integer NOT NULL,     -- first parents back to a root (0 for a root); set by trigger commit_graph
+    skip          text                  -- the first-parent ancestor at depth pggit.skip_depth(depth); set by trigger commit_graph
 );
-COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic).';
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups.';
+
+-- commit ids by prefix (pggit.resolve): byte order, which a range of a prefix can use under any database collation
+CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));
 
 CREATE TABLE pggit.change (
     commit_id  text NOT NULL REFERENCES pggit.commit ON DELETE CASCADE,
@@ -65,6 +70,9 @@ CREATE TABLE pggit.change (
 CREATE INDEX change_identity_idx ON pggit.change (identity);
 
 CREATE INDEX change_key_idx ON pggit.change (object_key);
+
+-- the renames (pggit.object_history looks an object up by its old key or identity too)
+CREATE INDEX change_old_key_idx ON pggit.change (old_key) WHERE old_key IS NOT NULL;
 COMMENT ON TABLE pggit.change IS 'Per commit, the objects it added (A), modified (M), deleted (D) or renamed (R) relative to its first parent.';
 
 CREATE TABLE pggit.ref (

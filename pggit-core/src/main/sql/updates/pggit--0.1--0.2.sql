@@ -59,7 +59,30 @@ COMMENT ON TYPE pggit.tree_edit IS 'One edit of a tree: path = {schema, kind, ob
 \ir ../store/trees.sql
 \ir ../ops/purge.sql
 -- head_commit and the capture's other hot helpers are plpgsql, so their plans are cached per session (issue 14).
+-- History at scale (issue 14): a commit id prefix is found through an index of byte order (a LIKE
+-- prefix match cannot use the primary key under a collation other than C); HEAD~N walks a skip list
+-- over first parents (columns depth and skip, set by trigger commit_graph, store/refs.sql), which
+-- is backfilled here, parents first.
+CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));
+ALTER TABLE pggit.commit ADD COLUMN depth integer, ADD COLUMN skip text;
+-- pggit.object_history finds renames through a partial index of them instead of a scan of every change
+-- (api/porcelain.sql, below).
+CREATE INDEX change_old_key_idx ON pggit.change (old_key) WHERE old_key IS NOT NULL;
 \ir ../store/refs.sql
+DO $$
+DECLARE
+    cid text;
+BEGIN
+    FOR cid IN SELECT c.id FROM pggit.commit c ORDER BY c.seq LOOP
+        UPDATE pggit.commit c SET depth = coalesce((SELECT p.depth + 1 FROM pggit.commit p WHERE p.id = c.parents[1]), 0)
+         WHERE c.id = cid;
+        UPDATE pggit.commit c SET skip = pggit.first_parent_ancestor(c.parents[1], pggit.skip_depth(c.depth))
+         WHERE c.id = cid AND c.depth > 0;
+    END LOOP;
+END
+$$;
+ALTER TABLE pggit.commit ALTER COLUMN depth SET NOT NULL;
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups.';
 \ir ../rules/configure.sql
 \ir ../rules/windows.sql
 \ir ../check/consistency.sql
@@ -75,7 +98,9 @@ COMMENT ON TYPE pggit.cqrs_change IS 'A change of a CQRS schema: the command-sid
 \ir ../store/history_restart.sql
 \ir ../capture/baseline.sql
 
--- pggit.log() also returns each commit's tree and parents (a new result type: dropped, re-created).
+-- pggit.log() also returns each commit's tree and parents (a new result type: dropped, re-created),
+-- takes the revision to start from (rev, default HEAD: the log of a branch) and reads about
+-- max_count commits instead of the whole ancestry (issue 14).
 DROP FUNCTION pggit.log(integer);
 -- pggit.drift() also returns each object's address (classid, objid), so that verify_consistency(verbose
 -- => true) reads the live definitions of just the drifted objects (a new result type: dropped, re-created).

@@ -122,6 +122,27 @@ final class BenchServer implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Creates an empty database from {@code template0} with the first of the locale clauses
+     * ({@code CREATE DATABASE} options) this server accepts; returns its (unique) name.
+     */
+    String createDatabase(String prefix, String... localeClauses) throws SQLException {
+        SQLException last = null;
+        for (String clause : localeClauses) {
+            String name = prefix + "_" + counter.incrementAndGet();
+            try {
+                admin("CREATE DATABASE " + quote(name) + " TEMPLATE template0 ENCODING 'UTF8' " + clause);
+                return name;
+            } catch (SQLException e) {
+                last = e;
+            }
+        }
+        if (last != null) {
+            throw last;
+        }
+        return createDatabase(prefix);
+    }
+
     void dropDatabase(String name) throws SQLException {
         admin("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)");
     }

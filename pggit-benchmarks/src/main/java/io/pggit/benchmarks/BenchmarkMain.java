@@ -39,9 +39,13 @@ import java.util.List;
  *       a third of that each, enum types a fifteenth: 4 tracked objects per table, about 9,900 in all at 2100);</li>
  *   <li>{@code bench.growth.objects} (20000) and {@code bench.growth.commits} (10000, at least 1000): the
  *       schema size and the number of one-object commits of (e);</li>
+ *   <li>{@code bench.history.objects} (20000), {@code bench.history.commits} (10000), {@code bench.history.reps}
+ *       (200): the functions of (f)'s schema, the commits of its history (measured at a tenth of it and
+ *       at all of it) and the timed runs per operation and size; {@code bench.history.hold} (0): seconds
+ *       to keep (f)'s database and server after measuring, its JDBC URL printed, to profile it by hand;</li>
  *   <li>{@code bench.only}: {@code ddl}, {@code flyway} (Kestra, then the generated history of
- *       {@link GeneratedFlywayHistory} with a third of {@code bench.runs}), {@code liquibase}, {@code capture}
- *       or {@code growth} to run one
+ *       {@link GeneratedFlywayHistory} with a third of {@code bench.runs}), {@code liquibase}, {@code capture},
+ *       {@code growth} or {@code history} to run one
  *       benchmark only ((c) runs a third of {@code bench.runs}: one Tolgee update takes seconds; (d) runs
  *       a third of {@code bench.runs} for its pggit and pg_dump variants and a fifth for the Liquibase
  *       snapshot, which takes many seconds, all without warm-up rounds: untimed warming calls instead).</li>
@@ -79,6 +83,11 @@ import java.util.List;
  *       20,000-object schema (relation sizes after {@code VACUUM}, over 1,000 commits), and the whole
  *       store after 10,000 such commits against one full tree. Targets: at most 4 KB per commit; at
  *       most 10 full trees.</li>
+ *   <li>{@link HistoryAtScale}: reading a history of 10,000 commits (written by the real commit
+ *       writer) over 20,000 objects: log, show, object_history, diffs, revision parsing, a definition
+ *       and the whole tree at an old commit, p50 and p99, at 1,000 and at 10,000 commits. Targets:
+ *       20 ms p99 each (150 ms for a distant diff's count and the whole tree), and flat: p99 at
+ *       10,000 commits at most 1.5x p99 at 1,000.</li>
  * </ol>
  * (b) also runs on {@link GeneratedFlywayHistory} (220 migrations growing a schema to 2,120 objects,
  * with ALTERs, replaced functions and rebuilt views), and reports a run's fixed cost (opening and
@@ -105,8 +114,11 @@ public final class BenchmarkMain {
         int growthObjects = intProperty("bench.growth.objects", 20000, 8);
         int growthCommits = intProperty("bench.growth.commits", 10000, StoreGrowth.FIRST);
         String only = System.getProperty("bench.only", "").trim();
-        if (!List.of("", "ddl", "flyway", "liquibase", "capture", "growth").contains(only)) {
-            throw new IllegalArgumentException("bench.only must be ddl, flyway, liquibase, capture or growth (or unset for all), but was \"" + only + "\"");
+        int historyObjects = intProperty("bench.history.objects", 20_000, 1);
+        int historyCommits = intProperty("bench.history.commits", 10_000, 20);
+        int historyReps = intProperty("bench.history.reps", 200, 1);
+        if (!List.of("", "ddl", "flyway", "liquibase", "capture", "growth", "history").contains(only)) {
+            throw new IllegalArgumentException("bench.only must be ddl, flyway, liquibase, capture, growth or history (or unset for all), but was \"" + only + "\"");
         }
         Path dataParent = System.getProperty("bench.dataDir", "").isBlank() ? BenchServer.defaultDataParent()
                 : Path.of(System.getProperty("bench.dataDir"));
@@ -164,6 +176,9 @@ public final class BenchmarkMain {
             }
             if (only.isEmpty() || only.equals("growth")) {
                 verdicts.addAll(new StoreGrowth(server, growthObjects, growthCommits).measureAndPrint(out, progress));
+            }
+            if (only.isEmpty() || only.equals("history")) {
+                verdicts.addAll(new HistoryAtScale(server, historyObjects, historyCommits, historyReps).measureAndPrint(out, progress));
             }
             out.println("Targets");
             verdicts.forEach(v -> out.println("    " + v));

@@ -85,6 +85,8 @@ class ReadOnlyTest {
         CALLS.put("subtree_objects(text)", "SELECT * FROM pggit.subtree_objects(pggit.tree_lookup(" + HEAD_TREE + ", ARRAY['app', 'table']))");
         CALLS.put("diff_trees(text,text)", "SELECT * FROM pggit.diff_trees(" + FIRST_TREE + ", " + HEAD_TREE + ")");
         CALLS.put("resolve(text)", "SELECT pggit.resolve('HEAD~1')");
+        CALLS.put("skip_depth(integer)", "SELECT pggit.skip_depth(1000)");
+        CALLS.put("first_parent_ancestor(text,integer)", "SELECT pggit.first_parent_ancestor(pggit.head_commit(), 0)");
         CALLS.put("affected_objects(bigint[],text)", "SELECT * FROM pggit.affected_objects(ARRAY(SELECT j.id FROM pggit.journal j), 'flyway:public.flyway_schema_history')");
         CALLS.put("is_tracked(text,text,text,text,text,text)", "SELECT pggit.is_tracked('A', 'table:app.meter', 'table', 'app', NULL, 'flyway:public.flyway_schema_history')");
         CALLS.put("rules_in_force(text)", "SELECT * FROM pggit.rules_in_force(NULL)");
@@ -98,7 +100,7 @@ class ReadOnlyTest {
         CALLS.put("try_regtype(text)", "SELECT pggit.try_regtype('integer')");
         CALLS.put("function_bump(jsonb,jsonb)", "SELECT pggit.function_bump('{\"definition\": \"a\"}', '{\"definition\": \"b\"}')");
         CALLS.put("commit_summary(text)", "SELECT pggit.commit_summary(pggit.head_commit())");
-        CALLS.put("log(integer)", "SELECT * FROM pggit.log(100)");
+        CALLS.put("log(integer,text)", "SELECT * FROM pggit.log(100, 'HEAD~1')");
         CALLS.put("show(text)", "SELECT * FROM pggit.show('HEAD~1')");
         CALLS.put("diff(text,text)", "SELECT * FROM pggit.diff('HEAD~3', 'HEAD')");
         CALLS.put("object_history(text)", "SELECT * FROM pggit.object_history('app.meter')");

@@ -89,9 +89,14 @@ CREATE TABLE pggit.commit (
     origin        text NOT NULL CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade')),
     message       text NOT NULL,
     deployment_id bigint REFERENCES pggit.deployment,
-    capture_ms    double precision      -- time commit_changes took, milliseconds
+    capture_ms    double precision,     -- time commit_changes took, milliseconds
+    depth         integer NOT NULL,     -- first parents back to a root (0 for a root); set by trigger commit_graph
+    skip          text                  -- the first-parent ancestor at depth pggit.skip_depth(depth); set by trigger commit_graph
 );
-COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic).';
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups.';
+
+-- commit ids by prefix (pggit.resolve): byte order, which a range of a prefix can use under any database collation
+CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));
 
 CREATE TABLE pggit.change (
     commit_id  text NOT NULL REFERENCES pggit.commit ON DELETE CASCADE,
@@ -109,6 +114,9 @@ CREATE TABLE pggit.change (
 CREATE INDEX change_identity_idx ON pggit.change (identity);
 
 CREATE INDEX change_key_idx ON pggit.change (object_key);
+
+-- the renames (pggit.object_history looks an object up by its old key or identity too)
+CREATE INDEX change_old_key_idx ON pggit.change (old_key) WHERE old_key IS NOT NULL;
 COMMENT ON TABLE pggit.change IS 'Per commit, the objects it added (A), modified (M), deleted (D) or renamed (R) relative to its first parent.';
 
 CREATE TABLE pggit.ref (
@@ -1492,11 +1500,13 @@ COMMENT ON FUNCTION pggit.tree_objects(text) IS 'Plumbing (ls-tree -r): every ob
 
 CREATE OR REPLACE FUNCTION pggit.diff_trees(a text, b text)
     RETURNS TABLE (object_key text, kind text, change text, old_hash text, new_hash text)
-    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE sql STABLE ROWS 100 SET search_path = pg_catalog, pg_temp AS $$
 -- Walks both trees at once and descends only where subtree hashes differ (as git does), so the
 -- cost follows the difference, not the trees' size. Below the kind level two nodes of one shape
 -- are matched by key; a leaf against a trie node (a kind that grew past 16 objects or shrank
--- below), or 0.1's buckets against a 0.2 trie, compare every object below them by key.
+-- below), or 0.1's buckets against a 0.2 trie, compare every object below them by key. ROWS 100:
+-- a diff is mostly small; the default estimate of 1,000 rows made pggit.diff join the definitions
+-- by hashing the whole blob table.
 WITH RECURSIVE d(key, kind, ha, hb, lvl) AS (
     SELECT NULL::text, NULL::text, a, b, 0 WHERE a IS DISTINCT FROM b
     UNION ALL
@@ -1536,6 +1546,64 @@ END
 $$;
 COMMENT ON FUNCTION pggit.head_commit() IS 'The commit HEAD points at (through its branch); null before the first commit.';
 
+CREATE OR REPLACE FUNCTION pggit.skip_depth(depth integer) RETURNS integer
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN CASE WHEN depth < 2 THEN 0
+                WHEN depth % 2 = 1 THEN (((depth - 1) & (depth - 2)) & (((depth - 1) & (depth - 2)) - 1)) + 1
+                ELSE depth & (depth - 1) END;
+COMMENT ON FUNCTION pggit.skip_depth(integer) IS 'The depth a commit at first-parent depth depth keeps its skip pointer to (pggit.commit.skip): the skip list of Bitcoin Core''s CBlockIndex (GetSkipHeight), with which any ancestor is O(log n) lookups away. 0 below depth 2.';
+
+CREATE OR REPLACE FUNCTION pggit.first_parent_ancestor(commit_id text, target_depth integer) RETURNS text
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Walks from commit_id towards its first-parent ancestor at target_depth, taking a skip pointer
+-- wherever it does not overshoot (Bitcoin Core's CBlockIndex::GetAncestor): O(log n) lookups. Null
+-- when commit_id is unknown, target_depth is not between 0 and its depth, or the walk meets a
+-- commit that is not there (history purged before it).
+DECLARE
+    walk text := commit_id;
+    h integer;
+    parent text;
+    jump text;
+    hs integer;
+    hsp integer;
+BEGIN
+    SELECT c.depth, c.parents[1], c.skip INTO h, parent, jump FROM pggit.commit c WHERE c.id = walk;
+    IF h IS NULL OR target_depth IS NULL OR target_depth < 0 OR target_depth > h THEN
+        RETURN NULL;
+    END IF;
+    WHILE h > target_depth LOOP
+        hs := pggit.skip_depth(h);
+        hsp := pggit.skip_depth(h - 1);
+        IF jump IS NOT NULL AND (hs = target_depth OR (hs > target_depth AND NOT (hsp < hs - 2 AND hsp >= target_depth))) THEN
+            walk := jump;
+            h := hs;
+        ELSE
+            walk := parent;
+            h := h - 1;
+        END IF;
+        SELECT c.parents[1], c.skip INTO parent, jump FROM pggit.commit c WHERE c.id = walk;
+        IF NOT FOUND THEN
+            RETURN NULL;
+        END IF;
+    END LOOP;
+    RETURN walk;
+END
+$$;
+COMMENT ON FUNCTION pggit.first_parent_ancestor(text, integer) IS 'The first-parent ancestor of commit_id at first-parent depth target_depth (pggit.commit.depth), in O(log n) lookups over the skip pointers; null when there is none (unknown commit, a depth outside 0 .. its depth, or history purged before it).';
+
+CREATE OR REPLACE FUNCTION pggit.commit_graph() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- BEFORE INSERT on pggit.commit: depth = 1 + the first parent's (0 for a root, or when the first
+-- parent is not here), skip = the first-parent ancestor at pggit.skip_depth(depth).
+BEGIN
+    NEW.depth := coalesce((SELECT c.depth + 1 FROM pggit.commit c WHERE c.id = NEW.parents[1]), 0);
+    NEW.skip := CASE WHEN NEW.depth > 0 THEN pggit.first_parent_ancestor(NEW.parents[1], pggit.skip_depth(NEW.depth)) END;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION pggit.commit_graph() IS 'Trigger function (BEFORE INSERT on pggit.commit): sets depth and skip, the skip list over first parents that pggit.first_parent_ancestor walks.';
+CREATE OR REPLACE TRIGGER commit_graph BEFORE INSERT ON pggit.commit FOR EACH ROW EXECUTE FUNCTION pggit.commit_graph();
+
 CREATE OR REPLACE FUNCTION pggit.resolve(rev text) RETURNS text
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 -- Accepts: a full commit id, a unique prefix of at least 4 hex digits, a branch name, HEAD,
@@ -1562,7 +1630,11 @@ BEGIN
                 RAISE EXCEPTION 'pggit: unknown revision "%"', rev
                     USING ERRCODE = 'undefined_object', HINT = 'Use a commit id (at least 4 hex digits), a branch name or HEAD, optionally followed by ~N.';
             END IF;
-            SELECT count(*), min(c.id) INTO n, cid FROM pggit.commit c WHERE c.id LIKE base || '%';
+            -- the ids starting with base, as a range of the index commit_id_prefix_idx (byte order:
+            -- every id starting with base lies in [base, base || 'g'), hex digits sorting below 'g'),
+            -- which a LIKE prefix match cannot use under a database collation other than C
+            SELECT count(*), min(c.id) INTO n, cid FROM pggit.commit c
+             WHERE (c.id COLLATE "C") >= base AND (c.id COLLATE "C") < base || 'g';
             IF n = 0 THEN
                 RAISE EXCEPTION 'pggit: no commit matches "%"', rev USING ERRCODE = 'undefined_object';
             ELSIF n > 1 THEN
@@ -1571,12 +1643,13 @@ BEGIN
             END IF;
         END IF;
     END IF;
-    FOR i IN 1..steps LOOP
-        SELECT c.parents[1] INTO cid FROM pggit.commit c WHERE c.id = cid;
+    IF steps > 0 AND cid IS NOT NULL THEN
+        -- N first parents back through the skip list: O(log N) lookups, however long the history
+        cid := pggit.first_parent_ancestor(cid, (SELECT c.depth FROM pggit.commit c WHERE c.id = cid) - steps);
         IF cid IS NULL THEN
             RAISE EXCEPTION 'pggit: revision "%" goes past the first commit', rev USING ERRCODE = 'undefined_object';
         END IF;
-    END LOOP;
+    END IF;
     IF cid IS NULL THEN
         RAISE EXCEPTION 'pggit: "%" points at no commit yet', rev USING ERRCODE = 'undefined_object';
     END IF;
@@ -2809,24 +2882,35 @@ $$;
 COMMENT ON FUNCTION pggit.drift() IS
     'Differences between the whole live catalog and the tree at HEAD (journaled or not) that the tracking rules keep, one row per object, but for a state a capture accepted because the rules ignored its change (pggit.accepted_state); note says when tracking was off for it; classid and objid are its address (live, or the index''s for a deleted object). Empty when the database is exactly HEAD. On a database restored or upgraded since its index was built (pggit.server_moved) raises object_not_in_prerequisite_state saying so, until pggit.rebaseline_after_move (or the next migration run or commit) re-maps the index.';
 
-CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100)
+CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100, rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
                    deployment_id bigint, migration text, tree text, parents text[])
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-WITH RECURSIVE anc(id) AS (
-    SELECT pggit.head_commit()
+-- Reads about max_count commits, not the whole ancestry: a parent is always older (a smaller seq)
+-- than its child, so each of the max_count newest ancestors of the start is reached by a path of
+-- fewer than max_count parent steps (its commits are newer still, hence among those max_count):
+-- the walk stops at that depth. In a history without merges that is exactly max_count commits.
+WITH RECURSIVE anc(id, seq, parents, depth, committed_at, author, origin, message, deployment_id, tree) AS (
+    SELECT c.id, c.seq, c.parents, 1, c.committed_at, c.author, c.origin, c.message, c.deployment_id, c.tree
+      FROM pggit.commit c
+     WHERE c.id = CASE WHEN upper(rev) = 'HEAD' THEN pggit.head_commit() ELSE pggit.resolve(rev) END
     UNION
-    SELECT unnest(c.parents) FROM anc JOIN pggit.commit c ON c.id = anc.id
+    -- "= ANY (parents)", not a join with unnest (estimated 10 rows each): with that estimate a history
+    -- of a thousand commits was hash-joined by scanning pggit.commit once per step
+    SELECT c.id, c.seq, c.parents, a.depth + 1, c.committed_at, c.author, c.origin, c.message, c.deployment_id, c.tree
+      FROM anc a JOIN pggit.commit c ON c.id = ANY (a.parents)
+     WHERE max_count IS NULL OR a.depth < max_count
+), newest AS (
+    SELECT DISTINCT ON (a.seq) a.* FROM anc a ORDER BY a.seq DESC LIMIT max_count
 )
-SELECT c.id, c.committed_at, c.author, c.origin, c.message, pggit.commit_summary(c.id), c.deployment_id,
+SELECT n.id, n.committed_at, n.author, n.origin, n.message, pggit.commit_summary(n.id), n.deployment_id,
        (SELECT string_agg(l.tool || ' ' || coalesce(l.migration_id, l.script), ', ' ORDER BY l.id)
-          FROM pggit.migration_link l WHERE l.commit_id = c.id AND l.new_commit),
-       c.tree, c.parents
-  FROM anc JOIN pggit.commit c ON c.id = anc.id
- ORDER BY c.seq DESC
- LIMIT max_count
+          FROM pggit.migration_link l WHERE l.commit_id = n.id AND l.new_commit),
+       n.tree, n.parents
+  FROM newest n
+ ORDER BY n.seq DESC
 $$;
-COMMENT ON FUNCTION pggit.log(integer) IS 'The history of HEAD, newest first, at most max_count commits, with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash and its parents (first parent first).';
+COMMENT ON FUNCTION pggit.log(integer, text) IS 'The history of rev (default HEAD; a branch, commit id, unique prefix or ~N as pggit.resolve takes), newest first, at most max_count commits (null: all), with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash and its parents (first parent first). Empty before the first commit; a rev that names nothing raises undefined_object (pggit.resolve). Reads about max_count commits, however long the history.';
 
 CREATE OR REPLACE FUNCTION pggit.show(rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, change text, object_key text, old_key text, kind text,
@@ -2863,7 +2947,8 @@ SELECT c.id, c.committed_at, ch.change, ch.object_key, ch.old_key, c.message, b.
   JOIN pggit.commit c ON c.id = ch.commit_id
   LEFT JOIN pggit.blob b ON b.hash = ch.new_hash
  WHERE ch.object_key = object_name OR ch.identity = object_name
-    OR ch.old_key = object_name OR pggit.key_identity(ch.old_key) = object_name
+    -- renames are few: the partial index change_old_key_idx lists them, so that no arm scans the table
+    OR (ch.old_key IS NOT NULL AND (ch.old_key = object_name OR pggit.key_identity(ch.old_key) = object_name))
  ORDER BY c.seq
 $$;
 COMMENT ON FUNCTION pggit.object_history(text) IS 'Every commit that added, modified, renamed or deleted the object, oldest first; object_name is a key (kind:identity) or an identity such as command.tb_meter.';
@@ -5103,7 +5188,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.canonical_entry(pggit.catalog_entry, pggit.tracking_config),
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.tree_node_shape(jsonb), pggit.subtree_objects(text),
-    pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text),
+    pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
@@ -5112,7 +5197,7 @@ TO pggit_reader;
 
 -- reader: history, status, drift, checks, reports
 GRANT EXECUTE ON FUNCTION
-    pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer), pggit.show(text),
+    pggit.version(), pggit.commit_summary(text), pggit.status(), pggit.drift(), pggit.log(integer, text), pggit.show(text),
     pggit.diff(text, text), pggit.object_history(text), pggit.list_ignore_patterns(), pggit.tracking_status(),
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),
@@ -5153,7 +5238,8 @@ TO pggit_admin;
 -- DDL), the installer's baseline, and tree plumbing that writes the store:
 --   pggit.journal_ddl(), pggit.journal_drop(), pggit.baseline(), pggit.put_tree(jsonb),
 --   pggit.write_tree(text, pggit.tree_edit[]), pggit.write_trie(text, integer, jsonb), pggit.build_trie(jsonb, integer),
---   pggit.check_server() (the writers' once-per-session server check)
+--   pggit.check_server() (the writers' once-per-session server check),
+--   pggit.commit_graph() (the trigger that sets a new commit's depth and skip)
 
 -- ==== journal/event_triggers.sql ================================================================
 

@@ -42,7 +42,8 @@ public final class Uninstaller {
     /**
      * User objects outside schema pggit that depend on an object in it, as
      * {@code pg_describe_object} texts: "<dependent> (on <pggit object>)". pg_depend's normal and
-     * automatic dependencies; pggit's own event triggers are not user objects.
+     * automatic dependencies; pggit's own event triggers, and the view rules, column defaults and
+     * triggers of its tables, are not user objects.
      */
     static final String DEPENDENTS = """
             WITH d AS (
@@ -60,6 +61,8 @@ public final class Uninstaller {
                             AND d.objid IN (SELECT r.oid FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class WHERE c.relnamespace = 'pggit'::regnamespace))
                    AND NOT (d.classid = 'pg_attrdef'::regclass
                             AND d.objid IN (SELECT a.oid FROM pg_attrdef a JOIN pg_class c ON c.oid = a.adrelid WHERE c.relnamespace = 'pggit'::regnamespace))
+                   AND NOT (d.classid = 'pg_trigger'::regclass
+                            AND d.objid IN (SELECT t.oid FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = 'pggit'::regnamespace))
             )
             SELECT d.dependent || ' (on ' || string_agg(DISTINCT d.referenced, ', ' ORDER BY d.referenced) || ')'
               FROM d GROUP BY d.dependent ORDER BY 1""";
