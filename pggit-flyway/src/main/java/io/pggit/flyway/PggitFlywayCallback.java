@@ -57,7 +57,9 @@ public class PggitFlywayCallback implements Callback {
             case AFTER_EACH_MIGRATE_ERROR:
             case AFTER_MIGRATE_ERROR:
             case AFTER_MIGRATE_OPERATION_FINISH:
-                return config(context.getConfiguration()).enabled();
+                // Flyway before 11.20 asks about run-level events (AFTER_MIGRATE_ERROR) without a
+                // context, to decide whether to open a connection for them; it asks again with one.
+                return context == null || config(context.getConfiguration()).enabled();
             default:
                 return false;
         }
