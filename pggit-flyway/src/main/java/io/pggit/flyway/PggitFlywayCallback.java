@@ -128,7 +128,8 @@ public class PggitFlywayCallback implements Callback {
     /**
      * A failed migration's error as Flyway lets a callback see it. Flyway passes no exception to any
      * callback event; {@code AFTER_EACH_MIGRATE_STATEMENT_ERROR} gives the failed statement, whose
-     * error list (SQLSTATE and message) only Flyway's commercial editions fill in. So: that error
+     * error list (SQLSTATE and message) Flyway 13 fills in (13.12.1 does), and on the earlier lines
+     * only Flyway's commercial editions. So: that error
      * when there is one, else the statement, else (a Java migration) a pointer to Flyway's output.
      */
     static String failureMessage(Statement failed, Error error) {
