@@ -57,7 +57,9 @@ public class PggitFlywayCallback implements Callback {
             case AFTER_EACH_MIGRATE_ERROR:
             case AFTER_MIGRATE_ERROR:
             case AFTER_MIGRATE_OPERATION_FINISH:
-                return config(context.getConfiguration()).enabled();
+                // Flyway before 11.20 asks about run-level events (AFTER_MIGRATE_ERROR) without a
+                // context, to decide whether to open a connection for them; it asks again with one.
+                return context == null || config(context.getConfiguration()).enabled();
             default:
                 return false;
         }
@@ -126,7 +128,8 @@ public class PggitFlywayCallback implements Callback {
     /**
      * A failed migration's error as Flyway lets a callback see it. Flyway passes no exception to any
      * callback event; {@code AFTER_EACH_MIGRATE_STATEMENT_ERROR} gives the failed statement, whose
-     * error list (SQLSTATE and message) only Flyway's commercial editions fill in. So: that error
+     * error list (SQLSTATE and message) Flyway 13 fills in (13.12.1 does), and on the earlier lines
+     * only Flyway's commercial editions. So: that error
      * when there is one, else the statement, else (a Java migration) a pointer to Flyway's output.
      */
     static String failureMessage(Statement failed, Error error) {
