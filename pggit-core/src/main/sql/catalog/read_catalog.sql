@@ -73,9 +73,11 @@ DECLARE
 BEGIN
 IF classids IS NULL THEN   -- a full read: every candidate of each catalog
     w_namespace := ARRAY(SELECT n.oid FROM pg_namespace n);
-    w_relation := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f'));
-    w_sequence := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind = 'S');
-    w_index := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('i', 'I'));
+    SELECT array_agg(c.oid) FILTER (WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')),
+           array_agg(c.oid) FILTER (WHERE c.relkind = 'S'),
+           array_agg(c.oid) FILTER (WHERE c.relkind IN ('i', 'I'))
+      INTO w_relation, w_sequence, w_index
+      FROM pg_class c;
     w_proc := ARRAY(SELECT p.oid FROM pg_proc p WHERE p.pronamespace <> 'pg_catalog'::regnamespace);
     w_type := ARRAY(SELECT t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c'));
     w_constraint := ARRAY(SELECT k.oid FROM pg_constraint k WHERE k.conrelid <> 0);

@@ -100,7 +100,6 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 DECLARE
     installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
     ht record;
-    sources text[];   -- tool:schema.table of every history table, as runs name theirs (deployment.rules_source)
     adopted text;
     scan jsonb;
     mv record;
@@ -145,8 +144,9 @@ BEGIN
     -- two services with their own history tables in one database each see their own links; a link
     -- of a run that named none (0.1's, or one opened from SQL) or named a table gone since is
     -- compared with every history table of its tool
-    sources := ARRAY(SELECT h.tool || ':' || h.table_schema || '.' || h.table_name FROM pggit.history_tables() h);
-    FOR ht IN SELECT * FROM pggit.history_tables() h LOOP
+    FOR ht IN SELECT h.*, h.tool || ':' || h.table_schema || '.' || h.table_name AS source,
+                     array_agg(h.tool || ':' || h.table_schema || '.' || h.table_name) OVER () AS sources
+                FROM pggit.history_tables() h LOOP
         IF ht.tool = 'flyway' THEN
             RETURN QUERY EXECUTE format($q$
                 WITH h AS (SELECT * FROM %I.%I WHERE type NOT IN ('SCHEMA', 'BASELINE', 'DELETE')),
@@ -194,7 +194,7 @@ BEGIN
                    AND EXISTS (SELECT 1 FROM h e WHERE e.version IS NOT NULL AND e.installed_rank < h.installed_rank
                                   AND string_to_array(e.version, '.')::numeric[] > string_to_array(h.version, '.')::numeric[])
             $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name)
-                USING installed, verify_consistency.verbose, sources, ht.tool || ':' || ht.table_schema || '.' || ht.table_name;
+                USING installed, verify_consistency.verbose, ht.sources, ht.source;
         ELSE
             RETURN QUERY EXECUTE format($q$
                 -- l: the latest link of each changeset that is applied. A failed rollback leaves it
@@ -239,7 +239,7 @@ BEGIN
                        CASE WHEN $2 THEN to_jsonb(l) END
                   FROM l WHERE l.outcome = 'failed'
             $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name)
-                USING installed, verify_consistency.verbose, sources, ht.tool || ':' || ht.table_schema || '.' || ht.table_name;
+                USING installed, verify_consistency.verbose, ht.sources, ht.source;
         END IF;
         -- a history restarted by a reinstall after pggit:uninstall, while the tool's history table
         -- holds migrations from before it: their commits are gone

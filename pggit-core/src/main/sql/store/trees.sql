@@ -11,7 +11,7 @@ CREATE OR REPLACE FUNCTION pggit.tree_node_shape(entries jsonb) RETURNS text
     RETURN (SELECT CASE WHEN k IS NULL OR strpos(k, ':') > 0 THEN 'leaf' WHEN k ~ '^[0-9a-f]$' THEN 'trie' WHEN k ~ '^[0-9a-f]{2}$' THEN 'buckets' ELSE 'names' END
               FROM (SELECT min(x) AS k FROM jsonb_object_keys(entries) x) f);
 COMMENT ON FUNCTION pggit.tree_node_shape(jsonb) IS
-    'The shape of a tree node below the kind level, from its keys: leaf (object key -> blob hash; every object key has a colon, kind:identity; also the empty node), trie (one hex digit of SHA-256(object key) -> child node: 0.2''s kind tries) , buckets (two hex digits -> bucket node: the kind nodes 0.1 wrote, 256 buckets each) or names (a root or schema node).';
+    'The shape of a tree node below the kind level, from its keys: leaf (object key -> blob hash; every object key has a colon, kind:identity; also the empty node), trie (one hex digit of SHA-256(object key) -> child node: 0.2''s kind tries), buckets (two hex digits -> bucket node: the kind nodes 0.1 wrote, 256 buckets each) or names (a root or schema node).';
 
 CREATE OR REPLACE FUNCTION pggit.put_tree(entries jsonb) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -104,9 +104,11 @@ CREATE OR REPLACE FUNCTION pggit.write_trie(node text, depth integer, edits json
 DECLARE
     e jsonb := coalesce((SELECT t.entries FROM pggit.tree t WHERE t.hash = node), '{}'::jsonb);
     shape text := pggit.tree_node_shape(e);
+    removed text[] := ARRAY(SELECT x.key FROM jsonb_each(edits) x WHERE x.value = 'null'::jsonb);
     g record;
     child text;
     kept jsonb;
+    merged jsonb;
 BEGIN
     IF shape = 'trie' THEN
         FOR g IN SELECT substr(pggit.sha256_hex(x.key), depth + 1, 1) AS digit, jsonb_object_agg(x.key, x.value) AS sub
@@ -114,7 +116,7 @@ BEGIN
             child := pggit.write_trie(e ->> g.digit, depth + 1, g.sub);
             e := CASE WHEN child IS NULL THEN e - g.digit ELSE e || jsonb_build_object(g.digit, child) END;
         END LOOP;
-        IF EXISTS (SELECT 1 FROM jsonb_each(edits) x WHERE x.value = 'null'::jsonb) THEN
+        IF cardinality(removed) > 0 THEN
             -- a removal: 16 or fewer objects left below make one leaf
             SELECT jsonb_object_agg(o.object_key, o.hash) INTO kept
               FROM (SELECT o.object_key, o.hash FROM jsonb_each_text(e) c, pggit.subtree_objects(c.value) o LIMIT 17) o;
@@ -127,12 +129,12 @@ BEGIN
         RETURN pggit.put_tree(e);
     ELSIF shape = 'buckets' THEN
         e := (SELECT jsonb_object_agg(o.object_key, o.hash) FROM pggit.subtree_objects(node) o);
-        IF (e - ARRAY(SELECT x.key FROM jsonb_each(edits) x WHERE x.value = 'null'::jsonb)) || jsonb_strip_nulls(edits) = e THEN
-            RETURN node;   -- the same objects (an address-only change): the 0.1 node stays, and so does the tree
-        END IF;
     END IF;
-    RETURN pggit.build_trie((e - ARRAY(SELECT x.key FROM jsonb_each(edits) x WHERE x.value = 'null'::jsonb))
-                            || jsonb_strip_nulls(edits), depth);
+    merged := (e - removed) || jsonb_strip_nulls(edits);
+    IF shape = 'buckets' AND merged = e THEN
+        RETURN node;   -- the same objects (an address-only change): the 0.1 node stays, and so does the tree
+    END IF;
+    RETURN pggit.build_trie(merged, depth);
 END
 $$;
 COMMENT ON FUNCTION pggit.write_trie(text, integer, jsonb) IS 'Plumbing of pggit.write_tree: applies edits ({object key: blob hash, or null to remove}) to the kind trie node at depth (0 = the kind node; null = empty) and returns the new node''s hash, null when no object is left.';

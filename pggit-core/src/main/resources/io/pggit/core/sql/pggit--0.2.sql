@@ -1186,9 +1186,11 @@ DECLARE
 BEGIN
 IF classids IS NULL THEN   -- a full read: every candidate of each catalog
     w_namespace := ARRAY(SELECT n.oid FROM pg_namespace n);
-    w_relation := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f'));
-    w_sequence := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind = 'S');
-    w_index := ARRAY(SELECT c.oid FROM pg_class c WHERE c.relkind IN ('i', 'I'));
+    SELECT array_agg(c.oid) FILTER (WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')),
+           array_agg(c.oid) FILTER (WHERE c.relkind = 'S'),
+           array_agg(c.oid) FILTER (WHERE c.relkind IN ('i', 'I'))
+      INTO w_relation, w_sequence, w_index
+      FROM pg_class c;
     w_proc := ARRAY(SELECT p.oid FROM pg_proc p WHERE p.pronamespace <> 'pg_catalog'::regnamespace);
     w_type := ARRAY(SELECT t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c'));
     w_constraint := ARRAY(SELECT k.oid FROM pg_constraint k WHERE k.conrelid <> 0);
@@ -1317,7 +1319,7 @@ CREATE OR REPLACE FUNCTION pggit.tree_node_shape(entries jsonb) RETURNS text
     RETURN (SELECT CASE WHEN k IS NULL OR strpos(k, ':') > 0 THEN 'leaf' WHEN k ~ '^[0-9a-f]$' THEN 'trie' WHEN k ~ '^[0-9a-f]{2}$' THEN 'buckets' ELSE 'names' END
               FROM (SELECT min(x) AS k FROM jsonb_object_keys(entries) x) f);
 COMMENT ON FUNCTION pggit.tree_node_shape(jsonb) IS
-    'The shape of a tree node below the kind level, from its keys: leaf (object key -> blob hash; every object key has a colon, kind:identity; also the empty node), trie (one hex digit of SHA-256(object key) -> child node: 0.2''s kind tries) , buckets (two hex digits -> bucket node: the kind nodes 0.1 wrote, 256 buckets each) or names (a root or schema node).';
+    'The shape of a tree node below the kind level, from its keys: leaf (object key -> blob hash; every object key has a colon, kind:identity; also the empty node), trie (one hex digit of SHA-256(object key) -> child node: 0.2''s kind tries), buckets (two hex digits -> bucket node: the kind nodes 0.1 wrote, 256 buckets each) or names (a root or schema node).';
 
 CREATE OR REPLACE FUNCTION pggit.put_tree(entries jsonb) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -1410,9 +1412,11 @@ CREATE OR REPLACE FUNCTION pggit.write_trie(node text, depth integer, edits json
 DECLARE
     e jsonb := coalesce((SELECT t.entries FROM pggit.tree t WHERE t.hash = node), '{}'::jsonb);
     shape text := pggit.tree_node_shape(e);
+    removed text[] := ARRAY(SELECT x.key FROM jsonb_each(edits) x WHERE x.value = 'null'::jsonb);
     g record;
     child text;
     kept jsonb;
+    merged jsonb;
 BEGIN
     IF shape = 'trie' THEN
         FOR g IN SELECT substr(pggit.sha256_hex(x.key), depth + 1, 1) AS digit, jsonb_object_agg(x.key, x.value) AS sub
@@ -1420,7 +1424,7 @@ BEGIN
             child := pggit.write_trie(e ->> g.digit, depth + 1, g.sub);
             e := CASE WHEN child IS NULL THEN e - g.digit ELSE e || jsonb_build_object(g.digit, child) END;
         END LOOP;
-        IF EXISTS (SELECT 1 FROM jsonb_each(edits) x WHERE x.value = 'null'::jsonb) THEN
+        IF cardinality(removed) > 0 THEN
             -- a removal: 16 or fewer objects left below make one leaf
             SELECT jsonb_object_agg(o.object_key, o.hash) INTO kept
               FROM (SELECT o.object_key, o.hash FROM jsonb_each_text(e) c, pggit.subtree_objects(c.value) o LIMIT 17) o;
@@ -1433,12 +1437,12 @@ BEGIN
         RETURN pggit.put_tree(e);
     ELSIF shape = 'buckets' THEN
         e := (SELECT jsonb_object_agg(o.object_key, o.hash) FROM pggit.subtree_objects(node) o);
-        IF (e - ARRAY(SELECT x.key FROM jsonb_each(edits) x WHERE x.value = 'null'::jsonb)) || jsonb_strip_nulls(edits) = e THEN
-            RETURN node;   -- the same objects (an address-only change): the 0.1 node stays, and so does the tree
-        END IF;
     END IF;
-    RETURN pggit.build_trie((e - ARRAY(SELECT x.key FROM jsonb_each(edits) x WHERE x.value = 'null'::jsonb))
-                            || jsonb_strip_nulls(edits), depth);
+    merged := (e - removed) || jsonb_strip_nulls(edits);
+    IF shape = 'buckets' AND merged = e THEN
+        RETURN node;   -- the same objects (an address-only change): the 0.1 node stays, and so does the tree
+    END IF;
+    RETURN pggit.build_trie(merged, depth);
 END
 $$;
 COMMENT ON FUNCTION pggit.write_trie(text, integer, jsonb) IS 'Plumbing of pggit.write_tree: applies edits ({object key: blob hash, or null to remove}) to the kind trie node at depth (0 = the kind node; null = empty) and returns the new node''s hash, null when no object is left.';
@@ -3944,7 +3948,6 @@ CREATE OR REPLACE FUNCTION pggit.verify_consistency(fix_issues boolean DEFAULT f
 DECLARE
     installed timestamptz := (SELECT min(v.installed_at) FROM pggit.schema_version v);
     ht record;
-    sources text[];   -- tool:schema.table of every history table, as runs name theirs (deployment.rules_source)
     adopted text;
     scan jsonb;
     mv record;
@@ -3989,8 +3992,9 @@ BEGIN
     -- two services with their own history tables in one database each see their own links; a link
     -- of a run that named none (0.1's, or one opened from SQL) or named a table gone since is
     -- compared with every history table of its tool
-    sources := ARRAY(SELECT h.tool || ':' || h.table_schema || '.' || h.table_name FROM pggit.history_tables() h);
-    FOR ht IN SELECT * FROM pggit.history_tables() h LOOP
+    FOR ht IN SELECT h.*, h.tool || ':' || h.table_schema || '.' || h.table_name AS source,
+                     array_agg(h.tool || ':' || h.table_schema || '.' || h.table_name) OVER () AS sources
+                FROM pggit.history_tables() h LOOP
         IF ht.tool = 'flyway' THEN
             RETURN QUERY EXECUTE format($q$
                 WITH h AS (SELECT * FROM %I.%I WHERE type NOT IN ('SCHEMA', 'BASELINE', 'DELETE')),
@@ -4038,7 +4042,7 @@ BEGIN
                    AND EXISTS (SELECT 1 FROM h e WHERE e.version IS NOT NULL AND e.installed_rank < h.installed_rank
                                   AND string_to_array(e.version, '.')::numeric[] > string_to_array(h.version, '.')::numeric[])
             $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name)
-                USING installed, verify_consistency.verbose, sources, ht.tool || ':' || ht.table_schema || '.' || ht.table_name;
+                USING installed, verify_consistency.verbose, ht.sources, ht.source;
         ELSE
             RETURN QUERY EXECUTE format($q$
                 -- l: the latest link of each changeset that is applied. A failed rollback leaves it
@@ -4083,7 +4087,7 @@ BEGIN
                        CASE WHEN $2 THEN to_jsonb(l) END
                   FROM l WHERE l.outcome = 'failed'
             $q$, ht.table_schema, ht.table_name, ht.table_schema || '.' || ht.table_name)
-                USING installed, verify_consistency.verbose, sources, ht.tool || ':' || ht.table_schema || '.' || ht.table_name;
+                USING installed, verify_consistency.verbose, ht.sources, ht.source;
         END IF;
         -- a history restarted by a reinstall after pggit:uninstall, while the tool's history table
         -- holds migrations from before it: their commits are gone
