@@ -199,28 +199,38 @@ CREATE OR REPLACE FUNCTION pggit.diff_trees(a text, b text)
     LANGUAGE sql STABLE ROWS 100 SET search_path = pg_catalog, pg_temp AS $$
 -- Walks both trees at once and descends only where subtree hashes differ (as git does), so the
 -- cost follows the difference, not the trees' size. Below the kind level two nodes of one shape
--- are matched by key; a leaf against a trie node (a kind that grew past 16 objects or shrank
--- below), or 0.1's buckets against a 0.2 trie, compare every object below them by key. ROWS 100:
--- a diff is mostly small; the default estimate of 1,000 rows made pggit.diff join the definitions
--- by hashing the whole blob table.
+-- are matched by key: each entry of a against b's entry of that key, then b's keys a lacks (nodes
+-- are at most 16 entries, so a key lookup beats hashing both sides for a join); a leaf against a
+-- trie node (a kind that grew past 16 objects or shrank below), or 0.1's buckets against a 0.2
+-- trie, compare every object below them by key. Each pair's two nodes are fetched once: the
+-- OFFSET 0 fences keep the planner from copying the node lookups into every use (it did: ten
+-- index scans per pair instead of two, twice the time). ROWS 100: a diff is mostly small; the
+-- default estimate of 1,000 rows made pggit.diff join the definitions by hashing the whole blob
+-- table.
 WITH RECURSIVE d(key, kind, ha, hb, lvl) AS (
     SELECT NULL::text, NULL::text, a, b, 0 WHERE a IS DISTINCT FROM b
     UNION ALL
     SELECT s.key, CASE WHEN d.lvl = 1 THEN s.key ELSE d.kind END, s.va, s.vb, d.lvl + 1
       FROM d
-      CROSS JOIN LATERAL (SELECT (SELECT t.entries FROM pggit.tree t WHERE t.hash = d.ha) AS ea,
-                                 (SELECT t.entries FROM pggit.tree t WHERE t.hash = d.hb) AS eb) n
-      CROSS JOIN LATERAL (SELECT d.lvl < 2 OR n.ea IS NULL OR n.eb IS NULL
-                                 OR pggit.tree_node_shape(n.ea) = pggit.tree_node_shape(n.eb) AS same_shape) m
+      CROSS JOIN LATERAL (SELECT n0.ea, n0.eb,
+                                 d.lvl < 2 OR n0.ea IS NULL OR n0.eb IS NULL
+                                 OR pggit.tree_node_shape(n0.ea) = pggit.tree_node_shape(n0.eb) AS same_shape
+                            FROM (SELECT (SELECT t.entries FROM pggit.tree t WHERE t.hash = d.ha) AS ea,
+                                         (SELECT t.entries FROM pggit.tree t WHERE t.hash = d.hb) AS eb
+                                  OFFSET 0) n0
+                          OFFSET 0) n
       CROSS JOIN LATERAL (
-               SELECT coalesce(x.key, y.key) AS key, x.value AS va, y.value AS vb
-                 FROM jsonb_each_text(coalesce(n.ea, '{}'::jsonb)) x
-                 FULL JOIN jsonb_each_text(coalesce(n.eb, '{}'::jsonb)) y ON x.key = y.key
-                WHERE m.same_shape AND x.value IS DISTINCT FROM y.value
+               SELECT x.key, x.value AS va, n.eb ->> x.key AS vb
+                 FROM jsonb_each_text(n.ea) x
+                WHERE n.same_shape AND x.value IS DISTINCT FROM n.eb ->> x.key
+               UNION ALL
+               SELECT y.key, NULL, y.value
+                 FROM jsonb_each_text(n.eb) y
+                WHERE n.same_shape AND NOT coalesce(n.ea ? y.key, false)
                UNION ALL
                SELECT coalesce(x.object_key, y.object_key), x.hash, y.hash
                  FROM pggit.subtree_objects(d.ha) x FULL JOIN pggit.subtree_objects(d.hb) y ON x.object_key = y.object_key
-                WHERE NOT m.same_shape AND x.hash IS DISTINCT FROM y.hash) s
+                WHERE NOT n.same_shape AND x.hash IS DISTINCT FROM y.hash) s
      WHERE d.lvl < 2 OR strpos(d.key, ':') = 0
 )
 SELECT d.key, d.kind, CASE WHEN d.ha IS NULL THEN 'A' WHEN d.hb IS NULL THEN 'D' ELSE 'M' END, d.ha, d.hb
