@@ -85,7 +85,7 @@ COMMENT ON FUNCTION pggit.drift() IS
 
 CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100, rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
-                   deployment_id bigint, migration text, tree text, parents text[])
+                   deployment_id bigint, migration text, tree text, parents text[], refs text[])
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- Reads about max_count commits, not the whole ancestry: a parent is always older (a smaller seq)
 -- than its child, so each of the max_count newest ancestors of the start is reached by a path of
@@ -107,11 +107,13 @@ WITH RECURSIVE anc(id, seq, parents, depth, committed_at, author, origin, messag
 SELECT n.id, n.committed_at, n.author, n.origin, n.message, pggit.commit_summary(n.id), n.deployment_id,
        (SELECT string_agg(l.tool || ' ' || coalesce(l.migration_id, l.script), ', ' ORDER BY l.id)
           FROM pggit.migration_link l WHERE l.commit_id = n.id AND l.new_commit),
-       n.tree, n.parents
+       n.tree, n.parents,
+       (SELECT array_agg(CASE WHEN r.name = h.branch THEN 'HEAD -> ' || r.name ELSE r.name END ORDER BY r.name = h.branch DESC, r.name)
+          FROM pggit.ref r CROSS JOIN pggit.head h WHERE r.commit_id = n.id)
   FROM newest n
  ORDER BY n.seq DESC
 $$;
-COMMENT ON FUNCTION pggit.log(integer, text) IS 'The history of rev (default HEAD; a branch, commit id, unique prefix or ~N as pggit.resolve takes), newest first, at most max_count commits (null: all), with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash and its parents (first parent first). Empty before the first commit; a rev that names nothing raises undefined_object (pggit.resolve). Reads about max_count commits, however long the history.';
+COMMENT ON FUNCTION pggit.log(integer, text) IS 'The history of rev (default HEAD; a branch, commit id, unique prefix or ~N as pggit.resolve takes), newest first, at most max_count commits (null: all), with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash, its parents (first parent first; a merge has two) and the branches pointing at it (refs, as git log --decorate: ''HEAD -> main'' for the checked-out one first, then the others by name; null for none). Empty before the first commit; a rev that names nothing raises undefined_object (pggit.resolve). Reads about max_count commits, however long the history.';
 
 CREATE OR REPLACE FUNCTION pggit.show(rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, change text, object_key text, old_key text, kind text,

@@ -65,6 +65,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.tree_node_shape(jsonb), pggit.subtree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
+    pggit.paint_down(text, text), pggit.check_branch_name(text),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
@@ -79,7 +80,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),
     pggit.tracking_overhead_report(), pggit.server_moved(),
     pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(),
-    pggit.commit_hash_text(text, text[], text, timestamptz, text, text)
+    pggit.commit_hash_text(text, text[], text, timestamptz, text, text),
+    pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text)
 TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
@@ -98,7 +100,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
-    pggit.detect_conflicts(), pggit.record_conflicts(boolean), pggit.rebaseline_after_move()
+    pggit.detect_conflicts(), pggit.record_conflicts(boolean), pggit.rebaseline_after_move(),
+    pggit.create_branch(text, text, text), pggit.create_feature_branch(text, text), pggit.delete_branch(text, boolean)
 TO pggit_writer;
 
 -- admin: pause, emergency, purge, conflicts, adoption, another run's deployment

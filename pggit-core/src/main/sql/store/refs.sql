@@ -58,14 +58,16 @@ COMMENT ON FUNCTION pggit.first_parent_ancestor(text, integer) IS 'The first-par
 CREATE OR REPLACE FUNCTION pggit.commit_graph() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 -- BEFORE INSERT on pggit.commit: depth = 1 + the first parent's (0 for a root, or when the first
--- parent is not here), skip = the first-parent ancestor at pggit.skip_depth(depth).
+-- parent is not here), skip = the first-parent ancestor at pggit.skip_depth(depth), generation =
+-- 1 + the greatest generation among the parents that are here (1 for a root).
 BEGIN
     NEW.depth := coalesce((SELECT c.depth + 1 FROM pggit.commit c WHERE c.id = NEW.parents[1]), 0);
     NEW.skip := CASE WHEN NEW.depth > 0 THEN pggit.first_parent_ancestor(NEW.parents[1], pggit.skip_depth(NEW.depth)) END;
+    NEW.generation := 1 + coalesce((SELECT max(c.generation) FROM pggit.commit c WHERE c.id = ANY (NEW.parents)), 0);
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION pggit.commit_graph() IS 'Trigger function (BEFORE INSERT on pggit.commit): sets depth and skip, the skip list over first parents that pggit.first_parent_ancestor walks.';
+COMMENT ON FUNCTION pggit.commit_graph() IS 'Trigger function (BEFORE INSERT on pggit.commit): sets depth and skip, the skip list over first parents that pggit.first_parent_ancestor walks, and generation (git''s commit-graph generation number: 1 + the greatest among the parents, 1 for a root), which pggit.paint_down walks in.';
 CREATE OR REPLACE TRIGGER commit_graph BEFORE INSERT ON pggit.commit FOR EACH ROW EXECUTE FUNCTION pggit.commit_graph();
 
 CREATE OR REPLACE FUNCTION pggit.resolve(rev text) RETURNS text

@@ -47,9 +47,10 @@ CREATE TABLE pggit.commit (
     deployment_id bigint REFERENCES pggit.deployment,
     capture_ms    double precision,     -- time commit_changes took, milliseconds
     depth         integer NOT NULL,     -- first parents back to a root (0 for a root); set by trigger commit_graph
-    skip          text                  -- the first-parent ancestor at depth pggit.skip_depth(depth); set by trigger commit_graph
+    skip          text,                 -- the first-parent ancestor at depth pggit.skip_depth(depth); set by trigger commit_graph
+    generation    integer NOT NULL      -- 1 + the greatest generation among its parents (1 for a root); set by trigger commit_graph
 );
-COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups.';
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups. generation (not hashed, also set by commit_graph) is git''s commit-graph generation number: every ancestor has a smaller one, so walks in generation order (pggit.paint_down: merge bases, ahead and behind) stop early.';
 
 -- commit ids by prefix (pggit.resolve): byte order, which a range of a prefix can use under any database collation
 CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));
@@ -76,10 +77,13 @@ CREATE INDEX change_old_key_idx ON pggit.change (old_key) WHERE old_key IS NOT N
 COMMENT ON TABLE pggit.change IS 'Per commit, the objects it added (A), modified (M), deleted (D) or renamed (R) relative to its first parent.';
 
 CREATE TABLE pggit.ref (
-    name      text PRIMARY KEY,
-    commit_id text NOT NULL REFERENCES pggit.commit
+    name        text PRIMARY KEY,
+    commit_id   text NOT NULL REFERENCES pggit.commit,
+    created_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    created_by  name NOT NULL DEFAULT session_user,
+    description text
 );
-COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit.';
+COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit, with who created it, when, and why (pggit.create_branch, pggit.create_feature_branch). The commit writer advances the branch pggit.head names.';
 
 CREATE TABLE pggit.tag (
     name       text PRIMARY KEY,

@@ -64,7 +64,7 @@ COMMENT ON TYPE pggit.tree_edit IS 'One edit of a tree: path = {schema, kind, ob
 -- over first parents (columns depth and skip, set by trigger commit_graph, store/refs.sql), which
 -- is backfilled here, parents first.
 CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));
-ALTER TABLE pggit.commit ADD COLUMN depth integer, ADD COLUMN skip text;
+ALTER TABLE pggit.commit ADD COLUMN depth integer, ADD COLUMN skip text, ADD COLUMN generation integer;
 -- pggit.object_history finds renames through a partial index of them instead of a scan of every change
 -- (api/porcelain.sql, below).
 CREATE INDEX change_old_key_idx ON pggit.change (old_key) WHERE old_key IS NOT NULL;
@@ -78,11 +78,21 @@ BEGIN
          WHERE c.id = cid;
         UPDATE pggit.commit c SET skip = pggit.first_parent_ancestor(c.parents[1], pggit.skip_depth(c.depth))
          WHERE c.id = cid AND c.depth > 0;
+        UPDATE pggit.commit c SET generation = 1 + coalesce((SELECT max(p.generation) FROM pggit.commit p WHERE p.id = ANY (c.parents)), 0)
+         WHERE c.id = cid;
     END LOOP;
 END
 $$;
-ALTER TABLE pggit.commit ALTER COLUMN depth SET NOT NULL;
-COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups.';
+ALTER TABLE pggit.commit ALTER COLUMN depth SET NOT NULL, ALTER COLUMN generation SET NOT NULL;
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups. generation (not hashed, also set by commit_graph) is git''s commit-graph generation number: every ancestor has a smaller one, so walks in generation order (pggit.paint_down: merge bases, ahead and behind) stop early.';
+-- Branches (issue 15): a ref records who created it, when and why; a branch 0.1 made (main) dates from
+-- the first commit. store/branches.sql: create, list, delete, merge bases, ahead and behind.
+ALTER TABLE pggit.ref ADD COLUMN created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                      ADD COLUMN created_by name NOT NULL DEFAULT session_user,
+                      ADD COLUMN description text;
+UPDATE pggit.ref SET created_at = coalesce((SELECT min(c.committed_at) FROM pggit.commit c), created_at);
+COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit, with who created it, when, and why (pggit.create_branch, pggit.create_feature_branch). The commit writer advances the branch pggit.head names.';
+\ir ../store/branches.sql
 \ir ../rules/configure.sql
 \ir ../rules/windows.sql
 \ir ../check/consistency.sql

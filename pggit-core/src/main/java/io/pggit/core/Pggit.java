@@ -130,6 +130,29 @@ public final class Pggit {
         return with(PggitSession::head);
     }
 
+    /** Creates a branch at {@code fromRev} (null: HEAD); see {@link PggitSession#createBranch(String, String, String)}. */
+    public String createBranch(String name, String fromRev, String description) {
+        return with(s -> s.createBranch(name, fromRev, description));
+    }
+
+    /** Every branch; see {@link PggitSession#listBranches()}. */
+    public List<io.pggit.core.model.Branch> listBranches() {
+        return with(PggitSession::listBranches);
+    }
+
+    /** Deletes a branch; see {@link PggitSession#deleteBranch(String, boolean)}. */
+    public void deleteBranch(String name, boolean force) {
+        with(s -> {
+            s.deleteBranch(name, force);
+            return null;
+        });
+    }
+
+    /** The merge base of two revisions; see {@link PggitSession#mergeBase(String, String)}. */
+    public Optional<String> mergeBase(String a, String b) {
+        return with(s -> s.mergeBase(a, b));
+    }
+
     /** The history of HEAD, newest first, at most {@code maxCount} commits. */
     public List<Commit> log(int maxCount) {
         return with(s -> s.log(maxCount));

@@ -7,6 +7,7 @@ import io.pggit.core.internal.ddl.Exporter;
 import io.pggit.core.internal.install.Installer;
 import io.pggit.core.internal.install.Uninstaller;
 import io.pggit.core.internal.jdbc.Sql;
+import io.pggit.core.model.Branch;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.ChangeType;
 import io.pggit.core.model.Commit;
@@ -27,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -359,6 +361,50 @@ public final class PggitSession {
     /** Resolves a revision (id, unique prefix, branch, HEAD, with optional ~N) to a full commit id. */
     public String resolve(String rev) {
         return sql.one("resolve revision " + rev, "SELECT pggit.resolve(?)", Sql.TEXT, rev);
+    }
+
+    /**
+     * Creates branch {@code name} at revision {@code fromRev} (null: HEAD) and returns the commit id
+     * it points at ({@code pggit.create_branch}); HEAD stays where it is.
+     *
+     * @param description why the branch exists, or null
+     * @throws PggitException when the name breaks git's branch-name rules ({@code pggit.check_branch_name}),
+     *                        the branch exists, or {@code fromRev} names no commit
+     */
+    public String createBranch(String name, String fromRev, String description) {
+        return sql.one("create branch " + name, "SELECT pggit.create_branch(?, ?, ?)", Sql.TEXT, name, fromRev, description);
+    }
+
+    /** Every branch, the checked-out one first, with ahead and behind counts against {@code main} ({@code pggit.list_branches}). */
+    public List<Branch> listBranches() {
+        return sql.list("list branches", "SELECT branch_name, head_sha, created_at, created_by, description, is_head, ahead, behind "
+                + "FROM pggit.list_branches()", rs -> {
+                    long ahead = rs.getLong(7);
+                    boolean none = rs.wasNull();
+                    long behind = rs.getLong(8);
+                    return new Branch(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getString(4),
+                            Optional.ofNullable(rs.getString(5)), rs.getBoolean(6),
+                            none ? OptionalLong.empty() : OptionalLong.of(ahead), none ? OptionalLong.empty() : OptionalLong.of(behind));
+                });
+    }
+
+    /**
+     * Deletes branch {@code name} ({@code pggit.delete_branch}).
+     *
+     * @param force delete it even when the checked-out branch does not reach all of its commits
+     * @throws PggitException for the checked-out branch, an unknown one, or (without force) an unmerged one
+     */
+    public void deleteBranch(String name, boolean force) {
+        sql.execute("delete branch " + name, "SELECT pggit.delete_branch(?, ?)", name, force);
+    }
+
+    /**
+     * The merge base of two revisions ({@code pggit.find_merge_base}: their lowest common ancestor;
+     * after criss-cross merges the best common ancestor of the greatest generation); empty when they
+     * share no history.
+     */
+    public Optional<String> mergeBase(String a, String b) {
+        return Optional.ofNullable(sql.one("find the merge base of " + a + " and " + b, "SELECT pggit.find_merge_base(?, ?)", Sql.TEXT, a, b));
     }
 
     /**

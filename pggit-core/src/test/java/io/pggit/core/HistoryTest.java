@@ -193,6 +193,8 @@ class HistoryTest {
                 + "(SELECT count(*) FROM pggit.commit x WHERE x.seq < c.seq)"), "depth backfilled");
         assertEquals(List.of("0"), db.column("SELECT count(*) FROM pggit.commit c WHERE c.depth > 0 AND c.skip IS DISTINCT FROM "
                 + "(SELECT x.id FROM pggit.commit x WHERE x.depth = pggit.skip_depth(c.depth))"), "skip backfilled");
+        assertEquals(List.of("0"), db.column("SELECT count(*) FROM pggit.commit c WHERE c.generation IS DISTINCT FROM c.depth + 1"),
+                "generation backfilled (a history without merges: one more than the depth)");
         for (int n = 0; n < after.size(); n++) {
             assertEquals(after.get(n), db.pggit().resolve("HEAD~" + n), "HEAD~" + n);
         }

@@ -56,7 +56,9 @@ class PrivilegesTest {
                 "list_function_versions(text)", "get_function_version(text)", "history_tables()",
                 "verify_consistency(boolean,boolean,text[])", "drift_findings(jsonb,boolean)", "tracking_overhead_report()", "compare_environments(text,text)",
                 "export_schema_snapshot(text)", "live_owner(oid,oid)", "fsck()", "session_alive(integer,timestamp with time zone)",
-                "commit_hash_text(text,text[],text,timestamp with time zone,text,text)", "server_moved()");
+                "commit_hash_text(text,text[],text,timestamp with time zone,text,text)", "server_moved()",
+                "paint_down(text,text)", "check_branch_name(text)", "list_branches()", "merge_bases(text,text)",
+                "find_merge_base(text,text)", "ahead_behind(text,text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()",
                 "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
@@ -67,7 +69,8 @@ class PrivilegesTest {
                 "end_deployment(text,text[],text)", "refresh_tracking_windows()", "link_migration(text,text,text)",
                 "link_migration(bigint,text,text)", "track_function(text,text,jsonb)",
                 "record_cqrs_commit(text,pggit.cqrs_change,text)", "track_cqrs_change(pggit.cqrs_change,boolean)",
-                "track_cqrs_change(text,text,text,text)", "detect_conflicts()", "record_conflicts(boolean)", "rebaseline_after_move()");
+                "track_cqrs_change(text,text,text,text)", "detect_conflicts()", "record_conflicts(boolean)", "rebaseline_after_move()",
+                "create_branch(text,text,text)", "create_feature_branch(text,text)", "delete_branch(text,boolean)");
         decide("admin", "pause_tracking(interval)", "resume_tracking()", "emergency_disable(interval)", "emergency_enable()",
                 "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",
                 "restore_tracked(text,text,jsonb,boolean)", "execute_as_owner(text,text,text,boolean)",

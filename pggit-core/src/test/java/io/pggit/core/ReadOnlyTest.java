@@ -86,6 +86,11 @@ class ReadOnlyTest {
         CALLS.put("diff_trees(text,text)", "SELECT * FROM pggit.diff_trees(" + FIRST_TREE + ", " + HEAD_TREE + ")");
         CALLS.put("resolve(text)", "SELECT pggit.resolve('HEAD~1')");
         CALLS.put("skip_depth(integer)", "SELECT pggit.skip_depth(1000)");
+        CALLS.put("paint_down(text,text)", "SELECT * FROM pggit.paint_down(pggit.head_commit(), pggit.resolve('HEAD~1'))");
+        CALLS.put("check_branch_name(text)", "SELECT pggit.check_branch_name('feature/meter')");
+        CALLS.put("merge_bases(text,text)", "SELECT * FROM pggit.merge_bases('HEAD', 'HEAD~1')");
+        CALLS.put("find_merge_base(text,text)", "SELECT pggit.find_merge_base('HEAD', 'HEAD~1')");
+        CALLS.put("ahead_behind(text,text)", "SELECT * FROM pggit.ahead_behind('HEAD', 'HEAD~1')");
         CALLS.put("first_parent_ancestor(text,integer)", "SELECT pggit.first_parent_ancestor(pggit.head_commit(), 0)");
         CALLS.put("affected_objects(bigint[],text)", "SELECT * FROM pggit.affected_objects(ARRAY(SELECT j.id FROM pggit.journal j), 'flyway:public.flyway_schema_history')");
         CALLS.put("is_tracked(text,text,text,text,text,text)", "SELECT pggit.is_tracked('A', 'table:app.meter', 'table', 'app', NULL, 'flyway:public.flyway_schema_history')");

@@ -1153,7 +1153,7 @@ COMMENT ON FUNCTION pggit.purge_history(interval, boolean) IS
 -- over first parents (columns depth and skip, set by trigger commit_graph, store/refs.sql), which
 -- is backfilled here, parents first.
 CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));
-ALTER TABLE pggit.commit ADD COLUMN depth integer, ADD COLUMN skip text;
+ALTER TABLE pggit.commit ADD COLUMN depth integer, ADD COLUMN skip text, ADD COLUMN generation integer;
 -- pggit.object_history finds renames through a partial index of them instead of a scan of every change
 -- (api/porcelain.sql, below).
 CREATE INDEX change_old_key_idx ON pggit.change (old_key) WHERE old_key IS NOT NULL;
@@ -1219,14 +1219,16 @@ COMMENT ON FUNCTION pggit.first_parent_ancestor(text, integer) IS 'The first-par
 CREATE OR REPLACE FUNCTION pggit.commit_graph() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 -- BEFORE INSERT on pggit.commit: depth = 1 + the first parent's (0 for a root, or when the first
--- parent is not here), skip = the first-parent ancestor at pggit.skip_depth(depth).
+-- parent is not here), skip = the first-parent ancestor at pggit.skip_depth(depth), generation =
+-- 1 + the greatest generation among the parents that are here (1 for a root).
 BEGIN
     NEW.depth := coalesce((SELECT c.depth + 1 FROM pggit.commit c WHERE c.id = NEW.parents[1]), 0);
     NEW.skip := CASE WHEN NEW.depth > 0 THEN pggit.first_parent_ancestor(NEW.parents[1], pggit.skip_depth(NEW.depth)) END;
+    NEW.generation := 1 + coalesce((SELECT max(c.generation) FROM pggit.commit c WHERE c.id = ANY (NEW.parents)), 0);
     RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION pggit.commit_graph() IS 'Trigger function (BEFORE INSERT on pggit.commit): sets depth and skip, the skip list over first parents that pggit.first_parent_ancestor walks.';
+COMMENT ON FUNCTION pggit.commit_graph() IS 'Trigger function (BEFORE INSERT on pggit.commit): sets depth and skip, the skip list over first parents that pggit.first_parent_ancestor walks, and generation (git''s commit-graph generation number: 1 + the greatest among the parents, 1 for a root), which pggit.paint_down walks in.';
 CREATE OR REPLACE TRIGGER commit_graph BEFORE INSERT ON pggit.commit FOR EACH ROW EXECUTE FUNCTION pggit.commit_graph();
 
 CREATE OR REPLACE FUNCTION pggit.resolve(rev text) RETURNS text
@@ -1291,11 +1293,258 @@ BEGIN
          WHERE c.id = cid;
         UPDATE pggit.commit c SET skip = pggit.first_parent_ancestor(c.parents[1], pggit.skip_depth(c.depth))
          WHERE c.id = cid AND c.depth > 0;
+        UPDATE pggit.commit c SET generation = 1 + coalesce((SELECT max(p.generation) FROM pggit.commit p WHERE p.id = ANY (c.parents)), 0)
+         WHERE c.id = cid;
     END LOOP;
 END
 $$;
-ALTER TABLE pggit.commit ALTER COLUMN depth SET NOT NULL;
-COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups.';
+ALTER TABLE pggit.commit ALTER COLUMN depth SET NOT NULL, ALTER COLUMN generation SET NOT NULL;
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups. generation (not hashed, also set by commit_graph) is git''s commit-graph generation number: every ancestor has a smaller one, so walks in generation order (pggit.paint_down: merge bases, ahead and behind) stop early.';
+-- Branches (issue 15): a ref records who created it, when and why; a branch 0.1 made (main) dates from
+-- the first commit. store/branches.sql: create, list, delete, merge bases, ahead and behind.
+ALTER TABLE pggit.ref ADD COLUMN created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                      ADD COLUMN created_by name NOT NULL DEFAULT session_user,
+                      ADD COLUMN description text;
+UPDATE pggit.ref SET created_at = coalesce((SELECT min(c.committed_at) FROM pggit.commit c), created_at);
+COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit, with who created it, when, and why (pggit.create_branch, pggit.create_feature_branch). The commit writer advances the branch pggit.head names.';
+-- ==== store/branches.sql ========================================================================
+
+-- Branches and the commit graph (issue 15): create, list and delete branches; merge bases, ahead
+-- and behind, by a walk in generation order (git's paint_down_to_common over its commit-graph).
+
+CREATE OR REPLACE FUNCTION pggit.paint_down(a text, b text, OUT merge_bases text[], OUT ahead bigint, OUT behind bigint)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Git's paint_down_to_common over generation numbers (pggit.commit.generation). Commits are taken
+-- from a queue greatest generation first, each painted with the sides it is reachable from (1: a,
+-- 2: b); a commit painted by both is a merge base unless it is already stale (an ancestor of a
+-- base: its parents inherit the stale mark, 4). Every child has a greater generation than its
+-- parents, so when a commit leaves the queue every path to it from a or b has been walked and its
+-- paint is final; hence no base found is an ancestor of another (git's remove_redundant, needed
+-- there for commit dates, is not needed here). The walk stops when only stale commits are queued:
+-- it reads the commits that are on one side only and the first common ones, not the common history
+-- below them. ahead: commits reachable from a and not from b; behind: from b and not from a.
+DECLARE
+    q_id text[];
+    q_gen integer[];
+    q_paint integer[];
+    i integer;
+    best integer;
+    cur text;
+    paint integer;
+    live integer;   -- queued commits that are not stale
+    p record;
+    j integer;
+BEGIN
+    merge_bases := '{}';
+    ahead := 0;
+    behind := 0;
+    IF a = b THEN
+        merge_bases := ARRAY[a];
+        RETURN;
+    END IF;
+    SELECT array_agg(c.id ORDER BY c.id = b), array_agg(c.generation ORDER BY c.id = b),
+           array_agg(CASE WHEN c.id = a THEN 1 ELSE 2 END ORDER BY c.id = b)
+      INTO q_id, q_gen, q_paint
+      FROM pggit.commit c WHERE c.id IN (a, b);
+    IF coalesce(cardinality(q_id), 0) < 2 THEN
+        RAISE EXCEPTION 'pggit: no commit % to walk from', CASE WHEN NOT coalesce(a = ANY (q_id), false) THEN a ELSE b END
+            USING ERRCODE = 'undefined_object';
+    END IF;
+    live := 2;
+    WHILE live > 0 LOOP
+        best := 1;
+        FOR i IN 2 .. cardinality(q_id) LOOP
+            IF q_gen[i] > q_gen[best] THEN
+                best := i;
+            END IF;
+        END LOOP;
+        cur := q_id[best];
+        paint := q_paint[best];
+        q_id := q_id[:best - 1] || q_id[best + 1:];
+        q_gen := q_gen[:best - 1] || q_gen[best + 1:];
+        q_paint := q_paint[:best - 1] || q_paint[best + 1:];
+        IF paint & 4 = 0 THEN
+            live := live - 1;
+            IF paint = 3 THEN
+                merge_bases := merge_bases || cur;
+                paint := 7;
+            ELSIF paint = 1 THEN
+                ahead := ahead + 1;
+            ELSE
+                behind := behind + 1;
+            END IF;
+        END IF;
+        FOR p IN SELECT c.id, c.generation FROM pggit.commit c
+                  WHERE c.id = ANY ((SELECT x.parents FROM pggit.commit x WHERE x.id = cur)::text[]) LOOP
+            j := array_position(q_id, p.id);
+            IF j IS NULL THEN
+                q_id := q_id || p.id;
+                q_gen := q_gen || p.generation;
+                q_paint := q_paint || paint;
+                IF paint & 4 = 0 THEN
+                    live := live + 1;
+                END IF;
+            ELSE
+                IF q_paint[j] & 4 = 0 AND (q_paint[j] | paint) & 4 <> 0 THEN
+                    live := live - 1;
+                END IF;
+                q_paint[j] := q_paint[j] | paint;
+            END IF;
+        END LOOP;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.paint_down(text, text) IS
+    'Plumbing: walks the commit graph from commits a and b (full ids) in generation order (git''s paint_down_to_common) and returns merge_bases (every best common ancestor: the common ancestors that are not ancestors of another common ancestor; one in most histories, several after criss-cross merges; none when the histories are unrelated), ahead (commits reachable from a and not from b) and behind (from b, not from a). Reads the commits on one side only and the first common ones. Raises undefined_object for an unknown commit.';
+
+CREATE OR REPLACE FUNCTION pggit.merge_bases(a text, b text) RETURNS SETOF text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- git merge-base --all
+DECLARE
+    ca text := pggit.resolve(a);
+    cb text := pggit.resolve(b);
+BEGIN
+    RETURN QUERY SELECT x FROM unnest((pggit.paint_down(ca, cb)).merge_bases) x;
+END
+$$;
+COMMENT ON FUNCTION pggit.merge_bases(text, text) IS
+    'Every best common ancestor of revisions a and b (branch names, commit ids, unique prefixes, HEAD, ~N: as pggit.resolve takes them), as git merge-base --all: one in most histories, several after criss-cross merges, none when they share no history. Raises undefined_object for a revision that names nothing.';
+
+CREATE OR REPLACE FUNCTION pggit.find_merge_base(a text, b text) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    ca text := pggit.resolve(a);
+    cb text := pggit.resolve(b);
+BEGIN
+    -- b on a's first-parent line (a branch that was not committed to since a left it, or main's own
+    -- past) is its own merge base: O(log n) lookups over the skip list instead of a walk
+    IF pggit.first_parent_ancestor(ca, (SELECT c.depth FROM pggit.commit c WHERE c.id = cb)) = cb THEN
+        RETURN cb;
+    ELSIF pggit.first_parent_ancestor(cb, (SELECT c.depth FROM pggit.commit c WHERE c.id = ca)) = ca THEN
+        RETURN ca;
+    END IF;
+    RETURN (SELECT c.id FROM pggit.commit c WHERE c.id = ANY ((pggit.paint_down(ca, cb)).merge_bases)
+             ORDER BY c.generation DESC, c.seq DESC LIMIT 1);
+END
+$$;
+COMMENT ON FUNCTION pggit.find_merge_base(text, text) IS
+    'The merge base of revisions a and b (branch names or commit ids, as pggit.resolve takes them): their lowest common ancestor in the commit graph, as git merge-base. After criss-cross merges there are several best common ancestors (pggit.merge_bases lists them); this returns the one of the greatest generation, the newest on a tie. Null when a and b share no history; undefined_object for a revision that names nothing.';
+
+CREATE OR REPLACE FUNCTION pggit.ahead_behind(a text, b text, OUT ahead bigint, OUT behind bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r record;
+BEGIN
+    r := pggit.paint_down(pggit.resolve(a), pggit.resolve(b));
+    ahead := r.ahead;
+    behind := r.behind;
+END
+$$;
+COMMENT ON FUNCTION pggit.ahead_behind(text, text) IS
+    'How far revision a is from b (as pggit.resolve takes them), as git rev-list --left-right --count b...a: ahead = commits reachable from a and not from b, behind = from b and not from a. Walks those commits and the first common ones (pggit.paint_down).';
+
+CREATE OR REPLACE FUNCTION pggit.check_branch_name(branch_name text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+-- git check-ref-format's rules for a branch name, and two of pggit's: a name that could be read
+-- as a commit id prefix (4 to 64 hex digits) is refused, since pggit.resolve tries branch names
+-- first and would hide the commit; so is HEAD.
+DECLARE
+    why text;
+BEGIN
+    why := CASE
+        WHEN branch_name IS NULL OR branch_name = '' THEN 'it is empty'
+        WHEN length(branch_name) > 200 THEN 'it is longer than 200 characters'
+        WHEN upper(branch_name) = 'HEAD' OR branch_name = '@' THEN 'it is reserved'
+        WHEN branch_name ~ '^[0-9a-f]{4,64}$' THEN 'it reads as a commit id prefix'
+        WHEN branch_name ~ '[[:cntrl:][:space:]~^:?*\[\\]' THEN 'it holds a space, a control character or one of ~ ^ : ? * [ \'
+        WHEN strpos(branch_name, '..') > 0 OR strpos(branch_name, '@{') > 0 OR strpos(branch_name, '//') > 0 THEN 'it holds .., @{ or //'
+        WHEN branch_name ~ '(^|/)[.-]' OR branch_name ~ '[./]$' OR branch_name ~ '\.lock($|/)' THEN
+            'a part of it starts with . or -, or it ends with / or ., or a part ends with .lock'
+    END;
+    IF why IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: "%" is not a valid branch name: %', branch_name, why
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Branch names follow git''s rules (git check-ref-format), e.g. feature/meter-readings; any letters, digits and . _ - / are fine.';
+    END IF;
+    RETURN branch_name;
+END
+$$;
+COMMENT ON FUNCTION pggit.check_branch_name(text) IS
+    'Returns branch_name when it is a valid branch name, else raises invalid_parameter_value saying why: git check-ref-format''s rules (no space, control character, ~ ^ : ? * [ \, .., @{ or //; no part starting with . or -, no trailing / or ., no part ending in .lock), not HEAD or @, and not 4 to 64 hex digits (it would hide commit ids of that prefix from pggit.resolve). Unicode letters are fine.';
+
+CREATE OR REPLACE FUNCTION pggit.create_branch(branch_name text, from_commit text DEFAULT NULL, description text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    cid text := pggit.resolve(coalesce(from_commit, 'HEAD'));
+BEGIN
+    PERFORM pggit.check_branch_name(branch_name);
+    BEGIN
+        INSERT INTO pggit.ref (name, commit_id, description) VALUES (branch_name, cid, description);
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION 'pggit: branch "%" already exists (at %)', branch_name,
+                        left((SELECT r.commit_id FROM pggit.ref r WHERE r.name = branch_name), 12)
+            USING ERRCODE = 'duplicate_object', HINT = 'Pick another name, or pggit.delete_branch it first.';
+    END;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.create_branch(text, text, text) IS
+    'Creates branch branch_name at revision from_commit (default HEAD; anything pggit.resolve takes) with an optional description, and returns the commit id it points at. HEAD stays where it is. Errors: invalid_parameter_value for a name pggit.check_branch_name refuses, duplicate_object when the branch exists, undefined_object when from_commit names nothing (or there is no commit yet).';
+
+CREATE OR REPLACE FUNCTION pggit.create_feature_branch(feature_name text, description text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM pggit.create_branch('feature/' || feature_name, NULL, description);
+    RETURN 'feature/' || feature_name;
+END
+$$;
+COMMENT ON FUNCTION pggit.create_feature_branch(text, text) IS
+    'Creates branch feature/<feature_name> at HEAD with a description (seed 003) and returns the branch name. Errors as pggit.create_branch.';
+
+CREATE OR REPLACE FUNCTION pggit.list_branches()
+    RETURNS TABLE (branch_name text, head_sha text, created_at timestamptz, created_by name, description text,
+                   is_head boolean, ahead bigint, behind bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT r.name, r.commit_id, r.created_at, r.created_by, r.description, r.name = h.branch, ab.ahead, ab.behind
+  FROM pggit.ref r
+  CROSS JOIN pggit.head h
+  LEFT JOIN pggit.ref m ON m.name = 'main'
+  LEFT JOIN LATERAL pggit.paint_down(r.commit_id, m.commit_id) ab ON m.commit_id IS NOT NULL
+ ORDER BY r.name = h.branch DESC, r.name
+$$;
+COMMENT ON FUNCTION pggit.list_branches() IS
+    'Every branch: its name, the commit it points at (head_sha), when, by whom and why it was created, whether HEAD names it (is_head), and how many commits it is ahead of and behind main (null when there is no main). The checked-out branch first, then by name.';
+
+CREATE OR REPLACE FUNCTION pggit.delete_branch(branch_name text, force boolean DEFAULT false) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    tip text;
+    head_branch text;
+    unmerged bigint;
+BEGIN
+    SELECT h.branch INTO head_branch FROM pggit.head h FOR SHARE;
+    SELECT r.commit_id INTO tip FROM pggit.ref r WHERE r.name = branch_name FOR UPDATE;
+    IF tip IS NULL THEN
+        RAISE EXCEPTION 'pggit: no branch "%"', branch_name USING ERRCODE = 'undefined_object',
+            HINT = 'pggit.list_branches() lists them.';
+    ELSIF branch_name = head_branch THEN
+        RAISE EXCEPTION 'pggit: branch "%" is checked out', branch_name USING ERRCODE = 'object_in_use',
+            HINT = 'Check out another branch first.';
+    END IF;
+    IF NOT force AND pggit.head_commit() IS NOT NULL THEN
+        unmerged := (pggit.paint_down(tip, pggit.head_commit())).ahead;
+        IF unmerged > 0 THEN
+            RAISE EXCEPTION 'pggit: branch "%" is not merged into % (% commit(s) only it has)', branch_name, head_branch, unmerged
+                USING ERRCODE = 'object_in_use',
+                      HINT = 'Merge it first, or delete it anyway with pggit.delete_branch(branch_name, force => true): its commits stay until pggit.purge_history removes what no branch or tag reaches.';
+        END IF;
+    END IF;
+    DELETE FROM pggit.ref r WHERE r.name = branch_name;
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.delete_branch(text, boolean) IS
+    'Deletes branch branch_name and returns true. Refuses (object_in_use) the checked-out branch, and a branch with commits the checked-out branch does not reach unless force; undefined_object when there is no such branch. The commits stay in the store until pggit.purge_history removes what no branch or tag reaches.';
 -- ==== rules/configure.sql =======================================================================
 
 -- The tracking-rules API: schemas, operations, owners/privileges/comments, ignore patterns, directives.
@@ -3092,7 +3341,7 @@ COMMENT ON FUNCTION pggit.drift() IS
 
 CREATE OR REPLACE FUNCTION pggit.log(max_count integer DEFAULT 100, rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, committed_at timestamptz, author text, origin text, message text, summary text,
-                   deployment_id bigint, migration text, tree text, parents text[])
+                   deployment_id bigint, migration text, tree text, parents text[], refs text[])
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 -- Reads about max_count commits, not the whole ancestry: a parent is always older (a smaller seq)
 -- than its child, so each of the max_count newest ancestors of the start is reached by a path of
@@ -3114,11 +3363,13 @@ WITH RECURSIVE anc(id, seq, parents, depth, committed_at, author, origin, messag
 SELECT n.id, n.committed_at, n.author, n.origin, n.message, pggit.commit_summary(n.id), n.deployment_id,
        (SELECT string_agg(l.tool || ' ' || coalesce(l.migration_id, l.script), ', ' ORDER BY l.id)
           FROM pggit.migration_link l WHERE l.commit_id = n.id AND l.new_commit),
-       n.tree, n.parents
+       n.tree, n.parents,
+       (SELECT array_agg(CASE WHEN r.name = h.branch THEN 'HEAD -> ' || r.name ELSE r.name END ORDER BY r.name = h.branch DESC, r.name)
+          FROM pggit.ref r CROSS JOIN pggit.head h WHERE r.commit_id = n.id)
   FROM newest n
  ORDER BY n.seq DESC
 $$;
-COMMENT ON FUNCTION pggit.log(integer, text) IS 'The history of rev (default HEAD; a branch, commit id, unique prefix or ~N as pggit.resolve takes), newest first, at most max_count commits (null: all), with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash and its parents (first parent first). Empty before the first commit; a rev that names nothing raises undefined_object (pggit.resolve). Reads about max_count commits, however long the history.';
+COMMENT ON FUNCTION pggit.log(integer, text) IS 'The history of rev (default HEAD; a branch, commit id, unique prefix or ~N as pggit.resolve takes), newest first, at most max_count commits (null: all), with a change summary, the migrations linked to each commit (tool and id, comma-separated), its tree hash, its parents (first parent first; a merge has two) and the branches pointing at it (refs, as git log --decorate: ''HEAD -> main'' for the checked-out one first, then the others by name; null for none). Empty before the first commit; a rev that names nothing raises undefined_object (pggit.resolve). Reads about max_count commits, however long the history.';
 
 CREATE OR REPLACE FUNCTION pggit.show(rev text DEFAULT 'HEAD')
     RETURNS TABLE (commit_id text, change text, object_key text, old_key text, kind text,
@@ -5103,6 +5354,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.tree_node_shape(jsonb), pggit.subtree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
+    pggit.paint_down(text, text), pggit.check_branch_name(text),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
@@ -5117,7 +5369,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),
     pggit.tracking_overhead_report(), pggit.server_moved(),
     pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(),
-    pggit.commit_hash_text(text, text[], text, timestamptz, text, text)
+    pggit.commit_hash_text(text, text[], text, timestamptz, text, text),
+    pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text)
 TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
@@ -5136,7 +5389,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.link_migration(text, text, text), pggit.link_migration(bigint, text, text),
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
-    pggit.detect_conflicts(), pggit.record_conflicts(boolean), pggit.rebaseline_after_move()
+    pggit.detect_conflicts(), pggit.record_conflicts(boolean), pggit.rebaseline_after_move(),
+    pggit.create_branch(text, text, text), pggit.create_feature_branch(text, text), pggit.delete_branch(text, boolean)
 TO pggit_writer;
 
 -- admin: pause, emergency, purge, conflicts, adoption, another run's deployment
