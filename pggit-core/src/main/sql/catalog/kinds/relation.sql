@@ -25,8 +25,10 @@ SELECT 'pg_class'::regclass::oid, t.oid, t.rkind, t.nspname, t.rkind || ':' || t
                                                                     WHEN 'm' THEN 'main' WHEN 'x' THEN 'extended' END END,
                                   'compression', CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END,
                                   'statistics', CASE WHEN a.attstattarget >= 0 THEN a.attstattarget END,   -- -1 (15-16) or null (17+): default
-                                  'options', (SELECT array_agg(o ORDER BY o) FROM unnest(a.attfdwoptions) o),
-                                  'acl', (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(a.attacl) x),
+                                  -- guarded: most columns have neither, and an unguarded subquery runs its
+                                  -- aggregate for every column (~10% of a table's read)
+                                  'options', CASE WHEN a.attfdwoptions IS NOT NULL THEN (SELECT array_agg(o ORDER BY o) FROM unnest(a.attfdwoptions) o) END,
+                                  'acl', CASE WHEN a.attacl IS NOT NULL THEN (SELECT array_agg(x::text ORDER BY x::text) FROM unnest(a.attacl) x) END,
                                   'comment', (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum)))
                               ORDER BY a.attnum)
                         FROM pg_attribute a
@@ -46,7 +48,8 @@ SELECT 'pg_class'::regclass::oid, t.oid, t.rkind, t.nspname, t.rkind || ':' || t
                            (SELECT jsonb_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) ORDER BY i.inhseqno)
                               FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
                               JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = t.oid) END,
-           'options', (SELECT array_agg(o ORDER BY o) FROM unnest(coalesce(t.reloptions, ft.ftoptions)) o),
+           'options', CASE WHEN coalesce(t.reloptions, ft.ftoptions) IS NOT NULL THEN
+                          (SELECT array_agg(o ORDER BY o) FROM unnest(coalesce(t.reloptions, ft.ftoptions)) o) END,
            'server', (SELECT quote_ident(fs.srvname) FROM pg_foreign_server fs WHERE fs.oid = ft.ftserver),
            'replica_identity', CASE WHEN t.relkind IN ('r', 'p') THEN
                                    CASE t.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'

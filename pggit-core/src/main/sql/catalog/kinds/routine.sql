@@ -15,7 +15,7 @@ SELECT 'pg_proc'::regclass::oid, p.oid,
                           'volatility', p.provolatile::text, 'strict', p.proisstrict,
                           'security_definer', p.prosecdef, 'parallel', p.proparallel::text,
                           'leakproof', p.proleakproof, 'cost', p.procost, 'rows', p.prorows,
-                          'config', (SELECT array_agg(cfg ORDER BY cfg) FROM unnest(p.proconfig) cfg),
+                          'config', CASE WHEN p.proconfig IS NOT NULL THEN (SELECT array_agg(cfg ORDER BY cfg) FROM unnest(p.proconfig) cfg) END,
                           'definition', CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END,
                           'aggregate', CASE WHEN p.prokind = 'a' THEN
                                (SELECT jsonb_strip_nulls(jsonb_build_object(
