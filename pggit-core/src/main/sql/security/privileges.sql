@@ -79,7 +79,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),
     pggit.tracking_overhead_report(), pggit.server_moved(),
-    pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(),
+    pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(), pggit.summary(),
     pggit.commit_hash_text(text, text[], text, timestamptz, text, text),
     pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text)
 TO pggit_reader;
@@ -87,7 +87,7 @@ TO pggit_reader;
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
 GRANT EXECUTE ON FUNCTION
     pggit.register_tool_table(text), pggit.open_deployment(text, text, text, integer, text), pggit.close_deployment(bigint, text),
-    pggit.close_interrupted_deployments(),
+    pggit.close_interrupted_deployments(), pggit.record_drift_scan(bigint),
     pggit.record_migration(bigint, jsonb, text, text, text, text), pggit.record_migration_fail_open(bigint, jsonb, text),
     pggit.set_tool_deployment_id(bigint, text), pggit.record_capture_failure(bigint, text, text, text),
     pggit.backfill_flyway_links(bigint, text, text), pggit.backfill_liquibase_links(bigint, text, text, bigint[], integer[]),

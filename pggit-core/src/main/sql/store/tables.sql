@@ -31,7 +31,9 @@ CREATE TABLE pggit.deployment (
     message     text,
     tags        text[],
     backend_started_at timestamptz,       -- pg_stat_activity.backend_start of backend_pid: with the pid, the session (pids are reused)
-    rules_source text                     -- the build's source whose rules its captures use (pggit.build_rules); null: the database's
+    rules_source text,                    -- the build's source whose rules its captures use (pggit.build_rules); null: the database's
+    drift_objects integer,                -- objects the end-of-run drift scan found (pggit.record_drift_scan); null: not scanned
+    drift_scanned_at timestamptz          -- when that scan ran
 );
 COMMENT ON TABLE pggit.deployment IS 'A named group of commits: one migrate run, one release.';
 

@@ -205,6 +205,12 @@ SELECT pggit.commit_changes('pggit 0.2 tracks extended statistics and the indexe
        ARRAY(SELECT r.object_key FROM pggit.read_catalog() r
               WHERE r.kind = 'statistics' OR (r.kind IN ('index', 'constraint') AND r.definition ? 'attached_to')));
 
+-- The end-of-run drift scan is recorded on its deployment (pggit.record_drift_scan), and
+-- pggit.summary() reads HEAD, the latest deployment, the last scan, open conflicts and interrupted
+-- runs without scanning (issue 17: the Spring Boot starter's endpoint and health indicator).
+ALTER TABLE pggit.deployment ADD COLUMN drift_objects integer, ADD COLUMN drift_scanned_at timestamptz;
+\ir ../runs/summary.sql
+
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
 \ir ../security/privileges.sql

@@ -203,6 +203,14 @@ public final class Pggit {
         return with(PggitSession::drift);
     }
 
+    /**
+     * HEAD, the latest deployment, the last recorded drift scan, open conflicts and interrupted runs,
+     * read without a scan (see {@link PggitSession#summary()}).
+     */
+    public io.pggit.core.model.Summary summary() {
+        return with(PggitSession::summary);
+    }
+
     /** The object store's integrity ({@code pggit.fsck}, see {@link PggitSession#fsck()}); empty when intact. */
     public List<Finding> fsck() {
         return with(PggitSession::fsck);

@@ -16,6 +16,7 @@ import io.pggit.core.model.MigrationLink;
 import io.pggit.core.model.ObjectKey;
 import io.pggit.core.model.Rebaseline;
 import io.pggit.core.model.ServerMove;
+import io.pggit.core.model.Summary;
 import io.pggit.core.model.UninstallResult;
 
 import java.io.IOException;
@@ -463,6 +464,37 @@ public final class PggitSession {
      */
     public List<Change> drift() {
         return sql.list("scan for drift", "SELECT change, object_key, old_key, NULL, NULL, NULL FROM pggit.drift()", PggitSession::change);
+    }
+
+    /**
+     * The end-of-run drift scan ({@code pggit.record_drift_scan}): as {@link #drift()}, one scan, and
+     * its number of objects recorded on the deployment, where {@link #summary()} reads it.
+     *
+     * @throws PggitException when the deployment does not exist, and as {@link #drift()}
+     */
+    public List<Change> recordDriftScan(long deploymentId) {
+        return sql.list("scan for drift", "SELECT change, object_key, old_key, NULL, NULL, NULL FROM pggit.record_drift_scan(?)",
+                PggitSession::change, deploymentId);
+    }
+
+    /**
+     * HEAD, the latest deployment, the last recorded drift scan, open conflicts and interrupted runs,
+     * in one read without a scan ({@code pggit.summary()}; reads only, so a probe may call it as often
+     * as it likes, on a hot standby too).
+     */
+    public Summary summary() {
+        return sql.one("read the summary", "SELECT head, deployment_id, deployment_name, tool, outcome, started_at, ended_at, "
+                + "drift_deployment_id, drift_scanned_at, drift_objects, open_conflicts, interrupted_deployments FROM pggit.summary()",
+                rs -> {
+                    long dep = rs.getLong(2);
+                    Optional<Summary.Deployment> last = rs.wasNull() ? Optional.empty() : Optional.of(new Summary.Deployment(dep,
+                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getTimestamp(6).toInstant(),
+                            Optional.ofNullable(rs.getTimestamp(7)).map(java.sql.Timestamp::toInstant)));
+                    long scanDep = rs.getLong(8);
+                    Optional<Summary.DriftScan> scan = rs.wasNull() ? Optional.empty()
+                            : Optional.of(new Summary.DriftScan(scanDep, rs.getTimestamp(9).toInstant(), rs.getInt(10)));
+                    return new Summary(Optional.ofNullable(rs.getString(1)), last, scan, rs.getLong(11), rs.getLong(12));
+                });
     }
 
     /**

@@ -51,7 +51,7 @@ class PrivilegesTest {
                 "diff_trees(text,text)", "head_commit()", "resolve(text)", "skip_depth(integer)", "first_parent_ancestor(text,integer)", "affected_objects(bigint[],text)",
                 "is_tracked(text,text,text,text,text,text)", "rules_in_force(text)", "journal_kept(text,text,text)", "renamed_columns(jsonb,jsonb)", "compute_changes(boolean,bigint[],text)", "journal_ids(text)", "gather_changes(boolean,text,text)",
                 "check_patterns(text,text[],boolean)", "never_matches(text)", "like_pattern(text)", "check_duration(interval)", "try_regtype(text)", "function_bump(jsonb,jsonb)",
-                "version()", "commit_summary(text)", "status()", "drift()", "log(integer,text)", "show(text)", "diff(text,text)",
+                "version()", "summary()", "commit_summary(text)", "status()", "drift()", "log(integer,text)", "show(text)", "diff(text,text)",
                 "object_history(text)", "list_ignore_patterns()", "tracking_status()", "function_key(text)",
                 "list_function_versions(text)", "get_function_version(text)", "history_tables()",
                 "verify_consistency(boolean,boolean,text[])", "drift_findings(jsonb,boolean)", "tracking_overhead_report()", "compare_environments(text,text)",
@@ -60,7 +60,7 @@ class PrivilegesTest {
                 "paint_down(text,text)", "check_branch_name(text)", "list_branches()", "merge_bases(text,text)",
                 "find_merge_base(text,text)", "ahead_behind(text,text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
-                "close_interrupted_deployments()",
+                "close_interrupted_deployments()", "record_drift_scan(bigint)",
                 "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
                 "set_tool_deployment_id(bigint,text)", "record_capture_failure(bigint,text,text,text)",
                 "backfill_flyway_links(bigint,text,text)", "backfill_liquibase_links(bigint,text,text,bigint[],integer[])", "commit(text)", "configure_tracking(text[],text[],text[],text[])",

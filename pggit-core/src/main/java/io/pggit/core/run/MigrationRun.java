@@ -364,7 +364,8 @@ public final class MigrationRun {
 
     /**
      * Closes the deployment and, when {@link PggitConfig#driftScan()}, compares the whole catalog
-     * with HEAD once and logs the drift.
+     * with HEAD once, records the number of drifted objects on the deployment
+     * ({@link PggitSession#recordDriftScan}, what {@link PggitSession#summary()} reports) and logs the drift.
      *
      * @return the drift found (empty when none, or when the scan is off)
      */
@@ -388,7 +389,7 @@ public final class MigrationRun {
                 if (!config.driftScan()) {
                     return List.<Change>of();
                 }
-                List<Change> drift = s.drift();
+                List<Change> drift = s.recordDriftScan(deploymentId);   // recorded, for health probes (pggit.summary)
                 if (drift.isEmpty()) {
                     LOG.info("pggit: no drift: the live catalog equals HEAD {}", s.head().map(h -> h.substring(0, 7)).orElse("(empty)"));
                 } else {
