@@ -14,17 +14,33 @@ import java.sql.SQLException;
 /** Connection settings shared by the goals, named like the Flyway and Liquibase plugins' own. */
 abstract class AbstractConnectionMojo extends AbstractMojo {
 
-    /** JDBC URL of the database; defaults to the embedded PostgreSQL of {@code pggit:start-postgres}. */
+    /**
+     * JDBC URL of the database, {@code jdbc:postgresql://host[:port]/database[?param=value&...]} (PgJDBC's
+     * form; {@code user} and {@code password} may be URL parameters). Default: the URL that
+     * {@code pggit:start-postgres} published in the project property {@code pggit.jdbc.url}, so a goal
+     * after it in the same build needs no URL.
+     */
     @Parameter(property = "pggit.url", defaultValue = "${pggit.jdbc.url}")
     protected String url;
 
+    /**
+     * The database role to connect as. Default: the username of {@code serverId}, else a {@code user} in
+     * the URL, else PgJDBC's default (the operating system's user name).
+     */
     @Parameter(property = "pggit.user")
     protected String user;
 
+    /**
+     * The role's password. Default: the password of {@code serverId}, else a {@code password} in the URL,
+     * else none (trust, peer or a {@code ~/.pgpass} entry).
+     */
     @Parameter(property = "pggit.password")
     protected String password;
 
-    /** The id of a {@code <server>} in settings.xml whose username and password to use, as the Flyway plugin's serverId. */
+    /**
+     * The id of a {@code <server>} in settings.xml whose username and password to use, as the Flyway
+     * plugin's {@code serverId}; {@code user} and {@code password}, when given, win. Default: none.
+     */
     @Parameter(property = "pggit.serverId")
     protected String serverId;
 

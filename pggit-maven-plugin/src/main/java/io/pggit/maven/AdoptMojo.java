@@ -12,6 +12,7 @@ import java.util.Optional;
 @Mojo(name = "adopt", threadSafe = true, requiresProject = false)
 public class AdoptMojo extends AbstractConnectionMojo {
 
+    /** The commit message of the adopted drift, free text. */
     @Parameter(property = "pggit.message", defaultValue = "adopt drift")
     private String message;
 

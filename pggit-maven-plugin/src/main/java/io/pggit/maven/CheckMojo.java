@@ -36,21 +36,33 @@ public class CheckMojo extends AbstractConnectionMojo {
 
     static final Set<String> FAIL_ON = Set.of("drift", "gap", "conflict", "tracking", "integrity", "any", "none");
 
-    /** Which checks fail the build: any of drift, gap, conflict, tracking, integrity, or any, or none; comma-separated. */
+    /**
+     * Which checks fail the build when they find an error: a comma-separated list of {@code drift},
+     * {@code gap}, {@code conflict}, {@code tracking}, {@code integrity}, or {@code any} (all of them), or
+     * {@code none} (report only); e.g. {@code drift,gap}. Warnings never fail the build.
+     */
     @Parameter(property = "pggit.failOn", defaultValue = "any")
     private String failOn;
 
-    /** Folders of Flyway migration files, to find files changed after they ran. */
+    /**
+     * Folders of Flyway migration files (paths, not {@code classpath:} or {@code filesystem:} locations),
+     * to find files changed after they ran; on the command line comma-separated. Default: none (no such check).
+     */
     @Parameter(property = "pggit.locations")
     private File[] locations;
 
+    /**
+     * The folder of the reports {@code check.txt}, {@code check.json}, {@code TEST-pggit-check.xml} and
+     * {@code check.sarif}; created when missing, the files replaced.
+     */
     @Parameter(property = "pggit.reportDirectory", defaultValue = "${project.build.directory}/pggit")
     private File reportDirectory;
 
-    /** Include definitions and history rows in the JSON report. */
+    /** {@code true} includes the objects' definitions and the history rows in {@code check.json}. */
     @Parameter(property = "pggit.verbose", defaultValue = "false")
     private boolean verbose;
 
+    /** {@code true} skips the check: no connection, no reports. */
     @Parameter(property = "pggit.skip", defaultValue = "false")
     private boolean skip;
 

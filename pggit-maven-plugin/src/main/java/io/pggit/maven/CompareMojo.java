@@ -28,22 +28,35 @@ import java.nio.file.Files;
 @Mojo(name = "compare", threadSafe = true, requiresProject = false)
 public class CompareMojo extends AbstractConnectionMojo {
 
-    /** JDBC URL of the target database (the source is pggit.url). */
+    /**
+     * JDBC URL of the target database, the one the plan would change, as {@code url}
+     * ({@code jdbc:postgresql://host[:port]/database}); the source is {@code url}. Required.
+     */
     @Parameter(property = "pggit.targetUrl", required = true)
     private String targetUrl;
 
-    /** The target's role; default: the source's (pggit.user). */
+    /**
+     * The target's role. Default: the username of {@code targetServerId}, else a {@code user} in
+     * {@code targetUrl}, else the source's.
+     */
     @Parameter(property = "pggit.targetUser")
     private String targetUser;
 
-    /** The target's password; default: the source's, when the target's role is the source's. */
+    /**
+     * The target's password. Default: the password of {@code targetServerId}, else a {@code password} in
+     * {@code targetUrl}, else the source's, but only when the target's role is the source's.
+     */
     @Parameter(property = "pggit.targetPassword")
     private String targetPassword;
 
-    /** The id of a {@code <server>} in settings.xml with the target's username and password. */
+    /** The id of a {@code <server>} in settings.xml with the target's username and password. Default: none. */
     @Parameter(property = "pggit.targetServerId")
     private String targetServerId;
 
+    /**
+     * The file the plan is written to: the DDL statements that would bring the target to the source,
+     * in order, separated by blank lines; empty when the databases agree. Replaced when it exists.
+     */
     @Parameter(property = "pggit.planFile", defaultValue = "${project.build.directory}/pggit/plan.sql")
     private File planFile;
 

@@ -16,10 +16,18 @@ import java.util.List;
 @Mojo(name = "diff", threadSafe = true, requiresProject = false)
 public class DiffMojo extends AbstractConnectionMojo {
 
+    /**
+     * The first revision: a commit id, a unique prefix of one (at least 4 hex digits), a branch name or {@code HEAD},
+     * each optionally followed by {@code ~N} (N commits back, e.g. {@code HEAD~1}). Must be HEAD when
+     * {@code to} is empty.
+     */
     @Parameter(property = "pggit.from", defaultValue = "HEAD")
     private String from;
 
-    /** The other revision; empty compares {@code from} (HEAD) with the live database. */
+    /**
+     * The second revision, in the form of {@code from}. Default: none, which compares {@code from}
+     * (HEAD) with the live database (the drift).
+     */
     @Parameter(property = "pggit.to")
     private String to;
 

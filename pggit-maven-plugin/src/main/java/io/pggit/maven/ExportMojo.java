@@ -21,9 +21,17 @@ import java.util.List;
 @Mojo(name = "export", threadSafe = true, requiresProject = false)
 public class ExportMojo extends AbstractConnectionMojo {
 
+    /**
+     * The commit to export: a commit id, a unique prefix of one (at least 4 hex digits), a branch name or {@code HEAD},
+     * each optionally followed by {@code ~N} (N commits back).
+     */
     @Parameter(property = "pggit.rev", defaultValue = "HEAD")
     private String rev;
 
+    /**
+     * The folder to write into: created when missing, an earlier export in it replaced; a non-empty
+     * folder that holds no export is refused.
+     */
     @Parameter(property = "pggit.exportDirectory", defaultValue = "${project.build.directory}/pggit/export")
     private File exportDirectory;
 

@@ -19,7 +19,10 @@ import java.util.List;
 @Mojo(name = "install", threadSafe = true, requiresProject = false)
 public class InstallMojo extends AbstractConnectionMojo {
 
-    /** Roles (comma-separated) to grant pggit_writer: the migration roles that record runs. */
+    /**
+     * Roles to grant {@code pggit_writer}, comma-separated ({@code app_migrator,ci}): the migration roles
+     * that record runs, spelled as {@code pg_roles} spells them (case included, no quotes). Each must exist. Default: none.
+     */
     @Parameter(property = "pggit.grantTo")
     private String grantTo;
 

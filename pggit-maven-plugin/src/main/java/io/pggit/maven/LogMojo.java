@@ -20,7 +20,7 @@ public class LogMojo extends AbstractConnectionMojo {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
-    /** At most this many commits. */
+    /** At most this many commits, newest first; a positive number. */
     @Parameter(property = "pggit.maxCount", defaultValue = "50")
     private int maxCount;
 

@@ -10,10 +10,14 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "show", threadSafe = true, requiresProject = false)
 public class ShowMojo extends AbstractConnectionMojo {
 
-    /** A commit id, a unique prefix, a branch, HEAD, optionally ~N. */
+    /**
+     * The commit to show: a commit id, a unique prefix of one (at least 4 hex digits), a branch name or {@code HEAD}, each
+     * optionally followed by {@code ~N} (N commits back, e.g. {@code HEAD~1}).
+     */
     @Parameter(property = "pggit.rev", defaultValue = "HEAD")
     private String rev;
 
+    /** {@code true} also prints each object's definition before ({@code -}) and after ({@code +}). */
     @Parameter(property = "pggit.verbose", defaultValue = "false")
     private boolean verbose;
 

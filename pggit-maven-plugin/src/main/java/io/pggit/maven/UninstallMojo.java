@@ -18,11 +18,17 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "uninstall", threadSafe = true, requiresProject = false)
 public class UninstallMojo extends AbstractConnectionMojo {
 
-    /** The name of the database to uninstall from, as a confirmation. */
+    /**
+     * The name of the database to uninstall from, exactly as the server names it, as a confirmation:
+     * without it, or with another name, the goal refuses and changes nothing. Required in effect.
+     */
     @Parameter(property = "pggit.confirm")
     private String confirm;
 
-    /** Also drop user objects outside schema pggit that depend on it (a column of type pggit.cqrs_change, a view over a pggit view). */
+    /**
+     * {@code true} also drops user objects outside schema pggit that depend on it (a column of type
+     * {@code pggit.cqrs_change}, a view over a pggit view); {@code false} refuses while there are any, naming them.
+     */
     @Parameter(property = "pggit.cascade", defaultValue = "false")
     private boolean cascade;
 
