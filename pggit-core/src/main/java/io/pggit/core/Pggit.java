@@ -168,6 +168,22 @@ public final class Pggit {
         return with(s -> s.diff(fromRev, toRev));
     }
 
+    /**
+     * Differences between the tree of {@code rev} and the live database: {@link #drift()}, which
+     * compares with HEAD, so {@code rev} must name HEAD's commit.
+     *
+     * @throws PggitException when {@code rev} is not HEAD (nothing is read then)
+     */
+    public List<Change> diffWithLive(String rev) {
+        return with(s -> {
+            if (!s.head().map(h -> h.equals(s.resolve(rev))).orElse(false)) {
+                throw new PggitException("a diff against the live database compares HEAD with it: " + rev
+                        + " is not HEAD; name a second revision to compare two commits");
+            }
+            return s.drift();
+        });
+    }
+
     /** Journaled but uncommitted changes. */
     public List<Change> status() {
         return with(PggitSession::status);

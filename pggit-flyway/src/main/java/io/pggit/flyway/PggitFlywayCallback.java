@@ -1,6 +1,7 @@
 package io.pggit.flyway;
 
 import io.pggit.core.PggitConfig;
+import io.pggit.core.log.PggitLog;
 import io.pggit.core.model.MigrationLink;
 import io.pggit.core.run.MigrationRun;
 import io.pggit.core.run.SideConnection;
@@ -40,7 +41,8 @@ import java.util.Optional;
  * </ul>
  * {@code BEFORE_MIGRATE} and {@code AFTER_MIGRATE} are not used: Flyway opens a connection just to
  * call a callback on them. Settings: {@link PggitFlywayConfigurationExtension}. Holds no logic of
- * its own: each event is one call of {@link MigrationRun}.
+ * its own: each event is one call of {@link MigrationRun}, with pggit's lines going through
+ * Flyway's logging ({@link FlywayLog}).
  */
 public class PggitFlywayCallback implements Callback {
 
@@ -72,7 +74,12 @@ public class PggitFlywayCallback implements Callback {
 
     @Override
     public void handle(Event event, Context context) {
-        Configuration conf = context.getConfiguration();
+        try (PggitLog.Installed log = PggitLog.using(FlywayLog.INSTANCE)) {
+            handle(event, context, context.getConfiguration());
+        }
+    }
+
+    private void handle(Event event, Context context, Configuration conf) {
         switch (event) {
             case BEFORE_EACH_MIGRATE:
                 failedStatement = null;

@@ -1,5 +1,6 @@
 package io.pggit.liquibase;
 
+import io.pggit.core.log.PggitLog;
 import io.pggit.core.model.MigrationLink;
 import io.pggit.core.run.MigrationRun;
 import liquibase.Scope;
@@ -23,7 +24,8 @@ import java.sql.Connection;
  * the transaction that writes its {@code databasechangelog} row (pggit commits and links there);
  * {@code runFailed()} after the changeset's rollback (the failed link goes in a transaction of its
  * own); {@code rolledBack()} after a rollback's statements ran, before Liquibase commits.
- * Each event is one call of {@link MigrationRun}: this class holds no logic of its own.
+ * Each event is one call of {@link MigrationRun}, its lines going through Liquibase's log service
+ * ({@link LiquibaseLog}): this class holds no logic of its own.
  */
 public class PggitChangeExecListener extends AbstractChangeExecListener implements ChangeExecListener {
 
@@ -93,33 +95,41 @@ public class PggitChangeExecListener extends AbstractChangeExecListener implemen
         if (run == null) {
             return;
         }
-        run.toolDeploymentId(Scope.getCurrentScope().getDeploymentId());
-        MigrationLink m = record(changeSet, execType.name());
-        if (execType == ChangeSet.ExecType.FAILED) {
-            run.migrationFailed(m, "changeset failed with failOnError=false");
-        } else if (execType != ChangeSet.ExecType.SKIPPED) {
-            timed(changeSet, run.migrationSucceeded(connection(database), m));
+        try (PggitLog.Installed log = PggitLog.using(LiquibaseLog.INSTANCE)) {
+            run.toolDeploymentId(Scope.getCurrentScope().getDeploymentId());
+            MigrationLink m = record(changeSet, execType.name());
+            if (execType == ChangeSet.ExecType.FAILED) {
+                run.migrationFailed(m, "changeset failed with failOnError=false");
+            } else if (execType != ChangeSet.ExecType.SKIPPED) {
+                timed(changeSet, run.migrationSucceeded(connection(database), m));
+            }
         }
     }
 
     @Override
     public void runFailed(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database, Exception exception) {
         if (run != null) {
-            run.migrationFailed(record(changeSet, "FAILED"), exception);
+            try (PggitLog.Installed log = PggitLog.using(LiquibaseLog.INSTANCE)) {
+                run.migrationFailed(record(changeSet, "FAILED"), exception);
+            }
         }
     }
 
     @Override
     public void rolledBack(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database) {
         if (run != null) {
-            run.migrationRolledBack(connection(database), record(changeSet, "ROLLED_BACK"));
+            try (PggitLog.Installed log = PggitLog.using(LiquibaseLog.INSTANCE)) {
+                run.migrationRolledBack(connection(database), record(changeSet, "ROLLED_BACK"));
+            }
         }
     }
 
     @Override
     public void rollbackFailed(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database, Exception exception) {
         if (run != null) {
-            run.migrationFailed(record(changeSet, "ROLLBACK_FAILED"), exception);
+            try (PggitLog.Installed log = PggitLog.using(LiquibaseLog.INSTANCE)) {
+                run.migrationFailed(record(changeSet, "ROLLBACK_FAILED"), exception);
+            }
         }
     }
 

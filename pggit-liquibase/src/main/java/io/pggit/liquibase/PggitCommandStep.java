@@ -1,6 +1,7 @@
 package io.pggit.liquibase;
 
 import io.pggit.core.PggitConfig;
+import io.pggit.core.log.PggitLog;
 import io.pggit.core.run.MigrationRun;
 import io.pggit.core.run.SideConnection;
 import liquibase.changelog.visitor.ChangeExecListener;
@@ -55,6 +56,13 @@ public class PggitCommandStep extends DatabaseChangelogCommandStep {
     @Override
     public void run(CommandResultsBuilder resultsBuilder) throws Exception {
         super.run(resultsBuilder);
+        try (PggitLog.Installed log = PggitLog.using(LiquibaseLog.INSTANCE)) {
+            open(resultsBuilder);
+        }
+    }
+
+    /** Opens pggit's run and adds its listener, for the commands that record. */
+    private void open(CommandResultsBuilder resultsBuilder) {
         CommandScope scope = resultsBuilder.getCommandScope();
         String command = String.join(" ", scope.getCommand().getName());
         Database database = (Database) scope.getDependency(Database.class);
@@ -86,7 +94,7 @@ public class PggitCommandStep extends DatabaseChangelogCommandStep {
 
     @Override
     public void cleanUp(CommandResultsBuilder resultsBuilder) {
-        try {
+        try (PggitLog.Installed log = PggitLog.using(LiquibaseLog.INSTANCE)) {
             if (run != null) {
                 run.backfillLiquibaseHistory(historySchema, historyTable, listener.executionTimesMs());
                 run.close(!run.anyMigrationFailed());

@@ -1,5 +1,6 @@
 package io.pggit.maven;
 
+import io.pggit.core.PggitDataSources;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -8,8 +9,6 @@ import org.apache.maven.settings.Settings;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
 
 /** Connection settings shared by the goals, named like the Flyway and Liquibase plugins' own. */
 abstract class AbstractConnectionMojo extends AbstractMojo {
@@ -61,15 +60,7 @@ abstract class AbstractConnectionMojo extends AbstractMojo {
                 password = server.getPassword();
             }
         }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url);
-        if (user != null && !user.isBlank()) {
-            ds.setUser(user);
-        }
-        if (password != null) {
-            ds.setPassword(password);
-        }
-        return ds;
+        return PggitDataSources.of(url, user, password);
     }
 
     /** The {@code <server>} of settings.xml with id {@code id}; null when no id is given. */
@@ -86,15 +77,11 @@ abstract class AbstractConnectionMojo extends AbstractMojo {
 
     /** The name of the database {@code ds} connects to (as the server says), for log lines. */
     protected static String databaseName(DataSource ds) {
-        try (Connection c = ds.getConnection()) {
-            return c.getCatalog();
-        } catch (SQLException e) {
-            return "?";
-        }
+        return PggitDataSources.databaseName(ds);
     }
 
     /** The URL without user or password parameters, for reports. */
     protected String target() {
-        return url == null ? "" : url.replaceAll("(?i)([?&])(user|password)=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        return PggitDataSources.redacted(url);
     }
 }

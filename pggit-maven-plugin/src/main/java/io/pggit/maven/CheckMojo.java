@@ -4,6 +4,7 @@ import io.pggit.core.PggitException;
 import io.pggit.core.check.ConsistencyCheck;
 import io.pggit.core.check.Finding;
 import io.pggit.core.report.CheckReport;
+import io.pggit.core.report.FailOn;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -17,9 +18,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Checks the database against its history: drift (objects no commit explains), gaps between the
@@ -33,8 +31,6 @@ import java.util.stream.Collectors;
  */
 @Mojo(name = "check", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true, requiresProject = false)
 public class CheckMojo extends AbstractConnectionMojo {
-
-    static final Set<String> FAIL_ON = Set.of("drift", "gap", "conflict", "tracking", "integrity", "any", "none");
 
     /**
      * Which checks fail the build when they find an error: a comma-separated list of {@code drift},
@@ -72,12 +68,11 @@ public class CheckMojo extends AbstractConnectionMojo {
             getLog().info("pggit: check skipped (pggit.skip=true)");
             return;
         }
-        Set<String> fail = Arrays.stream(failOn.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
-                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-        for (String f : fail) {
-            if (!FAIL_ON.contains(f)) {
-                throw new MojoExecutionException("pggit.failOn has \"" + f + "\": the allowed values are drift, gap, conflict, tracking, integrity, any, none");
-            }
+        FailOn fail;
+        try {
+            fail = FailOn.parse(failOn, "pggit.failOn");
+        } catch (PggitException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
         }
         List<Path> dirs = locations == null ? List.of() : Arrays.stream(locations).map(File::toPath).toList();
         List<Finding> findings;
@@ -98,13 +93,10 @@ public class CheckMojo extends AbstractConnectionMojo {
             }
         }
         getLog().info("pggit: reports in " + reportDirectory + " (check.txt, check.json, TEST-pggit-check.xml, check.sarif)");
-        List<Finding> failing = findings.stream()
-                .filter(f -> f.severity() == Finding.Severity.ERROR)
-                .filter(f -> !fail.contains("none") && (fail.contains("any") || fail.contains(f.check())))
-                .toList();
+        List<Finding> failing = fail.failing(findings);
         if (!failing.isEmpty()) {
             throw new MojoFailureException("pggit check: " + failing.size() + " finding(s) fail the build (failOn=" + failOn + "):\n  "
-                    + failing.stream().map(f -> f.kind() + " " + f.subject() + ": " + f.message()).collect(Collectors.joining("\n  ")));
+                    + FailOn.describe(failing));
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.pggit.maven;
 
 import io.pggit.core.Pggit;
+import io.pggit.core.PggitDataSources;
 import io.pggit.core.PggitException;
 import io.pggit.core.model.Comparison;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -71,7 +72,7 @@ public class CompareMojo extends AbstractConnectionMojo {
             getLog().info("pggit compare: " + c.differences().size() + " object(s) differ");
             c.differences().forEach(d -> getLog().info("  " + d));
             Files.createDirectories(planFile.toPath().getParent());
-            Files.writeString(planFile.toPath(), String.join("\n\n", c.plan()) + (c.plan().isEmpty() ? "" : "\n"), StandardCharsets.UTF_8);
+            Files.writeString(planFile.toPath(), c.planScript(), StandardCharsets.UTF_8);
             getLog().info("pggit: plan of " + c.plan().size() + " statement(s) written to " + planFile + " (not applied)");
         } catch (PggitException | IOException e) {
             throw new MojoExecutionException("pggit compare failed: " + e.getMessage(), e);
@@ -83,27 +84,6 @@ public class CompareMojo extends AbstractConnectionMojo {
      * what the URL says, else the source's user, and the source's password only with the source's user.
      */
     static PGSimpleDataSource target(PGSimpleDataSource source, String url, String user, String password) {
-        PGSimpleDataSource target = new PGSimpleDataSource();
-        target.setUrl(url);
-        if (user != null && !user.isBlank()) {
-            target.setUser(user);
-        } else if (blank(target.getUser()) && !blank(source.getUser())) {
-            target.setUser(source.getUser());
-        }
-        if (password != null) {
-            target.setPassword(password);
-        } else if (target.getPassword() == null && source.getPassword() != null && role(target).equals(role(source))) {
-            target.setPassword(source.getPassword());
-        }
-        return target;
-    }
-
-    /** The role a data source names; "" for none (the driver then takes the operating system's user name). */
-    private static String role(PGSimpleDataSource ds) {
-        return blank(ds.getUser()) ? "" : ds.getUser();
-    }
-
-    private static boolean blank(String s) {
-        return s == null || s.isBlank();
+        return PggitDataSources.target(source, url, user, password);
     }
 }

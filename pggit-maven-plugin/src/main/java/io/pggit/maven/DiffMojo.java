@@ -37,10 +37,7 @@ public class DiffMojo extends AbstractConnectionMojo {
             Pggit pggit = Pggit.builder(dataSource()).build();
             List<Change> diff;
             if (to == null || to.isBlank()) {
-                if (!pggit.head().map(h -> h.equals(pggit.resolve(from))).orElse(false)) {
-                    throw new MojoExecutionException("diff against the live database needs pggit.from=HEAD (or give pggit.to)");
-                }
-                diff = pggit.drift();
+                diff = pggit.diffWithLive(from);
                 getLog().info("pggit diff " + from + " (live database): " + diff.size() + " object(s)");
             } else {
                 diff = pggit.diff(from, to);

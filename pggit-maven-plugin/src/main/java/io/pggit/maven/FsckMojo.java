@@ -3,6 +3,7 @@ package io.pggit.maven;
 import io.pggit.core.Pggit;
 import io.pggit.core.PggitException;
 import io.pggit.core.check.Finding;
+import io.pggit.core.report.Lines;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -35,14 +36,14 @@ public class FsckMojo extends AbstractConnectionMojo {
         }
         getLog().warn("pggit fsck of " + target() + ": " + errors.size() + " error(s), " + (findings.size() - errors.size()) + " note(s)");
         for (Finding f : findings) {
-            String line = String.format("  [%s] %s %s: %s", f.severity().code(), f.kind(), f.subject(), f.message());
+            String line = "  " + Lines.finding(f);
             if (f.severity() == Finding.Severity.ERROR) {
                 getLog().error(line);
             } else {
                 getLog().info(line);
             }
             if (f.hint() != null) {
-                getLog().info("      -> " + f.hint());
+                getLog().info("  " + Lines.hint(f));
             }
         }
         if (!errors.isEmpty()) {

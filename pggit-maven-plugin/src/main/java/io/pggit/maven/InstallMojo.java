@@ -3,6 +3,7 @@ package io.pggit.maven;
 import io.pggit.core.Pggit;
 import io.pggit.core.PggitException;
 import io.pggit.core.model.InstallResult;
+import io.pggit.core.report.Lines;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -33,11 +34,7 @@ public class InstallMojo extends AbstractConnectionMojo {
                     : Arrays.stream(grantTo.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
             PGSimpleDataSource ds = dataSource();
             InstallResult r = Pggit.builder(ds).build().install(roles, "pggit.grantTo");
-            String database = "database \"" + databaseName(ds) + "\"";
-            getLog().info(r.changed()
-                    ? "pggit " + r.version() + " installed into " + database + r.previousVersion().map(v -> " (upgraded from " + v + ")").orElse("")
-                      + r.baselineCommit().map(id -> "; baseline commit " + id.substring(0, 7)).orElse("")
-                    : "pggit " + r.version() + " is already installed in " + database);
+            getLog().info(Lines.installed(r, databaseName(ds)));
             r.grantedWriter().forEach(role -> getLog().info("pggit: granted pggit_writer to role " + role));
             roles.forEach(role -> getLog().info("pggit: role " + role + " holds pggit_writer"));
         } catch (PggitException e) {

@@ -15,4 +15,9 @@ public record Comparison(List<Change> differences, List<String> plan) {
         differences = List.copyOf(differences);
         plan = List.copyOf(plan);
     }
+
+    /** The plan as one script: the statements separated by blank lines, a newline at the end; empty without statements. */
+    public String planScript() {
+        return String.join("\n\n", plan) + (plan.isEmpty() ? "" : "\n");
+    }
 }

@@ -5,13 +5,12 @@ import io.pggit.core.PggitConfig;
 import io.pggit.core.PggitException;
 import io.pggit.core.PggitSession;
 import io.pggit.core.PggitSetting;
+import io.pggit.core.log.PggitLog;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.InstallResult;
 import io.pggit.core.model.MigrationLink;
 import io.pggit.core.model.Rebaseline;
 import org.postgresql.PGConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -43,7 +42,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class MigrationRun {
 
-    private static final Logger LOG = LoggerFactory.getLogger("pggit");
+    /** Through the tool's logging where the integration installed it ({@link PggitLog}), else SLF4J. */
+    private static final PggitLog LOG = PggitLog.CURRENT;
 
     private final SideConnection side;
     private final PggitConfig config;

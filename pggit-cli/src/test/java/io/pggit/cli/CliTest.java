@@ -1,0 +1,171 @@
+package io.pggit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pggit.core.testing.TestDb;
+import io.pggit.core.testing.TestPostgres;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code java -jar pggit-cli.jar}, the jar alone (its nested PgJDBC), end to end against the
+ * embedded server: every command once, with the exit codes a CI acts on.
+ */
+class CliTest {
+
+    @TempDir
+    static Path dir;
+
+    static TestDb db;
+
+    @BeforeAll
+    static void history() {
+        db = TestDb.withPggit("cli");
+        db.exec("CREATE TABLE public.meter (id int PRIMARY KEY)");
+        db.pggit().commit("add meter");
+        db.exec("CREATE TABLE public.reading (meter int REFERENCES public.meter, at timestamptz)");
+        db.pggit().commit("add reading");
+    }
+
+    /** Runs the jar with the connection options to {@code target}. */
+    private static ChildJvm.Result pggit(TestDb target, String command, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(command, "--url", target.jdbcUrl(), "--user", TestPostgres.get().user()));
+        all.addAll(List.of(args));
+        return ChildJvm.cli(dir, Map.of("PGPASSWORD", TestPostgres.get().password()), all.toArray(String[]::new));
+    }
+
+    private static void exit(int expected, ChildJvm.Result r) {
+        assertEquals(expected, r.exitCode(), r.toString());
+    }
+
+    @Test
+    void readsHistory() throws Exception {
+        ChildJvm.Result log = pggit(db, "log");
+        exit(PggitCli.OK, log);
+        assertTrue(log.out().contains("add reading") && log.out().contains("add meter"), log.toString());
+        assertTrue(log.out().indexOf("add reading") < log.out().indexOf("add meter"), "newest first: " + log);
+
+        ChildJvm.Result show = pggit(db, "show", "HEAD~1");
+        exit(PggitCli.OK, show);
+        assertTrue(show.out().contains("table:public.meter"), show.toString());
+
+        ChildJvm.Result diff = pggit(db, "diff", "HEAD~1", "HEAD");
+        exit(PggitCli.OK, diff);
+        assertTrue(diff.out().contains("table:public.reading") && !diff.out().contains("table:public.meter "), diff.toString());
+        exit(PggitCli.FINDINGS, pggit(db, "diff", "HEAD~1", "HEAD", "--exit-code"));
+        exit(PggitCli.OK, pggit(db, "diff", "--exit-code"));   // HEAD against the live database: equal
+        exit(PggitCli.ERROR, pggit(db, "diff", "HEAD~1"));      // the live database is only compared with HEAD
+
+        ChildJvm.Result fsck = pggit(db, "fsck");
+        exit(PggitCli.OK, fsck);
+        assertTrue(fsck.out().contains("no findings"), fsck.toString());
+
+        Path export = dir.resolve("export");
+        ChildJvm.Result exported = pggit(db, "export", "--output", export.toString());
+        exit(PggitCli.OK, exported);
+        assertTrue(Files.readString(export.resolve("schema.sql")).contains("CREATE TABLE public.reading"), exported.toString());
+        assertTrue(Files.exists(export.resolve("manifest.json")));
+    }
+
+    @Test
+    void checkStatusAdopt() throws Exception {
+        TestDb d = TestDb.withPggit("cli_check");
+        d.exec("CREATE TABLE public.a (id int)");
+        d.pggit().commit("a");
+        exit(PggitCli.OK, pggit(d, "check"));
+
+        d.exec("CREATE TABLE public.hotfix (id int)");   // journaled, not committed: status lists it, the check sees drift
+        ChildJvm.Result status = pggit(d, "status");
+        exit(PggitCli.OK, status);
+        assertTrue(status.out().contains("table:public.hotfix"), status.toString());
+
+        ChildJvm.Result check = pggit(d, "check");
+        exit(PggitCli.FINDINGS, check);
+        assertTrue(check.out().contains("drift") && check.out().contains("public.hotfix"), check.toString());
+        assertTrue(check.err().contains("pggit: check 1/4 drift"), "progress on standard error: " + check);
+        exit(PggitCli.OK, pggit(d, "check", "--fail-on", "gap,integrity"));
+        exit(PggitCli.USAGE, pggit(d, "check", "--fail-on", "drfit"));
+
+        Path json = dir.resolve("reports/check.json");
+        exit(PggitCli.OK, pggit(d, "check", "--fail-on", "none", "--format", "json", "--output", json.toString(),
+                "--report-directory", dir.resolve("reports/all").toString()));
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertEquals(1, report.get("format").asInt());
+        assertTrue(report.get("summary").get("errors").asInt() > 0, report.toString());
+        for (String f : List.of("check.txt", "check.json", "TEST-pggit-check.xml", "check.sarif")) {
+            assertTrue(Files.exists(dir.resolve("reports/all").resolve(f)), f);
+        }
+        ChildJvm.Result sarif = pggit(d, "check", "--format", "sarif");
+        exit(PggitCli.FINDINGS, sarif);
+        assertEquals("2.1.0", new ObjectMapper().readTree(sarif.out()).get("version").asText(), "stdout holds only the report");
+        ChildJvm.Result junit = pggit(d, "check", "--format", "junit", "--fail-on", "none");
+        exit(PggitCli.OK, junit);
+        assertTrue(junit.out().startsWith("<?xml") && junit.out().contains("testsuite"), junit.toString());
+
+        ChildJvm.Result adopt = pggit(d, "adopt", "-m", "hotfix by hand");
+        exit(PggitCli.OK, adopt);
+        assertTrue(adopt.out().contains("drift adopted as commit"), adopt.toString());
+        exit(PggitCli.OK, pggit(d, "check"));
+        exit(PggitCli.OK, pggit(d, "status"));
+    }
+
+    @Test
+    void compare() throws Exception {
+        TestDb target = TestDb.withPggit("cli_target");
+        ChildJvm.Result plan = pggit(db, "compare", "--target-url", target.jdbcUrl());
+        exit(PggitCli.OK, plan);
+        assertTrue(plan.out().contains("CREATE TABLE public.meter") && plan.out().contains("--   A table:public.meter"), plan.toString());
+        Path file = dir.resolve("plan/plan.sql");
+        exit(PggitCli.FINDINGS, pggit(db, "compare", "--target-url", target.jdbcUrl(), "--output", file.toString(), "--exit-code"));
+        assertTrue(Files.readString(file).contains("CREATE TABLE public.reading"));
+        exit(PggitCli.OK, pggit(db, "compare", "--target-url", db.jdbcUrl(), "--exit-code"));
+    }
+
+    @Test
+    void installAndUninstall() throws Exception {
+        TestDb fresh = TestDb.create("cli_install");
+        fresh.exec("CREATE TABLE public.before (id int)");
+        ChildJvm.Result install = pggit(fresh, "install");
+        exit(PggitCli.OK, install);
+        assertTrue(install.out().contains("installed into database \"" + fresh.name() + "\"") && install.out().contains("baseline commit"),
+                install.toString());
+        exit(PggitCli.OK, pggit(fresh, "install"));
+        exit(PggitCli.USAGE, pggit(fresh, "install", "--grant-to", "no_such_role"));   // a value pggit refuses
+
+        exit(PggitCli.USAGE, pggit(fresh, "uninstall"));
+        exit(PggitCli.ERROR, pggit(fresh, "uninstall", "--confirm", "another_database"));
+        ChildJvm.Result uninstall = pggit(fresh, "uninstall", "--confirm", fresh.name());
+        exit(PggitCli.OK, uninstall);
+        assertTrue(uninstall.out().contains("uninstalled from database " + fresh.name()), uninstall.toString());
+        exit(PggitCli.ERROR, pggit(fresh, "log"));   // pggit is gone
+    }
+
+    @Test
+    void helpUsageAndErrors() throws Exception {
+        for (String command : List.of("check", "fsck", "status", "log", "show", "diff", "compare", "export", "adopt", "install", "uninstall")) {
+            ChildJvm.Result help = ChildJvm.cli(dir, Map.of(), command, "--help");
+            exit(PggitCli.OK, help);
+            assertTrue(help.out().contains("Usage: pggit " + command) && help.out().contains("--url"), help.toString());
+        }
+        ChildJvm.Result top = ChildJvm.cli(dir, Map.of(), "--help");
+        exit(PggitCli.OK, top);
+        assertTrue(top.out().contains("Exit codes"), top.toString());
+        exit(PggitCli.USAGE, ChildJvm.cli(dir, Map.of()));
+        exit(PggitCli.USAGE, ChildJvm.cli(dir, Map.of(), "blame"));
+        exit(PggitCli.USAGE, ChildJvm.cli(dir, Map.of(), "log"));   // no --url
+        ChildJvm.Result down = ChildJvm.cli(dir, Map.of(), "log", "--url", "jdbc:postgresql://127.0.0.1:1/none");
+        exit(PggitCli.ERROR, down);
+        assertTrue(down.err().startsWith("pggit could not connect"), down.toString());
+        assertTrue(!down.all().contains("Exception"), "a message, no stack trace: " + down);
+    }
+}

@@ -1,0 +1,44 @@
+package io.pggit.core.report;
+
+import io.pggit.core.check.Finding;
+import io.pggit.core.model.Commit;
+import io.pggit.core.model.InstallResult;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The text lines the front ends print for a result (the Maven goals into the build log, the
+ * command line to its output), so that every front end prints one result alike.
+ */
+public final class Lines {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private Lines() {
+    }
+
+    /** A commit in the log: short id, time (UTC), origin, message, what changed by kind. */
+    public static String commit(Commit c) {
+        return String.format("%s %s %-9s %s  [%s]", c.shortId(), TIME.format(c.committedAt()), c.origin(), c.message(), c.summary());
+    }
+
+    /** A finding of fsck: severity, kind, subject, message (its hint on a line of its own: {@link #hint}). */
+    public static String finding(Finding f) {
+        return String.format("[%s] %s %s: %s", f.severity().code(), f.kind(), f.subject(), f.message());
+    }
+
+    /** The hint line under a finding, indented by the caller. */
+    public static String hint(Finding f) {
+        return "    -> " + f.hint();
+    }
+
+    /** What an install step did in database {@code database}. */
+    public static String installed(InstallResult r, String database) {
+        String in = "database \"" + database + "\"";
+        return r.changed()
+                ? "pggit " + r.version() + " installed into " + in + r.previousVersion().map(v -> " (upgraded from " + v + ")").orElse("")
+                  + r.baselineCommit().map(id -> "; baseline commit " + id.substring(0, 7)).orElse("")
+                : "pggit " + r.version() + " is already installed in " + in;
+    }
+}
