@@ -2,7 +2,12 @@ package io.pggit.benchmarks;
 
 import io.pggit.core.Pggit;
 import liquibase.Scope;
+import liquibase.changelog.ChangeSet;
+import liquibase.changelog.DatabaseChangeLog;
+import liquibase.changelog.visitor.AbstractChangeExecListener;
+import liquibase.changelog.visitor.ChangeExecListener;
 import liquibase.command.CommandScope;
+import liquibase.command.core.helpers.ChangeExecListenerCommandStep;
 import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
@@ -32,6 +37,8 @@ import java.util.logging.Logger;
  * changesets) into a fresh database per run: plain Liquibase against Liquibase with
  * {@code pggit-liquibase} on the classpath (pggit installed before the timed part). The time pggit
  * spends capturing inside the server is the sum of {@code pggit.commit.capture_ms} of the run.
+ * Beside them the floor any listener charges: a no-op {@link ChangeExecListener} that makes one round
+ * trip to the server per changeset ({@code SELECT 1} after each one ran), as the issue defines it.
  * Target: pggit / plain at most 1.25.
  */
 final class LiquibaseUpdate {
@@ -59,13 +66,14 @@ final class LiquibaseUpdate {
     }
 
     boolean measureAndPrint(int warmups, int runs, PrintStream out, PrintStream progress) throws Exception {
-        List<UpdateTrial> trials = List.of(new UpdateTrial(false), new UpdateTrial(true));
+        List<UpdateTrial> trials = List.of(new UpdateTrial(false, false), new UpdateTrial(false, true), new UpdateTrial(true, false));
         Map<String, Samples> samples = Interleaved.measure("(c)", trials, warmups, runs, progress);
         Samples plain = samples.get(trials.get(0).name());
-        Samples pggit = samples.get(trials.get(1).name());
+        Samples floor = samples.get(trials.get(1).name());
+        Samples pggit = samples.get(trials.get(2).name());
         out.printf("(c) liquibase update of %s (%d changesets) into a fresh empty database per run;%n"
                 + "    pggit installed before the timed part; %d timed runs per variant after %d warm-up round(s), interleaved%n%n",
-                changelogDir.getParent(), trials.get(1).changesets, runs, warmups);
+                changelogDir.getParent(), trials.get(2).changesets, runs, warmups);
         TextTable table = new TextTable("variant", "median ms", "min ms", "max ms", "x plain");
         for (UpdateTrial t : trials) {
             Samples s = samples.get(t.name());
@@ -76,10 +84,12 @@ final class LiquibaseUpdate {
         double ratio = pggit.medianMs() / plain.medianMs();
         out.printf("%n    pggit / plain: %s (ratio of medians); median of the per-round ratios: %s%n",
                 TextTable.ratio(ratio), TextTable.ratio(pggit.medianPairedRatio(plain)));
+        out.printf("    floor (no-op listener, one round trip per changeset) / plain: %s (ratio of medians); median of the per-round ratios: %s%n",
+                TextTable.ratio(floor.medianMs() / plain.medianMs()), TextTable.ratio(floor.medianPairedRatio(plain)));
         List<Long> capture = pggit.part(UpdateTrial.CAPTURE);
         out.printf("    per-changeset capture inside the server (pggit.commit.capture_ms, summed per run): median %s ms, "
                 + "%s ms per changeset%n", TextTable.ms(Samples.medianMs(capture)),
-                TextTable.ms(Samples.medianMs(capture) / Math.max(1, trials.get(1).changesets)));
+                TextTable.ms(Samples.medianMs(capture) / Math.max(1, trials.get(2).changesets)));
         boolean met = ratio <= TARGET;
         out.printf("    target (c): pggit / plain at most %.2f: %s (%s)%n%n", TARGET, met ? "MET" : "MISSED", TextTable.ratio(ratio));
         return met;
@@ -88,21 +98,23 @@ final class LiquibaseUpdate {
     private final class UpdateTrial implements Trial {
         static final String CAPTURE = "capture in the server";
         private final boolean withPggit;
+        private final boolean noOpListener;
         private String database;
         private int changesets;
 
-        UpdateTrial(boolean withPggit) {
+        UpdateTrial(boolean withPggit, boolean noOpListener) {
             this.withPggit = withPggit;
+            this.noOpListener = noOpListener;
         }
 
         @Override
         public String name() {
-            return withPggit ? "liquibase + pggit" : "plain liquibase";
+            return withPggit ? "liquibase + pggit" : noOpListener ? "liquibase + no-op listener (floor)" : "plain liquibase";
         }
 
         @Override
         public void prepare() throws Exception {
-            database = server.createDatabase("bench_liquibase_" + (withPggit ? "pggit" : "plain"));
+            database = server.createDatabase("bench_liquibase_" + (withPggit ? "pggit" : noOpListener ? "floor" : "plain"));
             if (withPggit) {
                 Pggit.builder(server.dataSource(database)).build().install();
             }
@@ -118,11 +130,16 @@ final class LiquibaseUpdate {
                 scope.put(Scope.Attr.resourceAccessor.name(), new DirectoryResourceAccessor(changelogDir.toFile()));
                 scope.put(Scope.Attr.ui.name(), new LoggerUIService());
                 scope.put("liquibase.pggit.enabled", Boolean.toString(withPggit));
-                Scope.child(scope, () -> new CommandScope("update")
-                        .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, db)
-                        .addArgumentValue("changelogFile", "schema.xml")
-                        .setOutput(OutputStream.nullOutputStream())   // its update summary would mix into the result table
-                        .execute());
+                Scope.child(scope, () -> {
+                    CommandScope update = new CommandScope("update")
+                            .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, db)
+                            .addArgumentValue("changelogFile", "schema.xml")
+                            .setOutput(OutputStream.nullOutputStream());   // its update summary would mix into the result table
+                    if (noOpListener) {
+                        update.addArgumentValue(ChangeExecListenerCommandStep.CHANGE_EXEC_LISTENER_ARG, new RoundTripListener(c));
+                    }
+                    update.execute();
+                });
                 try (Statement s = c.createStatement();
                      ResultSet rs = s.executeQuery("SELECT count(*) FROM databasechangelog")) {
                     rs.next();
@@ -146,6 +163,24 @@ final class LiquibaseUpdate {
         @Override
         public void finish() throws Exception {
             server.dropDatabase(database);
+        }
+    }
+
+    /** The floor of (c): a listener that does nothing but one round trip per changeset that ran. */
+    private static final class RoundTripListener extends AbstractChangeExecListener {
+        private final Connection connection;
+
+        RoundTripListener(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void ran(ChangeSet changeSet, DatabaseChangeLog databaseChangeLog, Database database, ChangeSet.ExecType execType) {
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                rs.next();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }
