@@ -1,7 +1,9 @@
 package io.pggit.examples.springboot.liquibase;
 
+import io.pggit.core.PggitSetting;
 import io.pggit.core.testing.TestDb;
 import io.pggit.core.testing.TestPostgres;
+import io.pggit.liquibase.PggitLiquibaseConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -16,6 +18,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two Liquibase applications in one JVM, started at once, each on its own database with its own
@@ -61,5 +66,19 @@ class LiquibaseTwoContextsTest {
             assertEquals("9", db.value("SELECT count(*) FROM pggit.migration_link WHERE outcome = 'success'"));
             assertEquals(List.of(), db.pggit().drift());
         }
+    }
+
+    @Test
+    void aFailedRunLeavesNoSettingBehindOnItsThread() {
+        TestDb db = TestDb.create("spring_boot_liquibase_failed");
+        SpringApplicationBuilder app = new SpringApplicationBuilder(LiquibaseExampleApplication.class).web(WebApplicationType.NONE);
+        Exception e = assertThrows(Exception.class, () -> app.run("--spring.config.name=liquibase-example",
+                "--spring.liquibase.change-log=classpath:db/changelog/failing.xml", "--spring.datasource.url=" + db.jdbcUrl(),
+                "--spring.datasource.username=" + TestPostgres.get().user(), "--spring.datasource.password=" + TestPostgres.get().password()));
+        assertTrue(String.valueOf(e.getMessage()).contains("liquibase"), String.valueOf(e));
+        assertEquals(List.of(List.of("1", "success"), List.of("2", "failed")),
+                db.rows("SELECT migration_id, outcome FROM pggit.migration_link ORDER BY id"), "pggit recorded the failed run");
+        assertNull(PggitLiquibaseConfiguration.definition(PggitSetting.IGNORE_SCHEMAS).getCurrentValue(),
+                "the failed start-up took its settings back from this thread");
     }
 }
