@@ -29,7 +29,8 @@ import javax.sql.DataSource;
  * Flyway auto-configuration and HealthIndicator). With Flyway: the pggit callback as a Flyway
  * {@code Callback} bean (Boot's
  * Flyway auto-configuration applies {@code Callback} beans) and {@code pggit.*} set on Flyway's
- * {@code flyway.pggit.*}; with Liquibase, pggit-liquibase joins Liquibase's pipeline by itself. A
+ * {@code flyway.pggit.*}; with Liquibase, pggit-liquibase joins Liquibase's pipeline by itself and
+ * {@code pggit.*} reaches it as {@code liquibase.pggit.*} for each run ({@link PggitLiquibaseSettings}). A
  * {@link Pggit} bean over the database the migrations run on ({@link PggitDatabase}: Flyway's, else
  * Liquibase's, else the one {@code DataSource}), the actuator endpoint {@code pggit} and the health
  * indicator {@code pggit}.
@@ -80,6 +81,12 @@ public class PggitAutoConfiguration {
     @ConditionalOnClass(SpringLiquibase.class)
     @ConditionalOnBean(SpringLiquibase.class)
     static class LiquibaseConfiguration {
+
+        /** {@code pggit.*} onto {@code liquibase.pggit.*} for each {@code SpringLiquibase} bean's run; see {@link PggitLiquibaseSettings}. */
+        @Bean
+        static PggitLiquibaseSettings pggitLiquibaseSettings(ObjectProvider<PggitProperties> properties) {
+            return new PggitLiquibaseSettings(properties::getObject);
+        }
 
         @Bean
         @Order(2)

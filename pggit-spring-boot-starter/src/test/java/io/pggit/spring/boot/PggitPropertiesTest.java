@@ -56,6 +56,16 @@ class PggitPropertiesTest {
     }
 
     @Test
+    void forLiquibaseTheSettingsAreLiquibasesKeysForEachSettingWithAValue() {
+        PggitProperties p = new PggitProperties();
+        p.setIgnoreSchemas(List.of("query_cache", "pg_temp%"));
+        assertEquals(Map.of("liquibase.pggit.enabled", "true", "liquibase.pggit.failOnError", "false",
+                        "liquibase.pggit.driftScan", "true", "liquibase.pggit.install", "auto",
+                        "liquibase.pggit.ignoreSchemas", "query_cache,pg_temp%"),
+                PggitLiquibaseSettings.liquibaseSettings(p));
+    }
+
+    @Test
     void healthIsUpUnlessTheLastScanFoundDriftOrARunWasInterrupted() {
         PggitProperties.Health config = new PggitProperties.Health();
         Optional<Summary.DriftScan> clean = Optional.of(new Summary.DriftScan(1, Instant.EPOCH, 0));
