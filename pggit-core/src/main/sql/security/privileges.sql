@@ -12,28 +12,43 @@
 -- privileges again. PrivilegesTest holds the decision for every function: one added without a
 -- line here fails it.
 
+-- Roles are cluster-wide while an install's lock is per database: two databases of one server
+-- installing at the same moment both find a role missing, and the second CREATE ROLE (or GRANT, or
+-- COMMENT) waits for the first one's row in pg_authid (pg_auth_members, pg_shdescription) and then
+-- fails on the unique index. Each step therefore takes "it exists now" for success.
 DO $$
+DECLARE
+    r record;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pggit_reader') THEN
-        CREATE ROLE pggit_reader NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pggit_writer') THEN
-        CREATE ROLE pggit_writer NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pggit_admin') THEN
-        CREATE ROLE pggit_admin NOLOGIN;
-    END IF;
-    IF NOT pg_has_role('pggit_writer', 'pggit_reader', 'MEMBER') THEN
-        GRANT pggit_reader TO pggit_writer;
-    END IF;
-    IF NOT pg_has_role('pggit_admin', 'pggit_writer', 'MEMBER') THEN
-        GRANT pggit_writer TO pggit_admin;
-    END IF;
+    FOR r IN SELECT * FROM (VALUES
+                 ('pggit_reader', NULL, 'pggit: reads history, status, drift and checks in every database where pggit is installed (GRANT pggit_reader TO <role>).'),
+                 ('pggit_writer', 'pggit_reader', 'pggit: what a migration role needs (commits, deployments, migration links, the build''s tracking rules); includes pggit_reader.'),
+                 ('pggit_admin', 'pggit_writer', 'pggit: pause, emergency, purge, conflict resolution, adoption of drift; includes pggit_writer.'))
+                 AS x(role, includes, comment) LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r.role) THEN
+            BEGIN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', r.role);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;   -- another database's install created it meanwhile
+            END;
+        END IF;
+        IF r.includes IS NOT NULL AND NOT pg_has_role(r.role, r.includes, 'MEMBER') THEN
+            BEGIN
+                EXECUTE format('GRANT %I TO %I', r.includes, r.role);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            END;
+        END IF;
+        IF shobj_description((SELECT a.oid FROM pg_roles a WHERE a.rolname = r.role), 'pg_authid') IS DISTINCT FROM r.comment THEN
+            BEGIN
+                EXECUTE format('COMMENT ON ROLE %I IS %L', r.role, r.comment);
+            EXCEPTION WHEN unique_violation OR internal_error THEN
+                NULL;   -- another install wrote it meanwhile ("tuple concurrently updated" is XX000)
+            END;
+        END IF;
+    END LOOP;
 END
 $$;
-COMMENT ON ROLE pggit_reader IS 'pggit: reads history, status, drift and checks in every database where pggit is installed (GRANT pggit_reader TO <role>).';
-COMMENT ON ROLE pggit_writer IS 'pggit: what a migration role needs (commits, deployments, migration links, the build''s tracking rules); includes pggit_reader.';
-COMMENT ON ROLE pggit_admin IS 'pggit: pause, emergency, purge, conflict resolution, adoption of drift; includes pggit_writer.';
 
 REVOKE ALL ON SCHEMA pggit FROM PUBLIC;
 GRANT USAGE ON SCHEMA pggit TO pggit_reader;
