@@ -151,8 +151,24 @@ class CliTest {
     }
 
     @Test
+    void branches() throws Exception {
+        ChildJvm.Result create = pggit(db, "branch", "feature/x", "--from", "HEAD~1", "-m", "why it exists");
+        exit(PggitCli.OK, create);
+        assertTrue(create.out().contains("created branch feature/x at "), create.toString());
+        ChildJvm.Result list = pggit(db, "branch");
+        exit(PggitCli.OK, list);
+        assertTrue(list.out().contains("* main ") && list.out().contains("  feature/x ")
+                && list.out().contains("(0 ahead, 1 behind main)  why it exists"), list.toString());
+        exit(PggitCli.ERROR, pggit(db, "branch", "main", "--delete"));        // checked out
+        exit(PggitCli.ERROR, pggit(db, "branch", "bad name"));                // not a valid branch name
+        exit(PggitCli.USAGE, pggit(db, "branch", "--delete"));                // no NAME
+        exit(PggitCli.OK, pggit(db, "branch", "feature/x", "--delete"));
+        assertTrue(!pggit(db, "branch").out().contains("feature/x"));
+    }
+
+    @Test
     void helpUsageAndErrors() throws Exception {
-        for (String command : List.of("check", "fsck", "status", "log", "show", "diff", "compare", "export", "adopt", "install", "uninstall")) {
+        for (String command : List.of("check", "fsck", "status", "log", "show", "diff", "compare", "export", "adopt", "branch", "install", "uninstall")) {
             ChildJvm.Result help = ChildJvm.cli(dir, Map.of(), command, "--help");
             exit(PggitCli.OK, help);
             assertTrue(help.out().contains("Usage: pggit " + command) && help.out().contains("--url"), help.toString());
