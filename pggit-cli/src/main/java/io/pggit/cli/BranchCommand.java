@@ -1,12 +1,12 @@
 package io.pggit.cli;
 
 import io.pggit.core.model.Branch;
+import io.pggit.core.report.Lines;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.List;
 
 /**
  * {@code pggit branch}: lists branches, or creates or deletes one ({@code pggit.list_branches},
@@ -43,12 +43,8 @@ final class BranchCommand extends PggitCommand {
             if (delete || (mode != null && mode.from != null) || force || description != null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "NAME is missing: --from, --delete, --force and --description need one");
             }
-            List<Branch> branches = pggit().listBranches();
-            for (Branch b : branches) {
-                String counts = b.ahead().isPresent() && !b.name().equals("main")
-                        ? String.format("  (%d ahead, %d behind main)", b.ahead().getAsLong(), b.behind().getAsLong()) : "";
-                out().println((b.checkedOut() ? "* " : "  ") + b.name() + " " + b.headCommit().substring(0, 7) + counts
-                        + b.description().map(d -> "  " + d).orElse(""));
+            for (Branch b : pggit().listBranches()) {
+                out().println(Lines.branch(b));
             }
             return PggitCli.OK;
         }

@@ -1,6 +1,7 @@
 package io.pggit.core.report;
 
 import io.pggit.core.check.Finding;
+import io.pggit.core.model.Branch;
 import io.pggit.core.model.Commit;
 import io.pggit.core.model.InstallResult;
 
@@ -21,6 +22,17 @@ public final class Lines {
     /** A commit in the log: short id, time (UTC), origin, message, what changed by kind. */
     public static String commit(Commit c) {
         return String.format("%s %s %-9s %s  [%s]", c.shortId(), TIME.format(c.committedAt()), c.origin(), c.message(), c.summary());
+    }
+
+    /**
+     * A branch in a listing, as git branch -v: {@code * } for the checked-out one, name, short id,
+     * commits ahead of and behind main (for branches other than main), description.
+     */
+    public static String branch(Branch b) {
+        String counts = b.ahead().isPresent() && !b.name().equals("main")
+                ? String.format("  (%d ahead, %d behind main)", b.ahead().getAsLong(), b.behind().getAsLong()) : "";
+        return (b.checkedOut() ? "* " : "  ") + b.name() + " " + b.headCommit().substring(0, 7) + counts
+                + b.description().map(d -> "  " + d).orElse("");
     }
 
     /** A finding of fsck: severity, kind, subject, message (its hint on a line of its own: {@link #hint}). */
