@@ -80,7 +80,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.tree_path(text, text, text), pggit.tree_lookup(text, text[]), pggit.tree_objects(text),
     pggit.tree_node_shape(jsonb), pggit.subtree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
-    pggit.paint_down(text, text), pggit.check_branch_name(text),
+    pggit.paint_down(text, text), pggit.check_branch_name(text), pggit.conflicting_parts(jsonb, jsonb, jsonb),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
@@ -96,7 +96,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.tracking_overhead_report(), pggit.server_moved(),
     pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(), pggit.summary(),
     pggit.commit_hash_text(text, text[], text, timestamptz, text, text),
-    pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text)
+    pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text),
+    pggit.detect_merge_conflicts(text, text)
 TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules

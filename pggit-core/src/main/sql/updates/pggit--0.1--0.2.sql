@@ -93,6 +93,7 @@ ALTER TABLE pggit.ref ADD COLUMN created_at timestamptz NOT NULL DEFAULT clock_t
 UPDATE pggit.ref SET created_at = coalesce((SELECT min(c.committed_at) FROM pggit.commit c), created_at);
 COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit, with who created it, when, and why (pggit.create_branch, pggit.create_feature_branch). The commit writer advances the branch pggit.head names.';
 \ir ../store/branches.sql
+\ir ../store/merge.sql
 \ir ../rules/configure.sql
 \ir ../rules/windows.sql
 \ir ../check/consistency.sql

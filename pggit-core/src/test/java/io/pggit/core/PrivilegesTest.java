@@ -58,7 +58,8 @@ class PrivilegesTest {
                 "export_schema_snapshot(text)", "live_owner(oid,oid)", "fsck()", "session_alive(integer,timestamp with time zone)",
                 "commit_hash_text(text,text[],text,timestamp with time zone,text,text)", "server_moved()",
                 "paint_down(text,text)", "check_branch_name(text)", "list_branches()", "merge_bases(text,text)",
-                "find_merge_base(text,text)", "ahead_behind(text,text)");
+                "find_merge_base(text,text)", "ahead_behind(text,text)",
+                "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()", "record_drift_scan(bigint)",
                 "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",

@@ -87,6 +87,8 @@ class ReadOnlyTest {
         CALLS.put("resolve(text)", "SELECT pggit.resolve('HEAD~1')");
         CALLS.put("skip_depth(integer)", "SELECT pggit.skip_depth(1000)");
         CALLS.put("paint_down(text,text)", "SELECT * FROM pggit.paint_down(pggit.head_commit(), pggit.resolve('HEAD~1'))");
+        CALLS.put("conflicting_parts(jsonb,jsonb,jsonb)", "SELECT pggit.conflicting_parts(" + DEFINITION + ", " + DEFINITION + ", '{}')");
+        CALLS.put("detect_merge_conflicts(text,text)", "SELECT * FROM pggit.detect_merge_conflicts('HEAD~1', 'HEAD')");
         CALLS.put("check_branch_name(text)", "SELECT pggit.check_branch_name('feature/meter')");
         CALLS.put("merge_bases(text,text)", "SELECT * FROM pggit.merge_bases('HEAD', 'HEAD~1')");
         CALLS.put("find_merge_base(text,text)", "SELECT pggit.find_merge_base('HEAD', 'HEAD~1')");
