@@ -153,6 +153,11 @@ public final class Pggit {
         return with(s -> s.mergeBase(a, b));
     }
 
+    /** The dry run of a merge; see {@link PggitSession#detectMergeConflicts(String, String)}. */
+    public List<io.pggit.core.model.MergeConflict> detectMergeConflicts(String sourceRev, String targetRev) {
+        return with(s -> s.detectMergeConflicts(sourceRev, targetRev));
+    }
+
     /** The history of HEAD, newest first, at most {@code maxCount} commits. */
     public List<Commit> log(int maxCount) {
         return with(s -> s.log(maxCount));

@@ -409,6 +409,23 @@ public final class PggitSession {
     }
 
     /**
+     * The dry run of merging {@code sourceRev} into {@code targetRev} ({@code pggit.detect_merge_conflicts}):
+     * every object either side changed since their merge base, by object key, with the outcome of the
+     * three-way comparison. Writes nothing.
+     *
+     * @throws PggitException when a revision names nothing
+     */
+    public List<io.pggit.core.model.MergeConflict> detectMergeConflicts(String sourceRev, String targetRev) {
+        return sql.list("compare " + sourceRev + " with " + targetRev + " for a merge",
+                "SELECT object_path, kind, conflict_type, conflicting_parts, base_definition::text, source_definition::text, "
+                        + "target_definition::text FROM pggit.detect_merge_conflicts(?, ?)",
+                rs -> new io.pggit.core.model.MergeConflict(rs.getString(1), rs.getString(2),
+                        io.pggit.core.model.MergeConflict.Type.valueOf(rs.getString(3)), Arrays.asList((String[]) rs.getArray(4).getArray()),
+                        Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7))),
+                sourceRev, targetRev);
+    }
+
+    /**
      * The history of HEAD, newest first, at most {@code maxCount} commits ({@code pggit.log}), each
      * with its tree and parents.
      */

@@ -1,11 +1,13 @@
 package io.pggit.core;
 
+import io.pggit.core.model.MergeConflict;
 import io.pggit.core.testing.TestDb;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The merge dry run (issue 15): {@code pggit.detect_merge_conflicts} classifies, per object, what
@@ -69,6 +71,15 @@ class MergeConflictsTest {
                         + "|| (SELECT c ->> 'type' FROM jsonb_array_elements(base_definition -> 'columns') c WHERE c ->> 'name' = 'b') "
                         + "FROM pggit.detect_merge_conflicts('src', 'main') WHERE object_path = 'table:public.t2'")
                         .stream().map(s -> s.replace("character varying", "varchar")).toList(), "the three definitions");
+        List<MergeConflict> viaJava = pggit.detectMergeConflicts("src", "main");
+        assertEquals(List.of("table:public.t2", "table:public.t3", "view:public.v"),
+                viaJava.stream().filter(c -> c.type().conflict()).map(MergeConflict::objectKey).toList());
+        MergeConflict t2 = viaJava.stream().filter(c -> c.objectKey().equals("table:public.t2")).findFirst().orElseThrow();
+        assertEquals(List.of("column b"), t2.conflictingParts());
+        assertTrue(t2.base().isPresent() && t2.source().isPresent() && t2.target().isPresent());
+        MergeConflict t3 = viaJava.stream().filter(c -> c.objectKey().equals("table:public.t3")).findFirst().orElseThrow();
+        assertEquals(MergeConflict.Type.DELETED_SOURCE, t3.type());
+        assertTrue(t3.source().isEmpty() && t3.target().orElseThrow().contains("\"comment\": \"target\""), t3.toString());
         assertEquals(List.of(), db.column(String.format(q, "'main', 'main'")), "a branch against itself");
         assertEquals(List.of(), db.column(String.format(q, "'main~1', 'main'")).stream().filter(r -> !r.contains("TARGET_MODIFIED")).toList(),
                 "an ancestor merges as a fast-forward: only the target's changes");
