@@ -153,6 +153,11 @@ public final class Pggit {
         return with(s -> s.mergeBase(a, b));
     }
 
+    /** The statements that turn {@code fromRev}'s schema into {@code toRev}'s; see {@link PggitSession#plan(String, String)}. */
+    public io.pggit.core.model.Comparison plan(String fromRev, String toRev) {
+        return with(s -> s.plan(fromRev, toRev));
+    }
+
     /** The dry run of a merge; see {@link PggitSession#detectMergeConflicts(String, String)}. */
     public List<io.pggit.core.model.MergeConflict> detectMergeConflicts(String sourceRev, String targetRev) {
         return with(s -> s.detectMergeConflicts(sourceRev, targetRev));

@@ -409,6 +409,26 @@ public final class PggitSession {
     }
 
     /**
+     * The statements that turn the schema recorded at {@code fromRev} into the one at {@code toRev}
+     * (the planner of {@link Pggit#compare}, on the two trees' definitions: what only {@code toRev}
+     * has is created in dependency order, what only {@code fromRev} has is dropped, a changed table is
+     * altered in place where it can be), with the objects that differ. A plan only: nothing runs. Run
+     * on a database at {@code fromRev}'s state (as a Flyway migration, say), it gives {@code toRev}'s.
+     *
+     * @throws PggitException when a revision names nothing
+     */
+    public io.pggit.core.model.Comparison plan(String fromRev, String toRev) {
+        String from = resolve(fromRev);
+        String to = resolve(toRev);
+        return sql.call("plan " + fromRev + " -> " + toRev, c -> {
+            io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.between(c, from, to);
+            return new io.pggit.core.model.Comparison(r.differences().stream()
+                    .map(d -> new Change(d.type(), ObjectKey.parse(d.key()), Optional.empty(), Optional.empty(), Optional.empty())).toList(),
+                    r.plan());
+        });
+    }
+
+    /**
      * The dry run of merging {@code sourceRev} into {@code targetRev} ({@code pggit.detect_merge_conflicts}):
      * every object either side changed since their merge base, by object key, with the outcome of the
      * three-way comparison. Writes nothing.

@@ -85,6 +85,37 @@ public final class Compare {
             }
             throw new PggitException("cannot read the target database's catalog: " + e.getCause().getMessage(), e.getCause());
         }
+        return plan(src, tgt);
+    }
+
+    /**
+     * The differences between two recorded trees of one database and the statements that turn the
+     * schema of commit {@code fromCommit} into that of {@code toCommit} (full commit ids): the same
+     * planner as {@link #compare}, on the definitions the trees hold ({@code pggit.tree_objects}).
+     */
+    public static Result between(Connection c, String fromCommit, String toCommit) throws SQLException {
+        return plan(readTree(c, toCommit), readTree(c, fromCommit));
+    }
+
+    private static Map<String, DdlWriter.Item> readTree(Connection c, String commit) throws SQLException {
+        Map<String, DdlWriter.Item> items = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT o.object_key, o.kind, o.schema_name, b.definition::text "
+                + "FROM pggit.tree_objects((SELECT x.tree FROM pggit.commit x WHERE x.id = ?)) o JOIN pggit.blob b ON b.hash = o.hash "
+                + "ORDER BY o.object_key")) {
+            ps.setString(1, commit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    items.put(rs.getString(1), new DdlWriter.Item(rs.getString(1), rs.getString(2), rs.getString(3), JSON.readTree(rs.getString(4))));
+                }
+            }
+        } catch (IOException e) {
+            throw new PggitException("a stored definition is not JSON: " + e.getMessage(), e);
+        }
+        return items;
+    }
+
+    /** What turns {@code tgt} (the current state) into {@code src} (the wanted one). */
+    private static Result plan(Map<String, DdlWriter.Item> src, Map<String, DdlWriter.Item> tgt) {
         List<Difference> diffs = new ArrayList<>();
         List<DdlWriter.Item> create = new ArrayList<>();
         List<DdlWriter.Item> drop = new ArrayList<>();
