@@ -69,6 +69,7 @@ DECLARE
     w_collation oid[];
     w_default_acl oid[];
     w_statistic_ext oid[];
+    w_schemas oid[];    -- a full read's schemas (pggit.tracked_schemas), listed once
     cfg pggit.tracking_config := (SELECT c FROM pggit.tracking_config c);
 BEGIN
 IF classids IS NULL THEN   -- a full read: every candidate of each catalog
@@ -77,16 +78,15 @@ IF classids IS NULL THEN   -- a full read: every candidate of each catalog
     -- catalogs' ~1,500 relations, indexes and routines and pggit's own were probed and dropped one by
     -- one, most of a small database's full read (a drift scan of 97 objects: 22 of its ms)
     w_namespace := ARRAY(SELECT n.oid FROM pg_namespace n);
+    w_schemas := ARRAY(SELECT s.oid FROM pggit.tracked_schemas() s);
     SELECT array_agg(c.oid) FILTER (WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')),
            array_agg(c.oid) FILTER (WHERE c.relkind = 'S'),
            array_agg(c.oid) FILTER (WHERE c.relkind IN ('i', 'I'))
       INTO w_relation, w_sequence, w_index
-      FROM pg_class c WHERE c.relnamespace IN (SELECT s.oid FROM pggit.tracked_schemas() s);
-    w_proc := ARRAY(SELECT p.oid FROM pg_proc p WHERE p.pronamespace IN (SELECT s.oid FROM pggit.tracked_schemas() s));
-    w_type := ARRAY(SELECT t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c')
-                                                  AND t.typnamespace IN (SELECT s.oid FROM pggit.tracked_schemas() s));
-    w_constraint := ARRAY(SELECT k.oid FROM pg_constraint k WHERE k.conrelid <> 0
-                                                              AND k.connamespace IN (SELECT s.oid FROM pggit.tracked_schemas() s));
+      FROM pg_class c WHERE c.relnamespace = ANY (w_schemas);
+    w_proc := ARRAY(SELECT p.oid FROM pg_proc p WHERE p.pronamespace = ANY (w_schemas));
+    w_type := ARRAY(SELECT t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c') AND t.typnamespace = ANY (w_schemas));
+    w_constraint := ARRAY(SELECT k.oid FROM pg_constraint k WHERE k.conrelid <> 0 AND k.connamespace = ANY (w_schemas));
     w_trigger := ARRAY(SELECT g.oid FROM pg_trigger g WHERE NOT g.tgisinternal);
     w_extension := ARRAY(SELECT x.oid FROM pg_extension x);
     w_policy := ARRAY(SELECT pol.oid FROM pg_policy pol);

@@ -209,6 +209,7 @@ CREATE OR REPLACE FUNCTION pggit.delete_branch(branch_name text, force boolean D
 DECLARE
     tip text;
     head_branch text;
+    head_tip text;
     unmerged bigint;
 BEGIN
     SELECT h.branch INTO head_branch FROM pggit.head h FOR SHARE;
@@ -220,8 +221,9 @@ BEGIN
         RAISE EXCEPTION 'pggit: branch "%" is checked out', branch_name USING ERRCODE = 'object_in_use',
             HINT = 'Check out another branch first.';
     END IF;
-    IF NOT force AND pggit.head_commit() IS NOT NULL THEN
-        unmerged := (pggit.paint_down(tip, pggit.head_commit())).ahead;
+    head_tip := pggit.head_commit();
+    IF NOT force AND head_tip IS NOT NULL THEN
+        unmerged := (pggit.paint_down(tip, head_tip)).ahead;
         IF unmerged > 0 THEN
             RAISE EXCEPTION 'pggit: branch "%" is not merged into % (% commit(s) only it has)', branch_name, head_branch, unmerged
                 USING ERRCODE = 'object_in_use',

@@ -45,7 +45,7 @@ BEGIN
          dt AS (SELECT * FROM pggit.diff_trees(bt, tt)),
          k AS (SELECT coalesce(x.object_key, y.object_key) AS object_key, coalesce(x.kind, y.kind) AS kind,
                       coalesce(x.old_hash, y.old_hash) AS bh,
-                      CASE WHEN x.object_key IS NULL THEN coalesce(y.old_hash, NULL) ELSE x.new_hash END AS sh,
+                      CASE WHEN x.object_key IS NULL THEN y.old_hash ELSE x.new_hash END AS sh,
                       CASE WHEN y.object_key IS NULL THEN x.old_hash ELSE y.new_hash END AS th,
                       x.object_key IS NOT NULL AS in_source, y.object_key IS NOT NULL AS in_target
                  FROM ds x FULL JOIN dt y ON y.object_key = x.object_key),
@@ -61,12 +61,14 @@ BEGIN
                 WHEN d.bh IS NULL THEN 'BOTH_ADDED'                               -- one key added differently on each side
                 WHEN d.sh IS NULL THEN 'DELETED_SOURCE'                           -- source dropped what target changed
                 WHEN d.th IS NULL THEN 'DELETED_TARGET'                           -- target dropped what source changed
-                WHEN cardinality(pggit.conflicting_parts(d.bd, d.sd, d.td)) = 0 THEN 'NO_CONFLICT'   -- disjoint parts
+                WHEN cardinality(p.parts) = 0 THEN 'NO_CONFLICT'                   -- disjoint parts
                 ELSE 'BOTH_MODIFIED' END,
-           CASE WHEN d.in_source AND d.in_target AND d.sh IS DISTINCT FROM d.th AND d.bh IS NOT NULL AND d.sh IS NOT NULL AND d.th IS NOT NULL
-                THEN pggit.conflicting_parts(d.bd, d.sd, d.td) ELSE '{}'::text[] END,
+           coalesce(p.parts, '{}'::text[]),
            d.bd, d.sd, d.td
       FROM d
+      -- the parts, for an object both sides modified differently (computed once per such object)
+      LEFT JOIN LATERAL (SELECT pggit.conflicting_parts(d.bd, d.sd, d.td) AS parts) p
+        ON d.in_source AND d.in_target AND d.sh IS DISTINCT FROM d.th AND d.bh IS NOT NULL AND d.sh IS NOT NULL AND d.th IS NOT NULL
      ORDER BY d.object_key;
 END
 $$;

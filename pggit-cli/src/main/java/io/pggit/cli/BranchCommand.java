@@ -50,10 +50,9 @@ final class BranchCommand extends PggitCommand {
         }
         if (delete) {
             pggit().deleteBranch(name, force);
-            out().println("pggit: deleted branch " + name);
+            out().println(Lines.branchDeleted(name));
         } else {
-            String at = pggit().createBranch(name, mode == null ? null : mode.from, description);
-            out().println("pggit: created branch " + name + " at " + at.substring(0, 7));
+            out().println(Lines.branchCreated(name, pggit().createBranch(name, mode == null ? null : mode.from, description)));
         }
         return PggitCli.OK;
     }

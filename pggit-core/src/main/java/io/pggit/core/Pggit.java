@@ -54,10 +54,7 @@ public final class Pggit {
      */
     public static io.pggit.core.model.Comparison compare(DataSource source, DataSource target) {
         try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
-            io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.compare(s, t);
-            return new io.pggit.core.model.Comparison(r.differences().stream()
-                    .map(d -> new Change(d.type(), io.pggit.core.model.ObjectKey.parse(d.key()), Optional.empty(), Optional.empty(),
-                            Optional.empty())).toList(), r.plan());
+            return io.pggit.core.internal.compare.Compare.compare(s, t).toComparison();
         } catch (SQLException e) {
             throw Sql.failure("compare the two databases", e);
         }

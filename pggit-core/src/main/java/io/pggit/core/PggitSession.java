@@ -420,12 +420,7 @@ public final class PggitSession {
     public io.pggit.core.model.Comparison plan(String fromRev, String toRev) {
         String from = resolve(fromRev);
         String to = resolve(toRev);
-        return sql.call("plan " + fromRev + " -> " + toRev, c -> {
-            io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.between(c, from, to);
-            return new io.pggit.core.model.Comparison(r.differences().stream()
-                    .map(d -> new Change(d.type(), ObjectKey.parse(d.key()), Optional.empty(), Optional.empty(), Optional.empty())).toList(),
-                    r.plan());
-        });
+        return sql.call("plan " + fromRev + " -> " + toRev, c -> io.pggit.core.internal.compare.Compare.between(c, from, to).toComparison());
     }
 
     /**

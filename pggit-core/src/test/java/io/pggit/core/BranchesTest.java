@@ -17,6 +17,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static io.pggit.core.HistoryTest.history;
+import static io.pggit.core.HistoryTest.id;
+import static io.pggit.core.HistoryTest.insert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,29 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * merge bases and ahead / behind counts by the generation-ordered walk, against a real PostgreSQL.
  */
 class BranchesTest {
-
-    /** A database with pggit and {@code commits} commits c1 .. cN on main, each replacing function f. */
-    private static TestDb history(String name, int commits) {
-        TestDb db = TestDb.withPggit(name);
-        db.exec("DO $$ BEGIN FOR k IN 1 .. " + commits + " LOOP "
-                + "EXECUTE format('CREATE OR REPLACE FUNCTION public.f() RETURNS integer LANGUAGE sql AS %L', 'SELECT ' || k); "
-                + "PERFORM pggit.commit('c' || k); END LOOP; END $$");
-        return db;
-    }
-
-    private static String id(String name) {
-        return "pggit.sha256_hex('" + name + "')";
-    }
-
-    /** A commit inserted as a writer would (the commit_graph trigger sets depth, skip and generation). */
-    private static void insert(TestDb db, String name, String tree, String... parents) {
-        List<String> ps = new ArrayList<>();
-        for (String p : parents) {
-            ps.add(p.contains("(") ? p : id(p));
-        }
-        db.exec("INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message) VALUES (" + id(name) + ", '"
-                + tree + "', ARRAY[" + String.join(", ", ps) + "]::text[], 'test', now(), 'manual', '" + name + "')");
-    }
 
     private static String commit(TestDb db, String message) {
         return db.value("SELECT id FROM pggit.commit WHERE message = '" + message + "'");

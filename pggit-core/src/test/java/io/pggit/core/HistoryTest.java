@@ -27,7 +27,7 @@ class HistoryTest {
             + "SELECT c.id FROM anc JOIN pggit.commit c ON c.id = anc.id ORDER BY c.seq DESC";
 
     /** A database with pggit and {@code commits} commits, messages c1 .. cN, each replacing function f. */
-    private static TestDb history(String name, int commits) {
+    static TestDb history(String name, int commits) {
         TestDb db = TestDb.withPggit(name);
         db.exec("DO $$ BEGIN FOR k IN 1 .. " + commits + " LOOP "
                 + "EXECUTE format('CREATE OR REPLACE FUNCTION public.f() RETURNS integer LANGUAGE sql AS %L', 'SELECT ' || k); "
@@ -203,17 +203,20 @@ class HistoryTest {
         assertEquals(after.get(0), db.pggit().resolve("HEAD~1"));
     }
 
-    private static String id(String name) {
+    static String id(String name) {
         return "pggit.sha256_hex('" + name + "')";
     }
 
-    /** A commit (of tree {@code tree}) inserted as the writer would, with parents given as SQL expressions or names of earlier inserts. */
-    private static void insert(TestDb db, String name, String tree, String... parents) {
+    /**
+     * A commit (of tree {@code tree}) inserted as the writer would (the commit_graph trigger sets depth,
+     * skip and generation), with parents given as SQL expressions or names of earlier inserts; none: a root.
+     */
+    static void insert(TestDb db, String name, String tree, String... parents) {
         List<String> ps = new ArrayList<>();
         for (String p : parents) {
             ps.add(p.contains("(") ? p : id(p));
         }
         db.exec("INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message) VALUES (" + id(name) + ", '"
-                + tree + "', ARRAY[" + String.join(", ", ps) + "], 'test', now(), 'manual', '" + name + "')");
+                + tree + "', ARRAY[" + String.join(", ", ps) + "]::text[], 'test', now(), 'manual', '" + name + "')");
     }
 }

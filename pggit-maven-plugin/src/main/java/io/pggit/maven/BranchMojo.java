@@ -57,10 +57,9 @@ public class BranchMojo extends AbstractConnectionMojo {
                 }
             } else if (deleteBranch) {
                 pggit.deleteBranch(branch, force);
-                getLog().info("pggit: deleted branch " + branch);
+                getLog().info(Lines.branchDeleted(branch));
             } else {
-                String at = pggit.createBranch(branch, from, description);
-                getLog().info("pggit: created branch " + branch + " at " + at.substring(0, 7));
+                getLog().info(Lines.branchCreated(branch, pggit.createBranch(branch, from, description)));
             }
         } catch (PggitException e) {
             throw new MojoExecutionException(e.getMessage(), e);

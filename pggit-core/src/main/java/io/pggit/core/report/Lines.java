@@ -35,6 +35,16 @@ public final class Lines {
                 + b.description().map(d -> "  " + d).orElse("");
     }
 
+    /** A branch created at a commit. */
+    public static String branchCreated(String name, String commitId) {
+        return "pggit: created branch " + name + " at " + commitId.substring(0, Math.min(7, commitId.length()));
+    }
+
+    /** A branch deleted. */
+    public static String branchDeleted(String name) {
+        return "pggit: deleted branch " + name;
+    }
+
     /** A finding of fsck: severity, kind, subject, message (its hint on a line of its own: {@link #hint}). */
     public static String finding(Finding f) {
         return String.format("[%s] %s %s: %s", f.severity().code(), f.kind(), f.subject(), f.message());

@@ -658,6 +658,7 @@ DECLARE
     w_collation oid[];
     w_default_acl oid[];
     w_statistic_ext oid[];
+    w_schemas oid[];    -- a full read's schemas (pggit.tracked_schemas), listed once
     cfg pggit.tracking_config := (SELECT c FROM pggit.tracking_config c);
 BEGIN
 IF classids IS NULL THEN   -- a full read: every candidate of each catalog
@@ -666,16 +667,15 @@ IF classids IS NULL THEN   -- a full read: every candidate of each catalog
     -- catalogs' ~1,500 relations, indexes and routines and pggit's own were probed and dropped one by
     -- one, most of a small database's full read (a drift scan of 97 objects: 22 of its ms)
     w_namespace := ARRAY(SELECT n.oid FROM pg_namespace n);
+    w_schemas := ARRAY(SELECT s.oid FROM pggit.tracked_schemas() s);
     SELECT array_agg(c.oid) FILTER (WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')),
            array_agg(c.oid) FILTER (WHERE c.relkind = 'S'),
            array_agg(c.oid) FILTER (WHERE c.relkind IN ('i', 'I'))
       INTO w_relation, w_sequence, w_index
-      FROM pg_class c WHERE c.relnamespace IN (SELECT s.oid FROM pggit.tracked_schemas() s);
-    w_proc := ARRAY(SELECT p.oid FROM pg_proc p WHERE p.pronamespace IN (SELECT s.oid FROM pggit.tracked_schemas() s));
-    w_type := ARRAY(SELECT t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c')
-                                                  AND t.typnamespace IN (SELECT s.oid FROM pggit.tracked_schemas() s));
-    w_constraint := ARRAY(SELECT k.oid FROM pg_constraint k WHERE k.conrelid <> 0
-                                                              AND k.connamespace IN (SELECT s.oid FROM pggit.tracked_schemas() s));
+      FROM pg_class c WHERE c.relnamespace = ANY (w_schemas);
+    w_proc := ARRAY(SELECT p.oid FROM pg_proc p WHERE p.pronamespace = ANY (w_schemas));
+    w_type := ARRAY(SELECT t.oid FROM pg_type t WHERE t.typtype IN ('e', 'd', 'r', 'c') AND t.typnamespace = ANY (w_schemas));
+    w_constraint := ARRAY(SELECT k.oid FROM pg_constraint k WHERE k.conrelid <> 0 AND k.connamespace = ANY (w_schemas));
     w_trigger := ARRAY(SELECT g.oid FROM pg_trigger g WHERE NOT g.tgisinternal);
     w_extension := ARRAY(SELECT x.oid FROM pg_extension x);
     w_policy := ARRAY(SELECT pol.oid FROM pg_policy pol);
@@ -1529,6 +1529,7 @@ CREATE OR REPLACE FUNCTION pggit.delete_branch(branch_name text, force boolean D
 DECLARE
     tip text;
     head_branch text;
+    head_tip text;
     unmerged bigint;
 BEGIN
     SELECT h.branch INTO head_branch FROM pggit.head h FOR SHARE;
@@ -1540,8 +1541,9 @@ BEGIN
         RAISE EXCEPTION 'pggit: branch "%" is checked out', branch_name USING ERRCODE = 'object_in_use',
             HINT = 'Check out another branch first.';
     END IF;
-    IF NOT force AND pggit.head_commit() IS NOT NULL THEN
-        unmerged := (pggit.paint_down(tip, pggit.head_commit())).ahead;
+    head_tip := pggit.head_commit();
+    IF NOT force AND head_tip IS NOT NULL THEN
+        unmerged := (pggit.paint_down(tip, head_tip)).ahead;
         IF unmerged > 0 THEN
             RAISE EXCEPTION 'pggit: branch "%" is not merged into % (% commit(s) only it has)', branch_name, head_branch, unmerged
                 USING ERRCODE = 'object_in_use',
@@ -1603,7 +1605,7 @@ BEGIN
          dt AS (SELECT * FROM pggit.diff_trees(bt, tt)),
          k AS (SELECT coalesce(x.object_key, y.object_key) AS object_key, coalesce(x.kind, y.kind) AS kind,
                       coalesce(x.old_hash, y.old_hash) AS bh,
-                      CASE WHEN x.object_key IS NULL THEN coalesce(y.old_hash, NULL) ELSE x.new_hash END AS sh,
+                      CASE WHEN x.object_key IS NULL THEN y.old_hash ELSE x.new_hash END AS sh,
                       CASE WHEN y.object_key IS NULL THEN x.old_hash ELSE y.new_hash END AS th,
                       x.object_key IS NOT NULL AS in_source, y.object_key IS NOT NULL AS in_target
                  FROM ds x FULL JOIN dt y ON y.object_key = x.object_key),
@@ -1619,12 +1621,14 @@ BEGIN
                 WHEN d.bh IS NULL THEN 'BOTH_ADDED'                               -- one key added differently on each side
                 WHEN d.sh IS NULL THEN 'DELETED_SOURCE'                           -- source dropped what target changed
                 WHEN d.th IS NULL THEN 'DELETED_TARGET'                           -- target dropped what source changed
-                WHEN cardinality(pggit.conflicting_parts(d.bd, d.sd, d.td)) = 0 THEN 'NO_CONFLICT'   -- disjoint parts
+                WHEN cardinality(p.parts) = 0 THEN 'NO_CONFLICT'                   -- disjoint parts
                 ELSE 'BOTH_MODIFIED' END,
-           CASE WHEN d.in_source AND d.in_target AND d.sh IS DISTINCT FROM d.th AND d.bh IS NOT NULL AND d.sh IS NOT NULL AND d.th IS NOT NULL
-                THEN pggit.conflicting_parts(d.bd, d.sd, d.td) ELSE '{}'::text[] END,
+           coalesce(p.parts, '{}'::text[]),
            d.bd, d.sd, d.td
       FROM d
+      -- the parts, for an object both sides modified differently (computed once per such object)
+      LEFT JOIN LATERAL (SELECT pggit.conflicting_parts(d.bd, d.sd, d.td) AS parts) p
+        ON d.in_source AND d.in_target AND d.sh IS DISTINCT FROM d.th AND d.bh IS NOT NULL AND d.sh IS NOT NULL AND d.th IS NOT NULL
      ORDER BY d.object_key;
 END
 $$;

@@ -44,6 +44,12 @@ public final class Compare {
 
     /** The differences and the statements that would make the target equal to the source. */
     public record Result(List<Difference> differences, List<String> plan) {
+        /** As the public API gives it: each difference as a change without definitions. */
+        public io.pggit.core.model.Comparison toComparison() {
+            return new io.pggit.core.model.Comparison(differences.stream()
+                    .map(d -> new io.pggit.core.model.Change(d.type(), io.pggit.core.model.ObjectKey.parse(d.key()), java.util.Optional.empty(),
+                            java.util.Optional.empty(), java.util.Optional.empty())).toList(), plan);
+        }
     }
 
     private Compare() {
@@ -97,19 +103,11 @@ public final class Compare {
         return plan(readTree(c, toCommit), readTree(c, fromCommit));
     }
 
+    /** The objects of commit's tree by key (the reader export uses, {@link io.pggit.core.internal.ddl.Exporter#items}). */
     private static Map<String, DdlWriter.Item> readTree(Connection c, String commit) throws SQLException {
         Map<String, DdlWriter.Item> items = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT o.object_key, o.kind, o.schema_name, b.definition::text "
-                + "FROM pggit.tree_objects((SELECT x.tree FROM pggit.commit x WHERE x.id = ?)) o JOIN pggit.blob b ON b.hash = o.hash "
-                + "ORDER BY o.object_key")) {
-            ps.setString(1, commit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    items.put(rs.getString(1), new DdlWriter.Item(rs.getString(1), rs.getString(2), rs.getString(3), JSON.readTree(rs.getString(4))));
-                }
-            }
-        } catch (IOException e) {
-            throw new PggitException("a stored definition is not JSON: " + e.getMessage(), e);
+        for (DdlWriter.Item i : io.pggit.core.internal.ddl.Exporter.items(c, commit)) {
+            items.put(i.key(), i);
         }
         return items;
     }
