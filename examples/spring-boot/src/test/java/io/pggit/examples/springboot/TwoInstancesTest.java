@@ -10,11 +10,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -29,28 +25,13 @@ class TwoInstancesTest {
     @Test
     void twoContextsStartedAtOnceOnOneDatabaseRecordOneConsistentHistory() throws Exception {
         TestDb db = TestDb.create("spring_boot_two_instances");
-        CyclicBarrier together = new CyclicBarrier(2);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        List<Future<ConfigurableApplicationContext>> started = new ArrayList<>();
+        List<Supplier<ConfigurableApplicationContext>> apps = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            String name = "instance-" + i;
-            started.add(pool.submit(() -> {
-                together.await();
-                return new SpringApplicationBuilder(ExampleApplication.class).web(WebApplicationType.NONE)
-                        .properties("spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + TestPostgres.get().user(),
-                                "spring.datasource.password=" + TestPostgres.get().password(), "spring.application.name=" + name)
-                        .run();
-            }));
+            apps.add(StartedTogether.of(new SpringApplicationBuilder(ExampleApplication.class).web(WebApplicationType.NONE)
+                    .properties("spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + TestPostgres.get().user(),
+                            "spring.datasource.password=" + TestPostgres.get().password(), "spring.application.name=instance-" + i)));
         }
-        List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-        try {
-            for (Future<ConfigurableApplicationContext> f : started) {
-                contexts.add(f.get(3, TimeUnit.MINUTES));
-            }
-        } finally {
-            contexts.forEach(ConfigurableApplicationContext::close);
-            pool.shutdownNow();
-        }
+        StartedTogether.run(apps).forEach(ConfigurableApplicationContext::close);
 
         assertEquals("9", db.value("SELECT count(*) FROM flyway_schema_history WHERE success AND type <> 'SCHEMA'"), "Flyway migrated once");
         assertEquals(List.of(), db.rows("SELECT script, count(*) FROM pggit.migration_link GROUP BY script HAVING count(*) <> 1"),

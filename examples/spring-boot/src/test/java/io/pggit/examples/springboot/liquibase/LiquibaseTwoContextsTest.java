@@ -3,6 +3,7 @@ package io.pggit.examples.springboot.liquibase;
 import io.pggit.core.PggitSetting;
 import io.pggit.core.testing.TestDb;
 import io.pggit.core.testing.TestPostgres;
+import io.pggit.examples.springboot.StartedTogether;
 import io.pggit.liquibase.PggitLiquibaseConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
@@ -11,11 +12,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -34,29 +31,14 @@ class LiquibaseTwoContextsTest {
         // pggit installed beforehand: two first installs at once in one cluster race on its roles (cluster-wide)
         List<TestDb> dbs = List.of(TestDb.withPggit("spring_boot_liquibase_a"), TestDb.withPggit("spring_boot_liquibase_b"));
         List<String> ignoreSchemas = List.of("query_cache,pg_temp%", "pg_temp%");
-        CyclicBarrier together = new CyclicBarrier(2);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        List<Future<ConfigurableApplicationContext>> started = new ArrayList<>();
+        List<Supplier<ConfigurableApplicationContext>> apps = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            TestDb db = dbs.get(i);
-            String ignore = ignoreSchemas.get(i);
-            started.add(pool.submit(() -> {
-                together.await();
-                return new SpringApplicationBuilder(LiquibaseExampleApplication.class).web(WebApplicationType.NONE)
-                        .run("--spring.config.name=liquibase-example", "--spring.datasource.url=" + db.jdbcUrl(),
-                                "--spring.datasource.username=" + TestPostgres.get().user(),
-                                "--spring.datasource.password=" + TestPostgres.get().password(), "--pggit.ignore-schemas=" + ignore);
-            }));
+            apps.add(StartedTogether.of(new SpringApplicationBuilder(LiquibaseExampleApplication.class).web(WebApplicationType.NONE),
+                    "--spring.config.name=liquibase-example", "--spring.datasource.url=" + dbs.get(i).jdbcUrl(),
+                    "--spring.datasource.username=" + TestPostgres.get().user(),
+                    "--spring.datasource.password=" + TestPostgres.get().password(), "--pggit.ignore-schemas=" + ignoreSchemas.get(i)));
         }
-        List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-        try {
-            for (Future<ConfigurableApplicationContext> f : started) {
-                contexts.add(f.get(3, TimeUnit.MINUTES));
-            }
-        } finally {
-            contexts.forEach(ConfigurableApplicationContext::close);
-            pool.shutdownNow();
-        }
+        StartedTogether.run(apps).forEach(ConfigurableApplicationContext::close);
 
         String queryCacheObjects = "SELECT count(*) FROM pggit.commit c, pggit.show(c.id) s "
                 + "WHERE s.object_key LIKE '%:query\\_cache.%' OR s.object_key = 'schema:query_cache'";
