@@ -51,6 +51,7 @@ DECLARE
     new_tree text;
     cid      text;
     new_parents text[];
+    merging  record;
     ts       timestamptz := clock_timestamp();
     who      text := coalesce(author, session_user::text);
 BEGIN
@@ -161,6 +162,15 @@ BEGIN
     END IF;
 
     new_parents := CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END;
+    -- a merge into this branch waiting for the live catalog to reach its tree (pggit.complete_merge
+    -- after the plan ran, or the capture of the migration written from it): this is its merge commit
+    SELECT m.id, m.source_commit INTO merging FROM pggit.merge m
+     WHERE m.status = 'ready' AND m.target_branch = (SELECT h.branch FROM pggit.head h) AND m.target_commit = head
+       AND m.merged_tree = new_tree
+     ORDER BY m.id DESC LIMIT 1;
+    IF merging.id IS NOT NULL THEN
+        new_parents := new_parents || merging.source_commit;
+    END IF;
     cid := pggit.sha256_hex(pggit.commit_hash_text(new_tree, new_parents, who, ts, origin, message));
     INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message, deployment_id, capture_ms)
     VALUES (cid, new_tree, new_parents, who, ts, origin, message, deployment_id,
@@ -172,11 +182,14 @@ BEGIN
      WHERE c.change <> 'M' OR c.old_hash <> c.new_hash;
     INSERT INTO pggit.ref (name, commit_id) SELECT h.branch, cid FROM pggit.head h
     ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id;
+    IF merging.id IS NOT NULL THEN
+        UPDATE pggit.merge m SET status = 'completed', merge_commit = cid, completed_by = session_user, completed_at = ts WHERE m.id = merging.id;
+    END IF;
     RETURN cid;
 END
 $$;
 COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[], text) IS
-    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD, under the tracking rules of deployment_id''s source (pggit.rules_in_force); returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD, under the tracking rules of deployment_id''s source (pggit.rules_in_force); returns its id, or null when nothing tracked changed. A commit whose tree is the merged tree of a ready merge into HEAD''s branch begun at HEAD (pggit.merge) is that merge''s commit: the merge''s source is its second parent, and the merge is completed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
 
 CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

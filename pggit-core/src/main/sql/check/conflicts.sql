@@ -626,6 +626,9 @@ DECLARE
     drifting text[];
 BEGIN
     SELECT * INTO c FROM pggit.conflict x WHERE x.id = conflict_id;
+    IF NOT FOUND AND EXISTS (SELECT 1 FROM pggit.merge_conflict x WHERE x.id = conflict_id) THEN
+        RETURN pggit.resolve_merge_conflict(conflict_id, resolution, reason);   -- a merge's conflict (store/merge.sql)
+    END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'pggit: no conflict with id %', conflict_id USING ERRCODE = 'undefined_object',
               HINT = 'Open conflicts: SELECT * FROM pggit.conflict WHERE resolved_at IS NULL (pggit.detect_conflicts() records drift as conflicts).';

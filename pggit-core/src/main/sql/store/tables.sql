@@ -44,7 +44,7 @@ CREATE TABLE pggit.commit (
     parents       text[] NOT NULL,
     author        text NOT NULL,
     committed_at  timestamptz NOT NULL,
-    origin        text NOT NULL CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade')),
+    origin        text NOT NULL CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade', 'merge')),
     message       text NOT NULL,
     deployment_id bigint REFERENCES pggit.deployment,
     capture_ms    double precision,     -- time commit_changes took, milliseconds

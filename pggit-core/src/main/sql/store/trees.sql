@@ -195,7 +195,7 @@ $$;
 COMMENT ON FUNCTION pggit.tree_objects(text) IS 'Plumbing (ls-tree -r): every object of a tree with its schema, kind and blob hash.';
 
 CREATE OR REPLACE FUNCTION pggit.diff_trees(a text, b text)
-    RETURNS TABLE (object_key text, kind text, change text, old_hash text, new_hash text)
+    RETURNS TABLE (object_key text, kind text, change text, old_hash text, new_hash text, schema_name text)
     LANGUAGE sql STABLE ROWS 100 SET search_path = pg_catalog, pg_temp AS $$
 -- Walks both trees at once and descends only where subtree hashes differ (as git does), so the
 -- cost follows the difference, not the trees' size. Below the kind level two nodes of one shape
@@ -207,10 +207,10 @@ CREATE OR REPLACE FUNCTION pggit.diff_trees(a text, b text)
 -- index scans per pair instead of two, twice the time). ROWS 100: a diff is mostly small; the
 -- default estimate of 1,000 rows made pggit.diff join the definitions by hashing the whole blob
 -- table.
-WITH RECURSIVE d(key, kind, ha, hb, lvl) AS (
-    SELECT NULL::text, NULL::text, a, b, 0 WHERE a IS DISTINCT FROM b
+WITH RECURSIVE d(key, sch, kind, ha, hb, lvl) AS (
+    SELECT NULL::text, NULL::text, NULL::text, a, b, 0 WHERE a IS DISTINCT FROM b
     UNION ALL
-    SELECT s.key, CASE WHEN d.lvl = 1 THEN s.key ELSE d.kind END, s.va, s.vb, d.lvl + 1
+    SELECT s.key, CASE WHEN d.lvl = 0 THEN s.key ELSE d.sch END, CASE WHEN d.lvl = 1 THEN s.key ELSE d.kind END, s.va, s.vb, d.lvl + 1
       FROM d
       CROSS JOIN LATERAL (SELECT n0.ea, n0.eb,
                                  d.lvl < 2 OR n0.ea IS NULL OR n0.eb IS NULL
@@ -233,7 +233,7 @@ WITH RECURSIVE d(key, kind, ha, hb, lvl) AS (
                 WHERE NOT n.same_shape AND x.hash IS DISTINCT FROM y.hash) s
      WHERE d.lvl < 2 OR strpos(d.key, ':') = 0
 )
-SELECT d.key, d.kind, CASE WHEN d.ha IS NULL THEN 'A' WHEN d.hb IS NULL THEN 'D' ELSE 'M' END, d.ha, d.hb
+SELECT d.key, d.kind, CASE WHEN d.ha IS NULL THEN 'A' WHEN d.hb IS NULL THEN 'D' ELSE 'M' END, d.ha, d.hb, d.sch
   FROM d WHERE d.lvl > 2 AND strpos(d.key, ':') > 0
 $$;
-COMMENT ON FUNCTION pggit.diff_trees(text, text) IS 'Plumbing (diff-tree): objects added (A), deleted (D) or modified (M) from tree a to tree b.';
+COMMENT ON FUNCTION pggit.diff_trees(text, text) IS 'Plumbing (diff-tree): objects added (A), deleted (D) or modified (M) from tree a to tree b, with their blob hashes on each side (null where absent) and the schema node they live under (pggit.tree_path''s first element).';

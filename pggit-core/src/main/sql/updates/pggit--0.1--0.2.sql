@@ -56,6 +56,7 @@ COMMENT ON TABLE pggit.conflict IS 'Conflicts between the live schema and the hi
 COMMENT ON TABLE pggit.tree IS
     'Content-addressed tree nodes: root (schema name -> node) -> schema (kind -> node) -> the kind''s trie: a leaf of at most 16 objects (object key -> blob hash), or a node of up to 16 children by the next hex digit of SHA-256(object key) (pggit.build_trie). Trees 0.1 wrote have, below each kind node, 256 buckets (first two hex digits) of objects; pggit reads both.';
 COMMENT ON TYPE pggit.tree_edit IS 'One edit of a tree: path = {schema, kind, object key} (pggit.tree_path; a prefix of it while writing), hash = new blob or child hash, or null to remove.';
+DROP FUNCTION pggit.diff_trees(text, text);   -- gains schema_name (the merge writes trees by path)
 \ir ../store/trees.sql
 \ir ../ops/purge.sql
 -- head_commit and the capture's other hot helpers are plpgsql, so their plans are cached per session (issue 14).
@@ -93,6 +94,8 @@ ALTER TABLE pggit.ref ADD COLUMN created_at timestamptz NOT NULL DEFAULT clock_t
 UPDATE pggit.ref SET created_at = coalesce((SELECT min(c.committed_at) FROM pggit.commit c), created_at);
 COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit, with who created it, when, and why (pggit.create_branch, pggit.create_feature_branch). The commit writer advances the branch pggit.head names.';
 \ir ../store/branches.sql
+-- Merges and their conflicts (issue 15): store/merge_tables.sql, the merge itself in store/merge.sql.
+\ir ../store/merge_tables.sql
 \ir ../store/merge.sql
 \ir ../rules/configure.sql
 \ir ../rules/windows.sql
@@ -189,7 +192,7 @@ DROP FUNCTION pggit.end_deployment(text, text[]);
 -- this server recorded.
 \ir ../store/server_identity.sql
 ALTER TABLE pggit.commit DROP CONSTRAINT commit_origin_check,
-    ADD CONSTRAINT commit_origin_check CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade'));
+    ADD CONSTRAINT commit_origin_check CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade', 'merge'));
 \ir ../capture/server_moves.sql
 SELECT pggit.check_server();
 

@@ -59,7 +59,9 @@ class PrivilegesTest {
                 "commit_hash_text(text,text[],text,timestamp with time zone,text,text)", "server_moved()",
                 "paint_down(text,text)", "check_branch_name(text)", "list_branches()", "merge_bases(text,text)",
                 "find_merge_base(text,text)", "ahead_behind(text,text)",
-                "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)");
+                "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)",
+                "merge_definitions(jsonb,jsonb,jsonb)", "three_way(text,text,text)", "get_conflicts_by_type(bigint,text)",
+                "get_conflict_statistics(bigint)", "get_merge_status(bigint)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()", "record_drift_scan(bigint)",
                 "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
@@ -71,13 +73,17 @@ class PrivilegesTest {
                 "link_migration(bigint,text,text)", "track_function(text,text,jsonb)",
                 "record_cqrs_commit(text,pggit.cqrs_change,text)", "track_cqrs_change(pggit.cqrs_change,boolean)",
                 "track_cqrs_change(text,text,text,text)", "detect_conflicts()", "record_conflicts(boolean)", "rebaseline_after_move()",
-                "create_branch(text,text,text)", "create_feature_branch(text,text)", "delete_branch(text,boolean)");
+                "create_branch(text,text,text)", "create_feature_branch(text,text)", "delete_branch(text,boolean)",
+                "merge_branch(text,text,text,text)", "complete_merge(bigint,boolean)", "abort_merge(bigint)",
+                "resolve_merge_conflict(uuid,text,text)", "resolve_conflicts_batch(bigint,text[],text,text)", "rollback_merge(bigint,text)");
         decide("admin", "pause_tracking(interval)", "resume_tracking()", "emergency_disable(interval)", "emergency_enable()",
                 "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",
                 "restore_tracked(text,text,jsonb,boolean)", "execute_as_owner(text,text,text,boolean)",
                 "restore_table(text,text,jsonb,boolean)", "table_ddl(jsonb)", "table_alters(text,jsonb,jsonb)", "column_ddl(jsonb)", "resolve_conflict(uuid,text,text,boolean)",
                 "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)");
-        decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()", "commit_graph()");
+        decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()", "commit_graph()",
+                "merged_tree(bigint)", "put_blob(jsonb)", "write_commit(text,text[],text,text,text)", "write_merge_commit(bigint)",
+                "merge_status_check(pggit.merge)");
     }
 
     static final List<String> LEVELS = List.of("none", "reader", "writer", "admin");

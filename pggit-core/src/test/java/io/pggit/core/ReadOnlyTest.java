@@ -89,6 +89,11 @@ class ReadOnlyTest {
         CALLS.put("paint_down(text,text)", "SELECT * FROM pggit.paint_down(pggit.head_commit(), pggit.resolve('HEAD~1'))");
         CALLS.put("conflicting_parts(jsonb,jsonb,jsonb)", "SELECT pggit.conflicting_parts(" + DEFINITION + ", " + DEFINITION + ", '{}')");
         CALLS.put("detect_merge_conflicts(text,text)", "SELECT * FROM pggit.detect_merge_conflicts('HEAD~1', 'HEAD')");
+        CALLS.put("merge_definitions(jsonb,jsonb,jsonb)", "SELECT pggit.merge_definitions(" + DEFINITION + ", " + DEFINITION + ", " + DEFINITION + ")");
+        CALLS.put("three_way(text,text,text)", "SELECT * FROM pggit.three_way(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ")");
+        CALLS.put("get_conflicts_by_type(bigint,text)", "SELECT * FROM pggit.get_conflicts_by_type(1, 'BOTH_MODIFIED')");
+        CALLS.put("get_conflict_statistics(bigint)", "SELECT * FROM pggit.get_conflict_statistics(1)");
+        CALLS.put("get_merge_status(bigint)", "SELECT * FROM pggit.get_merge_status(1)");
         CALLS.put("check_branch_name(text)", "SELECT pggit.check_branch_name('feature/meter')");
         CALLS.put("merge_bases(text,text)", "SELECT * FROM pggit.merge_bases('HEAD', 'HEAD~1')");
         CALLS.put("find_merge_base(text,text)", "SELECT pggit.find_merge_base('HEAD', 'HEAD~1')");

@@ -88,7 +88,7 @@ CREATE TABLE pggit.commit (
     parents       text[] NOT NULL,
     author        text NOT NULL,
     committed_at  timestamptz NOT NULL,
-    origin        text NOT NULL CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade')),
+    origin        text NOT NULL CHECK (origin IN ('baseline', 'migration', 'deployment', 'manual', 'drift', 'rollback', 'server-upgrade', 'merge')),
     message       text NOT NULL,
     deployment_id bigint REFERENCES pggit.deployment,
     capture_ms    double precision,     -- time commit_changes took, milliseconds
@@ -167,6 +167,57 @@ COMMENT ON TABLE pggit.object_map IS
 
 CREATE TYPE pggit.tree_edit AS (path text[], hash text);
 COMMENT ON TYPE pggit.tree_edit IS 'One edit of a tree: path = {schema, kind, object key} (pggit.tree_path; a prefix of it while writing), hash = new blob or child hash, or null to remove.';
+
+-- ==== store/merge_tables.sql ====================================================================
+
+-- Merges (issue 15): one row per merge of a source into a target branch, and its conflicts, each a
+-- row that is resolved and audited before the merge completes.
+
+CREATE TABLE pggit.merge (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source_branch  text NOT NULL,         -- as given: a branch name or a revision
+    target_branch  text NOT NULL,         -- a branch (pggit.ref): the one the merge commit advances
+    source_commit  text NOT NULL REFERENCES pggit.commit,
+    target_commit  text NOT NULL REFERENCES pggit.commit,   -- the target's head when the merge began
+    base_commit    text REFERENCES pggit.commit,            -- pggit.find_merge_base; null for unrelated histories
+    strategy       text NOT NULL CHECK (strategy IN ('recursive', 'ours', 'theirs')),
+    status         text NOT NULL CHECK (status IN ('conflicts', 'ready', 'completed', 'up_to_date', 'aborted', 'rolled_back')),
+    merged_tree    text REFERENCES pggit.tree,              -- once no conflict is open
+    merge_commit   text REFERENCES pggit.commit,
+    message        text NOT NULL,
+    created_by     name NOT NULL DEFAULT session_user,
+    created_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+    completed_by   name,
+    completed_at   timestamptz,
+    rollback_commit text REFERENCES pggit.commit,
+    rollback_reason text,
+    rolled_back_by name,
+    rolled_back_at timestamptz
+);
+-- the commit writer looks for a merge waiting for the live catalog to reach its tree
+CREATE INDEX merge_ready_idx ON pggit.merge (target_branch) WHERE status = 'ready';
+COMMENT ON TABLE pggit.merge IS
+    'Merges of source_branch into target_branch (pggit.merge_branch). status: conflicts (open conflict rows wait in pggit.merge_conflict), ready (merged_tree computed; waits for the live catalog of the checked-out target to reach it: applied by Pggit.mergeBranch / mvn pggit:merge, or by a migration whose capture has that tree), completed (merge_commit written, two parents), up_to_date (source already in target: nothing written), aborted, rolled_back (pggit.rollback_merge wrote rollback_commit).';
+
+CREATE TABLE pggit.merge_conflict (
+    id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),   -- what pggit.resolve_conflict takes
+    merge_id          bigint NOT NULL REFERENCES pggit.merge ON DELETE CASCADE,
+    object_key        text NOT NULL,
+    kind              text NOT NULL,
+    schema_name       text NOT NULL,
+    conflict_type     text NOT NULL CHECK (conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED')),
+    conflicting_parts text[] NOT NULL,
+    base_hash         text,
+    source_hash       text,
+    target_hash       text,
+    resolution        text CHECK (resolution IN ('source', 'target', 'base')),
+    reason            text,
+    resolved_by       name,
+    resolved_at       timestamptz,
+    UNIQUE (merge_id, object_key)
+);
+COMMENT ON TABLE pggit.merge_conflict IS
+    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';
 
 -- ==== store/history_restart.sql =================================================================
 
@@ -1518,7 +1569,7 @@ $$;
 COMMENT ON FUNCTION pggit.tree_objects(text) IS 'Plumbing (ls-tree -r): every object of a tree with its schema, kind and blob hash.';
 
 CREATE OR REPLACE FUNCTION pggit.diff_trees(a text, b text)
-    RETURNS TABLE (object_key text, kind text, change text, old_hash text, new_hash text)
+    RETURNS TABLE (object_key text, kind text, change text, old_hash text, new_hash text, schema_name text)
     LANGUAGE sql STABLE ROWS 100 SET search_path = pg_catalog, pg_temp AS $$
 -- Walks both trees at once and descends only where subtree hashes differ (as git does), so the
 -- cost follows the difference, not the trees' size. Below the kind level two nodes of one shape
@@ -1530,10 +1581,10 @@ CREATE OR REPLACE FUNCTION pggit.diff_trees(a text, b text)
 -- index scans per pair instead of two, twice the time). ROWS 100: a diff is mostly small; the
 -- default estimate of 1,000 rows made pggit.diff join the definitions by hashing the whole blob
 -- table.
-WITH RECURSIVE d(key, kind, ha, hb, lvl) AS (
-    SELECT NULL::text, NULL::text, a, b, 0 WHERE a IS DISTINCT FROM b
+WITH RECURSIVE d(key, sch, kind, ha, hb, lvl) AS (
+    SELECT NULL::text, NULL::text, NULL::text, a, b, 0 WHERE a IS DISTINCT FROM b
     UNION ALL
-    SELECT s.key, CASE WHEN d.lvl = 1 THEN s.key ELSE d.kind END, s.va, s.vb, d.lvl + 1
+    SELECT s.key, CASE WHEN d.lvl = 0 THEN s.key ELSE d.sch END, CASE WHEN d.lvl = 1 THEN s.key ELSE d.kind END, s.va, s.vb, d.lvl + 1
       FROM d
       CROSS JOIN LATERAL (SELECT n0.ea, n0.eb,
                                  d.lvl < 2 OR n0.ea IS NULL OR n0.eb IS NULL
@@ -1556,10 +1607,10 @@ WITH RECURSIVE d(key, kind, ha, hb, lvl) AS (
                 WHERE NOT n.same_shape AND x.hash IS DISTINCT FROM y.hash) s
      WHERE d.lvl < 2 OR strpos(d.key, ':') = 0
 )
-SELECT d.key, d.kind, CASE WHEN d.ha IS NULL THEN 'A' WHEN d.hb IS NULL THEN 'D' ELSE 'M' END, d.ha, d.hb
+SELECT d.key, d.kind, CASE WHEN d.ha IS NULL THEN 'A' WHEN d.hb IS NULL THEN 'D' ELSE 'M' END, d.ha, d.hb, d.sch
   FROM d WHERE d.lvl > 2 AND strpos(d.key, ':') > 0
 $$;
-COMMENT ON FUNCTION pggit.diff_trees(text, text) IS 'Plumbing (diff-tree): objects added (A), deleted (D) or modified (M) from tree a to tree b.';
+COMMENT ON FUNCTION pggit.diff_trees(text, text) IS 'Plumbing (diff-tree): objects added (A), deleted (D) or modified (M) from tree a to tree b, with their blob hashes on each side (null where absent) and the schema node they live under (pggit.tree_path''s first element).';
 
 -- ==== store/refs.sql ============================================================================
 
@@ -1932,8 +1983,10 @@ COMMENT ON FUNCTION pggit.delete_branch(text, boolean) IS
 
 -- ==== store/merge.sql ===========================================================================
 
--- Three-way merge of schema history (issue 15): the dry run that classifies every object two
--- branches changed since their merge base, and finds which parts of a definition both changed.
+-- Three-way merge of schema history (issue 15): per object key, the two sides' changes since their
+-- merge base; where both changed one object, per part of its definition (pggit.conflicting_parts);
+-- the merged definition of disjoint changes (pggit.merge_definitions); the merge itself, its
+-- conflicts as rows, their resolution, completion and rollback.
 
 CREATE OR REPLACE FUNCTION pggit.conflicting_parts(base jsonb, source jsonb, target jsonb) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -1959,6 +2012,77 @@ CREATE OR REPLACE FUNCTION pggit.conflicting_parts(base jsonb, source jsonb, tar
 COMMENT ON FUNCTION pggit.conflicting_parts(jsonb, jsonb, jsonb) IS
     'The parts of one object''s definition that both sides of a merge changed differently from base: each top-level property (e.g. query, body, owner, comment) that source and target both changed and not to the same value, and, for a relation, each column (''column <name>'', matched by name) that both changed differently, added differently or one changed while the other dropped. Empty when the two sides'' changes are disjoint (a three-way merge of the parts is clean).';
 
+CREATE OR REPLACE FUNCTION pggit.merge_definitions(base jsonb, source jsonb, target jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (
+    WITH k AS (SELECT jsonb_object_keys(coalesce(base, '{}')) AS k UNION SELECT jsonb_object_keys(coalesce(source, '{}'))
+               UNION SELECT jsonb_object_keys(coalesce(target, '{}'))),
+         -- each property: the source's where the source changed it, else the target's
+         p AS (SELECT k.k, CASE WHEN source -> k.k IS DISTINCT FROM base -> k.k THEN source -> k.k ELSE target -> k.k END AS v
+                 FROM k WHERE k.k <> 'columns'),
+         -- columns: the target's in its order, each as the source changed it (gone where the source
+         -- dropped it), then the columns only the source added, in its order
+         c AS (SELECT x.c, x.ord
+                 FROM (SELECT CASE WHEN sc.c IS DISTINCT FROM bc.c THEN sc.c ELSE t.c END AS c, t.ord
+                         FROM jsonb_array_elements(coalesce(target -> 'columns', '[]')) WITH ORDINALITY t(c, ord)
+                         LEFT JOIN LATERAL (SELECT b.c FROM jsonb_array_elements(coalesce(base -> 'columns', '[]')) b(c)
+                                             WHERE b.c ->> 'name' = t.c ->> 'name') bc ON true
+                         LEFT JOIN LATERAL (SELECT s.c FROM jsonb_array_elements(coalesce(source -> 'columns', '[]')) s(c)
+                                             WHERE s.c ->> 'name' = t.c ->> 'name') sc ON true
+                       UNION ALL
+                       SELECT s.c, 1000000000 + s.ord
+                         FROM jsonb_array_elements(coalesce(source -> 'columns', '[]')) WITH ORDINALITY s(c, ord)
+                        WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(base -> 'columns', '[]')) b(c) WHERE b.c ->> 'name' = s.c ->> 'name')
+                          AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(target -> 'columns', '[]')) t(c) WHERE t.c ->> 'name' = s.c ->> 'name')) x
+                WHERE x.c IS NOT NULL)
+    SELECT CASE WHEN source IS NULL OR target IS NULL THEN NULL ELSE
+           coalesce((SELECT jsonb_object_agg(p.k, p.v) FROM p WHERE p.v IS NOT NULL), '{}'::jsonb)
+           || CASE WHEN target ? 'columns' OR source ? 'columns'
+                   THEN jsonb_build_object('columns', coalesce((SELECT jsonb_agg(c.c ORDER BY c.ord) FROM c), '[]'::jsonb))
+                   ELSE '{}'::jsonb END END);
+COMMENT ON FUNCTION pggit.merge_definitions(jsonb, jsonb, jsonb) IS
+    'The three-way merge of one object''s definition whose two sides changed disjoint parts (pggit.conflicting_parts is empty): each top-level property as the source has it where the source changed it from base, else as the target has it; a relation''s columns (matched by name) in the target''s order, each as the source changed it (gone where the source dropped it), then the columns only the source added, in its order (the order ALTER TABLE ADD COLUMN on the target gives). Null when either side is absent.';
+
+CREATE OR REPLACE FUNCTION pggit.three_way(base_tree text, source_tree text, target_tree text)
+    RETURNS TABLE (object_key text, kind text, schema_name text, conflict_type text, conflicting_parts text[],
+                   base_hash text, source_hash text, target_hash text,
+                   base_definition jsonb, source_definition jsonb, target_definition jsonb)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Both sides' diffs from the base (pggit.diff_trees twice: cost follows the changes, not the trees),
+-- joined by object key.
+WITH ds AS (SELECT * FROM pggit.diff_trees(base_tree, source_tree)),
+     dt AS (SELECT * FROM pggit.diff_trees(base_tree, target_tree)),
+     k AS (SELECT coalesce(x.object_key, y.object_key) AS object_key, coalesce(x.kind, y.kind) AS kind,
+                  coalesce(x.schema_name, y.schema_name) AS schema_name,
+                  coalesce(x.old_hash, y.old_hash) AS bh,
+                  CASE WHEN x.object_key IS NULL THEN y.old_hash ELSE x.new_hash END AS sh,
+                  CASE WHEN y.object_key IS NULL THEN x.old_hash ELSE y.new_hash END AS th,
+                  x.object_key IS NOT NULL AS in_source, y.object_key IS NOT NULL AS in_target
+             FROM ds x FULL JOIN dt y ON y.object_key = x.object_key),
+     d AS (SELECT k.*, bb.definition AS bd, sb.definition AS sd, tb.definition AS td
+             FROM k
+             LEFT JOIN pggit.blob bb ON bb.hash = k.bh
+             LEFT JOIN pggit.blob sb ON sb.hash = k.sh
+             LEFT JOIN pggit.blob tb ON tb.hash = k.th)
+SELECT d.object_key, d.kind, d.schema_name,
+       CASE WHEN NOT d.in_target THEN 'SOURCE_MODIFIED'
+            WHEN NOT d.in_source THEN 'TARGET_MODIFIED'
+            WHEN d.sh IS NOT DISTINCT FROM d.th THEN 'NO_CONFLICT'             -- the same change on both sides
+            WHEN d.bh IS NULL THEN 'BOTH_ADDED'                               -- one key added differently on each side
+            WHEN d.sh IS NULL THEN 'DELETED_SOURCE'                           -- source dropped what target changed
+            WHEN d.th IS NULL THEN 'DELETED_TARGET'                           -- target dropped what source changed
+            WHEN cardinality(p.parts) = 0 THEN 'NO_CONFLICT'                   -- disjoint parts
+            ELSE 'BOTH_MODIFIED' END,
+       coalesce(p.parts, '{}'::text[]),
+       d.bh, d.sh, d.th, d.bd, d.sd, d.td
+  FROM d
+  -- the parts, for an object both sides modified differently (computed once per such object)
+  LEFT JOIN LATERAL (SELECT pggit.conflicting_parts(d.bd, d.sd, d.td) AS parts) p
+    ON d.in_source AND d.in_target AND d.sh IS DISTINCT FROM d.th AND d.bh IS NOT NULL AND d.sh IS NOT NULL AND d.th IS NOT NULL
+$$;
+COMMENT ON FUNCTION pggit.three_way(text, text, text) IS
+    'Plumbing of the merge: one row per object key that the source or the target tree changed from the base tree (null: empty), with its kind and schema, the conflict type (see pggit.detect_merge_conflicts), the parts both changed, and the blob hash and definition at the base, on the source and on the target (null where absent).';
+
 CREATE OR REPLACE FUNCTION pggit.detect_merge_conflicts(source_branch text, target_branch text)
     RETURNS TABLE (object_path text, kind text, conflict_type text, conflicting_parts text[],
                    base_definition jsonb, source_definition jsonb, target_definition jsonb)
@@ -1970,44 +2094,414 @@ DECLARE
     s text := pggit.resolve(source_branch);
     t text := pggit.resolve(target_branch);
     b text := pggit.find_merge_base(s, t);
-    bt text := (SELECT c.tree FROM pggit.commit c WHERE c.id = b);
-    st text := (SELECT c.tree FROM pggit.commit c WHERE c.id = s);
-    tt text := (SELECT c.tree FROM pggit.commit c WHERE c.id = t);
 BEGIN
     RETURN QUERY
-    WITH ds AS (SELECT * FROM pggit.diff_trees(bt, st)),
-         dt AS (SELECT * FROM pggit.diff_trees(bt, tt)),
-         k AS (SELECT coalesce(x.object_key, y.object_key) AS object_key, coalesce(x.kind, y.kind) AS kind,
-                      coalesce(x.old_hash, y.old_hash) AS bh,
-                      CASE WHEN x.object_key IS NULL THEN y.old_hash ELSE x.new_hash END AS sh,
-                      CASE WHEN y.object_key IS NULL THEN x.old_hash ELSE y.new_hash END AS th,
-                      x.object_key IS NOT NULL AS in_source, y.object_key IS NOT NULL AS in_target
-                 FROM ds x FULL JOIN dt y ON y.object_key = x.object_key),
-         d AS (SELECT k.*, bb.definition AS bd, sb.definition AS sd, tb.definition AS td
-                 FROM k
-                 LEFT JOIN pggit.blob bb ON bb.hash = k.bh
-                 LEFT JOIN pggit.blob sb ON sb.hash = k.sh
-                 LEFT JOIN pggit.blob tb ON tb.hash = k.th)
-    SELECT d.object_key, d.kind,
-           CASE WHEN NOT d.in_target THEN 'SOURCE_MODIFIED'
-                WHEN NOT d.in_source THEN 'TARGET_MODIFIED'
-                WHEN d.sh IS NOT DISTINCT FROM d.th THEN 'NO_CONFLICT'             -- the same change on both sides
-                WHEN d.bh IS NULL THEN 'BOTH_ADDED'                               -- one key added differently on each side
-                WHEN d.sh IS NULL THEN 'DELETED_SOURCE'                           -- source dropped what target changed
-                WHEN d.th IS NULL THEN 'DELETED_TARGET'                           -- target dropped what source changed
-                WHEN cardinality(p.parts) = 0 THEN 'NO_CONFLICT'                   -- disjoint parts
-                ELSE 'BOTH_MODIFIED' END,
-           coalesce(p.parts, '{}'::text[]),
-           d.bd, d.sd, d.td
-      FROM d
-      -- the parts, for an object both sides modified differently (computed once per such object)
-      LEFT JOIN LATERAL (SELECT pggit.conflicting_parts(d.bd, d.sd, d.td) AS parts) p
-        ON d.in_source AND d.in_target AND d.sh IS DISTINCT FROM d.th AND d.bh IS NOT NULL AND d.sh IS NOT NULL AND d.th IS NOT NULL
-     ORDER BY d.object_key;
+    SELECT w.object_key, w.kind, w.conflict_type, w.conflicting_parts, w.base_definition, w.source_definition, w.target_definition
+      FROM pggit.three_way((SELECT c.tree FROM pggit.commit c WHERE c.id = b), (SELECT c.tree FROM pggit.commit c WHERE c.id = s),
+                           (SELECT c.tree FROM pggit.commit c WHERE c.id = t)) w
+     ORDER BY w.object_key;
 END
 $$;
 COMMENT ON FUNCTION pggit.detect_merge_conflicts(text, text) IS
     'Dry run of merging source_branch into target_branch (branch names or revisions, as pggit.resolve takes them): one row per object key either side changed since their merge base (pggit.find_merge_base), with the definitions at the base, on the source and on the target (null where absent). conflict_type (seed 004''s types, plus BOTH_ADDED): SOURCE_MODIFIED or TARGET_MODIFIED (only one side changed it: it merges that way), NO_CONFLICT (both changed it the same way, or in disjoint parts: pggit.conflicting_parts is empty), BOTH_MODIFIED (both changed the same parts differently, listed in conflicting_parts), DELETED_SOURCE (source dropped what target changed), DELETED_TARGET (target dropped what source changed), BOTH_ADDED (each side added the key with another definition). Renames are matched by object key only so far. Reads only; undefined_object for a revision that names nothing.';
+
+CREATE OR REPLACE FUNCTION pggit.merged_tree(merge_id bigint) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- The target's tree with what the merge takes from elsewhere: the source's side of each object only
+-- the source changed, the merged definition of disjoint changes (pggit.merge_definitions), and each
+-- conflict as resolved. Writes the merged definitions' blobs and the new tree nodes.
+DECLARE
+    m pggit.merge;
+    edits pggit.tree_edit[];
+BEGIN
+    SELECT * INTO m FROM pggit.merge x WHERE x.id = merged_tree.merge_id;
+    WITH w AS (SELECT * FROM pggit.three_way((SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit),
+                                             (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
+                                             (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit))),
+         e AS (SELECT w.schema_name, w.kind, w.object_key,
+                      CASE WHEN w.conflict_type = 'SOURCE_MODIFIED' THEN w.source_hash
+                           WHEN w.conflict_type = 'NO_CONFLICT' AND w.source_hash IS DISTINCT FROM w.target_hash
+                                THEN pggit.put_blob(pggit.merge_definitions(w.base_definition, w.source_definition, w.target_definition))
+                           WHEN x.resolution = 'source' THEN w.source_hash
+                           WHEN x.resolution = 'base' THEN w.base_hash
+                           ELSE w.target_hash END AS hash,
+                      w.target_hash
+                 FROM w LEFT JOIN pggit.merge_conflict x ON x.merge_id = m.id AND x.object_key = w.object_key
+                WHERE w.conflict_type <> 'TARGET_MODIFIED')
+    SELECT array_agg(ROW(pggit.tree_path(e.schema_name, e.kind, e.object_key), e.hash)::pggit.tree_edit)
+      INTO edits
+      FROM e WHERE e.hash IS DISTINCT FROM e.target_hash;
+    RETURN pggit.write_tree((SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), edits);
+END
+$$;
+COMMENT ON FUNCTION pggit.merged_tree(bigint) IS
+    'Plumbing of the merge: writes and returns the merged tree of merge merge_id: the target''s tree, with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved (source, base; target: as the target has it). Raises nothing itself; callers check that no conflict is open.';
+
+CREATE OR REPLACE FUNCTION pggit.put_blob(definition jsonb) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    h text := pggit.sha256_hex(definition::text);
+BEGIN
+    IF definition IS NULL THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO pggit.blob (hash, definition) VALUES (h, definition) ON CONFLICT (hash) DO NOTHING;
+    RETURN h;
+END
+$$;
+COMMENT ON FUNCTION pggit.put_blob(jsonb) IS 'Plumbing: stores one definition under the hex SHA-256 of its JSON text (as a capture does) and returns that hash; null for null.';
+
+CREATE OR REPLACE FUNCTION pggit.merge_status_check(m pggit.merge) RETURNS void
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF (SELECT r.commit_id FROM pggit.ref r WHERE r.name = m.target_branch) IS DISTINCT FROM m.target_commit THEN
+        RAISE EXCEPTION 'pggit: branch % moved since merge % began (it was at %, it is at %)', m.target_branch, m.id,
+              left(m.target_commit, 12), left((SELECT r.commit_id FROM pggit.ref r WHERE r.name = m.target_branch), 12)
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Abort it (pggit.abort_merge(%s)) and merge again: SELECT * FROM pggit.merge_branch(%L, %L).', m.id, m.source_branch, m.target_branch);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.merge_status_check(pggit.merge) IS 'Raises object_not_in_prerequisite_state when the merge''s target branch no longer points at the commit the merge began from.';
+
+CREATE OR REPLACE FUNCTION pggit.write_commit(tree text, parents text[], origin text, message text, branch text) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- A commit of a tree the store already has (a merge's, a rollback's): no catalog read. Its change
+-- rows are the diff from its first parent's tree, as a capture's are.
+DECLARE
+    ts timestamptz := clock_timestamp();
+    who text := session_user::text;
+    cid text := pggit.sha256_hex(pggit.commit_hash_text(tree, parents, who, ts, origin, message));
+BEGIN
+    INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message)
+    VALUES (cid, write_commit.tree, write_commit.parents, who, ts, write_commit.origin, write_commit.message);
+    INSERT INTO pggit.change (commit_id, object_key, identity, kind, change, old_hash, new_hash)
+    SELECT cid, d.object_key, pggit.key_identity(d.object_key), d.kind, d.change, d.old_hash, d.new_hash
+      FROM pggit.diff_trees((SELECT c.tree FROM pggit.commit c WHERE c.id = write_commit.parents[1]), write_commit.tree) d;
+    UPDATE pggit.ref r SET commit_id = cid WHERE r.name = write_commit.branch;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.write_commit(text, text[], text, text, text) IS 'Plumbing: writes a commit of tree (already in the store) with parents, origin and message by session_user, its change rows (the diff from the first parent''s tree; renames show as a delete and an add), and moves branch to it; returns its id. Reads no catalog and touches no index: for a branch that is not checked out, or whose tree the live catalog already has.';
+
+CREATE OR REPLACE FUNCTION pggit.write_merge_commit(merge_id bigint) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- The merge commit, written straight into the store: for a target that is not checked out, or whose
+-- live catalog already has the merged tree (it equals the target's own tree).
+DECLARE
+    m pggit.merge;
+    cid text;
+BEGIN
+    SELECT * INTO m FROM pggit.merge x WHERE x.id = write_merge_commit.merge_id;
+    cid := pggit.write_commit(m.merged_tree, ARRAY[m.target_commit, m.source_commit], 'merge', m.message, m.target_branch);
+    UPDATE pggit.merge x SET status = 'completed', merge_commit = cid, completed_by = session_user, completed_at = clock_timestamp() WHERE x.id = m.id;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.write_merge_commit(bigint) IS 'Plumbing of pggit.complete_merge: writes the merge commit of a ready merge (tree: its merged tree; parents: the target''s head, then the source''s), advances the target branch, marks the merge completed, returns the commit id. Touches neither the catalog nor the index: only for a target that is not checked out or whose live catalog already has that tree.';
+
+CREATE OR REPLACE FUNCTION pggit.merge_branch(source_branch text, target_branch text DEFAULT NULL,
+                                              merge_strategy text DEFAULT 'recursive', message text DEFAULT NULL)
+    RETURNS TABLE (merge_id bigint, merge_commit_sha text, conflicts boolean, conflict_objects text[], status text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- git merge --no-ff, three-way per object key (pggit.three_way). The merge record and its
+-- conflict rows are written in any case; without an open conflict the merge completes
+-- (pggit.complete_merge) as far as SQL can: see there.
+DECLARE
+    tgt text := coalesce(merge_branch.target_branch, (SELECT h.branch FROM pggit.head h));
+    s text := pggit.resolve(source_branch);
+    t text;
+    b text;
+    mid bigint;
+    mc text;
+    mst text;
+    open_keys text[];
+BEGIN
+    IF merge_strategy IS NULL OR merge_strategy NOT IN ('recursive', 'ours', 'theirs') THEN
+        RAISE EXCEPTION 'pggit: merge_strategy must be recursive, ours or theirs, not "%"', merge_strategy
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));   -- with the commit writer: the target does not move meanwhile
+    t := (SELECT r.commit_id FROM pggit.ref r WHERE r.name = tgt);
+    IF t IS NULL THEN
+        RAISE EXCEPTION 'pggit: no branch named "%" to merge into', tgt USING ERRCODE = 'undefined_object',
+              HINT = 'The target of a merge is a branch: SELECT * FROM pggit.list_branches().';
+    END IF;
+    IF s = t OR pggit.find_merge_base(s, t) = s THEN
+        INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, strategy, status, message,
+                                 completed_by, completed_at)
+        VALUES (merge_branch.source_branch, tgt, s, t, s, merge_strategy, 'up_to_date',
+                coalesce(merge_branch.message, format('Merge %s into %s', merge_branch.source_branch, tgt)), session_user, clock_timestamp())
+        RETURNING id INTO mid;
+        RAISE NOTICE 'pggit: % is already in % (merge %): nothing to merge', merge_branch.source_branch, tgt, mid;
+        RETURN QUERY SELECT mid, NULL::text, false, '{}'::text[], 'up_to_date'::text;
+        RETURN;
+    END IF;
+    -- MERGE_GATE PERFORM pggit.merge_gate(merge_branch.source_branch, tgt);
+    b := pggit.find_merge_base(s, t);
+    INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, strategy, status, message)
+    VALUES (merge_branch.source_branch, tgt, s, t, b, merge_strategy, 'conflicts',
+            coalesce(merge_branch.message, format('Merge %s into %s', merge_branch.source_branch, tgt)))
+    RETURNING id INTO mid;
+    INSERT INTO pggit.merge_conflict (merge_id, object_key, kind, schema_name, conflict_type, conflicting_parts, base_hash, source_hash, target_hash,
+                                      resolution, reason, resolved_by, resolved_at)
+    SELECT mid, w.object_key, w.kind, w.schema_name, w.conflict_type, w.conflicting_parts, w.base_hash, w.source_hash, w.target_hash,
+           CASE merge_strategy WHEN 'ours' THEN 'target' WHEN 'theirs' THEN 'source' END,
+           CASE WHEN merge_strategy <> 'recursive' THEN format('merge strategy %s', merge_strategy) END,
+           CASE WHEN merge_strategy <> 'recursive' THEN session_user END,
+           CASE WHEN merge_strategy <> 'recursive' THEN clock_timestamp() END
+      FROM pggit.three_way((SELECT c.tree FROM pggit.commit c WHERE c.id = b), (SELECT c.tree FROM pggit.commit c WHERE c.id = s),
+                           (SELECT c.tree FROM pggit.commit c WHERE c.id = t)) w
+     WHERE w.conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED');
+    open_keys := ARRAY(SELECT x.object_key FROM pggit.merge_conflict x WHERE x.merge_id = mid AND x.resolution IS NULL ORDER BY x.object_key);
+    IF cardinality(open_keys) > 0 THEN
+        RETURN QUERY SELECT mid, NULL::text, true, open_keys, 'conflicts'::text;
+        RETURN;
+    END IF;
+    SELECT c.merge_commit, c.status INTO mc, mst FROM pggit.complete_merge(mid) c;
+    RETURN QUERY SELECT mid, mc, EXISTS (SELECT 1 FROM pggit.merge_conflict x WHERE x.merge_id = mid),
+                        ARRAY(SELECT x.object_key FROM pggit.merge_conflict x WHERE x.merge_id = mid ORDER BY x.object_key), mst;
+END
+$$;
+COMMENT ON FUNCTION pggit.merge_branch(text, text, text, text) IS
+    'Merges source_branch (a branch or revision) into target_branch (a branch; default: the checked-out one) three-way from their merge base (pggit.find_merge_base: after criss-cross merges the best common ancestor of the greatest generation), per object key, tables per column and per property (pggit.three_way). Returns merge_id (pggit.merge), merge_commit_sha (null until written), conflicts (whether any object conflicted), conflict_objects (their keys) and status (pggit.merge.status). merge_strategy: recursive (conflicts wait as rows: pggit.get_conflicts_by_type, resolve_conflict, resolve_conflicts_batch, then complete_merge), ours / theirs (every conflict resolved for the target / the source, recorded on the conflict rows). Without an open conflict the merge completes (pggit.complete_merge): the merge commit (two parents, no fast-forward) is written at once when the target is not checked out or its tree does not change; otherwise the status is ready until the live catalog reaches the merged tree (Pggit.mergeBranch, mvn pggit:merge, or the merge written as a migration and run). Source already in target: status up_to_date, nothing written. When merges need an approved merge request (pggit.merge_gate) refused without one. Errors: undefined_object (unknown branch or revision), invalid_parameter_value (strategy).';
+
+CREATE OR REPLACE FUNCTION pggit.complete_merge(merge_id bigint, verify_all_resolved boolean DEFAULT true)
+    RETURNS TABLE (merge_commit text, status text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    m pggit.merge;
+    checked_out boolean;
+    cid text;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    SELECT * INTO m FROM pggit.merge x WHERE x.id = complete_merge.merge_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no merge with id %', complete_merge.merge_id USING ERRCODE = 'undefined_object',
+              HINT = 'SELECT * FROM pggit.merge_history lists the merges.';
+    END IF;
+    IF m.status NOT IN ('conflicts', 'ready') THEN
+        RAISE EXCEPTION 'pggit: merge % is %, not waiting to complete', m.id, m.status USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM pggit.merge_status_check(m);
+    IF verify_all_resolved AND EXISTS (SELECT 1 FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL) THEN
+        RAISE EXCEPTION 'pggit: merge % has % open conflicts (%)', m.id,
+              (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL),
+              (SELECT string_agg(x.object_key, ', ' ORDER BY x.object_key) FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL)
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Resolve them: SELECT * FROM pggit.get_conflicts_by_type(%s), then pggit.resolve_conflict(conflict_id, ''source'' | ''target'' | ''base'', reason) or pggit.resolve_conflicts_batch; or complete_merge(%s, verify_all_resolved => false) to keep the target''s side of each.', m.id, m.id);
+    END IF;
+    m.merged_tree := pggit.merged_tree(m.id);
+    UPDATE pggit.merge x SET status = 'ready', merged_tree = m.merged_tree WHERE x.id = m.id;
+    checked_out := (SELECT h.branch FROM pggit.head h) = m.target_branch;
+    IF NOT checked_out OR m.merged_tree = (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit) THEN
+        cid := pggit.write_merge_commit(m.id);
+        RETURN QUERY SELECT cid, 'completed'::text;
+        RETURN;
+    END IF;
+    -- the checked-out target: the live catalog must reach the merged tree first. When it has (the
+    -- plan was applied in this transaction), a full capture writes the merge commit: the commit
+    -- writer takes the source as second parent of a commit whose tree is a ready merge's.
+    cid := pggit.commit_changes(m.message, 'merge', NULL, NULL, true);
+    IF cid IS NOT NULL AND (SELECT x.merge_commit FROM pggit.merge x WHERE x.id = m.id) = cid THEN
+        RETURN QUERY SELECT cid, 'completed'::text;
+        RETURN;
+    END IF;
+    IF cid IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: the live catalog of % is not the merged tree of merge %', m.target_branch, m.id
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = (SELECT string_agg(d.change || ' ' || d.object_key, ', ' ORDER BY d.object_key)
+                              FROM pggit.diff_trees(m.merged_tree, (SELECT c.tree FROM pggit.commit c WHERE c.id = cid)) d),
+                  HINT = 'Apply the merge with Pggit.mergeBranch or mvn pggit:merge (they plan and run the DDL), or write it as a migration (mvn pggit:merge -Dpggit.flywayMigration=<dir>).';
+    END IF;
+    RAISE NOTICE 'pggit: merge % is ready: the live catalog of % must change to the merged tree; apply it with Pggit.mergeBranch / mvn pggit:merge, or write it as a migration (-Dpggit.flywayMigration); its capture becomes the merge commit', m.id, m.target_branch;
+    RETURN QUERY SELECT NULL::text, 'ready'::text;
+END
+$$;
+COMMENT ON FUNCTION pggit.complete_merge(bigint, boolean) IS
+    'Completes merge merge_id once its conflicts are resolved (verify_all_resolved => false: an open conflict keeps the target''s side). Computes the merged tree (pggit.merged_tree); writes the merge commit (parents: the target''s head, the source) at once when the target branch is not checked out or the merged tree equals the target''s; on the checked-out target, when the live catalog already has the merged tree (the plan was run in this transaction), writes it from a full capture; otherwise leaves the merge ready (returns status ready, merge_commit null): the DDL is Java''s (Pggit.mergeBranch, mvn pggit:merge), or a migration written from the plan completes the merge when its capture has the merged tree. Returns the merge commit and the status. Errors: undefined_object (no such merge), object_not_in_prerequisite_state (not waiting, open conflicts, the target moved since the merge began, or a live catalog that is neither the target''s tree nor the merged tree).';
+
+CREATE OR REPLACE FUNCTION pggit.abort_merge(merge_id bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE pggit.merge x SET status = 'aborted', completed_by = session_user, completed_at = clock_timestamp()
+     WHERE x.id = abort_merge.merge_id AND x.status IN ('conflicts', 'ready');
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no merge % waiting to complete', abort_merge.merge_id USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.abort_merge(bigint) IS 'git merge --abort: gives up merge merge_id while it has conflicts or is ready (nothing was written to the target); its conflict rows stay as its record. Errors: object_not_in_prerequisite_state when it is not waiting.';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_merge_conflict(conflict_id uuid, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r text := CASE resolve_merge_conflict.resolution WHEN 'use_current' THEN 'target' WHEN 'use_tracked' THEN 'source'
+                                                     ELSE resolve_merge_conflict.resolution END;
+    x pggit.merge_conflict;
+    st text;
+BEGIN
+    SELECT * INTO x FROM pggit.merge_conflict c WHERE c.id = resolve_merge_conflict.conflict_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no merge conflict with id %', resolve_merge_conflict.conflict_id USING ERRCODE = 'undefined_object';
+    END IF;
+    st := (SELECT m.status FROM pggit.merge m WHERE m.id = x.merge_id);
+    IF st <> 'conflicts' THEN
+        RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', x.merge_id, st USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF r IN ('manual_ddl', 'merge') THEN
+        RAISE EXCEPTION 'pggit: resolution % is not available for merge conflicts yet', resolve_merge_conflict.resolution
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'Take a side (source, target or base), complete the merge, then change the object with a migration or pggit.commit.';
+    END IF;
+    IF r IS NULL OR r NOT IN ('source', 'target', 'base') THEN
+        RAISE EXCEPTION 'pggit: a merge conflict''s resolution is source, target or base (use_tracked = source, use_current = target), not "%"',
+              resolve_merge_conflict.resolution USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF x.resolution IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: merge conflict % (%) was resolved at % by % (%)', x.id, x.object_key, x.resolved_at, x.resolved_by, x.resolution
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE pggit.merge_conflict c SET resolution = r, reason = resolve_merge_conflict.reason, resolved_by = session_user, resolved_at = clock_timestamp()
+     WHERE c.id = x.id;
+    RETURN format('%s: %s takes the %s''s definition%s', x.object_key, x.conflict_type, r,
+                  CASE WHEN (CASE r WHEN 'source' THEN x.source_hash WHEN 'target' THEN x.target_hash ELSE x.base_hash END) IS NULL
+                       THEN ' (absent there: the merge drops it)' ELSE '' END);
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve_merge_conflict(uuid, text, text) IS
+    'Plumbing of pggit.resolve_conflict for the conflicts of a merge: records resolution source, target or base (seed 000''s use_tracked = source, use_current = target) with reason, who and when; returns what the merged tree will take. Errors: undefined_object, invalid_parameter_value, feature_not_supported (manual_ddl, merge: not yet), object_not_in_prerequisite_state (resolved already, or the merge no longer has conflicts open).';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflicts_batch(merge_id bigint, keys text[], choice text, notes text DEFAULT NULL)
+    RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Atomic: all named conflicts are resolved, or (an error) none.
+DECLARE
+    missing text[];
+    k record;
+    n integer := 0;
+BEGIN
+    missing := ARRAY(SELECT u.k FROM unnest(keys) u(k)
+                      WHERE NOT EXISTS (SELECT 1 FROM pggit.merge_conflict x WHERE x.merge_id = resolve_conflicts_batch.merge_id AND x.object_key = u.k)
+                      ORDER BY u.k);
+    IF keys IS NULL OR cardinality(keys) = 0 OR cardinality(missing) > 0 THEN
+        RAISE EXCEPTION 'pggit: merge % has no conflict on %', resolve_conflicts_batch.merge_id, coalesce(array_to_string(missing, ', '), '(no keys given)')
+            USING ERRCODE = 'undefined_object', HINT = format('SELECT object_path FROM pggit.get_conflicts_by_type(%s) lists them.', resolve_conflicts_batch.merge_id);
+    END IF;
+    FOR k IN SELECT x.id FROM pggit.merge_conflict x WHERE x.merge_id = resolve_conflicts_batch.merge_id AND x.object_key = ANY (keys) ORDER BY x.object_key LOOP
+        PERFORM pggit.resolve_merge_conflict(k.id, choice, notes);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve_conflicts_batch(bigint, text[], text, text) IS
+    'Resolves the conflicts of merge merge_id on the object keys keys all one way (choice: source, target or base, as pggit.resolve_conflict takes them), with notes as the reason: all or none (an unknown key, a conflict resolved already or a bad choice raises and resolves nothing). Returns how many it resolved.';
+
+CREATE OR REPLACE FUNCTION pggit.get_conflicts_by_type(merge_id bigint, of_type text DEFAULT NULL)
+    RETURNS TABLE (conflict_id uuid, object_path text, kind text, conflict_type text, conflicting_parts text[],
+                   base_definition jsonb, source_definition jsonb, target_definition jsonb,
+                   resolution text, reason text, resolved_by name, resolved_at timestamptz)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT x.id, x.object_key, x.kind, x.conflict_type, x.conflicting_parts, bb.definition, sb.definition, tb.definition,
+       x.resolution, x.reason, x.resolved_by, x.resolved_at
+  FROM pggit.merge_conflict x
+  LEFT JOIN pggit.blob bb ON bb.hash = x.base_hash
+  LEFT JOIN pggit.blob sb ON sb.hash = x.source_hash
+  LEFT JOIN pggit.blob tb ON tb.hash = x.target_hash
+ WHERE x.merge_id = get_conflicts_by_type.merge_id
+   AND (get_conflicts_by_type.of_type IS NULL OR x.conflict_type = get_conflicts_by_type.of_type)
+ ORDER BY x.object_key
+$$;
+COMMENT ON FUNCTION pggit.get_conflicts_by_type(bigint, text) IS
+    'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED), by object key, with the definitions at the base, on the source and on the target (null where absent) and how each was resolved (null: open).';
+
+CREATE OR REPLACE FUNCTION pggit.get_conflict_statistics(merge_id bigint)
+    RETURNS TABLE (conflict_type text, total bigint, resolved bigint, open bigint, by_source bigint, by_target bigint, by_base bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT x.conflict_type, count(*), count(x.resolution), count(*) - count(x.resolution),
+       count(*) FILTER (WHERE x.resolution = 'source'), count(*) FILTER (WHERE x.resolution = 'target'),
+       count(*) FILTER (WHERE x.resolution = 'base')
+  FROM pggit.merge_conflict x WHERE x.merge_id = get_conflict_statistics.merge_id
+ GROUP BY x.conflict_type ORDER BY x.conflict_type
+$$;
+COMMENT ON FUNCTION pggit.get_conflict_statistics(bigint) IS 'Per conflict type of merge merge_id: how many conflicts, resolved, open, and resolved for the source, the target and the base.';
+
+CREATE OR REPLACE FUNCTION pggit.get_merge_status(merge_id bigint)
+    RETURNS TABLE (source_branch text, target_branch text, strategy text, status text, base_commit text,
+                   conflicts bigint, open_conflicts bigint, merge_commit text, next_step text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+SELECT m.source_branch, m.target_branch, m.strategy, m.status, m.base_commit,
+       (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id),
+       (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL),
+       m.merge_commit,
+       CASE m.status
+            WHEN 'conflicts' THEN CASE WHEN EXISTS (SELECT 1 FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL)
+                                       THEN format('resolve the open conflicts (pggit.get_conflicts_by_type(%s)), then pggit.complete_merge(%s)', m.id, m.id)
+                                       ELSE format('pggit.complete_merge(%s)', m.id) END
+            WHEN 'ready' THEN 'apply the merged tree to the live catalog: Pggit.mergeBranch / mvn pggit:merge, or run the migration written from it'
+            ELSE NULL END
+  FROM pggit.merge m WHERE m.id = get_merge_status.merge_id
+$$;
+COMMENT ON FUNCTION pggit.get_merge_status(bigint) IS 'Where merge merge_id stands: its branches, strategy, status (pggit.merge), base, conflicts and open conflicts, the merge commit once written, and the next step. No row for an unknown merge.';
+
+CREATE OR REPLACE FUNCTION pggit.rollback_merge(merge_id bigint, reason text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- A new commit on the target whose tree is the target's tree before the merge (git revert -m 1),
+-- never a rewrite of history.
+DECLARE
+    m pggit.merge;
+    pre_tree text;
+    ts timestamptz := clock_timestamp();
+    msg text;
+    cid text;
+    head text;
+BEGIN
+    PERFORM pggit.require_text(reason, 'reason');
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    SELECT * INTO m FROM pggit.merge x WHERE x.id = rollback_merge.merge_id FOR UPDATE;
+    IF NOT FOUND OR m.status <> 'completed' OR m.merge_commit IS NULL THEN
+        RAISE EXCEPTION 'pggit: merge % is not a completed merge', rollback_merge.merge_id USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = 'A merge still waiting is given up with pggit.abort_merge.';
+    END IF;
+    head := (SELECT r.commit_id FROM pggit.ref r WHERE r.name = m.target_branch);
+    pre_tree := (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit);
+    msg := format('Roll back merge %s of %s into %s: %s', m.id, m.source_branch, m.target_branch, reason);
+    IF (SELECT h.branch FROM pggit.head h) <> m.target_branch OR pre_tree = (SELECT c.tree FROM pggit.commit c WHERE c.id = head) THEN
+        cid := pggit.write_commit(pre_tree, ARRAY[head], 'rollback', msg, m.target_branch);
+    ELSE
+        -- checked out: the live catalog must be back at the pre-merge tree (the reverse plan, run in this transaction)
+        cid := pggit.commit_changes(msg, 'rollback', NULL, NULL, true);
+        IF cid IS NULL OR (SELECT c.tree FROM pggit.commit c WHERE c.id = cid) <> pre_tree THEN
+            RAISE EXCEPTION 'pggit: the live catalog of % is not its tree before merge %', m.target_branch, m.id
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = CASE WHEN cid IS NULL THEN 'it is still the tree after the merge (or later)' ELSE
+                               (SELECT string_agg(d.change || ' ' || d.object_key, ', ' ORDER BY d.object_key)
+                                  FROM pggit.diff_trees(pre_tree, (SELECT c.tree FROM pggit.commit c WHERE c.id = cid)) d) END,
+                      HINT = 'Roll it back with Pggit.rollbackMerge or mvn pggit:merge -Dpggit.rollback=<merge id> (they plan and run the reverse DDL, refusing data loss unless allowed).';
+        END IF;
+    END IF;
+    UPDATE pggit.merge x SET status = 'rolled_back', rollback_commit = cid, rollback_reason = reason,
+                             rolled_back_by = session_user, rolled_back_at = ts WHERE x.id = m.id;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.rollback_merge(bigint, text) IS
+    'Rolls back completed merge merge_id: a new commit (origin rollback) on the target whose tree is the target''s tree before the merge (git revert -m 1; history is never rewritten), and the merge marked rolled_back with reason. On a target that is not checked out (or whose tree is unchanged) written at once; on the checked-out target the live catalog must already be back at that tree (Pggit.rollbackMerge runs the reverse plan, refusing data loss unless allowed, then calls this). Returns the commit id. Errors: invalid_parameter_value (no reason), object_not_in_prerequisite_state (not a completed merge, or the live catalog is elsewhere).';
+
+CREATE OR REPLACE VIEW pggit.merge_history AS
+SELECT m.id AS merge_id, m.source_branch, m.target_branch, m.strategy, m.status,
+       m.base_commit, m.source_commit, m.target_commit, m.merge_commit, m.message,
+       m.created_by, m.created_at, m.completed_by, m.completed_at,
+       (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS conflicts,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('object_key', x.object_key, 'conflict_type', x.conflict_type, 'resolution', x.resolution,
+                                                     'reason', x.reason, 'resolved_by', x.resolved_by, 'resolved_at', x.resolved_at)
+                                  ORDER BY x.object_key), '[]')
+          FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS resolutions,
+       m.rollback_commit, m.rollback_reason, m.rolled_back_by, m.rolled_back_at
+  FROM pggit.merge m;
+COMMENT ON VIEW pggit.merge_history IS 'Every merge: who began it and when, its branches, strategy, base, the commits on each side, status, its conflicts with their resolutions (who, when, why), the merge commit, who completed it, and a rollback (commit, reason, who, when).';
 
 -- ==== capture/widening.sql ======================================================================
 
@@ -2452,6 +2946,7 @@ DECLARE
     new_tree text;
     cid      text;
     new_parents text[];
+    merging  record;
     ts       timestamptz := clock_timestamp();
     who      text := coalesce(author, session_user::text);
 BEGIN
@@ -2562,6 +3057,15 @@ BEGIN
     END IF;
 
     new_parents := CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END;
+    -- a merge into this branch waiting for the live catalog to reach its tree (pggit.complete_merge
+    -- after the plan ran, or the capture of the migration written from it): this is its merge commit
+    SELECT m.id, m.source_commit INTO merging FROM pggit.merge m
+     WHERE m.status = 'ready' AND m.target_branch = (SELECT h.branch FROM pggit.head h) AND m.target_commit = head
+       AND m.merged_tree = new_tree
+     ORDER BY m.id DESC LIMIT 1;
+    IF merging.id IS NOT NULL THEN
+        new_parents := new_parents || merging.source_commit;
+    END IF;
     cid := pggit.sha256_hex(pggit.commit_hash_text(new_tree, new_parents, who, ts, origin, message));
     INSERT INTO pggit.commit (id, tree, parents, author, committed_at, origin, message, deployment_id, capture_ms)
     VALUES (cid, new_tree, new_parents, who, ts, origin, message, deployment_id,
@@ -2573,11 +3077,14 @@ BEGIN
      WHERE c.change <> 'M' OR c.old_hash <> c.new_hash;
     INSERT INTO pggit.ref (name, commit_id) SELECT h.branch, cid FROM pggit.head h
     ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id;
+    IF merging.id IS NOT NULL THEN
+        UPDATE pggit.merge m SET status = 'completed', merge_commit = cid, completed_by = session_user, completed_at = ts WHERE m.id = merging.id;
+    END IF;
     RETURN cid;
 END
 $$;
 COMMENT ON FUNCTION pggit.commit_changes(text, text, text, bigint, boolean, text[], text) IS
-    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD, under the tracking rules of deployment_id''s source (pggit.rules_in_force); returns its id, or null when nothing tracked changed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
+    'Plumbing behind commit, migrations and baseline: writes one commit of the journaled changes of journal_scope (session: this session''s rows, as a migration''s capture; all: every session''s but those reserved by another session''s open run) or of all drift when full_scan (only the objects only_keys names when given) on HEAD, under the tracking rules of deployment_id''s source (pggit.rules_in_force); returns its id, or null when nothing tracked changed. A commit whose tree is the merged tree of a ready merge into HEAD''s branch begun at HEAD (pggit.merge) is that merge''s commit: the merge''s source is its second parent, and the merge is completed. origin: baseline, migration, deployment, manual, drift, rollback, server-upgrade. On a server the index was not built on (pggit.server_moved) re-baselines first (pggit.check_server).';
 
 CREATE OR REPLACE FUNCTION pggit.commit_summary(commit_id text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -5128,6 +5635,9 @@ DECLARE
     drifting text[];
 BEGIN
     SELECT * INTO c FROM pggit.conflict x WHERE x.id = conflict_id;
+    IF NOT FOUND AND EXISTS (SELECT 1 FROM pggit.merge_conflict x WHERE x.id = conflict_id) THEN
+        RETURN pggit.resolve_merge_conflict(conflict_id, resolution, reason);   -- a merge's conflict (store/merge.sql)
+    END IF;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'pggit: no conflict with id %', conflict_id USING ERRCODE = 'undefined_object',
               HINT = 'Open conflicts: SELECT * FROM pggit.conflict WHERE resolved_at IS NULL (pggit.detect_conflicts() records drift as conflicts).';
@@ -5609,6 +6119,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.tree_node_shape(jsonb), pggit.subtree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
     pggit.paint_down(text, text), pggit.check_branch_name(text), pggit.conflicting_parts(jsonb, jsonb, jsonb),
+    pggit.merge_definitions(jsonb, jsonb, jsonb), pggit.three_way(text, text, text),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
@@ -5625,7 +6136,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(), pggit.summary(),
     pggit.commit_hash_text(text, text[], text, timestamptz, text, text),
     pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text),
-    pggit.detect_merge_conflicts(text, text)
+    pggit.detect_merge_conflicts(text, text), pggit.get_conflicts_by_type(bigint, text), pggit.get_conflict_statistics(bigint),
+    pggit.get_merge_status(bigint)
 TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
@@ -5645,7 +6157,10 @@ GRANT EXECUTE ON FUNCTION
     pggit.track_function(text, text, jsonb), pggit.record_cqrs_commit(text, pggit.cqrs_change, text),
     pggit.track_cqrs_change(pggit.cqrs_change, boolean), pggit.track_cqrs_change(text, text, text, text),
     pggit.detect_conflicts(), pggit.record_conflicts(boolean), pggit.rebaseline_after_move(),
-    pggit.create_branch(text, text, text), pggit.create_feature_branch(text, text), pggit.delete_branch(text, boolean)
+    pggit.create_branch(text, text, text), pggit.create_feature_branch(text, text), pggit.delete_branch(text, boolean),
+    pggit.merge_branch(text, text, text, text), pggit.complete_merge(bigint, boolean), pggit.abort_merge(bigint),
+    pggit.resolve_merge_conflict(uuid, text, text), pggit.resolve_conflicts_batch(bigint, text[], text, text),
+    pggit.rollback_merge(bigint, text)
 TO pggit_writer;
 
 -- admin: pause, emergency, purge, conflicts, adoption, another run's deployment
@@ -5662,7 +6177,9 @@ TO pggit_admin;
 --   pggit.journal_ddl(), pggit.journal_drop(), pggit.baseline(), pggit.put_tree(jsonb),
 --   pggit.write_tree(text, pggit.tree_edit[]), pggit.write_trie(text, integer, jsonb), pggit.build_trie(jsonb, integer),
 --   pggit.check_server() (the writers' once-per-session server check),
---   pggit.commit_graph() (the trigger that sets a new commit's depth and skip)
+--   pggit.commit_graph() (the trigger that sets a new commit's depth and skip),
+--   the merge's store plumbing: pggit.merged_tree(bigint), pggit.put_blob(jsonb), pggit.write_commit(text, text[], text, text, text),
+--   pggit.write_merge_commit(bigint), pggit.merge_status_check(pggit.merge)
 
 -- ==== journal/event_triggers.sql ================================================================
 

@@ -1,0 +1,48 @@
+-- Merges (issue 15): one row per merge of a source into a target branch, and its conflicts, each a
+-- row that is resolved and audited before the merge completes.
+
+CREATE TABLE pggit.merge (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    source_branch  text NOT NULL,         -- as given: a branch name or a revision
+    target_branch  text NOT NULL,         -- a branch (pggit.ref): the one the merge commit advances
+    source_commit  text NOT NULL REFERENCES pggit.commit,
+    target_commit  text NOT NULL REFERENCES pggit.commit,   -- the target's head when the merge began
+    base_commit    text REFERENCES pggit.commit,            -- pggit.find_merge_base; null for unrelated histories
+    strategy       text NOT NULL CHECK (strategy IN ('recursive', 'ours', 'theirs')),
+    status         text NOT NULL CHECK (status IN ('conflicts', 'ready', 'completed', 'up_to_date', 'aborted', 'rolled_back')),
+    merged_tree    text REFERENCES pggit.tree,              -- once no conflict is open
+    merge_commit   text REFERENCES pggit.commit,
+    message        text NOT NULL,
+    created_by     name NOT NULL DEFAULT session_user,
+    created_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+    completed_by   name,
+    completed_at   timestamptz,
+    rollback_commit text REFERENCES pggit.commit,
+    rollback_reason text,
+    rolled_back_by name,
+    rolled_back_at timestamptz
+);
+-- the commit writer looks for a merge waiting for the live catalog to reach its tree
+CREATE INDEX merge_ready_idx ON pggit.merge (target_branch) WHERE status = 'ready';
+COMMENT ON TABLE pggit.merge IS
+    'Merges of source_branch into target_branch (pggit.merge_branch). status: conflicts (open conflict rows wait in pggit.merge_conflict), ready (merged_tree computed; waits for the live catalog of the checked-out target to reach it: applied by Pggit.mergeBranch / mvn pggit:merge, or by a migration whose capture has that tree), completed (merge_commit written, two parents), up_to_date (source already in target: nothing written), aborted, rolled_back (pggit.rollback_merge wrote rollback_commit).';
+
+CREATE TABLE pggit.merge_conflict (
+    id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),   -- what pggit.resolve_conflict takes
+    merge_id          bigint NOT NULL REFERENCES pggit.merge ON DELETE CASCADE,
+    object_key        text NOT NULL,
+    kind              text NOT NULL,
+    schema_name       text NOT NULL,
+    conflict_type     text NOT NULL CHECK (conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED')),
+    conflicting_parts text[] NOT NULL,
+    base_hash         text,
+    source_hash       text,
+    target_hash       text,
+    resolution        text CHECK (resolution IN ('source', 'target', 'base')),
+    reason            text,
+    resolved_by       name,
+    resolved_at       timestamptz,
+    UNIQUE (merge_id, object_key)
+);
+COMMENT ON TABLE pggit.merge_conflict IS
+    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';
