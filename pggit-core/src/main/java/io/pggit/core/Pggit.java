@@ -160,6 +160,26 @@ public final class Pggit {
         return with(s -> s.detectMergeConflicts(sourceRev, targetRev));
     }
 
+    /** Merges a revision into a branch; see {@link PggitSession#merge(String, String, String, boolean)}. */
+    public io.pggit.core.model.Merge merge(String sourceRev, String target, String strategy, boolean apply) {
+        return with(s -> s.merge(sourceRev, target, strategy, apply));
+    }
+
+    /** Completes a merge whose conflicts are resolved; see {@link PggitSession#completeMerge(long, boolean, boolean)}. */
+    public io.pggit.core.model.Merge completeMerge(long mergeId, boolean keepTargetForOpen, boolean apply) {
+        return with(s -> s.completeMerge(mergeId, keepTargetForOpen, apply));
+    }
+
+    /** Resolves a merge's conflicts one way, all or none; see {@link PggitSession#resolveMergeConflicts(long, List, String, String)}. */
+    public int resolveMergeConflicts(long mergeId, List<String> objectKeys, String choice, String notes) {
+        return with(s -> s.resolveMergeConflicts(mergeId, objectKeys, choice, notes));
+    }
+
+    /** Rolls back a completed merge as a new commit; see {@link PggitSession#rollbackMerge(long, String, boolean)}. */
+    public io.pggit.core.model.Merge rollbackMerge(long mergeId, String reason, boolean apply) {
+        return with(s -> s.rollbackMerge(mergeId, reason, apply));
+    }
+
     /** The history of HEAD, newest first, at most {@code maxCount} commits. */
     public List<Commit> log(int maxCount) {
         return with(s -> s.log(maxCount));

@@ -441,6 +441,136 @@ public final class PggitSession {
     }
 
     /**
+     * Merges {@code sourceRev} into branch {@code target} (null: the checked-out one) three-way from
+     * their merge base ({@code pggit.merge_branch}, strategy {@code recursive}, {@code ours} or
+     * {@code theirs}), in one transaction. Without an open conflict: a target that is not checked out
+     * gets its merge commit at once; on the checked-out target the plan from HEAD's schema to the
+     * merged tree ({@link #plan}'s planner) is run when {@code apply} (then the merge commit is a
+     * capture of the live catalog, which must equal the merged tree) or returned for a migration
+     * (status {@code ready}: the migration's capture becomes the merge commit). With conflicts the
+     * merge waits: {@link #resolveMergeConflicts}, then {@link #completeMerge}.
+     *
+     * @throws PggitException for an unknown branch or revision, a bad strategy, a plan that fails
+     *                        (nothing is left behind: the whole merge rolls back), or a live catalog
+     *                        that is not HEAD's tree (uncommitted changes or drift)
+     */
+    public io.pggit.core.model.Merge merge(String sourceRev, String target, String strategy, boolean apply) {
+        return inTransaction("merge " + sourceRev + " into " + (target == null ? "the checked-out branch" : target), c -> {
+            long id = sql.one("merge " + sourceRev, "SELECT merge_id FROM pggit.merge_branch(?, ?, ?)", rs -> rs.getLong(1),
+                    sourceRev, target, strategy == null ? "recursive" : strategy);
+            return applyIfReady(c, id, apply);
+        });
+    }
+
+    /**
+     * Completes merge {@code mergeId} once its conflicts are resolved ({@code pggit.complete_merge}),
+     * applying the plan to the checked-out target when {@code apply}, as {@link #merge} does.
+     *
+     * @param keepTargetForOpen complete with open conflicts, keeping the target's side of each
+     *                          ({@code verify_all_resolved => false})
+     */
+    public io.pggit.core.model.Merge completeMerge(long mergeId, boolean keepTargetForOpen, boolean apply) {
+        return inTransaction("complete merge " + mergeId, c -> {
+            sql.execute("complete merge " + mergeId, "SELECT * FROM pggit.complete_merge(?, ?)", mergeId, !keepTargetForOpen);
+            return applyIfReady(c, mergeId, apply);
+        });
+    }
+
+    /**
+     * Resolves the conflicts of merge {@code mergeId} on {@code objectKeys} all one way
+     * ({@code pggit.resolve_conflicts_batch}: all or none).
+     *
+     * @param choice {@code source}, {@code target} or {@code base}
+     * @return how many were resolved
+     */
+    public int resolveMergeConflicts(long mergeId, List<String> objectKeys, String choice, String notes) {
+        return sql.one("resolve conflicts of merge " + mergeId, "SELECT pggit.resolve_conflicts_batch(?, ?, ?, ?)", rs -> rs.getInt(1),
+                mergeId, Sql.array("text", objectKeys), choice, notes);
+    }
+
+    /**
+     * Rolls back completed merge {@code mergeId} ({@code pggit.rollback_merge}): a new commit with the
+     * target's tree before the merge; on the checked-out target the reverse plan runs first when
+     * {@code apply} (otherwise, there, it is refused).
+     */
+    public io.pggit.core.model.Merge rollbackMerge(long mergeId, String reason, boolean apply) {
+        return inTransaction("roll back merge " + mergeId, c -> {
+            List<String> m = sql.one("read merge " + mergeId, "SELECT ARRAY[m.target_branch, (SELECT h.branch FROM pggit.head h), "
+                    + "(SELECT t.tree FROM pggit.commit t WHERE t.id = m.target_commit), "
+                    + "(SELECT t.tree FROM pggit.commit t WHERE t.id = pggit.resolve(m.target_branch))] FROM pggit.merge m WHERE m.id = ?",
+                    rs -> Arrays.asList((String[]) rs.getArray(1).getArray()), mergeId);
+            List<String> plan = List.of();
+            if (m != null && m.get(0).equals(m.get(1)) && !m.get(2).equals(m.get(3)) && apply) {
+                plan = io.pggit.core.internal.compare.Compare.betweenTrees(c, m.get(3), m.get(2)).plan();
+                run(c, plan);
+            }
+            String cid = sql.one("roll back merge " + mergeId, "SELECT pggit.rollback_merge(?, ?)", Sql.TEXT, mergeId, reason);
+            io.pggit.core.model.Merge state = mergeState(mergeId, plan, !plan.isEmpty());
+            return new io.pggit.core.model.Merge(mergeId, state.status(), Optional.of(cid), state.conflictObjects(), state.openConflicts(),
+                    plan, !plan.isEmpty());
+        });
+    }
+
+    /** After merge_branch or complete_merge: a ready merge on the checked-out target gets its plan, run when apply. */
+    private io.pggit.core.model.Merge applyIfReady(Connection c, long id, boolean apply) throws SQLException {
+        io.pggit.core.model.Merge state = mergeState(id, List.of(), false);
+        if (!state.status().equals("ready")) {
+            return state;
+        }
+        String[] trees = sql.one("read merge " + id, "SELECT ARRAY[m.merged_tree, (SELECT t.tree FROM pggit.commit t WHERE t.id = pggit.head_commit())] FROM pggit.merge m WHERE m.id = ?",
+                rs -> (String[]) rs.getArray(1).getArray(), id);
+        List<String> plan = io.pggit.core.internal.compare.Compare.betweenTrees(c, trees[1], trees[0]).plan();
+        if (!apply) {
+            return mergeState(id, plan, false);
+        }
+        run(c, plan);
+        sql.execute("complete merge " + id, "SELECT * FROM pggit.complete_merge(?)", id);
+        return mergeState(id, plan, true);
+    }
+
+    private io.pggit.core.model.Merge mergeState(long id, List<String> plan, boolean applied) {
+        return sql.one("read merge " + id, "SELECT m.status, m.merge_commit, "
+                + "ARRAY(SELECT x.object_key FROM pggit.merge_conflict x WHERE x.merge_id = m.id ORDER BY 1), "
+                + "ARRAY(SELECT x.object_key FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL ORDER BY 1) "
+                + "FROM pggit.merge m WHERE m.id = ?",
+                rs -> new io.pggit.core.model.Merge(id, rs.getString(1), Optional.ofNullable(rs.getString(2)),
+                        Arrays.asList((String[]) rs.getArray(3).getArray()), Arrays.asList((String[]) rs.getArray(4).getArray()), plan, applied), id);
+    }
+
+    /** Runs a plan's statements in order on the caller's transaction. */
+    private static void run(Connection c, List<String> plan) throws SQLException {
+        try (java.sql.Statement st = c.createStatement()) {
+            for (String statement : plan) {
+                st.execute(statement);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction: begun here when the connection is in auto-commit mode
+     * (committed when it returns, rolled back when it throws, auto-commit restored), else the caller's.
+     */
+    private <T> T inTransaction(String what, Sql.Work<T> work) {
+        return sql.call(what, c -> {
+            boolean auto = c.getAutoCommit();
+            if (!auto) {
+                return work.apply(c);
+            }
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
+    /**
      * The history of HEAD, newest first, at most {@code maxCount} commits ({@code pggit.log}), each
      * with its tree and parents.
      */

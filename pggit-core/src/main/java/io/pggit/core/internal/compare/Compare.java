@@ -103,10 +103,19 @@ public final class Compare {
         return plan(readTree(c, toCommit), readTree(c, fromCommit));
     }
 
+    /** The plan from tree {@code fromTree}'s schema to tree {@code toTree}'s (hashes of pggit.tree: a merged tree no commit has yet, say). */
+    public static Result betweenTrees(Connection c, String fromTree, String toTree) throws SQLException {
+        return plan(byKey(io.pggit.core.internal.ddl.Exporter.itemsOfTree(c, toTree)), byKey(io.pggit.core.internal.ddl.Exporter.itemsOfTree(c, fromTree)));
+    }
+
     /** The objects of commit's tree by key (the reader export uses, {@link io.pggit.core.internal.ddl.Exporter#items}). */
     private static Map<String, DdlWriter.Item> readTree(Connection c, String commit) throws SQLException {
+        return byKey(io.pggit.core.internal.ddl.Exporter.items(c, commit));
+    }
+
+    private static Map<String, DdlWriter.Item> byKey(List<DdlWriter.Item> list) {
         Map<String, DdlWriter.Item> items = new TreeMap<>();
-        for (DdlWriter.Item i : io.pggit.core.internal.ddl.Exporter.items(c, commit)) {
+        for (DdlWriter.Item i : list) {
             items.put(i.key(), i);
         }
         return items;

@@ -77,11 +77,20 @@ public final class Exporter {
 
     /** The objects of the tree of {@code commitId}, with their definitions, sorted by key. */
     public static List<DdlWriter.Item> items(Connection c, String commitId) throws SQLException {
+        return treeItems(c, "(SELECT tree FROM pggit.commit WHERE id = ?)", commitId);
+    }
+
+    /** The objects of tree {@code treeHash} (a merged tree, say, that no commit has yet), with their definitions, sorted by key. */
+    public static List<DdlWriter.Item> itemsOfTree(Connection c, String treeHash) throws SQLException {
+        return treeItems(c, "?", treeHash);
+    }
+
+    private static List<DdlWriter.Item> treeItems(Connection c, String treeExpression, String param) throws SQLException {
         List<DdlWriter.Item> items = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT o.object_key, o.kind, o.schema_name, b.definition::text FROM pggit.tree_objects("
-                        + "(SELECT tree FROM pggit.commit WHERE id = ?)) o JOIN pggit.blob b ON b.hash = o.hash ORDER BY o.object_key")) {
-            ps.setString(1, commitId);
+                        + treeExpression + ") o JOIN pggit.blob b ON b.hash = o.hash ORDER BY o.object_key")) {
+            ps.setString(1, param);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     items.add(new DdlWriter.Item(rs.getString(1), rs.getString(2), rs.getString(3), JSON.readTree(rs.getString(4))));

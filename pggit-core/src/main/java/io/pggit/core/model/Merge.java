@@ -1,0 +1,41 @@
+package io.pggit.core.model;
+
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where a merge stands after {@code Pggit.merge}, {@code completeMerge} or {@code rollbackMerge}
+ * (a row of {@code pggit.merge}).
+ *
+ * @param id              the merge's id ({@code pggit.merge.id}; {@code pggit.get_merge_status(id)})
+ * @param status          {@code conflicts} (open conflicts wait to be resolved), {@code ready} (the
+ *                        merged tree waits for the checked-out target's live catalog: apply the plan,
+ *                        or run the migration written from it), {@code completed}, {@code up_to_date}
+ *                        (nothing to merge), {@code aborted} or {@code rolled_back}
+ * @param mergeCommit     the merge commit once written (or, after a rollback, the rollback's commit)
+ * @param conflictObjects the object keys that conflicted, resolved or not
+ * @param openConflicts   those still waiting for a resolution
+ * @param plan            the statements run on the live catalog (applied), or to run on it (not
+ *                        applied: status {@code ready}); empty when the live catalog did not change
+ * @param applied         whether {@link #plan} ran on the live catalog
+ */
+public record Merge(long id, String status, Optional<String> mergeCommit, List<String> conflictObjects, List<String> openConflicts,
+                    List<String> plan, boolean applied) {
+
+    public Merge {
+        requireNonNull(status, "status");
+        requireNonNull(mergeCommit, "mergeCommit");
+        conflictObjects = List.copyOf(conflictObjects);
+        openConflicts = List.copyOf(openConflicts);
+        plan = List.copyOf(plan);
+    }
+
+    @Override
+    public String toString() {
+        return "merge " + id + ": " + status + mergeCommit.map(c -> " " + c.substring(0, Math.min(12, c.length()))).orElse("")
+                + (openConflicts.isEmpty() ? "" : ", open conflicts " + openConflicts)
+                + (plan.isEmpty() ? "" : ", " + plan.size() + " statement(s)" + (applied ? " applied" : " to apply"));
+    }
+}
