@@ -94,6 +94,11 @@ UPDATE pggit.ref SET created_at = coalesce((SELECT min(c.committed_at) FROM pggi
 COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit, with who created it, when, and why (pggit.create_branch, pggit.create_feature_branch). The commit writer advances the branch pggit.head names.';
 \ir ../store/branches.sql
 \ir ../store/merge.sql
+-- Merge requests (issue 15; seed 003): their table and the setting merge_requires_approval
+-- (store/merge_request_tables.sql, new), and create, approve, close, the merge's gate and the
+-- view of open requests (store/merge_requests.sql).
+\ir ../store/merge_request_tables.sql
+\ir ../store/merge_requests.sql
 \ir ../rules/configure.sql
 \ir ../rules/windows.sql
 \ir ../check/consistency.sql
