@@ -164,7 +164,7 @@ BEGIN
     new_parents := CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END;
     -- a merge into this branch waiting for the live catalog to reach its tree (pggit.complete_merge
     -- after the plan ran, or the capture of the migration written from it): this is its merge commit
-    SELECT m.id, m.source_commit INTO merging FROM pggit.merge m
+    SELECT m.id, m.source_commit, m.merge_request_id INTO merging FROM pggit.merge m
      WHERE m.status = 'ready' AND m.target_branch = (SELECT h.branch FROM pggit.head h) AND m.target_commit = head
        AND m.merged_tree = new_tree
      ORDER BY m.id DESC LIMIT 1;
@@ -184,6 +184,9 @@ BEGIN
     ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id;
     IF merging.id IS NOT NULL THEN
         UPDATE pggit.merge m SET status = 'completed', merge_commit = cid, completed_by = session_user, completed_at = ts WHERE m.id = merging.id;
+        IF merging.merge_request_id IS NOT NULL THEN
+            PERFORM pggit.mark_merge_request_merged(merging.merge_request_id, merging.id);
+        END IF;
     END IF;
     RETURN cid;
 END

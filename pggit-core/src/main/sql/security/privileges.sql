@@ -122,7 +122,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.create_branch(text, text, text), pggit.create_feature_branch(text, text), pggit.delete_branch(text, boolean),
     pggit.merge_branch(text, text, text, text), pggit.complete_merge(bigint, boolean), pggit.abort_merge(bigint),
     pggit.resolve_merge_conflict(uuid, text, text), pggit.resolve_conflicts_batch(bigint, text[], text, text),
-    pggit.rollback_merge(bigint, text)
+    pggit.rollback_merge(bigint, text),
+    pggit.create_merge_request(text, text, text, text, text), pggit.approve_merge_request(uuid, text), pggit.close_merge_request(uuid, text)
 TO pggit_writer;
 
 -- admin: pause, emergency, purge, conflicts, adoption, another run's deployment
@@ -131,7 +132,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[], text),
     pggit.restore_tracked(text, text, jsonb, boolean), pggit.execute_as_owner(text, text, text, boolean),
     pggit.restore_table(text, text, jsonb, boolean), pggit.table_ddl(jsonb), pggit.table_alters(text, jsonb, jsonb), pggit.column_ddl(jsonb),
-    pggit.resolve_conflict(uuid, text, text, boolean), pggit.resolve_conflict(text, text, text, boolean), pggit.resolve_conflict(bigint, text, text), pggit.purge_history(interval, boolean)
+    pggit.resolve_conflict(uuid, text, text, boolean), pggit.resolve_conflict(text, text, text, boolean), pggit.resolve_conflict(bigint, text, text), pggit.purge_history(interval, boolean),
+    pggit.configure_merges(boolean)
 TO pggit_admin;
 
 -- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the
@@ -141,4 +143,5 @@ TO pggit_admin;
 --   pggit.check_server() (the writers' once-per-session server check),
 --   pggit.commit_graph() (the trigger that sets a new commit's depth and skip),
 --   the merge's store plumbing: pggit.merged_tree(bigint), pggit.put_blob(jsonb), pggit.write_commit(text, text[], text, text, text),
---   pggit.write_merge_commit(bigint), pggit.merge_status_check(pggit.merge)
+--   pggit.write_merge_commit(bigint), pggit.merge_status_check(pggit.merge),
+--   pggit.merge_gate(text, text), pggit.mark_merge_request_merged(uuid, bigint) (pggit.merge_branch's steps)

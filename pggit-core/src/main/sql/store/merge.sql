@@ -210,6 +210,9 @@ BEGIN
     SELECT * INTO m FROM pggit.merge x WHERE x.id = write_merge_commit.merge_id;
     cid := pggit.write_commit(m.merged_tree, ARRAY[m.target_commit, m.source_commit], 'merge', m.message, m.target_branch);
     UPDATE pggit.merge x SET status = 'completed', merge_commit = cid, completed_by = session_user, completed_at = clock_timestamp() WHERE x.id = m.id;
+    IF m.merge_request_id IS NOT NULL THEN
+        PERFORM pggit.mark_merge_request_merged(m.merge_request_id, m.id);
+    END IF;
     RETURN cid;
 END
 $$;
@@ -230,6 +233,7 @@ DECLARE
     mid bigint;
     mc text;
     mst text;
+    mr uuid;
     open_keys text[];
 BEGIN
     IF merge_strategy IS NULL OR merge_strategy NOT IN ('recursive', 'ours', 'theirs') THEN
@@ -252,11 +256,11 @@ BEGIN
         RETURN QUERY SELECT mid, NULL::text, false, '{}'::text[], 'up_to_date'::text;
         RETURN;
     END IF;
-    -- MERGE_GATE PERFORM pggit.merge_gate(merge_branch.source_branch, tgt);
+    mr := pggit.merge_gate(merge_branch.source_branch, tgt);   -- refused here when merges need an approved request
     b := pggit.find_merge_base(s, t);
-    INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, strategy, status, message)
+    INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, strategy, status, message, merge_request_id)
     VALUES (merge_branch.source_branch, tgt, s, t, b, merge_strategy, 'conflicts',
-            coalesce(merge_branch.message, format('Merge %s into %s', merge_branch.source_branch, tgt)))
+            coalesce(merge_branch.message, format('Merge %s into %s', merge_branch.source_branch, tgt)), mr)
     RETURNING id INTO mid;
     INSERT INTO pggit.merge_conflict (merge_id, object_key, kind, schema_name, conflict_type, conflicting_parts, base_hash, source_hash, target_hash,
                                       resolution, reason, resolved_by, resolved_at)

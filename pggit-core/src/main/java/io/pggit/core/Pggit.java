@@ -145,6 +145,30 @@ public final class Pggit {
         });
     }
 
+    /** Proposes a merge of one branch into another; see {@link PggitSession#createMergeRequest(String, String, String, String, String)}. */
+    public io.pggit.core.model.MergeRequest.Created createMergeRequest(String sourceBranch, String targetBranch, String title,
+                                                                     String description, String reviewer) {
+        return with(s -> s.createMergeRequest(sourceBranch, targetBranch, title, description, reviewer));
+    }
+
+    /** Approves a merge request as this data source's login role; see {@link PggitSession#approveMergeRequest(java.util.UUID, String)}. */
+    public boolean approveMergeRequest(java.util.UUID id, String notes) {
+        return with(s -> s.approveMergeRequest(id, notes));
+    }
+
+    /** Closes a merge request without merging it; see {@link PggitSession#closeMergeRequest(java.util.UUID, String)}. */
+    public void closeMergeRequest(java.util.UUID id, String reason) {
+        with(s -> {
+            s.closeMergeRequest(id, reason);
+            return null;
+        });
+    }
+
+    /** The merge requests in flight; see {@link PggitSession#listMergeRequests()}. */
+    public List<io.pggit.core.model.MergeRequest> listMergeRequests() {
+        return with(PggitSession::listMergeRequests);
+    }
+
     /** The merge base of two revisions; see {@link PggitSession#mergeBase(String, String)}. */
     public Optional<String> mergeBase(String a, String b) {
         return with(s -> s.mergeBase(a, b));

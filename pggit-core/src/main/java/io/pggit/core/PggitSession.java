@@ -571,6 +571,75 @@ public final class PggitSession {
     }
 
     /**
+     * Proposes merging branch {@code sourceBranch} into branch {@code targetBranch}
+     * ({@code pggit.create_merge_request}): an open merge request created by this session's login
+     * role, which another role approves.
+     *
+     * @param description more about it, or null
+     * @param reviewer    the role (exactly as {@code pg_roles.rolname} spells it) that, or whose members,
+     *                    alone may approve it; null: any pggit_writer but this session's role
+     * @return its id, status ({@link io.pggit.core.model.MergeRequest.Status#OPEN}) and whether the merge conflicts now
+     * @throws PggitException for a branch that does not exist (branch names only), source = target, a
+     *                        blank title, a reviewer that is no role or is this session's role, or when
+     *                        an open request for the two branches exists (the message names it)
+     */
+    public io.pggit.core.model.MergeRequest.Created createMergeRequest(String sourceBranch, String targetBranch, String title,
+                                                                     String description, String reviewer) {
+        return sql.one("create a merge request of " + sourceBranch + " into " + targetBranch,
+                "SELECT mr_id, status, conflicts FROM pggit.create_merge_request(?, ?, ?, ?, ?)",
+                rs -> new io.pggit.core.model.MergeRequest.Created(rs.getObject(1, java.util.UUID.class),
+                        io.pggit.core.model.MergeRequest.Status.of(rs.getString(2)), rs.getBoolean(3)),
+                sourceBranch, targetBranch, title, description, reviewer);
+    }
+
+    /**
+     * Approves merge request {@code id} as this session's login role ({@code pggit.approve_merge_request}),
+     * at the source branch's tip: a commit on the source after it makes the approval stale.
+     *
+     * @param notes the approver's notes, or null
+     * @return true
+     * @throws PggitException for an unknown, merged or closed request, a deleted source branch, and
+     *                        (a {@link PggitException.NotPermitted}) when this role created the request or
+     *                        the request names another reviewer
+     */
+    public boolean approveMergeRequest(java.util.UUID id, String notes) {
+        return sql.one("approve merge request " + id, "SELECT pggit.approve_merge_request(?, ?)", rs -> rs.getBoolean(1), id, notes);
+    }
+
+    /**
+     * Closes merge request {@code id} without merging it ({@code pggit.close_merge_request}).
+     *
+     * @throws PggitException for an unknown, merged or closed request, or a blank reason
+     */
+    public void closeMergeRequest(java.util.UUID id, String reason) {
+        sql.execute("close merge request " + id, "SELECT pggit.close_merge_request(?, ?)", id, reason);
+    }
+
+    /**
+     * The merge requests in flight, open or approved, oldest first ({@code pggit.open_merge_requests}),
+     * with ahead and behind counts and whether each merge conflicts now (a dry run per request).
+     */
+    public List<io.pggit.core.model.MergeRequest> listMergeRequests() {
+        return sql.list("list merge requests", "SELECT mr_id, source_branch, target_branch, title, description, reviewer, created_by, "
+                + "created_at, status, approved_by, approved_at, approval_notes, approval_stale, ahead, behind, conflicts "
+                + "FROM pggit.open_merge_requests ORDER BY created_at, mr_id", rs -> {
+                    long ahead = rs.getLong(14);
+                    boolean noCounts = rs.wasNull();
+                    long behind = rs.getLong(15);
+                    boolean conflicts = rs.getBoolean(16);
+                    boolean noConflicts = rs.wasNull();
+                    java.sql.Timestamp approvedAt = rs.getTimestamp(11);
+                    return new io.pggit.core.model.MergeRequest(rs.getObject(1, java.util.UUID.class), rs.getString(2), rs.getString(3),
+                            rs.getString(4), Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6)), rs.getString(7),
+                            rs.getTimestamp(8).toInstant(), io.pggit.core.model.MergeRequest.Status.of(rs.getString(9)),
+                            Optional.ofNullable(rs.getString(10)), Optional.ofNullable(approvedAt).map(java.sql.Timestamp::toInstant),
+                            Optional.ofNullable(rs.getString(12)), rs.getBoolean(13),
+                            noCounts ? OptionalLong.empty() : OptionalLong.of(ahead), noCounts ? OptionalLong.empty() : OptionalLong.of(behind),
+                            noConflicts ? Optional.empty() : Optional.of(conflicts));
+                });
+    }
+
+    /**
      * The history of HEAD, newest first, at most {@code maxCount} commits ({@code pggit.log}), each
      * with its tree and parents.
      */

@@ -200,6 +200,20 @@ class MergeTest {
     }
 
     @Test
+    void aMergeCarriesOutItsMergeRequestAndTheGateRefusesAnUnapprovedOne() {
+        TestDb db = diverged("merge_with_request", List.of("CREATE TABLE public.t (id int)"), List.of("CREATE TABLE public.s (id int)"),
+                List.of("DROP TABLE public.s"), List.of("CREATE TABLE public.w (id int)"));
+        String mr = db.value("SELECT mr_id FROM pggit.create_merge_request('src', 'copy', 'add s', NULL, NULL)");
+        db.exec("SELECT pggit.configure_merges(true)");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> merge(db, "'src', 'copy'"));
+        assertTrue(refused.getMessage().contains("approve"), refused.getMessage());
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.merge"), "a refused merge records nothing");
+        db.exec("SELECT pggit.configure_merges(false)");
+        String id = merge(db, "'src', 'copy'").get(0);
+        assertEquals("merged " + id, db.value("SELECT status || ' ' || merge_id FROM pggit.merge_request WHERE id = '" + mr + "'"));
+    }
+
+    @Test
     void badArgumentsSayWhatIsAllowed() {
         TestDb db = diverged("merge_errors", List.of("CREATE TABLE public.t (id int)"), List.of("CREATE TABLE public.s (id int)"),
                 List.of("DROP TABLE public.s"), List.of("CREATE TABLE public.w (id int)"));

@@ -75,15 +75,17 @@ class PrivilegesTest {
                 "track_cqrs_change(text,text,text,text)", "detect_conflicts()", "record_conflicts(boolean)", "rebaseline_after_move()",
                 "create_branch(text,text,text)", "create_feature_branch(text,text)", "delete_branch(text,boolean)",
                 "merge_branch(text,text,text,text)", "complete_merge(bigint,boolean)", "abort_merge(bigint)",
-                "resolve_merge_conflict(uuid,text,text)", "resolve_conflicts_batch(bigint,text[],text,text)", "rollback_merge(bigint,text)");
+                "resolve_merge_conflict(uuid,text,text)", "resolve_conflicts_batch(bigint,text[],text,text)", "rollback_merge(bigint,text)",
+                "create_merge_request(text,text,text,text,text)", "approve_merge_request(uuid,text)", "close_merge_request(uuid,text)");
         decide("admin", "pause_tracking(interval)", "resume_tracking()", "emergency_disable(interval)", "emergency_enable()",
                 "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",
                 "restore_tracked(text,text,jsonb,boolean)", "execute_as_owner(text,text,text,boolean)",
                 "restore_table(text,text,jsonb,boolean)", "table_ddl(jsonb)", "table_alters(text,jsonb,jsonb)", "column_ddl(jsonb)", "resolve_conflict(uuid,text,text,boolean)",
-                "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)");
+                "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)",
+                "configure_merges(boolean)");
         decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()", "commit_graph()",
                 "merged_tree(bigint)", "put_blob(jsonb)", "write_commit(text,text[],text,text,text)", "write_merge_commit(bigint)",
-                "merge_status_check(pggit.merge)");
+                "merge_status_check(pggit.merge)", "merge_gate(text,text)", "mark_merge_request_merged(uuid,bigint)");
     }
 
     static final List<String> LEVELS = List.of("none", "reader", "writer", "admin");

@@ -4,6 +4,7 @@ import io.pggit.core.check.Finding;
 import io.pggit.core.model.Branch;
 import io.pggit.core.model.Commit;
 import io.pggit.core.model.InstallResult;
+import io.pggit.core.model.MergeRequest;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -43,6 +44,25 @@ public final class Lines {
     /** A branch deleted. */
     public static String branchDeleted(String name) {
         return "pggit: deleted branch " + name;
+    }
+
+    /**
+     * A merge request in flight: id, source -> target, status (with its approver, and "stale" when
+     * the source moved since), commits ahead and behind, whether it conflicts now, title, creator.
+     */
+    public static String mergeRequest(MergeRequest m) {
+        String status = m.status().sql() + m.approvedBy().map(a -> " by " + a).orElse("") + (m.approvalStale() ? " (stale: the source moved since)" : "")
+                + m.reviewer().filter(r -> m.status() == MergeRequest.Status.OPEN).map(r -> " (for " + r + ")").orElse("");
+        String counts = m.ahead().isPresent() ? String.format("%d ahead, %d behind", m.ahead().getAsLong(), m.behind().getAsLong()) : "a branch is gone";
+        String conflicts = m.conflicts().map(c -> c ? ", conflicts" : ", merges cleanly").orElse("");
+        return String.format("%s %s -> %s  %s  %s%s  \"%s\" (%s)", m.id(), m.sourceBranch(), m.targetBranch(), status, counts, conflicts,
+                m.title(), m.createdBy());
+    }
+
+    /** A merge request created. */
+    public static String mergeRequestCreated(String source, String target, MergeRequest.Created c) {
+        return "pggit: merge request " + c.id() + " of " + source + " into " + target + " is " + c.status().sql()
+                + (c.conflicts() ? "; merging it conflicts now (mvn pggit:merge-request lists it, pggit.detect_merge_conflicts says where)" : "; it merges cleanly now");
     }
 
     /** A finding of fsck: severity, kind, subject, message (its hint on a line of its own: {@link #hint}). */

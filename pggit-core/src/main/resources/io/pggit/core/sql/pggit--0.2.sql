@@ -486,6 +486,53 @@ CREATE TABLE pggit.purge_log (
 );
 COMMENT ON TABLE pggit.purge_log IS 'Every pggit.purge_history: who, when, what it was asked and what it freed.';
 
+-- ==== store/merge_request_tables.sql ============================================================
+
+-- Merge requests (issue 15; seed 003 section 5.2): workflow records of a proposed merge of one
+-- branch into another, approved by another role than their creator (store/merge_requests.sql),
+-- and the setting that makes merges wait for an approved one.
+
+CREATE TABLE pggit.merge_config (
+    singleton               boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    merge_requires_approval boolean NOT NULL DEFAULT false,   -- true: pggit.merge_gate refuses a merge without an approved request
+    updated_at              timestamptz NOT NULL DEFAULT clock_timestamp(),
+    updated_by              name NOT NULL DEFAULT session_user
+);
+INSERT INTO pggit.merge_config DEFAULT VALUES;
+COMMENT ON TABLE pggit.merge_config IS 'Merge settings (pggit.configure_merges, pggit_admin; each change recorded in pggit.rule_change as rule configure_merges): merge_requires_approval, whether merging a branch needs an approved merge request for that source and target (pggit.merge_gate). Off by default.';
+
+CREATE TABLE pggit.merge_request (
+    id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    source_branch   text NOT NULL,        -- a branch name (pggit.ref.name) when created; no foreign key: the request outlives a deleted branch
+    target_branch   text NOT NULL,
+    title           text NOT NULL,
+    description     text,
+    reviewer        name,                 -- the role (or a role whose members) may approve it; null: any pggit_writer but the creator
+    created_by      name NOT NULL DEFAULT session_user,
+    created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    status          text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'approved', 'merged', 'closed')),
+    approved_by     name,                 -- session_user of the approval
+    approved_at     timestamptz,
+    approval_notes  text,
+    merged_at       timestamptz,
+    merge_id        bigint REFERENCES pggit.merge,   -- the merge that merged it (pggit.mark_merge_request_merged)
+    source_commit   text NOT NULL,        -- the source branch's tip when the request was created
+    approved_commit text,                 -- the source branch's tip that was approved: the merge gate wants it still the tip
+    closed_at       timestamptz,
+    closed_by       name,
+    close_reason    text,
+    merged_by       name,
+    CHECK (status <> 'approved' OR approved_by IS NOT NULL),
+    CHECK ((status = 'merged') = (merged_at IS NOT NULL)),
+    CHECK ((status = 'closed') = (closed_at IS NOT NULL))
+);
+-- one request in flight (open or approved) per source and target, as a forge has one pull request per head and base
+CREATE UNIQUE INDEX merge_request_in_flight_idx ON pggit.merge_request (source_branch, target_branch) WHERE status IN ('open', 'approved');
+COMMENT ON TABLE pggit.merge_request IS 'Merge requests (seed 003): a proposed merge of source_branch into target_branch with a title, description and optional reviewer, created by pggit.create_merge_request, approved by pggit.approve_merge_request (never by its creator: session_user), closed by pggit.close_merge_request, marked merged by the merge (pggit.mark_merge_request_merged, with merge_id: no foreign key yet). status: open, approved, merged, closed. At most one open or approved request per source and target. Branch names and commit ids are kept as text: a request outlives its branches and purged commits.';
+
+-- the request a merge carries out (pggit.merge_gate's answer when pggit.merge_branch began it): marked merged when the merge completes
+ALTER TABLE pggit.merge ADD COLUMN merge_request_id uuid REFERENCES pggit.merge_request;
+
 -- ==== store/hashing.sql =========================================================================
 
 -- Hashing and object-key helpers.
@@ -2195,6 +2242,9 @@ BEGIN
     SELECT * INTO m FROM pggit.merge x WHERE x.id = write_merge_commit.merge_id;
     cid := pggit.write_commit(m.merged_tree, ARRAY[m.target_commit, m.source_commit], 'merge', m.message, m.target_branch);
     UPDATE pggit.merge x SET status = 'completed', merge_commit = cid, completed_by = session_user, completed_at = clock_timestamp() WHERE x.id = m.id;
+    IF m.merge_request_id IS NOT NULL THEN
+        PERFORM pggit.mark_merge_request_merged(m.merge_request_id, m.id);
+    END IF;
     RETURN cid;
 END
 $$;
@@ -2215,6 +2265,7 @@ DECLARE
     mid bigint;
     mc text;
     mst text;
+    mr uuid;
     open_keys text[];
 BEGIN
     IF merge_strategy IS NULL OR merge_strategy NOT IN ('recursive', 'ours', 'theirs') THEN
@@ -2237,11 +2288,11 @@ BEGIN
         RETURN QUERY SELECT mid, NULL::text, false, '{}'::text[], 'up_to_date'::text;
         RETURN;
     END IF;
-    -- MERGE_GATE PERFORM pggit.merge_gate(merge_branch.source_branch, tgt);
+    mr := pggit.merge_gate(merge_branch.source_branch, tgt);   -- refused here when merges need an approved request
     b := pggit.find_merge_base(s, t);
-    INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, strategy, status, message)
+    INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, strategy, status, message, merge_request_id)
     VALUES (merge_branch.source_branch, tgt, s, t, b, merge_strategy, 'conflicts',
-            coalesce(merge_branch.message, format('Merge %s into %s', merge_branch.source_branch, tgt)))
+            coalesce(merge_branch.message, format('Merge %s into %s', merge_branch.source_branch, tgt)), mr)
     RETURNING id INTO mid;
     INSERT INTO pggit.merge_conflict (merge_id, object_key, kind, schema_name, conflict_type, conflicting_parts, base_hash, source_hash, target_hash,
                                       resolution, reason, resolved_by, resolved_at)
@@ -2502,6 +2553,238 @@ SELECT m.id AS merge_id, m.source_branch, m.target_branch, m.strategy, m.status,
        m.rollback_commit, m.rollback_reason, m.rolled_back_by, m.rolled_back_at
   FROM pggit.merge m;
 COMMENT ON VIEW pggit.merge_history IS 'Every merge: who began it and when, its branches, strategy, base, the commits on each side, status, its conflicts with their resolutions (who, when, why), the merge commit, who completed it, and a rollback (commit, reason, who, when).';
+
+-- ==== store/merge_requests.sql ==================================================================
+
+-- Merge requests (issue 15; seed 003 section 5.2): a proposed merge of one branch into another,
+-- as a record of the workflow (no web UI): created, approved by another login role than its
+-- creator, closed, or marked merged by the merge. With merge_requires_approval on (pggit.merge_config,
+-- pggit.configure_merges), pggit.merge_gate, which pggit.merge_branch calls, refuses a merge
+-- until an approved request exists for that source and target, approved at the source's tip.
+-- Who is who: session_user, the login role (SET ROLE keeps it), as pggit.ref.created_by.
+
+CREATE OR REPLACE FUNCTION pggit.configure_merges(requires_approval boolean DEFAULT NULL) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    before boolean;
+BEGIN
+    SELECT c.merge_requires_approval INTO before FROM pggit.merge_config c FOR UPDATE;
+    IF requires_approval IS NOT NULL AND requires_approval IS DISTINCT FROM before THEN
+        UPDATE pggit.merge_config c
+           SET merge_requires_approval = requires_approval, updated_at = clock_timestamp(), updated_by = session_user;
+        INSERT INTO pggit.rule_change (rule, old_value, new_value)
+        VALUES ('configure_merges', jsonb_build_object('merge_requires_approval', before),
+                jsonb_build_object('merge_requires_approval', requires_approval));
+        RETURN requires_approval;
+    END IF;
+    RETURN before;
+END
+$$;
+COMMENT ON FUNCTION pggit.configure_merges(boolean) IS
+    'Sets merge_requires_approval (pggit.merge_config): true makes every merge of a branch (pggit.merge_branch, through pggit.merge_gate) wait for an approved merge request of that source and target; null keeps the setting. Returns the setting in force. A change is recorded in pggit.rule_change (rule configure_merges, old and new value). pggit_admin.';
+
+CREATE OR REPLACE FUNCTION pggit.create_merge_request(source_branch text, target_branch text, title text,
+                                                       description text DEFAULT NULL, reviewer text DEFAULT NULL)
+    RETURNS TABLE (mr_id uuid, status text, conflicts boolean)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    s_tip text;
+    t_tip text;
+    existing uuid;
+    new_id uuid;
+BEGIN
+    SELECT r.commit_id INTO s_tip FROM pggit.ref r WHERE r.name = create_merge_request.source_branch;
+    IF s_tip IS NULL THEN
+        RAISE EXCEPTION 'pggit: no branch "%" (the source of the merge request)', source_branch
+            USING ERRCODE = 'undefined_object', HINT = 'A merge request names two branches (pggit.list_branches() lists them; pggit.create_branch makes one).';
+    END IF;
+    SELECT r.commit_id INTO t_tip FROM pggit.ref r WHERE r.name = create_merge_request.target_branch;
+    IF t_tip IS NULL THEN
+        RAISE EXCEPTION 'pggit: no branch "%" (the target of the merge request)', target_branch
+            USING ERRCODE = 'undefined_object', HINT = 'A merge request names two branches (pggit.list_branches() lists them; pggit.create_branch makes one).';
+    END IF;
+    IF source_branch = target_branch THEN
+        RAISE EXCEPTION 'pggit: a merge request cannot merge branch "%" into itself', source_branch
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM pggit.require_text(title, 'the title');
+    IF reviewer IS NOT NULL THEN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles a WHERE a.rolname = create_merge_request.reviewer) THEN
+            RAISE EXCEPTION 'pggit: no role "%" (the reviewer)', reviewer
+                USING ERRCODE = 'undefined_object', HINT = 'The reviewer is a role name as pg_roles.rolname spells it (case and all), or null for any pggit_writer but you.';
+        ELSIF reviewer = session_user THEN
+            RAISE EXCEPTION 'pggit: "%" cannot be the reviewer of a merge request of their own', reviewer
+                USING ERRCODE = 'invalid_parameter_value', HINT = 'Name another role, or none: any pggit_writer but you may approve it then.';
+        ELSIF NOT pg_has_role(reviewer, 'pggit_writer', 'USAGE') THEN
+            RAISE NOTICE 'pggit: reviewer "%" holds no pggit_writer yet: they cannot approve until it is granted', reviewer;
+        END IF;
+    END IF;
+    SELECT m.id INTO existing FROM pggit.merge_request m
+     WHERE m.source_branch = create_merge_request.source_branch AND m.target_branch = create_merge_request.target_branch
+       AND m.status IN ('open', 'approved');
+    IF existing IS NULL THEN
+        BEGIN
+            INSERT INTO pggit.merge_request (source_branch, target_branch, title, description, reviewer, source_commit)
+            VALUES (source_branch, target_branch, title, description, reviewer, s_tip)
+            RETURNING id INTO new_id;
+        EXCEPTION WHEN unique_violation THEN   -- another session's request for the pair, created meanwhile
+            SELECT m.id INTO existing FROM pggit.merge_request m
+             WHERE m.source_branch = create_merge_request.source_branch AND m.target_branch = create_merge_request.target_branch
+               AND m.status IN ('open', 'approved');
+        END;
+    END IF;
+    IF existing IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: merge request % already proposes merging "%" into "%"', existing, source_branch, target_branch
+            USING ERRCODE = 'duplicate_object',
+                  HINT = format('Approve it (pggit.approve_merge_request(%L)), or close it first (pggit.close_merge_request(%L, reason)).', existing, existing);
+    END IF;
+    IF (pggit.paint_down(s_tip, t_tip)).ahead = 0 THEN
+        RAISE NOTICE 'pggit: branch "%" has no commit that "%" lacks: nothing to merge yet', source_branch, target_branch;
+    END IF;
+    mr_id := new_id;
+    status := 'open';
+    conflicts := EXISTS (SELECT 1 FROM pggit.detect_merge_conflicts(s_tip, t_tip) d
+                          WHERE d.conflict_type NOT IN ('SOURCE_MODIFIED', 'TARGET_MODIFIED', 'NO_CONFLICT'));
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION pggit.create_merge_request(text, text, text, text, text) IS
+    'Proposes merging branch source_branch into branch target_branch (seed 003): records an open merge request (pggit.merge_request) created by session_user, with the source''s tip, and returns its id (uuid), status (open) and whether the merge conflicts now (pggit.detect_merge_conflicts: any object whose conflict_type is not SOURCE_MODIFIED, TARGET_MODIFIED or NO_CONFLICT). reviewer: a role name (pg_roles.rolname, exactly) who, or whose members, alone may approve it; null: any pggit_writer but the creator. Errors: undefined_object for a branch that does not exist (branch names only, not revisions) or a reviewer that is no role; invalid_parameter_value when source and target are one branch, the title is blank, or the reviewer is the creator; duplicate_object when an open or approved request for the two branches exists (the message names it). A NOTICE when the source has nothing the target lacks, or when the reviewer holds no pggit_writer.';
+
+CREATE OR REPLACE FUNCTION pggit.approve_merge_request(mr_id uuid, notes text DEFAULT NULL) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- The approver is session_user (seed 003 passes an approved_by text, which anyone could forge).
+DECLARE
+    m pggit.merge_request;
+    tip text;
+BEGIN
+    SELECT * INTO m FROM pggit.merge_request r WHERE r.id = approve_merge_request.mr_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no merge request %', mr_id USING ERRCODE = 'undefined_object',
+            HINT = 'pggit.open_merge_requests lists the open ones.';
+    ELSIF m.status IN ('merged', 'closed') THEN
+        RAISE EXCEPTION 'pggit: merge request % is %', mr_id, m.status USING ERRCODE = 'object_not_in_prerequisite_state',
+            HINT = 'Only an open (or approved) request is approved; create another with pggit.create_merge_request.';
+    ELSIF m.created_by = session_user THEN
+        RAISE EXCEPTION 'pggit: "%" cannot approve their own merge request %', session_user, mr_id
+            USING ERRCODE = 'insufficient_privilege', HINT = 'Another login role holding pggit_writer approves it.';
+    ELSIF m.reviewer IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_roles a WHERE a.rolname = m.reviewer) THEN
+        RAISE EXCEPTION 'pggit: the reviewer "%" of merge request % no longer exists', m.reviewer, mr_id
+            USING ERRCODE = 'insufficient_privilege', HINT = 'Close it and create another naming an existing reviewer, or none.';
+    ELSIF m.reviewer IS NOT NULL AND NOT pg_has_role(session_user, m.reviewer, 'MEMBER') THEN
+        RAISE EXCEPTION 'pggit: merge request % is for reviewer "%" to approve, not "%"', mr_id, m.reviewer, session_user
+            USING ERRCODE = 'insufficient_privilege', HINT = 'The reviewer approves it, or a member of the reviewer role.';
+    END IF;
+    SELECT r.commit_id INTO tip FROM pggit.ref r WHERE r.name = m.source_branch;
+    IF tip IS NULL THEN
+        RAISE EXCEPTION 'pggit: no branch "%" (the source of merge request %)', m.source_branch, mr_id
+            USING ERRCODE = 'undefined_object', HINT = 'Its source branch was deleted: close the request (pggit.close_merge_request).';
+    END IF;
+    UPDATE pggit.merge_request r
+       SET status = 'approved', approved_by = session_user, approved_at = clock_timestamp(),
+           approval_notes = notes, approved_commit = tip
+     WHERE r.id = m.id;
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.approve_merge_request(uuid, text) IS
+    'Approves merge request mr_id with optional notes and returns true: the approver is session_user (the login role; seed 003''s approved_by argument is not taken, since anyone could pass any name), recorded with the time and the source branch''s tip it approves (approved_commit; a commit on the source after it makes the approval stale and pggit.merge_gate asks for another). Approving an approved request again records the new approval. Errors: undefined_object for an unknown request or a deleted source branch; object_not_in_prerequisite_state for a merged or closed one; insufficient_privilege when the approver created the request, or when the request names a reviewer and the approver is neither that role nor a member of it (pg_has_role MEMBER; a superuser is a member of every role).';
+
+CREATE OR REPLACE FUNCTION pggit.close_merge_request(mr_id uuid, reason text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    m pggit.merge_request;
+BEGIN
+    SELECT * INTO m FROM pggit.merge_request r WHERE r.id = close_merge_request.mr_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no merge request %', mr_id USING ERRCODE = 'undefined_object',
+            HINT = 'pggit.open_merge_requests lists the open ones.';
+    ELSIF m.status IN ('merged', 'closed') THEN
+        RAISE EXCEPTION 'pggit: merge request % is %', mr_id, m.status USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM pggit.require_text(reason, 'the reason for closing');
+    UPDATE pggit.merge_request r
+       SET status = 'closed', closed_at = clock_timestamp(), closed_by = session_user, close_reason = reason
+     WHERE r.id = m.id;
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION pggit.close_merge_request(uuid, text) IS
+    'Closes open or approved merge request mr_id without merging it, with a reason, and returns true; recorded with session_user and the time. Any pggit_writer may close a request (as anyone who may push closes a pull request), the reason says why. Errors: undefined_object for an unknown request, object_not_in_prerequisite_state for a merged or closed one, invalid_parameter_value for a blank reason.';
+
+CREATE OR REPLACE FUNCTION pggit.merge_gate(source_branch text, target_branch text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- For pggit.merge_branch, in its transaction before it writes: the request it returns is locked
+-- (FOR UPDATE) until the merge commits, so it is not approved, closed or merged meanwhile.
+DECLARE
+    required boolean := (SELECT c.merge_requires_approval FROM pggit.merge_config c);
+    m pggit.merge_request;
+    tip text;
+BEGIN
+    SELECT * INTO m FROM pggit.merge_request r
+     WHERE r.source_branch = merge_gate.source_branch AND r.target_branch = merge_gate.target_branch
+       AND r.status IN ('open', 'approved')
+       FOR UPDATE;
+    IF NOT required THEN
+        RETURN m.id;
+    ELSIF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: merging "%" into "%" needs an approved merge request (merge_requires_approval is on)', source_branch, target_branch
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Propose it with pggit.create_merge_request(%L, %L, title), have another role approve it with pggit.approve_merge_request(mr_id), then merge.',
+                                source_branch, target_branch);
+    ELSIF m.status = 'open' THEN
+        RAISE EXCEPTION 'pggit: merge request % of "%" into "%" is not approved yet (merge_requires_approval is on)', m.id, source_branch, target_branch
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Another role than %s approves it: pggit.approve_merge_request(%L).',
+                                m.created_by, m.id) || CASE WHEN m.reviewer IS NOT NULL THEN format(' It is for reviewer %s.', m.reviewer) ELSE '' END;
+    END IF;
+    SELECT r.commit_id INTO tip FROM pggit.ref r WHERE r.name = merge_gate.source_branch;
+    IF tip IS DISTINCT FROM m.approved_commit THEN
+        RAISE EXCEPTION 'pggit: branch "%" moved since merge request % was approved (approved at %, now at %)', source_branch, m.id,
+                        left(m.approved_commit, 12), coalesce(left(tip, 12), 'no commit: the branch is gone')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('What is merged must be what was approved: approve it again (pggit.approve_merge_request(%L)).', m.id);
+    END IF;
+    RETURN m.id;
+END
+$$;
+COMMENT ON FUNCTION pggit.merge_gate(text, text) IS
+    'Internal, for pggit.merge_branch before it writes: the open or approved merge request of source_branch into target_branch (names as the merge got them), locked until the merge''s transaction ends, or null when there is none and none is needed. With merge_requires_approval off (pggit.merge_config) it never refuses: the merge marks a request it returns merged (pggit.mark_merge_request_merged). With it on, raises object_not_in_prerequisite_state, with a HINT naming pggit.create_merge_request or pggit.approve_merge_request, unless the request is approved and the source branch''s tip is still the commit that was approved. Reads only (but for the row lock). Nobody but pggit''s owner calls it.';
+
+CREATE OR REPLACE FUNCTION pggit.mark_merge_request_merged(mr_id uuid, merge_id bigint) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE pggit.merge_request r
+       SET status = 'merged', merged_at = clock_timestamp(), merged_by = session_user,
+           merge_id = mark_merge_request_merged.merge_id
+     WHERE r.id = mark_merge_request_merged.mr_id AND r.status IN ('open', 'approved');
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no open merge request %', mr_id USING ERRCODE = 'undefined_object';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION pggit.mark_merge_request_merged(uuid, bigint) IS
+    'Internal, for pggit.merge_branch after it wrote the merge: marks open or approved merge request mr_id (from pggit.merge_gate) merged, with the merge''s id (merge_id: no foreign key yet), the time and session_user. undefined_object when no such request is open. Nobody but pggit''s owner calls it.';
+
+CREATE OR REPLACE VIEW pggit.open_merge_requests AS
+SELECT m.id AS mr_id, m.source_branch, m.target_branch, m.title, m.description, m.reviewer, m.created_by, m.created_at,
+       m.status, m.approved_by, m.approved_at, m.approval_notes,
+       m.status = 'approved' AND m.approved_commit IS DISTINCT FROM s.commit_id AS approval_stale,
+       s.commit_id AS source_commit, t.commit_id AS target_commit,
+       ab.ahead, ab.behind,
+       CASE WHEN s.commit_id IS NOT NULL AND t.commit_id IS NOT NULL THEN
+            EXISTS (SELECT 1 FROM pggit.detect_merge_conflicts(s.commit_id, t.commit_id) d
+                     WHERE d.conflict_type NOT IN ('SOURCE_MODIFIED', 'TARGET_MODIFIED', 'NO_CONFLICT')) END AS conflicts
+  FROM pggit.merge_request m
+  LEFT JOIN pggit.ref s ON s.name = m.source_branch
+  LEFT JOIN pggit.ref t ON t.name = m.target_branch
+  -- OFFSET 0 keeps the subquery apart, so its condition gates the walk (a join condition would not:
+  -- paint_down would run, and raise, for a deleted branch)
+  LEFT JOIN LATERAL (SELECT p.ahead, p.behind FROM pggit.paint_down(s.commit_id, t.commit_id) p
+                      WHERE s.commit_id IS NOT NULL AND t.commit_id IS NOT NULL OFFSET 0) ab ON true
+ WHERE m.status IN ('open', 'approved');
+COMMENT ON VIEW pggit.open_merge_requests IS
+    'The merge requests in flight (open or approved), with the branches'' tips now (source_commit, target_commit; null for a deleted branch), ahead and behind (commits the source has that the target lacks, and the reverse: pggit.paint_down), whether the merge conflicts now (pggit.detect_merge_conflicts: any conflict_type but SOURCE_MODIFIED, TARGET_MODIFIED and NO_CONFLICT), and approval_stale (approved, but the source has moved since: pggit.merge_gate will ask for another approval). Null counts and conflicts when a branch is gone. pggit_reader; computes the conflicts per row.';
 
 -- ==== capture/widening.sql ======================================================================
 
@@ -3059,7 +3342,7 @@ BEGIN
     new_parents := CASE WHEN head IS NULL THEN '{}'::text[] ELSE ARRAY[head] END;
     -- a merge into this branch waiting for the live catalog to reach its tree (pggit.complete_merge
     -- after the plan ran, or the capture of the migration written from it): this is its merge commit
-    SELECT m.id, m.source_commit INTO merging FROM pggit.merge m
+    SELECT m.id, m.source_commit, m.merge_request_id INTO merging FROM pggit.merge m
      WHERE m.status = 'ready' AND m.target_branch = (SELECT h.branch FROM pggit.head h) AND m.target_commit = head
        AND m.merged_tree = new_tree
      ORDER BY m.id DESC LIMIT 1;
@@ -3079,6 +3362,9 @@ BEGIN
     ON CONFLICT (name) DO UPDATE SET commit_id = excluded.commit_id;
     IF merging.id IS NOT NULL THEN
         UPDATE pggit.merge m SET status = 'completed', merge_commit = cid, completed_by = session_user, completed_at = ts WHERE m.id = merging.id;
+        IF merging.merge_request_id IS NOT NULL THEN
+            PERFORM pggit.mark_merge_request_merged(merging.merge_request_id, merging.id);
+        END IF;
     END IF;
     RETURN cid;
 END
@@ -6160,7 +6446,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.create_branch(text, text, text), pggit.create_feature_branch(text, text), pggit.delete_branch(text, boolean),
     pggit.merge_branch(text, text, text, text), pggit.complete_merge(bigint, boolean), pggit.abort_merge(bigint),
     pggit.resolve_merge_conflict(uuid, text, text), pggit.resolve_conflicts_batch(bigint, text[], text, text),
-    pggit.rollback_merge(bigint, text)
+    pggit.rollback_merge(bigint, text),
+    pggit.create_merge_request(text, text, text, text, text), pggit.approve_merge_request(uuid, text), pggit.close_merge_request(uuid, text)
 TO pggit_writer;
 
 -- admin: pause, emergency, purge, conflicts, adoption, another run's deployment
@@ -6169,7 +6456,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.abandon_deployment(bigint), pggit.adopt(text), pggit.commit_changes(text, text, text, bigint, boolean, text[], text),
     pggit.restore_tracked(text, text, jsonb, boolean), pggit.execute_as_owner(text, text, text, boolean),
     pggit.restore_table(text, text, jsonb, boolean), pggit.table_ddl(jsonb), pggit.table_alters(text, jsonb, jsonb), pggit.column_ddl(jsonb),
-    pggit.resolve_conflict(uuid, text, text, boolean), pggit.resolve_conflict(text, text, text, boolean), pggit.resolve_conflict(bigint, text, text), pggit.purge_history(interval, boolean)
+    pggit.resolve_conflict(uuid, text, text, boolean), pggit.resolve_conflict(text, text, text, boolean), pggit.resolve_conflict(bigint, text, text), pggit.purge_history(interval, boolean),
+    pggit.configure_merges(boolean)
 TO pggit_admin;
 
 -- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the
@@ -6179,7 +6467,8 @@ TO pggit_admin;
 --   pggit.check_server() (the writers' once-per-session server check),
 --   pggit.commit_graph() (the trigger that sets a new commit's depth and skip),
 --   the merge's store plumbing: pggit.merged_tree(bigint), pggit.put_blob(jsonb), pggit.write_commit(text, text[], text, text, text),
---   pggit.write_merge_commit(bigint), pggit.merge_status_check(pggit.merge)
+--   pggit.write_merge_commit(bigint), pggit.merge_status_check(pggit.merge),
+--   pggit.merge_gate(text, text), pggit.mark_merge_request_merged(uuid, bigint) (pggit.merge_branch's steps)
 
 -- ==== journal/event_triggers.sql ================================================================
 
