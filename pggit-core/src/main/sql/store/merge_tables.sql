@@ -33,7 +33,7 @@ CREATE TABLE pggit.merge_conflict (
     object_key        text NOT NULL,
     kind              text NOT NULL,
     schema_name       text NOT NULL,
-    conflict_type     text NOT NULL CHECK (conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED')),
+    conflict_type     text NOT NULL CHECK (conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED', 'DEPENDENCY')),
     conflicting_parts text[] NOT NULL,
     base_hash         text,
     source_hash       text,
@@ -45,4 +45,4 @@ CREATE TABLE pggit.merge_conflict (
     UNIQUE (merge_id, object_key)
 );
 COMMENT ON TABLE pggit.merge_conflict IS
-    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';
+    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, or DEPENDENCY (pggit.broken_dependencies: an object on a relation the merged tree no longer has, conflicting_parts names the relation), the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';

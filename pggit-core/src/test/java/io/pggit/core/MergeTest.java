@@ -214,6 +214,30 @@ class MergeTest {
     }
 
     @Test
+    void anIndexOnATableTheOtherSideDroppedIsADependencyConflict() {
+        TestDb db = diverged("merge_dependency",
+                List.of("CREATE TABLE public.t (id int, a int)", "CREATE TABLE public.u (id int)"),
+                List.of("DROP TABLE public.t", "CREATE INDEX u_id ON public.u (id)"),
+                List.of("CREATE TABLE public.t (id int, a int)", "DROP INDEX public.u_id"),
+                List.of("CREATE INDEX t_a ON public.t (a)", "DROP TABLE public.u"));
+        List<String> m = merge(db, "'src', 'copy'");
+        assertEquals("true {index:public.t.t_a,index:public.u.u_id} conflicts", String.join(" ", m.subList(2, 5)));
+        String id = m.get(0);
+        assertEquals(List.of("index:public.t.t_a DEPENDENCY {\"relation table:public.t\"}", "index:public.u.u_id DEPENDENCY {\"relation table:public.u\"}"),
+                db.column("SELECT object_path || ' ' || conflict_type || ' ' || conflicting_parts::text FROM pggit.get_conflicts_by_type(" + id + ")"));
+        // keeping t_a (the target's side) while t is gone cannot complete
+        db.exec("SELECT pggit.resolve_conflicts_batch(" + id + ", ARRAY['index:public.t.t_a'], 'target', 'keep it')",
+                "SELECT pggit.resolve_conflicts_batch(" + id + ", ARRAY['index:public.u.u_id'], 'target', 'u is gone')");
+        IllegalStateException broken = assertThrows(IllegalStateException.class, () -> db.value("SELECT status FROM pggit.complete_merge(" + id + ")"));
+        assertTrue(broken.getMessage().contains("index:public.t.t_a on table:public.t"), broken.getMessage());
+        db.exec("UPDATE pggit.merge_conflict SET resolution = NULL, resolved_at = NULL WHERE merge_id = " + id + " AND object_key = 'index:public.t.t_a'");
+        db.exec("SELECT pggit.resolve_conflicts_batch(" + id + ", ARRAY['index:public.t.t_a'], 'source', 'drop it with t')");
+        assertEquals("completed", db.value("SELECT status FROM pggit.complete_merge(" + id + ")"));
+        assertEquals(List.of(), db.column("SELECT object_key FROM pggit.tree_objects((SELECT tree FROM pggit.commit WHERE id = pggit.resolve('copy'))) "
+                + "WHERE object_key LIKE 'index:%' OR object_key IN ('table:public.t', 'table:public.u')"), "both tables gone, and their indexes");
+    }
+
+    @Test
     void badArgumentsSayWhatIsAllowed() {
         TestDb db = diverged("merge_errors", List.of("CREATE TABLE public.t (id int)"), List.of("CREATE TABLE public.s (id int)"),
                 List.of("DROP TABLE public.s"), List.of("CREATE TABLE public.w (id int)"));

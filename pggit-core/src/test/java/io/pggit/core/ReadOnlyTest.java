@@ -91,6 +91,7 @@ class ReadOnlyTest {
         CALLS.put("detect_merge_conflicts(text,text)", "SELECT * FROM pggit.detect_merge_conflicts('HEAD~1', 'HEAD')");
         CALLS.put("merge_definitions(jsonb,jsonb,jsonb)", "SELECT pggit.merge_definitions(" + DEFINITION + ", " + DEFINITION + ", " + DEFINITION + ")");
         CALLS.put("three_way(text,text,text)", "SELECT * FROM pggit.three_way(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ")");
+        CALLS.put("broken_dependencies(text,text,text,text)", "SELECT * FROM pggit.broken_dependencies(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ", " + FIRST_TREE + ")");
         CALLS.put("get_conflicts_by_type(bigint,text)", "SELECT * FROM pggit.get_conflicts_by_type(1, 'BOTH_MODIFIED')");
         CALLS.put("get_conflict_statistics(bigint)", "SELECT * FROM pggit.get_conflict_statistics(1)");
         CALLS.put("get_merge_status(bigint)", "SELECT * FROM pggit.get_merge_status(1)");

@@ -205,7 +205,7 @@ CREATE TABLE pggit.merge_conflict (
     object_key        text NOT NULL,
     kind              text NOT NULL,
     schema_name       text NOT NULL,
-    conflict_type     text NOT NULL CHECK (conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED')),
+    conflict_type     text NOT NULL CHECK (conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED', 'DEPENDENCY')),
     conflicting_parts text[] NOT NULL,
     base_hash         text,
     source_hash       text,
@@ -217,7 +217,7 @@ CREATE TABLE pggit.merge_conflict (
     UNIQUE (merge_id, object_key)
 );
 COMMENT ON TABLE pggit.merge_conflict IS
-    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';
+    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, or DEPENDENCY (pggit.broken_dependencies: an object on a relation the merged tree no longer has, conflicting_parts names the relation), the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';
 
 -- ==== store/history_restart.sql =================================================================
 
@@ -2166,15 +2166,15 @@ BEGIN
                                              (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
                                              (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit))),
          e AS (SELECT w.schema_name, w.kind, w.object_key,
-                      CASE WHEN w.conflict_type = 'SOURCE_MODIFIED' THEN w.source_hash
+                      CASE WHEN x.resolution = 'source' THEN w.source_hash
+                           WHEN x.resolution = 'base' THEN w.base_hash
+                           WHEN x.id IS NOT NULL THEN w.target_hash          -- resolved for the target, or still open
+                           WHEN w.conflict_type = 'SOURCE_MODIFIED' THEN w.source_hash
                            WHEN w.conflict_type = 'NO_CONFLICT' AND w.source_hash IS DISTINCT FROM w.target_hash
                                 THEN pggit.put_blob(pggit.merge_definitions(w.base_definition, w.source_definition, w.target_definition))
-                           WHEN x.resolution = 'source' THEN w.source_hash
-                           WHEN x.resolution = 'base' THEN w.base_hash
                            ELSE w.target_hash END AS hash,
                       w.target_hash
-                 FROM w LEFT JOIN pggit.merge_conflict x ON x.merge_id = m.id AND x.object_key = w.object_key
-                WHERE w.conflict_type <> 'TARGET_MODIFIED')
+                 FROM w LEFT JOIN pggit.merge_conflict x ON x.merge_id = m.id AND x.object_key = w.object_key)
     SELECT array_agg(ROW(pggit.tree_path(e.schema_name, e.kind, e.object_key), e.hash)::pggit.tree_edit)
       INTO edits
       FROM e WHERE e.hash IS DISTINCT FROM e.target_hash;
@@ -2197,6 +2197,24 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.put_blob(jsonb) IS 'Plumbing: stores one definition under the hex SHA-256 of its JSON text (as a capture does) and returns that hash; null for null.';
+
+CREATE OR REPLACE FUNCTION pggit.broken_dependencies(base_tree text, source_tree text, target_tree text, merged_tree text)
+    RETURNS TABLE (object_key text, kind text, schema_name text, relation_key text)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- The relations either side dropped that the merged tree does not have, then what the merged tree
+-- keeps on each of them: its key is <kind>:<relation identity>.<name> (pggit.read_indexes,
+-- read_constraints, read_triggers, read_policies, read_rules), found below that kind's node of the
+-- relation's schema.
+SELECT o.object_key, k.kind, d.schema_name, d.object_key
+  FROM (SELECT w.object_key, w.schema_name FROM pggit.three_way(base_tree, source_tree, target_tree) w
+         WHERE w.kind IN ('table', 'view', 'materialized_view', 'foreign_table') AND (w.source_hash IS NULL OR w.target_hash IS NULL)
+           AND pggit.tree_lookup(merged_tree, pggit.tree_path(w.schema_name, w.kind, w.object_key)) IS NULL) d
+ CROSS JOIN unnest(ARRAY['index', 'constraint', 'trigger', 'policy', 'rule']) k(kind)
+ CROSS JOIN LATERAL pggit.subtree_objects(pggit.tree_lookup(merged_tree, ARRAY[d.schema_name, k.kind])) o
+ WHERE starts_with(o.object_key, k.kind || ':' || pggit.key_identity(d.object_key) || '.')
+$$;
+COMMENT ON FUNCTION pggit.broken_dependencies(text, text, text, text) IS
+    'The dependencies a merge breaks, found in its merged tree: each index, constraint, trigger, policy or rule that merged_tree keeps on a relation (table, view, materialized view, foreign table) that one side dropped and merged_tree no longer has (one side dropped a table, the other indexed it), with the relation''s key. Other dependencies (a view''s query, a routine''s body, an index on a column the other side dropped) are not read from definitions: applying the merged plan finds them (Pggit.merge: the merge rolls back with PostgreSQL''s error).';
 
 CREATE OR REPLACE FUNCTION pggit.merge_status_check(m pggit.merge) RETURNS void
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -2266,6 +2284,7 @@ DECLARE
     mc text;
     mst text;
     mr uuid;
+    provisional text;
     open_keys text[];
 BEGIN
     IF merge_strategy IS NULL OR merge_strategy NOT IN ('recursive', 'ours', 'theirs') THEN
@@ -2304,6 +2323,20 @@ BEGIN
       FROM pggit.three_way((SELECT c.tree FROM pggit.commit c WHERE c.id = b), (SELECT c.tree FROM pggit.commit c WHERE c.id = s),
                            (SELECT c.tree FROM pggit.commit c WHERE c.id = t)) w
      WHERE w.conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED');
+    -- a dependency the merge breaks, in the tree it would give with each open conflict kept as the target has it
+    -- (written first, in a statement of its own: the STABLE readers below see only what was written before theirs began)
+    provisional := pggit.merged_tree(mid);
+    INSERT INTO pggit.merge_conflict (merge_id, object_key, kind, schema_name, conflict_type, conflicting_parts, base_hash, source_hash, target_hash,
+                                      resolution, reason, resolved_by, resolved_at)
+    SELECT mid, d.object_key, d.kind, d.schema_name, 'DEPENDENCY', ARRAY['relation ' || d.relation_key],
+           pggit.tree_lookup(bt.tree, p.path), pggit.tree_lookup(st.tree, p.path), pggit.tree_lookup(tt.tree, p.path),
+           NULL, NULL, NULL, NULL
+      FROM (SELECT c.tree FROM pggit.commit c WHERE c.id = b) bt
+     RIGHT JOIN (SELECT c.tree FROM pggit.commit c WHERE c.id = s) st ON true
+     CROSS JOIN (SELECT c.tree FROM pggit.commit c WHERE c.id = t) tt
+     CROSS JOIN LATERAL pggit.broken_dependencies(bt.tree, st.tree, tt.tree, provisional) d
+     CROSS JOIN LATERAL (SELECT pggit.tree_path(d.schema_name, d.kind, d.object_key) AS path) p
+    ON CONFLICT ON CONSTRAINT merge_conflict_merge_id_object_key_key DO NOTHING;
     open_keys := ARRAY(SELECT x.object_key FROM pggit.merge_conflict x WHERE x.merge_id = mid AND x.resolution IS NULL ORDER BY x.object_key);
     IF cardinality(open_keys) > 0 THEN
         RETURN QUERY SELECT mid, NULL::text, true, open_keys, 'conflicts'::text;
@@ -2315,7 +2348,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.merge_branch(text, text, text, text) IS
-    'Merges source_branch (a branch or revision) into target_branch (a branch; default: the checked-out one) three-way from their merge base (pggit.find_merge_base: after criss-cross merges the best common ancestor of the greatest generation), per object key, tables per column and per property (pggit.three_way). Returns merge_id (pggit.merge), merge_commit_sha (null until written), conflicts (whether any object conflicted), conflict_objects (their keys) and status (pggit.merge.status). merge_strategy: recursive (conflicts wait as rows: pggit.get_conflicts_by_type, resolve_conflict, resolve_conflicts_batch, then complete_merge), ours / theirs (every conflict resolved for the target / the source, recorded on the conflict rows). Without an open conflict the merge completes (pggit.complete_merge): the merge commit (two parents, no fast-forward) is written at once when the target is not checked out or its tree does not change; otherwise the status is ready until the live catalog reaches the merged tree (Pggit.mergeBranch, mvn pggit:merge, or the merge written as a migration and run). Source already in target: status up_to_date, nothing written. When merges need an approved merge request (pggit.merge_gate) refused without one. Errors: undefined_object (unknown branch or revision), invalid_parameter_value (strategy).';
+    'Merges source_branch (a branch or revision) into target_branch (a branch; default: the checked-out one) three-way from their merge base (pggit.find_merge_base: after criss-cross merges the best common ancestor of the greatest generation), per object key, tables per column and per property (pggit.three_way), plus a DEPENDENCY conflict for each object the merged tree would keep on a relation it drops (pggit.broken_dependencies). Returns merge_id (pggit.merge), merge_commit_sha (null until written), conflicts (whether any object conflicted), conflict_objects (their keys) and status (pggit.merge.status). merge_strategy: recursive (conflicts wait as rows: pggit.get_conflicts_by_type, resolve_conflict, resolve_conflicts_batch, then complete_merge), ours / theirs (every conflict resolved for the target / the source, recorded on the conflict rows). Without an open conflict the merge completes (pggit.complete_merge): the merge commit (two parents, no fast-forward) is written at once when the target is not checked out or its tree does not change; otherwise the status is ready until the live catalog reaches the merged tree (Pggit.mergeBranch, mvn pggit:merge, or the merge written as a migration and run). Source already in target: status up_to_date, nothing written. When merges need an approved merge request (pggit.merge_gate) refused without one. Errors: undefined_object (unknown branch or revision), invalid_parameter_value (strategy).';
 
 CREATE OR REPLACE FUNCTION pggit.complete_merge(merge_id bigint, verify_all_resolved boolean DEFAULT true)
     RETURNS TABLE (merge_commit text, status text)
@@ -2342,7 +2375,18 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = format('Resolve them: SELECT * FROM pggit.get_conflicts_by_type(%s), then pggit.resolve_conflict(conflict_id, ''source'' | ''target'' | ''base'', reason) or pggit.resolve_conflicts_batch; or complete_merge(%s, verify_all_resolved => false) to keep the target''s side of each.', m.id, m.id);
     END IF;
-    m.merged_tree := pggit.merged_tree(m.id);
+    m.merged_tree := pggit.merged_tree(m.id);   -- its own statement: the STABLE readers below see its nodes
+    IF EXISTS (SELECT 1 FROM pggit.broken_dependencies((SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit),
+                                                       (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
+                                                       (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), m.merged_tree)) THEN
+        RAISE EXCEPTION 'pggit: merge % as resolved keeps objects on relations it drops: %', m.id,
+              (SELECT string_agg(d.object_key || ' on ' || d.relation_key, ', ' ORDER BY d.object_key)
+                 FROM pggit.broken_dependencies((SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit),
+                                                (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
+                                                (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), m.merged_tree) d)
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Resolve each DEPENDENCY conflict for the side that does not have the object (or the relation''s conflict for the side that keeps the relation).';
+    END IF;
     UPDATE pggit.merge x SET status = 'ready', merged_tree = m.merged_tree WHERE x.id = m.id;
     checked_out := (SELECT h.branch FROM pggit.head h) = m.target_branch;
     IF NOT checked_out OR m.merged_tree = (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit) THEN
@@ -2466,7 +2510,7 @@ SELECT x.id, x.object_key, x.kind, x.conflict_type, x.conflicting_parts, bb.defi
  ORDER BY x.object_key
 $$;
 COMMENT ON FUNCTION pggit.get_conflicts_by_type(bigint, text) IS
-    'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED), by object key, with the definitions at the base, on the source and on the target (null where absent) and how each was resolved (null: open).';
+    'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED, DEPENDENCY), by object key, with the definitions at the base, on the source and on the target (null where absent) and how each was resolved (null: open).';
 
 CREATE OR REPLACE FUNCTION pggit.get_conflict_statistics(merge_id bigint)
     RETURNS TABLE (conflict_type text, total bigint, resolved bigint, open bigint, by_source bigint, by_target bigint, by_base bigint)
@@ -6405,7 +6449,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.tree_node_shape(jsonb), pggit.subtree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
     pggit.paint_down(text, text), pggit.check_branch_name(text), pggit.conflicting_parts(jsonb, jsonb, jsonb),
-    pggit.merge_definitions(jsonb, jsonb, jsonb), pggit.three_way(text, text, text),
+    pggit.merge_definitions(jsonb, jsonb, jsonb), pggit.three_way(text, text, text), pggit.broken_dependencies(text, text, text, text),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
