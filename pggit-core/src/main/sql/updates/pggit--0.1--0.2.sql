@@ -94,6 +94,8 @@ UPDATE pggit.ref SET created_at = coalesce((SELECT min(c.committed_at) FROM pggi
 COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit, with who created it, when, and why (pggit.create_branch, pggit.create_feature_branch). The commit writer advances the branch pggit.head names.';
 \ir ../store/branches.sql
 \ir ../store/merge.sql
+-- Checkout (issue 15): finish_checkout moves HEAD after Java's plan ran, checkout is the SQL front.
+\ir ../store/checkout.sql
 \ir ../rules/configure.sql
 \ir ../rules/windows.sql
 \ir ../check/consistency.sql

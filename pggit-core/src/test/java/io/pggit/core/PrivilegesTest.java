@@ -59,7 +59,7 @@ class PrivilegesTest {
                 "commit_hash_text(text,text[],text,timestamp with time zone,text,text)", "server_moved()",
                 "paint_down(text,text)", "check_branch_name(text)", "list_branches()", "merge_bases(text,text)",
                 "find_merge_base(text,text)", "ahead_behind(text,text)",
-                "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)");
+                "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)", "unlinked_migrations(text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()", "record_drift_scan(bigint)",
                 "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
@@ -76,7 +76,8 @@ class PrivilegesTest {
                 "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",
                 "restore_tracked(text,text,jsonb,boolean)", "execute_as_owner(text,text,text,boolean)",
                 "restore_table(text,text,jsonb,boolean)", "table_ddl(jsonb)", "table_alters(text,jsonb,jsonb)", "column_ddl(jsonb)", "resolve_conflict(uuid,text,text,boolean)",
-                "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)");
+                "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)",
+                "finish_checkout(text)", "checkout(text,boolean,boolean)");
         decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()", "commit_graph()");
     }
 
