@@ -48,6 +48,7 @@ class CheckoutTest {
         assertEquals(List.of(), db.pggit().status(), "nothing uncommitted");
         assertEquals("0", db.value("SELECT count(*) FROM pggit.journal"), "the applied DDL's journal rows are consumed");
         assertEquals(List.of(), db.pggit().fsck(), "the index is HEAD's tree");
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.accepted_state"), "nothing accepted outside the history");
     }
 
     @Test
