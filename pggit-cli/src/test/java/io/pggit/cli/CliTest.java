@@ -173,7 +173,7 @@ class CliTest {
                 "CREATE TABLE public.reading (meter int REFERENCES public.meter)", "SELECT pggit.commit('add reading')");
         ChildJvm.Result plan = pggit(own, "checkout", "old");
         exit(PggitCli.OK, plan);
-        assertTrue(plan.out().contains("DROP TABLE public.reading;") && plan.err().contains("plan of 2 statement(s), not applied"), plan.toString());
+        assertTrue(plan.out().contains("DROP TABLE public.reading;") && plan.err().contains("plan of 3 statement(s), not applied"), plan.toString());
         own.exec("INSERT INTO public.meter VALUES (1)", "INSERT INTO public.reading VALUES (1)");
         exit(PggitCli.ERROR, pggit(own, "checkout", "old", "--apply"));   // reading holds a row
         ChildJvm.Result applied = pggit(own, "checkout", "old", "--apply", "--allow-data-loss");
