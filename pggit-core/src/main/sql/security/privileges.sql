@@ -6,7 +6,7 @@
 --   pggit_writer  what a migration role needs: commits, deployments, links, recording migrations,
 --                 the tracking rules and property switches a build names, and the writer's step of
 --                 a check (record_conflicts)
---   pggit_admin   pause, emergency, purge, conflict resolution, adoption and fixes
+--   pggit_admin   pause, emergency, purge, conflict resolution, adoption and fixes, checkout
 -- Roles are cluster-wide: created when missing, never dropped. This file runs at the end of every
 -- install script and every upgrade step, so a function added or re-created by a step gets its
 -- privileges again. PrivilegesTest holds the decision for every function: one added without a
@@ -99,7 +99,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.commit_hash_text(text, text[], text, timestamptz, text, text),
     pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text),
     pggit.detect_merge_conflicts(text, text), pggit.get_conflicts_by_type(bigint, text), pggit.get_conflict_statistics(bigint),
-    pggit.get_merge_status(bigint)
+    pggit.get_merge_status(bigint), pggit.unlinked_migrations(text)
 TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
@@ -133,7 +133,8 @@ GRANT EXECUTE ON FUNCTION
     pggit.restore_tracked(text, text, jsonb, boolean), pggit.execute_as_owner(text, text, text, boolean),
     pggit.restore_table(text, text, jsonb, boolean), pggit.table_ddl(jsonb), pggit.table_alters(text, jsonb, jsonb), pggit.column_ddl(jsonb),
     pggit.resolve_conflict(uuid, text, text, boolean), pggit.resolve_conflict(text, text, text, boolean), pggit.resolve_conflict(bigint, text, text), pggit.purge_history(interval, boolean),
-    pggit.configure_merges(boolean)
+    pggit.configure_merges(boolean),
+    pggit.finish_checkout(text), pggit.checkout(text, boolean, boolean)
 TO pggit_admin;
 
 -- nobody but pggit's owner: the event trigger functions (event triggers call them whoever runs the

@@ -102,6 +102,8 @@ COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit, with who c
 -- view of open requests (store/merge_requests.sql).
 \ir ../store/merge_request_tables.sql
 \ir ../store/merge_requests.sql
+-- Checkout (issue 15): finish_checkout moves HEAD after Java's plan ran, checkout is the SQL front.
+\ir ../store/checkout.sql
 \ir ../rules/configure.sql
 \ir ../rules/windows.sql
 \ir ../check/consistency.sql

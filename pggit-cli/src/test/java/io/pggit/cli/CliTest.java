@@ -167,8 +167,26 @@ class CliTest {
     }
 
     @Test
+    void checkout() throws Exception {
+        TestDb own = TestDb.withPggit("cli_checkout");
+        own.exec("CREATE TABLE public.meter (id int PRIMARY KEY)", "SELECT pggit.commit('add meter')", "SELECT pggit.create_branch('old')",
+                "CREATE TABLE public.reading (meter int REFERENCES public.meter)", "SELECT pggit.commit('add reading')");
+        ChildJvm.Result plan = pggit(own, "checkout", "old");
+        exit(PggitCli.OK, plan);
+        assertTrue(plan.out().contains("DROP TABLE public.reading;") && plan.err().contains("plan of 3 statement(s), not applied"), plan.toString());
+        own.exec("INSERT INTO public.meter VALUES (1)", "INSERT INTO public.reading VALUES (1)");
+        exit(PggitCli.ERROR, pggit(own, "checkout", "old", "--apply"));   // reading holds a row
+        ChildJvm.Result applied = pggit(own, "checkout", "old", "--apply", "--allow-data-loss");
+        exit(PggitCli.OK, applied);
+        assertTrue(applied.err().contains("checked out old at ") && applied.err().contains("data loss: table public.reading is dropped: 1 row"),
+                applied.toString());
+        assertEquals("old", own.value("SELECT branch FROM pggit.head"));
+        exit(PggitCli.ERROR, pggit(own, "checkout", "nope"));
+    }
+
+    @Test
     void helpUsageAndErrors() throws Exception {
-        for (String command : List.of("check", "fsck", "status", "log", "show", "diff", "compare", "export", "adopt", "branch", "install", "uninstall")) {
+        for (String command : List.of("check", "fsck", "status", "log", "show", "diff", "compare", "export", "adopt", "branch", "checkout", "install", "uninstall")) {
             ChildJvm.Result help = ChildJvm.cli(dir, Map.of(), command, "--help");
             exit(PggitCli.OK, help);
             assertTrue(help.out().contains("Usage: pggit " + command) && help.out().contains("--url"), help.toString());

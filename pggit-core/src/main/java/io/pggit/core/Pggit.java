@@ -174,6 +174,14 @@ public final class Pggit {
         return with(s -> s.mergeBase(a, b));
     }
 
+    /**
+     * Checks out branch {@code branch}: its plan from HEAD's tree, and with {@code apply} the plan run
+     * and HEAD moved, in one transaction (see {@link PggitSession#checkout(String, boolean, boolean)}).
+     */
+    public io.pggit.core.model.Checkout checkout(String branch, boolean apply, boolean allowDataLoss) {
+        return with(s -> s.checkout(branch, apply, allowDataLoss));
+    }
+
     /** The statements that turn {@code fromRev}'s schema into {@code toRev}'s; see {@link PggitSession#plan(String, String)}. */
     public io.pggit.core.model.Comparison plan(String fromRev, String toRev) {
         return with(s -> s.plan(fromRev, toRev));

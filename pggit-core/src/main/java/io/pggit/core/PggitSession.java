@@ -10,6 +10,7 @@ import io.pggit.core.internal.jdbc.Sql;
 import io.pggit.core.model.Branch;
 import io.pggit.core.model.Change;
 import io.pggit.core.model.ChangeType;
+import io.pggit.core.model.Checkout;
 import io.pggit.core.model.Commit;
 import io.pggit.core.model.InstallResult;
 import io.pggit.core.model.MigrationLink;
@@ -36,7 +37,7 @@ import java.util.TreeMap;
  * pggit's operations on a connection the caller owns (for instance Flyway's migration connection,
  * inside the migration's transaction). Each method is one call of the SQL API in schema
  * {@code pggit}; none opens, commits or rolls back a transaction of its own except
- * {@link #install()}, and none keeps a transaction open after it returns when the connection is
+ * {@link #install()}, {@link #uninstall} and {@link #checkout} (on an auto-commit connection), and none keeps a transaction open after it returns when the connection is
  * in auto-commit mode.
  *
  * <p>Not thread-safe (a JDBC connection is not). Errors from the database arrive as
@@ -421,6 +422,36 @@ public final class PggitSession {
         String from = resolve(fromRev);
         String to = resolve(toRev);
         return sql.call("plan " + fromRev + " -> " + toRev, c -> io.pggit.core.internal.compare.Compare.between(c, from, to).toComparison());
+    }
+
+    /**
+     * Checks out branch {@code branch}: the plan from HEAD's tree to the branch's (the planner of
+     * {@link #plan}), and with {@code apply} the plan run and HEAD moved to the branch, in one
+     * transaction, or nothing changed.
+     *
+     * <p>Without {@code apply}, a plan only: nothing runs, and {@link Checkout#refusals()} says what
+     * would stop an apply. With {@code apply} it refuses (nothing changed) while {@code pggit.status()}
+     * or {@code pggit.drift()} is not empty (the live catalog must be HEAD's tree), when the plan
+     * would lose data and {@code allowDataLoss} is false (a table holding rows dropped or rebuilt, a
+     * column holding non-null values dropped, a column's type changed to one that may not hold every
+     * value, an enum rebuilt; rows counted as the table's owner with {@code row_security = off}), and
+     * when a step's recorded owner is a role this session cannot become. Each statement runs as its
+     * object's recorded owner ({@code SET LOCAL ROLE}; as this session where owners are not recorded);
+     * then {@code pggit.finish_checkout} moves HEAD and re-syncs the index without a commit, verifying
+     * that the live catalog now holds the branch's tree exactly: if not, it raises and everything rolls
+     * back. {@link Checkout#warnings()} lists the migrations of the tools' history tables that no
+     * commit the branch reaches is linked from.
+     *
+     * <p>On a connection in auto-commit mode this is a transaction of its own; inside the caller's
+     * transaction it works under a savepoint (rolled back to on failure, and for a plan only) and the
+     * caller commits. Needs {@code pggit_admin} to apply.
+     *
+     * @throws PggitException when {@code branch} does not exist, when an apply is refused (saying
+     *                        why and what to do), or when a step fails (naming it; nothing changed)
+     */
+    public Checkout checkout(String branch, boolean apply, boolean allowDataLoss) {
+        java.util.Objects.requireNonNull(branch, "branch");
+        return sql.call("check out " + branch, c -> io.pggit.core.internal.compare.Checkouts.checkout(c, branch, apply, allowDataLoss));
     }
 
     /**

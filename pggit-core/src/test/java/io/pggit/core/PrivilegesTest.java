@@ -61,7 +61,7 @@ class PrivilegesTest {
                 "find_merge_base(text,text)", "ahead_behind(text,text)",
                 "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)",
                 "merge_definitions(jsonb,jsonb,jsonb)", "three_way(text,text,text)", "broken_dependencies(text,text,text,text)", "get_conflicts_by_type(bigint,text)",
-                "get_conflict_statistics(bigint)", "get_merge_status(bigint)");
+                "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()", "record_drift_scan(bigint)",
                 "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
@@ -82,7 +82,7 @@ class PrivilegesTest {
                 "restore_tracked(text,text,jsonb,boolean)", "execute_as_owner(text,text,text,boolean)",
                 "restore_table(text,text,jsonb,boolean)", "table_ddl(jsonb)", "table_alters(text,jsonb,jsonb)", "column_ddl(jsonb)", "resolve_conflict(uuid,text,text,boolean)",
                 "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)",
-                "configure_merges(boolean)");
+                "configure_merges(boolean)", "finish_checkout(text)", "checkout(text,boolean,boolean)");
         decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()", "commit_graph()",
                 "merged_tree(bigint)", "put_blob(jsonb)", "write_commit(text,text[],text,text,text)", "write_merge_commit(bigint)",
                 "merge_status_check(pggit.merge)", "merge_gate(text,text)", "mark_merge_request_merged(uuid,bigint)");

@@ -98,6 +98,7 @@ class ReadOnlyTest {
         CALLS.put("check_branch_name(text)", "SELECT pggit.check_branch_name('feature/meter')");
         CALLS.put("merge_bases(text,text)", "SELECT * FROM pggit.merge_bases('HEAD', 'HEAD~1')");
         CALLS.put("find_merge_base(text,text)", "SELECT pggit.find_merge_base('HEAD', 'HEAD~1')");
+        CALLS.put("unlinked_migrations(text)", "SELECT * FROM pggit.unlinked_migrations('HEAD~1')");
         CALLS.put("ahead_behind(text,text)", "SELECT * FROM pggit.ahead_behind('HEAD', 'HEAD~1')");
         CALLS.put("first_parent_ancestor(text,integer)", "SELECT pggit.first_parent_ancestor(pggit.head_commit(), 0)");
         CALLS.put("affected_objects(bigint[],text)", "SELECT * FROM pggit.affected_objects(ARRAY(SELECT j.id FROM pggit.journal j), 'flyway:public.flyway_schema_history')");

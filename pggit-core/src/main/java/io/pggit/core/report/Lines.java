@@ -2,12 +2,15 @@ package io.pggit.core.report;
 
 import io.pggit.core.check.Finding;
 import io.pggit.core.model.Branch;
+import io.pggit.core.model.Checkout;
 import io.pggit.core.model.Commit;
 import io.pggit.core.model.InstallResult;
 import io.pggit.core.model.MergeRequest;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The text lines the front ends print for a result (the Maven goals into the build log, the
@@ -63,6 +66,32 @@ public final class Lines {
     public static String mergeRequestCreated(String source, String target, MergeRequest.Created c) {
         return "pggit: merge request " + c.id() + " of " + source + " into " + target + " is " + c.status().sql()
                 + (c.conflicts() ? "; merging it conflicts now (mvn pggit:merge-request lists it, pggit.detect_merge_conflicts says where)" : "; it merges cleanly now");
+    }
+
+    /**
+     * A checkout's first line: applied (the branch, its commit, how many statements ran), or a plan
+     * (from which commit to which, how many statements, whether it may be applied).
+     */
+    public static String checkout(Checkout c) {
+        int n = c.plan().size();
+        if (c.applied()) {
+            return "pggit: checked out " + c.branch() + " at " + shortId(c.toCommit()) + " (" + n + " statement(s) run; HEAD -> " + c.branch() + ")";
+        }
+        return "pggit: checkout of " + c.branch() + " (" + c.fromCommit().map(Lines::shortId).orElse("none") + " -> " + shortId(c.toCommit())
+                + "): plan of " + n + " statement(s), not applied" + (c.refusals().isEmpty() ? "" : "; an apply would be refused");
+    }
+
+    /** A checkout's further lines: each data loss, refusal and warning, one a line, as {@code data loss: ...}. */
+    public static List<String> checkoutNotes(Checkout c) {
+        List<String> out = new ArrayList<>();
+        c.dataLoss().forEach(d -> out.add("data loss: " + d));
+        c.refusals().forEach(r -> out.add("refused: " + r));
+        c.warnings().forEach(w -> out.add("warning: " + w));
+        return out;
+    }
+
+    private static String shortId(String id) {
+        return id.substring(0, Math.min(7, id.length()));
     }
 
     /** A finding of fsck: severity, kind, subject, message (its hint on a line of its own: {@link #hint}). */

@@ -42,13 +42,43 @@ public final class Compare {
     public record Difference(ChangeType type, String key, String kind) {
     }
 
+    /**
+     * One statement of a plan, with the object it belongs to ({@code ""} for the plan's settings) and
+     * the role that owns that object where the definitions say (the table's owner for an index,
+     * constraint, trigger, rule or policy; the current owner for a drop or an alter, the new one for
+     * a create), else null.
+     */
+    public record Step(String key, String sql, String owner) {
+    }
+
+    /**
+     * A step that may lose data, for a checkout to check against the live rows: a table dropped (or
+     * dropped and created again), a column dropped, a column's type changed to one that may not hold
+     * every value of the old one (anything but the widenings PostgreSQL converts without loss), an
+     * enum type rebuilt.
+     *
+     * @param what   {@code drop_table}, {@code drop_column}, {@code type_change} or {@code enum_rebuilt}
+     * @param key    the object's key
+     * @param table  the table's name as the current catalog has it (quoted), or null for an enum
+     * @param column the column's name (unquoted), or null
+     * @param owner  the table's owner at the current state, or null when not recorded
+     * @param detail what the step does, for messages
+     */
+    public record Risk(String what, String key, String table, String column, String owner, String detail) {
+    }
+
     /** The differences and the statements that would make the target equal to the source. */
-    public record Result(List<Difference> differences, List<String> plan) {
+    public record Result(List<Difference> differences, List<Step> steps, List<Risk> risks) {
+        /** The statements, in order; empty when nothing differs. */
+        public List<String> plan() {
+            return steps.stream().map(Step::sql).toList();
+        }
+
         /** As the public API gives it: each difference as a change without definitions. */
         public io.pggit.core.model.Comparison toComparison() {
             return new io.pggit.core.model.Comparison(differences.stream()
                     .map(d -> new io.pggit.core.model.Change(d.type(), io.pggit.core.model.ObjectKey.parse(d.key()), java.util.Optional.empty(),
-                            java.util.Optional.empty(), java.util.Optional.empty())).toList(), plan);
+                            java.util.Optional.empty(), java.util.Optional.empty())).toList(), plan());
         }
     }
 
@@ -126,8 +156,9 @@ public final class Compare {
         List<Difference> diffs = new ArrayList<>();
         List<DdlWriter.Item> create = new ArrayList<>();
         List<DdlWriter.Item> drop = new ArrayList<>();
-        List<String> alter = new ArrayList<>();
-        List<String> attach = new ArrayList<>();   // after the creates: the partitioned index may be new
+        List<Step> alter = new ArrayList<>();
+        List<Step> attach = new ArrayList<>();   // after the creates: the partitioned index may be new
+        List<Risk> risks = new ArrayList<>();
         for (DdlWriter.Item s : src.values()) {
             DdlWriter.Item t = tgt.get(s.key());
             if (t == null) {
@@ -135,12 +166,23 @@ public final class Compare {
                 create.add(s);
             } else if (!s.definition().equals(t.definition())) {
                 diffs.add(new Difference(ChangeType.MODIFIED, s.key(), s.kind()));
-                List<String> inPlace = alterInPlace(t, s);
+                List<Risk> inPlaceRisks = new ArrayList<>();
+                List<String> inPlace = alterInPlace(t, s, inPlaceRisks, owner(t, tgt));
                 if (inPlace != null) {
-                    (s.kind().equals("index") ? attach : alter).addAll(inPlace);
+                    String owner = owner(t, tgt);
+                    inPlace.forEach(sql -> (s.kind().equals("index") ? attach : alter).add(new Step(s.key(), sql, owner)));
+                    risks.addAll(inPlaceRisks);
                 } else {
                     drop.add(t);
                     create.add(s);
+                    if (t.kind().equals("table")) {
+                        risks.add(new Risk("drop_table", t.key(), t.identity(), null, owner(t, tgt),
+                                "table " + t.identity() + " is dropped and created again"));
+                    } else if (t.kind().equals("type") && t.definition().path("type").asText().equals("enum")) {
+                        risks.add(new Risk("enum_rebuilt", t.key(), null, null, owner(t, tgt),
+                                "enum type " + t.identity() + " is dropped and created again (labels " + t.definition().path("labels")
+                                        + " -> " + s.definition().path("labels") + ")"));
+                    }
                 }
             }
         }
@@ -148,11 +190,14 @@ public final class Compare {
             if (!src.containsKey(t.key())) {
                 diffs.add(new Difference(ChangeType.DELETED, t.key(), t.kind()));
                 drop.add(t);
+                if (t.kind().equals("table")) {
+                    risks.add(new Risk("drop_table", t.key(), t.identity(), null, owner(t, tgt), "table " + t.identity() + " is dropped"));
+                }
             }
         }
-        List<String> plan = new ArrayList<>();
-        plan.add("SET check_function_bodies = off;");
-        plan.addAll(drops(drop));
+        List<Step> plan = new ArrayList<>();
+        plan.add(new Step("", "SET check_function_bodies = off;", null));
+        plan.addAll(drops(drop, tgt));
         plan.addAll(alter);
         // A new partition of a table the target has already gets the table's partitioned indexes from PostgreSQL
         // when it is created (named as PostgreSQL names them, as in the source unless renamed there): its
@@ -163,12 +208,37 @@ public final class Compare {
                 && newTables.contains(i.definition().path("table").asText())).map(DdlWriter.Item::key).toList();
         for (DdlWriter.Statement st : DdlWriter.create(create)) {
             if (!st.key().isEmpty()) {
-                plan.add(madeWithTable.contains(st.key()) ? st.sql().replaceFirst("^CREATE (UNIQUE )?INDEX ", "CREATE $1INDEX IF NOT EXISTS ")
-                        : st.sql());
+                plan.add(new Step(st.key(), madeWithTable.contains(st.key())
+                        ? st.sql().replaceFirst("^CREATE (UNIQUE )?INDEX ", "CREATE $1INDEX IF NOT EXISTS ") : st.sql(), owner(src.get(st.key()), src)));
             }
         }
         plan.addAll(attach);
-        return new Result(diffs, plan.size() == 1 ? List.of() : plan);
+        return new Result(diffs, plan.size() == 1 ? List.of() : plan, risks);
+    }
+
+    /**
+     * The owner of {@code i} as its tree records it: its own, or for an object of a table (index,
+     * constraint, trigger, rule, policy) its table's, view's or materialized view's; null when the
+     * definitions hold no owner (owners not tracked, or a kind without one).
+     */
+    private static String owner(DdlWriter.Item i, Map<String, DdlWriter.Item> items) {
+        if (i == null) {
+            return null;
+        }
+        JsonNode d = i.definition();
+        if (d.hasNonNull("owner")) {
+            return d.path("owner").asText();
+        }
+        String table = d.path("table").asText("");
+        if (!table.isEmpty()) {
+            for (String kind : List.of("table", "view", "materialized_view", "foreign_table")) {
+                DdlWriter.Item parent = items.get(kind + ":" + table);
+                if (parent != null && parent.definition().hasNonNull("owner")) {
+                    return parent.definition().path("owner").asText();
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -209,8 +279,11 @@ public final class Compare {
         return items;
     }
 
-    /** Statements that turn {@code from} into {@code to} without dropping it, or null when that takes a drop and create. */
-    private static List<String> alterInPlace(DdlWriter.Item from, DdlWriter.Item to) {
+    /**
+     * Statements that turn {@code from} into {@code to} without dropping it, or null when that takes a
+     * drop and create; what of them may lose data goes to {@code risks}.
+     */
+    private static List<String> alterInPlace(DdlWriter.Item from, DdlWriter.Item to, List<Risk> risks, String owner) {
         JsonNode a = from.definition();
         JsonNode b = to.definition();
         String id = to.key().substring(to.key().indexOf(':') + 1);
@@ -220,7 +293,7 @@ public final class Compare {
                         ? withComment(List.of(b.path("definition").asText().stripTrailing() + ";"), "FUNCTION " + id, a, b)
                         : null;
             case "table":
-                return sameExceptColumns(a, b) ? alterColumns(id, a, b) : null;
+                return sameExceptColumns(a, b) ? alterColumns(to.key(), id, a, b, risks, owner) : null;
             case "index":   // attached in the source only: attach it (an index is never detached but with its table)
                 return !a.has("attached_to") && b.has("attached_to") && a.equals(((ObjectNode) b.deepCopy())
                         .without("attached_to"))
@@ -239,7 +312,7 @@ public final class Compare {
     }
 
     /** Columns added at the end, dropped, or altered (type, default, NOT NULL, comment); null when the order of kept columns changes. */
-    private static List<String> alterColumns(String table, JsonNode a, JsonNode b) {
+    private static List<String> alterColumns(String key, String table, JsonNode a, JsonNode b, List<Risk> risks, String owner) {
         Map<String, JsonNode> before = columns(a);
         Map<String, JsonNode> after = columns(b);
         List<String> kept = new ArrayList<>(after.keySet());
@@ -255,6 +328,7 @@ public final class Compare {
         for (String name : before.keySet()) {
             if (!after.containsKey(name)) {
                 out.add("ALTER TABLE " + table + " DROP COLUMN " + DdlWriter.q(name) + ";");
+                risks.add(new Risk("drop_column", key, table, name, owner, "column " + DdlWriter.q(name) + " of " + table + " is dropped"));
             }
         }
         for (String name : kept) {
@@ -268,6 +342,10 @@ public final class Compare {
             String col = "ALTER TABLE " + table + " ALTER COLUMN " + DdlWriter.q(name);
             if (!Objects.equals(x.get("type"), y.get("type"))) {
                 out.add(col + " TYPE " + y.path("type").asText() + ";");
+                if (!widens(x.path("type").asText(), y.path("type").asText())) {
+                    risks.add(new Risk("type_change", key, table, name, owner, "column " + DdlWriter.q(name) + " of " + table
+                            + " changes type from " + x.path("type").asText() + " to " + y.path("type").asText()));
+                }
             }
             if (!Objects.equals(x.get("default"), y.get("default"))) {
                 out.add(y.has("default") ? col + " SET DEFAULT " + y.path("default").asText() + ";" : col + " DROP DEFAULT;");
@@ -299,6 +377,48 @@ public final class Compare {
             }
         }
         return withComment(out, "TABLE " + table, a, b);
+    }
+
+    private static final java.util.regex.Pattern VARCHAR = java.util.regex.Pattern.compile("character varying\\((\\d+)\\)");
+    private static final java.util.regex.Pattern NUMERIC = java.util.regex.Pattern.compile("numeric\\((\\d+),(\\d+)\\)");
+
+    /**
+     * Whether type {@code to} holds every value of type {@code from} as it was (the list
+     * {@code pggit.restore_table} uses): integers to wider integers or numeric, real to double
+     * precision, varchar to text or a longer varchar, numeric(p,s) to numeric or to one with at least
+     * as many digits before and after the point. Anything else may narrow or rewrite values.
+     */
+    static boolean widens(String from, String to) {
+        if (from.equals(to)) {
+            return true;
+        }
+        List<List<String>> safe = List.of(List.of("smallint", "integer"), List.of("smallint", "bigint"), List.of("integer", "bigint"),
+                List.of("smallint", "numeric"), List.of("integer", "numeric"), List.of("bigint", "numeric"),
+                List.of("real", "double precision"), List.of("character varying", "text"));
+        if (safe.contains(List.of(from, to))) {
+            return true;
+        }
+        java.util.regex.Matcher vf = VARCHAR.matcher(from);
+        if (vf.matches()) {
+            java.util.regex.Matcher vt = VARCHAR.matcher(to);
+            return to.equals("text") || to.equals("character varying")
+                    || (vt.matches() && Integer.parseInt(vt.group(1)) >= Integer.parseInt(vf.group(1)));
+        }
+        java.util.regex.Matcher nf = NUMERIC.matcher(from);
+        if (nf.matches()) {
+            java.util.regex.Matcher nt = NUMERIC.matcher(to);
+            if (to.equals("numeric")) {
+                return true;
+            }
+            if (nt.matches()) {
+                int fp = Integer.parseInt(nf.group(1));
+                int fs = Integer.parseInt(nf.group(2));
+                int tp = Integer.parseInt(nt.group(1));
+                int ts = Integer.parseInt(nt.group(2));
+                return ts >= fs && tp - ts >= fp - fs;
+            }
+        }
+        return false;
     }
 
     private static List<String> withComment(List<String> statements, String target, JsonNode a, JsonNode b) {
@@ -344,7 +464,7 @@ public final class Compare {
      * DROP statements, dependents first: the reverse of the creation order; children of dropped tables go with them,
      * and partitions' indexes with the partitioned index they are attached to.
      */
-    private static List<String> drops(List<DdlWriter.Item> items) {
+    private static List<Step> drops(List<DdlWriter.Item> items, Map<String, DdlWriter.Item> current) {
         List<String> tables = items.stream().filter(i -> i.kind().equals("table") || i.kind().equals("view")
                 || i.kind().equals("materialized_view") || i.kind().equals("foreign_table"))
                 .map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
@@ -352,7 +472,7 @@ public final class Compare {
                 .map(i -> List.of(i.schema(), i.definition().path("name").asText())).toList();
         List<List<String>> attachedConstraints = items.stream().filter(i -> i.kind().equals("constraint") && i.definition().has("attached_to"))
                 .map(i -> names(i.definition().path("attached_to").asText())).toList();
-        List<String> out = new ArrayList<>();
+        List<Step> out = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (DdlWriter.Statement st : DdlWriter.create(items)) {
             if (st.key().isEmpty() || seen.contains(st.key())) {
@@ -408,7 +528,7 @@ public final class Compare {
                 case "default_privileges" -> DdlWriter.resetDefaultPrivileges(d);
                 default -> throw new IllegalArgumentException("no DROP for " + i.key());
             };
-            out.add(sql);
+            out.add(new Step(i.key(), sql, owner(i, current)));
         }
         Collections.reverse(out);
         return out;

@@ -34,7 +34,7 @@ public final class DdlWriter {
 
     /** One object of a tree: key ({@code kind:identity}), kind, schema and definition. */
     public record Item(String key, String kind, String schema, JsonNode definition) {
-        String identity() {
+        public String identity() {
             return key.substring(key.indexOf(':') + 1);
         }
     }
