@@ -197,6 +197,21 @@ public final class Pggit {
         return with(s -> s.merge(sourceRev, target, strategy, apply));
     }
 
+    /** Merges, refusing data loss unless allowed; see {@link PggitSession#merge(String, String, String, boolean, boolean)}. */
+    public io.pggit.core.model.Merge merge(String sourceRev, String target, String strategy, boolean apply, boolean allowDataLoss) {
+        return with(s -> s.merge(sourceRev, target, strategy, apply, allowDataLoss));
+    }
+
+    /** Completes a merge, refusing data loss unless allowed; see {@link PggitSession#completeMerge(long, boolean, boolean, boolean)}. */
+    public io.pggit.core.model.Merge completeMerge(long mergeId, boolean keepTargetForOpen, boolean apply, boolean allowDataLoss) {
+        return with(s -> s.completeMerge(mergeId, keepTargetForOpen, apply, allowDataLoss));
+    }
+
+    /** Rolls back a merge, refusing data loss unless allowed; see {@link PggitSession#rollbackMerge(long, String, boolean, boolean)}. */
+    public io.pggit.core.model.Merge rollbackMerge(long mergeId, String reason, boolean apply, boolean allowDataLoss) {
+        return with(s -> s.rollbackMerge(mergeId, reason, apply, allowDataLoss));
+    }
+
     /** Completes a merge whose conflicts are resolved; see {@link PggitSession#completeMerge(long, boolean, boolean)}. */
     public io.pggit.core.model.Merge completeMerge(long mergeId, boolean keepTargetForOpen, boolean apply) {
         return with(s -> s.completeMerge(mergeId, keepTargetForOpen, apply));

@@ -486,10 +486,22 @@ public final class PggitSession {
      *                        that is not HEAD's tree (uncommitted changes or drift)
      */
     public io.pggit.core.model.Merge merge(String sourceRev, String target, String strategy, boolean apply) {
+        return merge(sourceRev, target, strategy, apply, false);
+    }
+
+    /**
+     * As {@link #merge(String, String, String, boolean)}; a plan that would lose data (a table with
+     * rows or a column with values dropped, a narrowing type change, an enum rebuilt: as checkout
+     * counts them) is refused unless {@code allowDataLoss}.
+     */
+    public io.pggit.core.model.Merge merge(String sourceRev, String target, String strategy, boolean apply, boolean allowDataLoss) {
         return inTransaction("merge " + sourceRev + " into " + (target == null ? "the checked-out branch" : target), c -> {
+            if (apply && (target == null || target.equals(checkedOut()))) {
+                refuseUnlessClean(c, "merge");
+            }
             long id = sql.one("merge " + sourceRev, "SELECT merge_id FROM pggit.merge_branch(?, ?, ?)", rs -> rs.getLong(1),
                     sourceRev, target, strategy == null ? "recursive" : strategy);
-            return applyIfReady(c, id, apply);
+            return applyIfReady(c, id, apply, allowDataLoss);
         });
     }
 
@@ -501,9 +513,17 @@ public final class PggitSession {
      *                          ({@code verify_all_resolved => false})
      */
     public io.pggit.core.model.Merge completeMerge(long mergeId, boolean keepTargetForOpen, boolean apply) {
+        return completeMerge(mergeId, keepTargetForOpen, apply, false);
+    }
+
+    /** As {@link #completeMerge(long, boolean, boolean)}, refusing a plan that would lose data unless {@code allowDataLoss}. */
+    public io.pggit.core.model.Merge completeMerge(long mergeId, boolean keepTargetForOpen, boolean apply, boolean allowDataLoss) {
         return inTransaction("complete merge " + mergeId, c -> {
+            if (apply && checkedOut().equals(sql.one("read merge " + mergeId, "SELECT target_branch FROM pggit.merge WHERE id = ?", Sql.TEXT, mergeId))) {
+                refuseUnlessClean(c, "merge");
+            }
             sql.execute("complete merge " + mergeId, "SELECT * FROM pggit.complete_merge(?, ?)", mergeId, !keepTargetForOpen);
-            return applyIfReady(c, mergeId, apply);
+            return applyIfReady(c, mergeId, apply, allowDataLoss);
         });
     }
 
@@ -522,9 +542,9 @@ public final class PggitSession {
     /**
      * Rolls back completed merge {@code mergeId} ({@code pggit.rollback_merge}): a new commit with the
      * target's tree before the merge; on the checked-out target the reverse plan runs first when
-     * {@code apply} (otherwise, there, it is refused).
+     * {@code apply} (otherwise, there, it is refused), refusing data loss unless {@code allowDataLoss}.
      */
-    public io.pggit.core.model.Merge rollbackMerge(long mergeId, String reason, boolean apply) {
+    public io.pggit.core.model.Merge rollbackMerge(long mergeId, String reason, boolean apply, boolean allowDataLoss) {
         return inTransaction("roll back merge " + mergeId, c -> {
             List<String> m = sql.one("read merge " + mergeId, "SELECT ARRAY[m.target_branch, (SELECT h.branch FROM pggit.head h), "
                     + "(SELECT t.tree FROM pggit.commit t WHERE t.id = m.target_commit), "
@@ -532,8 +552,11 @@ public final class PggitSession {
                     rs -> Arrays.asList((String[]) rs.getArray(1).getArray()), mergeId);
             List<String> plan = List.of();
             if (m != null && m.get(0).equals(m.get(1)) && !m.get(2).equals(m.get(3)) && apply) {
-                plan = io.pggit.core.internal.compare.Compare.betweenTrees(c, m.get(3), m.get(2)).plan();
-                run(c, plan);
+                refuseUnlessClean(c, "rollback of merge " + mergeId);
+                io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.betweenTrees(c, m.get(3), m.get(2));
+                refuseRisks(c, r, allowDataLoss, "rollback of merge " + mergeId);
+                io.pggit.core.internal.compare.PlanRunner.run(c, r, "rollback of merge " + mergeId);
+                plan = r.plan();
             }
             String cid = sql.one("roll back merge " + mergeId, "SELECT pggit.rollback_merge(?, ?)", Sql.TEXT, mergeId, reason);
             io.pggit.core.model.Merge state = mergeState(mergeId, plan, !plan.isEmpty());
@@ -542,21 +565,53 @@ public final class PggitSession {
         });
     }
 
+    /** As {@link #rollbackMerge(long, String, boolean, boolean)} without allowing data loss. */
+    public io.pggit.core.model.Merge rollbackMerge(long mergeId, String reason, boolean apply) {
+        return rollbackMerge(mergeId, reason, apply, false);
+    }
+
+    private String checkedOut() {
+        return sql.one("read HEAD", "SELECT branch FROM pggit.head", Sql.TEXT);
+    }
+
+    /** Uncommitted changes or drift on the live catalog refuse a plan run on it (checkout's rule). */
+    private static void refuseUnlessClean(Connection c, String what) throws SQLException {
+        List<String> refusals = io.pggit.core.internal.compare.PlanRunner.liveRefusals(c, what);
+        if (!refusals.isEmpty()) {
+            throw new PggitException("pggit: cannot run the " + what + " on the live catalog: " + String.join("; ", refusals) + ". Nothing was changed");
+        }
+    }
+
+    /** Owners the session cannot become, and data the plan would lose unless allowed, refuse it. */
+    private static void refuseRisks(Connection c, io.pggit.core.internal.compare.Compare.Result r, boolean allowDataLoss, String what)
+            throws SQLException {
+        io.pggit.core.internal.compare.PlanRunner.Assessment a = io.pggit.core.internal.compare.PlanRunner.assess(c, r);
+        List<String> refusals = new ArrayList<>(a.refusals());
+        if (!a.dataLoss().isEmpty() && !allowDataLoss) {
+            refusals.add("the plan would lose data (" + String.join("; ", a.dataLoss()) + "): allow it (allowDataLoss, -Dpggit.allowDataLoss=true, "
+                    + "--allow-data-loss) if it may be lost");
+        }
+        if (!refusals.isEmpty()) {
+            throw new PggitException("pggit: cannot run the " + what + ": " + String.join("; ", refusals) + ". Nothing was changed");
+        }
+    }
+
     /** After merge_branch or complete_merge: a ready merge on the checked-out target gets its plan, run when apply. */
-    private io.pggit.core.model.Merge applyIfReady(Connection c, long id, boolean apply) throws SQLException {
+    private io.pggit.core.model.Merge applyIfReady(Connection c, long id, boolean apply, boolean allowDataLoss) throws SQLException {
         io.pggit.core.model.Merge state = mergeState(id, List.of(), false);
         if (!state.status().equals("ready")) {
             return state;
         }
         String[] trees = sql.one("read merge " + id, "SELECT ARRAY[m.merged_tree, (SELECT t.tree FROM pggit.commit t WHERE t.id = pggit.head_commit())] FROM pggit.merge m WHERE m.id = ?",
                 rs -> (String[]) rs.getArray(1).getArray(), id);
-        List<String> plan = io.pggit.core.internal.compare.Compare.betweenTrees(c, trees[1], trees[0]).plan();
+        io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.betweenTrees(c, trees[1], trees[0]);
         if (!apply) {
-            return mergeState(id, plan, false);
+            return mergeState(id, r.plan(), false);
         }
-        run(c, plan);
+        refuseRisks(c, r, allowDataLoss, "merge " + id);
+        io.pggit.core.internal.compare.PlanRunner.run(c, r, "merge " + id);
         sql.execute("complete merge " + id, "SELECT * FROM pggit.complete_merge(?)", id);
-        return mergeState(id, plan, true);
+        return mergeState(id, r.plan(), true);
     }
 
     private io.pggit.core.model.Merge mergeState(long id, List<String> plan, boolean applied) {
@@ -566,15 +621,6 @@ public final class PggitSession {
                 + "FROM pggit.merge m WHERE m.id = ?",
                 rs -> new io.pggit.core.model.Merge(id, rs.getString(1), Optional.ofNullable(rs.getString(2)),
                         Arrays.asList((String[]) rs.getArray(3).getArray()), Arrays.asList((String[]) rs.getArray(4).getArray()), plan, applied), id);
-    }
-
-    /** Runs a plan's statements in order on the caller's transaction. */
-    private static void run(Connection c, List<String> plan) throws SQLException {
-        try (java.sql.Statement st = c.createStatement()) {
-            for (String statement : plan) {
-                st.execute(statement);
-            }
-        }
     }
 
     /**

@@ -105,11 +105,29 @@ class MergeApplyTest {
         String before = db.headTree();
         db.exec("CREATE TABLE public.uncommitted (id int)");
         PggitException e = assertThrows(PggitException.class, () -> pggit.merge("src", null, null, true));
-        assertTrue(e.getMessage().contains("not the merged tree"), e.getMessage());
+        assertTrue(e.getMessage().contains("1 uncommitted change(s) (A table:public.uncommitted)"), e.getMessage());
         assertEquals(before, db.headTree());
         assertEquals("0", db.value("SELECT count(*) FROM pggit.merge"), "no merge recorded");
         assertEquals("0", db.value("SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.\"Meter\"'::regclass AND attname = 'zählerstand'"),
                 "the plan's DDL rolled back with it");
         assertEquals(List.of("A table:public.uncommitted"), pggit.status().stream().map(c -> c.type().code() + " " + c.key().toString()).toList());
+    }
+
+    @Test
+    void aMergeThatDropsATableHoldingRowsIsRefusedUnlessDataLossIsAllowed() {
+        TestDb db = diverged("merge_apply_data_loss", List.of("CREATE TABLE public.d (id int)", "CREATE TABLE public.t (id int)"),
+                List.of("DROP TABLE public.d"), List.of("CREATE TABLE public.d (id int)"), List.of("CREATE TABLE public.w (id int)"));
+        db.exec("INSERT INTO public.d VALUES (1), (2)");
+        Pggit pggit = db.pggit();
+        String before = db.headTree();
+        PggitException e = assertThrows(PggitException.class, () -> pggit.merge("src", null, null, true));
+        assertTrue(e.getMessage().contains("lose data") && e.getMessage().contains("2 rows"), e.getMessage());
+        assertEquals(before, db.headTree());
+        assertEquals("2", db.value("SELECT count(*) FROM public.d"), "nothing ran");
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.merge"));
+        Merge m = pggit.merge("src", null, null, true, true);
+        assertEquals("completed", m.status());
+        assertEquals("0", db.value("SELECT count(*) FROM pg_class WHERE oid = to_regclass('public.d')"));
+        assertEquals(db.freshCaptureTree(), db.headTree());
     }
 }
