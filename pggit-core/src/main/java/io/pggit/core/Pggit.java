@@ -184,6 +184,11 @@ public final class Pggit {
         return with(s -> s.detectMergeConflicts(sourceRev, targetRev));
     }
 
+    /** Where a merge stands now; see {@link PggitSession#mergeStatus(long)}. */
+    public Optional<io.pggit.core.model.Merge> mergeStatus(long mergeId) {
+        return with(s -> s.mergeStatus(mergeId));
+    }
+
     /** The conflicts recorded for a merge, resolved or not; see {@link PggitSession#mergeConflicts(long)}. */
     public List<io.pggit.core.model.Merge.Conflict> mergeConflicts(long mergeId) {
         return with(s -> s.mergeConflicts(mergeId));

@@ -524,6 +524,17 @@ public final class PggitSession {
         });
     }
 
+    /**
+     * Where merge {@code mergeId} stands now (a row of {@code pggit.merge}), without a plan
+     * ({@link io.pggit.core.model.Merge#plan()} empty, not applied). Writes nothing.
+     *
+     * @return empty for an unknown id
+     */
+    public Optional<io.pggit.core.model.Merge> mergeStatus(long mergeId) {
+        boolean known = sql.one("read merge " + mergeId, "SELECT EXISTS (SELECT 1 FROM pggit.merge m WHERE m.id = ?)", rs -> rs.getBoolean(1), mergeId);
+        return known ? Optional.of(mergeState(mergeId, List.of(), false)) : Optional.empty();
+    }
+
     /** After merge_branch or complete_merge: a ready merge on the checked-out target gets its plan, run when apply. */
     private io.pggit.core.model.Merge applyIfReady(Connection c, long id, boolean apply) throws SQLException {
         io.pggit.core.model.Merge state = mergeState(id, List.of(), false);
