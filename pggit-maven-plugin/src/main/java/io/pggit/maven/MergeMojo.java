@@ -37,7 +37,7 @@ import java.util.Set;
  *       commit (the reverse plan runs on the checked-out target).</li>
  * </ul>
  *
- * Fails on pggit's refusals (an unknown branch, uncommitted changes or drift on the checked-out
+ * <p>Fails on pggit's refusals (an unknown branch, uncommitted changes or drift on the checked-out
  * target, a merge that needs an approved merge request) with pggit's message; nothing of a refused
  * merge is left behind.
  */
