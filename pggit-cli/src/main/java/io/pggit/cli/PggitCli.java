@@ -16,9 +16,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CheckCommand.class, FsckCommand.class, StatusCommand.class, LogCommand.class, ShowCommand.class,
                 DiffCommand.class, CompareCommand.class, ExportCommand.class, AdoptCommand.class,
-                BranchCommand.class, CheckoutCommand.class, InstallCommand.class, UninstallCommand.class, CommandLine.HelpCommand.class},
+                BranchCommand.class, CheckoutCommand.class, MergeCommand.class, InstallCommand.class, UninstallCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done (a check or fsck found nothing that fails), 1 findings that fail (check --fail-on,"
-                + " fsck errors; diff and compare with --exit-code: differences), 2 usage error, 3 error (connection, database, pggit)."})
+                + " fsck errors; diff and compare with --exit-code: differences; merge: open conflicts), 2 usage error, 3 error (connection, database, pggit)."})
 public final class PggitCli implements Runnable {
 
     /** Done; a check found nothing that fails. */

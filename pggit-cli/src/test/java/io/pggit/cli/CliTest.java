@@ -185,8 +185,41 @@ class CliTest {
     }
 
     @Test
+    void mergeWithAConflictExits1UntilItIsResolvedAndCompleted() throws Exception {
+        // two branches that diverged (as pggit-core's MergeTest makes them): both changed column b
+        TestDb d = TestDb.withPggit("cli_merge");
+        d.exec("CREATE TABLE public.t (id int, b text)");
+        d.pggit().commit("base");
+        d.pggit().createBranch("src", null, "the source side");
+        d.exec("UPDATE pggit.head SET branch = 'src'", "ALTER TABLE public.t ALTER b TYPE varchar(20)", "CREATE TABLE public.s (id int)");
+        d.pggit().commit("source side");
+        d.exec("UPDATE pggit.head SET branch = 'main'", "DROP TABLE public.s", "ALTER TABLE public.t ALTER b TYPE text");
+        d.exec("ALTER TABLE public.t ALTER b TYPE varchar(10)");
+        d.pggit().commit("target side");
+
+        exit(PggitCli.USAGE, pggit(d, "merge", "src", "--strategy", "mine"));
+        exit(PggitCli.USAGE, pggit(d, "merge"));                                   // no SOURCE
+        ChildJvm.Result merge = pggit(d, "merge", "src");
+        exit(PggitCli.FINDINGS, merge);
+        String id = d.value("SELECT max(id) FROM pggit.merge");
+        assertTrue(merge.out().contains("pggit: merge " + id + " has 1 open conflict(s) of 1")
+                && merge.out().contains("  BOTH_MODIFIED table:public.t (column b): open")
+                && merge.out().contains("pggit merge --merge-id " + id + " --resolve source --objects table:public.t --complete"), merge.toString());
+        exit(PggitCli.OK, pggit(d, "merge", "--merge-id", id, "--no-fail-on-conflicts"));
+        exit(PggitCli.USAGE, pggit(d, "merge", "--merge-id", id, "--resolve", "source"));   // no --objects
+
+        ChildJvm.Result done = pggit(d, "merge", "--merge-id", id, "--resolve", "source", "--objects", "table:public.t", "--complete");
+        exit(PggitCli.OK, done);
+        assertTrue(done.out().contains("pggit: merge " + id + " completed: merge commit ")
+                && done.out().contains("  BOTH_MODIFIED table:public.t (column b): resolved for the source"), done.toString());
+        assertEquals("2", d.value("SELECT cardinality(parents) FROM pggit.commit WHERE id = pggit.head_commit()"));
+        assertEquals(d.freshCaptureTree(), d.headTree(), "live == HEAD");
+        exit(PggitCli.ERROR, pggit(d, "merge", "--merge-id", id, "--complete"));     // completed already
+    }
+
+    @Test
     void helpUsageAndErrors() throws Exception {
-        for (String command : List.of("check", "fsck", "status", "log", "show", "diff", "compare", "export", "adopt", "branch", "checkout", "install", "uninstall")) {
+        for (String command : List.of("check", "fsck", "status", "log", "show", "diff", "compare", "export", "adopt", "branch", "checkout", "merge", "install", "uninstall")) {
             ChildJvm.Result help = ChildJvm.cli(dir, Map.of(), command, "--help");
             exit(PggitCli.OK, help);
             assertTrue(help.out().contains("Usage: pggit " + command) && help.out().contains("--url"), help.toString());

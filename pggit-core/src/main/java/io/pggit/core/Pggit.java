@@ -192,6 +192,16 @@ public final class Pggit {
         return with(s -> s.detectMergeConflicts(sourceRev, targetRev));
     }
 
+    /** Where a merge stands now; see {@link PggitSession#mergeStatus(long)}. */
+    public Optional<io.pggit.core.model.Merge> mergeStatus(long mergeId) {
+        return with(s -> s.mergeStatus(mergeId));
+    }
+
+    /** The conflicts recorded for a merge, resolved or not; see {@link PggitSession#mergeConflicts(long)}. */
+    public List<io.pggit.core.model.Merge.Conflict> mergeConflicts(long mergeId) {
+        return with(s -> s.mergeConflicts(mergeId));
+    }
+
     /** Merges a revision into a branch; see {@link PggitSession#merge(String, String, String, boolean)}. */
     public io.pggit.core.model.Merge merge(String sourceRev, String target, String strategy, boolean apply) {
         return with(s -> s.merge(sourceRev, target, strategy, apply));

@@ -472,6 +472,19 @@ public final class PggitSession {
     }
 
     /**
+     * The conflicts recorded for merge {@code mergeId} ({@code pggit.get_conflicts_by_type}), resolved
+     * or not, by object key; empty for a merge without conflicts or an unknown id. Writes nothing.
+     */
+    public List<io.pggit.core.model.Merge.Conflict> mergeConflicts(long mergeId) {
+        return sql.list("read the conflicts of merge " + mergeId,
+                "SELECT conflict_id, object_path, kind, conflict_type, conflicting_parts, resolution, reason FROM pggit.get_conflicts_by_type(?)",
+                rs -> new io.pggit.core.model.Merge.Conflict(rs.getObject(1, java.util.UUID.class), rs.getString(2), rs.getString(3),
+                        io.pggit.core.model.MergeConflict.Type.valueOf(rs.getString(4)), Arrays.asList((String[]) rs.getArray(5).getArray()),
+                        Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7))),
+                mergeId);
+    }
+
+    /**
      * Merges {@code sourceRev} into branch {@code target} (null: the checked-out one) three-way from
      * their merge base ({@code pggit.merge_branch}, strategy {@code recursive}, {@code ours} or
      * {@code theirs}), in one transaction. Without an open conflict: a target that is not checked out
@@ -594,6 +607,17 @@ public final class PggitSession {
         if (!refusals.isEmpty()) {
             throw new PggitException("pggit: cannot run the " + what + ": " + String.join("; ", refusals) + ". Nothing was changed");
         }
+    }
+
+    /**
+     * Where merge {@code mergeId} stands now (a row of {@code pggit.merge}), without a plan
+     * ({@link io.pggit.core.model.Merge#plan()} empty, not applied). Writes nothing.
+     *
+     * @return empty for an unknown id
+     */
+    public Optional<io.pggit.core.model.Merge> mergeStatus(long mergeId) {
+        boolean known = sql.one("read merge " + mergeId, "SELECT EXISTS (SELECT 1 FROM pggit.merge m WHERE m.id = ?)", rs -> rs.getBoolean(1), mergeId);
+        return known ? Optional.of(mergeState(mergeId, List.of(), false)) : Optional.empty();
     }
 
     /** After merge_branch or complete_merge: a ready merge on the checked-out target gets its plan, run when apply. */

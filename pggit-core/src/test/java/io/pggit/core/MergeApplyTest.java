@@ -84,7 +84,14 @@ class MergeApplyTest {
         assertEquals("conflicts", m.status());
         assertEquals(List.of("table:public.t"), m.openConflicts());
         assertThrows(PggitException.class, () -> pggit.resolveMergeConflicts(m.id(), List.of("table:public.t"), "sideways", null));
+        assertEquals(List.of("table:public.t BOTH_MODIFIED [column b] open"), pggit.mergeConflicts(m.id()).stream()
+                .map(c -> c.objectKey() + " " + c.type() + " " + c.conflictingParts() + " " + c.resolution().orElse("open")).toList());
+        assertEquals(List.of("conflicts", "table:public.t"), List.of(pggit.mergeStatus(m.id()).orElseThrow().status(),
+                String.join(",", pggit.mergeStatus(m.id()).orElseThrow().openConflicts())));
+        assertTrue(pggit.mergeStatus(m.id() + 100).isEmpty(), "no such merge");
         assertEquals(1, pggit.resolveMergeConflicts(m.id(), List.of("table:public.t"), "source", "wider wins"));
+        Merge.Conflict resolved = pggit.mergeConflicts(m.id()).get(0);
+        assertEquals("source wider wins false", resolved.resolution().orElseThrow() + " " + resolved.reason().orElseThrow() + " " + resolved.open());
         Merge done = pggit.completeMerge(m.id(), false, true);
         assertEquals("completed", done.status(), done.toString());
         assertEquals(List.of("character varying(20)"), db.column("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "

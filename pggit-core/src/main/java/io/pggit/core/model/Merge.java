@@ -2,6 +2,7 @@ package io.pggit.core.model;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,5 +38,38 @@ public record Merge(long id, String status, Optional<String> mergeCommit, List<S
         return "merge " + id + ": " + status + mergeCommit.map(c -> " " + c.substring(0, Math.min(12, c.length()))).orElse("")
                 + (openConflicts.isEmpty() ? "" : ", open conflicts " + openConflicts)
                 + (plan.isEmpty() ? "" : ", " + plan.size() + " statement(s)" + (applied ? " applied" : " to apply"));
+    }
+
+    /**
+     * One conflict recorded for a merge (a row of {@code pggit.merge_conflict}, as
+     * {@code pggit.get_conflicts_by_type} reads it), resolved or not.
+     *
+     * @param id               the conflict's id ({@code pggit.resolve_conflict(id, ...)})
+     * @param objectKey        the object, e.g. {@code table:public.meter}
+     * @param kind             its kind, e.g. {@code table}
+     * @param type             how the two sides conflict: {@code BOTH_MODIFIED}, {@code DELETED_SOURCE},
+     *                         {@code DELETED_TARGET} or {@code BOTH_ADDED}
+     * @param conflictingParts for {@code BOTH_MODIFIED}, the parts both sides changed differently
+     *                         (e.g. {@code column b}); empty otherwise
+     * @param resolution       {@code source}, {@code target} or {@code base} once resolved; empty while open
+     * @param reason           the resolution's notes (or the strategy that resolved it), if any
+     */
+    public record Conflict(UUID id, String objectKey, String kind, MergeConflict.Type type, List<String> conflictingParts,
+                           Optional<String> resolution, Optional<String> reason) {
+
+        public Conflict {
+            requireNonNull(id, "id");
+            requireNonNull(objectKey, "objectKey");
+            requireNonNull(kind, "kind");
+            requireNonNull(type, "type");
+            conflictingParts = List.copyOf(conflictingParts);
+            requireNonNull(resolution, "resolution");
+            requireNonNull(reason, "reason");
+        }
+
+        /** Whether it still waits for a resolution. */
+        public boolean open() {
+            return resolution.isEmpty();
+        }
     }
 }

@@ -32,6 +32,40 @@ public record ObjectKey(ObjectKind kind, String identity) {
         return new ObjectKey(ObjectKind.ofSqlName(key.substring(0, colon)), key.substring(colon + 1));
     }
 
+    /**
+     * Splits a comma-separated list of object keys as a user types them on a command line
+     * ({@code table:app.t,function:app.f(integer, text)}): at the commas outside parentheses and
+     * double quotes, each key trimmed, empty ones left out. The keys are not checked.
+     *
+     * @return the keys in order; empty for null or blank text
+     */
+    public static java.util.List<String> splitList(String keys) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (keys == null) {
+            return out;
+        }
+        int depth = 0;
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i <= keys.length(); i++) {
+            char c = i < keys.length() ? keys.charAt(i) : ',';
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == '(') {
+                depth++;
+            } else if (!quoted && c == ')') {
+                depth = Math.max(0, depth - 1);
+            } else if (c == ',' && (i == keys.length() || (!quoted && depth == 0))) {
+                String key = keys.substring(start, i).trim();
+                if (!key.isEmpty()) {
+                    out.add(key);
+                }
+                start = i + 1;
+            }
+        }
+        return java.util.List.copyOf(out);
+    }
+
     @Override
     public String toString() {
         return kind.sqlName() + ":" + identity;

@@ -5,6 +5,7 @@ import io.pggit.core.model.Branch;
 import io.pggit.core.model.Checkout;
 import io.pggit.core.model.Commit;
 import io.pggit.core.model.InstallResult;
+import io.pggit.core.model.Merge;
 import io.pggit.core.model.MergeRequest;
 
 import java.time.ZoneOffset;
@@ -92,6 +93,71 @@ public final class Lines {
 
     private static String shortId(String id) {
         return id.substring(0, Math.min(7, id.length()));
+    }
+
+    /**
+     * Where a merge stands ({@code Pggit.merge}, {@code completeMerge}, {@code rollbackMerge}): its id,
+     * status, merge commit, open conflicts, and what happened to its plan.
+     */
+    public static String merge(Merge m) {
+        String head = "pggit: merge " + m.id() + " ";
+        String ran = m.applied() ? "; its plan (" + m.plan().size() + " statement(s)) ran on the live database" : "";
+        String commit = m.mergeCommit().map(c -> c.substring(0, Math.min(7, c.length()))).orElse("-");
+        return switch (m.status()) {
+            case "completed" -> head + "completed: merge commit " + commit + ran;
+            case "up_to_date" -> head + "is up to date: the source is in the target already, nothing to merge";
+            case "conflicts" -> m.openConflicts().isEmpty()
+                    ? head + "has its " + m.conflictObjects().size() + " conflict(s) resolved and waits to be completed"
+                    : head + "has " + m.openConflicts().size() + " open conflict(s) of " + m.conflictObjects().size();
+            case "ready" -> head + "is ready: its plan (" + m.plan().size() + " statement(s)) must run on the live database, "
+                    + "whose capture then becomes the merge commit";
+            case "rolled_back" -> head + "rolled back by commit " + commit + ran;
+            default -> head + "is " + m.status();
+        };
+    }
+
+    /** A conflict of a merge: type, object, the parts both sides changed, and its resolution or "open". */
+    public static String mergeConflict(Merge.Conflict c) {
+        return c.type() + " " + c.objectKey() + (c.conflictingParts().isEmpty() ? "" : " (" + String.join(", ", c.conflictingParts()) + ")")
+                + ": " + c.resolution().map(r -> "resolved for the " + r + c.reason().map(n -> " (" + n + ")").orElse("")).orElse("open");
+    }
+
+    /**
+     * What to run next for merge {@code m}, spelled for Maven ({@code mvn pggit:merge -Dpggit.mergeId=...})
+     * or, when {@code maven} is false, the command line ({@code pggit merge --merge-id ...}); empty when
+     * nothing is left to do.
+     *
+     * @param openKeys         the keys of its open conflicts, for the command that resolves them
+     * @param migrationWritten whether the front end wrote its plan as a migration just now
+     */
+    public static List<String> mergeNextSteps(Merge m, List<String> openKeys, boolean migrationWritten, boolean maven) {
+        String self = maven ? "mvn pggit:merge -Dpggit.mergeId=" + m.id() : "pggit merge --merge-id " + m.id();
+        String complete = maven ? " -Dpggit.complete" : " --complete";
+        List<String> steps = new ArrayList<>();
+        switch (m.status()) {
+            case "conflicts" -> {
+                if (!openKeys.isEmpty()) {
+                    String keys = String.join(",", openKeys);
+                    steps.add("resolve them, each for the source, the target or the base, and complete the merge: " + self
+                            + (maven ? " -Dpggit.resolve=source -Dpggit.objects=" + keys : " --resolve source --objects " + keys) + complete);
+                }
+                steps.add("complete the merge" + (openKeys.isEmpty() ? "" : " once they are resolved") + ": " + self + complete);
+            }
+            case "ready" -> {
+                if (migrationWritten) {
+                    steps.add("run the migration written from its plan (flyway:migrate, liquibase:update): its capture becomes the merge commit");
+                } else {
+                    steps.add("write its plan as the next migration: " + self + complete + (maven ? " -Dpggit.flywayMigration=<dir> (or -Dpggit.liquibaseChangelog=<file>)"
+                            : " --flyway-migration DIR (or --liquibase-changelog FILE)") + "; the tool's run of it becomes the merge commit");
+                }
+                steps.add("or run the plan on this database now: " + self + complete);
+            }
+            case "completed" -> steps.add("to undo it, a new commit with the target's tree before it: " + self
+                    + (maven ? " -Dpggit.rollback=<reason>" : " --rollback <reason>"));
+            default -> {
+            }
+        }
+        return steps;
     }
 
     /** A finding of fsck: severity, kind, subject, message (its hint on a line of its own: {@link #hint}). */
