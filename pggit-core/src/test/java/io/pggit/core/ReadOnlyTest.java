@@ -89,7 +89,7 @@ class ReadOnlyTest {
         CALLS.put("paint_down(text,text)", "SELECT * FROM pggit.paint_down(pggit.head_commit(), pggit.resolve('HEAD~1'))");
         CALLS.put("conflicting_parts(jsonb,jsonb,jsonb)", "SELECT pggit.conflicting_parts(" + DEFINITION + ", " + DEFINITION + ", '{}')");
         CALLS.put("detect_merge_conflicts(text,text)", "SELECT * FROM pggit.detect_merge_conflicts('HEAD~1', 'HEAD')");
-        CALLS.put("merge_definitions(jsonb,jsonb,jsonb)", "SELECT pggit.merge_definitions(" + DEFINITION + ", " + DEFINITION + ", " + DEFINITION + ")");
+        CALLS.put("merge_definitions(jsonb,jsonb,jsonb,boolean)", "SELECT pggit.merge_definitions(" + DEFINITION + ", " + DEFINITION + ", " + DEFINITION + ")");
         CALLS.put("three_way(text,text,text)", "SELECT * FROM pggit.three_way(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ")");
         CALLS.put("broken_dependencies(text,text,text,text)", "SELECT * FROM pggit.broken_dependencies(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ", " + FIRST_TREE + ")");
         CALLS.put("get_conflicts_by_type(bigint,text)", "SELECT * FROM pggit.get_conflicts_by_type(1, 'BOTH_MODIFIED')");

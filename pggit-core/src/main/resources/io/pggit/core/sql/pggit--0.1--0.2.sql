@@ -1639,18 +1639,21 @@ CREATE OR REPLACE FUNCTION pggit.conflicting_parts(base jsonb, source jsonb, tar
 COMMENT ON FUNCTION pggit.conflicting_parts(jsonb, jsonb, jsonb) IS
     'The parts of one object''s definition that both sides of a merge changed differently from base: each top-level property (e.g. query, body, owner, comment) that source and target both changed and not to the same value, and, for a relation, each column (''column <name>'', matched by name) that both changed differently, added differently or one changed while the other dropped. Empty when the two sides'' changes are disjoint (a three-way merge of the parts is clean).';
 
-CREATE OR REPLACE FUNCTION pggit.merge_definitions(base jsonb, source jsonb, target jsonb) RETURNS jsonb
+CREATE OR REPLACE FUNCTION pggit.merge_definitions(base jsonb, source jsonb, target jsonb, prefer_target boolean DEFAULT false) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (
     WITH k AS (SELECT jsonb_object_keys(coalesce(base, '{}')) AS k UNION SELECT jsonb_object_keys(coalesce(source, '{}'))
                UNION SELECT jsonb_object_keys(coalesce(target, '{}'))),
-         -- each property: the source's where the source changed it, else the target's
-         p AS (SELECT k.k, CASE WHEN source -> k.k IS DISTINCT FROM base -> k.k THEN source -> k.k ELSE target -> k.k END AS v
+         -- each property: the side that changed it (both: the preferred one), else the target's
+         p AS (SELECT k.k, CASE WHEN prefer_target AND target -> k.k IS DISTINCT FROM base -> k.k THEN target -> k.k
+                                WHEN source -> k.k IS DISTINCT FROM base -> k.k THEN source -> k.k ELSE target -> k.k END AS v
                  FROM k WHERE k.k <> 'columns'),
-         -- columns: the target's in its order, each as the source changed it (gone where the source
-         -- dropped it), then the columns only the source added, in its order
+         -- columns: the target's in its order, each as the side that changed it has it (gone where the
+         -- source dropped it), then the columns only the source has (added; or, source preferred, kept
+         -- and changed where the target dropped them), in its order
          c AS (SELECT x.c, x.ord
-                 FROM (SELECT CASE WHEN sc.c IS DISTINCT FROM bc.c THEN sc.c ELSE t.c END AS c, t.ord
+                 FROM (SELECT CASE WHEN prefer_target AND t.c IS DISTINCT FROM bc.c THEN t.c
+                                   WHEN sc.c IS DISTINCT FROM bc.c THEN sc.c ELSE t.c END AS c, t.ord
                          FROM jsonb_array_elements(coalesce(target -> 'columns', '[]')) WITH ORDINALITY t(c, ord)
                          LEFT JOIN LATERAL (SELECT b.c FROM jsonb_array_elements(coalesce(base -> 'columns', '[]')) b(c)
                                              WHERE b.c ->> 'name' = t.c ->> 'name') bc ON true
@@ -1659,16 +1662,18 @@ CREATE OR REPLACE FUNCTION pggit.merge_definitions(base jsonb, source jsonb, tar
                        UNION ALL
                        SELECT s.c, 1000000000 + s.ord
                          FROM jsonb_array_elements(coalesce(source -> 'columns', '[]')) WITH ORDINALITY s(c, ord)
-                        WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(base -> 'columns', '[]')) b(c) WHERE b.c ->> 'name' = s.c ->> 'name')
-                          AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(target -> 'columns', '[]')) t(c) WHERE t.c ->> 'name' = s.c ->> 'name')) x
+                         LEFT JOIN LATERAL (SELECT b.c FROM jsonb_array_elements(coalesce(base -> 'columns', '[]')) b(c)
+                                             WHERE b.c ->> 'name' = s.c ->> 'name') bc ON true
+                        WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(target -> 'columns', '[]')) t(c) WHERE t.c ->> 'name' = s.c ->> 'name')
+                          AND (bc.c IS NULL OR (NOT prefer_target AND s.c IS DISTINCT FROM bc.c))) x
                 WHERE x.c IS NOT NULL)
     SELECT CASE WHEN source IS NULL OR target IS NULL THEN NULL ELSE
            coalesce((SELECT jsonb_object_agg(p.k, p.v) FROM p WHERE p.v IS NOT NULL), '{}'::jsonb)
            || CASE WHEN target ? 'columns' OR source ? 'columns'
                    THEN jsonb_build_object('columns', coalesce((SELECT jsonb_agg(c.c ORDER BY c.ord) FROM c), '[]'::jsonb))
                    ELSE '{}'::jsonb END END);
-COMMENT ON FUNCTION pggit.merge_definitions(jsonb, jsonb, jsonb) IS
-    'The three-way merge of one object''s definition whose two sides changed disjoint parts (pggit.conflicting_parts is empty): each top-level property as the source has it where the source changed it from base, else as the target has it; a relation''s columns (matched by name) in the target''s order, each as the source changed it (gone where the source dropped it), then the columns only the source added, in its order (the order ALTER TABLE ADD COLUMN on the target gives). Null when either side is absent.';
+COMMENT ON FUNCTION pggit.merge_definitions(jsonb, jsonb, jsonb, boolean) IS
+    'The three-way merge of one object''s definition: each top-level property as the side that changed it from base has it (changed on both: the source''s, or the target''s with prefer_target), else as the target has it; a relation''s columns (matched by name) in the target''s order, each likewise (gone where the source dropped it and the target did not change it), then the columns only the source has (added; without prefer_target also those it changed and the target dropped), in its order (the order ALTER TABLE ADD COLUMN on the target gives). For disjoint changes (pggit.conflicting_parts empty) both preferences give one result; for a BOTH_MODIFIED conflict resolved for one side, only the conflicting parts take that side. Null when either side is absent.';
 
 CREATE OR REPLACE FUNCTION pggit.three_way(base_tree text, source_tree text, target_tree text)
     RETURNS TABLE (object_key text, kind text, schema_name text, conflict_type text, conflicting_parts text[],
@@ -1746,7 +1751,11 @@ BEGIN
                                              (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
                                              (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit))),
          e AS (SELECT w.schema_name, w.kind, w.object_key,
-                      CASE WHEN x.resolution = 'source' THEN w.source_hash
+                      CASE WHEN x.resolution IN ('source', 'target') AND w.conflict_type = 'BOTH_MODIFIED' AND x.conflict_type = 'BOTH_MODIFIED'
+                                -- only the parts both changed take the chosen side; the rest merges as disjoint changes do
+                                THEN pggit.put_blob(pggit.merge_definitions(w.base_definition, w.source_definition, w.target_definition,
+                                                                            x.resolution = 'target'))
+                           WHEN x.resolution = 'source' THEN w.source_hash
                            WHEN x.resolution = 'base' THEN w.base_hash
                            WHEN x.id IS NOT NULL THEN w.target_hash          -- resolved for the target, or still open
                            WHEN w.conflict_type = 'SOURCE_MODIFIED' THEN w.source_hash
@@ -1762,7 +1771,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.merged_tree(bigint) IS
-    'Plumbing of the merge: writes and returns the merged tree of merge merge_id: the target''s tree, with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved (source, base; target: as the target has it). Raises nothing itself; callers check that no conflict is open.';
+    'Plumbing of the merge: writes and returns the merged tree of merge merge_id: the target''s tree, with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved: a BOTH_MODIFIED one resolved for the source or the target takes that side''s value of the parts both changed and merges the rest (pggit.merge_definitions with prefer_target); any other takes the chosen side''s whole definition (base: the base''s); an open one the target''s. Raises nothing itself; callers check that no conflict is open.';
 
 CREATE OR REPLACE FUNCTION pggit.put_blob(definition jsonb) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -6528,7 +6537,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.tree_node_shape(jsonb), pggit.subtree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
     pggit.paint_down(text, text), pggit.check_branch_name(text), pggit.conflicting_parts(jsonb, jsonb, jsonb),
-    pggit.merge_definitions(jsonb, jsonb, jsonb), pggit.three_way(text, text, text), pggit.broken_dependencies(text, text, text, text),
+    pggit.merge_definitions(jsonb, jsonb, jsonb, boolean), pggit.three_way(text, text, text), pggit.broken_dependencies(text, text, text, text),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
