@@ -144,5 +144,5 @@ TO pggit_admin;
 --   pggit.check_server() (the writers' once-per-session server check),
 --   pggit.commit_graph() (the trigger that sets a new commit's depth and skip),
 --   the merge's store plumbing: pggit.merged_tree(bigint), pggit.put_blob(jsonb), pggit.write_commit(text, text[], text, text, text),
---   pggit.write_merge_commit(bigint), pggit.merge_status_check(pggit.merge),
+--   pggit.write_merge_commit(bigint), pggit.finish_merge(bigint, text), pggit.merge_status_check(pggit.merge),
 --   pggit.merge_gate(text, text), pggit.mark_merge_request_merged(uuid, bigint) (pggit.merge_branch's steps)

@@ -319,51 +319,27 @@ BEGIN
         RETURN QUERY SELECT mid, NULL::text, true, open_keys, 'conflicts'::text;
         RETURN;
     END IF;
-    SELECT c.merge_commit, c.status INTO mc, mst FROM pggit.complete_merge(mid) c;
+    -- no open conflict: the provisional tree is the merged tree, checked for broken dependencies above
+    SELECT c.merge_commit, c.status INTO mc, mst FROM pggit.finish_merge(mid, provisional) c;
     RETURN QUERY SELECT mid, mc, EXISTS (SELECT 1 FROM pggit.merge_conflict x WHERE x.merge_id = mid),
                         ARRAY(SELECT x.object_key FROM pggit.merge_conflict x WHERE x.merge_id = mid ORDER BY x.object_key), mst;
 END
 $$;
 COMMENT ON FUNCTION pggit.merge_branch(text, text, text, text) IS
-    'Merges source_branch (a branch or revision) into target_branch (a branch; default: the checked-out one) three-way from their merge base (pggit.find_merge_base: after criss-cross merges the best common ancestor of the greatest generation), per object key, tables per column and per property (pggit.three_way), plus a DEPENDENCY conflict for each object the merged tree would keep on a relation it drops (pggit.broken_dependencies). Returns merge_id (pggit.merge), merge_commit_sha (null until written), conflicts (whether any object conflicted), conflict_objects (their keys) and status (pggit.merge.status). merge_strategy: recursive (conflicts wait as rows: pggit.get_conflicts_by_type, resolve_conflict, resolve_conflicts_batch, then complete_merge), ours / theirs (every conflict resolved for the target / the source, recorded on the conflict rows). Without an open conflict the merge completes (pggit.complete_merge): the merge commit (two parents, no fast-forward) is written at once when the target is not checked out or its tree does not change; otherwise the status is ready until the live catalog reaches the merged tree (Pggit.mergeBranch, mvn pggit:merge, or the merge written as a migration and run). Source already in target: status up_to_date, nothing written. When merges need an approved merge request (pggit.merge_gate) refused without one. Errors: undefined_object (unknown branch or revision), invalid_parameter_value (strategy).';
+    'Merges source_branch (a branch or revision) into target_branch (a branch; default: the checked-out one) three-way from their merge base (pggit.find_merge_base: after criss-cross merges the best common ancestor of the greatest generation), per object key, tables per column and per property (pggit.three_way), plus a DEPENDENCY conflict for each object the merged tree would keep on a relation it drops (pggit.broken_dependencies). Returns merge_id (pggit.merge), merge_commit_sha (null until written), conflicts (whether any object conflicted), conflict_objects (their keys) and status (pggit.merge.status). merge_strategy: recursive (conflicts wait as rows: pggit.get_conflicts_by_type, resolve_conflict, resolve_conflicts_batch, then complete_merge), ours / theirs (every conflict resolved for the target / the source, recorded on the conflict rows). Without an open conflict the merge completes (pggit.complete_merge): the merge commit (two parents, no fast-forward) is written at once when the target is not checked out or its tree does not change; otherwise the status is ready until the live catalog reaches the merged tree (Pggit.merge, mvn pggit:merge, or the merge written as a migration and run). Source already in target: status up_to_date, nothing written. When merges need an approved merge request (pggit.merge_gate) refused without one. Errors: undefined_object (unknown branch or revision), invalid_parameter_value (strategy).';
 
-CREATE OR REPLACE FUNCTION pggit.complete_merge(merge_id bigint, verify_all_resolved boolean DEFAULT true)
+CREATE OR REPLACE FUNCTION pggit.finish_merge(merge_id bigint, merged_tree text)
     RETURNS TABLE (merge_commit text, status text)
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- The step complete_merge and merge_branch share once the merged tree is known and checked (no
+-- open conflict, no broken dependency): the merge is ready, and its commit is written where it can be.
 DECLARE
     m pggit.merge;
     checked_out boolean;
     cid text;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
-    SELECT * INTO m FROM pggit.merge x WHERE x.id = complete_merge.merge_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'pggit: no merge with id %', complete_merge.merge_id USING ERRCODE = 'undefined_object',
-              HINT = 'SELECT * FROM pggit.merge_history lists the merges.';
-    END IF;
-    IF m.status NOT IN ('conflicts', 'ready') THEN
-        RAISE EXCEPTION 'pggit: merge % is %, not waiting to complete', m.id, m.status USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    PERFORM pggit.merge_status_check(m);
-    IF verify_all_resolved AND EXISTS (SELECT 1 FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL) THEN
-        RAISE EXCEPTION 'pggit: merge % has % open conflicts (%)', m.id,
-              (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL),
-              (SELECT string_agg(x.object_key, ', ' ORDER BY x.object_key) FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL)
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = format('Resolve them: SELECT * FROM pggit.get_conflicts_by_type(%s), then pggit.resolve_conflict(conflict_id, ''source'' | ''target'' | ''base'', reason) or pggit.resolve_conflicts_batch; or complete_merge(%s, verify_all_resolved => false) to keep the target''s side of each.', m.id, m.id);
-    END IF;
-    m.merged_tree := pggit.merged_tree(m.id);   -- its own statement: the STABLE readers below see its nodes
-    IF EXISTS (SELECT 1 FROM pggit.broken_dependencies((SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit),
-                                                       (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
-                                                       (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), m.merged_tree)) THEN
-        RAISE EXCEPTION 'pggit: merge % as resolved keeps objects on relations it drops: %', m.id,
-              (SELECT string_agg(d.object_key || ' on ' || d.relation_key, ', ' ORDER BY d.object_key)
-                 FROM pggit.broken_dependencies((SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit),
-                                                (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
-                                                (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), m.merged_tree) d)
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Resolve each DEPENDENCY conflict for the side that does not have the object (or the relation''s conflict for the side that keeps the relation).';
-    END IF;
+    SELECT * INTO m FROM pggit.merge x WHERE x.id = finish_merge.merge_id;
+    m.merged_tree := finish_merge.merged_tree;
     UPDATE pggit.merge x SET status = 'ready', merged_tree = m.merged_tree WHERE x.id = m.id;
     checked_out := (SELECT h.branch FROM pggit.head h) = m.target_branch;
     IF NOT checked_out OR m.merged_tree = (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit) THEN
@@ -384,14 +360,54 @@ BEGIN
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = (SELECT string_agg(d.change || ' ' || d.object_key, ', ' ORDER BY d.object_key)
                               FROM pggit.diff_trees(m.merged_tree, (SELECT c.tree FROM pggit.commit c WHERE c.id = cid)) d),
-                  HINT = 'Apply the merge with Pggit.mergeBranch or mvn pggit:merge (they plan and run the DDL), or write it as a migration (mvn pggit:merge -Dpggit.flywayMigration=<dir>).';
+                  HINT = 'Apply the merge with Pggit.merge or mvn pggit:merge (they plan and run the DDL), or write it as a migration (mvn pggit:merge -Dpggit.flywayMigration=<dir>).';
     END IF;
-    RAISE NOTICE 'pggit: merge % is ready: the live catalog of % must change to the merged tree; apply it with Pggit.mergeBranch / mvn pggit:merge, or write it as a migration (-Dpggit.flywayMigration); its capture becomes the merge commit', m.id, m.target_branch;
+    RAISE NOTICE 'pggit: merge % is ready: the live catalog of % must change to the merged tree; apply it with Pggit.merge / mvn pggit:merge, or write it as a migration (-Dpggit.flywayMigration); its capture becomes the merge commit', m.id, m.target_branch;
     RETURN QUERY SELECT NULL::text, 'ready'::text;
 END
 $$;
+COMMENT ON FUNCTION pggit.finish_merge(bigint, text) IS
+    'Plumbing of pggit.complete_merge and pggit.merge_branch, for a merge whose merged tree (merged_tree) has no open conflict and no broken dependency: marks it ready with that tree and writes the merge commit at once when the target is not checked out or its tree does not change; on the checked-out target from a full capture when the live catalog has the merged tree already, else leaves it ready (a NOTICE says what to run). Returns the merge commit (null while ready) and the status. Raises object_not_in_prerequisite_state when the live catalog is neither the target''s tree nor the merged tree.';
+
+CREATE OR REPLACE FUNCTION pggit.complete_merge(merge_id bigint, verify_all_resolved boolean DEFAULT true)
+    RETURNS TABLE (merge_commit text, status text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    m pggit.merge;
+    broken text;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('pggit.commit'));
+    SELECT * INTO m FROM pggit.merge x WHERE x.id = complete_merge.merge_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no merge with id %', complete_merge.merge_id USING ERRCODE = 'undefined_object',
+              HINT = 'SELECT * FROM pggit.merge_history lists the merges.';
+    END IF;
+    IF m.status NOT IN ('conflicts', 'ready') THEN
+        RAISE EXCEPTION 'pggit: merge % is %, not waiting to complete', m.id, m.status USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM pggit.merge_status_check(m);
+    IF verify_all_resolved AND EXISTS (SELECT 1 FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL) THEN
+        RAISE EXCEPTION 'pggit: merge % has % open conflicts (%)', m.id,
+              (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL),
+              (SELECT string_agg(x.object_key, ', ' ORDER BY x.object_key) FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL)
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Resolve them: SELECT * FROM pggit.get_conflicts_by_type(%s), then pggit.resolve_conflict(conflict_id, ''source'' | ''target'' | ''base'', reason) or pggit.resolve_conflicts_batch; or complete_merge(%s, verify_all_resolved => false) to keep the target''s side of each.', m.id, m.id);
+    END IF;
+    m.merged_tree := pggit.merged_tree(m.id);   -- its own statement: the STABLE readers below see its nodes
+    broken := (SELECT string_agg(d.object_key || ' on ' || d.relation_key, ', ' ORDER BY d.object_key)
+                 FROM pggit.broken_dependencies((SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit),
+                                                (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
+                                                (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), m.merged_tree) d);
+    IF broken IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: merge % as resolved keeps objects on relations it drops: %', m.id, broken
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Resolve each DEPENDENCY conflict for the side that does not have the object (or the relation''s conflict for the side that keeps the relation).';
+    END IF;
+    RETURN QUERY SELECT * FROM pggit.finish_merge(m.id, m.merged_tree);
+END
+$$;
 COMMENT ON FUNCTION pggit.complete_merge(bigint, boolean) IS
-    'Completes merge merge_id once its conflicts are resolved (verify_all_resolved => false: an open conflict keeps the target''s side). Computes the merged tree (pggit.merged_tree); writes the merge commit (parents: the target''s head, the source) at once when the target branch is not checked out or the merged tree equals the target''s; on the checked-out target, when the live catalog already has the merged tree (the plan was run in this transaction), writes it from a full capture; otherwise leaves the merge ready (returns status ready, merge_commit null): the DDL is Java''s (Pggit.mergeBranch, mvn pggit:merge), or a migration written from the plan completes the merge when its capture has the merged tree. Returns the merge commit and the status. Errors: undefined_object (no such merge), object_not_in_prerequisite_state (not waiting, open conflicts, the target moved since the merge began, or a live catalog that is neither the target''s tree nor the merged tree).';
+    'Completes merge merge_id once its conflicts are resolved (verify_all_resolved => false: an open conflict keeps the target''s side). Computes the merged tree (pggit.merged_tree); writes the merge commit (parents: the target''s head, the source) at once when the target branch is not checked out or the merged tree equals the target''s; on the checked-out target, when the live catalog already has the merged tree (the plan was run in this transaction), writes it from a full capture; otherwise leaves the merge ready (returns status ready, merge_commit null): the DDL is Java''s (Pggit.merge, mvn pggit:merge), or a migration written from the plan completes the merge when its capture has the merged tree. Returns the merge commit and the status. Errors: undefined_object (no such merge), object_not_in_prerequisite_state (not waiting, open conflicts, the target moved since the merge began, or a live catalog that is neither the target''s tree nor the merged tree).';
 
 CREATE OR REPLACE FUNCTION pggit.abort_merge(merge_id bigint) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -512,7 +528,7 @@ SELECT m.source_branch, m.target_branch, m.strategy, m.status, m.base_commit,
             WHEN 'conflicts' THEN CASE WHEN EXISTS (SELECT 1 FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.resolution IS NULL)
                                        THEN format('resolve the open conflicts (pggit.get_conflicts_by_type(%s)), then pggit.complete_merge(%s)', m.id, m.id)
                                        ELSE format('pggit.complete_merge(%s)', m.id) END
-            WHEN 'ready' THEN 'apply the merged tree to the live catalog: Pggit.mergeBranch / mvn pggit:merge, or run the migration written from it'
+            WHEN 'ready' THEN 'apply the merged tree to the live catalog: Pggit.merge / mvn pggit:merge, or run the migration written from it'
             ELSE NULL END
   FROM pggit.merge m WHERE m.id = get_merge_status.merge_id
 $$;

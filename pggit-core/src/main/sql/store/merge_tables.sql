@@ -25,7 +25,7 @@ CREATE TABLE pggit.merge (
 -- the commit writer looks for a merge waiting for the live catalog to reach its tree
 CREATE INDEX merge_ready_idx ON pggit.merge (target_branch) WHERE status = 'ready';
 COMMENT ON TABLE pggit.merge IS
-    'Merges of source_branch into target_branch (pggit.merge_branch). status: conflicts (open conflict rows wait in pggit.merge_conflict), ready (merged_tree computed; waits for the live catalog of the checked-out target to reach it: applied by Pggit.mergeBranch / mvn pggit:merge, or by a migration whose capture has that tree), completed (merge_commit written, two parents), up_to_date (source already in target: nothing written), aborted, rolled_back (pggit.rollback_merge wrote rollback_commit).';
+    'Merges of source_branch into target_branch (pggit.merge_branch). status: conflicts (open conflict rows wait in pggit.merge_conflict), ready (merged_tree computed; waits for the live catalog of the checked-out target to reach it: applied by Pggit.merge / mvn pggit:merge, or by a migration whose capture has that tree), completed (merge_commit written, two parents), up_to_date (source already in target: nothing written), aborted, rolled_back (pggit.rollback_merge wrote rollback_commit).';
 
 CREATE TABLE pggit.merge_conflict (
     id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),   -- what pggit.resolve_conflict takes
