@@ -24,23 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MergeTest {
 
-    /** A database at base, with branch src one commit ahead (source DDL) and main one commit ahead (target DDL). */
+    /** {@link TestDb#diverged}, and branch {@code copy} at main's head (not checked out). */
     static TestDb diverged(String name, List<String> base, List<String> source, List<String> undoSource, List<String> target) {
-        TestDb db = TestDb.withPggit(name);
-        Pggit pggit = db.pggit();
-        db.exec(base.toArray(String[]::new));
-        pggit.commit("base");
-        pggit.createBranch("src", null, "the source side");
-        db.exec("UPDATE pggit.head SET branch = 'src'");
-        db.exec(source.toArray(String[]::new));
-        assertTrue(pggit.commit("source side").isPresent());
-        db.exec("UPDATE pggit.head SET branch = 'main'");
-        db.exec(undoSource.toArray(String[]::new));
-        pggit.commit("undo the source side on the live catalog");   // no commit: main's tree is the base's
-        db.exec(target.toArray(String[]::new));
-        assertTrue(pggit.commit("target side").isPresent());
-        pggit.createBranch("copy", "main", "main's head, not checked out");
-        assertEquals(List.of(), pggit.drift());
+        TestDb db = TestDb.diverged(name, base, source, undoSource, target);
+        db.pggit().createBranch("copy", "main", "main's head, not checked out");
         return db;
     }
 

@@ -1,6 +1,5 @@
 package io.pggit.maven;
 
-import io.pggit.core.Pggit;
 import io.pggit.core.testing.TestDb;
 import io.pggit.core.testing.TestPostgres;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -17,35 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * pggit:merge on two branches that diverged (as pggit-core's MergeTest makes them: {@code pggit.head}
+ * pggit:merge on two branches that diverged ({@link TestDb#diverged}: {@code pggit.head}
  * moved by hand, the source side's DDL undone on the live catalog before the target side's): a clean
  * merge applied and rolled back, the merge written as a Flyway migration whose run completes it, and
  * conflicts that fail the build until they are resolved and the merge completed.
  */
 class MergeMojoTest {
 
-    /** A database at base, with branch src one commit ahead (source DDL) and main, checked out, one commit ahead (target DDL). */
-    static TestDb diverged(String name, List<String> base, List<String> source, List<String> undoSource, List<String> target) {
-        TestDb db = TestDb.withPggit(name);
-        Pggit pggit = db.pggit();
-        db.exec(base.toArray(String[]::new));
-        pggit.commit("base");
-        pggit.createBranch("src", null, "the source side");
-        db.exec("UPDATE pggit.head SET branch = 'src'");
-        db.exec(source.toArray(String[]::new));
-        assertTrue(pggit.commit("source side").isPresent());
-        db.exec("UPDATE pggit.head SET branch = 'main'");
-        db.exec(undoSource.toArray(String[]::new));
-        pggit.commit("undo the source side on the live catalog");   // no commit: main's tree is the base's
-        db.exec(target.toArray(String[]::new));
-        assertTrue(pggit.commit("target side").isPresent());
-        assertEquals(List.of(), pggit.drift());
-        return db;
-    }
-
     /** Clean: src adds a table and a column, main another table. */
     static TestDb clean(String name) {
-        return diverged(name, List.of("CREATE TABLE public.meter (id int PRIMARY KEY)"),
+        return TestDb.diverged(name, List.of("CREATE TABLE public.meter (id int PRIMARY KEY)"),
                 List.of("CREATE TABLE public.reading (meter int, at timestamptz)", "ALTER TABLE public.meter ADD COLUMN serial text"),
                 List.of("DROP TABLE public.reading", "ALTER TABLE public.meter DROP COLUMN serial"),
                 List.of("CREATE TABLE public.site (id int)"));
@@ -135,7 +115,7 @@ class MergeMojoTest {
 
     @Test
     void conflictsFailTheBuildUntilTheyAreResolvedAndTheMergeCompleted() throws Exception {
-        TestDb db = diverged("merge_goal_conflicts",
+        TestDb db = TestDb.diverged("merge_goal_conflicts",
                 List.of("CREATE TABLE public.t (id int, b text)"),
                 List.of("ALTER TABLE public.t ALTER b TYPE varchar(20)", "CREATE TABLE public.s (id int)"),
                 List.of("DROP TABLE public.s", "ALTER TABLE public.t ALTER b TYPE text"),

@@ -29,6 +29,36 @@ public final class TestDb {
         return new TestDb(TestPostgres.get().createDatabase(owner));
     }
 
+    /**
+     * A database with pggit at a base ({@code base} committed), branch {@code src} one commit ahead
+     * ({@code source}'s DDL) and {@code main}, checked out, one commit ahead ({@code target}'s DDL),
+     * without drift. HEAD is moved by hand ({@code UPDATE pggit.head}) and the source side's DDL
+     * undone on the live catalog by {@code undoSource}, so that branches diverge without checkout.
+     */
+    public static TestDb diverged(String owner, List<String> base, List<String> source, List<String> undoSource, List<String> target) {
+        TestDb db = withPggit(owner);
+        Pggit pggit = db.pggit();
+        db.exec(base.toArray(String[]::new));
+        pggit.commit("base");
+        pggit.createBranch("src", null, "the source side");
+        db.exec("UPDATE pggit.head SET branch = 'src'");
+        db.exec(source.toArray(String[]::new));
+        if (pggit.commit("source side").isEmpty()) {
+            throw new IllegalStateException("the source side changed nothing: " + source);
+        }
+        db.exec("UPDATE pggit.head SET branch = 'main'");
+        db.exec(undoSource.toArray(String[]::new));
+        pggit.commit("undo the source side on the live catalog");   // no commit: main's tree is the base's
+        db.exec(target.toArray(String[]::new));
+        if (pggit.commit("target side").isEmpty()) {
+            throw new IllegalStateException("the target side changed nothing: " + target);
+        }
+        if (!pggit.drift().isEmpty()) {
+            throw new IllegalStateException("drift after diverging: " + pggit.drift());
+        }
+        return db;
+    }
+
     /** A new database with pggit installed. */
     public static TestDb withPggit(String owner) {
         TestDb db = create(owner);
