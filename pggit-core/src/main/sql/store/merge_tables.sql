@@ -8,6 +8,9 @@ CREATE TABLE pggit.merge (
     source_commit  text NOT NULL REFERENCES pggit.commit,
     target_commit  text NOT NULL REFERENCES pggit.commit,   -- the target's head when the merge began
     base_commit    text REFERENCES pggit.commit,            -- pggit.find_merge_base; null for unrelated histories
+    source_renames jsonb NOT NULL DEFAULT '{}',             -- pggit.renames_since(base_commit, source_commit)
+    target_renames jsonb NOT NULL DEFAULT '{}',             -- pggit.renames_since(base_commit, target_commit)
+    renames        jsonb NOT NULL DEFAULT '[]',             -- pggit.merged_tree: [{from: target's key, to: merged key, columns: {old: new}}]
     strategy       text NOT NULL CHECK (strategy IN ('recursive', 'ours', 'theirs')),
     status         text NOT NULL CHECK (status IN ('conflicts', 'ready', 'completed', 'up_to_date', 'aborted', 'rolled_back')),
     merged_tree    text REFERENCES pggit.tree,              -- once no conflict is open
@@ -33,7 +36,7 @@ CREATE TABLE pggit.merge_conflict (
     object_key        text NOT NULL,
     kind              text NOT NULL,
     schema_name       text NOT NULL,
-    conflict_type     text NOT NULL CHECK (conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED', 'DEPENDENCY')),
+    conflict_type     text NOT NULL CHECK (conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED', 'BOTH_RENAMED', 'DEPENDENCY')),
     conflicting_parts text[] NOT NULL,
     base_hash         text,
     source_hash       text,

@@ -561,12 +561,15 @@ public final class PggitSession {
         return inTransaction("roll back merge " + mergeId, c -> {
             List<String> m = sql.one("read merge " + mergeId, "SELECT ARRAY[m.target_branch, (SELECT h.branch FROM pggit.head h), "
                     + "(SELECT t.tree FROM pggit.commit t WHERE t.id = m.target_commit), "
-                    + "(SELECT t.tree FROM pggit.commit t WHERE t.id = pggit.resolve(m.target_branch))] FROM pggit.merge m WHERE m.id = ?",
+                    + "(SELECT t.tree FROM pggit.commit t WHERE t.id = pggit.resolve(m.target_branch)), m.renames::text] FROM pggit.merge m WHERE m.id = ?",
                     rs -> Arrays.asList((String[]) rs.getArray(1).getArray()), mergeId);
             List<String> plan = List.of();
             if (m != null && m.get(0).equals(m.get(1)) && !m.get(2).equals(m.get(3)) && apply) {
                 refuseUnlessClean(c, "rollback of merge " + mergeId);
-                io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.betweenTrees(c, m.get(3), m.get(2));
+                // the merge's renames undone (when the target moved on after the merge, those its later commits kept)
+                io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.betweenTrees(c, m.get(3), m.get(2),
+                        io.pggit.core.internal.compare.Compare.Rename.fromJson(m.get(4)).stream()
+                                .map(io.pggit.core.internal.compare.Compare.Rename::reversed).toList());
                 refuseRisks(c, r, allowDataLoss, "rollback of merge " + mergeId);
                 io.pggit.core.internal.compare.PlanRunner.run(c, r, "rollback of merge " + mergeId);
                 plan = r.plan();
@@ -626,9 +629,11 @@ public final class PggitSession {
         if (!state.status().equals("ready")) {
             return state;
         }
-        String[] trees = sql.one("read merge " + id, "SELECT ARRAY[m.merged_tree, (SELECT t.tree FROM pggit.commit t WHERE t.id = pggit.head_commit())] FROM pggit.merge m WHERE m.id = ?",
+        String[] trees = sql.one("read merge " + id, "SELECT ARRAY[m.merged_tree, (SELECT t.tree FROM pggit.commit t WHERE t.id = pggit.head_commit()), "
+                        + "m.renames::text] FROM pggit.merge m WHERE m.id = ?",
                 rs -> (String[]) rs.getArray(1).getArray(), id);
-        io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.betweenTrees(c, trees[1], trees[0]);
+        io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.betweenTrees(c, trees[1], trees[0],
+                io.pggit.core.internal.compare.Compare.Rename.fromJson(trees[2]));
         if (!apply) {
             return mergeState(id, r.plan(), false);
         }

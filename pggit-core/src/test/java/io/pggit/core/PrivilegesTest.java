@@ -60,7 +60,8 @@ class PrivilegesTest {
                 "paint_down(text,text)", "check_branch_name(text)", "list_branches()", "merge_bases(text,text)",
                 "find_merge_base(text,text)", "ahead_behind(text,text)",
                 "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)",
-                "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text)", "broken_dependencies(text,text,text,text)", "get_conflicts_by_type(bigint,text)",
+                "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text,jsonb,jsonb)", "broken_dependencies(text,text,text,text,jsonb,jsonb)",
+                "renames_since(text,text)", "final_columns(jsonb,jsonb,boolean)", "align_columns(jsonb,jsonb,jsonb)", "get_conflicts_by_type(bigint,text)",
                 "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()", "record_drift_scan(bigint)",

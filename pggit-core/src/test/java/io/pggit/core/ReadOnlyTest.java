@@ -90,8 +90,11 @@ class ReadOnlyTest {
         CALLS.put("conflicting_parts(jsonb,jsonb,jsonb)", "SELECT pggit.conflicting_parts(" + DEFINITION + ", " + DEFINITION + ", '{}')");
         CALLS.put("detect_merge_conflicts(text,text)", "SELECT * FROM pggit.detect_merge_conflicts('HEAD~1', 'HEAD')");
         CALLS.put("merge_definitions(jsonb,jsonb,jsonb,boolean)", "SELECT pggit.merge_definitions(" + DEFINITION + ", " + DEFINITION + ", " + DEFINITION + ")");
-        CALLS.put("three_way(text,text,text)", "SELECT * FROM pggit.three_way(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ")");
-        CALLS.put("broken_dependencies(text,text,text,text)", "SELECT * FROM pggit.broken_dependencies(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ", " + FIRST_TREE + ")");
+        CALLS.put("three_way(text,text,text,jsonb,jsonb)", "SELECT * FROM pggit.three_way(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ")");
+        CALLS.put("broken_dependencies(text,text,text,text,jsonb,jsonb)", "SELECT * FROM pggit.broken_dependencies(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ", " + FIRST_TREE + ")");
+        CALLS.put("renames_since(text,text)", "SELECT pggit.renames_since((SELECT min(id) FROM pggit.commit), pggit.head_commit())");
+        CALLS.put("final_columns(jsonb,jsonb,boolean)", "SELECT pggit.final_columns('{\"a\": \"b\"}', NULL)");
+        CALLS.put("align_columns(jsonb,jsonb,jsonb)", "SELECT pggit.align_columns(" + DEFINITION + ", '{}', '{\"a\": \"b\"}')");
         CALLS.put("get_conflicts_by_type(bigint,text)", "SELECT * FROM pggit.get_conflicts_by_type(1, 'BOTH_MODIFIED')");
         CALLS.put("get_conflict_statistics(bigint)", "SELECT * FROM pggit.get_conflict_statistics(1)");
         CALLS.put("get_merge_status(bigint)", "SELECT * FROM pggit.get_merge_status(1)");

@@ -180,6 +180,9 @@ CREATE TABLE pggit.merge (
     source_commit  text NOT NULL REFERENCES pggit.commit,
     target_commit  text NOT NULL REFERENCES pggit.commit,   -- the target's head when the merge began
     base_commit    text REFERENCES pggit.commit,            -- pggit.find_merge_base; null for unrelated histories
+    source_renames jsonb NOT NULL DEFAULT '{}',             -- pggit.renames_since(base_commit, source_commit)
+    target_renames jsonb NOT NULL DEFAULT '{}',             -- pggit.renames_since(base_commit, target_commit)
+    renames        jsonb NOT NULL DEFAULT '[]',             -- pggit.merged_tree: [{from: target's key, to: merged key, columns: {old: new}}]
     strategy       text NOT NULL CHECK (strategy IN ('recursive', 'ours', 'theirs')),
     status         text NOT NULL CHECK (status IN ('conflicts', 'ready', 'completed', 'up_to_date', 'aborted', 'rolled_back')),
     merged_tree    text REFERENCES pggit.tree,              -- once no conflict is open
@@ -205,7 +208,7 @@ CREATE TABLE pggit.merge_conflict (
     object_key        text NOT NULL,
     kind              text NOT NULL,
     schema_name       text NOT NULL,
-    conflict_type     text NOT NULL CHECK (conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED', 'DEPENDENCY')),
+    conflict_type     text NOT NULL CHECK (conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED', 'BOTH_RENAMED', 'DEPENDENCY')),
     conflicting_parts text[] NOT NULL,
     base_hash         text,
     source_hash       text,
@@ -2095,45 +2098,176 @@ CREATE OR REPLACE FUNCTION pggit.merge_definitions(base jsonb, source jsonb, tar
 COMMENT ON FUNCTION pggit.merge_definitions(jsonb, jsonb, jsonb, boolean) IS
     'The three-way merge of one object''s definition: each top-level property as the side that changed it from base has it (changed on both: the source''s, or the target''s with prefer_target), else as the target has it; a relation''s columns (matched by name) in the target''s order, each likewise (gone where the source dropped it and the target did not change it), then the columns only the source has (added; without prefer_target also those it changed and the target dropped), in its order (the order ALTER TABLE ADD COLUMN on the target gives). For disjoint changes (pggit.conflicting_parts empty) both preferences give one result; for a BOTH_MODIFIED conflict resolved for one side, only the conflicting parts take that side. Null when either side is absent.';
 
-CREATE OR REPLACE FUNCTION pggit.three_way(base_tree text, source_tree text, target_tree text)
+CREATE OR REPLACE FUNCTION pggit.renames_since(base_commit text, tip text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Renames are known from history, never guessed from names: each capture recorded a rename (an
+-- object id under a new key: change R, old_key) and a relation's renamed columns (same attnum,
+-- another name: detail.renamed_columns). Composed here commit by commit along tip's first parents
+-- down to base_commit, each commit's renames taken against the state before it (a swap of two
+-- names in one commit stays a swap). A drop of a renamed object ends its entry.
+DECLARE
+    bd integer := (SELECT c.depth FROM pggit.commit c WHERE c.id = base_commit);
+    m jsonb := '{}';      -- base key -> {"key": key now, "columns": {base column: column now}}
+    back jsonb := '{}';   -- key now -> base key
+    back0 jsonb;
+    cur text := NULL;
+    r record;
+    bk text;
+    e jsonb;
+    cols jsonb;
+    col record;
+    bc text;
+BEGIN
+    IF bd IS NULL OR tip IS NULL OR pggit.first_parent_ancestor(tip, bd) IS DISTINCT FROM base_commit THEN
+        RETURN '{}';
+    END IF;
+    FOR r IN WITH RECURSIVE line(id, depth) AS (
+                 SELECT c.id, c.depth FROM pggit.commit c WHERE c.id = tip AND c.depth > bd
+                 UNION ALL
+                 SELECT p.id, p.depth FROM line l JOIN pggit.commit c ON c.id = l.id JOIN pggit.commit p ON p.id = c.parents[1]
+                  WHERE p.depth > bd)
+             SELECT l.id, x.change, x.object_key, x.old_key, x.detail -> 'renamed_columns' AS cols
+               FROM line l JOIN pggit.change x ON x.commit_id = l.id
+              WHERE x.change IN ('R', 'D') OR x.detail ? 'renamed_columns'
+              ORDER BY l.depth, x.object_key LOOP
+        IF r.id IS DISTINCT FROM cur THEN
+            cur := r.id;
+            back0 := back;   -- the names before this commit
+        END IF;
+        bk := coalesce(back0 ->> coalesce(r.old_key, r.object_key), coalesce(r.old_key, r.object_key));
+        IF r.change = 'D' THEN
+            IF back ? r.object_key THEN
+                m := m - (back ->> r.object_key);
+                back := back - r.object_key;
+            END IF;
+            CONTINUE;
+        END IF;
+        e := coalesce(m -> bk, jsonb_build_object('key', bk));
+        IF r.change = 'R' THEN
+            back := (back - coalesce(r.old_key, '')) || jsonb_build_object(r.object_key, bk);
+            e := e || jsonb_build_object('key', r.object_key);
+        END IF;
+        IF r.cols IS NOT NULL THEN
+            cols := coalesce(e -> 'columns', '{}');
+            FOR col IN SELECT k.key AS old_name, k.value AS new_name FROM jsonb_each_text(r.cols) k LOOP
+                bc := coalesce((SELECT c.key FROM jsonb_each_text(coalesce(e -> 'columns', '{}')) c WHERE c.value = col.old_name LIMIT 1), col.old_name);
+                cols := cols || jsonb_build_object(bc, col.new_name);
+            END LOOP;
+            e := e || jsonb_build_object('columns', (SELECT coalesce(jsonb_object_agg(c.key, c.value), '{}') FROM jsonb_each(cols) c
+                                                      WHERE c.value #>> '{}' <> c.key));
+        END IF;
+        m := m || jsonb_build_object(bk, e);
+    END LOOP;
+    -- only what still differs from the base: a name renamed back is no rename
+    RETURN coalesce((SELECT jsonb_object_agg(x.key, x.value) FROM jsonb_each(m) x
+                      WHERE x.value ->> 'key' <> x.key OR x.value -> 'columns' <> '{}'), '{}');
+END
+$$;
+COMMENT ON FUNCTION pggit.renames_since(text, text) IS
+    'The renames between commit base_commit and its descendant tip, from history: {base key: {"key": its key at tip, "columns": {base column name: its name at tip}}} for every object renamed (a capture''s change R: the same object id under a new key) or whose columns were renamed (change detail renamed_columns: same attnum, another name), composed commit by commit along tip''s first parents. Empty when base_commit is not on tip''s first-parent line (renames are then matched by key only) or nothing was renamed. An object renamed and later dropped is not listed.';
+
+CREATE OR REPLACE FUNCTION pggit.final_columns(source_columns jsonb, target_columns jsonb, prefer_target boolean DEFAULT false) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (SELECT jsonb_object_agg(k.k, CASE WHEN prefer_target THEN coalesce(target_columns -> k.k, source_columns -> k.k)
+                                                ELSE coalesce(source_columns -> k.k, target_columns -> k.k) END)
+              FROM (SELECT jsonb_object_keys(coalesce(source_columns, '{}')) UNION SELECT jsonb_object_keys(coalesce(target_columns, '{}'))) k(k));
+COMMENT ON FUNCTION pggit.final_columns(jsonb, jsonb, boolean) IS
+    'Plumbing of the merge: the merged name of each base column that either side renamed ({base name: merged name}), from the two sides'' column renames ({base name: name on that side}, pggit.renames_since): the renaming side''s name; renamed on both sides, the source''s (prefer_target: the target''s). Null when neither renamed a column.';
+
+CREATE OR REPLACE FUNCTION pggit.align_columns(definition jsonb, side_columns jsonb, final_columns jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN final_columns IS NULL OR definition IS NULL OR NOT definition ? 'columns' THEN definition ELSE
+           definition || jsonb_build_object('columns', (
+               SELECT coalesce(jsonb_agg(CASE WHEN f.name IS NULL THEN c ELSE c || jsonb_build_object('name', f.name) END ORDER BY o), '[]')
+                 FROM jsonb_array_elements(definition -> 'columns') WITH ORDINALITY x(c, o)
+                 -- the column's base name (this side renamed it, or kept it), then its merged name
+                 CROSS JOIN LATERAL (SELECT coalesce((SELECT s.key FROM jsonb_each_text(coalesce(side_columns, '{}')) s WHERE s.value = c ->> 'name' LIMIT 1),
+                                                     CASE WHEN NOT coalesce(side_columns ? (c ->> 'name'), false) THEN c ->> 'name' END) AS base_name) b
+                 LEFT JOIN LATERAL (SELECT final_columns ->> b.base_name AS name) f ON true)) END;
+COMMENT ON FUNCTION pggit.align_columns(jsonb, jsonb, jsonb) IS
+    'Plumbing of the merge: a relation''s definition with its columns under their merged names, so that the three definitions of a merge match column by column: each column whose base name (side_columns: {base name: name on this side}, this side''s renames; ''{}'' for the base) is renamed in final_columns (pggit.final_columns) takes the merged name. Definitions without columns, or a null final_columns, come back as they are.';
+
+CREATE OR REPLACE FUNCTION pggit.three_way(base_tree text, source_tree text, target_tree text,
+                                           source_renames jsonb DEFAULT NULL, target_renames jsonb DEFAULT NULL)
     RETURNS TABLE (object_key text, kind text, schema_name text, conflict_type text, conflicting_parts text[],
                    base_hash text, source_hash text, target_hash text,
-                   base_definition jsonb, source_definition jsonb, target_definition jsonb)
+                   base_definition jsonb, source_definition jsonb, target_definition jsonb,
+                   base_path text[], source_path text[], target_path text[], source_columns jsonb, target_columns jsonb)
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 -- Both sides' diffs from the base (pggit.diff_trees twice: cost follows the changes, not the trees),
--- joined by object key.
-WITH ds AS (SELECT * FROM pggit.diff_trees(base_tree, source_tree)),
-     dt AS (SELECT * FROM pggit.diff_trees(base_tree, target_tree)),
-     k AS (SELECT coalesce(x.object_key, y.object_key) AS object_key, coalesce(x.kind, y.kind) AS kind,
-                  coalesce(x.schema_name, y.schema_name) AS schema_name,
-                  coalesce(x.old_hash, y.old_hash) AS bh,
-                  CASE WHEN x.object_key IS NULL THEN y.old_hash ELSE x.new_hash END AS sh,
-                  CASE WHEN y.object_key IS NULL THEN x.old_hash ELSE y.new_hash END AS th,
-                  x.object_key IS NOT NULL AS in_source, y.object_key IS NOT NULL AS in_target
-             FROM ds x FULL JOIN dt y ON y.object_key = x.object_key),
-     d AS (SELECT k.*, bb.definition AS bd, sb.definition AS sd, tb.definition AS td
+-- each with its renames paired (a base key the side dropped, and the key history says it was
+-- renamed to, which the side added: one object), joined by the base key.
+WITH ds0 AS (SELECT * FROM pggit.diff_trees(base_tree, source_tree)),
+     dt0 AS (SELECT * FROM pggit.diff_trees(base_tree, target_tree)),
+     rs AS (SELECT r.key AS bk, a.object_key AS nk, a.schema_name AS nsch, a.new_hash AS nh
+              FROM jsonb_each(coalesce(source_renames, '{}')) r
+              JOIN ds0 d ON d.object_key = r.key AND d.change = 'D'
+              JOIN ds0 a ON a.object_key = r.value ->> 'key' AND a.change = 'A'),
+     rt AS (SELECT r.key AS bk, a.object_key AS nk, a.schema_name AS nsch, a.new_hash AS nh
+              FROM jsonb_each(coalesce(target_renames, '{}')) r
+              JOIN dt0 d ON d.object_key = r.key AND d.change = 'D'
+              JOIN dt0 a ON a.object_key = r.value ->> 'key' AND a.change = 'A'),
+     -- per base key (or, for an added object, its key): where the side has it now (k, sch) and its hash there (h)
+     ds AS (SELECT d.object_key AS id, d.kind, d.schema_name AS bsch, d.old_hash AS bh,
+                   CASE WHEN r.bk IS NOT NULL THEN r.nk WHEN d.new_hash IS NOT NULL THEN d.object_key END AS k,
+                   coalesce(r.nsch, d.schema_name) AS sch, coalesce(r.nh, d.new_hash) AS h
+              FROM ds0 d LEFT JOIN rs r ON r.bk = d.object_key
+             WHERE NOT EXISTS (SELECT 1 FROM rs x WHERE x.nk = d.object_key)),
+     dt AS (SELECT d.object_key AS id, d.kind, d.schema_name AS bsch, d.old_hash AS bh,
+                   CASE WHEN r.bk IS NOT NULL THEN r.nk WHEN d.new_hash IS NOT NULL THEN d.object_key END AS k,
+                   coalesce(r.nsch, d.schema_name) AS sch, coalesce(r.nh, d.new_hash) AS h
+              FROM dt0 d LEFT JOIN rt r ON r.bk = d.object_key
+             WHERE NOT EXISTS (SELECT 1 FROM rt x WHERE x.nk = d.object_key)),
+     k AS (SELECT coalesce(x.id, y.id) AS id, coalesce(x.kind, y.kind) AS kind, coalesce(x.bsch, y.bsch) AS bsch,
+                  coalesce(x.bh, y.bh) AS bh,
+                  CASE WHEN x.id IS NULL THEN y.bh ELSE x.h END AS sh,
+                  CASE WHEN y.id IS NULL THEN x.bh ELSE y.h END AS th,
+                  CASE WHEN x.id IS NULL THEN CASE WHEN y.bh IS NOT NULL THEN y.id END ELSE x.k END AS sk,
+                  CASE WHEN x.id IS NULL THEN y.bsch ELSE x.sch END AS ssch,
+                  CASE WHEN y.id IS NULL THEN CASE WHEN x.bh IS NOT NULL THEN x.id END ELSE y.k END AS tk,
+                  CASE WHEN y.id IS NULL THEN x.bsch ELSE y.sch END AS tsch,
+                  x.id IS NOT NULL AS in_source, y.id IS NOT NULL AS in_target
+             FROM ds x FULL JOIN dt y ON y.id = x.id),
+     d AS (SELECT k.*,
+                  -- the merged key: the renaming side's (both renamed alike: that one), else the base's
+                  CASE WHEN k.sk IS NOT NULL AND k.sk <> k.id AND (k.tk IS NULL OR k.tk = k.id OR k.tk = k.sk) THEN k.sk
+                       WHEN k.tk IS NOT NULL AND k.tk <> k.id AND (k.sk IS NULL OR k.sk = k.id) THEN k.tk
+                       ELSE k.id END AS mk,
+                  source_renames -> k.id -> 'columns' AS scols, target_renames -> k.id -> 'columns' AS tcols,
+                  bb.definition AS bd, sb.definition AS sd, tb.definition AS td
              FROM k
              LEFT JOIN pggit.blob bb ON bb.hash = k.bh
              LEFT JOIN pggit.blob sb ON sb.hash = k.sh
              LEFT JOIN pggit.blob tb ON tb.hash = k.th)
-SELECT d.object_key, d.kind, d.schema_name,
+SELECT d.mk, d.kind,
+       CASE d.mk WHEN d.sk THEN d.ssch WHEN d.tk THEN d.tsch ELSE d.bsch END,
        CASE WHEN NOT d.in_target THEN 'SOURCE_MODIFIED'
             WHEN NOT d.in_source THEN 'TARGET_MODIFIED'
-            WHEN d.sh IS NOT DISTINCT FROM d.th THEN 'NO_CONFLICT'             -- the same change on both sides
+            WHEN d.sh IS NOT DISTINCT FROM d.th AND d.sk IS NOT DISTINCT FROM d.tk THEN 'NO_CONFLICT'   -- the same change on both sides
             WHEN d.bh IS NULL THEN 'BOTH_ADDED'                               -- one key added differently on each side
             WHEN d.sh IS NULL THEN 'DELETED_SOURCE'                           -- source dropped what target changed
             WHEN d.th IS NULL THEN 'DELETED_TARGET'                           -- target dropped what source changed
+            WHEN d.sk <> d.tk AND d.sk <> d.id AND d.tk <> d.id THEN 'BOTH_RENAMED'   -- renamed differently on each side
             WHEN cardinality(p.parts) = 0 THEN 'NO_CONFLICT'                   -- disjoint parts
             ELSE 'BOTH_MODIFIED' END,
        coalesce(p.parts, '{}'::text[]),
-       d.bh, d.sh, d.th, d.bd, d.sd, d.td
+       d.bh, d.sh, d.th, d.bd, d.sd, d.td,
+       CASE WHEN d.bh IS NOT NULL THEN pggit.tree_path(d.bsch, d.kind, d.id) END,
+       CASE WHEN d.sk IS NOT NULL THEN pggit.tree_path(d.ssch, d.kind, d.sk) END,
+       CASE WHEN d.tk IS NOT NULL THEN pggit.tree_path(d.tsch, d.kind, d.tk) END,
+       d.scols, d.tcols
   FROM d
-  -- the parts, for an object both sides modified differently (computed once per such object)
-  LEFT JOIN LATERAL (SELECT pggit.conflicting_parts(d.bd, d.sd, d.td) AS parts) p
+  -- the parts, for an object both sides modified differently (computed once per such object), its
+  -- columns matched under their merged names; a column renamed differently on each side conflicts
+  LEFT JOIN LATERAL (SELECT pggit.conflicting_parts(pggit.align_columns(d.bd, '{}', f.f), pggit.align_columns(d.sd, d.scols, f.f),
+                                                    pggit.align_columns(d.td, d.tcols, f.f))
+                            || ARRAY(SELECT 'column ' || c.key || ' renamed' FROM jsonb_each_text(d.scols) c
+                                      WHERE d.tcols ->> c.key <> c.value ORDER BY c.key) AS parts
+                       FROM (SELECT pggit.final_columns(d.scols, d.tcols) AS f) f) p
     ON d.in_source AND d.in_target AND d.sh IS DISTINCT FROM d.th AND d.bh IS NOT NULL AND d.sh IS NOT NULL AND d.th IS NOT NULL
 $$;
-COMMENT ON FUNCTION pggit.three_way(text, text, text) IS
-    'Plumbing of the merge: one row per object key that the source or the target tree changed from the base tree (null: empty), with its kind and schema, the conflict type (see pggit.detect_merge_conflicts), the parts both changed, and the blob hash and definition at the base, on the source and on the target (null where absent).';
+COMMENT ON FUNCTION pggit.three_way(text, text, text, jsonb, jsonb) IS
+    'Plumbing of the merge: one row per object that the source or the target tree changed from the base tree (null: empty), with its merged key (renamed on one side: that side''s new key), kind and schema, the conflict type (see pggit.detect_merge_conflicts), the parts both changed, the blob hash and definition at the base, on the source and on the target (null where absent), the object''s tree path on each side (its key differs where that side renamed it) and each side''s column renames ({base name: name there}). source_renames and target_renames are pggit.renames_since from the base to each side: a base key a side dropped and the key history says it was renamed to, which that side added, are one object; without them objects match by key only.';
 
 CREATE OR REPLACE FUNCTION pggit.detect_merge_conflicts(source_branch text, target_branch text)
     RETURNS TABLE (object_path text, kind text, conflict_type text, conflicting_parts text[],
@@ -2150,12 +2284,12 @@ BEGIN
     RETURN QUERY
     SELECT w.object_key, w.kind, w.conflict_type, w.conflicting_parts, w.base_definition, w.source_definition, w.target_definition
       FROM pggit.three_way((SELECT c.tree FROM pggit.commit c WHERE c.id = b), (SELECT c.tree FROM pggit.commit c WHERE c.id = s),
-                           (SELECT c.tree FROM pggit.commit c WHERE c.id = t)) w
+                           (SELECT c.tree FROM pggit.commit c WHERE c.id = t), pggit.renames_since(b, s), pggit.renames_since(b, t)) w
      ORDER BY w.object_key;
 END
 $$;
 COMMENT ON FUNCTION pggit.detect_merge_conflicts(text, text) IS
-    'Dry run of merging source_branch into target_branch (branch names or revisions, as pggit.resolve takes them): one row per object key either side changed since their merge base (pggit.find_merge_base), with the definitions at the base, on the source and on the target (null where absent). conflict_type (seed 004''s types, plus BOTH_ADDED): SOURCE_MODIFIED or TARGET_MODIFIED (only one side changed it: it merges that way), NO_CONFLICT (both changed it the same way, or in disjoint parts: pggit.conflicting_parts is empty), BOTH_MODIFIED (both changed the same parts differently, listed in conflicting_parts), DELETED_SOURCE (source dropped what target changed), DELETED_TARGET (target dropped what source changed), BOTH_ADDED (each side added the key with another definition). Renames are matched by object key only so far. Reads only; undefined_object for a revision that names nothing.';
+    'Dry run of merging source_branch into target_branch (branch names or revisions, as pggit.resolve takes them): one row per object key either side changed since their merge base (pggit.find_merge_base), with the definitions at the base, on the source and on the target (null where absent). conflict_type (seed 004''s types, plus BOTH_ADDED): SOURCE_MODIFIED or TARGET_MODIFIED (only one side changed it: it merges that way), NO_CONFLICT (both changed it the same way, or in disjoint parts: pggit.conflicting_parts is empty), BOTH_MODIFIED (both changed the same parts differently, listed in conflicting_parts), DELETED_SOURCE (source dropped what target changed), DELETED_TARGET (target dropped what source changed), BOTH_ADDED (each side added the key with another definition), BOTH_RENAMED (each side renamed the object to another key; object_path is then the base''s key). Renames are known from history (pggit.renames_since on each side: what a capture recorded as a rename, columns included): an object renamed on one side and changed on the other is one object, under the new key, its columns matched under their new names; a column renamed differently on each side is a conflicting part (''column <base name> renamed''). Reads only; undefined_object for a revision that names nothing.';
 
 CREATE OR REPLACE FUNCTION pggit.merged_tree(merge_id bigint) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -2169,29 +2303,71 @@ BEGIN
     SELECT * INTO m FROM pggit.merge x WHERE x.id = merged_tree.merge_id;
     WITH w AS (SELECT * FROM pggit.three_way((SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit),
                                              (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
-                                             (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit))),
-         e AS (SELECT w.schema_name, w.kind, w.object_key,
+                                             (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit),
+                                             m.source_renames, m.target_renames)),
+         -- where each object goes (its path in the merged tree; null: not there) and its blob
+         e AS (SELECT w.target_path,
+                      w.target_hash,
+                      CASE WHEN x.resolution IN ('source', 'target') AND w.conflict_type = 'BOTH_MODIFIED' AND x.conflict_type = 'BOTH_MODIFIED'
+                                THEN pggit.tree_path(w.schema_name, w.kind, w.object_key)
+                           WHEN x.resolution = 'source' THEN w.source_path
+                           WHEN x.resolution = 'base' THEN w.base_path
+                           WHEN x.id IS NOT NULL THEN w.target_path        -- resolved for the target, or still open
+                           WHEN w.conflict_type = 'SOURCE_MODIFIED' THEN w.source_path
+                           WHEN w.conflict_type = 'NO_CONFLICT' AND (w.source_hash IS DISTINCT FROM w.target_hash OR w.source_path IS DISTINCT FROM w.target_path)
+                                THEN pggit.tree_path(w.schema_name, w.kind, w.object_key)
+                           ELSE w.target_path END AS path,
                       CASE WHEN x.resolution IN ('source', 'target') AND w.conflict_type = 'BOTH_MODIFIED' AND x.conflict_type = 'BOTH_MODIFIED'
                                 -- only the parts both changed take the chosen side; the rest merges as disjoint changes do
-                                THEN pggit.put_blob(pggit.merge_definitions(w.base_definition, w.source_definition, w.target_definition,
-                                                                            x.resolution = 'target'))
+                                THEN pggit.put_blob(pggit.merge_definitions(
+                                         pggit.align_columns(w.base_definition, '{}', f.pref),
+                                         pggit.align_columns(w.source_definition, w.source_columns, f.pref),
+                                         pggit.align_columns(w.target_definition, w.target_columns, f.pref), x.resolution = 'target'))
                            WHEN x.resolution = 'source' THEN w.source_hash
                            WHEN x.resolution = 'base' THEN w.base_hash
-                           WHEN x.id IS NOT NULL THEN w.target_hash          -- resolved for the target, or still open
+                           WHEN x.id IS NOT NULL THEN w.target_hash
                            WHEN w.conflict_type = 'SOURCE_MODIFIED' THEN w.source_hash
                            WHEN w.conflict_type = 'NO_CONFLICT' AND w.source_hash IS DISTINCT FROM w.target_hash
-                                THEN pggit.put_blob(pggit.merge_definitions(w.base_definition, w.source_definition, w.target_definition))
+                                THEN pggit.put_blob(pggit.merge_definitions(
+                                         pggit.align_columns(w.base_definition, '{}', f.src),
+                                         pggit.align_columns(w.source_definition, w.source_columns, f.src),
+                                         pggit.align_columns(w.target_definition, w.target_columns, f.src)))
                            ELSE w.target_hash END AS hash,
-                      w.target_hash
-                 FROM w LEFT JOIN pggit.merge_conflict x ON x.merge_id = m.id AND x.object_key = w.object_key)
-    SELECT array_agg(ROW(pggit.tree_path(e.schema_name, e.kind, e.object_key), e.hash)::pggit.tree_edit)
+                      -- {base column: merged name} where a side renamed columns
+                      CASE WHEN x.resolution IN ('source', 'target') AND w.conflict_type = 'BOTH_MODIFIED' AND x.conflict_type = 'BOTH_MODIFIED' THEN f.pref
+                           WHEN x.resolution = 'source' OR (x.id IS NULL AND w.conflict_type = 'SOURCE_MODIFIED') THEN w.source_columns
+                           WHEN x.resolution = 'base' THEN NULL
+                           WHEN x.id IS NOT NULL THEN w.target_columns
+                           WHEN w.conflict_type = 'NO_CONFLICT' AND w.source_hash IS DISTINCT FROM w.target_hash THEN f.src
+                           ELSE w.target_columns END AS mcols,
+                      w.target_columns AS tcols
+                 FROM w LEFT JOIN pggit.merge_conflict x ON x.merge_id = m.id AND x.object_key = w.object_key
+                 CROSS JOIN LATERAL (SELECT pggit.final_columns(w.source_columns, w.target_columns) AS src,
+                                            pggit.final_columns(w.source_columns, w.target_columns, x.resolution = 'target') AS pref) f),
+         -- what the plan from the target's tree must rename rather than drop and create (pggit.merge.renames)
+         u AS (UPDATE pggit.merge x
+                  SET renames = (SELECT coalesce(jsonb_agg(jsonb_build_object('from', e.target_path[3], 'to', e.path[3], 'columns', c.cols)
+                                                           ORDER BY e.path[3]), '[]')
+                                   FROM e CROSS JOIN LATERAL (
+                                        SELECT coalesce(jsonb_object_agg(coalesce(e.tcols ->> k.k, k.k), coalesce(e.mcols ->> k.k, k.k)), '{}') AS cols
+                                          FROM (SELECT jsonb_object_keys(coalesce(e.tcols, '{}')) UNION SELECT jsonb_object_keys(coalesce(e.mcols, '{}'))) k(k)
+                                         WHERE coalesce(e.tcols ->> k.k, k.k) <> coalesce(e.mcols ->> k.k, k.k)) c
+                                  WHERE e.target_path IS NOT NULL AND e.path IS NOT NULL AND e.hash IS NOT NULL
+                                    AND (e.path IS DISTINCT FROM e.target_path OR c.cols <> '{}'))
+                WHERE x.id = m.id)
+    SELECT array_agg(q.ed ORDER BY (q.ed).hash IS NOT NULL)   -- removals first: a rename's new path may be another's old one
       INTO edits
-      FROM e WHERE e.hash IS DISTINCT FROM e.target_hash;
+      FROM (SELECT ROW(e.target_path, NULL)::pggit.tree_edit AS ed FROM e
+             WHERE e.target_path IS NOT NULL AND e.path IS DISTINCT FROM e.target_path
+            UNION ALL
+            SELECT ROW(e.path, e.hash)::pggit.tree_edit FROM e
+             WHERE e.path IS NOT NULL AND e.hash IS NOT NULL
+               AND (e.path IS DISTINCT FROM e.target_path OR e.hash IS DISTINCT FROM e.target_hash)) q(ed);
     RETURN pggit.write_tree((SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), edits);
 END
 $$;
 COMMENT ON FUNCTION pggit.merged_tree(bigint) IS
-    'Plumbing of the merge: writes and returns the merged tree of merge merge_id: the target''s tree, with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved: a BOTH_MODIFIED one resolved for the source or the target takes that side''s value of the parts both changed and merges the rest (pggit.merge_definitions with prefer_target); any other takes the chosen side''s whole definition (base: the base''s); an open one the target''s. Raises nothing itself; callers check that no conflict is open.';
+    'Plumbing of the merge: writes and returns the merged tree of merge merge_id, and records in pggit.merge.renames what the plan from the target''s tree renames (objects: from the target''s key to the merged key; columns: {target''s name: merged name}) rather than dropping and creating. The target''s tree, with each object under its merged key (renamed on one side: that side''s new key; pggit.three_way), with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved: a BOTH_MODIFIED one resolved for the source or the target takes that side''s value of the parts both changed and merges the rest (pggit.merge_definitions with prefer_target); any other takes the chosen side''s whole definition (base: the base''s); an open one the target''s. Raises nothing itself; callers check that no conflict is open.';
 
 CREATE OR REPLACE FUNCTION pggit.put_blob(definition jsonb) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -2207,23 +2383,26 @@ END
 $$;
 COMMENT ON FUNCTION pggit.put_blob(jsonb) IS 'Plumbing: stores one definition under the hex SHA-256 of its JSON text (as a capture does) and returns that hash; null for null.';
 
-CREATE OR REPLACE FUNCTION pggit.broken_dependencies(base_tree text, source_tree text, target_tree text, merged_tree text)
+CREATE OR REPLACE FUNCTION pggit.broken_dependencies(base_tree text, source_tree text, target_tree text, merged_tree text,
+                                                     source_renames jsonb DEFAULT NULL, target_renames jsonb DEFAULT NULL)
     RETURNS TABLE (object_key text, kind text, schema_name text, relation_key text)
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
--- The relations either side dropped that the merged tree does not have, then what the merged tree
--- keeps on each of them: its key is <kind>:<relation identity>.<name> (pggit.read_indexes,
--- read_constraints, read_triggers, read_policies, read_rules), found below that kind's node of the
--- relation's schema.
+-- The relations a side had under a key the merged tree does not have (one side dropped or renamed
+-- it), then what the merged tree keeps on each of them: its key is <kind>:<relation identity>.<name>
+-- (pggit.read_indexes, read_constraints, read_triggers, read_policies, read_rules), found below that
+-- kind's node of the relation's schema.
 SELECT o.object_key, k.kind, d.schema_name, d.object_key
-  FROM (SELECT w.object_key, w.schema_name FROM pggit.three_way(base_tree, source_tree, target_tree) w
-         WHERE w.kind IN ('table', 'view', 'materialized_view', 'foreign_table') AND (w.source_hash IS NULL OR w.target_hash IS NULL)
-           AND pggit.tree_lookup(merged_tree, pggit.tree_path(w.schema_name, w.kind, w.object_key)) IS NULL) d
+  FROM (SELECT DISTINCT p.path[3] AS object_key, p.path[1] AS schema_name
+          FROM pggit.three_way(base_tree, source_tree, target_tree, source_renames, target_renames) w
+         CROSS JOIN LATERAL (VALUES (w.base_path), (w.source_path), (w.target_path)) p(path)
+         WHERE w.kind IN ('table', 'view', 'materialized_view', 'foreign_table') AND p.path IS NOT NULL
+           AND pggit.tree_lookup(merged_tree, p.path) IS NULL) d
  CROSS JOIN unnest(ARRAY['index', 'constraint', 'trigger', 'policy', 'rule']) k(kind)
  CROSS JOIN LATERAL pggit.subtree_objects(pggit.tree_lookup(merged_tree, ARRAY[d.schema_name, k.kind])) o
  WHERE starts_with(o.object_key, k.kind || ':' || pggit.key_identity(d.object_key) || '.')
 $$;
-COMMENT ON FUNCTION pggit.broken_dependencies(text, text, text, text) IS
-    'The dependencies a merge breaks, found in its merged tree: each index, constraint, trigger, policy or rule that merged_tree keeps on a relation (table, view, materialized view, foreign table) that one side dropped and merged_tree no longer has (one side dropped a table, the other indexed it), with the relation''s key. Other dependencies (a view''s query, a routine''s body, an index on a column the other side dropped) are not read from definitions: applying the merged plan finds them (Pggit.merge: the merge rolls back with PostgreSQL''s error).';
+COMMENT ON FUNCTION pggit.broken_dependencies(text, text, text, text, jsonb, jsonb) IS
+    'The dependencies a merge breaks, found in its merged tree: each index, constraint, trigger, policy or rule that merged_tree keeps on a relation (table, view, materialized view, foreign table) under a key merged_tree no longer has (one side dropped the table and the other indexed it; or one side renamed it and the other added a trigger on the old name), with the relation''s key. source_renames, target_renames: as pggit.three_way takes them. Other dependencies (a view''s query, a routine''s body, an index on a column the other side dropped) are not read from definitions: applying the merged plan finds them (Pggit.merge: the merge rolls back with PostgreSQL''s error).';
 
 CREATE OR REPLACE FUNCTION pggit.merge_status_check(m pggit.merge) RETURNS void
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -2318,9 +2497,11 @@ BEGIN
     END IF;
     mr := pggit.merge_gate(merge_branch.source_branch, tgt);   -- refused here when merges need an approved request
     b := pggit.find_merge_base(s, t);
-    INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, strategy, status, message, merge_request_id)
+    INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, strategy, status, message, merge_request_id,
+                             source_renames, target_renames)
     VALUES (merge_branch.source_branch, tgt, s, t, b, merge_strategy, 'conflicts',
-            coalesce(merge_branch.message, format('Merge %s into %s', merge_branch.source_branch, tgt)), mr)
+            coalesce(merge_branch.message, format('Merge %s into %s', merge_branch.source_branch, tgt)), mr,
+            pggit.renames_since(b, s), pggit.renames_since(b, t))
     RETURNING id INTO mid;
     INSERT INTO pggit.merge_conflict (merge_id, object_key, kind, schema_name, conflict_type, conflicting_parts, base_hash, source_hash, target_hash,
                                       resolution, reason, resolved_by, resolved_at)
@@ -2329,9 +2510,10 @@ BEGIN
            CASE WHEN merge_strategy <> 'recursive' THEN format('merge strategy %s', merge_strategy) END,
            CASE WHEN merge_strategy <> 'recursive' THEN session_user END,
            CASE WHEN merge_strategy <> 'recursive' THEN clock_timestamp() END
-      FROM pggit.three_way((SELECT c.tree FROM pggit.commit c WHERE c.id = b), (SELECT c.tree FROM pggit.commit c WHERE c.id = s),
-                           (SELECT c.tree FROM pggit.commit c WHERE c.id = t)) w
-     WHERE w.conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED');
+      FROM pggit.merge m
+     CROSS JOIN LATERAL pggit.three_way((SELECT c.tree FROM pggit.commit c WHERE c.id = b), (SELECT c.tree FROM pggit.commit c WHERE c.id = s),
+                                        (SELECT c.tree FROM pggit.commit c WHERE c.id = t), m.source_renames, m.target_renames) w
+     WHERE m.id = mid AND w.conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED', 'BOTH_RENAMED');
     -- a dependency the merge breaks, in the tree it would give with each open conflict kept as the target has it
     -- (written first, in a statement of its own: the STABLE readers below see only what was written before theirs began)
     provisional := pggit.merged_tree(mid);
@@ -2343,7 +2525,8 @@ BEGIN
       FROM (SELECT c.tree FROM pggit.commit c WHERE c.id = b) bt
      RIGHT JOIN (SELECT c.tree FROM pggit.commit c WHERE c.id = s) st ON true
      CROSS JOIN (SELECT c.tree FROM pggit.commit c WHERE c.id = t) tt
-     CROSS JOIN LATERAL pggit.broken_dependencies(bt.tree, st.tree, tt.tree, provisional) d
+     CROSS JOIN (SELECT x.source_renames, x.target_renames FROM pggit.merge x WHERE x.id = mid) rn
+     CROSS JOIN LATERAL pggit.broken_dependencies(bt.tree, st.tree, tt.tree, provisional, rn.source_renames, rn.target_renames) d
      CROSS JOIN LATERAL (SELECT pggit.tree_path(d.schema_name, d.kind, d.object_key) AS path) p
     ON CONFLICT ON CONSTRAINT merge_conflict_merge_id_object_key_key DO NOTHING;
     open_keys := ARRAY(SELECT x.object_key FROM pggit.merge_conflict x WHERE x.merge_id = mid AND x.resolution IS NULL ORDER BY x.object_key);
@@ -2429,7 +2612,8 @@ BEGIN
     broken := (SELECT string_agg(d.object_key || ' on ' || d.relation_key, ', ' ORDER BY d.object_key)
                  FROM pggit.broken_dependencies((SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit),
                                                 (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
-                                                (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), m.merged_tree) d);
+                                                (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), m.merged_tree,
+                                                m.source_renames, m.target_renames) d);
     IF broken IS NOT NULL THEN
         RAISE EXCEPTION 'pggit: merge % as resolved keeps objects on relations it drops: %', m.id, broken
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -6646,7 +6830,9 @@ GRANT EXECUTE ON FUNCTION
     pggit.tree_node_shape(jsonb), pggit.subtree_objects(text),
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
     pggit.paint_down(text, text), pggit.check_branch_name(text), pggit.conflicting_parts(jsonb, jsonb, jsonb),
-    pggit.merge_definitions(jsonb, jsonb, jsonb, boolean), pggit.three_way(text, text, text), pggit.broken_dependencies(text, text, text, text),
+    pggit.merge_definitions(jsonb, jsonb, jsonb, boolean), pggit.three_way(text, text, text, jsonb, jsonb),
+    pggit.broken_dependencies(text, text, text, text, jsonb, jsonb), pggit.renames_since(text, text), pggit.final_columns(jsonb, jsonb, boolean),
+    pggit.align_columns(jsonb, jsonb, jsonb),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),

@@ -67,6 +67,45 @@ public final class Compare {
     public record Risk(String what, String key, String table, String column, String owner, String detail) {
     }
 
+    /**
+     * An object the plan renames rather than drops and creates, as history knows it (a capture saw its
+     * object id under a new key: {@code pggit.renames_since}; for a merge, {@code pggit.merge.renames}).
+     *
+     * @param fromKey its key in the current state ({@code table:app.old}); equal to {@code toKey} when only columns were renamed
+     * @param toKey   its key in the wanted state
+     * @param columns a relation's renamed columns, current name to wanted name (unquoted); empty for none
+     */
+    public record Rename(String fromKey, String toKey, Map<String, String> columns) {
+        public Rename {
+            columns = Map.copyOf(columns);
+        }
+
+        /** The rename the other way round (the reverse plan of a merge's). */
+        public Rename reversed() {
+            Map<String, String> back = new LinkedHashMap<>();
+            columns.forEach((a, b) -> back.put(b, a));
+            return new Rename(toKey, fromKey, back);
+        }
+
+        /** A list as {@code pggit.merge.renames} holds it: {@code [{"from": key, "to": key, "columns": {old: new}}]}. */
+        public static List<Rename> fromJson(String json) {
+            if (json == null || json.isBlank()) {
+                return List.of();
+            }
+            try {
+                List<Rename> out = new ArrayList<>();
+                for (JsonNode r : JSON.readTree(json)) {
+                    Map<String, String> cols = new LinkedHashMap<>();
+                    r.path("columns").fields().forEachRemaining(e -> cols.put(e.getKey(), e.getValue().asText()));
+                    out.add(new Rename(r.path("from").asText(), r.path("to").asText(), cols));
+                }
+                return out;
+            } catch (IOException e) {
+                throw new PggitException("renames are not JSON: " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** The differences and the statements that would make the target equal to the source. */
     public record Result(List<Difference> differences, List<Step> steps, List<Risk> risks) {
         /** The statements, in order; empty when nothing differs. */
@@ -135,7 +174,17 @@ public final class Compare {
 
     /** The plan from tree {@code fromTree}'s schema to tree {@code toTree}'s (hashes of pggit.tree: a merged tree no commit has yet, say). */
     public static Result betweenTrees(Connection c, String fromTree, String toTree) throws SQLException {
-        return plan(byKey(io.pggit.core.internal.ddl.Exporter.itemsOfTree(c, toTree)), byKey(io.pggit.core.internal.ddl.Exporter.itemsOfTree(c, fromTree)));
+        return betweenTrees(c, fromTree, toTree, List.of());
+    }
+
+    /**
+     * As {@link #betweenTrees(Connection, String, String)}, with the objects and columns history says
+     * were renamed from {@code fromTree} to {@code toTree}: renamed in place ({@code ALTER ... RENAME}),
+     * keeping their rows, never dropped and created.
+     */
+    public static Result betweenTrees(Connection c, String fromTree, String toTree, List<Rename> renames) throws SQLException {
+        return plan(byKey(io.pggit.core.internal.ddl.Exporter.itemsOfTree(c, toTree)), byKey(io.pggit.core.internal.ddl.Exporter.itemsOfTree(c, fromTree)),
+                renames);
     }
 
     /** The objects of commit's tree by key (the reader export uses, {@link io.pggit.core.internal.ddl.Exporter#items}). */
@@ -151,9 +200,104 @@ public final class Compare {
         return items;
     }
 
-    /** What turns {@code tgt} (the current state) into {@code src} (the wanted one). */
     private static Result plan(Map<String, DdlWriter.Item> src, Map<String, DdlWriter.Item> tgt) {
+        return plan(src, tgt, List.of());
+    }
+
+    /** Relations first, then what lives on them: a child's rename statement names its table's new name. */
+    private static final List<String> RELATIONS = List.of("table", "view", "materialized_view", "foreign_table", "sequence");
+
+    /**
+     * The rename statements of {@code renames} that apply (the current state has the old key, the
+     * wanted one the new key, in the same schema), and the current state as it is after them: each
+     * renamed object under its new key, its definition's names (and its table's, for an index,
+     * constraint, trigger, policy or rule) as they will be, so that the planner compares it with the
+     * wanted definition as any other object.
+     */
+    private static List<Step> renames(Map<String, DdlWriter.Item> src, Map<String, DdlWriter.Item> tgt, List<Rename> renames) {
+        List<Step> out = new ArrayList<>();
+        List<Rename> ordered = new ArrayList<>(renames);
+        ordered.sort(java.util.Comparator.comparing((Rename r) -> RELATIONS.contains(kindOf(r.toKey())) ? 0 : 1));
+        Map<String, String> tables = new LinkedHashMap<>();   // a relation's old identity -> its new one
+        for (Rename r : ordered) {
+            DdlWriter.Item t = tgt.get(r.fromKey());
+            DdlWriter.Item s = src.get(r.toKey());
+            if (t == null || s == null || !t.kind().equals(s.kind()) || !Objects.equals(t.schema(), s.schema())
+                    || (!r.fromKey().equals(r.toKey()) && tgt.containsKey(r.toKey()))) {
+                continue;   // not what the trees hold, or a move to another schema: planned as a drop and a create
+            }
+            String owner = owner(t, tgt);
+            ObjectNode d = (ObjectNode) t.definition().deepCopy();
+            String oldName = d.path("name").asText(null);
+            String newName = s.definition().path("name").asText(null);
+            String oldTable = d.path("table").asText(null);
+            String newTable = s.definition().path("table").asText(null);
+            String oldId = r.fromKey().substring(r.fromKey().indexOf(':') + 1);
+            if (!r.fromKey().equals(r.toKey()) && oldName != null && newName != null && !oldName.equals(newName)) {
+                String table = oldTable == null ? null : tables.getOrDefault(oldTable, oldTable);
+                String sql = switch (t.kind()) {
+                    case "table" -> "ALTER TABLE " + oldId + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "view" -> "ALTER VIEW " + oldId + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "materialized_view" -> "ALTER MATERIALIZED VIEW " + oldId + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "foreign_table" -> "ALTER FOREIGN TABLE " + oldId + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "sequence" -> "ALTER SEQUENCE " + oldId + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "function" -> "ALTER FUNCTION " + oldId + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "procedure" -> "ALTER PROCEDURE " + oldId + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "type" -> "ALTER TYPE " + oldId + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "domain" -> "ALTER DOMAIN " + oldId + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "index" -> "ALTER INDEX " + DdlWriter.q(t.schema()) + "." + DdlWriter.q(oldName) + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "constraint" -> "ALTER TABLE " + table + " RENAME CONSTRAINT " + DdlWriter.q(oldName) + " TO " + DdlWriter.q(newName) + ";";
+                    case "trigger" -> "ALTER TRIGGER " + DdlWriter.q(oldName) + " ON " + table + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "policy" -> "ALTER POLICY " + DdlWriter.q(oldName) + " ON " + table + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    case "rule" -> "ALTER RULE " + DdlWriter.q(oldName) + " ON " + table + " RENAME TO " + DdlWriter.q(newName) + ";";
+                    default -> null;
+                };
+                if (sql == null) {
+                    continue;   // a kind without a rename here (a schema: every object in it moves): a drop and a create
+                }
+                out.add(new Step(s.key(), sql, owner));
+                d.put("name", newName);
+                if (t.kind().equals("index") || t.kind().equals("trigger")) {
+                    d.put("definition", d.path("definition").asText().replaceFirst(java.util.regex.Pattern.quote(DdlWriter.q(oldName)) + " ",
+                            java.util.regex.Matcher.quoteReplacement(DdlWriter.q(newName)) + " "));
+                }
+            }
+            if (RELATIONS.contains(t.kind()) && !r.fromKey().equals(r.toKey())) {
+                tables.put(oldId, r.toKey().substring(r.toKey().indexOf(':') + 1));
+            }
+            if (oldTable != null && newTable != null && !oldTable.equals(newTable)) {
+                d.put("table", newTable);   // its table was renamed above: PostgreSQL renames it in the definition too
+                if (d.has("definition")) {
+                    d.put("definition", d.path("definition").asText().replace(" ON " + oldTable + " ", " ON " + newTable + " "));
+                }
+            }
+            if (!r.columns().isEmpty() && d.has("columns")) {
+                String table = r.toKey().substring(r.toKey().indexOf(':') + 1);
+                for (JsonNode col : d.path("columns")) {
+                    String now = col.path("name").asText();
+                    String then = r.columns().get(now);
+                    if (then != null && s.definition().path("columns").findValuesAsText("name").contains(then)) {
+                        out.add(new Step(s.key(), "ALTER TABLE " + table + " RENAME COLUMN " + DdlWriter.q(now) + " TO " + DdlWriter.q(then) + ";", owner));
+                        ((ObjectNode) col).put("name", then);
+                    }
+                }
+            }
+            tgt.remove(r.fromKey());
+            tgt.put(s.key(), new DdlWriter.Item(s.key(), t.kind(), t.schema(), d));
+        }
+        return out;
+    }
+
+    private static String kindOf(String key) {
+        return key.substring(0, Math.max(0, key.indexOf(':')));
+    }
+
+    /** What turns {@code tgt} (the current state) into {@code src} (the wanted one), renaming what {@code renames} says. */
+    private static Result plan(Map<String, DdlWriter.Item> src, Map<String, DdlWriter.Item> current, List<Rename> renames) {
+        Map<String, DdlWriter.Item> tgt = new TreeMap<>(current);
+        List<Step> renameSteps = renames(src, tgt, renames);
         List<Difference> diffs = new ArrayList<>();
+        renameSteps.stream().map(Step::key).distinct().forEach(k -> diffs.add(new Difference(ChangeType.RENAMED, k, kindOf(k))));
         List<DdlWriter.Item> create = new ArrayList<>();
         List<DdlWriter.Item> drop = new ArrayList<>();
         List<Step> alter = new ArrayList<>();
@@ -165,7 +309,9 @@ public final class Compare {
                 diffs.add(new Difference(ChangeType.ADDED, s.key(), s.kind()));
                 create.add(s);
             } else if (!s.definition().equals(t.definition())) {
-                diffs.add(new Difference(ChangeType.MODIFIED, s.key(), s.kind()));
+                if (diffs.stream().noneMatch(d -> d.key().equals(s.key()))) {
+                    diffs.add(new Difference(ChangeType.MODIFIED, s.key(), s.kind()));
+                }
                 List<Risk> inPlaceRisks = new ArrayList<>();
                 List<String> inPlace = alterInPlace(t, s, inPlaceRisks, owner(t, tgt));
                 if (inPlace != null) {
@@ -198,6 +344,7 @@ public final class Compare {
         List<Step> plan = new ArrayList<>();
         plan.add(new Step("", "SET check_function_bodies = off;", null));
         plan.addAll(drops(drop, tgt));
+        plan.addAll(renameSteps);
         plan.addAll(alter);
         // A new partition of a table the target has already gets the table's partitioned indexes from PostgreSQL
         // when it is created (named as PostgreSQL names them, as in the source unless renamed there): its
