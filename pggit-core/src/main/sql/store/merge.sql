@@ -131,6 +131,27 @@ $$;
 COMMENT ON FUNCTION pggit.renames_since(text, text) IS
     'The renames between commit base_commit and its descendant tip, from history: {base key: {"key": its key at tip, "columns": {base column name: its name at tip}}} for every object renamed (a capture''s change R: the same object id under a new key) or whose columns were renamed (change detail renamed_columns: same attnum, another name), composed commit by commit along tip''s first parents. Empty when base_commit is not on tip''s first-parent line (renames are then matched by key only) or nothing was renamed. An object renamed and later dropped is not listed.';
 
+CREATE OR REPLACE FUNCTION pggit.renames_between(from_commit text, to_commit text) RETURNS jsonb
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- From one commit to another through their merge base: the renames since the base on the from side
+-- undone, then those on the to side.
+WITH b AS (SELECT pggit.find_merge_base(from_commit, to_commit) AS base),
+     f AS (SELECT pggit.renames_since(b.base, from_commit) AS m FROM b),
+     t AS (SELECT pggit.renames_since(b.base, to_commit) AS m FROM b),
+     k AS (SELECT x.key AS bk, coalesce(f.m -> x.key ->> 'key', x.key) AS fk, coalesce(t.m -> x.key ->> 'key', x.key) AS tk,
+                  coalesce(f.m -> x.key -> 'columns', '{}') AS fc, coalesce(t.m -> x.key -> 'columns', '{}') AS tc
+             FROM f, t, LATERAL (SELECT jsonb_object_keys(f.m) UNION SELECT jsonb_object_keys(t.m)) x(key)),
+     c AS (SELECT k.bk, k.fk, k.tk,
+                  (SELECT coalesce(jsonb_object_agg(coalesce(k.fc ->> n.n, n.n), coalesce(k.tc ->> n.n, n.n)), '{}')
+                     FROM (SELECT jsonb_object_keys(k.fc) UNION SELECT jsonb_object_keys(k.tc)) n(n)
+                    WHERE coalesce(k.fc ->> n.n, n.n) <> coalesce(k.tc ->> n.n, n.n)) AS cols
+             FROM k)
+SELECT coalesce(jsonb_agg(jsonb_build_object('from', c.fk, 'to', c.tk, 'columns', c.cols) ORDER BY c.tk), '[]')
+  FROM c WHERE c.fk <> c.tk OR c.cols <> '{}'
+$$;
+COMMENT ON FUNCTION pggit.renames_between(text, text) IS
+    'The renames from commit from_commit to commit to_commit (full ids), as the planner takes them (pggit.merge.renames'' shape): [{"from": key at from_commit, "to": key at to_commit, "columns": {name at from_commit: name at to_commit}}], through their merge base: pggit.renames_since on the from side undone, then on the to side. A checkout renames these in place instead of dropping and creating them.';
+
 CREATE OR REPLACE FUNCTION pggit.final_columns(source_columns jsonb, target_columns jsonb, prefer_target boolean DEFAULT false) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (SELECT jsonb_object_agg(k.k, CASE WHEN prefer_target THEN coalesce(target_columns -> k.k, source_columns -> k.k)

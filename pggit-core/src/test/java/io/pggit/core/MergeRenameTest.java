@@ -103,4 +103,31 @@ class MergeRenameTest {
                         + "WHERE o.kind IN ('table', 'trigger') ORDER BY 1"), "t as the target named it, w as the source did, no trigger left on a missing w");
         assertEquals(List.of("id integer", "b_source integer"), columns(db, "copy", "table:public.u"));
     }
+    @Test
+    void aCheckoutRenamesWhatTheBranchRenamedAndBackKeepingTheRows() {
+        TestDb db = TestDb.withPggit("checkout_rename");
+        Pggit pggit = db.pggit();
+        db.exec("CREATE TABLE public.t (id int PRIMARY KEY, a int)", "INSERT INTO public.t VALUES (1, 10)");
+        pggit.commit("base");
+        pggit.createBranch("src", null, null);
+        db.exec("UPDATE pggit.head SET branch = 'src'", "ALTER TABLE public.t RENAME TO \"Zählerstand\"",
+                "ALTER TABLE public.\"Zählerstand\" RENAME COLUMN a TO wert");
+        pggit.commit("renamed on src");
+        db.exec("UPDATE pggit.head SET branch = 'main'", "ALTER TABLE public.\"Zählerstand\" RENAME COLUMN wert TO a",
+                "ALTER TABLE public.\"Zählerstand\" RENAME TO t");
+        pggit.commit("back to main's tree on the live catalog");   // no commit: the tree is main's
+        assertEquals(List.of(), pggit.drift());
+
+        io.pggit.core.model.Checkout there = pggit.checkout("src", true, false);
+        assertTrue(there.applied(), there.refusals().toString());
+        assertEquals(List.of("SET check_function_bodies = off;", "ALTER TABLE public.t RENAME TO \"Zählerstand\";",
+                "ALTER TABLE public.\"Zählerstand\" RENAME COLUMN \"a\" TO \"wert\";"), there.plan(), "renamed, not dropped: no data loss to refuse");
+        assertEquals(List.of("1 10"), db.column("SELECT id || ' ' || wert FROM public.\"Zählerstand\""));
+        assertEquals(List.of(), pggit.drift());
+        io.pggit.core.model.Checkout back = pggit.checkout("main", true, false);
+        assertEquals(List.of("SET check_function_bodies = off;", "ALTER TABLE public.\"Zählerstand\" RENAME TO \"t\";",
+                "ALTER TABLE public.t RENAME COLUMN \"wert\" TO \"a\";"), back.plan());
+        assertEquals(List.of("1 10"), db.column("SELECT id || ' ' || a FROM public.t"));
+        assertEquals(List.of(), pggit.drift());
+    }
 }

@@ -92,6 +92,7 @@ class ReadOnlyTest {
         CALLS.put("merge_definitions(jsonb,jsonb,jsonb,boolean)", "SELECT pggit.merge_definitions(" + DEFINITION + ", " + DEFINITION + ", " + DEFINITION + ")");
         CALLS.put("three_way(text,text,text,jsonb,jsonb)", "SELECT * FROM pggit.three_way(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ")");
         CALLS.put("broken_dependencies(text,text,text,text,jsonb,jsonb)", "SELECT * FROM pggit.broken_dependencies(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ", " + FIRST_TREE + ")");
+        CALLS.put("renames_between(text,text)", "SELECT pggit.renames_between((SELECT min(id) FROM pggit.commit), pggit.head_commit())");
         CALLS.put("renames_since(text,text)", "SELECT pggit.renames_since((SELECT min(id) FROM pggit.commit), pggit.head_commit())");
         CALLS.put("final_columns(jsonb,jsonb,boolean)", "SELECT pggit.final_columns('{\"a\": \"b\"}', NULL)");
         CALLS.put("align_columns(jsonb,jsonb,jsonb)", "SELECT pggit.align_columns(" + DEFINITION + ", '{}', '{\"a\": \"b\"}')");

@@ -91,7 +91,9 @@ public final class Checkouts {
             throw new PggitException("pggit: nothing to check out from: HEAD has no commit yet");
         }
         List<String> refusals = new ArrayList<>(PlanRunner.liveRefusals(c, "checkout"));
-        Compare.Result r = Compare.between(c, from, tip);
+        // what history says was renamed between HEAD and the branch is renamed in place, keeping its rows
+        Compare.Result r = Compare.betweenTrees(c, text(c, "SELECT tree FROM pggit.commit WHERE id = ?", from),
+                text(c, "SELECT tree FROM pggit.commit WHERE id = ?", tip), Compare.Rename.fromJson(text(c, "SELECT pggit.renames_between(?, ?)::text", from, tip)));
         PlanRunner.Assessment assessment = PlanRunner.assess(c, r);
         refusals.addAll(assessment.refusals());
         List<String> dataLoss = assessment.dataLoss();
