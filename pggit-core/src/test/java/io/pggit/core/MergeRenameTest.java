@@ -51,6 +51,9 @@ class MergeRenameTest {
                 columns(db, "copy", "table:public.\"Meter Reading\""), "both sides' changes on the renamed table");
         assertEquals(null, db.value("SELECT pggit.tree_lookup(c.tree, pggit.tree_path('public', 'table', 'table:public.t')) FROM pggit.commit c "
                 + "WHERE c.id = pggit.resolve('copy')"), "the old name is gone");
+        assertEquals(List.of("R table:public.\"Meter Reading\" table:public.t {\"a\": \"amöunt\"}"),
+                db.column("SELECT change || ' ' || object_key || ' ' || old_key || ' ' || (detail -> 'renamed_columns')::text FROM pggit.change "
+                        + "WHERE commit_id = pggit.resolve('copy') AND kind = 'table'"), "a merge commit written from the store records its renames too");
 
         Merge m = pggit.merge("src", null, "recursive", true);
         assertEquals("completed", m.status());

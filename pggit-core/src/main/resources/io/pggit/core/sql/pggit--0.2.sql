@@ -2468,6 +2468,20 @@ DECLARE
 BEGIN
     SELECT * INTO m FROM pggit.merge x WHERE x.id = write_merge_commit.merge_id;
     cid := pggit.write_commit(m.merged_tree, ARRAY[m.target_commit, m.source_commit], 'merge', m.message, m.target_branch);
+    -- its renames as a capture would record them (the next merge follows them: pggit.renames_since):
+    -- the add of the new key becomes a rename from the old one, whose delete goes
+    UPDATE pggit.change x
+       SET change = CASE WHEN d.object_key IS NOT NULL THEN 'R' ELSE x.change END,
+           old_key = d.object_key,
+           old_hash = coalesce(d.old_hash, x.old_hash),
+           detail = CASE WHEN r -> 'columns' <> '{}' THEN coalesce(x.detail, '{}') || jsonb_build_object('renamed_columns', r -> 'columns') ELSE x.detail END
+      FROM jsonb_array_elements(m.renames) r
+      LEFT JOIN pggit.change d ON d.commit_id = cid AND d.change = 'D' AND d.object_key = r ->> 'from' AND r ->> 'from' <> r ->> 'to'
+     WHERE x.commit_id = cid AND x.object_key = r ->> 'to' AND x.change IN ('A', 'M')
+       AND (d.object_key IS NOT NULL OR r -> 'columns' <> '{}');
+    DELETE FROM pggit.change x
+     WHERE x.commit_id = cid AND x.change = 'D'
+       AND x.object_key IN (SELECT y.old_key FROM pggit.change y WHERE y.commit_id = cid AND y.change = 'R');
     UPDATE pggit.merge x SET status = 'completed', merge_commit = cid, completed_by = session_user, completed_at = clock_timestamp() WHERE x.id = m.id;
     IF m.merge_request_id IS NOT NULL THEN
         PERFORM pggit.mark_merge_request_merged(m.merge_request_id, m.id);
