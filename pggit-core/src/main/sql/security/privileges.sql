@@ -99,6 +99,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.tracking_overhead_report(), pggit.server_moved(),
     pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(), pggit.summary(),
     pggit.commit_hash_text(text, text[], text, timestamptz, text, text),
+    pggit.blame(text, text), pggit.object_line(text, text),
     pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text),
     pggit.detect_merge_conflicts(text, text), pggit.get_conflicts_by_type(bigint, text), pggit.get_conflict_statistics(bigint),
     pggit.get_merge_status(bigint), pggit.unlinked_migrations(text)

@@ -222,6 +222,10 @@ SELECT pggit.commit_changes('pggit 0.2 tracks extended statistics and the indexe
 ALTER TABLE pggit.deployment ADD COLUMN drift_objects integer, ADD COLUMN drift_scanned_at timestamptz;
 \ir ../runs/summary.sql
 
+-- Blame (issue 16): the commit and migration that last changed each column and constraint
+-- (api/blame.sql, new).
+\ir ../api/blame.sql
+
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.
 \ir ../security/privileges.sql

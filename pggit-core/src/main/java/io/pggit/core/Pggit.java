@@ -237,6 +237,11 @@ public final class Pggit {
         return with(s -> s.rollbackMerge(mergeId, reason, apply));
     }
 
+    /** Who and which migration last changed each part of an object; see {@link PggitSession#blame(String, String)}. */
+    public List<io.pggit.core.model.Blame> blame(String object, String rev) {
+        return with(s -> s.blame(object, rev));
+    }
+
     /** The history of HEAD, newest first, at most {@code maxCount} commits. */
     public List<Commit> log(int maxCount) {
         return with(s -> s.log(maxCount));

@@ -754,6 +754,26 @@ public final class PggitSession {
                 + "deployment_id, migration FROM pggit.log(?)", PggitSession::commit, maxCount);
     }
 
+    /**
+     * Which commit, migration, author and time last changed each column and constraint of a table, or
+     * each change of another object's definition ({@code pggit.blame}: git blame --first-parent).
+     *
+     * @param object a key ({@code table:app.orders}) or an identity ({@code app.orders}, {@code app.f(integer)})
+     * @param rev    the revision to blame at ({@code HEAD}, a branch, a commit id)
+     * @throws PggitException when no such object is at {@code rev}
+     */
+    public List<io.pggit.core.model.Blame> blame(String object, String rev) {
+        return sql.list("blame " + object, "SELECT part, object_key, commit_id, change, author, committed_at, message, tool, migration, "
+                + "description, script FROM pggit.blame(?, ?)", rs -> {
+                    String tool = rs.getString(8);
+                    return new io.pggit.core.model.Blame(rs.getString(1), rs.getString(2),
+                            Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4)), Optional.ofNullable(rs.getString(5)),
+                            Optional.ofNullable(rs.getObject(6, java.time.OffsetDateTime.class)), Optional.ofNullable(rs.getString(7)),
+                            tool == null ? Optional.empty()
+                                    : Optional.of(new io.pggit.core.model.Blame.Migration(tool, rs.getString(9), rs.getString(10), rs.getString(11))));
+                }, object, rev);
+    }
+
     /** What one commit changed, with definitions before and after ({@code pggit.show}). */
     public List<Change> show(String rev) {
         return sql.list("show " + rev, "SELECT change, object_key, old_key, old_definition::text, new_definition::text, "

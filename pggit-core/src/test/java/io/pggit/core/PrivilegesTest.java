@@ -57,7 +57,7 @@ class PrivilegesTest {
                 "verify_consistency(boolean,boolean,text[])", "drift_findings(jsonb,boolean)", "tracking_overhead_report()", "compare_environments(text,text)",
                 "export_schema_snapshot(text)", "live_owner(oid,oid)", "fsck()", "session_alive(integer,timestamp with time zone)",
                 "commit_hash_text(text,text[],text,timestamp with time zone,text,text)", "server_moved()",
-                "paint_down(text,text)", "check_branch_name(text)", "list_branches()", "merge_bases(text,text)",
+                "blame(text,text)", "object_line(text,text)", "paint_down(text,text)", "check_branch_name(text)", "list_branches()", "merge_bases(text,text)",
                 "find_merge_base(text,text)", "ahead_behind(text,text)",
                 "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)",
                 "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text,jsonb,jsonb)", "broken_dependencies(text,text,text,text,jsonb,jsonb)",

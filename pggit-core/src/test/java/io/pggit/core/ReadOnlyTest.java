@@ -92,6 +92,8 @@ class ReadOnlyTest {
         CALLS.put("merge_definitions(jsonb,jsonb,jsonb,boolean)", "SELECT pggit.merge_definitions(" + DEFINITION + ", " + DEFINITION + ", " + DEFINITION + ")");
         CALLS.put("three_way(text,text,text,jsonb,jsonb)", "SELECT * FROM pggit.three_way(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ")");
         CALLS.put("broken_dependencies(text,text,text,text,jsonb,jsonb)", "SELECT * FROM pggit.broken_dependencies(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ", " + FIRST_TREE + ")");
+        CALLS.put("object_line(text,text)", "SELECT * FROM pggit.object_line(pggit.head_commit(), (SELECT object_key FROM pggit.object_map ORDER BY 1 LIMIT 1))");
+        CALLS.put("blame(text,text)", "SELECT * FROM pggit.blame((SELECT object_key FROM pggit.object_map WHERE kind = 'table' ORDER BY 1 LIMIT 1))");
         CALLS.put("renames_between(text,text)", "SELECT pggit.renames_between((SELECT min(id) FROM pggit.commit), pggit.head_commit())");
         CALLS.put("renames_since(text,text)", "SELECT pggit.renames_since((SELECT min(id) FROM pggit.commit), pggit.head_commit())");
         CALLS.put("final_columns(jsonb,jsonb,boolean)", "SELECT pggit.final_columns('{\"a\": \"b\"}', NULL)");
