@@ -143,6 +143,7 @@ BEGIN
                                 -- only the parts both changed take the chosen side; the rest merges as disjoint changes do
                                 THEN pggit.put_blob(pggit.merge_definitions(w.base_definition, w.source_definition, w.target_definition,
                                                                             x.resolution = 'target'))
+                           WHEN x.resolution = 'manual_ddl' THEN x.manual_hash  -- the definition the manual DDL gave (null: dropped)
                            WHEN x.resolution = 'source' THEN w.source_hash
                            WHEN x.resolution = 'base' THEN w.base_hash
                            WHEN x.id IS NOT NULL THEN w.target_hash          -- resolved for the target, or still open
@@ -159,7 +160,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.merged_tree(bigint) IS
-    'Plumbing of the merge: writes and returns the merged tree of merge merge_id: the target''s tree, with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved: a BOTH_MODIFIED one resolved for the source or the target takes that side''s value of the parts both changed and merges the rest (pggit.merge_definitions with prefer_target); any other takes the chosen side''s whole definition (base: the base''s); an open one the target''s. Raises nothing itself; callers check that no conflict is open.';
+    'Plumbing of the merge: writes and returns the merged tree of merge merge_id: the target''s tree, with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved: a BOTH_MODIFIED one resolved for the source or the target takes that side''s value of the parts both changed and merges the rest (pggit.merge_definitions with prefer_target); any other takes the chosen side''s whole definition (base: the base''s); one resolved with manual_ddl its manual_hash (absent when null); an open one the target''s. Raises nothing itself; callers check that no conflict is open.';
 
 CREATE OR REPLACE FUNCTION pggit.put_blob(definition jsonb) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -438,10 +439,17 @@ BEGIN
     IF st <> 'conflicts' THEN
         RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', x.merge_id, st USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    IF r IN ('manual_ddl', 'merge') THEN
-        RAISE EXCEPTION 'pggit: resolution % is not available for merge conflicts yet', resolve_merge_conflict.resolution
-            USING ERRCODE = 'feature_not_supported',
-                  HINT = 'Take a side (source, target or base), complete the merge, then change the object with a migration or pggit.commit.';
+    IF r = 'manual_ddl' THEN
+        RAISE EXCEPTION 'pggit: resolution manual_ddl takes the DDL to run: resolve merge conflict % (%) with pggit.resolve_conflict_manually', x.id, x.object_key
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('SELECT pggit.resolve_conflict_manually(%L, ddl => ''ALTER ...'', reason => ...) on the checked-out target %s (Java: Pggit.resolveMergeConflictManually).',
+                                x.id, (SELECT m.target_branch FROM pggit.merge m WHERE m.id = x.merge_id));
+    END IF;
+    IF r = 'merge' THEN
+        RAISE EXCEPTION 'pggit: merge conflict % (%) cannot be resolved with merge: the parts both sides changed differently (%) do not merge by themselves',
+              x.id, x.object_key, coalesce(nullif(array_to_string(x.conflicting_parts, ', '), ''), x.conflict_type)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('The changes to other parts merge already. Take a side for these (source, target or base), or give the DDL that makes the definition you want from the target''s: SELECT pggit.resolve_conflict_manually(%L, ddl => ..., reason => ...).', x.id);
     END IF;
     IF r IS NULL OR r NOT IN ('source', 'target', 'base') THEN
         RAISE EXCEPTION 'pggit: a merge conflict''s resolution is source, target or base (use_tracked = source, use_current = target), not "%"',
@@ -459,7 +467,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.resolve_merge_conflict(uuid, text, text) IS
-    'Plumbing of pggit.resolve_conflict for the conflicts of a merge: records resolution source, target or base (seed 000''s use_tracked = source, use_current = target) with reason, who and when; returns what the merged tree will take. Errors: undefined_object, invalid_parameter_value, feature_not_supported (manual_ddl, merge: not yet), object_not_in_prerequisite_state (resolved already, or the merge no longer has conflicts open).';
+    'Plumbing of pggit.resolve_conflict for the conflicts of a merge: records resolution source, target or base (seed 000''s use_tracked = source, use_current = target) with reason, who and when; returns what the merged tree will take. Errors: undefined_object, invalid_parameter_value (also for manual_ddl, which takes DDL: the message names pggit.resolve_conflict_manually; and merge: the parts both changed do not merge by themselves), object_not_in_prerequisite_state (resolved already, or the merge no longer has conflicts open).';
 
 CREATE OR REPLACE FUNCTION pggit.resolve_conflicts_batch(merge_id bigint, keys text[], choice text, notes text DEFAULT NULL)
     RETURNS integer
