@@ -237,6 +237,11 @@ public final class Pggit {
         return with(s -> s.resolveMergeConflictManually(conflictId, ddl, reason));
     }
 
+    /** Resolves the conflict of a merge on one object key with manual DDL; see {@link PggitSession#resolveMergeConflictManually(long, String, String, String)}. */
+    public String resolveMergeConflictManually(long mergeId, String objectKey, String ddl, String reason) {
+        return with(s -> s.resolveMergeConflictManually(mergeId, objectKey, ddl, reason));
+    }
+
     /** Rolls back a completed merge as a new commit; see {@link PggitSession#rollbackMerge(long, String, boolean)}. */
     public io.pggit.core.model.Merge rollbackMerge(long mergeId, String reason, boolean apply) {
         return with(s -> s.rollbackMerge(mergeId, reason, apply));

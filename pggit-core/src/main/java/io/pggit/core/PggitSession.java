@@ -571,6 +571,22 @@ public final class PggitSession {
     }
 
     /**
+     * As {@link #resolveMergeConflictManually(java.util.UUID, String, String)}, for the conflict of merge
+     * {@code mergeId} on {@code objectKey}.
+     *
+     * @throws PggitException also when the merge has no conflict on that key
+     */
+    public String resolveMergeConflictManually(long mergeId, String objectKey, String ddl, String reason) {
+        java.util.UUID id = sql.one("read the conflict of merge " + mergeId + " on " + objectKey,
+                "SELECT id FROM pggit.merge_conflict WHERE merge_id = ? AND object_key = ?", rs -> rs.getObject(1, java.util.UUID.class), mergeId, objectKey);
+        if (id == null) {
+            throw new PggitException("pggit: merge " + mergeId + " has no conflict on " + objectKey
+                    + " (SELECT object_path FROM pggit.get_conflicts_by_type(" + mergeId + ") lists them)");
+        }
+        return resolveMergeConflictManually(id, ddl, reason);
+    }
+
+    /**
      * Rolls back completed merge {@code mergeId} ({@code pggit.rollback_merge}): a new commit with the
      * target's tree before the merge; on the checked-out target the reverse plan runs first when
      * {@code apply} (otherwise, there, it is refused), refusing data loss unless {@code allowDataLoss}.

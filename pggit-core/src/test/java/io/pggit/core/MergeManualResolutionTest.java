@@ -69,6 +69,8 @@ class MergeManualResolutionTest {
         assertEquals("0", db.value("SELECT count(*) FROM pggit.journal"));
         assertEquals(List.of("manual_ddl|fits both|ALTER TABLE public.t ALTER COLUMN b TYPE varchar(50)"),
                 db.column("SELECT concat_ws('|', resolution, reason, manual_ddl) FROM pggit.merge_conflict WHERE id = '" + f.conflict() + "'"));
+        assertEquals(List.of("character varying(50) fits both"), db.column("SELECT (SELECT c ->> 'type' FROM jsonb_array_elements(manual_definition -> 'columns') c "
+                + "WHERE c ->> 'name' = 'b') || ' ' || reason FROM pggit.get_conflicts_by_type(" + f.merge().id() + ")"));
         assertEquals(List.of(), f.pggit().drift());
         // resolved once only
         assertThrows(PggitException.class, () -> f.pggit().resolveMergeConflictManually(f.conflict(), "ALTER TABLE public.t ALTER b TYPE text", null));
@@ -82,7 +84,8 @@ class MergeManualResolutionTest {
         assertEquals(db.freshCaptureTree(), db.headTree());
         assertEquals(List.of(), f.pggit().drift());
         assertEquals("2", db.value("SELECT cardinality(parents) FROM pggit.commit WHERE id = pggit.head_commit()"));
-        assertEquals("manual_ddl", db.value("SELECT resolutions -> 0 ->> 'resolution' FROM pggit.merge_history WHERE merge_id = " + f.merge().id()));
+        assertEquals("manual_ddl ALTER TABLE public.t ALTER COLUMN b TYPE varchar(50)", db.value("SELECT (resolutions -> 0 ->> 'resolution') || ' ' "
+                + "|| (resolutions -> 0 ->> 'manual_ddl') FROM pggit.merge_history WHERE merge_id = " + f.merge().id()));
     }
 
     @Test

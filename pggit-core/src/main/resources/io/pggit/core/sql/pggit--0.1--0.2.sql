@@ -2114,20 +2114,21 @@ COMMENT ON FUNCTION pggit.resolve_conflicts_batch(bigint, text[], text, text) IS
 CREATE OR REPLACE FUNCTION pggit.get_conflicts_by_type(merge_id bigint, of_type text DEFAULT NULL)
     RETURNS TABLE (conflict_id uuid, object_path text, kind text, conflict_type text, conflicting_parts text[],
                    base_definition jsonb, source_definition jsonb, target_definition jsonb,
-                   resolution text, reason text, resolved_by name, resolved_at timestamptz)
+                   resolution text, reason text, resolved_by name, resolved_at timestamptz, manual_ddl text, manual_definition jsonb)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 SELECT x.id, x.object_key, x.kind, x.conflict_type, x.conflicting_parts, bb.definition, sb.definition, tb.definition,
-       x.resolution, x.reason, x.resolved_by, x.resolved_at
+       x.resolution, x.reason, x.resolved_by, x.resolved_at, x.manual_ddl, mb.definition
   FROM pggit.merge_conflict x
   LEFT JOIN pggit.blob bb ON bb.hash = x.base_hash
   LEFT JOIN pggit.blob sb ON sb.hash = x.source_hash
   LEFT JOIN pggit.blob tb ON tb.hash = x.target_hash
+  LEFT JOIN pggit.blob mb ON mb.hash = x.manual_hash
  WHERE x.merge_id = get_conflicts_by_type.merge_id
    AND (get_conflicts_by_type.of_type IS NULL OR x.conflict_type = get_conflicts_by_type.of_type)
  ORDER BY x.object_key
 $$;
 COMMENT ON FUNCTION pggit.get_conflicts_by_type(bigint, text) IS
-    'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED, DEPENDENCY), by object key, with the definitions at the base, on the source and on the target (null where absent) and how each was resolved (null: open).';
+    'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED, DEPENDENCY), by object key, with the definitions at the base, on the source and on the target (null where absent) and how each was resolved (null: open; manual_ddl: the DDL given to pggit.resolve_conflict_manually and the definition the merged tree takes from it, null when it drops the object).';
 
 CREATE OR REPLACE FUNCTION pggit.get_conflict_statistics(merge_id bigint)
     RETURNS TABLE (conflict_type text, total bigint, resolved bigint, open bigint, by_source bigint, by_target bigint, by_base bigint)
@@ -2209,11 +2210,12 @@ SELECT m.id AS merge_id, m.source_branch, m.target_branch, m.strategy, m.status,
        (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS conflicts,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('object_key', x.object_key, 'conflict_type', x.conflict_type, 'resolution', x.resolution,
                                                      'reason', x.reason, 'resolved_by', x.resolved_by, 'resolved_at', x.resolved_at)
+                                  || CASE WHEN x.manual_ddl IS NOT NULL THEN jsonb_build_object('manual_ddl', x.manual_ddl) ELSE '{}' END
                                   ORDER BY x.object_key), '[]')
           FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS resolutions,
        m.rollback_commit, m.rollback_reason, m.rolled_back_by, m.rolled_back_at
   FROM pggit.merge m;
-COMMENT ON VIEW pggit.merge_history IS 'Every merge: who began it and when, its branches, strategy, base, the commits on each side, status, its conflicts with their resolutions (who, when, why), the merge commit, who completed it, and a rollback (commit, reason, who, when).';
+COMMENT ON VIEW pggit.merge_history IS 'Every merge: who began it and when, its branches, strategy, base, the commits on each side, status, its conflicts with their resolutions (who, when, why; the DDL of a manual_ddl one), the merge commit, who completed it, and a rollback (commit, reason, who, when).';
 -- Merge conflicts resolved by hand (manual_ddl): store/merge_manual.sql, new.
 -- ==== store/merge_manual.sql ====================================================================
 
