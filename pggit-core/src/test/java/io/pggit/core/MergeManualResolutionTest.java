@@ -61,7 +61,7 @@ class MergeManualResolutionTest {
         String head = db.headTree();
         String before = untouched(db, f.conflict());
         String said = f.pggit().resolveMergeConflictManually(f.conflict(), "ALTER TABLE public.t ALTER COLUMN b TYPE varchar(50)", "fits both");
-        assertTrue(said.startsWith(KEY + ": BOTH_MODIFIED takes the definition the manual DDL gives"), said);
+        assertEquals(KEY + ": BOTH_MODIFIED takes the definition the manual DDL gives", said);
         assertEquals(List.of("character varying(10)"), db.column(TYPE_OF_B), "the trial rolled back");
         assertEquals(head, db.freshCaptureTree(), "the live catalog is unchanged");
         assertEquals(before.substring(0, before.lastIndexOf(" | ")), untouched(db, f.conflict()).substring(0, before.lastIndexOf(" | ")),

@@ -171,7 +171,7 @@ class MergeMojoTest {
                 "notes", "fits both", "complete", true);
         List<String> log = Goals.captureInfo(done);
         done.execute();
-        assertTrue(log.get(0).startsWith("pggit: table:public.t: BOTH_MODIFIED takes the definition the manual DDL gives"), log.toString());
+        assertEquals("pggit: table:public.t: BOTH_MODIFIED takes the definition the manual DDL gives", log.get(0));
         assertEquals("  BOTH_MODIFIED table:public.t (column b): resolved with manual DDL (fits both)", log.get(2));
         assertEquals(List.of("character varying(50)"), db.column("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
                 + "WHERE attrelid = 'public.t'::regclass AND attname = 'b'"));

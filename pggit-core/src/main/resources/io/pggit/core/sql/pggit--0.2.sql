@@ -2796,7 +2796,7 @@ BEGIN
                   HINT = 'Resolve the conflict without the rename; rename it after the merge, in a migration.';
     END IF;
     RETURN pggit.record_manual_resolution(x.id, result, ddl, reason)
-           || coalesce(format('; the DDL also changed %s, which the merge does not take from it', others), '');
+           || CASE WHEN others IS NOT NULL THEN format('; the DDL also changed %s, which the merge does not take from it', others) ELSE '' END;
 END
 $$;
 COMMENT ON FUNCTION pggit.resolve_conflict_manually(uuid, text, text) IS
