@@ -86,7 +86,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.align_columns(jsonb, jsonb, jsonb),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
-    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
+    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid), pggit.live_definition(text),
     pggit.session_alive(integer, timestamptz)
 TO pggit_reader;
 
@@ -125,6 +125,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.create_branch(text, text, text), pggit.create_feature_branch(text, text), pggit.delete_branch(text, boolean),
     pggit.merge_branch(text, text, text, text), pggit.complete_merge(bigint, boolean), pggit.abort_merge(bigint),
     pggit.resolve_merge_conflict(uuid, text, text), pggit.resolve_conflicts_batch(bigint, text[], text, text),
+    pggit.resolve_conflict_manually(uuid, text, text), pggit.record_manual_resolution(uuid, jsonb, text, text),
     pggit.rollback_merge(bigint, text),
     pggit.create_merge_request(text, text, text, text, text), pggit.approve_merge_request(uuid, text), pggit.close_merge_request(uuid, text)
 TO pggit_writer;

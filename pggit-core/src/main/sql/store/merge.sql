@@ -309,6 +309,7 @@ BEGIN
                                          pggit.align_columns(w.base_definition, '{}', f.pref),
                                          pggit.align_columns(w.source_definition, w.source_columns, f.pref),
                                          pggit.align_columns(w.target_definition, w.target_columns, f.pref), x.resolution = 'target'))
+                           WHEN x.resolution = 'manual_ddl' THEN x.manual_hash  -- the definition the manual DDL gave (null: dropped)
                            WHEN x.resolution = 'source' THEN w.source_hash
                            WHEN x.resolution = 'base' THEN w.base_hash
                            WHEN x.id IS NOT NULL THEN w.target_hash
@@ -344,7 +345,7 @@ BEGIN
     SELECT array_agg(q.ed ORDER BY (q.ed).hash IS NOT NULL)   -- removals first: a rename's new path may be another's old one
       INTO edits
       FROM (SELECT ROW(e.target_path, NULL)::pggit.tree_edit AS ed FROM e
-             WHERE e.target_path IS NOT NULL AND e.path IS DISTINCT FROM e.target_path
+             WHERE e.target_path IS NOT NULL AND (e.path IS DISTINCT FROM e.target_path OR e.hash IS NULL)
             UNION ALL
             SELECT ROW(e.path, e.hash)::pggit.tree_edit FROM e
              WHERE e.path IS NOT NULL AND e.hash IS NOT NULL
@@ -353,7 +354,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.merged_tree(bigint) IS
-    'Plumbing of the merge: writes and returns the merged tree of merge merge_id, and records in pggit.merge.renames what the plan from the target''s tree renames (objects: from the target''s key to the merged key; columns: {target''s name: merged name}) rather than dropping and creating. The target''s tree, with each object under its merged key (renamed on one side: that side''s new key; pggit.three_way), with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved: a BOTH_MODIFIED one resolved for the source or the target takes that side''s value of the parts both changed and merges the rest (pggit.merge_definitions with prefer_target); any other takes the chosen side''s whole definition (base: the base''s); an open one the target''s. Raises nothing itself; callers check that no conflict is open.';
+    'Plumbing of the merge: writes and returns the merged tree of merge merge_id, and records in pggit.merge.renames what the plan from the target''s tree renames (objects: from the target''s key to the merged key; columns: {target''s name: merged name}) rather than dropping and creating. The target''s tree, with each object under its merged key (renamed on one side: that side''s new key; pggit.three_way), with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved: a BOTH_MODIFIED one resolved for the source or the target takes that side''s value of the parts both changed and merges the rest (pggit.merge_definitions with prefer_target); one resolved with manual_ddl its manual_hash (absent when null); any other takes the chosen side''s whole definition (base: the base''s); an open one the target''s. Raises nothing itself; callers check that no conflict is open.';
 
 CREATE OR REPLACE FUNCTION pggit.put_blob(definition jsonb) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -654,10 +655,17 @@ BEGIN
     IF st <> 'conflicts' THEN
         RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', x.merge_id, st USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    IF r IN ('manual_ddl', 'merge') THEN
-        RAISE EXCEPTION 'pggit: resolution % is not available for merge conflicts yet', resolve_merge_conflict.resolution
-            USING ERRCODE = 'feature_not_supported',
-                  HINT = 'Take a side (source, target or base), complete the merge, then change the object with a migration or pggit.commit.';
+    IF r = 'manual_ddl' THEN
+        RAISE EXCEPTION 'pggit: resolution manual_ddl takes the DDL to run: resolve merge conflict % (%) with pggit.resolve_conflict_manually', x.id, x.object_key
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('SELECT pggit.resolve_conflict_manually(%L, ddl => ''ALTER ...'', reason => ...) on the checked-out target %s (Java: Pggit.resolveMergeConflictManually).',
+                                x.id, (SELECT m.target_branch FROM pggit.merge m WHERE m.id = x.merge_id));
+    END IF;
+    IF r = 'merge' THEN
+        RAISE EXCEPTION 'pggit: merge conflict % (%) cannot be resolved with merge: the parts both sides changed differently (%) do not merge by themselves',
+              x.id, x.object_key, coalesce(nullif(array_to_string(x.conflicting_parts, ', '), ''), x.conflict_type)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('The changes to other parts merge already. Take a side for these (source, target or base), or give the DDL that makes the definition you want from the target''s: SELECT pggit.resolve_conflict_manually(%L, ddl => ..., reason => ...).', x.id);
     END IF;
     IF r IS NULL OR r NOT IN ('source', 'target', 'base') THEN
         RAISE EXCEPTION 'pggit: a merge conflict''s resolution is source, target or base (use_tracked = source, use_current = target), not "%"',
@@ -675,7 +683,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.resolve_merge_conflict(uuid, text, text) IS
-    'Plumbing of pggit.resolve_conflict for the conflicts of a merge: records resolution source, target or base (seed 000''s use_tracked = source, use_current = target) with reason, who and when; returns what the merged tree will take. Errors: undefined_object, invalid_parameter_value, feature_not_supported (manual_ddl, merge: not yet), object_not_in_prerequisite_state (resolved already, or the merge no longer has conflicts open).';
+    'Plumbing of pggit.resolve_conflict for the conflicts of a merge: records resolution source, target or base (seed 000''s use_tracked = source, use_current = target) with reason, who and when; returns what the merged tree will take. Errors: undefined_object, invalid_parameter_value (also for manual_ddl, which takes DDL: the message names pggit.resolve_conflict_manually; and merge: the parts both changed do not merge by themselves), object_not_in_prerequisite_state (resolved already, or the merge no longer has conflicts open).';
 
 CREATE OR REPLACE FUNCTION pggit.resolve_conflicts_batch(merge_id bigint, keys text[], choice text, notes text DEFAULT NULL)
     RETURNS integer
@@ -706,20 +714,21 @@ COMMENT ON FUNCTION pggit.resolve_conflicts_batch(bigint, text[], text, text) IS
 CREATE OR REPLACE FUNCTION pggit.get_conflicts_by_type(merge_id bigint, of_type text DEFAULT NULL)
     RETURNS TABLE (conflict_id uuid, object_path text, kind text, conflict_type text, conflicting_parts text[],
                    base_definition jsonb, source_definition jsonb, target_definition jsonb,
-                   resolution text, reason text, resolved_by name, resolved_at timestamptz)
+                   resolution text, reason text, resolved_by name, resolved_at timestamptz, manual_ddl text, manual_definition jsonb)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 SELECT x.id, x.object_key, x.kind, x.conflict_type, x.conflicting_parts, bb.definition, sb.definition, tb.definition,
-       x.resolution, x.reason, x.resolved_by, x.resolved_at
+       x.resolution, x.reason, x.resolved_by, x.resolved_at, x.manual_ddl, mb.definition
   FROM pggit.merge_conflict x
   LEFT JOIN pggit.blob bb ON bb.hash = x.base_hash
   LEFT JOIN pggit.blob sb ON sb.hash = x.source_hash
   LEFT JOIN pggit.blob tb ON tb.hash = x.target_hash
+  LEFT JOIN pggit.blob mb ON mb.hash = x.manual_hash
  WHERE x.merge_id = get_conflicts_by_type.merge_id
    AND (get_conflicts_by_type.of_type IS NULL OR x.conflict_type = get_conflicts_by_type.of_type)
  ORDER BY x.object_key
 $$;
 COMMENT ON FUNCTION pggit.get_conflicts_by_type(bigint, text) IS
-    'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED, DEPENDENCY), by object key, with the definitions at the base, on the source and on the target (null where absent) and how each was resolved (null: open).';
+    'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED, DEPENDENCY), by object key, with the definitions at the base, on the source and on the target (null where absent) and how each was resolved (null: open; manual_ddl: the DDL given to pggit.resolve_conflict_manually and the definition the merged tree takes from it, null when it drops the object).';
 
 CREATE OR REPLACE FUNCTION pggit.get_conflict_statistics(merge_id bigint)
     RETURNS TABLE (conflict_type text, total bigint, resolved bigint, open bigint, by_source bigint, by_target bigint, by_base bigint)
@@ -801,8 +810,9 @@ SELECT m.id AS merge_id, m.source_branch, m.target_branch, m.strategy, m.status,
        (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS conflicts,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('object_key', x.object_key, 'conflict_type', x.conflict_type, 'resolution', x.resolution,
                                                      'reason', x.reason, 'resolved_by', x.resolved_by, 'resolved_at', x.resolved_at)
+                                  || CASE WHEN x.manual_ddl IS NOT NULL THEN jsonb_build_object('manual_ddl', x.manual_ddl) ELSE '{}' END
                                   ORDER BY x.object_key), '[]')
           FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS resolutions,
        m.rollback_commit, m.rollback_reason, m.rolled_back_by, m.rolled_back_at
   FROM pggit.merge m;
-COMMENT ON VIEW pggit.merge_history IS 'Every merge: who began it and when, its branches, strategy, base, the commits on each side, status, its conflicts with their resolutions (who, when, why), the merge commit, who completed it, and a rollback (commit, reason, who, when).';
+COMMENT ON VIEW pggit.merge_history IS 'Every merge: who began it and when, its branches, strategy, base, the commits on each side, status, its conflicts with their resolutions (who, when, why; the DDL of a manual_ddl one), the merge commit, who completed it, and a rollback (commit, reason, who, when).';

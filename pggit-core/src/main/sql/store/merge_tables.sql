@@ -41,11 +41,15 @@ CREATE TABLE pggit.merge_conflict (
     base_hash         text,
     source_hash       text,
     target_hash       text,
-    resolution        text CHECK (resolution IN ('source', 'target', 'base')),
+    resolution        text CHECK (resolution IN ('source', 'target', 'base', 'manual_ddl')),
     reason            text,
     resolved_by       name,
     resolved_at       timestamptz,
-    UNIQUE (merge_id, object_key)
+    manual_ddl        text,                                      -- manual_ddl: the DDL as given (pggit.resolve_conflict_manually)
+    manual_hash       text REFERENCES pggit.blob,                -- manual_ddl: the merged definition; null: the merge drops the object
+    UNIQUE (merge_id, object_key),
+    CHECK (manual_ddl IS NULL AND manual_hash IS NULL OR resolution = 'manual_ddl'),
+    CHECK (resolution IS DISTINCT FROM 'manual_ddl' OR manual_ddl IS NOT NULL)
 );
 COMMENT ON TABLE pggit.merge_conflict IS
-    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, or DEPENDENCY (pggit.broken_dependencies: an object on a relation the merged tree no longer has, conflicting_parts names the relation), the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';
+    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, or DEPENDENCY (pggit.broken_dependencies: an object on a relation the merged tree no longer has, conflicting_parts names the relation), the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes; manual_ddl: the definition that manual_ddl, run on the target''s version in a trial rolled back, gave, kept as blob manual_hash, null when it dropped the object), why, who and when. Resolved by pggit.resolve_conflict, pggit.resolve_conflicts_batch and pggit.resolve_conflict_manually; a strategy ours / theirs resolves each one as it is recorded.';

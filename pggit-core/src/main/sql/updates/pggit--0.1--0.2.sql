@@ -97,6 +97,8 @@ COMMENT ON TABLE pggit.ref IS 'Branches: a name pointing at a commit, with who c
 -- Merges and their conflicts (issue 15): store/merge_tables.sql, the merge itself in store/merge.sql.
 \ir ../store/merge_tables.sql
 \ir ../store/merge.sql
+-- Merge conflicts resolved by hand (manual_ddl): store/merge_manual.sql, new.
+\ir ../store/merge_manual.sql
 -- Merge requests (issue 15; seed 003): their table and the setting merge_requires_approval
 -- (store/merge_request_tables.sql, new), and create, approve, close, the merge's gate and the
 -- view of open requests (store/merge_requests.sql).

@@ -22,7 +22,7 @@ import java.util.List;
 @Command(name = "merge", description = {"Merges SOURCE (a branch or revision) into --target (default: the checked-out branch) three-way,",
         "running the plan on the checked-out target's database, or, with --flyway-migration / --liquibase-changelog, writing it",
         "as the next migration (whose run becomes the merge commit). Lists conflicts (exit 1 while any is open); --merge-id",
-        "continues a merge: --resolve with --objects, --complete, --rollback; alone it shows where the merge stands."})
+        "continues a merge: --resolve or --manual-ddl with --objects, --complete, --rollback; alone it shows where the merge stands."})
 final class MergeCommand extends PggitCommand {
 
     enum Strategy { recursive, ours, theirs }
@@ -60,10 +60,14 @@ final class MergeCommand extends PggitCommand {
     @Option(names = "--resolve", paramLabel = "CHOICE", description = "with --merge-id and --objects: resolve those conflicts for the source, the target or the base (all or none)")
     Choice resolve;
 
+    @Option(names = "--manual-ddl", paramLabel = "DDL", description = {"with --merge-id and --objects (one key): resolve that conflict with this DDL, tried on the",
+            "checked-out target's version of the object and rolled back; the merged tree takes the definition it gives"})
+    String manualDdl;
+
     @Option(names = "--objects", paramLabel = "KEYS", description = "with --resolve: the conflicts' object keys, comma-separated (commas inside parentheses or quotes do not split)")
     String objects;
 
-    @Option(names = "--notes", description = "with --resolve: why, stored with each resolution")
+    @Option(names = "--notes", description = "with --resolve or --manual-ddl: why, stored with each resolution")
     String notes;
 
     @Option(names = "--complete", description = "with --merge-id: complete the merge (after --resolve), running or writing its plan as a new merge does")
@@ -91,6 +95,9 @@ final class MergeCommand extends PggitCommand {
             if (resolve != null) {
                 int n = pggit.resolveMergeConflicts(mergeId, ObjectKey.splitList(objects), resolve.name(), notes);
                 out().println("pggit: resolved " + n + " conflict(s) of merge " + mergeId + " for the " + resolve);
+            }
+            if (manualDdl != null) {
+                out().println("pggit: " + pggit.resolveMergeConflictManually(mergeId, ObjectKey.splitList(objects).get(0), manualDdl, notes));
             }
             m = complete ? pggit.completeMerge(mergeId, false, runPlan)
                     : pggit.mergeStatus(mergeId).orElseThrow(() -> new PggitException("pggit: no merge with id " + mergeId
@@ -125,8 +132,11 @@ final class MergeCommand extends PggitCommand {
         if (source == null && mergeId == null) {
             throw usage("SOURCE is missing: the branch or revision to merge (or --merge-id to continue a merge)");
         }
-        if (source != null && (complete || resolve != null || rollback != null || objects != null)) {
-            throw usage("--complete, --resolve, --objects and --rollback continue a merge: they need --merge-id, not SOURCE");
+        if (source != null && (complete || resolve != null || rollback != null || objects != null || manualDdl != null)) {
+            throw usage("--complete, --resolve, --manual-ddl, --objects and --rollback continue a merge: they need --merge-id, not SOURCE");
+        }
+        if (manualDdl != null && (resolve != null || rollback != null || ObjectKey.splitList(objects).size() != 1)) {
+            throw usage("--manual-ddl resolves one conflict: give its object key alone in --objects, without --resolve or --rollback");
         }
         if (mergeId != null && !complete && rollback == null && writeMigration) {
             throw usage("--flyway-migration and --liquibase-changelog write the plan of a merge: start one (SOURCE) or complete one (--complete)");
@@ -137,7 +147,7 @@ final class MergeCommand extends PggitCommand {
         if (resolve != null && ObjectKey.splitList(objects).isEmpty()) {
             throw usage("--resolve needs --objects: the object keys of the conflicts to resolve, comma-separated (--merge-id " + mergeId + " alone lists them)");
         }
-        if (objects != null && resolve == null) {
+        if (objects != null && resolve == null && manualDdl == null) {
             throw usage("--objects goes with --resolve: the side (source, target or base) to take for them");
         }
     }

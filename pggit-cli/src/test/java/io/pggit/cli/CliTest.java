@@ -215,6 +215,21 @@ class CliTest {
         assertEquals("2", d.value("SELECT cardinality(parents) FROM pggit.commit WHERE id = pggit.head_commit()"));
         assertEquals(d.freshCaptureTree(), d.headTree(), "live == HEAD");
         exit(PggitCli.ERROR, pggit(d, "merge", "--merge-id", id, "--complete"));     // completed already
+
+        // the same conflict again, resolved with manual DDL: tried on the target's version, rolled back, then applied
+        d.exec("SELECT pggit.create_branch('src2', 'src')", "SELECT pggit.create_branch('main2', 'HEAD~1')");
+        d.pggit().checkout("main2", true, true);
+        assertEquals(List.of("character varying(10)"), d.column("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.t'::regclass AND attname = 'b'"));
+        exit(PggitCli.FINDINGS, pggit(d, "merge", "src2"));
+        String id2 = d.value("SELECT max(id) FROM pggit.merge");
+        exit(PggitCli.USAGE, pggit(d, "merge", "--merge-id", id2, "--manual-ddl", "SELECT 1"));   // no --objects
+        ChildJvm.Result manual = pggit(d, "merge", "--merge-id", id2, "--objects", "table:public.t", "--manual-ddl",
+                "ALTER TABLE public.t ALTER COLUMN b TYPE varchar(50)", "--notes", "fits both", "--complete");
+        exit(PggitCli.OK, manual);
+        assertTrue(manual.out().contains("pggit: table:public.t: BOTH_MODIFIED takes the definition the manual DDL gives")
+                && manual.out().contains("  BOTH_MODIFIED table:public.t (column b): resolved with manual DDL (fits both)"), manual.toString());
+        assertEquals(List.of("character varying(50)"), d.column("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.t'::regclass AND attname = 'b'"));
+        assertEquals(d.freshCaptureTree(), d.headTree(), "live == HEAD");
     }
 
     @Test

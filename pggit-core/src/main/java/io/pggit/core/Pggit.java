@@ -232,6 +232,16 @@ public final class Pggit {
         return with(s -> s.resolveMergeConflicts(mergeId, objectKeys, choice, notes));
     }
 
+    /** Resolves a merge conflict with manual DDL, tried and rolled back; see {@link PggitSession#resolveMergeConflictManually(java.util.UUID, String, String)}. */
+    public String resolveMergeConflictManually(java.util.UUID conflictId, String ddl, String reason) {
+        return with(s -> s.resolveMergeConflictManually(conflictId, ddl, reason));
+    }
+
+    /** Resolves the conflict of a merge on one object key with manual DDL; see {@link PggitSession#resolveMergeConflictManually(long, String, String, String)}. */
+    public String resolveMergeConflictManually(long mergeId, String objectKey, String ddl, String reason) {
+        return with(s -> s.resolveMergeConflictManually(mergeId, objectKey, ddl, reason));
+    }
+
     /** Rolls back a completed merge as a new commit; see {@link PggitSession#rollbackMerge(long, String, boolean)}. */
     public io.pggit.core.model.Merge rollbackMerge(long mergeId, String reason, boolean apply) {
         return with(s -> s.rollbackMerge(mergeId, reason, apply));

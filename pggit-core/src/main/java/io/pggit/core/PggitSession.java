@@ -553,6 +553,40 @@ public final class PggitSession {
     }
 
     /**
+     * Resolves merge conflict {@code conflictId} with manual DDL ({@code pggit.resolve_conflict_manually}):
+     * {@code ddl} runs as this session's role on the target's version of the object (the merge's target
+     * must be checked out, its live object equal to the target's) in a subtransaction that is rolled
+     * back; the definition it gave is what the merged tree takes (for {@code BOTH_MODIFIED} over the
+     * merge of both sides, so the source's disjoint changes stay; a DDL that drops it: the merge
+     * drops it). Nothing of the DDL remains in the live catalog or pggit's journal; complete the merge
+     * with {@link #completeMerge} to apply it.
+     *
+     * @return what the merged tree will take (and other objects the DDL changed, which it does not take)
+     * @throws PggitException with the DDL's own error (nothing recorded), or when the target is not
+     *                        checked out, moved, or its live object is not the target's version
+     */
+    public String resolveMergeConflictManually(java.util.UUID conflictId, String ddl, String reason) {
+        return sql.one("resolve merge conflict " + conflictId + " with manual DDL", "SELECT pggit.resolve_conflict_manually(?, ?, ?)", Sql.TEXT,
+                conflictId, ddl, reason);
+    }
+
+    /**
+     * As {@link #resolveMergeConflictManually(java.util.UUID, String, String)}, for the conflict of merge
+     * {@code mergeId} on {@code objectKey}.
+     *
+     * @throws PggitException also when the merge has no conflict on that key
+     */
+    public String resolveMergeConflictManually(long mergeId, String objectKey, String ddl, String reason) {
+        java.util.UUID id = sql.one("read the conflict of merge " + mergeId + " on " + objectKey,
+                "SELECT id FROM pggit.merge_conflict WHERE merge_id = ? AND object_key = ?", rs -> rs.getObject(1, java.util.UUID.class), mergeId, objectKey);
+        if (id == null) {
+            throw new PggitException("pggit: merge " + mergeId + " has no conflict on " + objectKey
+                    + " (SELECT object_path FROM pggit.get_conflicts_by_type(" + mergeId + ") lists them)");
+        }
+        return resolveMergeConflictManually(id, ddl, reason);
+    }
+
+    /**
      * Rolls back completed merge {@code mergeId} ({@code pggit.rollback_merge}): a new commit with the
      * target's tree before the merge; on the checked-out target the reverse plan runs first when
      * {@code apply} (otherwise, there, it is refused), refusing data loss unless {@code allowDataLoss}.

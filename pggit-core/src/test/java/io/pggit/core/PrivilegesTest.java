@@ -55,7 +55,7 @@ class PrivilegesTest {
                 "object_history(text)", "list_ignore_patterns()", "tracking_status()", "function_key(text)",
                 "list_function_versions(text)", "get_function_version(text)", "history_tables()",
                 "verify_consistency(boolean,boolean,text[])", "drift_findings(jsonb,boolean)", "tracking_overhead_report()", "compare_environments(text,text)",
-                "export_schema_snapshot(text)", "live_owner(oid,oid)", "fsck()", "session_alive(integer,timestamp with time zone)",
+                "export_schema_snapshot(text)", "live_owner(oid,oid)", "live_definition(text)", "fsck()", "session_alive(integer,timestamp with time zone)",
                 "commit_hash_text(text,text[],text,timestamp with time zone,text,text)", "server_moved()",
                 "blame(text,text)", "object_line(text,text)", "paint_down(text,text)", "check_branch_name(text)", "list_branches()", "merge_bases(text,text)",
                 "find_merge_base(text,text)", "ahead_behind(text,text)",
@@ -76,7 +76,7 @@ class PrivilegesTest {
                 "track_cqrs_change(text,text,text,text)", "detect_conflicts()", "record_conflicts(boolean)", "rebaseline_after_move()",
                 "create_branch(text,text,text)", "create_feature_branch(text,text)", "delete_branch(text,boolean)",
                 "merge_branch(text,text,text,text)", "complete_merge(bigint,boolean)", "abort_merge(bigint)",
-                "resolve_merge_conflict(uuid,text,text)", "resolve_conflicts_batch(bigint,text[],text,text)", "rollback_merge(bigint,text)",
+                "resolve_merge_conflict(uuid,text,text)", "resolve_conflict_manually(uuid,text,text)", "record_manual_resolution(uuid,jsonb,text,text)", "resolve_conflicts_batch(bigint,text[],text,text)", "rollback_merge(bigint,text)",
                 "create_merge_request(text,text,text,text,text)", "approve_merge_request(uuid,text)", "close_merge_request(uuid,text)");
         decide("admin", "pause_tracking(interval)", "resume_tracking()", "emergency_disable(interval)", "emergency_enable()",
                 "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",

@@ -132,6 +132,7 @@ class ReadOnlyTest {
         CALLS.put("compare_environments(text,text)", "SELECT * FROM pggit.compare_environments('dbname=' || current_database(), NULL)");
         CALLS.put("export_schema_snapshot(text)", "SELECT pggit.export_schema_snapshot('/tmp/pggit-export')");
         CALLS.put("live_owner(oid,oid)", "SELECT pggit.live_owner('pg_class'::regclass, " + METER + ")");
+        CALLS.put("live_definition(text)", "SELECT pggit.live_definition('table:app.meter')");
         CALLS.put("session_alive(integer,timestamp with time zone)",
                 "SELECT pggit.session_alive(pg_backend_pid(), (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()))");
         CALLS.put("commit_hash_text(text,text[],text,timestamp with time zone,text,text)",

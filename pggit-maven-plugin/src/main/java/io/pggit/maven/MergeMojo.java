@@ -31,7 +31,8 @@ import java.util.Set;
  *   <li>Conflicts (strategy {@code recursive}) are listed, one line each with its type and object, and
  *       fail the build with the command that resolves them, unless {@code -Dpggit.failOnConflicts=false}.
  *       Then {@code -Dpggit.mergeId=<id> -Dpggit.resolve=source|target|base -Dpggit.objects=<key,key>}
- *       resolves them, {@code -Dpggit.complete} (in the same run or a later one) completes the merge,
+ *       resolves them ({@code -Dpggit.manualDdl=<DDL>} with one key: that conflict as the DDL, tried on
+ *       the target's version and rolled back, makes it), {@code -Dpggit.complete} (in the same run or a later one) completes the merge,
  *       and {@code -Dpggit.mergeId=<id>} alone shows where it stands.</li>
  *   <li>{@code -Dpggit.mergeId=<id> -Dpggit.rollback=<reason>} rolls a completed merge back as a new
  *       commit (the reverse plan runs on the checked-out target).</li>
@@ -111,7 +112,15 @@ public class MergeMojo extends AbstractConnectionMojo {
     @Parameter(property = "pggit.objects")
     private String objects;
 
-    /** With {@code resolve}: why, stored with each resolution. */
+    /**
+     * With {@code mergeId} and {@code objects} (one key): resolve that conflict with this DDL, tried on
+     * the checked-out target's version of the object and rolled back; the merged tree takes the
+     * definition it gives ({@code pggit.resolve_conflict_manually}).
+     */
+    @Parameter(property = "pggit.manualDdl")
+    private String manualDdl;
+
+    /** With {@code resolve} or {@code manualDdl}: why, stored with each resolution. */
     @Parameter(property = "pggit.notes")
     private String notes;
 
@@ -143,6 +152,9 @@ public class MergeMojo extends AbstractConnectionMojo {
                 if (resolve != null) {
                     int n = pggit.resolveMergeConflicts(mergeId, ObjectKey.splitList(objects), resolve, notes);
                     getLog().info("pggit: resolved " + n + " conflict(s) of merge " + mergeId + " for the " + resolve);
+                }
+                if (manualDdl != null) {
+                    getLog().info("pggit: " + pggit.resolveMergeConflictManually(mergeId, ObjectKey.splitList(objects).get(0), manualDdl, notes));
                 }
                 m = complete ? pggit.completeMerge(mergeId, false, run)
                         : pggit.mergeStatus(mergeId).orElseThrow(() -> new PggitException("pggit: no merge with id " + mergeId
@@ -197,9 +209,13 @@ public class MergeMojo extends AbstractConnectionMojo {
             throw new MojoExecutionException("pggit.flywayMigration and pggit.liquibaseChangelog write the plan of a merge: start one "
                     + "(pggit.source) or complete one (pggit.mergeId with pggit.complete)");
         }
-        if (source != null && (complete || resolve != null || rollback != null || objects != null)) {
-            throw new MojoExecutionException("pggit.complete, pggit.resolve, pggit.objects and pggit.rollback continue a merge: "
+        if (source != null && (complete || resolve != null || rollback != null || objects != null || manualDdl != null)) {
+            throw new MojoExecutionException("pggit.complete, pggit.resolve, pggit.manualDdl, pggit.objects and pggit.rollback continue a merge: "
                     + "they need pggit.mergeId, not pggit.source");
+        }
+        if (manualDdl != null && (resolve != null || rollback != null || ObjectKey.splitList(objects).size() != 1)) {
+            throw new MojoExecutionException("pggit.manualDdl resolves one conflict: give its object key alone in pggit.objects "
+                    + "(e.g. -Dpggit.objects=table:public.meter), without pggit.resolve or pggit.rollback");
         }
         if (strategy == null || strategy.isBlank()) {
             strategy = "recursive";
@@ -221,7 +237,7 @@ public class MergeMojo extends AbstractConnectionMojo {
             throw new MojoExecutionException("pggit.resolve needs pggit.objects: the object keys of the conflicts to resolve, comma-separated "
                     + "(e.g. -Dpggit.objects=table:public.meter; -Dpggit.mergeId=" + mergeId + " alone lists them)");
         }
-        if (objects != null && resolve == null) {
+        if (objects != null && resolve == null && manualDdl == null) {
             throw new MojoExecutionException("pggit.objects goes with pggit.resolve: the side (source, target or base) to take for them");
         }
     }

@@ -154,4 +154,27 @@ class MergeMojoTest {
         assertEquals(List.of(), db.pggit().drift());
         assertEquals("2", db.value("SELECT cardinality(parents) FROM pggit.commit WHERE id = pggit.head_commit()"));
     }
+
+    @Test
+    void aConflictResolvedWithManualDdlTakesTheDefinitionItGives() throws Exception {
+        TestDb db = TestDb.diverged("merge_goal_manual",
+                List.of("CREATE TABLE public.t (id int, b text)"),
+                List.of("ALTER TABLE public.t ALTER b TYPE varchar(20)"),
+                List.of("ALTER TABLE public.t ALTER b TYPE text"),
+                List.of("ALTER TABLE public.t ALTER b TYPE varchar(10)"));
+        assertThrows(MojoFailureException.class, goal(db, "source", "src")::execute);
+        Long id = Long.valueOf(db.value("SELECT max(id) FROM pggit.merge"));
+        MojoExecutionException two = assertThrows(MojoExecutionException.class,
+                () -> goal(db, "mergeId", id, "manualDdl", "SELECT 1", "objects", "table:public.t,table:public.u").execute());
+        assertTrue(two.getMessage().startsWith("pggit.manualDdl resolves one conflict"), two.getMessage());
+        MergeMojo done = goal(db, "mergeId", id, "manualDdl", "ALTER TABLE public.t ALTER b TYPE varchar(50)", "objects", "table:public.t",
+                "notes", "fits both", "complete", true);
+        List<String> log = Goals.captureInfo(done);
+        done.execute();
+        assertEquals("pggit: table:public.t: BOTH_MODIFIED takes the definition the manual DDL gives", log.get(0));
+        assertEquals("  BOTH_MODIFIED table:public.t (column b): resolved with manual DDL (fits both)", log.get(2));
+        assertEquals(List.of("character varying(50)"), db.column("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                + "WHERE attrelid = 'public.t'::regclass AND attname = 'b'"));
+        assertEquals(db.freshCaptureTree(), db.headTree());
+    }
 }

@@ -119,7 +119,7 @@ public final class Lines {
     /** A conflict of a merge: type, object, the parts both sides changed, and its resolution or "open". */
     public static String mergeConflict(Merge.Conflict c) {
         return c.type() + " " + c.objectKey() + (c.conflictingParts().isEmpty() ? "" : " (" + String.join(", ", c.conflictingParts()) + ")")
-                + ": " + c.resolution().map(r -> "resolved for the " + r + c.reason().map(n -> " (" + n + ")").orElse("")).orElse("open");
+                + ": " + c.resolution().map(r -> (r.equals("manual_ddl") ? "resolved with manual DDL" : "resolved for the " + r) + c.reason().map(n -> " (" + n + ")").orElse("")).orElse("open");
     }
 
     /**

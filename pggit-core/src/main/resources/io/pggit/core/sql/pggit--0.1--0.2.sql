@@ -1603,14 +1603,18 @@ CREATE TABLE pggit.merge_conflict (
     base_hash         text,
     source_hash       text,
     target_hash       text,
-    resolution        text CHECK (resolution IN ('source', 'target', 'base')),
+    resolution        text CHECK (resolution IN ('source', 'target', 'base', 'manual_ddl')),
     reason            text,
     resolved_by       name,
     resolved_at       timestamptz,
-    UNIQUE (merge_id, object_key)
+    manual_ddl        text,                                      -- manual_ddl: the DDL as given (pggit.resolve_conflict_manually)
+    manual_hash       text REFERENCES pggit.blob,                -- manual_ddl: the merged definition; null: the merge drops the object
+    UNIQUE (merge_id, object_key),
+    CHECK (manual_ddl IS NULL AND manual_hash IS NULL OR resolution = 'manual_ddl'),
+    CHECK (resolution IS DISTINCT FROM 'manual_ddl' OR manual_ddl IS NOT NULL)
 );
 COMMENT ON TABLE pggit.merge_conflict IS
-    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, or DEPENDENCY (pggit.broken_dependencies: an object on a relation the merged tree no longer has, conflicting_parts names the relation), the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';
+    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, or DEPENDENCY (pggit.broken_dependencies: an object on a relation the merged tree no longer has, conflicting_parts names the relation), the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes; manual_ddl: the definition that manual_ddl, run on the target''s version in a trial rolled back, gave, kept as blob manual_hash, null when it dropped the object), why, who and when. Resolved by pggit.resolve_conflict, pggit.resolve_conflicts_batch and pggit.resolve_conflict_manually; a strategy ours / theirs resolves each one as it is recorded.';
 -- ==== store/merge.sql ===========================================================================
 
 -- Three-way merge of schema history (issue 15): per object key, the two sides' changes since their
@@ -1924,6 +1928,7 @@ BEGIN
                                          pggit.align_columns(w.base_definition, '{}', f.pref),
                                          pggit.align_columns(w.source_definition, w.source_columns, f.pref),
                                          pggit.align_columns(w.target_definition, w.target_columns, f.pref), x.resolution = 'target'))
+                           WHEN x.resolution = 'manual_ddl' THEN x.manual_hash  -- the definition the manual DDL gave (null: dropped)
                            WHEN x.resolution = 'source' THEN w.source_hash
                            WHEN x.resolution = 'base' THEN w.base_hash
                            WHEN x.id IS NOT NULL THEN w.target_hash
@@ -1959,7 +1964,7 @@ BEGIN
     SELECT array_agg(q.ed ORDER BY (q.ed).hash IS NOT NULL)   -- removals first: a rename's new path may be another's old one
       INTO edits
       FROM (SELECT ROW(e.target_path, NULL)::pggit.tree_edit AS ed FROM e
-             WHERE e.target_path IS NOT NULL AND e.path IS DISTINCT FROM e.target_path
+             WHERE e.target_path IS NOT NULL AND (e.path IS DISTINCT FROM e.target_path OR e.hash IS NULL)
             UNION ALL
             SELECT ROW(e.path, e.hash)::pggit.tree_edit FROM e
              WHERE e.path IS NOT NULL AND e.hash IS NOT NULL
@@ -1968,7 +1973,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.merged_tree(bigint) IS
-    'Plumbing of the merge: writes and returns the merged tree of merge merge_id, and records in pggit.merge.renames what the plan from the target''s tree renames (objects: from the target''s key to the merged key; columns: {target''s name: merged name}) rather than dropping and creating. The target''s tree, with each object under its merged key (renamed on one side: that side''s new key; pggit.three_way), with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved: a BOTH_MODIFIED one resolved for the source or the target takes that side''s value of the parts both changed and merges the rest (pggit.merge_definitions with prefer_target); any other takes the chosen side''s whole definition (base: the base''s); an open one the target''s. Raises nothing itself; callers check that no conflict is open.';
+    'Plumbing of the merge: writes and returns the merged tree of merge merge_id, and records in pggit.merge.renames what the plan from the target''s tree renames (objects: from the target''s key to the merged key; columns: {target''s name: merged name}) rather than dropping and creating. The target''s tree, with each object under its merged key (renamed on one side: that side''s new key; pggit.three_way), with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved: a BOTH_MODIFIED one resolved for the source or the target takes that side''s value of the parts both changed and merges the rest (pggit.merge_definitions with prefer_target); one resolved with manual_ddl its manual_hash (absent when null); any other takes the chosen side''s whole definition (base: the base''s); an open one the target''s. Raises nothing itself; callers check that no conflict is open.';
 
 CREATE OR REPLACE FUNCTION pggit.put_blob(definition jsonb) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -2269,10 +2274,17 @@ BEGIN
     IF st <> 'conflicts' THEN
         RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', x.merge_id, st USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    IF r IN ('manual_ddl', 'merge') THEN
-        RAISE EXCEPTION 'pggit: resolution % is not available for merge conflicts yet', resolve_merge_conflict.resolution
-            USING ERRCODE = 'feature_not_supported',
-                  HINT = 'Take a side (source, target or base), complete the merge, then change the object with a migration or pggit.commit.';
+    IF r = 'manual_ddl' THEN
+        RAISE EXCEPTION 'pggit: resolution manual_ddl takes the DDL to run: resolve merge conflict % (%) with pggit.resolve_conflict_manually', x.id, x.object_key
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('SELECT pggit.resolve_conflict_manually(%L, ddl => ''ALTER ...'', reason => ...) on the checked-out target %s (Java: Pggit.resolveMergeConflictManually).',
+                                x.id, (SELECT m.target_branch FROM pggit.merge m WHERE m.id = x.merge_id));
+    END IF;
+    IF r = 'merge' THEN
+        RAISE EXCEPTION 'pggit: merge conflict % (%) cannot be resolved with merge: the parts both sides changed differently (%) do not merge by themselves',
+              x.id, x.object_key, coalesce(nullif(array_to_string(x.conflicting_parts, ', '), ''), x.conflict_type)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = format('The changes to other parts merge already. Take a side for these (source, target or base), or give the DDL that makes the definition you want from the target''s: SELECT pggit.resolve_conflict_manually(%L, ddl => ..., reason => ...).', x.id);
     END IF;
     IF r IS NULL OR r NOT IN ('source', 'target', 'base') THEN
         RAISE EXCEPTION 'pggit: a merge conflict''s resolution is source, target or base (use_tracked = source, use_current = target), not "%"',
@@ -2290,7 +2302,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.resolve_merge_conflict(uuid, text, text) IS
-    'Plumbing of pggit.resolve_conflict for the conflicts of a merge: records resolution source, target or base (seed 000''s use_tracked = source, use_current = target) with reason, who and when; returns what the merged tree will take. Errors: undefined_object, invalid_parameter_value, feature_not_supported (manual_ddl, merge: not yet), object_not_in_prerequisite_state (resolved already, or the merge no longer has conflicts open).';
+    'Plumbing of pggit.resolve_conflict for the conflicts of a merge: records resolution source, target or base (seed 000''s use_tracked = source, use_current = target) with reason, who and when; returns what the merged tree will take. Errors: undefined_object, invalid_parameter_value (also for manual_ddl, which takes DDL: the message names pggit.resolve_conflict_manually; and merge: the parts both changed do not merge by themselves), object_not_in_prerequisite_state (resolved already, or the merge no longer has conflicts open).';
 
 CREATE OR REPLACE FUNCTION pggit.resolve_conflicts_batch(merge_id bigint, keys text[], choice text, notes text DEFAULT NULL)
     RETURNS integer
@@ -2321,20 +2333,21 @@ COMMENT ON FUNCTION pggit.resolve_conflicts_batch(bigint, text[], text, text) IS
 CREATE OR REPLACE FUNCTION pggit.get_conflicts_by_type(merge_id bigint, of_type text DEFAULT NULL)
     RETURNS TABLE (conflict_id uuid, object_path text, kind text, conflict_type text, conflicting_parts text[],
                    base_definition jsonb, source_definition jsonb, target_definition jsonb,
-                   resolution text, reason text, resolved_by name, resolved_at timestamptz)
+                   resolution text, reason text, resolved_by name, resolved_at timestamptz, manual_ddl text, manual_definition jsonb)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 SELECT x.id, x.object_key, x.kind, x.conflict_type, x.conflicting_parts, bb.definition, sb.definition, tb.definition,
-       x.resolution, x.reason, x.resolved_by, x.resolved_at
+       x.resolution, x.reason, x.resolved_by, x.resolved_at, x.manual_ddl, mb.definition
   FROM pggit.merge_conflict x
   LEFT JOIN pggit.blob bb ON bb.hash = x.base_hash
   LEFT JOIN pggit.blob sb ON sb.hash = x.source_hash
   LEFT JOIN pggit.blob tb ON tb.hash = x.target_hash
+  LEFT JOIN pggit.blob mb ON mb.hash = x.manual_hash
  WHERE x.merge_id = get_conflicts_by_type.merge_id
    AND (get_conflicts_by_type.of_type IS NULL OR x.conflict_type = get_conflicts_by_type.of_type)
  ORDER BY x.object_key
 $$;
 COMMENT ON FUNCTION pggit.get_conflicts_by_type(bigint, text) IS
-    'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED, DEPENDENCY), by object key, with the definitions at the base, on the source and on the target (null where absent) and how each was resolved (null: open).';
+    'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED, DEPENDENCY), by object key, with the definitions at the base, on the source and on the target (null where absent) and how each was resolved (null: open; manual_ddl: the DDL given to pggit.resolve_conflict_manually and the definition the merged tree takes from it, null when it drops the object).';
 
 CREATE OR REPLACE FUNCTION pggit.get_conflict_statistics(merge_id bigint)
     RETURNS TABLE (conflict_type text, total bigint, resolved bigint, open bigint, by_source bigint, by_target bigint, by_base bigint)
@@ -2416,11 +2429,177 @@ SELECT m.id AS merge_id, m.source_branch, m.target_branch, m.strategy, m.status,
        (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS conflicts,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('object_key', x.object_key, 'conflict_type', x.conflict_type, 'resolution', x.resolution,
                                                      'reason', x.reason, 'resolved_by', x.resolved_by, 'resolved_at', x.resolved_at)
+                                  || CASE WHEN x.manual_ddl IS NOT NULL THEN jsonb_build_object('manual_ddl', x.manual_ddl) ELSE '{}' END
                                   ORDER BY x.object_key), '[]')
           FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS resolutions,
        m.rollback_commit, m.rollback_reason, m.rolled_back_by, m.rolled_back_at
   FROM pggit.merge m;
-COMMENT ON VIEW pggit.merge_history IS 'Every merge: who began it and when, its branches, strategy, base, the commits on each side, status, its conflicts with their resolutions (who, when, why), the merge commit, who completed it, and a rollback (commit, reason, who, when).';
+COMMENT ON VIEW pggit.merge_history IS 'Every merge: who began it and when, its branches, strategy, base, the commits on each side, status, its conflicts with their resolutions (who, when, why; the DDL of a manual_ddl one), the merge commit, who completed it, and a rollback (commit, reason, who, when).';
+-- Merge conflicts resolved by hand (manual_ddl): store/merge_manual.sql, new.
+-- ==== store/merge_manual.sql ====================================================================
+
+-- A merge conflict resolved by hand (issue 15, seed 003's manual_ddl): the user's DDL, run on the
+-- target's version of the object in a trial that is rolled back, gives the definition the merged
+-- tree takes. The DDL runs as the caller (SECURITY INVOKER, no search_path of pggit's: the caller's
+-- own), never as pggit's owner: a SECURITY DEFINER function running text from its arguments would
+-- hand the owner's rights to every writer. Only the bookkeeping, which writes pggit's tables, is
+-- SECURITY DEFINER (pggit.record_manual_resolution), and it runs no text.
+
+CREATE OR REPLACE FUNCTION pggit.live_definition(object_key text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- The one catalog reader (pggit.read_catalog), at the object's address from the last capture
+-- (pggit.object_map: a probe); when it is not there under that key (created since, or dropped and
+-- created again), a full read, kept to that key.
+DECLARE
+    d jsonb;
+BEGIN
+    SELECT e.definition INTO d
+      FROM pggit.object_map m CROSS JOIN LATERAL pggit.read_catalog(ARRAY[m.classid], ARRAY[m.objid]) e
+     WHERE m.object_key = live_definition.object_key AND e.object_key = live_definition.object_key;
+    IF NOT FOUND THEN
+        SELECT e.definition INTO d FROM pggit.read_catalog() e WHERE e.object_key = live_definition.object_key;
+    END IF;
+    RETURN d;
+END
+$$;
+COMMENT ON FUNCTION pggit.live_definition(text) IS
+    'The live definition of the object with key object_key, as a capture would store it (pggit.read_catalog: its blob hash is pggit.sha256_hex(definition::text)); null when the live catalog has no object under that key. Reads its address from pggit.object_map, or the whole catalog when it is not there. Reads only; SECURITY INVOKER: it sees what the caller sees.';
+
+CREATE OR REPLACE FUNCTION pggit.record_manual_resolution(conflict_id uuid, definition jsonb, ddl text, reason text DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- The bookkeeping of pggit.resolve_conflict_manually. It runs no text: ddl is only kept.
+DECLARE
+    x pggit.merge_conflict;
+    m pggit.merge;
+    merged jsonb := definition;
+    h text;
+BEGIN
+    PERFORM pggit.require_text(ddl, 'the manual DDL');
+    SELECT * INTO x FROM pggit.merge_conflict c WHERE c.id = record_manual_resolution.conflict_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no merge conflict with id %', record_manual_resolution.conflict_id USING ERRCODE = 'undefined_object';
+    END IF;
+    SELECT * INTO m FROM pggit.merge y WHERE y.id = x.merge_id;
+    IF m.status <> 'conflicts' THEN
+        RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', m.id, m.status USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF x.resolution IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: merge conflict % (%) was resolved at % by % (%)', x.id, x.object_key, x.resolved_at, x.resolved_by, x.resolution
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    PERFORM pggit.merge_status_check(m);
+    IF x.conflict_type = 'BOTH_MODIFIED' AND definition IS NOT NULL THEN
+        -- the DDL's changes to the target's definition, over the three-way merge of the two sides
+        -- (the parts both changed as the target has them): the source's disjoint changes stay merged
+        merged := pggit.merge_definitions((SELECT b.definition FROM pggit.blob b WHERE b.hash = x.target_hash), definition,
+                                          pggit.merge_definitions((SELECT b.definition FROM pggit.blob b WHERE b.hash = x.base_hash),
+                                                                  (SELECT b.definition FROM pggit.blob b WHERE b.hash = x.source_hash),
+                                                                  (SELECT b.definition FROM pggit.blob b WHERE b.hash = x.target_hash), true));
+    END IF;
+    h := pggit.put_blob(merged);
+    UPDATE pggit.merge_conflict c
+       SET resolution = 'manual_ddl', manual_ddl = record_manual_resolution.ddl, manual_hash = h, reason = record_manual_resolution.reason,
+           resolved_by = session_user, resolved_at = clock_timestamp()
+     WHERE c.id = x.id;
+    RETURN format('%s: %s takes the definition the manual DDL gives%s', x.object_key, x.conflict_type,
+                  CASE WHEN h IS NULL THEN ' (none: the merge drops it)'
+                       WHEN h = x.source_hash THEN ' (the source''s)' WHEN h = x.target_hash THEN ' (the target''s)' ELSE '' END);
+END
+$$;
+COMMENT ON FUNCTION pggit.record_manual_resolution(uuid, jsonb, text, text) IS
+    'Plumbing of pggit.resolve_conflict_manually: records merge conflict conflict_id as resolved with manual_ddl: ddl as given, reason, who and when, and the definition the merged tree takes (pggit.merge_conflict.manual_hash): for BOTH_MODIFIED the changes definition makes to the target''s definition merged over the two sides'' three-way merge (pggit.merge_definitions: the source''s disjoint changes stay), else definition itself; null definition: the merge drops the object. Runs no DDL and trusts definition (a writer may write the merged tree anyway); call pggit.resolve_conflict_manually, which computes it. Errors: invalid_parameter_value (no ddl), undefined_object, object_not_in_prerequisite_state (resolved already, the merge no longer has conflicts open, its target moved).';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_conflict_manually(conflict_id uuid, ddl text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql AS $$
+-- SECURITY INVOKER and no SET search_path: ddl runs as the caller, with the caller's search_path
+-- (every name below is qualified). The trial runs in a subtransaction that is always rolled back:
+-- the DDL, its event triggers' journal rows and whatever else it did are undone; only the
+-- definition read meanwhile survives, in a variable.
+DECLARE
+    x pggit.merge_conflict;
+    m pggit.merge;
+    head_branch text;
+    live jsonb;
+    addr pggit.object_map;
+    result jsonb;
+    renamed_to text;
+    others text;
+    last_journal bigint;
+    tried boolean := false;
+    e_state text;
+    e_msg text;
+    e_detail text;
+    e_hint text;
+BEGIN
+    PERFORM pggit.require_text(ddl, 'the manual DDL');
+    SELECT * INTO x FROM pggit.merge_conflict c WHERE c.id = resolve_conflict_manually.conflict_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no merge conflict with id %', resolve_conflict_manually.conflict_id USING ERRCODE = 'undefined_object',
+              HINT = 'A merge''s conflicts: SELECT conflict_id, object_path FROM pggit.get_conflicts_by_type(<merge id>).';
+    END IF;
+    SELECT * INTO m FROM pggit.merge y WHERE y.id = x.merge_id;
+    IF m.status <> 'conflicts' THEN
+        RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', m.id, m.status USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF x.resolution IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: merge conflict % (%) was resolved at % by % (%)', x.id, x.object_key, x.resolved_at, x.resolved_by, x.resolution
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    head_branch := (SELECT h.branch FROM pggit.head h);
+    IF head_branch IS DISTINCT FROM m.target_branch THEN
+        RAISE EXCEPTION 'pggit: the manual DDL of merge conflict % runs on the target''s version of %, and its target % is not checked out (% is)',
+              x.id, x.object_key, m.target_branch, head_branch
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Check out %s first (Pggit.checkout, mvn pggit:checkout), or take a side: pggit.resolve_conflict(%L, ''source'' | ''target'' | ''base'', reason).',
+                                m.target_branch, x.id);
+    END IF;
+    IF (SELECT r.commit_id FROM pggit.ref r WHERE r.name = m.target_branch) IS DISTINCT FROM m.target_commit THEN
+        RAISE EXCEPTION 'pggit: branch % moved since merge % began', m.target_branch, m.id USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = format('Abort it (pggit.abort_merge(%s)) and merge again.', m.id);
+    END IF;
+    live := pggit.live_definition(x.object_key);
+    IF pggit.sha256_hex(live::text) IS DISTINCT FROM x.target_hash THEN
+        RAISE EXCEPTION 'pggit: the live % is not the target''s version (%): the manual DDL would not start from it', x.object_key,
+              CASE WHEN live IS NULL THEN 'it is missing' WHEN x.target_hash IS NULL THEN 'the target does not have it' ELSE 'it differs' END
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Commit the uncommitted change or resolve the drift first (SELECT * FROM pggit.status(), pggit.drift()).';
+    END IF;
+    SELECT * INTO addr FROM pggit.object_map o WHERE o.object_key = x.object_key;
+    last_journal := coalesce((SELECT max(j.id) FROM pggit.journal j), 0);
+    BEGIN
+        EXECUTE ddl;
+        result := pggit.live_definition(x.object_key);
+        IF result IS NULL AND addr.objid IS NOT NULL THEN
+            -- gone under its key and still there under another: renamed
+            renamed_to := (SELECT e.object_key FROM pggit.read_catalog(ARRAY[addr.classid], ARRAY[addr.objid]) e LIMIT 1);
+        END IF;
+        others := (SELECT string_agg(DISTINCT j.object_type || ' ' || j.object_identity, ', ')
+                     FROM pggit.journal j
+                    WHERE j.id > last_journal AND j.pid = pg_backend_pid() AND j.xact = pg_current_xact_id()
+                      AND j.object_identity IS DISTINCT FROM pggit.key_identity(x.object_key)
+                      AND NOT (x.kind IN ('table', 'view', 'materialized_view', 'foreign_table') AND j.object_type LIKE '% column'
+                               AND starts_with(j.object_identity, pggit.key_identity(x.object_key) || '.')));
+        tried := true;
+        RAISE EXCEPTION 'pggit: the trial of the manual DDL is rolled back';
+    EXCEPTION WHEN OTHERS THEN
+        IF NOT tried THEN
+            GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_msg = MESSAGE_TEXT, e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+            RAISE EXCEPTION 'pggit: the manual DDL for % failed: %', x.object_key, e_msg
+                USING ERRCODE = e_state, DETAIL = coalesce(e_detail, ''), HINT = coalesce(e_hint, 'Nothing was recorded; the DDL''s changes were rolled back.');
+        END IF;
+    END;
+    IF renamed_to IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: the manual DDL renames % to %: a resolution keeps the object''s key', x.object_key, renamed_to
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'Resolve the conflict without the rename; rename it after the merge, in a migration.';
+    END IF;
+    RETURN pggit.record_manual_resolution(x.id, result, ddl, reason)
+           || CASE WHEN others IS NOT NULL THEN format('; the DDL also changed %s, which the merge does not take from it', others) ELSE '' END;
+END
+$$;
+COMMENT ON FUNCTION pggit.resolve_conflict_manually(uuid, text, text) IS
+    'Resolves merge conflict conflict_id with manual DDL (seed 003''s manual_ddl): ddl (one or more statements) is run on the target''s version of the object, the checked-out target''s live catalog, in a subtransaction that is then rolled back (the DDL, its journal rows and anything else it changed are undone); the object''s definition it gave (pggit.live_definition) is recorded by pggit.record_manual_resolution with ddl and reason, and the merged tree takes it (for BOTH_MODIFIED, the DDL''s changes over the three-way merge of both sides: the source''s disjoint changes stay; a DDL that drops the object: the merge drops it). Changes the DDL makes to other objects are not taken (the result names them). SECURITY INVOKER: the DDL runs as the caller, with the caller''s rights and search_path. Returns what the merged tree will take. Errors: invalid_parameter_value (no ddl), undefined_object (no such merge conflict), object_not_in_prerequisite_state (resolved already, the merge no longer has conflicts open, its target is not checked out or moved, the live object is not the target''s version), feature_not_supported (the DDL renames the object), and the DDL''s own error with its SQLSTATE (nothing recorded).';
 -- Merge requests (issue 15; seed 003): their table and the setting merge_requires_approval
 -- (store/merge_request_tables.sql, new), and create, approve, close, the merge's gate and the
 -- view of open requests (store/merge_requests.sql).
@@ -4225,7 +4404,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.resolve_conflict(uuid, text, text, boolean) IS
-    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (pggit.restore_tracked: functions, procedures, views, indexes, constraints, triggers, a dropped sequence, an enum''s labels; tables by pggit.restore_table: recreated, dropped, renamed back, altered; drops objects HEAD does not have). A dropped table''s sequences, constraints, indexes and triggers that went with it are recreated with it (sequences first, then keys, checks, foreign keys, indexes, triggers, then its partitions, each resolved as a table) and their conflicts resolved; one that cannot come back stays open and the result names it (left open: key (error)). After a table, the open conflicts whose drift is gone (its renamed indexes, say) are closed. Data loss (rows, non-null columns, narrowing types, an enum rebuilt, a sequence''s value, a partition''s rows) is refused unless allow_data_loss; merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind or difference use_tracked cannot restore, data loss without allow_data_loss, an owner the caller cannot become.';
+    'Resolves an open conflict, by its id (a UUID, pggit.conflict.id), and records who, when, why and what it did: use_current commits the live definition (origin drift, this object only); use_tracked puts the live object back to HEAD (pggit.restore_tracked: functions, procedures, views, indexes, constraints, triggers, a dropped sequence, an enum''s labels; tables by pggit.restore_table: recreated, dropped, renamed back, altered; drops objects HEAD does not have). A dropped table''s sequences, constraints, indexes and triggers that went with it are recreated with it (sequences first, then keys, checks, foreign keys, indexes, triggers, then its partitions, each resolved as a table) and their conflicts resolved; one that cannot come back stays open and the result names it (left open: key (error)). After a table, the open conflicts whose drift is gone (its renamed indexes, say) are closed. Data loss (rows, non-null columns, narrowing types, an enum rebuilt, a sequence''s value, a partition''s rows) is refused unless allow_data_loss; merge is for conflicts from a merge. Errors: unknown id, already resolved, bad resolution, a kind or difference use_tracked cannot restore, data loss without allow_data_loss, an owner the caller cannot become. A merge conflict''s id goes to pggit.resolve_merge_conflict (source, target, base; manual_ddl is refused there with invalid_parameter_value naming pggit.resolve_conflict_manually, which takes the DDL).';
 
 CREATE OR REPLACE FUNCTION pggit.resolve_conflict(conflict_id text, resolution text, reason text DEFAULT NULL,
                                                   allow_data_loss boolean DEFAULT false) RETURNS text
@@ -6917,7 +7096,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.align_columns(jsonb, jsonb, jsonb),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
-    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid),
+    pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid), pggit.live_definition(text),
     pggit.session_alive(integer, timestamptz)
 TO pggit_reader;
 
@@ -6956,6 +7135,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.create_branch(text, text, text), pggit.create_feature_branch(text, text), pggit.delete_branch(text, boolean),
     pggit.merge_branch(text, text, text, text), pggit.complete_merge(bigint, boolean), pggit.abort_merge(bigint),
     pggit.resolve_merge_conflict(uuid, text, text), pggit.resolve_conflicts_batch(bigint, text[], text, text),
+    pggit.resolve_conflict_manually(uuid, text, text), pggit.record_manual_resolution(uuid, jsonb, text, text),
     pggit.rollback_merge(bigint, text),
     pggit.create_merge_request(text, text, text, text, text), pggit.approve_merge_request(uuid, text), pggit.close_merge_request(uuid, text)
 TO pggit_writer;
