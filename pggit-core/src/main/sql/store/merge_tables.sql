@@ -42,7 +42,8 @@ CREATE TABLE pggit.merge_conflict (
     reason            text,
     resolved_by       name,
     resolved_at       timestamptz,
+    detail            text,                 -- DEPENDENCY from the trial of the plan: PostgreSQL's error, DETAIL, HINT
     UNIQUE (merge_id, object_key)
 );
 COMMENT ON TABLE pggit.merge_conflict IS
-    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, or DEPENDENCY (pggit.broken_dependencies: an object on a relation the merged tree no longer has, conflicting_parts names the relation), the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';
+    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, or DEPENDENCY: an object on a relation the merged tree no longer has (pggit.broken_dependencies; conflicting_parts names the relation), or an object whose step of the merged plan failed when Java tried the plan on the checked-out target in a savepoint (pggit.record_dependency_conflict; conflicting_parts names the statement, detail holds PostgreSQL''s message, DETAIL and HINT, e.g. the view that depends on a column the step drops), the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';

@@ -477,10 +477,10 @@ public final class PggitSession {
      */
     public List<io.pggit.core.model.Merge.Conflict> mergeConflicts(long mergeId) {
         return sql.list("read the conflicts of merge " + mergeId,
-                "SELECT conflict_id, object_path, kind, conflict_type, conflicting_parts, resolution, reason FROM pggit.get_conflicts_by_type(?)",
+                "SELECT conflict_id, object_path, kind, conflict_type, conflicting_parts, resolution, reason, detail FROM pggit.get_conflicts_by_type(?)",
                 rs -> new io.pggit.core.model.Merge.Conflict(rs.getObject(1, java.util.UUID.class), rs.getString(2), rs.getString(3),
                         io.pggit.core.model.MergeConflict.Type.valueOf(rs.getString(4)), Arrays.asList((String[]) rs.getArray(5).getArray()),
-                        Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7))),
+                        Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), Optional.ofNullable(rs.getString(8))),
                 mergeId);
     }
 
@@ -630,12 +630,40 @@ public final class PggitSession {
                 rs -> (String[]) rs.getArray(1).getArray(), id);
         io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.betweenTrees(c, trees[1], trees[0]);
         if (!apply) {
+            // the plan a migration will run, tried first (rolled back) where it can be: on a clean live
+            // catalog, as owners this session can become; a step that fails there would fail the migration
+            if (io.pggit.core.internal.compare.PlanRunner.liveRefusals(c, "merge").isEmpty()
+                    && io.pggit.core.internal.compare.PlanRunner.assess(c, r).refusals().isEmpty()) {
+                Optional<io.pggit.core.internal.compare.PlanRunner.Failure> f = io.pggit.core.internal.compare.PlanRunner.trial(c, r, false);
+                if (f.isPresent()) {
+                    return dependencyConflict(id, f.get());
+                }
+            }
             return mergeState(id, r.plan(), false);
         }
         refuseRisks(c, r, allowDataLoss, "merge " + id);
-        io.pggit.core.internal.compare.PlanRunner.run(c, r, "merge " + id);
+        // run once, under a savepoint: a failing step is rolled back and waits as a DEPENDENCY conflict
+        Optional<io.pggit.core.internal.compare.PlanRunner.Failure> f = io.pggit.core.internal.compare.PlanRunner.trial(c, r, true);
+        if (f.isPresent()) {
+            return dependencyConflict(id, f.get());
+        }
         sql.execute("complete merge " + id, "SELECT * FROM pggit.complete_merge(?)", id);
         return mergeState(id, r.plan(), true);
+    }
+
+    /**
+     * A step of merge {@code id}'s plan failed when tried (rolled back): recorded as a DEPENDENCY
+     * conflict on its object ({@code pggit.record_dependency_conflict}), and the merge waits again.
+     * A step of no object cannot be resolved by a side: that failure is raised as it is.
+     */
+    private io.pggit.core.model.Merge dependencyConflict(long id, io.pggit.core.internal.compare.PlanRunner.Failure f) {
+        if (f.key().isEmpty()) {
+            throw new PggitException("pggit: merge " + id + " failed at step " + f.step() + " of its plan: " + f.message() + "\n  " + f.sql()
+                    + "\nNothing was changed: the catalog, HEAD and the index are as they were");
+        }
+        sql.execute("record a dependency conflict of merge " + id, "SELECT pggit.record_dependency_conflict(?, ?, ?, ?)", id, f.key(), f.sql(),
+                f.message());
+        return mergeState(id, List.of(), false);
     }
 
     private io.pggit.core.model.Merge mergeState(long id, List<String> plan, boolean applied) {

@@ -1604,10 +1604,11 @@ CREATE TABLE pggit.merge_conflict (
     reason            text,
     resolved_by       name,
     resolved_at       timestamptz,
+    detail            text,                 -- DEPENDENCY from the trial of the plan: PostgreSQL's error, DETAIL, HINT
     UNIQUE (merge_id, object_key)
 );
 COMMENT ON TABLE pggit.merge_conflict IS
-    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, or DEPENDENCY (pggit.broken_dependencies: an object on a relation the merged tree no longer has, conflicting_parts names the relation), the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';
+    'The conflicts of a merge (pggit.merge), one per object key: conflict_type as pggit.detect_merge_conflicts gives it, or DEPENDENCY: an object on a relation the merged tree no longer has (pggit.broken_dependencies; conflicting_parts names the relation), or an object whose step of the merged plan failed when Java tried the plan on the checked-out target in a savepoint (pggit.record_dependency_conflict; conflicting_parts names the statement, detail holds PostgreSQL''s message, DETAIL and HINT, e.g. the view that depends on a column the step drops), the blob hashes at the base and on each side (null: absent there), and the resolution (source, target or base: the side whose definition the merged tree takes), why, who and when. Resolved by pggit.resolve_conflict and pggit.resolve_conflicts_batch; a strategy ours / theirs resolves each one as it is recorded.';
 -- ==== store/merge.sql ===========================================================================
 
 -- Three-way merge of schema history (issue 15): per object key, the two sides' changes since their
@@ -1803,7 +1804,7 @@ SELECT o.object_key, k.kind, d.schema_name, d.object_key
  WHERE starts_with(o.object_key, k.kind || ':' || pggit.key_identity(d.object_key) || '.')
 $$;
 COMMENT ON FUNCTION pggit.broken_dependencies(text, text, text, text) IS
-    'The dependencies a merge breaks, found in its merged tree: each index, constraint, trigger, policy or rule that merged_tree keeps on a relation (table, view, materialized view, foreign table) that one side dropped and merged_tree no longer has (one side dropped a table, the other indexed it), with the relation''s key. Other dependencies (a view''s query, a routine''s body, an index on a column the other side dropped) are not read from definitions: applying the merged plan finds them (Pggit.merge: the merge rolls back with PostgreSQL''s error).';
+    'The dependencies a merge breaks, found in its merged tree: each index, constraint, trigger, policy or rule that merged_tree keeps on a relation (table, view, materialized view, foreign table) that one side dropped and merged_tree no longer has (one side dropped a table, the other indexed it), with the relation''s key. Other dependencies (a view''s query, a routine''s body on a column the other side dropped) are not read from definitions: Pggit.merge and completeMerge try the merged plan on the checked-out target in a savepoint and record a failing step as a DEPENDENCY conflict (pggit.record_dependency_conflict).';
 
 CREATE OR REPLACE FUNCTION pggit.merge_status_check(m pggit.merge) RETURNS void
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -2102,10 +2103,10 @@ COMMENT ON FUNCTION pggit.resolve_conflicts_batch(bigint, text[], text, text) IS
 CREATE OR REPLACE FUNCTION pggit.get_conflicts_by_type(merge_id bigint, of_type text DEFAULT NULL)
     RETURNS TABLE (conflict_id uuid, object_path text, kind text, conflict_type text, conflicting_parts text[],
                    base_definition jsonb, source_definition jsonb, target_definition jsonb,
-                   resolution text, reason text, resolved_by name, resolved_at timestamptz)
+                   resolution text, reason text, resolved_by name, resolved_at timestamptz, detail text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 SELECT x.id, x.object_key, x.kind, x.conflict_type, x.conflicting_parts, bb.definition, sb.definition, tb.definition,
-       x.resolution, x.reason, x.resolved_by, x.resolved_at
+       x.resolution, x.reason, x.resolved_by, x.resolved_at, x.detail
   FROM pggit.merge_conflict x
   LEFT JOIN pggit.blob bb ON bb.hash = x.base_hash
   LEFT JOIN pggit.blob sb ON sb.hash = x.source_hash
@@ -2115,7 +2116,67 @@ SELECT x.id, x.object_key, x.kind, x.conflict_type, x.conflicting_parts, bb.defi
  ORDER BY x.object_key
 $$;
 COMMENT ON FUNCTION pggit.get_conflicts_by_type(bigint, text) IS
-    'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED, DEPENDENCY), by object key, with the definitions at the base, on the source and on the target (null where absent) and how each was resolved (null: open).';
+    'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED, DEPENDENCY), by object key, with the definitions at the base, on the source and on the target (null where absent), how each was resolved (null: open), and detail: for a DEPENDENCY conflict found by trying the merged plan (pggit.record_dependency_conflict), PostgreSQL''s message, DETAIL and HINT (null otherwise).';
+
+CREATE OR REPLACE FUNCTION pggit.record_dependency_conflict(merge_id bigint, object_key text, statement text, detail text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Java tries the plan of a ready merge on the checked-out target in a savepoint (Pggit.merge,
+-- completeMerge); a step that fails there is rolled back and recorded here, and the merge waits again.
+DECLARE
+    m pggit.merge;
+    trees text[];
+    k text := pggit.key_kind(record_dependency_conflict.object_key);
+    sch text;
+    old pggit.merge_conflict;
+    cid uuid;
+BEGIN
+    PERFORM pggit.require_text(record_dependency_conflict.object_key, 'object_key');
+    PERFORM pggit.require_text(record_dependency_conflict.detail, 'detail');
+    SELECT * INTO m FROM pggit.merge x WHERE x.id = record_dependency_conflict.merge_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no merge with id %', record_dependency_conflict.merge_id USING ERRCODE = 'undefined_object';
+    END IF;
+    IF m.status <> 'ready' THEN
+        RAISE EXCEPTION 'pggit: merge % is %, not ready: only the plan of a ready merge is tried', m.id, m.status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    trees := ARRAY[(SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit), (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
+                   (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), m.merged_tree];
+    -- the object's schema: the first schema node of the target's, the merged, the source's or the base's tree that holds the key
+    sch := (SELECT s.s FROM unnest(ARRAY[trees[3], trees[4], trees[2], trees[1]]) WITH ORDINALITY r(root, o)
+              JOIN pggit.tree t ON t.hash = r.root
+             CROSS JOIN LATERAL jsonb_object_keys(t.entries) s(s)
+             WHERE pggit.tree_lookup(r.root, pggit.tree_path(s.s, k, record_dependency_conflict.object_key)) IS NOT NULL
+             ORDER BY r.o, s.s LIMIT 1);
+    IF sch IS NULL THEN
+        RAISE EXCEPTION 'pggit: merge % has no object %', m.id, record_dependency_conflict.object_key USING ERRCODE = 'undefined_object';
+    END IF;
+    SELECT * INTO old FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.object_key = record_dependency_conflict.object_key FOR UPDATE;
+    IF FOUND THEN
+        -- resolved before (a conflict of its own, or this trial's last time): open again, the earlier resolution kept in reason
+        UPDATE pggit.merge_conflict x
+           SET conflict_type = 'DEPENDENCY', conflicting_parts = ARRAY['statement ' || coalesce(record_dependency_conflict.statement, '?')],
+               detail = record_dependency_conflict.detail, resolution = NULL, resolved_by = NULL, resolved_at = NULL,
+               reason = CASE WHEN old.resolution IS NULL THEN old.reason
+                             ELSE format('reopened: %s resolved for the %s by %s at %s%s fails in the trial of the plan', old.conflict_type,
+                                         old.resolution, old.resolved_by, old.resolved_at, coalesce(' (' || old.reason || ')', '')) END
+         WHERE x.id = old.id;
+        cid := old.id;
+    ELSE
+        INSERT INTO pggit.merge_conflict (merge_id, object_key, kind, schema_name, conflict_type, conflicting_parts, base_hash, source_hash, target_hash, detail)
+        VALUES (m.id, record_dependency_conflict.object_key, k, sch, 'DEPENDENCY', ARRAY['statement ' || coalesce(record_dependency_conflict.statement, '?')],
+                pggit.tree_lookup(trees[1], pggit.tree_path(sch, k, record_dependency_conflict.object_key)),
+                pggit.tree_lookup(trees[2], pggit.tree_path(sch, k, record_dependency_conflict.object_key)),
+                pggit.tree_lookup(trees[3], pggit.tree_path(sch, k, record_dependency_conflict.object_key)),
+                record_dependency_conflict.detail)
+        RETURNING id INTO cid;
+    END IF;
+    UPDATE pggit.merge x SET status = 'conflicts', merged_tree = NULL WHERE x.id = m.id;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.record_dependency_conflict(bigint, text, text, text) IS
+    'Plumbing of Pggit.merge and completeMerge: records that the step for object_key (statement) of ready merge merge_id''s plan failed when tried on the checked-out target in a savepoint (rolled back), with PostgreSQL''s message, DETAIL and HINT as detail (e.g. cannot drop column a of table t because other objects depend on it / view v depends on column a of table t): a DEPENDENCY conflict (conflicting_parts: {statement <sql>}), or, when the merge has a conflict on that key already (resolved), that one reopened as DEPENDENCY with its earlier resolution kept in reason; the merge goes back to status conflicts (merged_tree null). Resolving it: target keeps the target''s definition of the object (the other side''s change to it is not merged), source or base takes that side''s; complete_merge then computes the merged tree again and Java tries the plan again (the same failure reopens the conflict). Returns the conflict''s id. Errors: undefined_object (no such merge, or no object key in its trees), object_not_in_prerequisite_state (the merge is not ready), invalid_parameter_value (blank key or detail).';
 
 CREATE OR REPLACE FUNCTION pggit.get_conflict_statistics(merge_id bigint)
     RETURNS TABLE (conflict_type text, total bigint, resolved bigint, open bigint, by_source bigint, by_target bigint, by_base bigint)
@@ -2196,7 +2257,8 @@ SELECT m.id AS merge_id, m.source_branch, m.target_branch, m.strategy, m.status,
        m.created_by, m.created_at, m.completed_by, m.completed_at,
        (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS conflicts,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('object_key', x.object_key, 'conflict_type', x.conflict_type, 'resolution', x.resolution,
-                                                     'reason', x.reason, 'resolved_by', x.resolved_by, 'resolved_at', x.resolved_at)
+                                                     'reason', x.reason, 'resolved_by', x.resolved_by, 'resolved_at', x.resolved_at,
+                                                     'detail', x.detail)
                                   ORDER BY x.object_key), '[]')
           FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS resolutions,
        m.rollback_commit, m.rollback_reason, m.rolled_back_by, m.rolled_back_at
@@ -6594,7 +6656,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.create_branch(text, text, text), pggit.create_feature_branch(text, text), pggit.delete_branch(text, boolean),
     pggit.merge_branch(text, text, text, text), pggit.complete_merge(bigint, boolean), pggit.abort_merge(bigint),
     pggit.resolve_merge_conflict(uuid, text, text), pggit.resolve_conflicts_batch(bigint, text[], text, text),
-    pggit.rollback_merge(bigint, text),
+    pggit.rollback_merge(bigint, text), pggit.record_dependency_conflict(bigint, text, text, text),
     pggit.create_merge_request(text, text, text, text, text), pggit.approve_merge_request(uuid, text), pggit.close_merge_request(uuid, text)
 TO pggit_writer;
 
