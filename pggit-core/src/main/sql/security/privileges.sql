@@ -99,7 +99,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.commit_hash_text(text, text[], text, timestamptz, text, text),
     pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text),
     pggit.detect_merge_conflicts(text, text), pggit.get_conflicts_by_type(bigint, text), pggit.get_conflict_statistics(bigint),
-    pggit.get_merge_status(bigint), pggit.unlinked_migrations(text)
+    pggit.get_merge_status(bigint), pggit.unlinked_migrations(text), pggit.diff_branches(text, text)
 TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules

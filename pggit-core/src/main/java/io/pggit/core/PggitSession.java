@@ -789,6 +789,18 @@ public final class PggitSession {
                 + "new_definition::text, NULL FROM pggit.diff(?, ?)", PggitSession::change, fromRev, toRev);
     }
 
+    /**
+     * Differences between the tips of branches {@code fromBranch} and {@code toBranch}
+     * ({@code pggit.diff_branches}), by object key, with definitions: as {@link #diff} of the two
+     * tips (A: only {@code toBranch} has it, D: only {@code fromBranch}, M: both, differently).
+     *
+     * @throws PggitException when a name is no branch (revisions are {@link #diff}'s)
+     */
+    public List<Change> diffBranches(String fromBranch, String toBranch) {
+        return sql.list("diff branches " + fromBranch + " " + toBranch, "SELECT change_type, object_path, NULL, old_definition::text, "
+                + "new_definition::text, NULL FROM pggit.diff_branches(?, ?)", PggitSession::change, fromBranch, toBranch);
+    }
+
     /** Journaled but uncommitted changes ({@code pggit.status}); definitions are not included. */
     public List<Change> status() {
         return sql.list("read status", "SELECT change, object_key, old_key, NULL, NULL, detail -> 'renamed_columns' "

@@ -61,7 +61,7 @@ class PrivilegesTest {
                 "find_merge_base(text,text)", "ahead_behind(text,text)",
                 "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)",
                 "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text)", "broken_dependencies(text,text,text,text)", "get_conflicts_by_type(bigint,text)",
-                "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)");
+                "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)", "diff_branches(text,text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()", "record_drift_scan(bigint)",
                 "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
