@@ -523,8 +523,8 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'pggit: no merge with id %', record_dependency_conflict.merge_id USING ERRCODE = 'undefined_object';
     END IF;
-    IF m.status <> 'ready' THEN
-        RAISE EXCEPTION 'pggit: merge % is %, not ready: only the plan of a ready merge is tried', m.id, m.status
+    IF m.status NOT IN ('ready', 'conflicts') THEN   -- conflicts: a trial that found several
+        RAISE EXCEPTION 'pggit: merge % is %, not waiting: only the plan of a waiting merge is tried', m.id, m.status
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     trees := ARRAY[(SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit), (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
@@ -563,7 +563,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.record_dependency_conflict(bigint, text, text, text) IS
-    'Plumbing of Pggit.merge and completeMerge: records that the step for object_key (statement) of ready merge merge_id''s plan failed when tried on the checked-out target in a savepoint (rolled back), with PostgreSQL''s message, DETAIL and HINT as detail (e.g. cannot drop column a of table t because other objects depend on it / view v depends on column a of table t): a DEPENDENCY conflict (conflicting_parts: {statement <sql>}), or, when the merge has a conflict on that key already (resolved), that one reopened as DEPENDENCY with its earlier resolution kept in reason; the merge goes back to status conflicts (merged_tree null). Resolving it: target keeps the target''s definition of the object (the other side''s change to it is not merged), source or base takes that side''s; complete_merge then computes the merged tree again and Java tries the plan again (the same failure reopens the conflict). Returns the conflict''s id. Errors: undefined_object (no such merge, or no object key in its trees), object_not_in_prerequisite_state (the merge is not ready), invalid_parameter_value (blank key or detail).';
+    'Plumbing of Pggit.merge and completeMerge: records that the step for object_key (statement) of ready merge merge_id''s plan failed (or lost object_key: an index dropped with a column a step drops) when tried on the checked-out target in a savepoint (rolled back), with PostgreSQL''s message, DETAIL and HINT as detail (e.g. cannot drop column a of table t because other objects depend on it / view v depends on column a of table t): a DEPENDENCY conflict (conflicting_parts: {statement <sql>}), or, when the merge has a conflict on that key already (resolved), that one reopened as DEPENDENCY with its earlier resolution kept in reason; the merge goes back to status conflicts (merged_tree null). Resolving it: target keeps the target''s definition of the object (the other side''s change to it is not merged), source or base takes that side''s; complete_merge then computes the merged tree again and Java tries the plan again (the same failure reopens the conflict). Returns the conflict''s id. Errors: undefined_object (no such merge, or no object key in its trees), object_not_in_prerequisite_state (the merge is neither ready nor waiting with conflicts: one trial may record several), invalid_parameter_value (blank key or detail).';
 
 CREATE OR REPLACE FUNCTION pggit.get_conflict_statistics(merge_id bigint)
     RETURNS TABLE (conflict_type text, total bigint, resolved bigint, open bigint, by_source bigint, by_target bigint, by_base bigint)

@@ -117,12 +117,22 @@ public final class PlanRunner {
     public record Failure(int step, String key, String sql, String message) {
     }
 
+    /** What a trial checks once every step succeeded, before the savepoint is kept or rolled back. */
+    @FunctionalInterface
+    public interface Check {
+        /** What is wrong with the catalog the steps left (each a failure to report); empty when nothing. */
+        List<Failure> after(Connection c) throws SQLException;
+    }
+
     /**
-     * Runs {@code r}'s steps as {@link #run} does, under a savepoint: when a step fails, rolled back
-     * to it (the catalog as it was) and that step returned; when all succeed, kept ({@code keep}, the
-     * savepoint released) or rolled back (a trial only). The caller's transaction stays usable either way.
+     * Runs {@code r}'s steps as {@link #run} does, under a savepoint, then {@code check}: when a step
+     * fails, or the check finds something, rolled back to it (the catalog as it was) and that step,
+     * or what the check found, returned; otherwise kept ({@code keep}, the savepoint released) or
+     * rolled back (a trial only). The caller's transaction stays usable either way.
+     *
+     * @return empty when every step succeeded and the check found nothing
      */
-    public static java.util.Optional<Failure> trial(Connection c, Compare.Result r, boolean keep) throws SQLException {
+    public static List<Failure> trial(Connection c, Compare.Result r, boolean keep, Check check) throws SQLException {
         String before = text(c, "SELECT current_setting('role')");
         Savepoint sp = c.setSavepoint();
         int n = 0;
@@ -133,15 +143,22 @@ public final class PlanRunner {
                 runStep(c, s, sql, before);
             } catch (SQLException e) {
                 c.rollback(sp);
-                return java.util.Optional.of(new Failure(n, s.key(), sql, describe(e)));
+                return List.of(new Failure(n, s.key(), sql, describe(e)));
             }
         }
-        if (keep) {
+        List<Failure> found;
+        try {
+            found = check.after(c);
+        } catch (SQLException e) {
+            c.rollback(sp);
+            throw e;
+        }
+        if (keep && found.isEmpty()) {
             c.releaseSavepoint(sp);
         } else {
             c.rollback(sp);
         }
-        return java.util.Optional.empty();
+        return found;
     }
 
     /** PostgreSQL's message of {@code e}, with its DETAIL and HINT lines and SQLSTATE, as psql prints them. */
