@@ -102,7 +102,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.blame(text, text), pggit.object_line(text, text),
     pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text),
     pggit.detect_merge_conflicts(text, text), pggit.get_conflicts_by_type(bigint, text), pggit.get_conflict_statistics(bigint),
-    pggit.get_merge_status(bigint), pggit.unlinked_migrations(text)
+    pggit.get_merge_status(bigint), pggit.unlinked_migrations(text), pggit.diff_branches(text, text)
 TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
@@ -126,7 +126,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.merge_branch(text, text, text, text), pggit.complete_merge(bigint, boolean), pggit.abort_merge(bigint),
     pggit.resolve_merge_conflict(uuid, text, text), pggit.resolve_conflicts_batch(bigint, text[], text, text),
     pggit.resolve_conflict_manually(uuid, text, text), pggit.record_manual_resolution(uuid, jsonb, text, text),
-    pggit.rollback_merge(bigint, text),
+    pggit.rollback_merge(bigint, text), pggit.record_dependency_conflict(bigint, text, text, text),
     pggit.create_merge_request(text, text, text, text, text), pggit.approve_merge_request(uuid, text), pggit.close_merge_request(uuid, text)
 TO pggit_writer;
 

@@ -236,3 +236,27 @@ END
 $$;
 COMMENT ON FUNCTION pggit.delete_branch(text, boolean) IS
     'Deletes branch branch_name and returns true. Refuses (object_in_use) the checked-out branch, and a branch with commits the checked-out branch does not reach unless force; undefined_object when there is no such branch. The commits stay in the store until pggit.purge_history removes what no branch or tag reaches.';
+
+CREATE OR REPLACE FUNCTION pggit.diff_branches(b1 text, b2 text)
+    RETURNS TABLE (object_path text, change_type text, old_definition jsonb, new_definition jsonb)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- pggit.diff of two branch tips: the two trees walked at once (pggit.diff_trees), so the cost follows
+-- their difference.
+DECLARE
+    t1 text := (SELECT c.tree FROM pggit.ref r JOIN pggit.commit c ON c.id = r.commit_id WHERE r.name = diff_branches.b1);
+    t2 text := (SELECT c.tree FROM pggit.ref r JOIN pggit.commit c ON c.id = r.commit_id WHERE r.name = diff_branches.b2);
+BEGIN
+    IF t1 IS NULL OR t2 IS NULL THEN
+        RAISE EXCEPTION 'pggit: no branch "%"', CASE WHEN t1 IS NULL THEN diff_branches.b1 ELSE diff_branches.b2 END
+            USING ERRCODE = 'undefined_object', HINT = 'pggit.list_branches() lists them; pggit.diff(from_rev, to_rev) compares any two revisions.';
+    END IF;
+    RETURN QUERY
+    SELECT d.object_key, d.change, ob.definition, nb.definition
+      FROM pggit.diff_trees(t1, t2) d
+      LEFT JOIN pggit.blob ob ON ob.hash = d.old_hash
+      LEFT JOIN pggit.blob nb ON nb.hash = d.new_hash
+     ORDER BY d.object_key;
+END
+$$;
+COMMENT ON FUNCTION pggit.diff_branches(text, text) IS
+    'The difference between the tips of branches b1 and b2 (names as pggit.ref has them, not revisions): one row per object key whose definition differs, by key, with change_type as pggit.diff spells it (A: only b2 has it, D: only b1 has it, M: both, differently) and its definition on b1 (old_definition) and on b2 (new_definition), null where absent. The same rows as pggit.diff(b1, b2); cost follows the difference (pggit.diff_trees), not the trees. Reads only. Errors: undefined_object for a name that is no branch.';

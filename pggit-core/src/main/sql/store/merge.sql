@@ -714,10 +714,10 @@ COMMENT ON FUNCTION pggit.resolve_conflicts_batch(bigint, text[], text, text) IS
 CREATE OR REPLACE FUNCTION pggit.get_conflicts_by_type(merge_id bigint, of_type text DEFAULT NULL)
     RETURNS TABLE (conflict_id uuid, object_path text, kind text, conflict_type text, conflicting_parts text[],
                    base_definition jsonb, source_definition jsonb, target_definition jsonb,
-                   resolution text, reason text, resolved_by name, resolved_at timestamptz, manual_ddl text, manual_definition jsonb)
+                   resolution text, reason text, resolved_by name, resolved_at timestamptz, manual_ddl text, manual_definition jsonb, detail text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 SELECT x.id, x.object_key, x.kind, x.conflict_type, x.conflicting_parts, bb.definition, sb.definition, tb.definition,
-       x.resolution, x.reason, x.resolved_by, x.resolved_at, x.manual_ddl, mb.definition
+       x.resolution, x.reason, x.resolved_by, x.resolved_at, x.manual_ddl, mb.definition, x.detail
   FROM pggit.merge_conflict x
   LEFT JOIN pggit.blob bb ON bb.hash = x.base_hash
   LEFT JOIN pggit.blob sb ON sb.hash = x.source_hash
@@ -729,6 +729,66 @@ SELECT x.id, x.object_key, x.kind, x.conflict_type, x.conflicting_parts, bb.defi
 $$;
 COMMENT ON FUNCTION pggit.get_conflicts_by_type(bigint, text) IS
     'The conflicts of merge merge_id (all, or those of type of_type: BOTH_MODIFIED, DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED, DEPENDENCY), by object key, with the definitions at the base, on the source and on the target (null where absent) and how each was resolved (null: open; manual_ddl: the DDL given to pggit.resolve_conflict_manually and the definition the merged tree takes from it, null when it drops the object).';
+
+CREATE OR REPLACE FUNCTION pggit.record_dependency_conflict(merge_id bigint, object_key text, statement text, detail text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- Java tries the plan of a ready merge on the checked-out target in a savepoint (Pggit.merge,
+-- completeMerge); a step that fails there is rolled back and recorded here, and the merge waits again.
+DECLARE
+    m pggit.merge;
+    trees text[];
+    k text := pggit.key_kind(record_dependency_conflict.object_key);
+    sch text;
+    old pggit.merge_conflict;
+    cid uuid;
+BEGIN
+    PERFORM pggit.require_text(record_dependency_conflict.object_key, 'object_key');
+    PERFORM pggit.require_text(record_dependency_conflict.detail, 'detail');
+    SELECT * INTO m FROM pggit.merge x WHERE x.id = record_dependency_conflict.merge_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'pggit: no merge with id %', record_dependency_conflict.merge_id USING ERRCODE = 'undefined_object';
+    END IF;
+    IF m.status NOT IN ('ready', 'conflicts') THEN   -- conflicts: a trial that found several
+        RAISE EXCEPTION 'pggit: merge % is %, not waiting: only the plan of a waiting merge is tried', m.id, m.status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    trees := ARRAY[(SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit), (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
+                   (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), m.merged_tree];
+    -- the object's schema: the first schema node of the target's, the merged, the source's or the base's tree that holds the key
+    sch := (SELECT s.s FROM unnest(ARRAY[trees[3], trees[4], trees[2], trees[1]]) WITH ORDINALITY r(root, o)
+              JOIN pggit.tree t ON t.hash = r.root
+             CROSS JOIN LATERAL jsonb_object_keys(t.entries) s(s)
+             WHERE pggit.tree_lookup(r.root, pggit.tree_path(s.s, k, record_dependency_conflict.object_key)) IS NOT NULL
+             ORDER BY r.o, s.s LIMIT 1);
+    IF sch IS NULL THEN
+        RAISE EXCEPTION 'pggit: merge % has no object %', m.id, record_dependency_conflict.object_key USING ERRCODE = 'undefined_object';
+    END IF;
+    SELECT * INTO old FROM pggit.merge_conflict x WHERE x.merge_id = m.id AND x.object_key = record_dependency_conflict.object_key FOR UPDATE;
+    IF FOUND THEN
+        -- resolved before (a conflict of its own, or this trial's last time): open again, the earlier resolution kept in reason
+        UPDATE pggit.merge_conflict x
+           SET conflict_type = 'DEPENDENCY', conflicting_parts = ARRAY['statement ' || coalesce(record_dependency_conflict.statement, '?')],
+               detail = record_dependency_conflict.detail, resolution = NULL, resolved_by = NULL, resolved_at = NULL,
+               reason = CASE WHEN old.resolution IS NULL THEN old.reason
+                             ELSE format('reopened: %s resolved for the %s by %s at %s%s fails in the trial of the plan', old.conflict_type,
+                                         old.resolution, old.resolved_by, old.resolved_at, coalesce(' (' || old.reason || ')', '')) END
+         WHERE x.id = old.id;
+        cid := old.id;
+    ELSE
+        INSERT INTO pggit.merge_conflict (merge_id, object_key, kind, schema_name, conflict_type, conflicting_parts, base_hash, source_hash, target_hash, detail)
+        VALUES (m.id, record_dependency_conflict.object_key, k, sch, 'DEPENDENCY', ARRAY['statement ' || coalesce(record_dependency_conflict.statement, '?')],
+                pggit.tree_lookup(trees[1], pggit.tree_path(sch, k, record_dependency_conflict.object_key)),
+                pggit.tree_lookup(trees[2], pggit.tree_path(sch, k, record_dependency_conflict.object_key)),
+                pggit.tree_lookup(trees[3], pggit.tree_path(sch, k, record_dependency_conflict.object_key)),
+                record_dependency_conflict.detail)
+        RETURNING id INTO cid;
+    END IF;
+    UPDATE pggit.merge x SET status = 'conflicts', merged_tree = NULL WHERE x.id = m.id;
+    RETURN cid;
+END
+$$;
+COMMENT ON FUNCTION pggit.record_dependency_conflict(bigint, text, text, text) IS
+    'Plumbing of Pggit.merge and completeMerge: records that the step for object_key (statement) of ready merge merge_id''s plan failed (or lost object_key: an index dropped with a column a step drops) when tried on the checked-out target in a savepoint (rolled back), with PostgreSQL''s message, DETAIL and HINT as detail (e.g. cannot drop column a of table t because other objects depend on it / view v depends on column a of table t): a DEPENDENCY conflict (conflicting_parts: {statement <sql>}), or, when the merge has a conflict on that key already (resolved), that one reopened as DEPENDENCY with its earlier resolution kept in reason; the merge goes back to status conflicts (merged_tree null). Resolving it: target keeps the target''s definition of the object (the other side''s change to it is not merged), source or base takes that side''s; complete_merge then computes the merged tree again and Java tries the plan again (the same failure reopens the conflict). Returns the conflict''s id. Errors: undefined_object (no such merge, or no object key in its trees), object_not_in_prerequisite_state (the merge is neither ready nor waiting with conflicts: one trial may record several), invalid_parameter_value (blank key or detail).';
 
 CREATE OR REPLACE FUNCTION pggit.get_conflict_statistics(merge_id bigint)
     RETURNS TABLE (conflict_type text, total bigint, resolved bigint, open bigint, by_source bigint, by_target bigint, by_base bigint)
@@ -809,7 +869,8 @@ SELECT m.id AS merge_id, m.source_branch, m.target_branch, m.strategy, m.status,
        m.created_by, m.created_at, m.completed_by, m.completed_at,
        (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS conflicts,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('object_key', x.object_key, 'conflict_type', x.conflict_type, 'resolution', x.resolution,
-                                                     'reason', x.reason, 'resolved_by', x.resolved_by, 'resolved_at', x.resolved_at)
+                                                     'reason', x.reason, 'resolved_by', x.resolved_by, 'resolved_at', x.resolved_at,
+                                                     'detail', x.detail)
                                   || CASE WHEN x.manual_ddl IS NOT NULL THEN jsonb_build_object('manual_ddl', x.manual_ddl) ELSE '{}' END
                                   ORDER BY x.object_key), '[]')
           FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS resolutions,

@@ -267,6 +267,11 @@ public final class Pggit {
         return with(s -> s.diff(fromRev, toRev));
     }
 
+    /** Differences between the tips of two branches; see {@link PggitSession#diffBranches(String, String)}. */
+    public List<Change> diffBranches(String fromBranch, String toBranch) {
+        return with(s -> s.diffBranches(fromBranch, toBranch));
+    }
+
     /**
      * Differences between the tree of {@code rev} and the live database: {@link #drift()}, which
      * compares with HEAD, so {@code rev} must name HEAD's commit.

@@ -477,10 +477,10 @@ public final class PggitSession {
      */
     public List<io.pggit.core.model.Merge.Conflict> mergeConflicts(long mergeId) {
         return sql.list("read the conflicts of merge " + mergeId,
-                "SELECT conflict_id, object_path, kind, conflict_type, conflicting_parts, resolution, reason FROM pggit.get_conflicts_by_type(?)",
+                "SELECT conflict_id, object_path, kind, conflict_type, conflicting_parts, resolution, reason, detail FROM pggit.get_conflicts_by_type(?)",
                 rs -> new io.pggit.core.model.Merge.Conflict(rs.getObject(1, java.util.UUID.class), rs.getString(2), rs.getString(3),
                         io.pggit.core.model.MergeConflict.Type.valueOf(rs.getString(4)), Arrays.asList((String[]) rs.getArray(5).getArray()),
-                        Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7))),
+                        Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7)), Optional.ofNullable(rs.getString(8))),
                 mergeId);
     }
 
@@ -669,12 +669,89 @@ public final class PggitSession {
         io.pggit.core.internal.compare.Compare.Result r = io.pggit.core.internal.compare.Compare.betweenTrees(c, trees[1], trees[0],
                 io.pggit.core.internal.compare.Compare.Rename.fromJson(trees[2]));
         if (!apply) {
+            // the plan a migration will run, tried first (rolled back) where it can be: on a clean live
+            // catalog, as owners this session can become; a step that fails there would fail the migration
+            if (io.pggit.core.internal.compare.PlanRunner.liveRefusals(c, "merge").isEmpty()
+                    && io.pggit.core.internal.compare.PlanRunner.assess(c, r).refusals().isEmpty()) {
+                List<io.pggit.core.internal.compare.PlanRunner.Failure> f = io.pggit.core.internal.compare.PlanRunner.trial(c, r, false,
+                        x -> lostWithTheSteps(x, r, trees[0]));
+                if (!f.isEmpty()) {
+                    return dependencyConflicts(id, f);
+                }
+            }
             return mergeState(id, r.plan(), false);
         }
         refuseRisks(c, r, allowDataLoss, "merge " + id);
-        io.pggit.core.internal.compare.PlanRunner.run(c, r, "merge " + id);
+        // run once, under a savepoint: a failing step is rolled back and waits as a DEPENDENCY conflict
+        List<io.pggit.core.internal.compare.PlanRunner.Failure> f = io.pggit.core.internal.compare.PlanRunner.trial(c, r, true,
+                x -> lostWithTheSteps(x, r, trees[0]));
+        if (!f.isEmpty()) {
+            return dependencyConflicts(id, f);
+        }
         sql.execute("complete merge " + id, "SELECT * FROM pggit.complete_merge(?)", id);
         return mergeState(id, r.plan(), true);
+    }
+
+    /**
+     * A step of merge {@code id}'s plan failed when tried (rolled back): recorded as a DEPENDENCY
+     * conflict on its object ({@code pggit.record_dependency_conflict}), and the merge waits again.
+     * A step of no object cannot be resolved by a side: that failure is raised as it is.
+     */
+    private io.pggit.core.model.Merge dependencyConflicts(long id, List<io.pggit.core.internal.compare.PlanRunner.Failure> failures) {
+        for (io.pggit.core.internal.compare.PlanRunner.Failure f : failures) {
+            if (f.key().isEmpty()) {
+                throw new PggitException("pggit: merge " + id + " failed at step " + f.step() + " of its plan: " + f.message() + "\n  " + f.sql()
+                        + "\nNothing was changed: the catalog, HEAD and the index are as they were");
+            }
+        }
+        for (io.pggit.core.internal.compare.PlanRunner.Failure f : failures) {
+            sql.execute("record a dependency conflict of merge " + id, "SELECT pggit.record_dependency_conflict(?, ?, ?, ?)", id, f.key(),
+                    f.sql(), f.message());
+        }
+        return mergeState(id, List.of(), false);
+    }
+
+    /**
+     * After every step of the merged plan succeeded: the objects of the merged tree that the live
+     * catalog does not have as the tree has them, which PostgreSQL dropped (or changed) along with
+     * what a step did (an index on a column a step drops goes with the column). Each is a failure
+     * of the step on its relation (or of the plan, when no step is on it).
+     */
+    private static List<io.pggit.core.internal.compare.PlanRunner.Failure> lostWithTheSteps(Connection c,
+            io.pggit.core.internal.compare.Compare.Result r, String mergedTree) throws SQLException {
+        List<io.pggit.core.internal.compare.PlanRunner.Failure> out = new ArrayList<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement("WITH l AS MATERIALIZED (SELECT r.object_key, r.hash FROM pggit.read_catalog() r) "
+                + "SELECT m.object_key, NOT EXISTS (SELECT 1 FROM l WHERE l.object_key = m.object_key) "
+                + "FROM (SELECT t.object_key, t.hash FROM pggit.tree_objects(?) t EXCEPT SELECT l.object_key, l.hash FROM l) m ORDER BY 1")) {
+            ps.setString(1, mergedTree);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    String identity = key.substring(key.indexOf(':') + 1);
+                    int n = 0;
+                    io.pggit.core.internal.compare.Compare.Step on = null;
+                    for (io.pggit.core.internal.compare.Compare.Step s : r.steps()) {
+                        n++;
+                        String k = s.key();
+                        if (!k.isEmpty() && identity.startsWith(k.substring(k.indexOf(':') + 1) + ".")) {
+                            on = s;
+                            break;
+                        }
+                    }
+                    String why = "every step of the plan succeeded, but the live catalog then " + (rs.getBoolean(2) ? "lacks " : "has another definition of ")
+                            + key + ", which the merged tree keeps: PostgreSQL " + (rs.getBoolean(2) ? "dropped" : "changed") + " it along with "
+                            + (on == null ? "a step" : "step " + n + " (" + on.key() + ")")
+                            + " (an index or constraint on a column the other side drops goes with the column)";
+                    // both objects wait: the one lost, and the one whose step took it with it
+                    out.add(new io.pggit.core.internal.compare.PlanRunner.Failure(on == null ? 0 : n, key, on == null ? "(the plan)" : on.sql(), why));
+                    String onKey = on == null ? null : on.key();
+                    if (onKey != null && out.stream().noneMatch(f -> f.key().equals(onKey))) {
+                        out.add(new io.pggit.core.internal.compare.PlanRunner.Failure(n, on.key(), on.sql(), why));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private io.pggit.core.model.Merge mergeState(long id, List<String> plan, boolean applied) {
@@ -818,6 +895,18 @@ public final class PggitSession {
     public List<Change> diff(String fromRev, String toRev) {
         return sql.list("diff " + fromRev + " " + toRev, "SELECT change, object_key, NULL, old_definition::text, "
                 + "new_definition::text, NULL FROM pggit.diff(?, ?)", PggitSession::change, fromRev, toRev);
+    }
+
+    /**
+     * Differences between the tips of branches {@code fromBranch} and {@code toBranch}
+     * ({@code pggit.diff_branches}), by object key, with definitions: as {@link #diff} of the two
+     * tips (A: only {@code toBranch} has it, D: only {@code fromBranch}, M: both, differently).
+     *
+     * @throws PggitException when a name is no branch (revisions are {@link #diff}'s)
+     */
+    public List<Change> diffBranches(String fromBranch, String toBranch) {
+        return sql.list("diff branches " + fromBranch + " " + toBranch, "SELECT change_type, object_path, NULL, old_definition::text, "
+                + "new_definition::text, NULL FROM pggit.diff_branches(?, ?)", PggitSession::change, fromBranch, toBranch);
     }
 
     /** Journaled but uncommitted changes ({@code pggit.status}); definitions are not included. */

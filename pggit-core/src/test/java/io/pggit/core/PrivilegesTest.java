@@ -62,7 +62,7 @@ class PrivilegesTest {
                 "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)",
                 "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text,jsonb,jsonb)", "broken_dependencies(text,text,text,text,jsonb,jsonb)",
                 "renames_since(text,text)", "renames_between(text,text)", "final_columns(jsonb,jsonb,boolean)", "align_columns(jsonb,jsonb,jsonb)", "get_conflicts_by_type(bigint,text)",
-                "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)");
+                "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)", "diff_branches(text,text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()", "record_drift_scan(bigint)",
                 "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
@@ -77,6 +77,7 @@ class PrivilegesTest {
                 "create_branch(text,text,text)", "create_feature_branch(text,text)", "delete_branch(text,boolean)",
                 "merge_branch(text,text,text,text)", "complete_merge(bigint,boolean)", "abort_merge(bigint)",
                 "resolve_merge_conflict(uuid,text,text)", "resolve_conflict_manually(uuid,text,text)", "record_manual_resolution(uuid,jsonb,text,text)", "resolve_conflicts_batch(bigint,text[],text,text)", "rollback_merge(bigint,text)",
+                "record_dependency_conflict(bigint,text,text,text)",
                 "create_merge_request(text,text,text,text,text)", "approve_merge_request(uuid,text)", "close_merge_request(uuid,text)");
         decide("admin", "pause_tracking(interval)", "resume_tracking()", "emergency_disable(interval)", "emergency_enable()",
                 "abandon_deployment(bigint)", "adopt(text)", "commit_changes(text,text,text,bigint,boolean,text[],text)",

@@ -123,6 +123,7 @@ class ReadOnlyTest {
         CALLS.put("log(integer,text)", "SELECT * FROM pggit.log(100, 'HEAD~1')");
         CALLS.put("show(text)", "SELECT * FROM pggit.show('HEAD~1')");
         CALLS.put("diff(text,text)", "SELECT * FROM pggit.diff('HEAD~3', 'HEAD')");
+        CALLS.put("diff_branches(text,text)", "SELECT * FROM pggit.diff_branches('main', 'main')");
         CALLS.put("object_history(text)", "SELECT * FROM pggit.object_history('app.meter')");
         CALLS.put("function_key(text)", "SELECT pggit.function_key('app.latest(m integer)')");
         CALLS.put("list_function_versions(text)", "SELECT * FROM pggit.list_function_versions('app.latest(integer)')");

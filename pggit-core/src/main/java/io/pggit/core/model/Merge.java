@@ -48,14 +48,24 @@ public record Merge(long id, String status, Optional<String> mergeCommit, List<S
      * @param objectKey        the object, e.g. {@code table:public.meter}
      * @param kind             its kind, e.g. {@code table}
      * @param type             how the two sides conflict: {@code BOTH_MODIFIED}, {@code DELETED_SOURCE},
-     *                         {@code DELETED_TARGET} or {@code BOTH_ADDED}
+     *                         {@code DELETED_TARGET}, {@code BOTH_ADDED} or {@code DEPENDENCY}
      * @param conflictingParts for {@code BOTH_MODIFIED}, the parts both sides changed differently
      *                         (e.g. {@code column b}); empty otherwise
      * @param resolution       {@code source}, {@code target} or {@code base} once resolved; empty while open
      * @param reason           the resolution's notes (or the strategy that resolved it), if any
+     * @param detail           for a {@code DEPENDENCY} conflict found by trying the merged plan on the
+     *                         checked-out target: PostgreSQL's message with its DETAIL (which names the
+     *                         dependent objects, e.g. {@code view v depends on column a of table t}) and
+     *                         HINT lines and the SQLSTATE; empty otherwise
      */
     public record Conflict(UUID id, String objectKey, String kind, MergeConflict.Type type, List<String> conflictingParts,
-                           Optional<String> resolution, Optional<String> reason) {
+                           Optional<String> resolution, Optional<String> reason, Optional<String> detail) {
+
+        /** A conflict without detail. */
+        public Conflict(UUID id, String objectKey, String kind, MergeConflict.Type type, List<String> conflictingParts,
+                        Optional<String> resolution, Optional<String> reason) {
+            this(id, objectKey, kind, type, conflictingParts, resolution, reason, Optional.empty());
+        }
 
         public Conflict {
             requireNonNull(id, "id");
@@ -65,6 +75,7 @@ public record Merge(long id, String status, Optional<String> mergeCommit, List<S
             conflictingParts = List.copyOf(conflictingParts);
             requireNonNull(resolution, "resolution");
             requireNonNull(reason, "reason");
+            requireNonNull(detail, "detail");
         }
 
         /** Whether it still waits for a resolution. */

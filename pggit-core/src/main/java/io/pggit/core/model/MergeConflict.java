@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
 public record MergeConflict(String objectKey, String kind, Type type, List<String> conflictingParts,
                             Optional<String> base, Optional<String> source, Optional<String> target) {
 
-    /** Seed 004's six outcomes plus {@code BOTH_ADDED}. */
+    /** Seed 004's six outcomes plus {@code BOTH_ADDED}, and {@code DEPENDENCY} (a merge's conflicts only). */
     public enum Type {
         /** Both sides made the same change, or changes to disjoint parts: merges cleanly. */
         NO_CONFLICT,
@@ -37,11 +37,17 @@ public record MergeConflict(String objectKey, String kind, Type type, List<Strin
         /** The target dropped what the source changed. */
         DELETED_TARGET,
         /** Each side added the key with another definition. */
-        BOTH_ADDED;
+        BOTH_ADDED,
+        /**
+         * A dependency the merge breaks (recorded on a merge's conflicts only, never by the dry run):
+         * an object the merged tree keeps on a relation it drops, or the object whose step of the
+         * merged plan failed when tried on the checked-out target (a view on a column the step drops).
+         */
+        DEPENDENCY;
 
         /** Whether the merge needs a resolution for it. */
         public boolean conflict() {
-            return this == BOTH_MODIFIED || this == DELETED_SOURCE || this == DELETED_TARGET || this == BOTH_ADDED;
+            return this == BOTH_MODIFIED || this == DELETED_SOURCE || this == DELETED_TARGET || this == BOTH_ADDED || this == DEPENDENCY;
         }
     }
 

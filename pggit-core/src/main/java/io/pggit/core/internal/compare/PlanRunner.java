@@ -94,23 +94,107 @@ public final class PlanRunner {
         int n = 0;
         for (Compare.Step s : r.steps()) {
             n++;
-            String sql = s.key().isEmpty() && s.sql().startsWith("SET ") ? s.sql().replaceFirst("^SET ", "SET LOCAL ") : s.sql();
+            String sql = statement(s);
             try {
-                if (s.owner() != null) {
-                    setRole(c, s.owner());
-                }
-                try (Statement st = c.createStatement()) {
-                    st.execute(sql);
-                }
-                if (s.owner() != null) {
-                    setRole(c, before);
-                }
+                runStep(c, s, sql, before);
             } catch (SQLException e) {
                 throw new PggitException("pggit: " + what + " failed at step " + n + " of " + r.steps().size()
                         + (s.key().isEmpty() ? "" : " (" + s.key() + (s.owner() == null ? "" : ", as " + s.owner()) + ")") + ": "
                         + e.getMessage() + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]") + "\n  " + sql
                         + "\nNothing was changed: the catalog, HEAD and the index are as they were (the transaction rolled back)", e);
             }
+        }
+    }
+
+    /**
+     * A step of a plan that failed when tried ({@link #trial}).
+     *
+     * @param step    its number, from 1
+     * @param key     its object's key (empty for a step of no object)
+     * @param sql     the statement
+     * @param message PostgreSQL's message, then its DETAIL and HINT lines where it gave them, and the SQLSTATE
+     */
+    public record Failure(int step, String key, String sql, String message) {
+    }
+
+    /** What a trial checks once every step succeeded, before the savepoint is kept or rolled back. */
+    @FunctionalInterface
+    public interface Check {
+        /** What is wrong with the catalog the steps left (each a failure to report); empty when nothing. */
+        List<Failure> after(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code r}'s steps as {@link #run} does, under a savepoint, then {@code check}: when a step
+     * fails, or the check finds something, rolled back to it (the catalog as it was) and that step,
+     * or what the check found, returned; otherwise kept ({@code keep}, the savepoint released) or
+     * rolled back (a trial only). The caller's transaction stays usable either way.
+     *
+     * @return empty when every step succeeded and the check found nothing
+     */
+    public static List<Failure> trial(Connection c, Compare.Result r, boolean keep, Check check) throws SQLException {
+        String before = text(c, "SELECT current_setting('role')");
+        Savepoint sp = c.setSavepoint();
+        int n = 0;
+        for (Compare.Step s : r.steps()) {
+            n++;
+            String sql = statement(s);
+            try {
+                runStep(c, s, sql, before);
+            } catch (SQLException e) {
+                c.rollback(sp);
+                return List.of(new Failure(n, s.key(), sql, describe(e)));
+            }
+        }
+        List<Failure> found;
+        try {
+            found = check.after(c);
+        } catch (SQLException e) {
+            c.rollback(sp);
+            throw e;
+        }
+        if (keep && found.isEmpty()) {
+            c.releaseSavepoint(sp);
+        } else {
+            c.rollback(sp);
+        }
+        return found;
+    }
+
+    /** PostgreSQL's message of {@code e}, with its DETAIL and HINT lines and SQLSTATE, as psql prints them. */
+    static String describe(SQLException e) {
+        StringBuilder b = new StringBuilder();
+        if (e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
+            org.postgresql.util.ServerErrorMessage m = p.getServerErrorMessage();
+            b.append(m.getSeverity() == null ? "ERROR" : m.getSeverity()).append(":  ").append(m.getMessage());
+            if (m.getDetail() != null) {
+                b.append("\nDETAIL:  ").append(m.getDetail());
+            }
+            if (m.getHint() != null) {
+                b.append("\nHINT:  ").append(m.getHint());
+            }
+        } else {
+            b.append(e.getMessage());
+        }
+        if (e.getSQLState() != null) {
+            b.append("\nSQLSTATE: ").append(e.getSQLState());
+        }
+        return b.toString();
+    }
+
+    private static String statement(Compare.Step s) {
+        return s.key().isEmpty() && s.sql().startsWith("SET ") ? s.sql().replaceFirst("^SET ", "SET LOCAL ") : s.sql();
+    }
+
+    private static void runStep(Connection c, Compare.Step s, String sql, String before) throws SQLException {
+        if (s.owner() != null) {
+            setRole(c, s.owner());
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+        if (s.owner() != null) {
+            setRole(c, before);
         }
     }
 
