@@ -242,6 +242,35 @@ $$;
 COMMENT ON FUNCTION pggit.three_way_overlay(text, jsonb, text, jsonb, text, jsonb) IS
     'Plumbing of the merge: pggit.three_way''s rows (the same columns and conflict types) for a base, source and target that are each a stored tree (null: empty) plus an overlay (null or {}: none): a jsonb object of object key -> {kind, schema, hash, definition} standing for objects that are not stored (hash: the hex SHA-256 of the definition''s JSON text, as pggit.put_blob stores it; hash and definition null: absent). pggit.virtual_merge_base gives such a base; the dry run of a criss-cross merge (pggit.detect_merge_conflicts) reads it through this without writing it. Renames are matched by object key only.';
 
+CREATE OR REPLACE FUNCTION pggit.with_base_parts(merged jsonb, base jsonb, parts text[]) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (
+    -- parts as pggit.conflicting_parts names them: top-level properties, and 'column <name>'
+    WITH props AS (SELECT p.p FROM unnest(parts) p(p) WHERE NOT starts_with(p.p, 'column ')),
+         cols AS (SELECT substr(p.p, 8) AS name FROM unnest(parts) p(p) WHERE starts_with(p.p, 'column ')),
+         o AS (SELECT (merged - ARRAY(SELECT props.p FROM props))
+                      || coalesce((SELECT jsonb_object_agg(props.p, base -> props.p) FROM props WHERE base ? props.p), '{}') AS d)
+    SELECT CASE WHEN merged IS NULL THEN NULL
+                WHEN NOT EXISTS (SELECT 1 FROM cols) THEN o.d
+                ELSE o.d || jsonb_build_object('columns', coalesce((
+                     SELECT jsonb_agg(x.c ORDER BY x.ord)
+                       FROM (-- merged's columns in its order, a conflicting one as base has it (gone where base lacks it)
+                             SELECT CASE WHEN mc.c ->> 'name' IN (SELECT cols.name FROM cols) THEN bc.c ELSE mc.c END AS c, mc.ord
+                               FROM jsonb_array_elements(coalesce(o.d -> 'columns', '[]')) WITH ORDINALITY mc(c, ord)
+                               LEFT JOIN LATERAL (SELECT b.c FROM jsonb_array_elements(coalesce(base -> 'columns', '[]')) b(c)
+                                                   WHERE b.c ->> 'name' = mc.c ->> 'name') bc ON true
+                             UNION ALL
+                             -- then base's conflicting columns merged lacks (one side dropped what the other changed)
+                             SELECT b.c, 1000000000 + b.ord
+                               FROM jsonb_array_elements(coalesce(base -> 'columns', '[]')) WITH ORDINALITY b(c, ord)
+                              WHERE b.c ->> 'name' IN (SELECT cols.name FROM cols)
+                                AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(o.d -> 'columns', '[]')) m(c)
+                                                 WHERE m.c ->> 'name' = b.c ->> 'name')) x
+                      WHERE x.c IS NOT NULL), '[]')) END
+      FROM o);
+COMMENT ON FUNCTION pggit.with_base_parts(jsonb, jsonb, text[]) IS
+    'Plumbing of the virtual merge base (pggit.virtual_merge_base): definition merged with each of parts (as pggit.conflicting_parts names them: a top-level property, or ''column <name>'') as base has it instead: a property base lacks is removed; a column is replaced by base''s (in merged''s column order), removed where base lacks it, appended (in base''s order) where merged lacks it. Null for a null merged.';
+
 CREATE OR REPLACE FUNCTION pggit.virtual_merge_base(bases text[], OUT tree text, OUT objects jsonb)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 -- Git's recursive strategy for the base of a merge, computed without writing anything: the best
@@ -250,12 +279,15 @@ CREATE OR REPLACE FUNCTION pggit.virtual_merge_base(bases text[], OUT tree text,
 -- the bases merged so far and the next, itself a virtual base when there are several: recursion
 -- down the history, which ends at a single base or none).
 -- A virtual merge's own rules, per object: one side changed it, it takes that side; both the same
--- way, that; both in disjoint parts, pggit.merge_definitions; a conflict (BOTH_MODIFIED,
--- DELETED_SOURCE, DELETED_TARGET, BOTH_ADDED) takes the version of the bases' own merge base (absent
--- for BOTH_ADDED). Git writes conflict markers into the virtual base's file instead; a definition has
--- no markers, and the older version makes both sides' changes to the object show as changes against
--- it, so the merge reports the conflict again (or nothing when both sides resolved it alike) rather
--- than taking one base's side silently.
+-- way, that; both in disjoint parts, pggit.merge_definitions; both the same parts differently
+-- (BOTH_MODIFIED), the merged definition with those parts as the bases' own merge base has them
+-- (pggit.with_base_parts); dropped on one side and changed on the other (DELETED_SOURCE,
+-- DELETED_TARGET), the merge base's version (as git's recursive merge keeps the original of a
+-- modify/delete conflict in a virtual base); added differently on both (BOTH_ADDED), absent. Git
+-- writes conflict markers around the conflicting lines of the virtual base's file instead; a
+-- definition has no markers, and the older version makes both sides' changes to those parts show
+-- as changes against it, so the merge reports the conflict again (or nothing when both sides
+-- resolved it alike) rather than taking one base's side silently.
 DECLARE
     ordered text[] := ARRAY(SELECT c.id FROM pggit.commit c WHERE c.id = ANY (bases) ORDER BY c.generation, c.seq);
     inner_bases text[];
@@ -281,12 +313,14 @@ BEGIN
             SELECT jsonb_object_agg(w.object_key, jsonb_build_object('kind', w.kind, 'schema', w.schema_name, 'hash', v.hash, 'definition', v.definition))
               FROM pggit.three_way_overlay(ib.tree, ib.objects, next_tree, '{}', tree, objects) w
              CROSS JOIN LATERAL (SELECT CASE WHEN w.conflict_type = 'SOURCE_MODIFIED' THEN w.source_definition
-                                             WHEN w.conflict_type = 'NO_CONFLICT' AND w.source_hash IS DISTINCT FROM w.target_hash
+                                             WHEN w.conflict_type = 'NO_CONFLICT'
                                                   THEN pggit.merge_definitions(w.base_definition, w.source_definition, w.target_definition)
+                                             WHEN w.conflict_type = 'BOTH_MODIFIED'
+                                                  THEN pggit.with_base_parts(pggit.merge_definitions(w.base_definition, w.source_definition, w.target_definition),
+                                                                             w.base_definition, w.conflicting_parts)
                                              ELSE w.base_definition END AS definition) m
-             CROSS JOIN LATERAL (SELECT CASE WHEN w.conflict_type = 'SOURCE_MODIFIED' THEN w.source_hash
-                                             WHEN w.conflict_type = 'NO_CONFLICT' AND w.source_hash IS DISTINCT FROM w.target_hash
-                                                  THEN pggit.sha256_hex(m.definition::text)
+             CROSS JOIN LATERAL (SELECT CASE WHEN w.conflict_type IN ('NO_CONFLICT', 'BOTH_MODIFIED') THEN pggit.sha256_hex(m.definition::text)
+                                             WHEN w.conflict_type = 'SOURCE_MODIFIED' THEN w.source_hash
                                              ELSE w.base_hash END AS hash, m.definition) v
              -- what the target (the bases merged so far) has already is not an edit
              WHERE w.conflict_type <> 'TARGET_MODIFIED' AND (w.conflict_type <> 'NO_CONFLICT' OR w.source_hash IS DISTINCT FROM w.target_hash)),
@@ -295,7 +329,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.virtual_merge_base(text[]) IS
-    'Plumbing of the merge: the base a merge of commits whose best common ancestors are bases (commit ids, as pggit.merge_bases lists them) merges from, without writing it: tree (the oldest base''s tree; null for none) and objects (the objects the virtual base has otherwise, as pggit.three_way_overlay takes them; {} for a single base). Several bases are merged as git''s recursive strategy does: oldest first (generation, then commit order), each into the merge of those before from their own merge base (recursively a virtual one). Per object a side''s change, both sides'' same change or disjoint changes (pggit.merge_definitions) merge; a conflict between the bases takes the version of their own merge base (absent for BOTH_ADDED), so that the merge sees both sides'' changes to it against that older version (git keeps conflict markers there; a definition has none).';
+    'Plumbing of the merge: the base a merge of commits whose best common ancestors are bases (commit ids, as pggit.merge_bases lists them) merges from, without writing it: tree (the oldest base''s tree; null for none) and objects (the objects the virtual base has otherwise, as pggit.three_way_overlay takes them; {} for a single base). Several bases are merged as git''s recursive strategy does: oldest first (generation, then commit order), each into the merge of those before from their own merge base (recursively a virtual one). Per object a side''s change, both sides'' same change or disjoint changes (pggit.merge_definitions) merge; where the bases conflict, the virtual base has their own merge base''s version: of the parts both changed differently (BOTH_MODIFIED: the rest merges, pggit.with_base_parts), or of the whole object (DELETED_SOURCE, DELETED_TARGET; BOTH_ADDED: absent), so that the merge sees both sides'' changes there against that older version (git keeps conflict markers there; a definition has none).';
 
 CREATE OR REPLACE FUNCTION pggit.merge_base_tree(a text, b text) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$

@@ -101,15 +101,20 @@ class MergeCrissCrossTest {
                             + base + "'), '" + tree(db, "a") + "', '" + tree(db, "b") + "') w"),
                     "from one best base alone the merge conflicts");
         }
+        // the dry run reads the virtual base in memory: it writes nothing (no transaction id, no tree node)
+        String stored = "SELECT (SELECT count(*) FROM pggit.tree) || ' ' || (SELECT count(*) FROM pggit.blob)";
+        String before = db.value(stored);
+        assertEquals(List.of(List.of("table:public.t NO_CONFLICT {}", "-")),
+                db.rows("SELECT (SELECT string_agg(object_path || ' ' || conflict_type || ' ' || conflicting_parts::text, ', ') "
+                        + "FROM pggit.detect_merge_conflicts('a', 'b')), coalesce(pg_current_xact_id_if_assigned()::text, '-')"),
+                "clean, as the merge will be");
+        assertEquals(before, db.value(stored));
         // the virtual base: a's and b's first commits merged from the base (the older, a's, as the target):
         // t(id, c, x, y), no default, y an integer
         String virtualTree = db.value("SELECT pggit.merge_base_tree(pggit.resolve('a'), pggit.resolve('b'))");
         assertNotEquals(tree(db, a1), virtualTree);
         assertNotEquals(tree(db, b1), virtualTree);
         assertEquals("id:integer,c:integer,x:integer,y:integer", columns(db, "'" + virtualTree + "'"));
-        assertEquals(List.of("table:public.t NO_CONFLICT {}"),
-                db.column("SELECT object_path || ' ' || conflict_type || ' ' || conflicting_parts::text FROM pggit.detect_merge_conflicts('a', 'b')"),
-                "the dry run reads the virtual base too (in memory)");
 
         // merged into b's copy (not checked out): clean, both changes
         List<String> intoCopy = db.rows("SELECT status, conflicts::text, merge_id::text FROM pggit.merge_branch('a', 'copy')").get(0);
@@ -131,20 +136,22 @@ class MergeCrissCrossTest {
 
     @Test
     void aConflictTheBasesResolvedDifferentlyIsReportedAgainNotTakenFromOneBase() {
-        // c changed differently on each side; each criss-cross merge keeps its own side (ours)
+        // c changed differently on each side (and a column added on each); each criss-cross merge keeps its own c (ours)
         TestDb db = crissCross("criss_cross_conflict", "ours",
-                "ALTER TABLE public.t ALTER c TYPE bigint", "ALTER TABLE public.t ALTER c TYPE int",
-                "ALTER TABLE public.t ALTER c TYPE text", "ALTER TABLE public.t ALTER c TYPE int USING c::int");
-        assertEquals("id:integer,c:bigint", columns(db, "'" + tree(db, "a") + "'"));
-        assertEquals("id:integer,c:text", columns(db, "'" + tree(db, "b") + "'"));
+                "ALTER TABLE public.t ALTER c TYPE bigint, ADD COLUMN x int", "ALTER TABLE public.t ALTER c TYPE int, DROP COLUMN x",
+                "ALTER TABLE public.t ALTER c TYPE text, ADD COLUMN y int", "ALTER TABLE public.t ALTER c TYPE int USING c::int, DROP COLUMN y");
+        assertEquals("id:integer,c:bigint,x:integer,y:integer", columns(db, "'" + tree(db, "a") + "'"));
+        assertEquals("id:integer,c:text,y:integer,x:integer", columns(db, "'" + tree(db, "b") + "'"));
         String best = db.value("SELECT pggit.find_merge_base('a', 'b')");
-        assertEquals(List.of("table:public.t SOURCE_MODIFIED"),
-                db.column("SELECT w.object_key || ' ' || w.conflict_type FROM pggit.three_way((SELECT tree FROM pggit.commit WHERE id = '" + best
+        assertEquals(List.of("table:public.t NO_CONFLICT bigint"),
+                db.column("SELECT w.object_key || ' ' || w.conflict_type || ' ' || (pggit.merge_definitions(w.base_definition, w.source_definition, "
+                        + "w.target_definition) -> 'columns' -> 1 ->> 'type') FROM pggit.three_way((SELECT tree FROM pggit.commit WHERE id = '" + best
                         + "'), '" + tree(db, "a") + "', '" + tree(db, "b") + "') w"),
                 "from the best base alone (b's first commit: c text) the merge would silently take a's bigint over b's choice");
         // the virtual base: the two bases conflict on c, so it has the base's c (an integer): both sides changed it
         String virtualTree = db.value("SELECT pggit.merge_base_tree(pggit.resolve('a'), pggit.resolve('b'))");
-        assertEquals("id:integer,c:integer", columns(db, "'" + virtualTree + "'"));
+        assertEquals("id:integer,c:integer,x:integer,y:integer", columns(db, "'" + virtualTree + "'"), "c as the base has it, x and y merged");
+        assertEquals("0", db.value("SELECT count(*) FROM pggit.commit WHERE tree = '" + virtualTree + "'"), "a tree no commit has");
         assertEquals(List.of("table:public.t BOTH_MODIFIED {\"column c\"}"),
                 db.column("SELECT object_path || ' ' || conflict_type || ' ' || conflicting_parts::text FROM pggit.detect_merge_conflicts('a', 'b')"));
         List<String> m = db.rows("SELECT status, conflict_objects::text, merge_id::text FROM pggit.merge_branch('a', 'b')").get(0);
@@ -156,7 +163,29 @@ class MergeCrissCrossTest {
         // resolved for b's side: the merge takes b's text, as b's own criss-cross merge did
         db.exec("SELECT pggit.resolve_conflicts_batch(" + m.get(2) + ", ARRAY['table:public.t'], 'target', 'b keeps text')");
         assertEquals("completed", db.value("SELECT status FROM pggit.complete_merge(" + m.get(2) + ")"));
-        assertEquals("id:integer,c:text", columns(db, "'" + tree(db, "b") + "'"));
+        assertEquals("id:integer,c:text,y:integer,x:integer", columns(db, "'" + tree(db, "b") + "'"));
+
+        // the virtual base is under no commit: purging keeps it while a merge names it (pggit.merge.base_tree)
+        db.exec("SELECT * FROM pggit.purge_history('1 microsecond')");
+        assertEquals("1", db.value("SELECT count(*) FROM pggit.tree WHERE hash = '" + virtualTree + "'"));
+    }
+
+    @Test
+    void theConflictingPartsOfAVirtualBaseAreTheOlderAncestorsAndTheRestMerges() {
+        TestDb db = TestDb.withPggit("criss_cross_base_parts");
+        String base = "'{\"owner\": \"o\", \"comment\": \"base\", \"columns\": [{\"name\": \"id\", \"type\": \"integer\"}, "
+                + "{\"name\": \"c\", \"type\": \"integer\"}, {\"name\": \"d\", \"type\": \"integer\"}]}'";
+        String source = "'{\"owner\": \"s\", \"comment\": \"source\", \"columns\": [{\"name\": \"id\", \"type\": \"integer\"}, "
+                + "{\"name\": \"c\", \"type\": \"bigint\"}, {\"name\": \"x\", \"type\": \"integer\"}]}'";
+        String target = "'{\"owner\": \"o\", \"comment\": \"target\", \"columns\": [{\"name\": \"id\", \"type\": \"integer\"}, "
+                + "{\"name\": \"c\", \"type\": \"text\"}, {\"name\": \"d\", \"type\": \"bigint\"}]}'";
+        assertEquals("{\"column c\",\"column d\",comment}", db.value("SELECT pggit.conflicting_parts(" + base + ", " + source + ", " + target + ")::text"),
+                "d: dropped on the source, changed on the target");
+        assertEquals("{\"owner\": \"s\", \"columns\": [{\"name\": \"id\", \"type\": \"integer\"}, {\"name\": \"c\", \"type\": \"integer\"}, "
+                        + "{\"name\": \"x\", \"type\": \"integer\"}, {\"name\": \"d\", \"type\": \"integer\"}], \"comment\": \"base\"}",
+                db.value("SELECT pggit.with_base_parts(pggit.merge_definitions(" + base + ", " + source + ", " + target + "), " + base
+                        + ", pggit.conflicting_parts(" + base + ", " + source + ", " + target + "))::text"),
+                "owner and x merged (one side each); comment, c and d as the base has them");
     }
 
     @Test

@@ -60,7 +60,7 @@ class PrivilegesTest {
                 "paint_down(text,text)", "check_branch_name(text)", "list_branches()", "merge_bases(text,text)",
                 "find_merge_base(text,text)", "ahead_behind(text,text)",
                 "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)",
-                "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text)", "three_way_overlay(text,jsonb,text,jsonb,text,jsonb)", "virtual_merge_base(text[])", "broken_dependencies(text,text,text,text)", "get_conflicts_by_type(bigint,text)",
+                "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text)", "three_way_overlay(text,jsonb,text,jsonb,text,jsonb)", "virtual_merge_base(text[])", "with_base_parts(jsonb,jsonb,text[])", "broken_dependencies(text,text,text,text)", "get_conflicts_by_type(bigint,text)",
                 "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()", "record_drift_scan(bigint)",

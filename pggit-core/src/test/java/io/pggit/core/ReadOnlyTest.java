@@ -92,6 +92,7 @@ class ReadOnlyTest {
         CALLS.put("merge_definitions(jsonb,jsonb,jsonb,boolean)", "SELECT pggit.merge_definitions(" + DEFINITION + ", " + DEFINITION + ", " + DEFINITION + ")");
         CALLS.put("three_way_overlay(text,jsonb,text,jsonb,text,jsonb)", "SELECT * FROM pggit.three_way_overlay(" + FIRST_TREE
                 + ", '{\"table:app.gone\": {\"kind\": \"table\", \"schema\": \"app\", \"hash\": \"00\", \"definition\": {}}}', " + HEAD_TREE + ", NULL, " + FIRST_TREE + ", '{}')");
+        CALLS.put("with_base_parts(jsonb,jsonb,text[])", "SELECT pggit.with_base_parts(" + DEFINITION + ", " + DEFINITION + ", ARRAY['owner', 'column id'])");
         CALLS.put("virtual_merge_base(text[])", "SELECT * FROM pggit.virtual_merge_base(ARRAY[pggit.resolve('HEAD~1'), pggit.resolve('HEAD~2')])");
         CALLS.put("three_way(text,text,text)", "SELECT * FROM pggit.three_way(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ")");
         CALLS.put("broken_dependencies(text,text,text,text)", "SELECT * FROM pggit.broken_dependencies(" + FIRST_TREE + ", " + HEAD_TREE + ", " + FIRST_TREE + ", " + FIRST_TREE + ")");
