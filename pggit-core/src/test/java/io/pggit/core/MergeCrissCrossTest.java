@@ -142,6 +142,12 @@ class MergeCrissCrossTest {
                 "ALTER TABLE public.t ALTER c TYPE text, ADD COLUMN y int", "ALTER TABLE public.t ALTER c TYPE int USING c::int, DROP COLUMN y");
         assertEquals("id:integer,c:bigint,x:integer,y:integer", columns(db, "'" + tree(db, "a") + "'"));
         assertEquals("id:integer,c:text,y:integer,x:integer", columns(db, "'" + tree(db, "b") + "'"));
+        // then a drops x, which b gives a default
+        switchTo(db, "a", "ALTER TABLE public.t ALTER c TYPE bigint, ADD COLUMN x int, ADD COLUMN y int");
+        commitOn(db, "a", "ALTER TABLE public.t DROP COLUMN x");
+        switchTo(db, "b", "ALTER TABLE public.t ALTER c TYPE text, ADD COLUMN x int");
+        commitOn(db, "b", "ALTER TABLE public.t ALTER x SET DEFAULT 1");
+        switchTo(db, "main", "ALTER TABLE public.t ALTER c TYPE int USING c::int, DROP COLUMN x, DROP COLUMN y");
         String best = db.value("SELECT pggit.find_merge_base('a', 'b')");
         assertEquals(List.of("table:public.t NO_CONFLICT bigint"),
                 db.column("SELECT w.object_key || ' ' || w.conflict_type || ' ' || (pggit.merge_definitions(w.base_definition, w.source_definition, "
@@ -152,18 +158,19 @@ class MergeCrissCrossTest {
         String virtualTree = db.value("SELECT pggit.merge_base_tree(pggit.resolve('a'), pggit.resolve('b'))");
         assertEquals("id:integer,c:integer,x:integer,y:integer", columns(db, "'" + virtualTree + "'"), "c as the base has it, x and y merged");
         assertEquals("0", db.value("SELECT count(*) FROM pggit.commit WHERE tree = '" + virtualTree + "'"), "a tree no commit has");
-        assertEquals(List.of("table:public.t BOTH_MODIFIED {\"column c\"}"),
-                db.column("SELECT object_path || ' ' || conflict_type || ' ' || conflicting_parts::text FROM pggit.detect_merge_conflicts('a', 'b')"));
+        assertEquals(List.of("table:public.t BOTH_MODIFIED {\"column c\",\"column x\"}"),
+                db.column("SELECT object_path || ' ' || conflict_type || ' ' || conflicting_parts::text FROM pggit.detect_merge_conflicts('a', 'b')"),
+                "c, and x (which the virtual base has: the bases' disjoint changes merged), dropped on a and changed on b");
         List<String> m = db.rows("SELECT status, conflict_objects::text, merge_id::text FROM pggit.merge_branch('a', 'b')").get(0);
         assertEquals(List.of("conflicts", "{table:public.t}"), m.subList(0, 2));
-        assertEquals(List.of("BOTH_MODIFIED {\"column c\"} integer bigint text"),
+        assertEquals(List.of("BOTH_MODIFIED {\"column c\",\"column x\"} integer bigint text"),
                 db.column("SELECT conflict_type || ' ' || conflicting_parts::text || ' ' || (SELECT string_agg(b.definition -> 'columns' -> 1 ->> 'type', ' ' "
                         + "ORDER BY o.n) FROM unnest(ARRAY[base_hash, source_hash, target_hash]) WITH ORDINALITY o(h, n) JOIN pggit.blob b ON b.hash = o.h) "
                         + "FROM pggit.merge_conflict WHERE merge_id = " + m.get(2)), "c at the virtual base (the base's), on a, on b");
-        // resolved for b's side: the merge takes b's text, as b's own criss-cross merge did
+        // resolved for b's side: the merge takes b's c (text, as b's own criss-cross merge did) and b's x
         db.exec("SELECT pggit.resolve_conflicts_batch(" + m.get(2) + ", ARRAY['table:public.t'], 'target', 'b keeps text')");
         assertEquals("completed", db.value("SELECT status FROM pggit.complete_merge(" + m.get(2) + ")"));
-        assertEquals("id:integer,c:text,y:integer,x:integer", columns(db, "'" + tree(db, "b") + "'"));
+        assertEquals("id:integer,c:text,y:integer,x:integer=1", columns(db, "'" + tree(db, "b") + "'"));
 
         // the virtual base is under no commit: purging keeps it while a merge names it (pggit.merge.base_tree)
         db.exec("SELECT * FROM pggit.purge_history('1 microsecond')");
