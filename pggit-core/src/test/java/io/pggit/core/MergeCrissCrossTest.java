@@ -178,6 +178,50 @@ class MergeCrissCrossTest {
     }
 
     @Test
+    void threeBestCommonAncestorsAreMergedOneByOne() {
+        // three branches from the base each add a table; two octopus merges of all three (written by hand
+        // with pggit.write_commit, as git would record them), each with a table of its own
+        TestDb db = TestDb.withPggit("criss_cross_three");
+        db.exec("CREATE TABLE public.t (id int)");
+        db.pggit().commit("base");
+        for (String side : List.of("p", "q", "r", "ta", "tb", "all")) {
+            db.pggit().createBranch(side, null, side);
+        }
+        commitOn(db, "p", "CREATE TABLE public.p1 (id int)");
+        switchTo(db, "q", "DROP TABLE public.p1");
+        commitOn(db, "q", "CREATE TABLE public.q1 (id int)");
+        switchTo(db, "r", "DROP TABLE public.q1");
+        commitOn(db, "r", "CREATE TABLE public.r1 (id int)");
+        String[] three = {"CREATE TABLE public.p1 (id int)", "CREATE TABLE public.q1 (id int)", "CREATE TABLE public.r1 (id int)"};
+        String dropThree = "DROP TABLE public.p1, public.q1, public.r1";
+        switchTo(db, "all", "DROP TABLE public.r1");
+        commitOn(db, "all", three);
+        switchTo(db, "ta", dropThree);
+        db.exec(three);
+        commitOn(db, "ta", "CREATE TABLE public.a1 (id int)");
+        switchTo(db, "tb", dropThree, "DROP TABLE public.a1");
+        db.exec(three);
+        commitOn(db, "tb", "CREATE TABLE public.b1 (id int)");
+        switchTo(db, "main", dropThree, "DROP TABLE public.b1");
+        String parents = "ARRAY[pggit.resolve('p'), pggit.resolve('q'), pggit.resolve('r')]";
+        db.exec("SELECT pggit.write_commit((SELECT c.tree FROM pggit.commit c WHERE c.id = pggit.resolve('ta')), " + parents + ", 'merge', 'octopus a', 'ta')",
+                "SELECT pggit.write_commit((SELECT c.tree FROM pggit.commit c WHERE c.id = pggit.resolve('tb')), " + parents + ", 'merge', 'octopus b', 'tb')");
+        assertEquals(List.of("p", "q", "r"), db.column("SELECT c.message FROM pggit.merge_bases('ta', 'tb') x JOIN pggit.commit c ON c.id = x ORDER BY 1")
+                .stream().map(m -> m.substring(0, 1)).toList());
+        // the virtual base: p's tree, q merged into it from the base, then r from the base (the merge base of p, q and r)
+        String virtualTree = db.value("SELECT pggit.merge_base_tree(pggit.resolve('ta'), pggit.resolve('tb'))");
+        String objects = "SELECT string_agg(object_key, ',' ORDER BY object_key) FROM pggit.tree_objects(%s) WHERE kind = 'table'";
+        assertEquals("table:public.p1,table:public.q1,table:public.r1,table:public.t", db.value(objects.formatted("'" + virtualTree + "'")));
+        assertEquals(db.value(objects.formatted("'" + tree(db, "all") + "'")), db.value(objects.formatted("'" + virtualTree + "'")));
+        assertEquals(List.of("table:public.a1 SOURCE_MODIFIED", "table:public.b1 TARGET_MODIFIED"),
+                db.column("SELECT object_path || ' ' || conflict_type FROM pggit.detect_merge_conflicts('ta', 'tb')"),
+                "each side's own table, nothing of p, q and r");
+        assertEquals("completed false", db.value("SELECT status || ' ' || conflicts FROM pggit.merge_branch('ta', 'tb')"));
+        assertEquals("table:public.a1,table:public.b1,table:public.p1,table:public.q1,table:public.r1,table:public.t",
+                db.value(objects.formatted("'" + tree(db, "tb") + "'")));
+    }
+
+    @Test
     void theConflictingPartsOfAVirtualBaseAreTheOlderAncestorsAndTheRestMerges() {
         TestDb db = TestDb.withPggit("criss_cross_base_parts");
         String base = "'{\"owner\": \"o\", \"comment\": \"base\", \"columns\": [{\"name\": \"id\", \"type\": \"integer\"}, "
