@@ -44,6 +44,10 @@ BEGIN
     WITH RECURSIVE w(hash, lvl, blob) AS (
         SELECT c.tree, 0, false FROM pggit.commit c
         UNION
+        -- a merge's trees (pggit.merge's foreign keys): its base (a virtual one after criss-cross
+        -- merges is under no commit) and its merged tree (under none while ready, or once aborted)
+        SELECT x.tree, 0, false FROM pggit.merge m CROSS JOIN LATERAL (VALUES (m.base_tree), (m.merged_tree)) x(tree) WHERE x.tree IS NOT NULL
+        UNION
         SELECT e.value, least(w.lvl + 1, 2), w.lvl >= 2 AND strpos(e.key, ':') > 0
           FROM w JOIN pggit.tree t ON t.hash = w.hash, jsonb_each_text(t.entries) e
          WHERE NOT w.blob

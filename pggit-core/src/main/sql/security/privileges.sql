@@ -84,6 +84,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.merge_definitions(jsonb, jsonb, jsonb, boolean), pggit.three_way(text, text, text, jsonb, jsonb),
     pggit.broken_dependencies(text, text, text, text, jsonb, jsonb), pggit.renames_since(text, text), pggit.renames_between(text, text), pggit.final_columns(jsonb, jsonb, boolean),
     pggit.align_columns(jsonb, jsonb, jsonb),
+    pggit.three_way_overlay(text, jsonb, text, jsonb, text, jsonb), pggit.virtual_merge_base(text[]), pggit.with_base_parts(jsonb, jsonb, text[]),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid), pggit.live_definition(text),
@@ -147,6 +148,6 @@ TO pggit_admin;
 --   pggit.write_tree(text, pggit.tree_edit[]), pggit.write_trie(text, integer, jsonb), pggit.build_trie(jsonb, integer),
 --   pggit.check_server() (the writers' once-per-session server check),
 --   pggit.commit_graph() (the trigger that sets a new commit's depth and skip),
---   the merge's store plumbing: pggit.merged_tree(bigint), pggit.put_blob(jsonb), pggit.write_commit(text, text[], text, text, text),
+--   the merge's store plumbing: pggit.merged_tree(bigint), pggit.merge_base_tree(text, text), pggit.put_blob(jsonb), pggit.write_commit(text, text[], text, text, text),
 --   pggit.write_merge_commit(bigint), pggit.finish_merge(bigint, text), pggit.merge_status_check(pggit.merge),
 --   pggit.merge_gate(text, text), pggit.mark_merge_request_merged(uuid, bigint) (pggit.merge_branch's steps)

@@ -93,11 +93,18 @@ DECLARE
     ca text := pggit.resolve(a);
     cb text := pggit.resolve(b);
 BEGIN
-    RETURN QUERY SELECT x FROM unnest((pggit.paint_down(ca, cb)).merge_bases) x;
+    -- one on the other's first-parent line is the only one (as in find_merge_base: no walk)
+    IF pggit.first_parent_ancestor(ca, (SELECT c.depth FROM pggit.commit c WHERE c.id = cb)) = cb THEN
+        RETURN NEXT cb;
+    ELSIF pggit.first_parent_ancestor(cb, (SELECT c.depth FROM pggit.commit c WHERE c.id = ca)) = ca THEN
+        RETURN NEXT ca;
+    ELSE
+        RETURN QUERY SELECT x FROM unnest((pggit.paint_down(ca, cb)).merge_bases) x;
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION pggit.merge_bases(text, text) IS
-    'Every best common ancestor of revisions a and b (branch names, commit ids, unique prefixes, HEAD, ~N: as pggit.resolve takes them), as git merge-base --all: one in most histories, several after criss-cross merges, none when they share no history. Raises undefined_object for a revision that names nothing.';
+    'Every best common ancestor of revisions a and b (branch names, commit ids, unique prefixes, HEAD, ~N: as pggit.resolve takes them), as git merge-base --all: one in most histories, several after criss-cross merges, none when they share no history. A merge merges from all of them (pggit.merge_base_tree: a virtual merge base when there are several). Raises undefined_object for a revision that names nothing.';
 
 CREATE OR REPLACE FUNCTION pggit.find_merge_base(a text, b text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -117,7 +124,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.find_merge_base(text, text) IS
-    'The merge base of revisions a and b (branch names or commit ids, as pggit.resolve takes them): their lowest common ancestor in the commit graph, as git merge-base. After criss-cross merges there are several best common ancestors (pggit.merge_bases lists them); this returns the one of the greatest generation, the newest on a tie. Null when a and b share no history; undefined_object for a revision that names nothing.';
+    'The merge base of revisions a and b (branch names or commit ids, as pggit.resolve takes them): their lowest common ancestor in the commit graph, as git merge-base. After criss-cross merges there are several best common ancestors (pggit.merge_bases lists them); this returns the one of the greatest generation, the newest on a tie (pggit.merge records it as base_commit; the tree a merge merges from is pggit.merge_base_tree''s, which merges them all). Null when a and b share no history; undefined_object for a revision that names nothing.';
 
 CREATE OR REPLACE FUNCTION pggit.ahead_behind(a text, b text, OUT ahead bigint, OUT behind bigint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

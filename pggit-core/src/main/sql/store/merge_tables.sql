@@ -11,6 +11,7 @@ CREATE TABLE pggit.merge (
     source_renames jsonb NOT NULL DEFAULT '{}',             -- pggit.renames_since(base_commit, source_commit)
     target_renames jsonb NOT NULL DEFAULT '{}',             -- pggit.renames_since(base_commit, target_commit)
     renames        jsonb NOT NULL DEFAULT '[]',             -- pggit.merged_tree: [{from: target's key, to: merged key, columns: {old: new}}]
+    base_tree      text REFERENCES pggit.tree,              -- the tree the three-way merges from: pggit.merge_base_tree
     strategy       text NOT NULL CHECK (strategy IN ('recursive', 'ours', 'theirs')),
     status         text NOT NULL CHECK (status IN ('conflicts', 'ready', 'completed', 'up_to_date', 'aborted', 'rolled_back')),
     merged_tree    text REFERENCES pggit.tree,              -- once no conflict is open
@@ -28,7 +29,7 @@ CREATE TABLE pggit.merge (
 -- the commit writer looks for a merge waiting for the live catalog to reach its tree
 CREATE INDEX merge_ready_idx ON pggit.merge (target_branch) WHERE status = 'ready';
 COMMENT ON TABLE pggit.merge IS
-    'Merges of source_branch into target_branch (pggit.merge_branch). status: conflicts (open conflict rows wait in pggit.merge_conflict), ready (merged_tree computed; waits for the live catalog of the checked-out target to reach it: applied by Pggit.merge / mvn pggit:merge, or by a migration whose capture has that tree), completed (merge_commit written, two parents), up_to_date (source already in target: nothing written), aborted, rolled_back (pggit.rollback_merge wrote rollback_commit).';
+    'Merges of source_branch into target_branch (pggit.merge_branch). base_commit is the best common ancestor (pggit.find_merge_base), base_tree the tree the three-way merges from (pggit.merge_base_tree): base_commit''s, or after criss-cross merges (several best common ancestors) a virtual merge base, the bases merged recursively as git''s recursive strategy does; null for unrelated histories (an empty base). status: conflicts (open conflict rows wait in pggit.merge_conflict), ready (merged_tree computed; waits for the live catalog of the checked-out target to reach it: applied by Pggit.merge / mvn pggit:merge, or by a migration whose capture has that tree), completed (merge_commit written, two parents), up_to_date (source already in target: nothing written), aborted, rolled_back (pggit.rollback_merge wrote rollback_commit).';
 
 CREATE TABLE pggit.merge_conflict (
     id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),   -- what pggit.resolve_conflict takes

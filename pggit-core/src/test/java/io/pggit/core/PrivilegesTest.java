@@ -60,7 +60,7 @@ class PrivilegesTest {
                 "blame(text,text)", "object_line(text,text)", "paint_down(text,text)", "check_branch_name(text)", "list_branches()", "merge_bases(text,text)",
                 "find_merge_base(text,text)", "ahead_behind(text,text)",
                 "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)",
-                "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text,jsonb,jsonb)", "broken_dependencies(text,text,text,text,jsonb,jsonb)",
+                "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text,jsonb,jsonb)", "three_way_overlay(text,jsonb,text,jsonb,text,jsonb)", "virtual_merge_base(text[])", "with_base_parts(jsonb,jsonb,text[])", "broken_dependencies(text,text,text,text,jsonb,jsonb)",
                 "renames_since(text,text)", "renames_between(text,text)", "final_columns(jsonb,jsonb,boolean)", "align_columns(jsonb,jsonb,jsonb)", "get_conflicts_by_type(bigint,text)",
                 "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)", "diff_branches(text,text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
@@ -86,7 +86,7 @@ class PrivilegesTest {
                 "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)",
                 "configure_merges(boolean)", "finish_checkout(text)", "checkout(text,boolean,boolean)");
         decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()", "commit_graph()",
-                "merged_tree(bigint)", "put_blob(jsonb)", "write_commit(text,text[],text,text,text)", "write_merge_commit(bigint)", "finish_merge(bigint,text)",
+                "merged_tree(bigint)", "merge_base_tree(text,text)", "put_blob(jsonb)", "write_commit(text,text[],text,text,text)", "write_merge_commit(bigint)", "finish_merge(bigint,text)",
                 "merge_status_check(pggit.merge)", "merge_gate(text,text)", "mark_merge_request_merged(uuid,bigint)");
     }
 

@@ -98,6 +98,10 @@ class ReadOnlyTest {
         CALLS.put("renames_since(text,text)", "SELECT pggit.renames_since((SELECT min(id) FROM pggit.commit), pggit.head_commit())");
         CALLS.put("final_columns(jsonb,jsonb,boolean)", "SELECT pggit.final_columns('{\"a\": \"b\"}', NULL)");
         CALLS.put("align_columns(jsonb,jsonb,jsonb)", "SELECT pggit.align_columns(" + DEFINITION + ", '{}', '{\"a\": \"b\"}')");
+        CALLS.put("three_way_overlay(text,jsonb,text,jsonb,text,jsonb)", "SELECT * FROM pggit.three_way_overlay(" + FIRST_TREE
+                + ", '{\"table:app.gone\": {\"kind\": \"table\", \"schema\": \"app\", \"hash\": \"00\", \"definition\": {}}}', " + HEAD_TREE + ", NULL, " + FIRST_TREE + ", '{}')");
+        CALLS.put("with_base_parts(jsonb,jsonb,text[])", "SELECT pggit.with_base_parts(" + DEFINITION + ", " + DEFINITION + ", ARRAY['owner', 'column id'])");
+        CALLS.put("virtual_merge_base(text[])", "SELECT * FROM pggit.virtual_merge_base(ARRAY[pggit.resolve('HEAD~1'), pggit.resolve('HEAD~2')])");
         CALLS.put("get_conflicts_by_type(bigint,text)", "SELECT * FROM pggit.get_conflicts_by_type(1, 'BOTH_MODIFIED')");
         CALLS.put("get_conflict_statistics(bigint)", "SELECT * FROM pggit.get_conflict_statistics(1)");
         CALLS.put("get_merge_status(bigint)", "SELECT * FROM pggit.get_merge_status(1)");

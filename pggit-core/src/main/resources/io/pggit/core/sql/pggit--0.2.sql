@@ -183,6 +183,7 @@ CREATE TABLE pggit.merge (
     source_renames jsonb NOT NULL DEFAULT '{}',             -- pggit.renames_since(base_commit, source_commit)
     target_renames jsonb NOT NULL DEFAULT '{}',             -- pggit.renames_since(base_commit, target_commit)
     renames        jsonb NOT NULL DEFAULT '[]',             -- pggit.merged_tree: [{from: target's key, to: merged key, columns: {old: new}}]
+    base_tree      text REFERENCES pggit.tree,              -- the tree the three-way merges from: pggit.merge_base_tree
     strategy       text NOT NULL CHECK (strategy IN ('recursive', 'ours', 'theirs')),
     status         text NOT NULL CHECK (status IN ('conflicts', 'ready', 'completed', 'up_to_date', 'aborted', 'rolled_back')),
     merged_tree    text REFERENCES pggit.tree,              -- once no conflict is open
@@ -200,7 +201,7 @@ CREATE TABLE pggit.merge (
 -- the commit writer looks for a merge waiting for the live catalog to reach its tree
 CREATE INDEX merge_ready_idx ON pggit.merge (target_branch) WHERE status = 'ready';
 COMMENT ON TABLE pggit.merge IS
-    'Merges of source_branch into target_branch (pggit.merge_branch). status: conflicts (open conflict rows wait in pggit.merge_conflict), ready (merged_tree computed; waits for the live catalog of the checked-out target to reach it: applied by Pggit.merge / mvn pggit:merge, or by a migration whose capture has that tree), completed (merge_commit written, two parents), up_to_date (source already in target: nothing written), aborted, rolled_back (pggit.rollback_merge wrote rollback_commit).';
+    'Merges of source_branch into target_branch (pggit.merge_branch). base_commit is the best common ancestor (pggit.find_merge_base), base_tree the tree the three-way merges from (pggit.merge_base_tree): base_commit''s, or after criss-cross merges (several best common ancestors) a virtual merge base, the bases merged recursively as git''s recursive strategy does; null for unrelated histories (an empty base). status: conflicts (open conflict rows wait in pggit.merge_conflict), ready (merged_tree computed; waits for the live catalog of the checked-out target to reach it: applied by Pggit.merge / mvn pggit:merge, or by a migration whose capture has that tree), completed (merge_commit written, two parents), up_to_date (source already in target: nothing written), aborted, rolled_back (pggit.rollback_merge wrote rollback_commit).';
 
 CREATE TABLE pggit.merge_conflict (
     id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),   -- what pggit.resolve_conflict takes
@@ -1892,11 +1893,18 @@ DECLARE
     ca text := pggit.resolve(a);
     cb text := pggit.resolve(b);
 BEGIN
-    RETURN QUERY SELECT x FROM unnest((pggit.paint_down(ca, cb)).merge_bases) x;
+    -- one on the other's first-parent line is the only one (as in find_merge_base: no walk)
+    IF pggit.first_parent_ancestor(ca, (SELECT c.depth FROM pggit.commit c WHERE c.id = cb)) = cb THEN
+        RETURN NEXT cb;
+    ELSIF pggit.first_parent_ancestor(cb, (SELECT c.depth FROM pggit.commit c WHERE c.id = ca)) = ca THEN
+        RETURN NEXT ca;
+    ELSE
+        RETURN QUERY SELECT x FROM unnest((pggit.paint_down(ca, cb)).merge_bases) x;
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION pggit.merge_bases(text, text) IS
-    'Every best common ancestor of revisions a and b (branch names, commit ids, unique prefixes, HEAD, ~N: as pggit.resolve takes them), as git merge-base --all: one in most histories, several after criss-cross merges, none when they share no history. Raises undefined_object for a revision that names nothing.';
+    'Every best common ancestor of revisions a and b (branch names, commit ids, unique prefixes, HEAD, ~N: as pggit.resolve takes them), as git merge-base --all: one in most histories, several after criss-cross merges, none when they share no history. A merge merges from all of them (pggit.merge_base_tree: a virtual merge base when there are several). Raises undefined_object for a revision that names nothing.';
 
 CREATE OR REPLACE FUNCTION pggit.find_merge_base(a text, b text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -1916,7 +1924,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.find_merge_base(text, text) IS
-    'The merge base of revisions a and b (branch names or commit ids, as pggit.resolve takes them): their lowest common ancestor in the commit graph, as git merge-base. After criss-cross merges there are several best common ancestors (pggit.merge_bases lists them); this returns the one of the greatest generation, the newest on a tie. Null when a and b share no history; undefined_object for a revision that names nothing.';
+    'The merge base of revisions a and b (branch names or commit ids, as pggit.resolve takes them): their lowest common ancestor in the commit graph, as git merge-base. After criss-cross merges there are several best common ancestors (pggit.merge_bases lists them); this returns the one of the greatest generation, the newest on a tie (pggit.merge records it as base_commit; the tree a merge merges from is pggit.merge_base_tree''s, which merges them all). Null when a and b share no history; undefined_object for a revision that names nothing.';
 
 CREATE OR REPLACE FUNCTION pggit.ahead_behind(a text, b text, OUT ahead bigint, OUT behind bigint)
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -2323,23 +2331,38 @@ CREATE OR REPLACE FUNCTION pggit.detect_merge_conflicts(source_branch text, targ
     RETURNS TABLE (object_path text, kind text, conflict_type text, conflicting_parts text[],
                    base_definition jsonb, source_definition jsonb, target_definition jsonb)
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- A dry run of merging source into target: every object that either side changed since their
--- merge base (pggit.find_merge_base; none for unrelated histories: an empty base), per object key,
--- with the definitions on each side. Writes nothing.
+-- A dry run of merging source into target: every object that either side changed since the base
+-- the merge would merge from (pggit.merge_base_tree's: the merge base's tree, a virtual merge base
+-- after criss-cross merges, an empty base for unrelated histories), per object key, with the
+-- definitions on each side. Writes nothing: a virtual base is read as pggit.virtual_merge_base
+-- computes it, in memory, through pggit.three_way_overlay.
 DECLARE
     s text := pggit.resolve(source_branch);
     t text := pggit.resolve(target_branch);
-    b text := pggit.find_merge_base(s, t);
+    bases text[] := ARRAY(SELECT pggit.merge_bases(s, t));
+    v record := pggit.virtual_merge_base(bases);
+    -- the best of them, as pggit.find_merge_base picks it: where renames are read from
+    b text := (SELECT c.id FROM pggit.commit c WHERE c.id = ANY (bases) ORDER BY c.generation DESC, c.seq DESC LIMIT 1);
 BEGIN
-    RETURN QUERY
-    SELECT w.object_key, w.kind, w.conflict_type, w.conflicting_parts, w.base_definition, w.source_definition, w.target_definition
-      FROM pggit.three_way((SELECT c.tree FROM pggit.commit c WHERE c.id = b), (SELECT c.tree FROM pggit.commit c WHERE c.id = s),
-                           (SELECT c.tree FROM pggit.commit c WHERE c.id = t), pggit.renames_since(b, s), pggit.renames_since(b, t)) w
-     ORDER BY w.object_key;
+    IF v.objects = '{}' THEN
+        -- one best common ancestor (or none): the merge's own three-way, renames from history included
+        RETURN QUERY
+        SELECT w.object_key, w.kind, w.conflict_type, w.conflicting_parts, w.base_definition, w.source_definition, w.target_definition
+          FROM pggit.three_way(v.tree, (SELECT c.tree FROM pggit.commit c WHERE c.id = s), (SELECT c.tree FROM pggit.commit c WHERE c.id = t),
+                               pggit.renames_since(b, s), pggit.renames_since(b, t)) w
+         ORDER BY w.object_key;
+    ELSE
+        -- a virtual base is read in memory; renames are matched by key there (see pggit.three_way_overlay)
+        RETURN QUERY
+        SELECT w.object_key, w.kind, w.conflict_type, w.conflicting_parts, w.base_definition, w.source_definition, w.target_definition
+          FROM pggit.three_way_overlay(v.tree, v.objects, (SELECT c.tree FROM pggit.commit c WHERE c.id = s), '{}',
+                                       (SELECT c.tree FROM pggit.commit c WHERE c.id = t), '{}') w
+         ORDER BY w.object_key;
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION pggit.detect_merge_conflicts(text, text) IS
-    'Dry run of merging source_branch into target_branch (branch names or revisions, as pggit.resolve takes them): one row per object key either side changed since their merge base (pggit.find_merge_base), with the definitions at the base, on the source and on the target (null where absent). conflict_type (seed 004''s types, plus BOTH_ADDED): SOURCE_MODIFIED or TARGET_MODIFIED (only one side changed it: it merges that way), NO_CONFLICT (both changed it the same way, or in disjoint parts: pggit.conflicting_parts is empty), BOTH_MODIFIED (both changed the same parts differently, listed in conflicting_parts), DELETED_SOURCE (source dropped what target changed), DELETED_TARGET (target dropped what source changed), BOTH_ADDED (each side added the key with another definition), BOTH_RENAMED (each side renamed the object to another key; object_path is then the base''s key). Renames are known from history (pggit.renames_since on each side: what a capture recorded as a rename, columns included): an object renamed on one side and changed on the other is one object, under the new key, its columns matched under their new names; a column renamed differently on each side is a conflicting part (''column <base name> renamed''). Reads only; undefined_object for a revision that names nothing.';
+    'Dry run of merging source_branch into target_branch (branch names or revisions, as pggit.resolve takes them): one row per object key either side changed since the base the merge would merge from (pggit.merge_base_tree: their merge base''s tree; after criss-cross merges, several best common ancestors, the virtual merge base of git''s recursive strategy, pggit.virtual_merge_base, read in memory; for unrelated histories an empty base), with the definitions at the base, on the source and on the target (null where absent). conflict_type (seed 004''s types, plus BOTH_ADDED): SOURCE_MODIFIED or TARGET_MODIFIED (only one side changed it: it merges that way), NO_CONFLICT (both changed it the same way, or in disjoint parts: pggit.conflicting_parts is empty), BOTH_MODIFIED (both changed the same parts differently, listed in conflicting_parts), DELETED_SOURCE (source dropped what target changed), DELETED_TARGET (target dropped what source changed), BOTH_ADDED (each side added the key with another definition), BOTH_RENAMED (each side renamed the object to another key; object_path is then the base''s key). Renames are known from history (pggit.renames_since on each side: what a capture recorded as a rename, columns included): an object renamed on one side and changed on the other is one object, under the new key, its columns matched under their new names; a column renamed differently on each side is a conflicting part (''column <base name> renamed''). After criss-cross merges (a virtual base, read in memory) renames are matched by key only. Reads only; undefined_object for a revision that names nothing.';
 
 CREATE OR REPLACE FUNCTION pggit.merged_tree(merge_id bigint) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -2351,7 +2374,7 @@ DECLARE
     edits pggit.tree_edit[];
 BEGIN
     SELECT * INTO m FROM pggit.merge x WHERE x.id = merged_tree.merge_id;
-    WITH w AS (SELECT * FROM pggit.three_way((SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit),
+    WITH w AS (SELECT * FROM pggit.three_way(m.base_tree,
                                              (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
                                              (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit),
                                              m.source_renames, m.target_renames)),
@@ -2418,7 +2441,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.merged_tree(bigint) IS
-    'Plumbing of the merge: writes and returns the merged tree of merge merge_id, and records in pggit.merge.renames what the plan from the target''s tree renames (objects: from the target''s key to the merged key; columns: {target''s name: merged name}) rather than dropping and creating. The target''s tree, with each object under its merged key (renamed on one side: that side''s new key; pggit.three_way), with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved: a BOTH_MODIFIED one resolved for the source or the target takes that side''s value of the parts both changed and merges the rest (pggit.merge_definitions with prefer_target); one resolved with manual_ddl its manual_hash (absent when null); any other takes the chosen side''s whole definition (base: the base''s); an open one the target''s. Raises nothing itself; callers check that no conflict is open.';
+    'Plumbing of the merge: writes and returns the merged tree of merge merge_id, and records in pggit.merge.renames what the plan from the target''s tree renames (objects: from the target''s key to the merged key; columns: {target''s name: merged name}) rather than dropping and creating. The target''s tree, with each object under its merged key (renamed on one side: that side''s new key; pggit.three_way), with each object only the source changed as the source has it, each object both changed in disjoint parts as pggit.merge_definitions merges it, and each conflict as resolved: a BOTH_MODIFIED one resolved for the source or the target takes that side''s value of the parts both changed and merges the rest (pggit.merge_definitions with prefer_target); one resolved with manual_ddl its manual_hash (absent when null); any other takes the chosen side''s whole definition (base: the base''s); an open one the target''s. Merges from the merge''s base_tree (its base commit''s tree, or a virtual merge base). Raises nothing itself; callers check that no conflict is open.';
 
 CREATE OR REPLACE FUNCTION pggit.put_blob(definition jsonb) RETURNS text
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -2433,6 +2456,174 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.put_blob(jsonb) IS 'Plumbing: stores one definition under the hex SHA-256 of its JSON text (as a capture does) and returns that hash; null for null.';
+
+CREATE OR REPLACE FUNCTION pggit.three_way_overlay(base_tree text, base_overlay jsonb, source_tree text, source_overlay jsonb,
+                                                  target_tree text, target_overlay jsonb)
+    RETURNS TABLE (object_key text, kind text, schema_name text, conflict_type text, conflicting_parts text[],
+                   base_hash text, source_hash text, target_hash text,
+                   base_definition jsonb, source_definition jsonb, target_definition jsonb)
+    LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- pggit.three_way over trees that are a stored tree plus an overlay of objects not stored (a virtual
+-- merge base, pggit.virtual_merge_base): the overlay's keys and the stored trees' diffs from the
+-- base's stored tree are the candidates (cost follows those, as three_way's does); an object in
+-- neither diff is the same in the three stored trees. The classification is three_way's.
+WITH ds AS (SELECT * FROM pggit.diff_trees(base_tree, source_tree)),
+     dt AS (SELECT * FROM pggit.diff_trees(base_tree, target_tree)),
+     ov AS (SELECT e.key AS object_key, e.value ->> 'kind' AS kind, e.value ->> 'schema' AS schema_name
+              FROM jsonb_each(coalesce(base_overlay, '{}') || coalesce(source_overlay, '{}') || coalesce(target_overlay, '{}')) e),
+     u AS (SELECT ds.object_key FROM ds UNION SELECT dt.object_key FROM dt UNION SELECT ov.object_key FROM ov),
+     r AS (SELECT u.object_key, coalesce(x.kind, y.kind, v.kind) AS kind, coalesce(x.schema_name, y.schema_name, v.schema_name) AS schema_name,
+                  x.object_key IS NOT NULL AS in_x, y.object_key IS NOT NULL AS in_y, x.new_hash AS xn, y.new_hash AS yn,
+                  CASE WHEN x.object_key IS NOT NULL OR y.object_key IS NOT NULL THEN coalesce(x.old_hash, y.old_hash)
+                       ELSE pggit.tree_lookup(base_tree, pggit.tree_path(v.schema_name, v.kind, v.object_key)) END AS rb
+             FROM u LEFT JOIN ds x ON x.object_key = u.object_key LEFT JOIN dt y ON y.object_key = u.object_key
+             LEFT JOIN ov v ON v.object_key = u.object_key),
+     -- each side's hash and definition: the overlay's where it has the key, else the stored tree's
+     h AS (SELECT r.object_key, r.kind, r.schema_name,
+                  CASE WHEN base_overlay ? r.object_key THEN base_overlay -> r.object_key ->> 'hash' ELSE r.rb END AS bh,
+                  CASE WHEN source_overlay ? r.object_key THEN source_overlay -> r.object_key ->> 'hash'
+                       WHEN r.in_x THEN r.xn ELSE r.rb END AS sh,
+                  CASE WHEN target_overlay ? r.object_key THEN target_overlay -> r.object_key ->> 'hash'
+                       WHEN r.in_y THEN r.yn ELSE r.rb END AS th,
+                  nullif(base_overlay -> r.object_key -> 'definition', 'null') AS bo,
+                  nullif(source_overlay -> r.object_key -> 'definition', 'null') AS so,
+                  nullif(target_overlay -> r.object_key -> 'definition', 'null') AS tov
+             FROM r),
+     d AS (SELECT h.object_key, h.kind, h.schema_name, h.bh, h.sh, h.th,
+                  h.sh IS DISTINCT FROM h.bh AS in_source, h.th IS DISTINCT FROM h.bh AS in_target,
+                  coalesce(h.bo, bb.definition) AS bd, coalesce(h.so, sb.definition) AS sd, coalesce(h.tov, tb.definition) AS td
+             FROM h
+             LEFT JOIN pggit.blob bb ON bb.hash = h.bh AND h.bo IS NULL
+             LEFT JOIN pggit.blob sb ON sb.hash = h.sh AND h.so IS NULL
+             LEFT JOIN pggit.blob tb ON tb.hash = h.th AND h.tov IS NULL
+            WHERE h.sh IS DISTINCT FROM h.bh OR h.th IS DISTINCT FROM h.bh)
+SELECT d.object_key, d.kind, d.schema_name,
+       CASE WHEN NOT d.in_target THEN 'SOURCE_MODIFIED'
+            WHEN NOT d.in_source THEN 'TARGET_MODIFIED'
+            WHEN d.sh IS NOT DISTINCT FROM d.th THEN 'NO_CONFLICT'
+            WHEN d.bh IS NULL THEN 'BOTH_ADDED'
+            WHEN d.sh IS NULL THEN 'DELETED_SOURCE'
+            WHEN d.th IS NULL THEN 'DELETED_TARGET'
+            WHEN cardinality(p.parts) = 0 THEN 'NO_CONFLICT'
+            ELSE 'BOTH_MODIFIED' END,
+       coalesce(p.parts, '{}'::text[]),
+       d.bh, d.sh, d.th, d.bd, d.sd, d.td
+  FROM d
+  LEFT JOIN LATERAL (SELECT pggit.conflicting_parts(d.bd, d.sd, d.td) AS parts) p
+    ON d.in_source AND d.in_target AND d.sh IS DISTINCT FROM d.th AND d.bh IS NOT NULL AND d.sh IS NOT NULL AND d.th IS NOT NULL
+$$;
+COMMENT ON FUNCTION pggit.three_way_overlay(text, jsonb, text, jsonb, text, jsonb) IS
+    'Plumbing of the merge: pggit.three_way''s rows (the same columns and conflict types) for a base, source and target that are each a stored tree (null: empty) plus an overlay (null or {}: none): a jsonb object of object key -> {kind, schema, hash, definition} standing for objects that are not stored (hash: the hex SHA-256 of the definition''s JSON text, as pggit.put_blob stores it; hash and definition null: absent). pggit.virtual_merge_base gives such a base; the dry run of a criss-cross merge (pggit.detect_merge_conflicts) reads it through this without writing it. Renames are matched by object key only.';
+
+CREATE OR REPLACE FUNCTION pggit.with_base_parts(merged jsonb, base jsonb, parts text[]) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (
+    -- parts as pggit.conflicting_parts names them: top-level properties, and 'column <name>'
+    WITH props AS (SELECT p.p FROM unnest(parts) p(p) WHERE NOT starts_with(p.p, 'column ')),
+         cols AS (SELECT substr(p.p, 8) AS name FROM unnest(parts) p(p) WHERE starts_with(p.p, 'column ')),
+         o AS (SELECT (merged - ARRAY(SELECT props.p FROM props))
+                      || coalesce((SELECT jsonb_object_agg(props.p, base -> props.p) FROM props WHERE base ? props.p), '{}') AS d)
+    SELECT CASE WHEN merged IS NULL THEN NULL
+                WHEN NOT EXISTS (SELECT 1 FROM cols) THEN o.d
+                ELSE o.d || jsonb_build_object('columns', coalesce((
+                     SELECT jsonb_agg(x.c ORDER BY x.ord)
+                       FROM (-- merged's columns in its order, a conflicting one as base has it (gone where base lacks it)
+                             SELECT CASE WHEN mc.c ->> 'name' IN (SELECT cols.name FROM cols) THEN bc.c ELSE mc.c END AS c, mc.ord
+                               FROM jsonb_array_elements(coalesce(o.d -> 'columns', '[]')) WITH ORDINALITY mc(c, ord)
+                               LEFT JOIN LATERAL (SELECT b.c FROM jsonb_array_elements(coalesce(base -> 'columns', '[]')) b(c)
+                                                   WHERE b.c ->> 'name' = mc.c ->> 'name') bc ON true
+                             UNION ALL
+                             -- then base's conflicting columns merged lacks (one side dropped what the other changed)
+                             SELECT b.c, 1000000000 + b.ord
+                               FROM jsonb_array_elements(coalesce(base -> 'columns', '[]')) WITH ORDINALITY b(c, ord)
+                              WHERE b.c ->> 'name' IN (SELECT cols.name FROM cols)
+                                AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(o.d -> 'columns', '[]')) m(c)
+                                                 WHERE m.c ->> 'name' = b.c ->> 'name')) x
+                      WHERE x.c IS NOT NULL), '[]')) END
+      FROM o);
+COMMENT ON FUNCTION pggit.with_base_parts(jsonb, jsonb, text[]) IS
+    'Plumbing of the virtual merge base (pggit.virtual_merge_base): definition merged with each of parts (as pggit.conflicting_parts names them: a top-level property, or ''column <name>'') as base has it instead: a property base lacks is removed; a column is replaced by base''s (in merged''s column order), removed where base lacks it, appended (in base''s order) where merged lacks it. Null for a null merged.';
+
+CREATE OR REPLACE FUNCTION pggit.virtual_merge_base(bases text[], OUT tree text, OUT objects jsonb)
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Git's recursive strategy for the base of a merge, computed without writing anything: the best
+-- common ancestors, oldest first (generation, then commit order), merged one by one into the
+-- merge of those before (the target) from the merge base of the two (the best common ancestors of
+-- the bases merged so far and the next, itself a virtual base when there are several: recursion
+-- down the history, which ends at a single base or none).
+-- A virtual merge's own rules, per object: one side changed it, it takes that side; both the same
+-- way, that; both in disjoint parts, pggit.merge_definitions; both the same parts differently
+-- (BOTH_MODIFIED), the merged definition with those parts as the bases' own merge base has them
+-- (pggit.with_base_parts); dropped on one side and changed on the other (DELETED_SOURCE,
+-- DELETED_TARGET), the merge base's version (as git's recursive merge keeps the original of a
+-- modify/delete conflict in a virtual base); added differently on both (BOTH_ADDED), absent. Git
+-- writes conflict markers around the conflicting lines of the virtual base's file instead; a
+-- definition has no markers, and the older version makes both sides' changes to those parts show
+-- as changes against it, so the merge reports the conflict again (or nothing when both sides
+-- resolved it alike) rather than taking one base's side silently.
+DECLARE
+    ordered text[] := ARRAY(SELECT c.id FROM pggit.commit c WHERE c.id = ANY (bases) ORDER BY c.generation, c.seq);
+    inner_bases text[];
+    ib record;
+    next_tree text;
+BEGIN
+    objects := '{}';
+    IF coalesce(cardinality(ordered), 0) = 0 THEN
+        RETURN;   -- unrelated histories: the empty tree
+    END IF;
+    tree := (SELECT c.tree FROM pggit.commit c WHERE c.id = ordered[1]);
+    FOR i IN 2 .. cardinality(ordered) LOOP
+        -- the best common ancestors of the bases merged so far and the next: of each one's with it,
+        -- those that are no ancestor of another
+        inner_bases := ARRAY(SELECT DISTINCT x.x FROM unnest(ordered[1:i - 1]) m(m)
+                              CROSS JOIN LATERAL unnest((pggit.paint_down(m.m, ordered[i])).merge_bases) x(x));
+        inner_bases := ARRAY(SELECT x.x FROM unnest(inner_bases) x(x)
+                              WHERE NOT EXISTS (SELECT 1 FROM unnest(inner_bases) y(y)
+                                                 WHERE y.y <> x.x AND (pggit.paint_down(x.x, y.y)).merge_bases = ARRAY[x.x]));
+        ib := pggit.virtual_merge_base(inner_bases);
+        next_tree := (SELECT c.tree FROM pggit.commit c WHERE c.id = ordered[i]);
+        objects := objects || coalesce((
+            SELECT jsonb_object_agg(w.object_key, jsonb_build_object('kind', w.kind, 'schema', w.schema_name, 'hash', v.hash, 'definition', v.definition))
+              FROM pggit.three_way_overlay(ib.tree, ib.objects, next_tree, '{}', tree, objects) w
+             CROSS JOIN LATERAL (SELECT CASE WHEN w.conflict_type = 'SOURCE_MODIFIED' THEN w.source_definition
+                                             WHEN w.conflict_type = 'NO_CONFLICT'
+                                                  THEN pggit.merge_definitions(w.base_definition, w.source_definition, w.target_definition)
+                                             WHEN w.conflict_type = 'BOTH_MODIFIED'
+                                                  THEN pggit.with_base_parts(pggit.merge_definitions(w.base_definition, w.source_definition, w.target_definition),
+                                                                             w.base_definition, w.conflicting_parts)
+                                             ELSE w.base_definition END AS definition) m
+             CROSS JOIN LATERAL (SELECT CASE WHEN w.conflict_type IN ('NO_CONFLICT', 'BOTH_MODIFIED') THEN pggit.sha256_hex(m.definition::text)
+                                             WHEN w.conflict_type = 'SOURCE_MODIFIED' THEN w.source_hash
+                                             ELSE w.base_hash END AS hash, m.definition) v
+             -- what the target (the bases merged so far) has already is not an edit
+             WHERE w.conflict_type <> 'TARGET_MODIFIED' AND (w.conflict_type <> 'NO_CONFLICT' OR w.source_hash IS DISTINCT FROM w.target_hash)),
+            '{}');
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION pggit.virtual_merge_base(text[]) IS
+    'Plumbing of the merge: the base a merge of commits whose best common ancestors are bases (commit ids, as pggit.merge_bases lists them) merges from, without writing it: tree (the oldest base''s tree; null for none) and objects (the objects the virtual base has otherwise, as pggit.three_way_overlay takes them; {} for a single base). Several bases are merged as git''s recursive strategy does: oldest first (generation, then commit order), each into the merge of those before from their own merge base (recursively a virtual one). Per object a side''s change, both sides'' same change or disjoint changes (pggit.merge_definitions) merge; where the bases conflict, the virtual base has their own merge base''s version: of the parts both changed differently (BOTH_MODIFIED: the rest merges, pggit.with_base_parts), or of the whole object (DELETED_SOURCE, DELETED_TARGET; BOTH_ADDED: absent), so that the merge sees both sides'' changes there against that older version (git keeps conflict markers there; a definition has none).';
+
+CREATE OR REPLACE FUNCTION pggit.merge_base_tree(a text, b text) RETURNS text
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- The stored form of pggit.virtual_merge_base: its overlay written as blobs and tree nodes onto its
+-- tree. Callers read the result in a later statement (STABLE readers see only what was written
+-- before their statement began).
+DECLARE
+    v record;
+BEGIN
+    v := pggit.virtual_merge_base(ARRAY(SELECT pggit.merge_bases(a, b)));
+    IF v.objects = '{}' THEN
+        RETURN v.tree;
+    END IF;
+    PERFORM pggit.put_blob(e.value -> 'definition') FROM jsonb_each(v.objects) e
+      WHERE e.value ->> 'hash' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pggit.blob x WHERE x.hash = e.value ->> 'hash');
+    RETURN pggit.write_tree(v.tree, ARRAY(SELECT ROW(pggit.tree_path(e.value ->> 'schema', e.value ->> 'kind', e.key), e.value ->> 'hash')::pggit.tree_edit
+                                            FROM jsonb_each(v.objects) e));
+END
+$$;
+COMMENT ON FUNCTION pggit.merge_base_tree(text, text) IS
+    'Plumbing of pggit.merge_branch: writes and returns the tree a merge of commits a and b (full ids) merges from (pggit.merge.base_tree): their merge base''s tree when they have one best common ancestor; after criss-cross merges (several) the virtual merge base of pggit.virtual_merge_base, its merged definitions stored as blobs and its tree nodes written; null when they share no history (an empty base).';
 
 CREATE OR REPLACE FUNCTION pggit.broken_dependencies(base_tree text, source_tree text, target_tree text, merged_tree text,
                                                      source_renames jsonb DEFAULT NULL, target_renames jsonb DEFAULT NULL)
@@ -2537,6 +2728,7 @@ DECLARE
     mc text;
     mst text;
     mr uuid;
+    bt text;
     provisional text;
     open_keys text[];
 BEGIN
@@ -2550,10 +2742,11 @@ BEGIN
         RAISE EXCEPTION 'pggit: no branch named "%" to merge into', tgt USING ERRCODE = 'undefined_object',
               HINT = 'The target of a merge is a branch: SELECT * FROM pggit.list_branches().';
     END IF;
-    IF s = t OR pggit.find_merge_base(s, t) = s THEN
-        INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, strategy, status, message,
+    b := pggit.find_merge_base(s, t);
+    IF s = t OR b = s THEN
+        INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, base_tree, strategy, status, message,
                                  completed_by, completed_at)
-        VALUES (merge_branch.source_branch, tgt, s, t, s, merge_strategy, 'up_to_date',
+        VALUES (merge_branch.source_branch, tgt, s, t, s, (SELECT c.tree FROM pggit.commit c WHERE c.id = s), merge_strategy, 'up_to_date',
                 coalesce(merge_branch.message, format('Merge %s into %s', merge_branch.source_branch, tgt)), session_user, clock_timestamp())
         RETURNING id INTO mid;
         RAISE NOTICE 'pggit: % is already in % (merge %): nothing to merge', merge_branch.source_branch, tgt, mid;
@@ -2561,10 +2754,12 @@ BEGIN
         RETURN;
     END IF;
     mr := pggit.merge_gate(merge_branch.source_branch, tgt);   -- refused here when merges need an approved request
-    b := pggit.find_merge_base(s, t);
-    INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, strategy, status, message, merge_request_id,
+    -- the tree the three-way merges from: b's, or after criss-cross merges a virtual merge base
+    -- (written here, in a statement of its own, so that the readers below see its nodes)
+    bt := pggit.merge_base_tree(s, t);
+    INSERT INTO pggit.merge (source_branch, target_branch, source_commit, target_commit, base_commit, base_tree, strategy, status, message, merge_request_id,
                              source_renames, target_renames)
-    VALUES (merge_branch.source_branch, tgt, s, t, b, merge_strategy, 'conflicts',
+    VALUES (merge_branch.source_branch, tgt, s, t, b, bt, merge_strategy, 'conflicts',
             coalesce(merge_branch.message, format('Merge %s into %s', merge_branch.source_branch, tgt)), mr,
             pggit.renames_since(b, s), pggit.renames_since(b, t))
     RETURNING id INTO mid;
@@ -2576,8 +2771,8 @@ BEGIN
            CASE WHEN merge_strategy <> 'recursive' THEN session_user END,
            CASE WHEN merge_strategy <> 'recursive' THEN clock_timestamp() END
       FROM pggit.merge m
-     CROSS JOIN LATERAL pggit.three_way((SELECT c.tree FROM pggit.commit c WHERE c.id = b), (SELECT c.tree FROM pggit.commit c WHERE c.id = s),
-                                        (SELECT c.tree FROM pggit.commit c WHERE c.id = t), m.source_renames, m.target_renames) w
+     CROSS JOIN LATERAL pggit.three_way(bt, (SELECT c.tree FROM pggit.commit c WHERE c.id = s), (SELECT c.tree FROM pggit.commit c WHERE c.id = t),
+                                        m.source_renames, m.target_renames) w
      WHERE m.id = mid AND w.conflict_type IN ('BOTH_MODIFIED', 'DELETED_SOURCE', 'DELETED_TARGET', 'BOTH_ADDED', 'BOTH_RENAMED');
     -- a dependency the merge breaks, in the tree it would give with each open conflict kept as the target has it
     -- (written first, in a statement of its own: the STABLE readers below see only what was written before theirs began)
@@ -2585,13 +2780,12 @@ BEGIN
     INSERT INTO pggit.merge_conflict (merge_id, object_key, kind, schema_name, conflict_type, conflicting_parts, base_hash, source_hash, target_hash,
                                       resolution, reason, resolved_by, resolved_at)
     SELECT mid, d.object_key, d.kind, d.schema_name, 'DEPENDENCY', ARRAY['relation ' || d.relation_key],
-           pggit.tree_lookup(bt.tree, p.path), pggit.tree_lookup(st.tree, p.path), pggit.tree_lookup(tt.tree, p.path),
+           pggit.tree_lookup(bt, p.path), pggit.tree_lookup(st.tree, p.path), pggit.tree_lookup(tt.tree, p.path),
            NULL, NULL, NULL, NULL
-      FROM (SELECT c.tree FROM pggit.commit c WHERE c.id = b) bt
-     RIGHT JOIN (SELECT c.tree FROM pggit.commit c WHERE c.id = s) st ON true
+      FROM (SELECT c.tree FROM pggit.commit c WHERE c.id = s) st
      CROSS JOIN (SELECT c.tree FROM pggit.commit c WHERE c.id = t) tt
      CROSS JOIN (SELECT x.source_renames, x.target_renames FROM pggit.merge x WHERE x.id = mid) rn
-     CROSS JOIN LATERAL pggit.broken_dependencies(bt.tree, st.tree, tt.tree, provisional, rn.source_renames, rn.target_renames) d
+     CROSS JOIN LATERAL pggit.broken_dependencies(bt, st.tree, tt.tree, provisional, rn.source_renames, rn.target_renames) d
      CROSS JOIN LATERAL (SELECT pggit.tree_path(d.schema_name, d.kind, d.object_key) AS path) p
     ON CONFLICT ON CONSTRAINT merge_conflict_merge_id_object_key_key DO NOTHING;
     open_keys := ARRAY(SELECT x.object_key FROM pggit.merge_conflict x WHERE x.merge_id = mid AND x.resolution IS NULL ORDER BY x.object_key);
@@ -2606,7 +2800,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.merge_branch(text, text, text, text) IS
-    'Merges source_branch (a branch or revision) into target_branch (a branch; default: the checked-out one) three-way from their merge base (pggit.find_merge_base: after criss-cross merges the best common ancestor of the greatest generation), per object key, tables per column and per property (pggit.three_way), plus a DEPENDENCY conflict for each object the merged tree would keep on a relation it drops (pggit.broken_dependencies). Returns merge_id (pggit.merge), merge_commit_sha (null until written), conflicts (whether any object conflicted), conflict_objects (their keys) and status (pggit.merge.status). merge_strategy: recursive (conflicts wait as rows: pggit.get_conflicts_by_type, resolve_conflict, resolve_conflicts_batch, then complete_merge), ours / theirs (every conflict resolved for the target / the source, recorded on the conflict rows). Without an open conflict the merge completes (pggit.complete_merge): the merge commit (two parents, no fast-forward) is written at once when the target is not checked out or its tree does not change; otherwise the status is ready until the live catalog reaches the merged tree (Pggit.merge, mvn pggit:merge, or the merge written as a migration and run). Source already in target: status up_to_date, nothing written. When merges need an approved merge request (pggit.merge_gate) refused without one. Errors: undefined_object (unknown branch or revision), invalid_parameter_value (strategy).';
+    'Merges source_branch (a branch or revision) into target_branch (a branch; default: the checked-out one) three-way from the tree of their merge base (pggit.merge.base_tree, pggit.merge_base_tree; base_commit: pggit.find_merge_base''s best common ancestor), or, after criss-cross merges left several best common ancestors, from a virtual merge base as git''s recursive strategy makes it (the bases merged recursively; where they conflict, the version of their own merge base: pggit.virtual_merge_base), per object key, tables per column and per property (pggit.three_way), plus a DEPENDENCY conflict for each object the merged tree would keep on a relation it drops (pggit.broken_dependencies). Returns merge_id (pggit.merge), merge_commit_sha (null until written), conflicts (whether any object conflicted), conflict_objects (their keys) and status (pggit.merge.status). merge_strategy: recursive (conflicts wait as rows: pggit.get_conflicts_by_type, resolve_conflict, resolve_conflicts_batch, then complete_merge), ours / theirs (every conflict resolved for the target / the source, recorded on the conflict rows). Without an open conflict the merge completes (pggit.complete_merge): the merge commit (two parents, no fast-forward) is written at once when the target is not checked out or its tree does not change; otherwise the status is ready until the live catalog reaches the merged tree (Pggit.merge, mvn pggit:merge, or the merge written as a migration and run). Source already in target: status up_to_date, nothing written. When merges need an approved merge request (pggit.merge_gate) refused without one. Errors: undefined_object (unknown branch or revision), invalid_parameter_value (strategy).';
 
 CREATE OR REPLACE FUNCTION pggit.finish_merge(merge_id bigint, merged_tree text)
     RETURNS TABLE (merge_commit text, status text)
@@ -2675,7 +2869,7 @@ BEGIN
     END IF;
     m.merged_tree := pggit.merged_tree(m.id);   -- its own statement: the STABLE readers below see its nodes
     broken := (SELECT string_agg(d.object_key || ' on ' || d.relation_key, ', ' ORDER BY d.object_key)
-                 FROM pggit.broken_dependencies((SELECT c.tree FROM pggit.commit c WHERE c.id = m.base_commit),
+                 FROM pggit.broken_dependencies(m.base_tree,
                                                 (SELECT c.tree FROM pggit.commit c WHERE c.id = m.source_commit),
                                                 (SELECT c.tree FROM pggit.commit c WHERE c.id = m.target_commit), m.merged_tree,
                                                 m.source_renames, m.target_renames) d);
@@ -2929,7 +3123,7 @@ COMMENT ON FUNCTION pggit.rollback_merge(bigint, text) IS
 
 CREATE OR REPLACE VIEW pggit.merge_history AS
 SELECT m.id AS merge_id, m.source_branch, m.target_branch, m.strategy, m.status,
-       m.base_commit, m.source_commit, m.target_commit, m.merge_commit, m.message,
+       m.base_commit, m.base_tree, m.source_commit, m.target_commit, m.merge_commit, m.message,
        m.created_by, m.created_at, m.completed_by, m.completed_at,
        (SELECT count(*) FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS conflicts,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('object_key', x.object_key, 'conflict_type', x.conflict_type, 'resolution', x.resolution,
@@ -2940,7 +3134,7 @@ SELECT m.id AS merge_id, m.source_branch, m.target_branch, m.strategy, m.status,
           FROM pggit.merge_conflict x WHERE x.merge_id = m.id) AS resolutions,
        m.rollback_commit, m.rollback_reason, m.rolled_back_by, m.rolled_back_at
   FROM pggit.merge m;
-COMMENT ON VIEW pggit.merge_history IS 'Every merge: who began it and when, its branches, strategy, base, the commits on each side, status, its conflicts with their resolutions (who, when, why; the DDL of a manual_ddl one), the merge commit, who completed it, and a rollback (commit, reason, who, when).';
+COMMENT ON VIEW pggit.merge_history IS 'Every merge: who began it and when, its branches, strategy, base (base_commit; base_tree, the tree it merged from: a virtual merge base after criss-cross merges), the commits on each side, status, its conflicts with their resolutions (who, when, why; the DDL of a manual_ddl one), the merge commit, who completed it, and a rollback (commit, reason, who, when).';
 
 -- ==== store/merge_manual.sql ====================================================================
 
@@ -7133,6 +7327,10 @@ BEGIN
     WITH RECURSIVE w(hash, lvl, blob) AS (
         SELECT c.tree, 0, false FROM pggit.commit c
         UNION
+        -- a merge's trees (pggit.merge's foreign keys): its base (a virtual one after criss-cross
+        -- merges is under no commit) and its merged tree (under none while ready, or once aborted)
+        SELECT x.tree, 0, false FROM pggit.merge m CROSS JOIN LATERAL (VALUES (m.base_tree), (m.merged_tree)) x(tree) WHERE x.tree IS NOT NULL
+        UNION
         SELECT e.value, least(w.lvl + 1, 2), w.lvl >= 2 AND strpos(e.key, ':') > 0
           FROM w JOIN pggit.tree t ON t.hash = w.hash, jsonb_each_text(t.entries) e
          WHERE NOT w.blob
@@ -7271,6 +7469,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.merge_definitions(jsonb, jsonb, jsonb, boolean), pggit.three_way(text, text, text, jsonb, jsonb),
     pggit.broken_dependencies(text, text, text, text, jsonb, jsonb), pggit.renames_since(text, text), pggit.renames_between(text, text), pggit.final_columns(jsonb, jsonb, boolean),
     pggit.align_columns(jsonb, jsonb, jsonb),
+    pggit.three_way_overlay(text, jsonb, text, jsonb, text, jsonb), pggit.virtual_merge_base(text[]), pggit.with_base_parts(jsonb, jsonb, text[]),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
     pggit.compute_changes(boolean, bigint[], text), pggit.journal_ids(text), pggit.gather_changes(boolean, text, text), pggit.check_patterns(text, text[], boolean), pggit.never_matches(text), pggit.like_pattern(text), pggit.check_duration(interval),
     pggit.try_regtype(text), pggit.function_bump(jsonb, jsonb), pggit.live_owner(oid, oid), pggit.live_definition(text),
@@ -7334,7 +7533,7 @@ TO pggit_admin;
 --   pggit.write_tree(text, pggit.tree_edit[]), pggit.write_trie(text, integer, jsonb), pggit.build_trie(jsonb, integer),
 --   pggit.check_server() (the writers' once-per-session server check),
 --   pggit.commit_graph() (the trigger that sets a new commit's depth and skip),
---   the merge's store plumbing: pggit.merged_tree(bigint), pggit.put_blob(jsonb), pggit.write_commit(text, text[], text, text, text),
+--   the merge's store plumbing: pggit.merged_tree(bigint), pggit.merge_base_tree(text, text), pggit.put_blob(jsonb), pggit.write_commit(text, text[], text, text, text),
 --   pggit.write_merge_commit(bigint), pggit.finish_merge(bigint, text), pggit.merge_status_check(pggit.merge),
 --   pggit.merge_gate(text, text), pggit.mark_merge_request_merged(uuid, bigint) (pggit.merge_branch's steps)
 
