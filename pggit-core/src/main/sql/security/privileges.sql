@@ -82,7 +82,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
     pggit.paint_down(text, text), pggit.check_branch_name(text), pggit.conflicting_parts(jsonb, jsonb, jsonb),
     pggit.merge_definitions(jsonb, jsonb, jsonb, boolean), pggit.three_way(text, text, text, jsonb, jsonb),
-    pggit.broken_dependencies(text, text, text, text, jsonb, jsonb), pggit.renames_since(text, text), pggit.renames_between(text, text), pggit.final_columns(jsonb, jsonb, boolean),
+    pggit.broken_dependencies(text, text, text, text, jsonb, jsonb), pggit.renames_since(text, text), pggit.conflict_type(boolean, boolean, text, text, text, boolean, text[]), pggit.renames_between(text, text), pggit.final_columns(jsonb, jsonb, boolean),
     pggit.align_columns(jsonb, jsonb, jsonb),
     pggit.three_way_overlay(text, jsonb, text, jsonb, text, jsonb), pggit.virtual_merge_base(text[]), pggit.with_base_parts(jsonb, jsonb, text[]),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),

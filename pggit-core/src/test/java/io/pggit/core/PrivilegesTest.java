@@ -61,7 +61,7 @@ class PrivilegesTest {
                 "find_merge_base(text,text)", "ahead_behind(text,text)",
                 "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)",
                 "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text,jsonb,jsonb)", "three_way_overlay(text,jsonb,text,jsonb,text,jsonb)", "virtual_merge_base(text[])", "with_base_parts(jsonb,jsonb,text[])", "broken_dependencies(text,text,text,text,jsonb,jsonb)",
-                "renames_since(text,text)", "renames_between(text,text)", "final_columns(jsonb,jsonb,boolean)", "align_columns(jsonb,jsonb,jsonb)", "get_conflicts_by_type(bigint,text)",
+                "renames_since(text,text)", "conflict_type(boolean,boolean,text,text,text,boolean,text[])", "renames_between(text,text)", "final_columns(jsonb,jsonb,boolean)", "align_columns(jsonb,jsonb,jsonb)", "get_conflicts_by_type(bigint,text)",
                 "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)", "diff_branches(text,text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()", "record_drift_scan(bigint)",

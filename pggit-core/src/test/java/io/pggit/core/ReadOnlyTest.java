@@ -95,6 +95,7 @@ class ReadOnlyTest {
         CALLS.put("object_line(text,text)", "SELECT * FROM pggit.object_line(pggit.head_commit(), (SELECT object_key FROM pggit.object_map ORDER BY 1 LIMIT 1))");
         CALLS.put("blame(text,text)", "SELECT * FROM pggit.blame((SELECT object_key FROM pggit.object_map WHERE kind = 'table' ORDER BY 1 LIMIT 1))");
         CALLS.put("renames_between(text,text)", "SELECT pggit.renames_between((SELECT min(id) FROM pggit.commit), pggit.head_commit())");
+        CALLS.put("conflict_type(boolean,boolean,text,text,text,boolean,text[])", "SELECT pggit.conflict_type(true, true, 'a', 'b', 'c', false, ARRAY['owner'])");
         CALLS.put("renames_since(text,text)", "SELECT pggit.renames_since((SELECT min(id) FROM pggit.commit), pggit.head_commit())");
         CALLS.put("final_columns(jsonb,jsonb,boolean)", "SELECT pggit.final_columns('{\"a\": \"b\"}', NULL)");
         CALLS.put("align_columns(jsonb,jsonb,jsonb)", "SELECT pggit.align_columns(" + DEFINITION + ", '{}', '{\"a\": \"b\"}')");

@@ -1829,6 +1829,21 @@ CREATE OR REPLACE FUNCTION pggit.align_columns(definition jsonb, side_columns js
 COMMENT ON FUNCTION pggit.align_columns(jsonb, jsonb, jsonb) IS
     'Plumbing of the merge: a relation''s definition with its columns under their merged names, so that the three definitions of a merge match column by column: each column whose base name (side_columns: {base name: name on this side}, this side''s renames; ''{}'' for the base) is renamed in final_columns (pggit.final_columns) takes the merged name. Definitions without columns, or a null final_columns, come back as they are.';
 
+CREATE OR REPLACE FUNCTION pggit.conflict_type(in_source boolean, in_target boolean, base_hash text, source_hash text, target_hash text,
+                                               renamed_apart boolean, parts text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN NOT in_target THEN 'SOURCE_MODIFIED'
+                WHEN NOT in_source THEN 'TARGET_MODIFIED'
+                WHEN source_hash IS NOT DISTINCT FROM target_hash AND NOT renamed_apart THEN 'NO_CONFLICT'   -- the same change on both sides
+                WHEN base_hash IS NULL THEN 'BOTH_ADDED'           -- one key added differently on each side
+                WHEN source_hash IS NULL THEN 'DELETED_SOURCE'     -- source dropped what target changed
+                WHEN target_hash IS NULL THEN 'DELETED_TARGET'     -- target dropped what source changed
+                WHEN renamed_apart THEN 'BOTH_RENAMED'             -- renamed differently on each side
+                WHEN coalesce(cardinality(parts), 0) = 0 THEN 'NO_CONFLICT'   -- disjoint parts
+                ELSE 'BOTH_MODIFIED' END;
+COMMENT ON FUNCTION pggit.conflict_type(boolean, boolean, text, text, text, boolean, text[]) IS
+    'The one classification of the merge (pggit.three_way, pggit.three_way_overlay), for an object the source (in_source) or the target (in_target) changed from the base, with its blob hash on each side (null: absent), whether the sides renamed it to different keys, and the parts both changed (pggit.conflicting_parts): SOURCE_MODIFIED, TARGET_MODIFIED, NO_CONFLICT (the same change, or disjoint parts), BOTH_ADDED, DELETED_SOURCE, DELETED_TARGET, BOTH_RENAMED, BOTH_MODIFIED.';
+
 CREATE OR REPLACE FUNCTION pggit.three_way(base_tree text, source_tree text, target_tree text,
                                            source_renames jsonb DEFAULT NULL, target_renames jsonb DEFAULT NULL)
     RETURNS TABLE (object_key text, kind text, schema_name text, conflict_type text, conflicting_parts text[],
@@ -1883,15 +1898,8 @@ WITH ds0 AS (SELECT * FROM pggit.diff_trees(base_tree, source_tree)),
              LEFT JOIN pggit.blob tb ON tb.hash = k.th)
 SELECT d.mk, d.kind,
        CASE d.mk WHEN d.sk THEN d.ssch WHEN d.tk THEN d.tsch ELSE d.bsch END,
-       CASE WHEN NOT d.in_target THEN 'SOURCE_MODIFIED'
-            WHEN NOT d.in_source THEN 'TARGET_MODIFIED'
-            WHEN d.sh IS NOT DISTINCT FROM d.th AND d.sk IS NOT DISTINCT FROM d.tk THEN 'NO_CONFLICT'   -- the same change on both sides
-            WHEN d.bh IS NULL THEN 'BOTH_ADDED'                               -- one key added differently on each side
-            WHEN d.sh IS NULL THEN 'DELETED_SOURCE'                           -- source dropped what target changed
-            WHEN d.th IS NULL THEN 'DELETED_TARGET'                           -- target dropped what source changed
-            WHEN d.sk <> d.tk AND d.sk <> d.id AND d.tk <> d.id THEN 'BOTH_RENAMED'   -- renamed differently on each side
-            WHEN cardinality(p.parts) = 0 THEN 'NO_CONFLICT'                   -- disjoint parts
-            ELSE 'BOTH_MODIFIED' END,
+       pggit.conflict_type(d.in_source, d.in_target, d.bh, d.sh, d.th,
+                           d.sk IS DISTINCT FROM d.tk AND d.sk <> d.id AND d.tk <> d.id, p.parts),
        coalesce(p.parts, '{}'::text[]),
        d.bh, d.sh, d.th, d.bd, d.sd, d.td,
        CASE WHEN d.bh IS NOT NULL THEN pggit.tree_path(d.bsch, d.kind, d.id) END,
@@ -2082,14 +2090,7 @@ WITH ds AS (SELECT * FROM pggit.diff_trees(base_tree, source_tree)),
              LEFT JOIN pggit.blob tb ON tb.hash = h.th AND h.tov IS NULL
             WHERE h.sh IS DISTINCT FROM h.bh OR h.th IS DISTINCT FROM h.bh)
 SELECT d.object_key, d.kind, d.schema_name,
-       CASE WHEN NOT d.in_target THEN 'SOURCE_MODIFIED'
-            WHEN NOT d.in_source THEN 'TARGET_MODIFIED'
-            WHEN d.sh IS NOT DISTINCT FROM d.th THEN 'NO_CONFLICT'
-            WHEN d.bh IS NULL THEN 'BOTH_ADDED'
-            WHEN d.sh IS NULL THEN 'DELETED_SOURCE'
-            WHEN d.th IS NULL THEN 'DELETED_TARGET'
-            WHEN cardinality(p.parts) = 0 THEN 'NO_CONFLICT'
-            ELSE 'BOTH_MODIFIED' END,
+       pggit.conflict_type(d.in_source, d.in_target, d.bh, d.sh, d.th, false, p.parts),
        coalesce(p.parts, '{}'::text[]),
        d.bh, d.sh, d.th, d.bd, d.sd, d.td
   FROM d
@@ -7376,7 +7377,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.diff_trees(text, text), pggit.head_commit(), pggit.resolve(text), pggit.skip_depth(integer), pggit.first_parent_ancestor(text, integer),
     pggit.paint_down(text, text), pggit.check_branch_name(text), pggit.conflicting_parts(jsonb, jsonb, jsonb),
     pggit.merge_definitions(jsonb, jsonb, jsonb, boolean), pggit.three_way(text, text, text, jsonb, jsonb),
-    pggit.broken_dependencies(text, text, text, text, jsonb, jsonb), pggit.renames_since(text, text), pggit.renames_between(text, text), pggit.final_columns(jsonb, jsonb, boolean),
+    pggit.broken_dependencies(text, text, text, text, jsonb, jsonb), pggit.renames_since(text, text), pggit.conflict_type(boolean, boolean, text, text, text, boolean, text[]), pggit.renames_between(text, text), pggit.final_columns(jsonb, jsonb, boolean),
     pggit.align_columns(jsonb, jsonb, jsonb),
     pggit.three_way_overlay(text, jsonb, text, jsonb, text, jsonb), pggit.virtual_merge_base(text[]), pggit.with_base_parts(jsonb, jsonb, text[]),
     pggit.affected_objects(bigint[], text), pggit.is_tracked(text, text, text, text, text, text), pggit.rules_in_force(text), pggit.journal_kept(text, text, text), pggit.renamed_columns(jsonb, jsonb),
