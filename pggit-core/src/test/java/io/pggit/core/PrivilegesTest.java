@@ -62,7 +62,10 @@ class PrivilegesTest {
                 "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)",
                 "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text,jsonb,jsonb)", "broken_dependencies(text,text,text,text,jsonb,jsonb)",
                 "renames_since(text,text)", "renames_between(text,text)", "final_columns(jsonb,jsonb,boolean)", "align_columns(jsonb,jsonb,jsonb)", "get_conflicts_by_type(bigint,text)",
-                "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)");
+                "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)",
+                "object_identities(text,text)", "add_object_counts(jsonb,jsonb)", "tree_object_counts(text)",
+                "get_current_schema()", "list_objects(text)", "get_commit_history(integer,integer)",
+                "get_object_history(text,text,integer)", "diff_commits(text,text)", "get_object_metadata(text,text,text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()", "record_drift_scan(bigint)",
                 "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
@@ -84,7 +87,7 @@ class PrivilegesTest {
                 "restore_table(text,text,jsonb,boolean)", "table_ddl(jsonb)", "table_alters(text,jsonb,jsonb)", "column_ddl(jsonb)", "resolve_conflict(uuid,text,text,boolean)",
                 "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)",
                 "configure_merges(boolean)", "finish_checkout(text)", "checkout(text,boolean,boolean)");
-        decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()", "commit_graph()",
+        decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()", "commit_graph()", "commit_object_counts()", "change_object_counts()",
                 "merged_tree(bigint)", "put_blob(jsonb)", "write_commit(text,text[],text,text,text)", "write_merge_commit(bigint)", "finish_merge(bigint,text)",
                 "merge_status_check(pggit.merge)", "merge_gate(text,text)", "mark_merge_request_merged(uuid,bigint)");
     }

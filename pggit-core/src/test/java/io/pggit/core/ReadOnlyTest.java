@@ -132,6 +132,14 @@ class ReadOnlyTest {
         CALLS.put("live_owner(oid,oid)", "SELECT pggit.live_owner('pg_class'::regclass, " + METER + ")");
         CALLS.put("session_alive(integer,timestamp with time zone)",
                 "SELECT pggit.session_alive(pg_backend_pid(), (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()))");
+        CALLS.put("object_identities(text,text)", "SELECT pggit.object_identities('app', 'meter')");
+        CALLS.put("add_object_counts(jsonb,jsonb)", "SELECT pggit.add_object_counts('{\"table\": 2}', '{\"table\": -1, \"view\": 1}')");
+        CALLS.put("tree_object_counts(text)", "SELECT pggit.tree_object_counts(" + HEAD_TREE + ")");
+        CALLS.put("list_objects(text)", "SELECT * FROM pggit.list_objects('HEAD~1')");
+        CALLS.put("get_commit_history(integer,integer)", "SELECT * FROM pggit.get_commit_history(2, 1)");
+        CALLS.put("get_object_history(text,text,integer)", "SELECT * FROM pggit.get_object_history('app', 'meter', 5)");
+        CALLS.put("diff_commits(text,text)", "SELECT * FROM pggit.diff_commits('HEAD~3', 'HEAD')");
+        CALLS.put("get_object_metadata(text,text,text)", "SELECT * FROM pggit.get_object_metadata('app', 'meter', NULL)");
         CALLS.put("commit_hash_text(text,text[],text,timestamp with time zone,text,text)",
                 "SELECT pggit.commit_hash_text(c.tree, c.parents, c.author, c.committed_at, c.origin, c.message) FROM pggit.commit c");
     }
