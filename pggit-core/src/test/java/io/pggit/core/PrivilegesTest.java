@@ -194,6 +194,25 @@ class PrivilegesTest {
     }
 
     @Test
+    void everyViewIsReadableByAReaderAndNotByABareRole() {
+        List<String> views = db.column("SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pggit'::regnamespace AND c.relkind = 'v' ORDER BY 1");
+        assertTrue(views.containsAll(List.of("recent_commits_by_author", "most_changed_objects", "branch_comparison", "daily_change_summary",
+                "schema_growth_history", "author_activity", "commit_without_message", "orphaned_objects", "large_commits")), views.toString());
+        List<String> wrong = new ArrayList<>();
+        for (String v : views) {
+            String none = sqlstate("none", "SELECT * FROM pggit." + v);
+            if (!"42501".equals(none)) {
+                wrong.add("a bare role reading " + v + ": " + (none == null ? "it succeeded" : "SQLSTATE " + none));
+            }
+            String reader = sqlstate("reader", "SELECT * FROM pggit." + v);
+            if (reader != null) {
+                wrong.add("a reader was refused " + v + ": SQLSTATE " + reader);
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
     void theAttacksOfABareLoginRoleFailAndChangeNothing() {
         db.exec("CREATE FUNCTION public.x() RETURNS int LANGUAGE sql AS 'SELECT 1'", "SELECT pggit.commit('x')",
                 "CREATE VIEW public.secret AS SELECT 1 AS a", "REVOKE ALL ON public.secret FROM PUBLIC", "SELECT pggit.commit('secret')");

@@ -272,6 +272,33 @@ class ReadOnlyTest {
     }
 
     @Test
+    void everyViewReadsWithoutWriting() throws SQLException {
+        List<String> views = db.column("SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pggit'::regnamespace AND c.relkind = 'v' ORDER BY 1");
+        assertTrue(views.contains("orphaned_objects"), views.toString());
+        List<String> wrong = new ArrayList<>();
+        try (Connection c = reader.getConnection(); Statement s = c.createStatement()) {
+            for (String v : views) {
+                s.execute("BEGIN TRANSACTION READ ONLY");
+                try (ResultSet rs = s.executeQuery("SELECT * FROM pggit." + v)) {
+                    while (rs.next()) {
+                        rs.getString(1);
+                    }
+                    try (ResultSet x = s.executeQuery("SELECT pg_current_xact_id_if_assigned()::text")) {
+                        x.next();
+                        if (x.getString(1) != null) {
+                            wrong.add(v + " was given a transaction id: it wrote");
+                        }
+                    }
+                } catch (SQLException e) {
+                    wrong.add(v + " failed: " + e.getSQLState() + " " + e.getMessage());
+                }
+                s.execute("ROLLBACK");
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
     void theReaderCallsSeeWindowsWhoseTimeIsUpAsEnded() {
         assertEquals(List.of(List.of("tracking", "true")), db.rows("SELECT state, triggers_enabled::text FROM pggit.tracking_status()"),
                 "the pause whose time is up counts as ended");
