@@ -58,10 +58,10 @@ COMMENT ON VIEW pggit.daily_change_summary IS
 
 CREATE OR REPLACE VIEW pggit.schema_growth_history AS
 SELECT c.id AS commit_sha, c.seq, c.committed_at, c.author, c.origin, e.key AS object_type, e.value::bigint AS object_count,
-       e.value::bigint - coalesce((p.object_counts ->> e.key)::bigint, 0) AS change,
-       (SELECT sum(t.value::bigint) FROM jsonb_each_text(c.object_counts) t)::bigint AS total_objects
+       e.value::bigint - coalesce((p.object_counts ->> e.key)::bigint, 0) AS change, t.total_objects
   FROM pggit.commit c
   LEFT JOIN pggit.commit p ON p.id = c.parents[1]
+ CROSS JOIN LATERAL (SELECT sum(x.value::bigint)::bigint AS total_objects FROM jsonb_each_text(c.object_counts) x) t
  CROSS JOIN LATERAL jsonb_each_text(c.object_counts) e
  ORDER BY c.seq, e.key;
 COMMENT ON VIEW pggit.schema_growth_history IS

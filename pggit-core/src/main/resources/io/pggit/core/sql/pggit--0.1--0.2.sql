@@ -6758,10 +6758,17 @@ CREATE OR REPLACE FUNCTION pggit.list_objects(p_commit_sha text DEFAULT NULL)
     RETURNS TABLE (schema_name text, object_name text, object_type text, created_at timestamptz, created_by text,
                    object_key text, created_in text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
--- created_*: per object one probe of change_key_idx for its newest add or rename into its key
--- at or before the commit (by seq); objects and probes scale with the tree, not the history.
+-- created_*: one pass over the adds and renames of the history up to the commit (the newest per key,
+-- hash-joined to the tree's objects) instead of one index probe per object: about the same time on
+-- 1,400 objects (30 ms either way), and it grows with the adds of the history, not with index probes
+-- per object of a large tree.
 WITH target AS (
     SELECT c.id, c.seq, c.tree FROM pggit.commit c WHERE c.id = pggit.resolve(coalesce(p_commit_sha, 'HEAD'))
+), adds AS (
+    SELECT DISTINCT ON (ch.object_key) ch.object_key, c.id, c.committed_at, c.author
+      FROM pggit.change ch JOIN pggit.commit c ON c.id = ch.commit_id CROSS JOIN target t
+     WHERE ch.change IN ('A', 'R') AND c.seq <= t.seq
+     ORDER BY ch.object_key, c.seq DESC
 )
 SELECT o.schema_name,
        CASE WHEN o.kind = 'schema' THEN o.schema_name
@@ -6771,10 +6778,7 @@ SELECT o.schema_name,
        o.kind, a.committed_at, a.author, o.object_key, a.id
   FROM target t
  CROSS JOIN LATERAL pggit.tree_objects(t.tree) o
-  LEFT JOIN LATERAL (SELECT c.id, c.committed_at, c.author
-                       FROM pggit.change ch JOIN pggit.commit c ON c.id = ch.commit_id
-                      WHERE ch.object_key = o.object_key AND ch.change IN ('A', 'R') AND c.seq <= t.seq
-                      ORDER BY c.seq DESC LIMIT 1) a ON true
+  LEFT JOIN adds a ON a.object_key = o.object_key
  ORDER BY o.schema_name, o.kind, o.object_key
 $$;
 COMMENT ON FUNCTION pggit.list_objects(text) IS
@@ -6942,10 +6946,10 @@ COMMENT ON VIEW pggit.daily_change_summary IS
 
 CREATE OR REPLACE VIEW pggit.schema_growth_history AS
 SELECT c.id AS commit_sha, c.seq, c.committed_at, c.author, c.origin, e.key AS object_type, e.value::bigint AS object_count,
-       e.value::bigint - coalesce((p.object_counts ->> e.key)::bigint, 0) AS change,
-       (SELECT sum(t.value::bigint) FROM jsonb_each_text(c.object_counts) t)::bigint AS total_objects
+       e.value::bigint - coalesce((p.object_counts ->> e.key)::bigint, 0) AS change, t.total_objects
   FROM pggit.commit c
   LEFT JOIN pggit.commit p ON p.id = c.parents[1]
+ CROSS JOIN LATERAL (SELECT sum(x.value::bigint)::bigint AS total_objects FROM jsonb_each_text(c.object_counts) x) t
  CROSS JOIN LATERAL jsonb_each_text(c.object_counts) e
  ORDER BY c.seq, e.key;
 COMMENT ON VIEW pggit.schema_growth_history IS
