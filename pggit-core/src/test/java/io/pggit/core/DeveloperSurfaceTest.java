@@ -66,6 +66,20 @@ class DeveloperSurfaceTest {
     }
 
     @Test
+    void aMergeCommitWrittenFromTheStoreKeepsItsCountsToo() {
+        TestDb merged = db.copy("merge");
+        merged.exec("CREATE TABLE app.after_branch (a int)", "DROP TABLE app.t1", "SELECT pggit.commit('main after the branch')",
+                "SELECT * FROM pggit.merge_branch('main', 'feature/x')");
+        assertEquals(List.of(List.of("merge", "2")), merged.rows("SELECT c.origin, cardinality(c.parents) FROM pggit.commit c "
+                + "JOIN pggit.ref r ON r.commit_id = c.id WHERE r.name = 'feature/x'"));
+        assertEquals("0", merged.value("SELECT count(*) FROM pggit.commit WHERE object_counts IS DISTINCT FROM pggit.tree_object_counts(tree)"));
+        assertEquals(merged.value("SELECT count(*) FROM pggit.commit c JOIN pggit.ref r ON r.commit_id = c.id, pggit.tree_objects(c.tree) o "
+                        + "WHERE r.name = 'feature/x' AND o.kind = 'table'"),
+                merged.value("SELECT c.object_counts ->> 'table' FROM pggit.commit c JOIN pggit.ref r ON r.commit_id = c.id WHERE r.name = 'feature/x'"),
+                "the merge commit's tables, counted from its change rows against its first parent");
+    }
+
+    @Test
     void currentSchemaIsHeadWithItsCountsPerKind() {
         List<String> row = db.rows("SELECT branch, commit_sha, message, total_objects, object_counts ->> 'table', object_counts ->> 'view' "
                 + "FROM pggit.get_current_schema()").get(0);
