@@ -103,7 +103,10 @@ GRANT EXECUTE ON FUNCTION
     pggit.blame(text, text), pggit.object_line(text, text),
     pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text),
     pggit.detect_merge_conflicts(text, text), pggit.get_conflicts_by_type(bigint, text), pggit.get_conflict_statistics(bigint),
-    pggit.get_merge_status(bigint), pggit.unlinked_migrations(text), pggit.diff_branches(text, text)
+    pggit.get_merge_status(bigint), pggit.unlinked_migrations(text), pggit.diff_branches(text, text),
+    pggit.object_identities(text, text), pggit.add_object_counts(jsonb, jsonb), pggit.tree_object_counts(text),
+    pggit.get_current_schema(), pggit.list_objects(text), pggit.get_commit_history(integer, integer),
+    pggit.get_object_history(text, text, integer), pggit.diff_commits(text, text), pggit.get_object_metadata(text, text, text)
 TO pggit_reader;
 
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
@@ -148,6 +151,7 @@ TO pggit_admin;
 --   pggit.write_tree(text, pggit.tree_edit[]), pggit.write_trie(text, integer, jsonb), pggit.build_trie(jsonb, integer),
 --   pggit.check_server() (the writers' once-per-session server check),
 --   pggit.commit_graph() (the trigger that sets a new commit's depth and skip),
+--   pggit.commit_object_counts(), pggit.change_object_counts() (the triggers that keep a commit's object_counts),
 --   the merge's store plumbing: pggit.merged_tree(bigint), pggit.merge_base_tree(text, text), pggit.put_blob(jsonb), pggit.write_commit(text, text[], text, text, text),
 --   pggit.write_merge_commit(bigint), pggit.finish_merge(bigint, text), pggit.merge_status_check(pggit.merge),
 --   pggit.merge_gate(text, text), pggit.mark_merge_request_merged(uuid, bigint) (pggit.merge_branch's steps)

@@ -50,9 +50,10 @@ CREATE TABLE pggit.commit (
     capture_ms    double precision,     -- time commit_changes took, milliseconds
     depth         integer NOT NULL,     -- first parents back to a root (0 for a root); set by trigger commit_graph
     skip          text,                 -- the first-parent ancestor at depth pggit.skip_depth(depth); set by trigger commit_graph
-    generation    integer NOT NULL      -- 1 + the greatest generation among its parents (1 for a root); set by trigger commit_graph
+    generation    integer NOT NULL,     -- 1 + the greatest generation among its parents (1 for a root); set by trigger commit_graph
+    object_counts jsonb                 -- objects of its tree per kind ({"table": 12, ...}); set by triggers commit_object_counts and change_object_counts
 );
-COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups. generation (not hashed, also set by commit_graph) is git''s commit-graph generation number: every ancestor has a smaller one, so walks in generation order (pggit.paint_down: merge bases, ahead and behind) stop early.';
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups. generation (not hashed, also set by commit_graph) is git''s commit-graph generation number: every ancestor has a smaller one, so walks in generation order (pggit.paint_down: merge bases, ahead and behind) stop early. object_counts (not hashed) are its tree''s objects per kind, kept by triggers commit_object_counts and change_object_counts.';
 
 -- commit ids by prefix (pggit.resolve): byte order, which a range of a prefix can use under any database collation
 CREATE INDEX commit_id_prefix_idx ON pggit.commit ((id COLLATE "C"));

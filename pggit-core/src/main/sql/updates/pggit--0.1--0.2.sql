@@ -210,6 +210,41 @@ SELECT pggit.check_server();
 -- tracking rules and directives keep.
 \ir ../ops/environments.sql
 
+-- The developer surface (issue 16; seed 003 §4.1, §4.2): every commit stores its objects per kind
+-- (object_counts, kept by triggers on pggit.commit and pggit.change: store/object_counts.sql), so
+-- that schema_growth_history reads counts instead of walking trees; the commits of 0.1 get theirs
+-- here, oldest first, from their first parent's and their change rows (a root's from its tree).
+ALTER TABLE pggit.commit ADD COLUMN object_counts jsonb;
+\ir ../store/object_counts.sql
+DO $$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN SELECT x.id, x.tree, x.parents FROM pggit.commit x ORDER BY x.seq LOOP
+        UPDATE pggit.commit y
+           SET object_counts = CASE
+                   WHEN cardinality(c.parents) = 0 THEN pggit.tree_object_counts(c.tree)
+                   WHEN p.object_counts IS NULL THEN pggit.tree_object_counts(c.tree)
+                   ELSE pggit.add_object_counts(p.object_counts,
+                            (SELECT jsonb_object_agg(d.kind, d.n) FROM
+                                (SELECT z.kind, sum(z.n) AS n FROM
+                                    (SELECT ch.kind, CASE ch.change WHEN 'D' THEN -1 WHEN 'M' THEN 0 ELSE 1 END AS n
+                                       FROM pggit.change ch WHERE ch.commit_id = c.id
+                                     UNION ALL
+                                     SELECT pggit.key_kind(ch.old_key), -1 FROM pggit.change ch
+                                      WHERE ch.commit_id = c.id AND ch.change = 'R' AND ch.old_key IS NOT NULL) z
+                                  GROUP BY z.kind) d)) END
+          FROM (SELECT NULL::int) dummy
+          LEFT JOIN pggit.commit p ON p.id = c.parents[1]
+         WHERE y.id = c.id;
+    END LOOP;
+END
+$$;
+COMMENT ON TABLE pggit.commit IS 'Commits: a tree plus parents and metadata; id is content-addressed (deterministic). depth and skip (not hashed) are a skip list over first parents, set on insert by trigger commit_graph: pggit.first_parent_ancestor reaches HEAD~N in O(log N) lookups. generation (not hashed, also set by commit_graph) is git''s commit-graph generation number: every ancestor has a smaller one, so walks in generation order (pggit.paint_down: merge bases, ahead and behind) stop early. object_counts (not hashed) are its tree''s objects per kind, kept by triggers commit_object_counts and change_object_counts.';
+-- seed 003's functions (api/developer.sql) and views (api/views.sql)
+\ir ../api/developer.sql
+\ir ../api/views.sql
+
 -- 0.2 tracks what 0.1 did not see: extended statistics, the indexes of partitions (attached to
 -- their partitioned index), and a partition's constraint attached to one (its definition gains
 -- attached_to). Without a commit they would be drift after the upgrade: one commit records just

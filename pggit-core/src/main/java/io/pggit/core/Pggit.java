@@ -257,6 +257,36 @@ public final class Pggit {
         return with(s -> s.log(maxCount));
     }
 
+    /** The schema state at HEAD; see {@link PggitSession#currentSchema()}. */
+    public io.pggit.core.model.CurrentSchema currentSchema() {
+        return with(PggitSession::currentSchema);
+    }
+
+    /** The objects of a revision's tree (null: HEAD); see {@link PggitSession#listObjects(String)}. */
+    public List<io.pggit.core.model.SchemaObject> listObjects(String rev) {
+        return with(s -> s.listObjects(rev));
+    }
+
+    /** A page of HEAD's history; see {@link PggitSession#commitHistory(int, int)}. */
+    public List<Commit> commitHistory(int limit, int offset) {
+        return with(s -> s.commitHistory(limit, offset));
+    }
+
+    /** An object's changes, newest first; see {@link PggitSession#objectHistory(String, String, int)}. */
+    public List<io.pggit.core.model.ObjectHistoryEntry> objectHistory(String schema, String name, int limit) {
+        return with(s -> s.objectHistory(schema, name, limit));
+    }
+
+    /** What changed between two revisions; see {@link PggitSession#diffCommits(String, String)}. */
+    public List<Change> diffCommits(String oldRev, String newRev) {
+        return with(s -> s.diffCommits(oldRev, newRev));
+    }
+
+    /** An object's kind, size and last change; see {@link PggitSession#objectMetadata(String, String, String)}. */
+    public List<io.pggit.core.model.ObjectMetadata> objectMetadata(String schema, String name, String rev) {
+        return with(s -> s.objectMetadata(schema, name, rev));
+    }
+
     /** What one commit changed; {@code rev} as in {@link PggitSession#resolve(String)}. */
     public List<Change> show(String rev) {
         return with(s -> s.show(rev));

@@ -885,6 +885,83 @@ public final class PggitSession {
                 }, object, rev);
     }
 
+    /** The schema state at HEAD: branch, commit and objects per kind ({@code pggit.get_current_schema()}). */
+    public io.pggit.core.model.CurrentSchema currentSchema() {
+        return sql.one("read the current schema", "SELECT branch, commit_sha, tree, committed_at, author, message, coalesce(total_objects, 0), "
+                + "ARRAY(SELECT e.key FROM jsonb_each_text(coalesce(object_counts, '{}')) e ORDER BY e.key), "
+                + "ARRAY(SELECT e.value::bigint FROM jsonb_each_text(coalesce(object_counts, '{}')) e ORDER BY e.key) "
+                + "FROM pggit.get_current_schema()", rs -> {
+                    String[] kinds = (String[]) rs.getArray(8).getArray();
+                    Long[] counts = (Long[]) rs.getArray(9).getArray();
+                    Map<String, Long> byKind = new TreeMap<>();
+                    for (int i = 0; i < kinds.length; i++) {
+                        byKind.put(kinds[i], counts[i]);
+                    }
+                    return new io.pggit.core.model.CurrentSchema(rs.getString(1), Optional.ofNullable(rs.getString(2)),
+                            Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getTimestamp(4)).map(java.sql.Timestamp::toInstant),
+                            Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6)), rs.getLong(7), byKind);
+                });
+    }
+
+    /**
+     * Every object of revision {@code rev}'s tree (null: HEAD) with the commit that added it ({@code pggit.list_objects}).
+     *
+     * @throws PggitException when {@code rev} names nothing
+     */
+    public List<io.pggit.core.model.SchemaObject> listObjects(String rev) {
+        return sql.list("list the objects of " + rev, "SELECT schema_name, object_name, object_type, object_key, created_at, created_by, created_in "
+                + "FROM pggit.list_objects(?)", rs -> new io.pggit.core.model.SchemaObject(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), Optional.ofNullable(rs.getTimestamp(5)).map(java.sql.Timestamp::toInstant),
+                        Optional.ofNullable(rs.getString(6)), Optional.ofNullable(rs.getString(7))), rev);
+    }
+
+    /**
+     * A page of HEAD's history, newest first: {@code limit} commits after skipping {@code offset}
+     * ({@code pggit.get_commit_history}), each as {@link #log(int)} gives it.
+     */
+    public List<Commit> commitHistory(int limit, int offset) {
+        return sql.list("read the commit history", "SELECT c.id, c.tree, c.parents, c.committed_at, c.author, c.origin, c.message, "
+                + "pggit.commit_summary(c.id), c.deployment_id, (SELECT string_agg(l.tool || ' ' || coalesce(l.migration_id, l.script), ', ' ORDER BY l.id) "
+                + "FROM pggit.migration_link l WHERE l.commit_id = c.id AND l.new_commit) "
+                + "FROM pggit.get_commit_history(?, ?) WITH ORDINALITY h JOIN pggit.commit c ON c.id = h.commit_sha ORDER BY h.ordinality",
+                PggitSession::commit, limit, offset);
+    }
+
+    /**
+     * The newest {@code limit} changes of an object, renames followed back, each with the migration
+     * that made it ({@code pggit.get_object_history}); {@code schema} null: {@code name} is a key or identity.
+     */
+    public List<io.pggit.core.model.ObjectHistoryEntry> objectHistory(String schema, String name, int limit) {
+        return sql.list("read the history of " + name, "SELECT commit_sha, change_type, author, committed_at, message, object_key, old_key, "
+                + "migration_tool, migration_id, migration_description, migration_script, deployment_id FROM pggit.get_object_history(?, ?, ?)", rs -> {
+                    long dep = rs.getLong(12);
+                    Optional<Long> deployment = rs.wasNull() ? Optional.empty() : Optional.of(dep);
+                    return new io.pggit.core.model.ObjectHistoryEntry(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), Optional.ofNullable(rs.getString(7)),
+                            Optional.ofNullable(rs.getString(8)), Optional.ofNullable(rs.getString(9)), Optional.ofNullable(rs.getString(10)),
+                            Optional.ofNullable(rs.getString(11)), deployment);
+                }, schema, name, limit);
+    }
+
+    /** What changed between two revisions' trees, with definitions ({@code pggit.diff_commits}; {@code newRev} null: HEAD). */
+    public List<Change> diffCommits(String oldRev, String newRev) {
+        return sql.list("diff " + oldRev + " " + newRev, "SELECT change_type, object_path, NULL, old_definition::text, "
+                + "new_definition::text, NULL FROM pggit.diff_commits(?, ?)", PggitSession::change, oldRev, newRev);
+    }
+
+    /**
+     * Kind, stored size and last change of an object at revision {@code rev} (null: HEAD), one per
+     * object of that name ({@code pggit.get_object_metadata}).
+     *
+     * @throws PggitException when the tree there has no such object
+     */
+    public List<io.pggit.core.model.ObjectMetadata> objectMetadata(String schema, String name, String rev) {
+        return sql.list("read the metadata of " + name, "SELECT object_type, size, last_modified_at, modified_by, object_key, definition_hash, "
+                + "last_commit_sha FROM pggit.get_object_metadata(?, ?, ?)", rs -> new io.pggit.core.model.ObjectMetadata(rs.getString(1),
+                        rs.getLong(2), Optional.ofNullable(rs.getTimestamp(3)).map(java.sql.Timestamp::toInstant), Optional.ofNullable(rs.getString(4)),
+                        rs.getString(5), rs.getString(6), Optional.ofNullable(rs.getString(7))), schema, name, rev);
+    }
+
     /** What one commit changed, with definitions before and after ({@code pggit.show}). */
     public List<Change> show(String rev) {
         return sql.list("show " + rev, "SELECT change, object_key, old_key, old_definition::text, new_definition::text, "

@@ -62,7 +62,10 @@ class PrivilegesTest {
                 "conflicting_parts(jsonb,jsonb,jsonb)", "detect_merge_conflicts(text,text)",
                 "merge_definitions(jsonb,jsonb,jsonb,boolean)", "three_way(text,text,text,jsonb,jsonb)", "three_way_overlay(text,jsonb,text,jsonb,text,jsonb)", "virtual_merge_base(text[])", "with_base_parts(jsonb,jsonb,text[])", "broken_dependencies(text,text,text,text,jsonb,jsonb)",
                 "renames_since(text,text)", "conflict_type(boolean,boolean,text,text,text,boolean,text[])", "renames_between(text,text)", "final_columns(jsonb,jsonb,boolean)", "align_columns(jsonb,jsonb,jsonb)", "get_conflicts_by_type(bigint,text)",
-                "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)", "diff_branches(text,text)");
+                "get_conflict_statistics(bigint)", "get_merge_status(bigint)", "unlinked_migrations(text)", "diff_branches(text,text)",
+                "object_identities(text,text)", "add_object_counts(jsonb,jsonb)", "tree_object_counts(text)",
+                "get_current_schema()", "list_objects(text)", "get_commit_history(integer,integer)",
+                "get_object_history(text,text,integer)", "diff_commits(text,text)", "get_object_metadata(text,text,text)");
         decide("writer", "register_tool_table(text)", "open_deployment(text,text,text,integer,text)", "close_deployment(bigint,text)",
                 "close_interrupted_deployments()", "record_drift_scan(bigint)",
                 "record_migration(bigint,jsonb,text,text,text,text)", "record_migration_fail_open(bigint,jsonb,text)",
@@ -85,7 +88,7 @@ class PrivilegesTest {
                 "restore_table(text,text,jsonb,boolean)", "table_ddl(jsonb)", "table_alters(text,jsonb,jsonb)", "column_ddl(jsonb)", "resolve_conflict(uuid,text,text,boolean)",
                 "resolve_conflict(text,text,text,boolean)", "resolve_conflict(bigint,text,text)", "purge_history(interval,boolean)",
                 "configure_merges(boolean)", "finish_checkout(text)", "checkout(text,boolean,boolean)");
-        decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()", "commit_graph()",
+        decide("owner", "journal_ddl()", "journal_drop()", "baseline()", "put_tree(jsonb)", "write_tree(text,pggit.tree_edit[])", "write_trie(text,integer,jsonb)", "build_trie(jsonb,integer)", "check_server()", "commit_graph()", "commit_object_counts()", "change_object_counts()",
                 "merged_tree(bigint)", "merge_base_tree(text,text)", "put_blob(jsonb)", "write_commit(text,text[],text,text,text)", "write_merge_commit(bigint)", "finish_merge(bigint,text)",
                 "merge_status_check(pggit.merge)", "merge_gate(text,text)", "mark_merge_request_merged(uuid,bigint)");
     }
@@ -186,6 +189,25 @@ class PrivilegesTest {
                 } else if (!allowed && !"42501".equals(state)) {
                     wrong.add(level + " could call " + sig + " (needs " + needs + "): " + (state == null ? "it succeeded" : "SQLSTATE " + state));
                 }
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void everyViewIsReadableByAReaderAndNotByABareRole() {
+        List<String> views = db.column("SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pggit'::regnamespace AND c.relkind = 'v' ORDER BY 1");
+        assertTrue(views.containsAll(List.of("recent_commits_by_author", "most_changed_objects", "branch_comparison", "daily_change_summary",
+                "schema_growth_history", "author_activity", "commit_without_message", "orphaned_objects", "large_commits")), views.toString());
+        List<String> wrong = new ArrayList<>();
+        for (String v : views) {
+            String none = sqlstate("none", "SELECT * FROM pggit." + v);
+            if (!"42501".equals(none)) {
+                wrong.add("a bare role reading " + v + ": " + (none == null ? "it succeeded" : "SQLSTATE " + none));
+            }
+            String reader = sqlstate("reader", "SELECT * FROM pggit." + v);
+            if (reader != null) {
+                wrong.add("a reader was refused " + v + ": SQLSTATE " + reader);
             }
         }
         assertEquals(List.of(), wrong);

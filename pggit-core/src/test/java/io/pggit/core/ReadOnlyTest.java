@@ -141,6 +141,14 @@ class ReadOnlyTest {
         CALLS.put("live_definition(text)", "SELECT pggit.live_definition('table:app.meter')");
         CALLS.put("session_alive(integer,timestamp with time zone)",
                 "SELECT pggit.session_alive(pg_backend_pid(), (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()))");
+        CALLS.put("object_identities(text,text)", "SELECT pggit.object_identities('app', 'meter')");
+        CALLS.put("add_object_counts(jsonb,jsonb)", "SELECT pggit.add_object_counts('{\"table\": 2}', '{\"table\": -1, \"view\": 1}')");
+        CALLS.put("tree_object_counts(text)", "SELECT pggit.tree_object_counts(" + HEAD_TREE + ")");
+        CALLS.put("list_objects(text)", "SELECT * FROM pggit.list_objects('HEAD~1')");
+        CALLS.put("get_commit_history(integer,integer)", "SELECT * FROM pggit.get_commit_history(2, 1)");
+        CALLS.put("get_object_history(text,text,integer)", "SELECT * FROM pggit.get_object_history('app', 'meter', 5)");
+        CALLS.put("diff_commits(text,text)", "SELECT * FROM pggit.diff_commits('HEAD~3', 'HEAD')");
+        CALLS.put("get_object_metadata(text,text,text)", "SELECT * FROM pggit.get_object_metadata('app', 'meter', NULL)");
         CALLS.put("commit_hash_text(text,text[],text,timestamp with time zone,text,text)",
                 "SELECT pggit.commit_hash_text(c.tree, c.parents, c.author, c.committed_at, c.origin, c.message) FROM pggit.commit c");
     }
@@ -270,6 +278,33 @@ class ReadOnlyTest {
             }
         }
         return wrong;
+    }
+
+    @Test
+    void everyViewReadsWithoutWriting() throws SQLException {
+        List<String> views = db.column("SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'pggit'::regnamespace AND c.relkind = 'v' ORDER BY 1");
+        assertTrue(views.contains("orphaned_objects"), views.toString());
+        List<String> wrong = new ArrayList<>();
+        try (Connection c = reader.getConnection(); Statement s = c.createStatement()) {
+            for (String v : views) {
+                s.execute("BEGIN TRANSACTION READ ONLY");
+                try (ResultSet rs = s.executeQuery("SELECT * FROM pggit." + v)) {
+                    while (rs.next()) {
+                        rs.getString(1);
+                    }
+                    try (ResultSet x = s.executeQuery("SELECT pg_current_xact_id_if_assigned()::text")) {
+                        x.next();
+                        if (x.getString(1) != null) {
+                            wrong.add(v + " was given a transaction id: it wrote");
+                        }
+                    }
+                } catch (SQLException e) {
+                    wrong.add(v + " failed: " + e.getSQLState() + " " + e.getMessage());
+                }
+                s.execute("ROLLBACK");
+            }
+        }
+        assertEquals(List.of(), wrong);
     }
 
     @Test
