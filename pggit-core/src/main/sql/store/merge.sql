@@ -826,22 +826,40 @@ END
 $$;
 COMMENT ON FUNCTION pggit.abort_merge(bigint) IS 'git merge --abort: gives up merge merge_id while it has conflicts or is ready (nothing was written to the target); its conflict rows stay as its record. Errors: object_not_in_prerequisite_state when it is not waiting.';
 
-CREATE OR REPLACE FUNCTION pggit.resolve_merge_conflict(conflict_id uuid, resolution text, reason text DEFAULT NULL) RETURNS text
+CREATE OR REPLACE FUNCTION pggit.open_merge_conflict(conflict_id uuid) RETURNS pggit.merge_conflict
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- What every resolution checks first, in one place: the conflict exists, its merge still waits
+-- with conflicts, and it is not resolved yet. The row is locked until the caller's transaction ends.
 DECLARE
-    r text := CASE resolve_merge_conflict.resolution WHEN 'use_current' THEN 'target' WHEN 'use_tracked' THEN 'source'
-                                                     ELSE resolve_merge_conflict.resolution END;
     x pggit.merge_conflict;
     st text;
 BEGIN
-    SELECT * INTO x FROM pggit.merge_conflict c WHERE c.id = resolve_merge_conflict.conflict_id FOR UPDATE;
+    SELECT * INTO x FROM pggit.merge_conflict c WHERE c.id = open_merge_conflict.conflict_id FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'pggit: no merge conflict with id %', resolve_merge_conflict.conflict_id USING ERRCODE = 'undefined_object';
+        RAISE EXCEPTION 'pggit: no merge conflict with id %', open_merge_conflict.conflict_id USING ERRCODE = 'undefined_object',
+              HINT = 'A merge''s conflicts: SELECT conflict_id, object_path FROM pggit.get_conflicts_by_type(<merge id>).';
     END IF;
     st := (SELECT m.status FROM pggit.merge m WHERE m.id = x.merge_id);
     IF st <> 'conflicts' THEN
         RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', x.merge_id, st USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
+    IF x.resolution IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: merge conflict % (%) was resolved at % by % (%)', x.id, x.object_key, x.resolved_at, x.resolved_by, x.resolution
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    RETURN x;
+END
+$$;
+COMMENT ON FUNCTION pggit.open_merge_conflict(uuid) IS
+    'The open merge conflict conflict_id, locked (FOR UPDATE) until the end of the caller''s transaction: what pggit.resolve_merge_conflict, pggit.resolve_conflict_manually and pggit.record_manual_resolution check first. Errors: undefined_object (no such conflict), object_not_in_prerequisite_state (its merge no longer waits with conflicts, or it is resolved already, naming who resolved it, when and how).';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_merge_conflict(conflict_id uuid, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r text := CASE resolve_merge_conflict.resolution WHEN 'use_current' THEN 'target' WHEN 'use_tracked' THEN 'source'
+                                                     ELSE resolve_merge_conflict.resolution END;
+    x pggit.merge_conflict := pggit.open_merge_conflict(resolve_merge_conflict.conflict_id);
+BEGIN
     IF r = 'manual_ddl' THEN
         RAISE EXCEPTION 'pggit: resolution manual_ddl takes the DDL to run: resolve merge conflict % (%) with pggit.resolve_conflict_manually', x.id, x.object_key
             USING ERRCODE = 'invalid_parameter_value',
@@ -857,10 +875,6 @@ BEGIN
     IF r IS NULL OR r NOT IN ('source', 'target', 'base') THEN
         RAISE EXCEPTION 'pggit: a merge conflict''s resolution is source, target or base (use_tracked = source, use_current = target), not "%"',
               resolve_merge_conflict.resolution USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF x.resolution IS NOT NULL THEN
-        RAISE EXCEPTION 'pggit: merge conflict % (%) was resolved at % by % (%)', x.id, x.object_key, x.resolved_at, x.resolved_by, x.resolution
-            USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     UPDATE pggit.merge_conflict c SET resolution = r, reason = resolve_merge_conflict.reason, resolved_by = session_user, resolved_at = clock_timestamp()
      WHERE c.id = x.id;

@@ -36,18 +36,8 @@ DECLARE
     h text;
 BEGIN
     PERFORM pggit.require_text(ddl, 'the manual DDL');
-    SELECT * INTO x FROM pggit.merge_conflict c WHERE c.id = record_manual_resolution.conflict_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'pggit: no merge conflict with id %', record_manual_resolution.conflict_id USING ERRCODE = 'undefined_object';
-    END IF;
+    x := pggit.open_merge_conflict(record_manual_resolution.conflict_id);
     SELECT * INTO m FROM pggit.merge y WHERE y.id = x.merge_id;
-    IF m.status <> 'conflicts' THEN
-        RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', m.id, m.status USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    IF x.resolution IS NOT NULL THEN
-        RAISE EXCEPTION 'pggit: merge conflict % (%) was resolved at % by % (%)', x.id, x.object_key, x.resolved_at, x.resolved_by, x.resolution
-            USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
     PERFORM pggit.merge_status_check(m);
     IF x.conflict_type = 'BOTH_MODIFIED' AND definition IS NOT NULL THEN
         -- the DDL's changes to the target's definition, over the three-way merge of the two sides
@@ -93,19 +83,8 @@ DECLARE
     e_hint text;
 BEGIN
     PERFORM pggit.require_text(ddl, 'the manual DDL');
-    SELECT * INTO x FROM pggit.merge_conflict c WHERE c.id = resolve_conflict_manually.conflict_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'pggit: no merge conflict with id %', resolve_conflict_manually.conflict_id USING ERRCODE = 'undefined_object',
-              HINT = 'A merge''s conflicts: SELECT conflict_id, object_path FROM pggit.get_conflicts_by_type(<merge id>).';
-    END IF;
+    x := pggit.open_merge_conflict(resolve_conflict_manually.conflict_id);
     SELECT * INTO m FROM pggit.merge y WHERE y.id = x.merge_id;
-    IF m.status <> 'conflicts' THEN
-        RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', m.id, m.status USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    IF x.resolution IS NOT NULL THEN
-        RAISE EXCEPTION 'pggit: merge conflict % (%) was resolved at % by % (%)', x.id, x.object_key, x.resolved_at, x.resolved_by, x.resolution
-            USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
     head_branch := (SELECT h.branch FROM pggit.head h);
     IF head_branch IS DISTINCT FROM m.target_branch THEN
         RAISE EXCEPTION 'pggit: the manual DDL of merge conflict % runs on the target''s version of %, and its target % is not checked out (% is)',

@@ -79,7 +79,7 @@ class PrivilegesTest {
                 "track_cqrs_change(text,text,text,text)", "detect_conflicts()", "record_conflicts(boolean)", "rebaseline_after_move()",
                 "create_branch(text,text,text)", "create_feature_branch(text,text)", "delete_branch(text,boolean)",
                 "merge_branch(text,text,text,text)", "complete_merge(bigint,boolean)", "abort_merge(bigint)",
-                "resolve_merge_conflict(uuid,text,text)", "resolve_conflict_manually(uuid,text,text)", "record_manual_resolution(uuid,jsonb,text,text)", "resolve_conflicts_batch(bigint,text[],text,text)", "rollback_merge(bigint,text)",
+                "resolve_merge_conflict(uuid,text,text)", "resolve_conflict_manually(uuid,text,text)", "record_manual_resolution(uuid,jsonb,text,text)", "open_merge_conflict(uuid)", "resolve_conflicts_batch(bigint,text[],text,text)", "rollback_merge(bigint,text)",
                 "record_dependency_conflict(bigint,text,text,text)",
                 "create_merge_request(text,text,text,text,text)", "approve_merge_request(uuid,text)", "close_merge_request(uuid,text)");
         decide("admin", "pause_tracking(interval)", "resume_tracking()", "emergency_disable(interval)", "emergency_enable()",

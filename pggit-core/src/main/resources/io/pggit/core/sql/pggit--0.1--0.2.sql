@@ -2482,22 +2482,40 @@ END
 $$;
 COMMENT ON FUNCTION pggit.abort_merge(bigint) IS 'git merge --abort: gives up merge merge_id while it has conflicts or is ready (nothing was written to the target); its conflict rows stay as its record. Errors: object_not_in_prerequisite_state when it is not waiting.';
 
-CREATE OR REPLACE FUNCTION pggit.resolve_merge_conflict(conflict_id uuid, resolution text, reason text DEFAULT NULL) RETURNS text
+CREATE OR REPLACE FUNCTION pggit.open_merge_conflict(conflict_id uuid) RETURNS pggit.merge_conflict
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- What every resolution checks first, in one place: the conflict exists, its merge still waits
+-- with conflicts, and it is not resolved yet. The row is locked until the caller's transaction ends.
 DECLARE
-    r text := CASE resolve_merge_conflict.resolution WHEN 'use_current' THEN 'target' WHEN 'use_tracked' THEN 'source'
-                                                     ELSE resolve_merge_conflict.resolution END;
     x pggit.merge_conflict;
     st text;
 BEGIN
-    SELECT * INTO x FROM pggit.merge_conflict c WHERE c.id = resolve_merge_conflict.conflict_id FOR UPDATE;
+    SELECT * INTO x FROM pggit.merge_conflict c WHERE c.id = open_merge_conflict.conflict_id FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'pggit: no merge conflict with id %', resolve_merge_conflict.conflict_id USING ERRCODE = 'undefined_object';
+        RAISE EXCEPTION 'pggit: no merge conflict with id %', open_merge_conflict.conflict_id USING ERRCODE = 'undefined_object',
+              HINT = 'A merge''s conflicts: SELECT conflict_id, object_path FROM pggit.get_conflicts_by_type(<merge id>).';
     END IF;
     st := (SELECT m.status FROM pggit.merge m WHERE m.id = x.merge_id);
     IF st <> 'conflicts' THEN
         RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', x.merge_id, st USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
+    IF x.resolution IS NOT NULL THEN
+        RAISE EXCEPTION 'pggit: merge conflict % (%) was resolved at % by % (%)', x.id, x.object_key, x.resolved_at, x.resolved_by, x.resolution
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    RETURN x;
+END
+$$;
+COMMENT ON FUNCTION pggit.open_merge_conflict(uuid) IS
+    'The open merge conflict conflict_id, locked (FOR UPDATE) until the end of the caller''s transaction: what pggit.resolve_merge_conflict, pggit.resolve_conflict_manually and pggit.record_manual_resolution check first. Errors: undefined_object (no such conflict), object_not_in_prerequisite_state (its merge no longer waits with conflicts, or it is resolved already, naming who resolved it, when and how).';
+
+CREATE OR REPLACE FUNCTION pggit.resolve_merge_conflict(conflict_id uuid, resolution text, reason text DEFAULT NULL) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    r text := CASE resolve_merge_conflict.resolution WHEN 'use_current' THEN 'target' WHEN 'use_tracked' THEN 'source'
+                                                     ELSE resolve_merge_conflict.resolution END;
+    x pggit.merge_conflict := pggit.open_merge_conflict(resolve_merge_conflict.conflict_id);
+BEGIN
     IF r = 'manual_ddl' THEN
         RAISE EXCEPTION 'pggit: resolution manual_ddl takes the DDL to run: resolve merge conflict % (%) with pggit.resolve_conflict_manually', x.id, x.object_key
             USING ERRCODE = 'invalid_parameter_value',
@@ -2513,10 +2531,6 @@ BEGIN
     IF r IS NULL OR r NOT IN ('source', 'target', 'base') THEN
         RAISE EXCEPTION 'pggit: a merge conflict''s resolution is source, target or base (use_tracked = source, use_current = target), not "%"',
               resolve_merge_conflict.resolution USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF x.resolution IS NOT NULL THEN
-        RAISE EXCEPTION 'pggit: merge conflict % (%) was resolved at % by % (%)', x.id, x.object_key, x.resolved_at, x.resolved_by, x.resolution
-            USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
     UPDATE pggit.merge_conflict c SET resolution = r, reason = resolve_merge_conflict.reason, resolved_by = session_user, resolved_at = clock_timestamp()
      WHERE c.id = x.id;
@@ -2761,18 +2775,8 @@ DECLARE
     h text;
 BEGIN
     PERFORM pggit.require_text(ddl, 'the manual DDL');
-    SELECT * INTO x FROM pggit.merge_conflict c WHERE c.id = record_manual_resolution.conflict_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'pggit: no merge conflict with id %', record_manual_resolution.conflict_id USING ERRCODE = 'undefined_object';
-    END IF;
+    x := pggit.open_merge_conflict(record_manual_resolution.conflict_id);
     SELECT * INTO m FROM pggit.merge y WHERE y.id = x.merge_id;
-    IF m.status <> 'conflicts' THEN
-        RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', m.id, m.status USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    IF x.resolution IS NOT NULL THEN
-        RAISE EXCEPTION 'pggit: merge conflict % (%) was resolved at % by % (%)', x.id, x.object_key, x.resolved_at, x.resolved_by, x.resolution
-            USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
     PERFORM pggit.merge_status_check(m);
     IF x.conflict_type = 'BOTH_MODIFIED' AND definition IS NOT NULL THEN
         -- the DDL's changes to the target's definition, over the three-way merge of the two sides
@@ -2818,19 +2822,8 @@ DECLARE
     e_hint text;
 BEGIN
     PERFORM pggit.require_text(ddl, 'the manual DDL');
-    SELECT * INTO x FROM pggit.merge_conflict c WHERE c.id = resolve_conflict_manually.conflict_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'pggit: no merge conflict with id %', resolve_conflict_manually.conflict_id USING ERRCODE = 'undefined_object',
-              HINT = 'A merge''s conflicts: SELECT conflict_id, object_path FROM pggit.get_conflicts_by_type(<merge id>).';
-    END IF;
+    x := pggit.open_merge_conflict(resolve_conflict_manually.conflict_id);
     SELECT * INTO m FROM pggit.merge y WHERE y.id = x.merge_id;
-    IF m.status <> 'conflicts' THEN
-        RAISE EXCEPTION 'pggit: merge % is %: its conflicts can no longer change', m.id, m.status USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    IF x.resolution IS NOT NULL THEN
-        RAISE EXCEPTION 'pggit: merge conflict % (%) was resolved at % by % (%)', x.id, x.object_key, x.resolved_at, x.resolved_by, x.resolution
-            USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
     head_branch := (SELECT h.branch FROM pggit.head h);
     IF head_branch IS DISTINCT FROM m.target_branch THEN
         RAISE EXCEPTION 'pggit: the manual DDL of merge conflict % runs on the target''s version of %, and its target % is not checked out (% is)',
@@ -7814,7 +7807,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.create_branch(text, text, text), pggit.create_feature_branch(text, text), pggit.delete_branch(text, boolean),
     pggit.merge_branch(text, text, text, text), pggit.complete_merge(bigint, boolean), pggit.abort_merge(bigint),
     pggit.resolve_merge_conflict(uuid, text, text), pggit.resolve_conflicts_batch(bigint, text[], text, text),
-    pggit.resolve_conflict_manually(uuid, text, text), pggit.record_manual_resolution(uuid, jsonb, text, text),
+    pggit.resolve_conflict_manually(uuid, text, text), pggit.record_manual_resolution(uuid, jsonb, text, text), pggit.open_merge_conflict(uuid),
     pggit.rollback_merge(bigint, text), pggit.record_dependency_conflict(bigint, text, text, text),
     pggit.create_merge_request(text, text, text, text, text), pggit.approve_merge_request(uuid, text), pggit.close_merge_request(uuid, text)
 TO pggit_writer;
