@@ -90,6 +90,22 @@ public final class PlanRunner {
      * @throws PggitException at the first step that fails, naming it; the caller rolls back
      */
     public static void run(Connection c, Compare.Result r, String what) throws SQLException {
+        Failed f = runSteps(c, r);
+        if (f != null) {
+            Compare.Step s = f.step();
+            throw new PggitException("pggit: " + what + " failed at step " + f.n() + " of " + r.steps().size()
+                    + (s.key().isEmpty() ? "" : " (" + s.key() + (s.owner() == null ? "" : ", as " + s.owner()) + ")") + ": "
+                    + f.e().getMessage() + (f.e().getSQLState() == null ? "" : " [SQLSTATE " + f.e().getSQLState() + "]") + "\n  " + f.sql()
+                    + "\nNothing was changed: the catalog, HEAD and the index are as they were (the transaction rolled back)", f.e());
+        }
+    }
+
+    /** The step that failed: its number from 1, the step, its statement as run and PostgreSQL's error. */
+    private record Failed(int n, Compare.Step step, String sql, SQLException e) {
+    }
+
+    /** Runs the steps in order, each as its owner; stops at the first that fails and returns it (null: all ran). */
+    private static Failed runSteps(Connection c, Compare.Result r) throws SQLException {
         String before = text(c, "SELECT current_setting('role')");
         int n = 0;
         for (Compare.Step s : r.steps()) {
@@ -98,12 +114,10 @@ public final class PlanRunner {
             try {
                 runStep(c, s, sql, before);
             } catch (SQLException e) {
-                throw new PggitException("pggit: " + what + " failed at step " + n + " of " + r.steps().size()
-                        + (s.key().isEmpty() ? "" : " (" + s.key() + (s.owner() == null ? "" : ", as " + s.owner()) + ")") + ": "
-                        + e.getMessage() + (e.getSQLState() == null ? "" : " [SQLSTATE " + e.getSQLState() + "]") + "\n  " + sql
-                        + "\nNothing was changed: the catalog, HEAD and the index are as they were (the transaction rolled back)", e);
+                return new Failed(n, s, sql, e);
             }
         }
+        return null;
     }
 
     /**
@@ -133,18 +147,11 @@ public final class PlanRunner {
      * @return empty when every step succeeded and the check found nothing
      */
     public static List<Failure> trial(Connection c, Compare.Result r, boolean keep, Check check) throws SQLException {
-        String before = text(c, "SELECT current_setting('role')");
         Savepoint sp = c.setSavepoint();
-        int n = 0;
-        for (Compare.Step s : r.steps()) {
-            n++;
-            String sql = statement(s);
-            try {
-                runStep(c, s, sql, before);
-            } catch (SQLException e) {
-                c.rollback(sp);
-                return List.of(new Failure(n, s.key(), sql, describe(e)));
-            }
+        Failed f = runSteps(c, r);
+        if (f != null) {
+            c.rollback(sp);
+            return List.of(new Failure(f.n(), f.step().key(), f.sql(), describe(f.e())));
         }
         List<Failure> found;
         try {
