@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pggit.core.internal.ddl.DdlWriter;
 import io.pggit.core.internal.ddl.Exporter;
+import io.pggit.core.internal.ddl.JavaDdlWriter;
 import io.pggit.core.testing.TestDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The oracle of the DDL writer's move into SQL (docs/architecture.md, "One DDL writer"): on rich
- * catalogs, pggit.tree_ddl (and pggit.ddl_statements over any set of objects) writes the same
- * statements, for the same objects, in the same order, as the Java writer it replaces
- * ({@link DdlWriter#create}). The catalogs: the export fixture, the coverage fixture (every kind, hostile names,
+ * catalogs, pggit.tree_ddl (and pggit.ddl_statements over any set of objects, which
+ * {@link DdlWriter#create} calls) writes the same statements, for the same objects, in the same order,
+ * as the Java writer it replaced ({@link JavaDdlWriter}, frozen in the tests at the move). The catalogs: the export fixture, the coverage fixture (every kind, hostile names,
  * owners and grantees), what pg_dump writes its own way, the partition-index fixture, and Kestra's
  * real Flyway migrations (skipped when the shared corpus is absent).
  */
@@ -111,13 +112,14 @@ class DdlWriterParityTest {
         try (Connection c = db.dataSource().getConnection()) {
             String head = db.value("SELECT pggit.head_commit()");
             List<DdlWriter.Item> items = Exporter.items(c, head);
-            same(lines(DdlWriter.create(items)), sqlTree(c, db.headTree()), "pggit.tree_ddl writes what DdlWriter.create writes");
-            same(lines(DdlWriter.create(items)), sqlSet(c, items), "pggit.ddl_statements writes what DdlWriter.create writes");
+            same(lines(JavaDdlWriter.create(items)), sqlTree(c, db.headTree()), "pggit.tree_ddl writes what DdlWriter.create writes");
+            same(lines(JavaDdlWriter.create(items)), sqlSet(c, items), "pggit.ddl_statements writes what DdlWriter.create writes");
+            same(lines(JavaDdlWriter.create(items)), lines(DdlWriter.create(c, items)), "DdlWriter.create calls the SQL writer");
             List<DdlWriter.Item> half = new ArrayList<>();
             for (int n = 0; n < items.size(); n += 2) {
                 half.add(items.get(n));
             }
-            same(lines(DdlWriter.create(half)), sqlSet(c, half), "the same for every other object");
+            same(lines(JavaDdlWriter.create(half)), sqlSet(c, half), "the same for every other object");
         }
     }
 
