@@ -3734,7 +3734,8 @@ COMMENT ON FUNCTION pggit.ddl_options(jsonb) IS 'The OPTIONS (k ''v'', ...) clau
 
 CREATE OR REPLACE FUNCTION pggit.ddl_column(col jsonb) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN concat(pggit.ddl_quote(col->>'name'), ' ', col->>'type', pggit.ddl_options(col->'options'),
+RETURN concat(pggit.ddl_quote(col->>'name'), ' ', col->>'type',
+              CASE WHEN col ? 'options' THEN pggit.ddl_options(col->'options') END,   -- called only then: a function with a subquery is not inlined
               ' COLLATE ' || (col->>'collation'),
               ' GENERATED ALWAYS AS (' || (col->>'generated') || ') STORED',
               CASE WHEN col ? 'identity' THEN ' GENERATED ' || CASE WHEN col->>'identity' = 'always' THEN 'ALWAYS' ELSE 'BY DEFAULT' END || ' AS IDENTITY' END,
@@ -3829,46 +3830,65 @@ DECLARE
 BEGIN
     CASE kind
     WHEN 'schema' THEN
-        RETURN QUERY SELECT 'schema', 'CREATE SCHEMA IF NOT EXISTS ' || nm || ';';
+        phase := 'schema';
+        statement := 'CREATE SCHEMA IF NOT EXISTS ' || nm || ';';
+        RETURN NEXT;
     WHEN 'extension' THEN
-        RETURN QUERY SELECT 'extension', 'CREATE EXTENSION IF NOT EXISTS ' || nm || ' WITH SCHEMA ' || pggit.ddl_quote(d->>'schema')
+        phase := 'extension';
+        statement := 'CREATE EXTENSION IF NOT EXISTS ' || nm || ' WITH SCHEMA ' || pggit.ddl_quote(d->>'schema')
             || ' VERSION ' || pggit.ddl_literal(coalesce(d->>'version', '')) || ';';
+        RETURN NEXT;
     WHEN 'type' THEN
         CASE d->>'type'
         WHEN 'enum' THEN
-            RETURN QUERY SELECT 'type', 'CREATE TYPE ' || id || ' AS ENUM ('
+            phase := 'type';
+            statement := 'CREATE TYPE ' || id || ' AS ENUM ('
                 || coalesce((SELECT string_agg(pggit.ddl_literal(l), ', ' ORDER BY n) FROM jsonb_array_elements_text(d->'labels') WITH ORDINALITY e(l, n)), '') || ');';
+            RETURN NEXT;
         WHEN 'range' THEN
-            RETURN QUERY SELECT 'type', concat('CREATE TYPE ', id, ' AS RANGE (SUBTYPE = ', d->>'subtype', ');');
+            phase := 'type';
+            statement := concat('CREATE TYPE ', id, ' AS RANGE (SUBTYPE = ', d->>'subtype', ');');
+            RETURN NEXT;
         WHEN 'composite' THEN
-            RETURN QUERY SELECT 'composite', 'CREATE TYPE ' || id || ' AS ('
+            phase := 'composite';
+            statement := 'CREATE TYPE ' || id || ' AS ('
                 || coalesce((SELECT string_agg(concat(pggit.ddl_quote(a->>'name'), ' ', a->>'type'), ', ' ORDER BY n)
                                FROM jsonb_array_elements(d->'attributes') WITH ORDINALITY e(a, n)), '') || ');';
+            RETURN NEXT;
         ELSE
             RAISE EXCEPTION 'pggit: no DDL for type %', object_key USING ERRCODE = 'feature_not_supported';
         END CASE;
     WHEN 'domain' THEN
-        RETURN QUERY SELECT 'domain', concat('CREATE DOMAIN ', id, ' AS ', d->>'base_type', ' DEFAULT ' || (d->>'default'),
+        phase := 'domain';
+        statement := concat('CREATE DOMAIN ', id, ' AS ', d->>'base_type', ' DEFAULT ' || (d->>'default'),
             CASE WHEN coalesce((d->>'not_null')::boolean, false) THEN ' NOT NULL' END,
             (SELECT string_agg(concat(' CONSTRAINT ', pggit.ddl_quote(k->>'name'), ' ', k->>'definition'), '' ORDER BY n)
                FROM jsonb_array_elements(CASE WHEN jsonb_typeof(d->'constraints') = 'array' THEN d->'constraints' ELSE '[]' END) WITH ORDINALITY e(k, n)), ';');
+        RETURN NEXT;
     WHEN 'sequence' THEN
-        RETURN QUERY SELECT 'sequence', concat('CREATE ', CASE WHEN coalesce((d->>'unlogged')::boolean, false) THEN 'UNLOGGED ' END, 'SEQUENCE ', id,
+        phase := 'sequence';
+        statement := concat('CREATE ', CASE WHEN coalesce((d->>'unlogged')::boolean, false) THEN 'UNLOGGED ' END, 'SEQUENCE ', id,
             ' AS ', d->>'type', ' INCREMENT BY ', d->>'increment', ' MINVALUE ', d->>'min', ' MAXVALUE ', d->>'max',
             ' START WITH ', d->>'start', ' CACHE ', d->>'cache', CASE WHEN coalesce((d->>'cycle')::boolean, false) THEN ' CYCLE' ELSE ' NO CYCLE' END, ';');
+        RETURN NEXT;
         IF d ? 'owned_by' THEN
-            RETURN QUERY SELECT 'owned', 'ALTER SEQUENCE ' || id || ' OWNED BY ' || (d->>'owned_by') || ';';
+            phase := 'owned';
+            statement := 'ALTER SEQUENCE ' || id || ' OWNED BY ' || (d->>'owned_by') || ';';
+            RETURN NEXT;
         END IF;
     WHEN 'function', 'procedure', 'aggregate' THEN
         IF kind = 'aggregate' THEN
             s := concat('CREATE AGGREGATE ', pggit.ddl_quote(d->>'schema'), '.', nm, '(', d->>'arguments', ') (SFUNC = ', d#>>'{aggregate,sfunc}',
                 ', STYPE = ', d#>>'{aggregate,stype}', ', FINALFUNC = ' || (d#>>'{aggregate,finalfunc}'), ', COMBINEFUNC = ' || (d#>>'{aggregate,combinefunc}'),
                 ', INITCOND = ' || CASE WHEN d->'aggregate' ? 'initcond' THEN pggit.ddl_literal(d#>>'{aggregate,initcond}') END, ');');
-            RETURN QUERY SELECT 'aggregate', s;   -- after every function: its support functions are named without parentheses
+            phase := 'aggregate';
+            statement := s;
+            RETURN NEXT;   -- after every function: its support functions are named without parentheses
         ELSE
             x := concat(d->>'arguments', ' ', d->>'returns');
-            RETURN QUERY SELECT CASE WHEN EXISTS (SELECT 1 FROM unnest(table_types) t WHERE strpos(x, t) > 0) THEN 'function_late' ELSE 'function' END,
-                regexp_replace(coalesce(d->>'definition', ''), '\s+$', '') || ';';
+            phase := CASE WHEN EXISTS (SELECT 1 FROM unnest(table_types) t WHERE strpos(x, t) > 0) THEN 'function_late' ELSE 'function' END;
+            statement := regexp_replace(coalesce(d->>'definition', ''), '\s+$', '') || ';';
+            RETURN NEXT;
         END IF;
     WHEN 'table', 'foreign_table' THEN
         IF kind = 'table' THEN
@@ -3898,63 +3918,96 @@ BEGIN
                                                                   FROM jsonb_array_elements(d->'columns') WITH ORDINALITY e(col, n)),
                         E'\n) SERVER ', d->>'server', pggit.ddl_options(d->'options'), ';');
         END IF;
-        RETURN QUERY SELECT 'table', s;
+        phase := 'table';
+        statement := s;
+        RETURN NEXT;
         -- column storage, compression and statistics target, which CREATE TABLE cannot say
         x := 'ALTER ' || CASE WHEN kind = 'foreign_table' THEN 'FOREIGN TABLE ' ELSE 'TABLE ' END || id || ' ALTER COLUMN ';
-        FOR c IN SELECT col FROM jsonb_array_elements(CASE WHEN jsonb_typeof(d->'columns') = 'array' THEN d->'columns' ELSE '[]' END) WITH ORDINALITY e(col, n) ORDER BY n LOOP
-            IF c ? 'storage' THEN
-                RETURN QUERY SELECT 'column_settings', x || pggit.ddl_quote(c->>'name') || ' SET STORAGE ' || upper(c->>'storage') || ';';
-            END IF;
-            IF c ? 'compression' THEN
-                RETURN QUERY SELECT 'column_settings', x || pggit.ddl_quote(c->>'name') || ' SET COMPRESSION ' || (c->>'compression') || ';';
-            END IF;
-            IF c ? 'statistics' THEN
-                RETURN QUERY SELECT 'column_settings', x || pggit.ddl_quote(c->>'name') || ' SET STATISTICS ' || (c->>'statistics')::integer || ';';
-            END IF;
-        END LOOP;
+        IF jsonb_path_exists(d, '$.columns[*] ? (exists(@.storage) || exists(@.compression) || exists(@.statistics))') THEN
+            FOR c IN SELECT col FROM jsonb_array_elements(d->'columns') WITH ORDINALITY e(col, n) ORDER BY n LOOP
+                IF c ? 'storage' THEN
+                    phase := 'column_settings';
+                    statement := x || pggit.ddl_quote(c->>'name') || ' SET STORAGE ' || upper(c->>'storage') || ';';
+                    RETURN NEXT;
+                END IF;
+                IF c ? 'compression' THEN
+                    phase := 'column_settings';
+                    statement := x || pggit.ddl_quote(c->>'name') || ' SET COMPRESSION ' || (c->>'compression') || ';';
+                    RETURN NEXT;
+                END IF;
+                IF c ? 'statistics' THEN
+                    phase := 'column_settings';
+                    statement := x || pggit.ddl_quote(c->>'name') || ' SET STATISTICS ' || (c->>'statistics')::integer || ';';
+                    RETURN NEXT;
+                END IF;
+            END LOOP;
+        END IF;
         IF kind = 'table' AND d ? 'replica_identity' THEN
             x := d->>'replica_identity';
-            RETURN QUERY SELECT 'replica_identity', 'ALTER TABLE ' || id || ' REPLICA IDENTITY '
+            phase := 'replica_identity';
+            statement := 'ALTER TABLE ' || id || ' REPLICA IDENTITY '
                 || CASE WHEN x LIKE 'index %' THEN 'USING INDEX ' || substr(x, 7) ELSE upper(x) END || ';';
+            RETURN NEXT;
         END IF;
     WHEN 'constraint' THEN
-        RETURN QUERY SELECT CASE WHEN d->>'type' = 'foreign key' THEN 'foreign_key' ELSE 'constraint' END,
-            concat('ALTER TABLE ', d->>'table', ' ADD CONSTRAINT ', nm, ' ', d->>'definition', ';');
+        phase := CASE WHEN d->>'type' = 'foreign key' THEN 'foreign_key' ELSE 'constraint' END;
+        statement := concat('ALTER TABLE ', d->>'table', ' ADD CONSTRAINT ', nm, ' ', d->>'definition', ';');
+        RETURN NEXT;
     WHEN 'index' THEN
-        RETURN QUERY SELECT CASE WHEN (d->>'table') = ANY (matviews) THEN 'matview_index' ELSE 'index' END, concat(d->>'definition', ';');
+        phase := CASE WHEN (d->>'table') = ANY (matviews) THEN 'matview_index' ELSE 'index' END;
+        statement := concat(d->>'definition', ';');
+        RETURN NEXT;
     WHEN 'view', 'materialized_view' THEN
-        RETURN QUERY SELECT kind, 'CREATE ' || CASE WHEN kind = 'view' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END || id
+        phase := kind;
+        statement := 'CREATE ' || CASE WHEN kind = 'view' THEN 'VIEW ' ELSE 'MATERIALIZED VIEW ' END || id
             || CASE WHEN d ? 'options' THEN ' WITH (' || coalesce((SELECT string_agg(o, ', ' ORDER BY n) FROM jsonb_array_elements_text(d->'options') WITH ORDINALITY e(o, n)), '') || ')' ELSE '' END
             || E' AS\n' || regexp_replace(regexp_replace(coalesce(d->>'query', ''), '^\s+|\s+$', '', 'g'), ';$', '') || ';';
+        RETURN NEXT;
     WHEN 'trigger', 'rule' THEN
-        RETURN QUERY SELECT kind, concat(d->>'definition', CASE WHEN kind = 'trigger' THEN ';' END);
+        phase := kind;
+        statement := concat(d->>'definition', CASE WHEN kind = 'trigger' THEN ';' END);
+        RETURN NEXT;
         IF d ? 'enabled' THEN
-            RETURN QUERY SELECT kind, concat('ALTER TABLE ', d->>'table', ' ', pggit.ddl_enable(d->>'enabled'), upper(kind), ' ', nm, ';');
+            phase := kind;
+            statement := concat('ALTER TABLE ', d->>'table', ' ', pggit.ddl_enable(d->>'enabled'), upper(kind), ' ', nm, ';');
+            RETURN NEXT;
         END IF;
     WHEN 'collation' THEN
-        RETURN QUERY SELECT 'collation', concat('CREATE COLLATION ', id, ' (provider = ', d->>'provider',
+        phase := 'collation';
+        statement := concat('CREATE COLLATION ', id, ' (provider = ', d->>'provider',
             ', locale = ' || pggit.ddl_literal(d->>'locale'),
             CASE WHEN NOT d ? 'locale' THEN ', lc_collate = ' || pggit.ddl_literal(d->>'lc_collate') END,
             CASE WHEN NOT d ? 'locale' THEN ', lc_ctype = ' || pggit.ddl_literal(d->>'lc_ctype') END,
             ', rules = ' || pggit.ddl_literal(d->>'rules'),
             ', deterministic = ', coalesce((d->>'deterministic')::boolean, true)::text, ');');
+        RETURN NEXT;
     WHEN 'statistics' THEN   -- after the indexes: on a table or a materialized view
-        RETURN QUERY SELECT 'statistics', concat(d->>'definition', ';');
+        phase := 'statistics';
+        statement := concat(d->>'definition', ';');
+        RETURN NEXT;
         IF d ? 'target' THEN   -- pg_get_statisticsobjdef leaves the statistics target out
-            RETURN QUERY SELECT 'statistics', 'ALTER STATISTICS ' || id || ' SET STATISTICS ' || (d->>'target')::integer || ';';
+            phase := 'statistics';
+            statement := 'ALTER STATISTICS ' || id || ' SET STATISTICS ' || (d->>'target')::integer || ';';
+            RETURN NEXT;
         END IF;
     WHEN 'policy' THEN
-        RETURN QUERY SELECT 'policy', concat('CREATE POLICY ', nm, ' ON ', d->>'table', ' AS ',
+        phase := 'policy';
+        statement := concat('CREATE POLICY ', nm, ' ON ', d->>'table', ' AS ',
             CASE WHEN coalesce((d->>'permissive')::boolean, true) THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END, ' FOR ', d->>'command', ' TO ',
             (SELECT string_agg(r, ', ' ORDER BY n) FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(d->'roles') = 'array' THEN d->'roles' ELSE '[]' END) WITH ORDINALITY e(r, n)),
             ' USING (' || (d->>'using') || ')', ' WITH CHECK (' || (d->>'with_check') || ')', ';');
+        RETURN NEXT;
     WHEN 'event_trigger' THEN
-        RETURN QUERY SELECT 'event_trigger', concat('CREATE EVENT TRIGGER ', nm, ' ON ', d->>'event',
+        phase := 'event_trigger';
+        statement := concat('CREATE EVENT TRIGGER ', nm, ' ON ', d->>'event',
             CASE WHEN d ? 'tags' THEN ' WHEN TAG IN (' || coalesce((SELECT string_agg(pggit.ddl_literal(t), ', ' ORDER BY n)
                                                                     FROM jsonb_array_elements_text(d->'tags') WITH ORDINALITY e(t, n)), '') || ')' END,
             ' EXECUTE FUNCTION ', d->>'function', ';');
+        RETURN NEXT;
         IF d ? 'enabled' THEN
-            RETURN QUERY SELECT 'event_trigger', 'ALTER EVENT TRIGGER ' || nm || ' ' || rtrim(pggit.ddl_enable(d->>'enabled')) || ';';
+            phase := 'event_trigger';
+            statement := 'ALTER EVENT TRIGGER ' || nm || ' ' || rtrim(pggit.ddl_enable(d->>'enabled')) || ';';
+            RETURN NEXT;
         END IF;
     WHEN 'publication' THEN
         x := (SELECT string_agg(p, ', ' ORDER BY n) FROM (
@@ -3965,36 +4018,52 @@ BEGIN
                 UNION ALL
                 SELECT 'TABLES IN SCHEMA ' || pggit.ddl_quote(sn), 1000000000 + n
                   FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(d->'schemas') = 'array' THEN d->'schemas' ELSE '[]' END) WITH ORDINALITY e(sn, n)) parts);
-        RETURN QUERY SELECT 'publication', concat('CREATE PUBLICATION ', nm,
+        phase := 'publication';
+        statement := concat('CREATE PUBLICATION ', nm,
             CASE WHEN coalesce((d->>'all_tables')::boolean, false) THEN ' FOR ALL TABLES' ELSE ' FOR ' || x END,
             ' WITH (publish = ', pggit.ddl_literal(coalesce((SELECT string_agg(p, ', ' ORDER BY n)
                                                              FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(d->'publish') = 'array' THEN d->'publish' ELSE '[]' END) WITH ORDINALITY e(p, n)), '')),
             ', publish_via_partition_root = ', coalesce((d->>'via_root')::boolean, false)::text, ');');
+        RETURN NEXT;
     WHEN 'subscription' THEN
-        RETURN QUERY SELECT 'subscription', concat('-- the connection string is not recorded (it may hold a password): set it with ALTER SUBSCRIPTION ', nm,
+        phase := 'subscription';
+        statement := concat('-- the connection string is not recorded (it may hold a password): set it with ALTER SUBSCRIPTION ', nm,
             E' CONNECTION ''...''\nCREATE SUBSCRIPTION ', nm, ' CONNECTION '''' PUBLICATION ',
             (SELECT string_agg(pggit.ddl_quote(p), ', ' ORDER BY n) FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(d->'publications') = 'array' THEN d->'publications' ELSE '[]' END) WITH ORDINALITY e(p, n)),
             ' WITH (connect = false, slot_name = ', CASE WHEN d ? 'slot_name' THEN pggit.ddl_literal(d->>'slot_name') ELSE 'NONE' END,
             ', binary = ', coalesce((d->>'binary')::boolean, false)::text, ', streaming = ', coalesce(d->>'streaming', 'off'),
             ', synchronous_commit = ', pggit.ddl_literal(coalesce(d->>'synchronous_commit', 'off')), ');');
+        RETURN NEXT;
         IF coalesce((d->>'enabled')::boolean, false) THEN
-            RETURN QUERY SELECT 'subscription', 'ALTER SUBSCRIPTION ' || nm || ' ENABLE;';
+            phase := 'subscription';
+            statement := 'ALTER SUBSCRIPTION ' || nm || ' ENABLE;';
+            RETURN NEXT;
         END IF;
     WHEN 'foreign_data_wrapper' THEN
-        RETURN QUERY SELECT 'foreign_data_wrapper', concat('CREATE FOREIGN DATA WRAPPER ', nm,
+        phase := 'foreign_data_wrapper';
+        statement := concat('CREATE FOREIGN DATA WRAPPER ', nm,
             CASE WHEN d ? 'handler' THEN ' HANDLER ' || (d->>'handler') ELSE ' NO HANDLER' END,
             CASE WHEN d ? 'validator' THEN ' VALIDATOR ' || (d->>'validator') ELSE ' NO VALIDATOR' END, pggit.ddl_options(d->'options'), ';');
+        RETURN NEXT;
     WHEN 'server' THEN
-        RETURN QUERY SELECT 'server', concat('CREATE SERVER ', nm, ' TYPE ' || pggit.ddl_literal(d->>'type'), ' VERSION ' || pggit.ddl_literal(d->>'version'),
+        phase := 'server';
+        statement := concat('CREATE SERVER ', nm, ' TYPE ' || pggit.ddl_literal(d->>'type'), ' VERSION ' || pggit.ddl_literal(d->>'version'),
             ' FOREIGN DATA WRAPPER ', d->>'wrapper', pggit.ddl_options(d->'options'), ';');
+        RETURN NEXT;
     WHEN 'user_mapping' THEN
-        RETURN QUERY SELECT 'user_mapping', concat('CREATE USER MAPPING FOR ', d->>'user', ' SERVER ', d->>'server', pggit.ddl_options(d->'options'), ';');
+        phase := 'user_mapping';
+        statement := concat('CREATE USER MAPPING FOR ', d->>'user', ' SERVER ', d->>'server', pggit.ddl_options(d->'options'), ';');
+        RETURN NEXT;
     WHEN 'default_privileges' THEN
         s := 'ALTER DEFAULT PRIVILEGES FOR ROLE ' || pggit.ddl_quote(d->>'role') || CASE WHEN d ? 'schema' THEN ' IN SCHEMA ' || pggit.ddl_quote(d->>'schema') ELSE '' END;
         x := upper(coalesce(d->>'on', ''));
         IF NOT d ? 'schema' THEN   -- a database-wide entry replaces the built-in default: start from nothing
-            RETURN QUERY SELECT 'default_privileges', s || ' REVOKE ALL ON ' || x || ' FROM PUBLIC;';
-            RETURN QUERY SELECT 'default_privileges', s || ' REVOKE ALL ON ' || x || ' FROM ' || pggit.ddl_quote(d->>'role') || ';';
+            phase := 'default_privileges';
+            statement := s || ' REVOKE ALL ON ' || x || ' FROM PUBLIC;';
+            RETURN NEXT;
+            phase := 'default_privileges';
+            statement := s || ' REVOKE ALL ON ' || x || ' FROM ' || pggit.ddl_quote(d->>'role') || ';';
+            RETURN NEXT;
         END IF;
         RETURN QUERY SELECT 'default_privileges', s || ' ' || g
                        FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(d->'acl') = 'array' THEN d->'acl' ELSE '[]' END) WITH ORDINALITY e(a, n),
@@ -4004,7 +4073,9 @@ BEGIN
         RAISE EXCEPTION 'pggit: no DDL for objects of kind % (%)', kind, object_key USING ERRCODE = 'feature_not_supported';
     END CASE;
     IF kind IN ('constraint', 'index') AND d ? 'attached_to' THEN   -- a partition's index (or its constraint's) to its partitioned index
-        RETURN QUERY SELECT 'index_attach', 'ALTER INDEX ' || (d->>'attached_to') || ' ATTACH PARTITION ' || pggit.ddl_quote(schema_name) || '.' || nm || ';';
+        phase := 'index_attach';
+        statement := 'ALTER INDEX ' || (d->>'attached_to') || ' ATTACH PARTITION ' || pggit.ddl_quote(schema_name) || '.' || nm || ';';
+        RETURN NEXT;
     END IF;
 
     -- comments
@@ -4019,9 +4090,11 @@ BEGIN
                                 'foreign_table', 'collation', 'statistics', 'event_trigger', 'publication', 'subscription', 'foreign_data_wrapper', 'server')
                   THEN upper(replace(kind, '_', ' ')) || ' ' || id END END;
     IF x IS NOT NULL AND d ? 'comment' THEN
-        RETURN QUERY SELECT 'comment', 'COMMENT ON ' || x || ' IS ' || pggit.ddl_literal(d->>'comment') || ';';
+        phase := 'comment';
+        statement := 'COMMENT ON ' || x || ' IS ' || pggit.ddl_literal(d->>'comment') || ';';
+        RETURN NEXT;
     END IF;
-    IF kind IN ('table', 'foreign_table') THEN
+    IF kind IN ('table', 'foreign_table') AND jsonb_path_exists(d, '$.columns[*].comment') THEN
         RETURN QUERY SELECT 'comment', 'COMMENT ON COLUMN ' || id || '.' || pggit.ddl_quote(col->>'name') || ' IS ' || pggit.ddl_literal(col->>'comment') || ';'
                        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(d->'columns') = 'array' THEN d->'columns' ELSE '[]' END) WITH ORDINALITY e(col, n)
                       WHERE col ? 'comment' ORDER BY n;
@@ -4051,19 +4124,25 @@ BEGIN
         RETURN;
     END IF;
     IF d ? 'owner' AND NOT d ? 'owned_by' THEN   -- a sequence a column owns has its table's owner, and no other
-        RETURN QUERY SELECT 'owner', 'ALTER ' || words[1] || ' OWNER TO ' || pggit.ddl_quote(d->>'owner') || ';';
+        phase := 'owner';
+        statement := 'ALTER ' || words[1] || ' OWNER TO ' || pggit.ddl_quote(d->>'owner') || ';';
+        RETURN NEXT;
     END IF;
     IF words[2] IS NOT NULL AND d ? 'acl' THEN
-        RETURN QUERY SELECT 'privileges', 'REVOKE ALL ON ' || words[2] || ' FROM PUBLIC;';
+        phase := 'privileges';
+        statement := 'REVOKE ALL ON ' || words[2] || ' FROM PUBLIC;';
+        RETURN NEXT;
         IF d ? 'owner' THEN
-            RETURN QUERY SELECT 'privileges', 'REVOKE ALL ON ' || words[2] || ' FROM ' || pggit.ddl_quote(d->>'owner') || ';';
+            phase := 'privileges';
+            statement := 'REVOKE ALL ON ' || words[2] || ' FROM ' || pggit.ddl_quote(d->>'owner') || ';';
+            RETURN NEXT;
         END IF;
         RETURN QUERY SELECT 'privileges', g
                        FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(d->'acl') = 'array' THEN d->'acl' ELSE '[]' END) WITH ORDINALITY e(a, n),
                             LATERAL pggit.acl_grants(a, 'ON ' || words[2]) WITH ORDINALITY AS gr(g, m)
                       ORDER BY n, m;
     END IF;
-    IF words[2] LIKE 'TABLE %' THEN
+    IF words[2] LIKE 'TABLE %' AND jsonb_path_exists(d, '$.columns[*].acl') THEN
         RETURN QUERY SELECT 'privileges', g
                        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(d->'columns') = 'array' THEN d->'columns' ELSE '[]' END) WITH ORDINALITY e(col, n),
                             jsonb_array_elements_text(CASE WHEN jsonb_typeof(col->'acl') = 'array' THEN col->'acl' ELSE '[]' END) WITH ORDINALITY f(a, k),
@@ -4106,19 +4185,22 @@ COMMENT ON FUNCTION pggit.ddl_mentions(text, text) IS 'Whether a CREATE statemen
 CREATE OR REPLACE FUNCTION pggit.ddl_statements(objects jsonb)
     RETURNS TABLE (ord integer, object_key text, statement text)
     LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+-- Every object's statements are written once (pggit.object_ddl) and held in three arrays, read
+-- only by unnest (subscripting an array of text costs its position); the phases whose order
+-- depends on what a statement names are ordered here, into rank (an integer per statement).
 DECLARE
     phases text[] := pggit.ddl_phases();
     ph text;
     r_phases text[];
     r_keys text[];
     r_sqls text[];
-    keys text[];
-    sqls text[];
-    named jsonb;          -- statement index -> the indexes of the statements it names
+    rank integer[];       -- statement ordinal -> its place within its phase, for the phases ordered by reference
+    members integer[];    -- the ordinals of one such phase's statements, in their first order
+    named jsonb;          -- position in members -> the positions it names
     pending boolean[];
     chosen integer;
-    out_keys text[] := '{}';
-    out_sqls text[] := '{}';
+    placed integer;
+    n integer;
 BEGIN
     WITH RECURSIVE items AS (
         SELECT i->>'key' AS k, coalesce(i->>'kind', pggit.key_kind(i->>'key')) AS kind, coalesce(i->>'schema', '') AS schema_name, i->'definition' AS d
@@ -4147,39 +4229,41 @@ BEGIN
     SELECT array_agg(s.phase ORDER BY s.phase_no, s.depth, s.k COLLATE "C", s.n), array_agg(s.k ORDER BY s.phase_no, s.depth, s.k COLLATE "C", s.n),
            array_agg(s.statement ORDER BY s.phase_no, s.depth, s.k COLLATE "C", s.n)
       INTO r_phases, r_keys, r_sqls FROM statements s;
+    rank := array_fill(0, ARRAY[cardinality(r_phases)]);
 
-    FOR ph IN SELECT x FROM unnest(phases) x LOOP
-        SELECT coalesce(array_agg(r_keys[i] ORDER BY i), '{}'), coalesce(array_agg(r_sqls[i] ORDER BY i), '{}')
-          INTO keys, sqls FROM generate_subscripts(r_phases, 1) i WHERE r_phases[i] = ph;
-        IF ph NOT IN ('function', 'function_late', 'view', 'materialized_view') THEN
-            out_keys := out_keys || keys;
-            out_sqls := out_sqls || sqls;
-            CONTINUE;
-        END IF;
+    FOREACH ph IN ARRAY ARRAY['function', 'function_late', 'view', 'materialized_view'] LOOP
         -- one that names another (pggit.ddl_mentions) after it, stable otherwise; in a cycle (which
         -- cannot happen between views) the first of those left
+        SELECT coalesce(array_agg(u.i ORDER BY u.i), '{}') INTO members FROM unnest(r_phases) WITH ORDINALITY u(p, i) WHERE u.p = ph;
+        n := cardinality(members);
+        CONTINUE WHEN n = 0;
+        WITH m AS (   -- needle: what a statement that names it must contain (a cheap test before pggit.ddl_mentions)
+            SELECT u.k, u.s, row_number() OVER (ORDER BY u.i) AS pos,
+                   CASE WHEN strpos(pggit.key_identity(u.k), '(') > 1 THEN split_part(pggit.key_identity(u.k), '(', 1) || '(' ELSE pggit.key_identity(u.k) END AS needle
+              FROM unnest(r_phases, r_keys, r_sqls) WITH ORDINALITY u(p, k, s, i) WHERE u.p = ph)
         SELECT coalesce(jsonb_object_agg(v, os), '{}') INTO named
-          FROM (SELECT v, jsonb_agg(o ORDER BY o) AS os FROM generate_subscripts(keys, 1) v, generate_subscripts(keys, 1) o
-                 WHERE o <> v AND pggit.ddl_mentions(sqls[v], keys[o]) GROUP BY v) m;
-        pending := array_fill(true, ARRAY[cardinality(keys)]);
-        FOR step IN 1 .. cardinality(keys) LOOP
+          FROM (SELECT a.pos AS v, jsonb_agg(b.pos) AS os FROM m a JOIN m b ON a.pos <> b.pos AND strpos(a.s, b.needle) > 0 AND pggit.ddl_mentions(a.s, b.k)
+                 GROUP BY a.pos) x;
+        pending := array_fill(true, ARRAY[n]);
+        FOR placed IN 1 .. n LOOP
             chosen := NULL;
-            FOR v IN 1 .. cardinality(keys) LOOP
+            FOR v IN 1 .. n LOOP
                 CONTINUE WHEN NOT pending[v];
                 IF NOT named ? v::text OR NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(named->(v::text)) o WHERE pending[o::integer]) THEN
                     chosen := v;
                     EXIT;
                 END IF;
             END LOOP;
-            IF chosen IS NULL THEN
-                chosen := array_position(pending, true);
-            END IF;
+            chosen := coalesce(chosen, array_position(pending, true));
             pending[chosen] := false;
-            out_keys := out_keys || keys[chosen];
-            out_sqls := out_sqls || sqls[chosen];
+            rank[members[chosen]] := placed;
         END LOOP;
     END LOOP;
-    RETURN QUERY SELECT s::integer, out_keys[s], out_sqls[s] FROM generate_subscripts(out_keys, 1) s ORDER BY s;
+    -- a phase's statements are one run of ordinals: those ordered here take its places by rank
+    RETURN QUERY SELECT x.pos::integer, x.k, x.s FROM (
+        SELECT CASE WHEN rank[u.i] > 0 THEN min(u.i) OVER (PARTITION BY u.p) + rank[u.i] - 1 ELSE u.i END AS pos, u.k, u.s
+          FROM unnest(r_phases, r_keys, r_sqls) WITH ORDINALITY u(p, k, s, i)) x
+     ORDER BY x.pos;
 END
 $$;
 COMMENT ON FUNCTION pggit.ddl_statements(jsonb) IS
