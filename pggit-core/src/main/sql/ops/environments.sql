@@ -70,12 +70,40 @@ $$;
 COMMENT ON FUNCTION pggit.compare_environments(text, text) IS
     'Compares the tracked objects of two environments by content hash, with the caller''s rights, through dblink: each the name of a foreign server (dblink_fdw or postgres_fdw, with a user mapping for the caller: no password in a pggit table) or a libpq connection string; target null = this database. A only in the source, D only in the target, M different; only the differences this database''s tracking rules and directives keep (pggit.is_tracked; the directive of the target''s object first). A name that is neither a server nor a connection string is an error (undefined_object). Without dblink, an error pointing to mvn pggit:compare, which also plans the DDL.';
 
-CREATE OR REPLACE FUNCTION pggit.export_schema_snapshot(path text) RETURNS void
+CREATE OR REPLACE FUNCTION pggit.export_schema_snapshot(path text DEFAULT NULL) RETURNS text
     LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
+-- The script of HEAD's tree from the one DDL writer (pggit.tree_ddl), as the Java export's
+-- schema.sql has it after its header line. Written exactly: a large object exported by the server
+-- (COPY's text format would escape backslashes), then unlinked; the server checks the right.
+DECLARE
+    head text := pggit.head_commit();
+    script text;
+    lo oid;
 BEGIN
-    RAISE EXCEPTION 'pggit: export_schema_snapshot(%) cannot write the DDL from inside the server: the DDL is built by pggit''s Java side', path
-        USING ERRCODE = 'feature_not_supported',
-              HINT = 'Run mvn pggit:export -Dpggit.url=<jdbc url> -Dpggit.rev=HEAD -Dpggit.exportDirectory=<dir> (schema.sql in dependency order, one file per object, manifest.json).';
+    IF head IS NULL THEN
+        RAISE EXCEPTION 'pggit: export_schema_snapshot: there is no commit yet' USING ERRCODE = 'no_data_found';
+    END IF;
+    script := (SELECT string_agg(d.statement || E'\n\n', '' ORDER BY d.ord)
+                 FROM pggit.tree_ddl((SELECT c.tree FROM pggit.commit c WHERE c.id = head)) d);
+    IF path IS NULL THEN
+        RETURN script;
+    END IF;
+    IF NOT (pg_has_role(current_user, 'pg_write_server_files', 'USAGE')
+            OR (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user)) THEN
+        RAISE EXCEPTION 'pggit: export_schema_snapshot(%) writes a file on the database server: % may not (it needs pg_write_server_files)', path, current_user
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Call export_schema_snapshot(NULL) for the script as text, or run mvn pggit:export to write it on the client.';
+    END IF;
+    lo := lo_from_bytea(0, convert_to(script, 'UTF8'));
+    BEGIN
+        PERFORM lo_export(lo, path);
+    EXCEPTION WHEN OTHERS THEN
+        PERFORM lo_unlink(lo);
+        RAISE;
+    END;
+    PERFORM lo_unlink(lo);
+    RETURN script;
 END
 $$;
-COMMENT ON FUNCTION pggit.export_schema_snapshot(text) IS 'Always raises feature_not_supported with the Maven goal that exports a snapshot (mvn pggit:export).';
+COMMENT ON FUNCTION pggit.export_schema_snapshot(text) IS
+    'The DDL script that recreates HEAD''s tree on an empty database (pggit.tree_ddl: the statements in dependency order, each followed by a blank line; the same script as schema.sql of mvn pggit:export after its header line), as text. With a path, also writes it to that file on the database server, byte for byte in UTF-8 (lo_export), when the caller holds pg_write_server_files or is a superuser; else insufficient_privilege. The function is granted to pggit_writer: the text is a reader''s (pggit.tree_ddl), the file a write. Errors: no_data_found without a commit; what the server raises when it cannot write the file.';

@@ -98,7 +98,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.function_key(text), pggit.list_function_versions(text), pggit.get_function_version(text),
     pggit.history_tables(), pggit.verify_consistency(boolean, boolean, text[]), pggit.drift_findings(jsonb, boolean),
     pggit.tracking_overhead_report(), pggit.server_moved(),
-    pggit.compare_environments(text, text), pggit.export_schema_snapshot(text), pggit.fsck(), pggit.summary(),
+    pggit.compare_environments(text, text), pggit.fsck(), pggit.summary(),
     pggit.commit_hash_text(text, text[], text, timestamptz, text, text),
     pggit.blame(text, text), pggit.object_line(text, text),
     pggit.list_branches(), pggit.merge_bases(text, text), pggit.find_merge_base(text, text), pggit.ahead_behind(text, text),
@@ -109,6 +109,14 @@ GRANT EXECUTE ON FUNCTION
     pggit.get_object_history(text, text, integer), pggit.diff_commits(text, text), pggit.get_object_metadata(text, text, text)
 TO pggit_reader;
 
+-- reader: the DDL writer (ddl/writer.sql) and the DDL of an object at a commit
+GRANT EXECUTE ON FUNCTION
+    pggit.ddl_quote(text), pggit.ddl_literal(text), pggit.ddl_options(jsonb), pggit.ddl_column(jsonb), pggit.ddl_enable(text),
+    pggit.ddl_phases(), pggit.ddl_mentions(text, text), pggit.acl_grants(text, text, text),
+    pggit.object_ddl(text, text, text, jsonb, text[], text[]), pggit.ddl_statements(jsonb), pggit.tree_ddl(text),
+    pggit.get_object_definition(text, text, text)
+TO pggit_reader;
+
 -- writer: recording migrations, commits, deployments, links, the build's tracking rules
 GRANT EXECUTE ON FUNCTION
     pggit.register_tool_table(text), pggit.open_deployment(text, text, text, integer, text), pggit.close_deployment(bigint, text),
@@ -117,6 +125,7 @@ GRANT EXECUTE ON FUNCTION
     pggit.set_tool_deployment_id(bigint, text), pggit.record_capture_failure(bigint, text, text, text),
     pggit.backfill_flyway_links(bigint, text, text), pggit.backfill_liquibase_links(bigint, text, text, bigint[], integer[]),
     pggit.commit(text),
+    pggit.export_schema_snapshot(text),   -- with a path it writes a server file (and checks pg_write_server_files): not a reader's
     pggit.configure_tracking(text[], text[], text[], text[]), pggit.configure(text[], text[], text[], text[]),
     pggit.configure_properties(boolean, boolean, boolean), pggit.add_ignore_pattern(text),
     pggit.apply_build_rules(text, text[], text[], text[], text[], text[]),

@@ -207,7 +207,9 @@ SELECT pggit.check_server();
 
 -- compare_environments (issue 13) takes environment names: a foreign server (dblink resolves it
 -- with the caller's user mapping) or a connection string, and keeps only what this database's
--- tracking rules and directives keep.
+-- tracking rules and directives keep. export_schema_snapshot (issue 16) returns the DDL script
+-- (text instead of void) and writes it server-side when the caller may.
+DROP FUNCTION pggit.export_schema_snapshot(text);
 \ir ../ops/environments.sql
 
 -- The developer surface (issue 16; seed 003 §4.1, §4.2): every commit stores its objects per kind
@@ -262,6 +264,12 @@ ALTER TABLE pggit.deployment ADD COLUMN drift_objects integer, ADD COLUMN drift_
 -- Blame (issue 16): the commit and migration that last changed each column and constraint
 -- (api/blame.sql, new).
 \ir ../api/blame.sql
+
+-- One DDL writer (issue 16): the writer that recreates objects from their definitions moves from
+-- Java into SQL (ddl/writer.sql, new), and get_object_definition (api/object_definition.sql, new)
+-- and export_schema_snapshot (above) use it.
+\ir ../ddl/writer.sql
+\ir ../api/object_definition.sql
 
 -- Privileges: nothing granted to PUBLIC; roles pggit_reader, pggit_writer, pggit_admin. Conflicts
 -- restored by use_tracked run as the object's owner (check/conflicts.sql above). Re-applied by every step.

@@ -223,4 +223,94 @@ class ExportTest {
             assertEquals(2, walk.filter(Files::isRegularFile).count(), "nothing written");
         }
     }
+
+    /**
+     * export_schema_snapshot (seed 000): the SQL writer's script of HEAD, as text (what mvn pggit:export writes
+     * into schema.sql after its header line) and, for a caller who may write server files, into a file on the
+     * server byte for byte (a backslash stays one: no COPY escaping); a writer without pg_write_server_files is
+     * refused, and still gets the text.
+     */
+    @Test
+    void exportSchemaSnapshotReturnsTheScriptAndWritesItExactlyWhereTheCallerMay(@TempDir Path dir) throws Exception {
+        TestDb db = TestDb.withPggit("export_snapshot");
+        db.exec(FIXTURE);
+        db.exec("COMMENT ON TABLE command.scratch IS 'a \\ backslash, a ''quote'' and ünïcødé'");
+        db.pggit().commit("fixture");
+        db.pggit().export("HEAD", dir.resolve("java"));
+        String javaScript = Files.readString(dir.resolve("java/schema.sql"), StandardCharsets.UTF_8);
+        String text = db.value("SELECT pggit.export_schema_snapshot(NULL)");
+        assertEquals(javaScript.substring(javaScript.indexOf("\n\n") + 2), text, "the script of the Java export, after its header");
+        assertTrue(text.contains("'a \\ backslash, a ''quote'' and ünïcødé'"), "one backslash");
+
+        Path file = dir.resolve("server/snapshot.sql");
+        Files.createDirectories(file.getParent());
+        assertEquals(text, db.value("SELECT pggit.export_schema_snapshot('" + file + "')"));
+        assertEquals(text, Files.readString(file, StandardCharsets.UTF_8), "the file holds the script byte for byte");
+        assertEquals("0", db.value("SELECT count(*) FROM pg_largeobject_metadata"), "no large object left behind");
+
+        db.exec("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pggit_snapshot_writer') THEN "
+                + "CREATE ROLE pggit_snapshot_writer LOGIN PASSWORD 'pw'; END IF; END $$", "GRANT pggit_writer TO pggit_snapshot_writer");
+        org.postgresql.ds.PGSimpleDataSource writer = new org.postgresql.ds.PGSimpleDataSource();
+        writer.setUrl(db.jdbcUrl());
+        writer.setUser("pggit_snapshot_writer");
+        writer.setPassword("pw");
+        Path refused = dir.resolve("server/refused.sql");
+        try (java.sql.Connection c = writer.getConnection(); java.sql.Statement st = c.createStatement()) {
+            java.sql.SQLException e = assertThrows(java.sql.SQLException.class,
+                    () -> st.executeQuery("SELECT pggit.export_schema_snapshot('" + refused + "')"));
+            assertEquals("42501", e.getSQLState(), e.getMessage());
+            assertTrue(e.getMessage().contains("pg_write_server_files"), e.getMessage());
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT pggit.export_schema_snapshot(NULL)")) {
+                rs.next();
+                assertEquals(text, rs.getString(1), "the text needs no file right");
+            }
+        }
+        assertTrue(Files.notExists(refused), "nothing written");
+    }
+
+    /** get_object_definition: the DDL of one object, named without its kind, at HEAD or an earlier commit; clear errors. */
+    @Test
+    void getObjectDefinitionWritesOneObjectAtACommit() {
+        TestDb db = TestDb.withPggit("export_definition");
+        db.exec(FIXTURE);
+        String first = db.pggit().commit("fixture").orElseThrow();
+        db.exec("ALTER TABLE command.tb_meter ADD COLUMN note text", "COMMENT ON TABLE command.tb_meter IS 'changed'");
+        db.pggit().commit("a column more");
+
+        String now = db.value("SELECT pggit.get_object_definition('command', 'tb_meter')");
+        assertTrue(now.startsWith("CREATE TABLE command.tb_meter (\n    \"id\" uuid NOT NULL,"), now);
+        assertTrue(now.contains("\"note\" text") && now.contains("COMMENT ON TABLE command.tb_meter IS 'changed';")
+                && now.contains("COMMENT ON COLUMN command.tb_meter.\"serial\" IS 'the serial';") && now.endsWith(";\n"), now);
+        String then = db.value("SELECT pggit.get_object_definition('command', 'tb_meter', '" + first + "')");
+        assertTrue(!then.contains("\"note\"") && then.contains("IS 'meters, it''s said';"), then);
+        assertEquals(then, db.value("SELECT pggit.get_object_definition('command', 'tb_meter', 'HEAD~1')"));
+
+        assertTrue(db.value("SELECT pggit.get_object_definition('Query Side', 'v_meter')").startsWith("CREATE VIEW \"Query Side\".v_meter AS\n"));
+        assertTrue(db.value("SELECT pggit.get_object_definition('Query Side', '\"Meter Readings\"')").startsWith("CREATE TABLE \"Query Side\".\"Meter Readings\""));
+        assertTrue(db.value("SELECT pggit.get_object_definition('Query Side', 'Meter Readings')").startsWith("CREATE TABLE \"Query Side\".\"Meter Readings\""));
+        assertTrue(db.value("SELECT pggit.get_object_definition('command', 'norm')").startsWith("CREATE OR REPLACE FUNCTION command.norm(t text)"),
+                "a routine by name when only one has it");
+        assertTrue(db.value("SELECT pggit.get_object_definition('command', 'process_meter(uuid, jsonb)')")
+                .contains("COMMENT ON FUNCTION command.process_meter(uuid, jsonb) IS 'records a reading';"));
+        assertTrue(db.value("SELECT pggit.get_object_definition('command', 'idx_reading_at')").startsWith("CREATE INDEX idx_reading_at ON command.tb_reading"));
+
+        assertEquals("42725 pggit: process_meter names 2 objects in schema command at commit",
+                error(db, "SELECT pggit.get_object_definition('command', 'process_meter')").replaceFirst(" [0-9a-f]{64}.*", ""));
+        assertEquals("42704 pggit: no object nothing in schema command at commit",
+                error(db, "SELECT pggit.get_object_definition('command', 'nothing')").replaceFirst(" [0-9a-f]{64}.*", ""));
+        assertEquals("42704", error(db, "SELECT pggit.get_object_definition('nowhere', 'tb_meter')").substring(0, 5));
+        assertEquals("42704", error(db, "SELECT pggit.get_object_definition('command', 'tb_meter', 'no-such-branch')").substring(0, 5));
+        assertEquals("22023", error(db, "SELECT pggit.get_object_definition('command', NULL)").substring(0, 5));
+    }
+
+    /** The SQLSTATE and message of the error a statement raises. */
+    static String error(TestDb db, String sql) {
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (java.sql.SQLException e) {
+            String m = e.getMessage().replaceFirst("^ERROR: ", "");
+            return e.getSQLState() + " " + m.split("\n")[0];
+        }
+        throw new AssertionError("no error from " + sql);
+    }
 }

@@ -46,7 +46,6 @@ class ReadOnlyTest {
 
     /** Reader functions whose contract is an error here, with its SQLSTATE. */
     static final Map<String, String> EXPECTED_ERRORS = Map.of(
-            "export_schema_snapshot(text)", "0A000",        // always: the DDL is built by the Java side (mvn pggit:export)
             "compare_environments(text,text)", "0A000");    // this database has no dblink extension
 
     static final String ALL_OIDS = "ARRAY(SELECT r.objid FROM pggit.read_catalog() r)";
@@ -136,7 +135,18 @@ class ReadOnlyTest {
         CALLS.put("verify_consistency(boolean,boolean,text[])", "SELECT * FROM pggit.verify_consistency(false, true, NULL)");
         CALLS.put("drift_findings(jsonb,boolean)", "SELECT * FROM pggit.drift_findings((SELECT jsonb_agg(to_jsonb(d)) FROM pggit.drift() d), true)");
         CALLS.put("compare_environments(text,text)", "SELECT * FROM pggit.compare_environments('dbname=' || current_database(), NULL)");
-        CALLS.put("export_schema_snapshot(text)", "SELECT pggit.export_schema_snapshot('/tmp/pggit-export')");
+        CALLS.put("ddl_quote(text)", "SELECT pggit.ddl_quote('we\"ird')");
+        CALLS.put("ddl_literal(text)", "SELECT pggit.ddl_literal('it''s')");
+        CALLS.put("ddl_options(jsonb)", "SELECT pggit.ddl_options('[\"host=example\"]')");
+        CALLS.put("ddl_column(jsonb)", "SELECT pggit.ddl_column('{\"name\": \"a\", \"type\": \"integer\", \"not_null\": true}')");
+        CALLS.put("ddl_enable(text)", "SELECT pggit.ddl_enable('replica')");
+        CALLS.put("ddl_mentions(text,text)", "SELECT pggit.ddl_mentions(E'CREATE VIEW app.v2 AS\\nSELECT * FROM app.v1;', 'view:app.v1')");
+        CALLS.put("acl_grants(text,text,text)", "SELECT * FROM pggit.acl_grants('\"a b\"=r*w/postgres', 'ON TABLE app.meter', ' (\"id\")')");
+        CALLS.put("object_ddl(text,text,text,jsonb,text[],text[])", "SELECT * FROM pggit.object_ddl('table:app.meter', 'table', 'app', " + DEFINITION + ")");
+        CALLS.put("ddl_statements(jsonb)", "SELECT * FROM pggit.ddl_statements((SELECT jsonb_agg(jsonb_build_object('key', o.object_key, 'kind', o.kind, "
+                + "'schema', o.schema_name, 'definition', b.definition)) FROM pggit.tree_objects(" + HEAD_TREE + ") o JOIN pggit.blob b ON b.hash = o.hash))");
+        CALLS.put("tree_ddl(text)", "SELECT * FROM pggit.tree_ddl(" + HEAD_TREE + ")");
+        CALLS.put("get_object_definition(text,text,text)", "SELECT pggit.get_object_definition('app', 'meter'), pggit.get_object_definition('app', 'meter', 'HEAD')");
         CALLS.put("live_owner(oid,oid)", "SELECT pggit.live_owner('pg_class'::regclass, " + METER + ")");
         CALLS.put("live_definition(text)", "SELECT pggit.live_definition('table:app.meter')");
         CALLS.put("session_alive(integer,timestamp with time zone)",

@@ -160,7 +160,7 @@ public final class Compare {
             }
             throw new PggitException("cannot read the target database's catalog: " + e.getCause().getMessage(), e.getCause());
         }
-        return plan(src, tgt);
+        return plan(source, src, tgt);
     }
 
     /**
@@ -169,7 +169,7 @@ public final class Compare {
      * planner as {@link #compare}, on the definitions the trees hold ({@code pggit.tree_objects}).
      */
     public static Result between(Connection c, String fromCommit, String toCommit) throws SQLException {
-        return plan(readTree(c, toCommit), readTree(c, fromCommit));
+        return plan(c, readTree(c, toCommit), readTree(c, fromCommit));
     }
 
     /** The plan from tree {@code fromTree}'s schema to tree {@code toTree}'s (hashes of pggit.tree: a merged tree no commit has yet, say). */
@@ -183,7 +183,7 @@ public final class Compare {
      * keeping their rows, never dropped and created.
      */
     public static Result betweenTrees(Connection c, String fromTree, String toTree, List<Rename> renames) throws SQLException {
-        return plan(byKey(io.pggit.core.internal.ddl.Exporter.itemsOfTree(c, toTree)), byKey(io.pggit.core.internal.ddl.Exporter.itemsOfTree(c, fromTree)),
+        return plan(c, byKey(io.pggit.core.internal.ddl.Exporter.itemsOfTree(c, toTree)), byKey(io.pggit.core.internal.ddl.Exporter.itemsOfTree(c, fromTree)),
                 renames);
     }
 
@@ -200,8 +200,8 @@ public final class Compare {
         return items;
     }
 
-    private static Result plan(Map<String, DdlWriter.Item> src, Map<String, DdlWriter.Item> tgt) {
-        return plan(src, tgt, List.of());
+    private static Result plan(Connection c, Map<String, DdlWriter.Item> src, Map<String, DdlWriter.Item> tgt) throws SQLException {
+        return plan(c, src, tgt, List.of());
     }
 
     /** Relations first, then what lives on them: a child's rename statement names its table's new name. */
@@ -293,7 +293,8 @@ public final class Compare {
     }
 
     /** What turns {@code tgt} (the current state) into {@code src} (the wanted one), renaming what {@code renames} says. */
-    private static Result plan(Map<String, DdlWriter.Item> src, Map<String, DdlWriter.Item> current, List<Rename> renames) {
+    private static Result plan(Connection c, Map<String, DdlWriter.Item> src, Map<String, DdlWriter.Item> current, List<Rename> renames)
+            throws SQLException {
         Map<String, DdlWriter.Item> tgt = new TreeMap<>(current);
         List<Step> renameSteps = renames(src, tgt, renames);
         List<Difference> diffs = new ArrayList<>();
@@ -343,7 +344,7 @@ public final class Compare {
         }
         List<Step> plan = new ArrayList<>();
         plan.add(new Step("", "SET check_function_bodies = off;", null));
-        plan.addAll(drops(drop, tgt));
+        plan.addAll(drops(c, drop, tgt));
         plan.addAll(renameSteps);
         plan.addAll(alter);
         // A new partition of a table the target has already gets the table's partitioned indexes from PostgreSQL
@@ -353,7 +354,7 @@ public final class Compare {
                 .map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
         List<String> madeWithTable = create.stream().filter(i -> i.kind().equals("index") && i.definition().has("attached_to")
                 && newTables.contains(i.definition().path("table").asText())).map(DdlWriter.Item::key).toList();
-        for (DdlWriter.Statement st : DdlWriter.create(create)) {
+        for (DdlWriter.Statement st : DdlWriter.create(c, create)) {
             if (!st.key().isEmpty()) {
                 plan.add(new Step(st.key(), madeWithTable.contains(st.key())
                         ? st.sql().replaceFirst("^CREATE (UNIQUE )?INDEX ", "CREATE $1INDEX IF NOT EXISTS ") : st.sql(), owner(src.get(st.key()), src)));
@@ -611,7 +612,7 @@ public final class Compare {
      * DROP statements, dependents first: the reverse of the creation order; children of dropped tables go with them,
      * and partitions' indexes with the partitioned index they are attached to.
      */
-    private static List<Step> drops(List<DdlWriter.Item> items, Map<String, DdlWriter.Item> current) {
+    private static List<Step> drops(Connection c, List<DdlWriter.Item> items, Map<String, DdlWriter.Item> current) throws SQLException {
         List<String> tables = items.stream().filter(i -> i.kind().equals("table") || i.kind().equals("view")
                 || i.kind().equals("materialized_view") || i.kind().equals("foreign_table"))
                 .map(i -> i.key().substring(i.key().indexOf(':') + 1)).toList();
@@ -621,7 +622,7 @@ public final class Compare {
                 .map(i -> names(i.definition().path("attached_to").asText())).toList();
         List<Step> out = new ArrayList<>();
         List<String> seen = new ArrayList<>();
-        for (DdlWriter.Statement st : DdlWriter.create(items)) {
+        for (DdlWriter.Statement st : DdlWriter.create(c, items)) {
             if (st.key().isEmpty() || seen.contains(st.key())) {
                 continue;
             }

@@ -109,7 +109,7 @@ public final class Exporter {
      */
     public static List<Path> export(Connection c, String commitId, Path dir) throws SQLException {
         List<DdlWriter.Item> items = items(c, commitId);
-        List<DdlWriter.Statement> statements = DdlWriter.create(items);
+        List<DdlWriter.Statement> statements = DdlWriter.create(c, items);
         String tree;
         try (PreparedStatement ps = c.prepareStatement("SELECT tree FROM pggit.commit WHERE id = ?")) {
             ps.setString(1, commitId);
