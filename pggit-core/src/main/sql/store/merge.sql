@@ -69,9 +69,12 @@ CREATE OR REPLACE FUNCTION pggit.renames_since(base_commit text, tip text) RETUR
 -- object id under a new key: change R, old_key) and a relation's renamed columns (same attnum,
 -- another name: detail.renamed_columns). Composed here commit by commit along tip's first parents
 -- down to base_commit, each commit's renames taken against the state before it (a swap of two
--- names in one commit stays a swap). A drop of a renamed object ends its entry.
+-- names in one commit stays a swap). The rows come from the partial index change_renames_idx (all
+-- renames of the store, few), each kept when its commit is on that line (pggit.first_parent_ancestor:
+-- O(log n) lookups), so the cost follows the renames, not the length of the line.
 DECLARE
     bd integer := (SELECT c.depth FROM pggit.commit c WHERE c.id = base_commit);
+    td integer := (SELECT c.depth FROM pggit.commit c WHERE c.id = tip);
     m jsonb := '{}';      -- base key -> {"key": key now, "columns": {base column: column now}}
     back jsonb := '{}';   -- key now -> base key
     back0 jsonb;
@@ -86,27 +89,16 @@ BEGIN
     IF bd IS NULL OR tip IS NULL OR pggit.first_parent_ancestor(tip, bd) IS DISTINCT FROM base_commit THEN
         RETURN '{}';
     END IF;
-    FOR r IN WITH RECURSIVE line(id, depth) AS (
-                 SELECT c.id, c.depth FROM pggit.commit c WHERE c.id = tip AND c.depth > bd
-                 UNION ALL
-                 SELECT p.id, p.depth FROM line l JOIN pggit.commit c ON c.id = l.id JOIN pggit.commit p ON p.id = c.parents[1]
-                  WHERE p.depth > bd)
-             SELECT l.id, x.change, x.object_key, x.old_key, x.detail -> 'renamed_columns' AS cols
-               FROM line l JOIN pggit.change x ON x.commit_id = l.id
-              WHERE x.change IN ('R', 'D') OR x.detail ? 'renamed_columns'
-              ORDER BY l.depth, x.object_key LOOP
+    FOR r IN SELECT x.commit_id AS id, x.change, x.object_key, x.old_key, x.detail -> 'renamed_columns' AS cols, c.depth
+               FROM pggit.change x JOIN pggit.commit c ON c.id = x.commit_id
+              WHERE (x.change = 'R' OR x.detail ? 'renamed_columns')
+                AND c.depth > bd AND c.depth <= td AND pggit.first_parent_ancestor(tip, c.depth) = c.id
+              ORDER BY c.depth, x.object_key LOOP
         IF r.id IS DISTINCT FROM cur THEN
             cur := r.id;
             back0 := back;   -- the names before this commit
         END IF;
         bk := coalesce(back0 ->> coalesce(r.old_key, r.object_key), coalesce(r.old_key, r.object_key));
-        IF r.change = 'D' THEN
-            IF back ? r.object_key THEN
-                m := m - (back ->> r.object_key);
-                back := back - r.object_key;
-            END IF;
-            CONTINUE;
-        END IF;
         e := coalesce(m -> bk, jsonb_build_object('key', bk));
         IF r.change = 'R' THEN
             back := (back - coalesce(r.old_key, '')) || jsonb_build_object(r.object_key, bk);
@@ -129,7 +121,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION pggit.renames_since(text, text) IS
-    'The renames between commit base_commit and its descendant tip, from history: {base key: {"key": its key at tip, "columns": {base column name: its name at tip}}} for every object renamed (a capture''s change R: the same object id under a new key) or whose columns were renamed (change detail renamed_columns: same attnum, another name), composed commit by commit along tip''s first parents. Empty when base_commit is not on tip''s first-parent line (renames are then matched by key only) or nothing was renamed. An object renamed and later dropped is not listed.';
+    'The renames between commit base_commit and its descendant tip, from history: {base key: {"key": its key at tip, "columns": {base column name: its name at tip}}} for every object renamed (a capture''s change R: the same object id under a new key) or whose columns were renamed (change detail renamed_columns: same attnum, another name), composed commit by commit along tip''s first parents. Empty when base_commit is not on tip''s first-parent line (renames are then matched by key only) or nothing was renamed. An object renamed and later dropped stays listed (a merge pairs a rename only where the tip has the new key: pggit.three_way). Reads the store''s renames through the partial index change_renames_idx: its cost follows the number of renames, not the commits between.';
 
 CREATE OR REPLACE FUNCTION pggit.renames_between(from_commit text, to_commit text) RETURNS jsonb
     LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$

@@ -77,6 +77,8 @@ CREATE INDEX change_key_idx ON pggit.change (object_key);
 
 -- the renames (pggit.object_history looks an object up by its old key or identity too)
 CREATE INDEX change_old_key_idx ON pggit.change (old_key) WHERE old_key IS NOT NULL;
+-- the renames a merge follows (pggit.renames_since): few, found without reading every commit's changes
+CREATE INDEX change_renames_idx ON pggit.change (commit_id) WHERE change = 'R' OR detail ? 'renamed_columns';
 COMMENT ON TABLE pggit.change IS 'Per commit, the objects it added (A), modified (M), deleted (D) or renamed (R) relative to its first parent.';
 
 CREATE TABLE pggit.ref (

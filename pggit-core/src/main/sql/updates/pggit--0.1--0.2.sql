@@ -69,6 +69,8 @@ ALTER TABLE pggit.commit ADD COLUMN depth integer, ADD COLUMN skip text, ADD COL
 -- pggit.object_history finds renames through a partial index of them instead of a scan of every change
 -- (api/porcelain.sql, below).
 CREATE INDEX change_old_key_idx ON pggit.change (old_key) WHERE old_key IS NOT NULL;
+-- the renames a merge follows (pggit.renames_since, store/merge.sql)
+CREATE INDEX change_renames_idx ON pggit.change (commit_id) WHERE change = 'R' OR detail ? 'renamed_columns';
 \ir ../store/refs.sql
 DO $$
 DECLARE
