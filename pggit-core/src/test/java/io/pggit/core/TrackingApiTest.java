@@ -704,7 +704,9 @@ class TrackingApiTest {
         assertEquals(List.of("D extension:dblink", "M table:public.differs", "D table:public.only_here"),
                 db.column("SELECT change || ' ' || object_key FROM pggit.compare_environments('host=localhost dbname=" + other.name()
                         + " user=postgres port=' || current_setting('port')) ORDER BY object_key"));
-        assertTrue(error("SELECT pggit.export_schema_snapshot('/tmp/x.sql')").getMessage().contains("cannot write the DDL"));
+        String snapshot = db.value("SELECT pggit.export_schema_snapshot(NULL)");
+        assertTrue(snapshot != null && !snapshot.contains("only_here"),
+                "the snapshot is HEAD's DDL, not the live catalog's: only_here is not committed (ExportTest writes one to a server file)");
     }
 
     @Test
